@@ -1,0 +1,74 @@
+//! End-to-end harness: serves the release build (`dist/`) on loopback under a
+//! sub-path, starts `chromedriver`, and drives headless Chromium over the
+//! WebDriver protocol with real clicks and keystrokes.
+//!
+//! # Layout
+//! - `server`: a static file server on 127.0.0.1, under a prefix, as GitHub Pages would.
+//! - `webdriver`: a small WebDriver client (sessions, elements, scripts, screenshots, logs).
+//! - [`Harness`]: the two together, with screenshots saved when a test fails.
+
+pub mod server;
+pub mod webdriver;
+
+use std::path::PathBuf;
+
+pub use server::Server;
+pub use webdriver::{Browser, Element};
+
+/// The sub-path the app is served under: the build must not assume `/`.
+pub const PREFIX: &str = "/layerlab/demo/";
+
+/// Where screenshots and other test artefacts go.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-artifacts");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// The release build to test, from `LAYERLAB_DIST` (set by `cargo xtask test`).
+pub fn dist_dir() -> Result<PathBuf, String> {
+    let dir = std::env::var_os("LAYERLAB_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../dist"));
+    if dir.join("index.html").is_file() {
+        Ok(dir)
+    } else {
+        Err(format!(
+            "no release build at {} (run `cargo xtask dist` first, or `cargo xtask test`)",
+            dir.display()
+        ))
+    }
+}
+
+/// A served release build plus a browser.
+pub struct Harness {
+    pub server: Server,
+    pub browser: Browser,
+}
+
+impl Harness {
+    /// Serves `dist/` and opens a browser window of the given size.
+    pub fn start(width: u32, height: u32) -> Result<Self, String> {
+        let server = Server::start(dist_dir()?, PREFIX)?;
+        let browser = Browser::start(width, height)?;
+        Ok(Self { server, browser })
+    }
+
+    /// The app's URL, with an optional query string such as `?lang=zh`.
+    pub fn app_url(&self, query: &str) -> String {
+        format!("{}{}", self.server.url(PREFIX), query)
+    }
+
+    /// Runs one test body; on failure saves a screenshot named after the test,
+    /// then fails with the error and where the screenshot is.
+    pub fn run(&mut self, test: &str, body: impl FnOnce(&mut Browser) -> Result<(), String>) {
+        if let Err(e) = body(&mut self.browser) {
+            let shot = artifacts_dir().join(format!("{test}-failure.png"));
+            let saved = match self.browser.screenshot(&shot) {
+                Ok(()) => format!("screenshot: {}", shot.display()),
+                Err(s) => format!("no screenshot ({s})"),
+            };
+            panic!("{test}: {e}\n  {saved}");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! A static file server for the release build, on loopback, under a prefix.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// A bare page, served at `/__floor.html`: the machine's floor for page-load timings.
+const FLOOR_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>floor</title></head>\
+<body><h1 id=\"ready\">floor</h1></body></html>";
+
+pub struct Server {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl Server {
+    pub fn start(root: PathBuf, prefix: &str) -> Result<Self, String> {
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen on loopback: {e}"))?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let prefix = prefix.to_owned();
+        let (stop2, requests2) = (stop.clone(), requests.clone());
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    let (root, prefix, log) = (root.clone(), prefix.clone(), requests2.clone());
+                    std::thread::spawn(move || serve(stream, &root, &prefix, &log));
+                }
+            }
+        });
+        Ok(Self { port, stop, thread: Some(thread), requests })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Every path requested so far.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("json") => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+fn serve(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<String>>) {
+    let mut reader = BufReader::new(&stream);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    // Drain the headers.
+    let mut line = String::new();
+    while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+        line.clear();
+    }
+    let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
+    if let Ok(mut l) = log.lock() {
+        l.push(path.clone());
+    }
+    let (status, kind, body) = if path == "/__floor.html" {
+        ("200 OK", "text/html; charset=utf-8", FLOOR_PAGE.as_bytes().to_vec())
+    } else {
+        match resolve(root, prefix, &path) {
+            Some(file) => match std::fs::read(&file) {
+                Ok(bytes) => ("200 OK", content_type(&file), bytes),
+                Err(_) => ("404 Not Found", "text/plain", b"not found".to_vec()),
+            },
+            None => ("404 Not Found", "text/plain", b"not found".to_vec()),
+        }
+    };
+    let mut out = &stream;
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = out.write_all(head.as_bytes());
+    let _ = out.write_all(&body);
+}
+
+/// Maps a request path under `prefix` to a file in `root`, refusing anything that escapes it.
+fn resolve(root: &Path, prefix: &str, path: &str) -> Option<PathBuf> {
+    let rel = path.strip_prefix(prefix).or_else(|| (path == prefix.trim_end_matches('/')).then_some(""))?;
+    let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_owned() };
+    let rel = Path::new(&rel);
+    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    let file = root.join(rel);
+    file.is_file().then_some(file)
+}

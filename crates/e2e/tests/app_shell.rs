@@ -1,0 +1,113 @@
+//! The release build, served under a sub-path, in headless Chromium.
+
+use layerlab_e2e::{artifacts_dir, Harness};
+
+const LANGUAGE_SWITCH: &str = "button[data-lang='zh']";
+
+#[test]
+fn language_switch_changes_the_page_to_chinese_and_back() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("language_switch", |b| {
+        b.goto(&url)?;
+        let title = b.wait_for("h1")?;
+        let heading = b.text(&title)?;
+        if heading != "Layerlab" {
+            return Err(format!("heading is {heading:?}, expected \"Layerlab\""));
+        }
+        let tagline = b.find(".tagline")?;
+        let english = b.text(&tagline)?;
+
+        b.click(&b.find(LANGUAGE_SWITCH)?)?;
+        b.wait_until("the tagline to change language", || {
+            b.text(&tagline).ok().filter(|t| t != &english && t.contains("镜像"))
+        })?;
+        let lang = b.execute("return document.documentElement.lang;", vec![])?;
+        if lang != "zh-CN" {
+            return Err(format!("<html lang> is {lang}, expected zh-CN"));
+        }
+        b.screenshot(&artifacts_dir().join("shell-zh-1280x720.png"))?;
+
+        b.click(&b.find("button[data-lang='en']")?)?;
+        b.wait_until("the tagline to be English again", || {
+            b.text(&tagline).ok().filter(|t| t == &english)
+        })?;
+        Ok(())
+    });
+}
+
+#[test]
+fn shows_the_tutorial_dockerfile() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("tutorial_dockerfile", |b| {
+        b.goto(&url)?;
+        let editor = b.wait_for("#dockerfile")?;
+        let text = b.execute("return arguments[0].value;", vec![editor.arg()])?;
+        let text = text.as_str().unwrap_or_default().to_owned();
+        for line in ["FROM ubuntu:15.04", "COPY . /app", "RUN make /app", "CMD python /app/app.py"] {
+            if !text.contains(line) {
+                return Err(format!("the editor lacks {line:?}; it holds {text:?}"));
+            }
+        }
+        b.screenshot(&artifacts_dir().join("shell-en-1280x720.png"))?;
+        Ok(())
+    });
+}
+
+#[test]
+fn lang_query_parameter_selects_chinese() {
+    let mut h = Harness::start(768, 1024).expect("harness");
+    let url = h.app_url("?lang=zh");
+    h.run("lang_query", |b| {
+        b.goto(&url)?;
+        b.wait_until("Chinese text", || {
+            b.find(".tagline").ok().and_then(|t| b.text(&t).ok()).filter(|t| t.contains("镜像"))
+        })?;
+        b.screenshot(&artifacts_dir().join("shell-zh-768x1024.png"))?;
+        Ok(())
+    });
+}
+
+#[test]
+fn loads_nothing_from_outside_its_origin_and_breaks_no_policy() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    let origin = h.server.url("");
+    h.run("same_origin", |b| {
+        b.goto(&url)?;
+        b.wait_for("h1")?;
+        let csp = b.execute(
+            "const m = document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]'); return m && m.content;",
+            vec![],
+        )?;
+        let csp = csp.as_str().unwrap_or_default();
+        if !csp.contains("default-src 'self'") {
+            return Err(format!("no same-origin Content-Security-Policy in the page (found {csp:?})"));
+        }
+        let resources = b.execute(
+            "return performance.getEntriesByType('resource').map(r => r.name);",
+            vec![],
+        )?;
+        for r in resources.as_array().into_iter().flatten() {
+            let r = r.as_str().unwrap_or_default();
+            if !r.starts_with(&origin) {
+                return Err(format!("the page loaded {r}, outside {origin}"));
+            }
+        }
+        let problems: Vec<String> = b
+            .console()?
+            .into_iter()
+            .filter(|l| l.starts_with("SEVERE") || l.contains("Content Security Policy"))
+            .collect();
+        if !problems.is_empty() {
+            return Err(format!("console errors: {problems:#?}"));
+        }
+        Ok(())
+    });
+    let requests = h.server.requests();
+    assert!(
+        requests.iter().all(|p| p.starts_with(layerlab_e2e::PREFIX)),
+        "requests outside the app's sub-path: {requests:?}"
+    );
+}

@@ -1,0 +1,42 @@
+//! The root component.
+
+use crate::browser;
+use crate::components::{DockerfileEditor, Ideas, TopBar};
+use crate::i18n::Lang;
+use crate::TUTORIAL_DOCKERFILE;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// The starting language; `None` chooses from `?lang=` and the browser.
+    #[prop_or_default]
+    pub lang: Option<Lang>,
+}
+
+#[function_component(App)]
+pub fn app(props: &AppProps) -> Html {
+    let lang = use_state(|| props.lang.unwrap_or_else(browser::initial_language));
+    let dockerfile = use_state(|| TUTORIAL_DOCKERFILE.to_owned());
+
+    use_effect_with(*lang, |lang| browser::set_document_language(*lang));
+    use_effect_with((), |_| browser::mark("layerlab:ready"));
+
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |l: Lang| lang.set(l))
+    };
+    let on_edit = {
+        let dockerfile = dockerfile.clone();
+        Callback::from(move |text: String| dockerfile.set(text))
+    };
+
+    html! {
+        <div class="app">
+            <TopBar lang={*lang} {on_lang} />
+            <main class="workspace">
+                <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} />
+                <Ideas lang={*lang} />
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,45 @@
+//! The page around the app: URL query, browser languages, `<html lang>`, title
+//! and performance marks. Every call degrades to a no-op outside a browser.
+
+use crate::i18n::Lang;
+
+fn window() -> Option<web_sys::Window> {
+    web_sys::window()
+}
+
+/// The value of `name` in the page's query string.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+/// The browser's preferred languages, most preferred first.
+pub fn preferred_languages() -> Vec<String> {
+    let Some(nav) = window().map(|w| w.navigator()) else {
+        return Vec::new();
+    };
+    let mut tags: Vec<String> = nav.languages().iter().filter_map(|v| v.as_string()).collect();
+    if tags.is_empty() {
+        tags.extend(nav.language());
+    }
+    tags
+}
+
+/// The language to start in (see [`Lang::choose`]).
+pub fn initial_language() -> Lang {
+    Lang::choose(query_param("lang").as_deref(), &preferred_languages())
+}
+
+/// Marks the document with the current language, so screen readers and fonts follow it.
+pub fn set_document_language(lang: Lang) {
+    if let Some(root) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang.tag());
+    }
+}
+
+/// Records a named moment (`performance.mark`) that benchmarks and tests read.
+pub fn mark(name: &str) {
+    if let Some(perf) = window().and_then(|w| w.performance()) {
+        let _ = perf.mark(name);
+    }
+}

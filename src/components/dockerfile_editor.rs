@@ -1,0 +1,59 @@
+//! The Dockerfile pane: a plain-text editor with line numbers.
+
+use crate::i18n::{t, Lang, Msg};
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DockerfileEditorProps {
+    pub lang: Lang,
+    pub text: String,
+    pub on_edit: Callback<String>,
+}
+
+/// How many lines the gutter numbers: the text's lines, and at least one.
+pub fn line_count(text: &str) -> usize {
+    text.strip_suffix('\n').unwrap_or(text).split('\n').count().max(1)
+}
+
+#[function_component(DockerfileEditor)]
+pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
+    let lines = line_count(&props.text);
+    let oninput = {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                on_edit.emit(area.value());
+            }
+        })
+    };
+    html! {
+        <section class="pane dockerfile-pane" aria-labelledby="dockerfile-heading">
+            <h2 id="dockerfile-heading">{"Dockerfile"}</h2>
+            <p class="hint">{ t(props.lang, Msg::DockerfileHint) }</p>
+            <div class="editor">
+                <ol class="gutter" aria-hidden="true">
+                    { for (1..=lines).map(|n| html! { <li>{ n }</li> }) }
+                </ol>
+                <textarea id="dockerfile" spellcheck="false" autocapitalize="off" autocomplete="off"
+                    wrap="off" rows={(lines + 1).to_string()}
+                    aria-label={t(props.lang, Msg::DockerfileEditorLabel)}
+                    value={props.text.clone()} {oninput} />
+            </div>
+            <p class="status">{ format!("{lines} {}", t(props.lang, Msg::LineCount)) }</p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_count;
+
+    #[test]
+    fn counts_lines_as_an_editor_numbers_them() {
+        let cases = [("", 1), ("FROM a", 1), ("FROM a\n", 1), ("FROM a\nRUN b\n", 2), ("a\n\nb", 3)];
+        for (text, want) in cases {
+            assert_eq!(line_count(text), want, "{text:?}");
+        }
+    }
+}

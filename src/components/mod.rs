@@ -1,0 +1,9 @@
+//! One component per file, each with its own `Props`.
+
+mod dockerfile_editor;
+mod ideas;
+mod top_bar;
+
+pub use dockerfile_editor::DockerfileEditor;
+pub use ideas::Ideas;
+pub use top_bar::TopBar;

@@ -1,0 +1,179 @@
+//! Every user-facing string, in English and Simplified Chinese.
+//!
+//! The `messages!` table takes both languages for every key, so a missing
+//! translation does not compile; `tests` also checks that none is empty and that
+//! every Chinese entry is really Chinese (terms as the Chinese Docker community
+//! uses them: 镜像, 容器, 镜像层, 容器层/可写层, 写时复制, 存储驱动, 摘要).
+//! Docker's own output is never translated, as in real life.
+
+/// A UI language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The BCP 47 tag for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// The short code used in `?lang=` and on the switch buttons.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+
+    /// The language's own name, shown on the switch whatever the current language.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "中文",
+        }
+    }
+
+    /// Reads a language tag such as `zh`, `zh-CN`, `zh-Hans`, `en-GB`.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "en" => Some(Lang::En),
+            "zh" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+
+    /// The language to start in: `?lang=` first, then the browser's preferences
+    /// in order, then English.
+    pub fn choose(query: Option<&str>, preferred: &[String]) -> Lang {
+        query
+            .and_then(Lang::from_tag)
+            .or_else(|| preferred.iter().find_map(|t| Lang::from_tag(t)))
+            .unwrap_or(Lang::En)
+    }
+}
+
+macro_rules! messages {
+    ($( $key:ident { en: $en:expr, zh: $zh:expr $(,)? } )*) => {
+        /// A user-facing string's key.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key),*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::En => match self { $(Msg::$key => $en),* },
+                    Lang::Zh => match self { $(Msg::$key => $zh),* },
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    Tagline {
+        en: "See how Docker images, layers and copy-on-write really work.",
+        zh: "看清 Docker 镜像、镜像层与写时复制的真实工作方式。",
+    }
+    LanguageGroup {
+        en: "Language",
+        zh: "语言",
+    }
+    DockerfileHint {
+        en: "The example from the tutorial. You can edit it here.",
+        zh: "教程中的示例，可以在这里直接编辑。",
+    }
+    DockerfileEditorLabel {
+        en: "Dockerfile editor",
+        zh: "Dockerfile 编辑器",
+    }
+    IdeasHeading {
+        en: "What Layerlab shows",
+        zh: "Layerlab 展示的内容",
+    }
+    IdeaLayers {
+        en: "Each instruction that changes files becomes a read-only image layer, stacked on the ones before it.",
+        zh: "每条改动文件的指令都会成为一个只读镜像层，叠放在之前的层之上。",
+    }
+    IdeaContainer {
+        en: "A container is its image's layers plus one thin writable layer of its own, the container layer.",
+        zh: "容器就是它的镜像的各层，再加上属于它自己的一层薄薄的可写层，即容器层。",
+    }
+    IdeaSharing {
+        en: "Many containers share a single copy of the image layers on disk.",
+        zh: "多个容器在磁盘上共享同一份镜像层。",
+    }
+    IdeaCopyOnWrite {
+        en: "The first write to a file from an image layer copies the whole file up into the writable layer: copy-on-write.",
+        zh: "第一次修改来自镜像层的文件时，整个文件会被复制到可写层：这就是写时复制。",
+    }
+    IdeaDigests {
+        en: "Layers and images are named by digests of their content; storage drivers keep them under other names on disk.",
+        zh: "镜像层和镜像以其内容的摘要命名；存储驱动在磁盘上却用另外的名字保存它们。",
+    }
+    Offline {
+        en: "Everything runs in your browser: nothing to install, nothing sent anywhere.",
+        zh: "一切都在你的浏览器中运行：无需安装，也不会向任何地方发送数据。",
+    }
+    LineCount {
+        en: "lines",
+        zh: "行",
+    }
+}
+
+/// Shorthand used by components: `t(lang, Msg::Tagline)`.
+pub fn t(lang: Lang, msg: Msg) -> &'static str {
+    msg.text(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_both_languages_and_is_not_empty() {
+        for &msg in Msg::ALL {
+            for lang in Lang::ALL {
+                assert!(!msg.text(lang).trim().is_empty(), "{msg:?} is empty in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_messages_are_written_in_chinese() {
+        let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+        for &msg in Msg::ALL {
+            let zh = msg.text(Lang::Zh);
+            assert!(zh.chars().any(is_cjk), "{msg:?} has no Chinese text: {zh:?}");
+            assert_ne!(zh, msg.text(Lang::En), "{msg:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn language_is_chosen_from_query_then_browser_then_english() {
+        let prefs = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let cases: &[(Option<&str>, &[&str], Lang)] = &[
+            (None, &[], Lang::En),
+            (None, &["zh-CN", "en"], Lang::Zh),
+            (None, &["zh-Hans"], Lang::Zh),
+            (None, &["fr-FR", "zh-TW"], Lang::Zh),
+            (None, &["de", "fr"], Lang::En),
+            (Some("en"), &["zh-CN"], Lang::En),
+            (Some("zh"), &["en-US"], Lang::Zh),
+            (Some("klingon"), &["zh"], Lang::Zh),
+            (Some(""), &[], Lang::En),
+        ];
+        for (query, browser, want) in cases {
+            assert_eq!(Lang::choose(*query, &prefs(browser)), *want, "query {query:?}, browser {browser:?}");
+        }
+    }
+}

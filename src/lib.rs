@@ -1,0 +1,16 @@
+//! Layerlab's web app: a yew front end over `layerlab_engine`.
+//!
+//! # Layout
+//! - `app`: the root component and the state it holds.
+//! - `components/`: one component per file, each with its own `Props`.
+//! - `i18n`: every user-facing string, in English and Simplified Chinese.
+//! - `browser`: the few calls into the page (URL, navigator, `<html lang>`,
+//!   performance marks); nothing else touches web-sys directly.
+
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod i18n;
+
+/// The Dockerfile of the source tutorial, shown when the app opens.
+pub const TUTORIAL_DOCKERFILE: &str = "FROM ubuntu:15.04\nCOPY . /app\nRUN make /app\nCMD python /app/app.py\n";

@@ -1,0 +1,3 @@
+fn main() {
+    yew::Renderer::<layerlab::app::App>::new().render();
+}

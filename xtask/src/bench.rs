@@ -1,0 +1,92 @@
+//! `cargo xtask bench`: the engine's criterion benchmarks and the browser's
+//! figures, printed as one table. Browser times come with a floor measured in
+//! the same run (a static page with no wasm), never as bare numbers.
+
+use crate::dist;
+use crate::run::{cmd, root};
+use crate::tools::{Plan, Tool};
+use std::process::Stdio;
+
+pub fn run() -> Result<(), String> {
+    let mut plan = Plan::default();
+    plan.require(Tool::Chromium);
+    plan.ensure()?;
+
+    println!("==> Engine benchmarks (criterion)");
+    let engine = criterion_rows()?;
+
+    println!("\n==> Release build");
+    let report = dist::build()?;
+
+    println!("\n==> Browser figures (headless Chromium)");
+    let browser = browser_rows()?;
+
+    println!("\n==> Benchmarks");
+    println!("  {:<52} {:>14}  note", "benchmark", "figure");
+    for (name, figure) in &engine {
+        println!("  {:<52} {:>14}  criterion median", name, figure);
+    }
+    println!(
+        "  {:<52} {:>14}  budget {}",
+        "first load, gzipped",
+        dist::kb(report.first_load_gzipped()),
+        dist::kb(dist::BUDGET_BYTES)
+    );
+    for (name, figure, note) in &browser {
+        println!("  {:<52} {:>14}  {note}", name, figure);
+    }
+    Ok(())
+}
+
+/// Runs criterion with its `bencher` output and keeps `name → time per iteration`.
+fn criterion_rows() -> Result<Vec<(String, String)>, String> {
+    let out = cmd("cargo")
+        .args(["bench", "--package", "layerlab-engine", "--bench", "engine", "--", "--output-format", "bencher"])
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not run cargo bench: {e}"))?;
+    if !out.status.success() {
+        return Err("cargo bench failed".into());
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        // test <name> ... bench:        1,234 ns/iter (+/- 56)
+        let Some(rest) = line.strip_prefix("test ") else { continue };
+        let Some((name, tail)) = rest.split_once(" ... bench:") else { continue };
+        let ns: String = tail.split("ns/iter").next().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
+        let ns: f64 = ns.parse().unwrap_or(f64::NAN);
+        rows.push((name.trim().to_owned(), per_iter(ns)));
+    }
+    Ok(rows)
+}
+
+fn per_iter(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.2} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+/// Runs the e2e crate's `browser-figures` program, which prints `name<TAB>figure<TAB>note` lines.
+fn browser_rows() -> Result<Vec<(String, String, String)>, String> {
+    let out = cmd("cargo")
+        .args(["run", "--quiet", "--release", "--package", "layerlab-e2e", "--bin", "browser-figures"])
+        .env("LAYERLAB_DIST", root().join("dist"))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not run browser-figures: {e}"))?;
+    if !out.status.success() {
+        return Err("browser-figures failed".into());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.splitn(3, '\t');
+            Some((parts.next()?.to_owned(), parts.next()?.to_owned(), parts.next().unwrap_or("").to_owned()))
+        })
+        .collect())
+}

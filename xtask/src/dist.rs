@@ -1,0 +1,137 @@
+//! `cargo xtask dist`: the release build, its Content-Security-Policy and its size report.
+
+use crate::run::{self, cmd, root};
+use crate::tools::{Plan, Tool};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use std::io::Write as _;
+use std::path::Path;
+
+/// The first-load budget: wasm + JS + CSS + HTML, gzipped.
+pub const BUDGET_BYTES: u64 = 350_000;
+
+pub struct FileSize {
+    pub name: String,
+    pub raw: u64,
+    pub gzipped: u64,
+    pub first_load: bool,
+}
+
+pub struct Report {
+    pub files: Vec<FileSize>,
+}
+
+impl Report {
+    pub fn first_load_gzipped(&self) -> u64 {
+        self.files.iter().filter(|f| f.first_load).map(|f| f.gzipped).sum()
+    }
+}
+
+pub fn build() -> Result<Report, String> {
+    let mut plan = Plan::default();
+    plan.require(Tool::WasmTarget);
+    plan.require(Tool::WasmBindgen);
+    plan.require(Tool::Trunk);
+    plan.require(Tool::WasmOpt);
+    plan.ensure()?;
+
+    let dist = root().join("dist");
+    // Relative URLs (`./`), so dist/ works under any sub-path of any static server.
+    run::status(cmd("trunk").args([
+        "build",
+        "--release",
+        "--offline",
+        "--public-url",
+        "./",
+        "--dist",
+        "dist",
+    ]))?;
+    add_content_security_policy(&dist.join("index.html"))?;
+
+    let report = measure(&dist)?;
+    print_report(&report);
+    let total = report.first_load_gzipped();
+    if total > BUDGET_BYTES {
+        return Err(format!(
+            "first load is {} gzipped, over the budget of {}",
+            kb(total),
+            kb(BUDGET_BYTES)
+        ));
+    }
+    Ok(report)
+}
+
+/// Allows only our own origin, plus the one inline module script Trunk writes
+/// (by its hash) and WebAssembly compilation.
+fn add_content_security_policy(index: &Path) -> Result<(), String> {
+    let html = std::fs::read_to_string(index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    if html.contains("Content-Security-Policy") {
+        return Ok(());
+    }
+    let mut hashes = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(open) = rest.find("<script") {
+        let after = &rest[open..];
+        let body_start = after.find('>').map(|i| i + 1).ok_or("unclosed <script> tag in index.html")?;
+        let body_end = after.find("</script>").ok_or("unclosed <script> in index.html")?;
+        let body = &after[body_start..body_end];
+        if !body.trim().is_empty() {
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &after[body_end + "</script>".len()..];
+    }
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'none'",
+        hashes.join(" ")
+    );
+    let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">");
+    let html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
+    std::fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+}
+
+fn gzip_len(bytes: &[u8]) -> u64 {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(bytes);
+    enc.finish().map(|v| v.len() as u64).unwrap_or(bytes.len() as u64)
+}
+
+pub fn measure(dist: &Path) -> Result<Report, String> {
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(dist).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let first_load = [".wasm", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext));
+        files.push(FileSize { raw: bytes.len() as u64, gzipped: gzip_len(&bytes), name, first_load });
+    }
+    files.sort_by(|a, b| b.raw.cmp(&a.raw));
+    Ok(Report { files })
+}
+
+pub fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1000.0)
+}
+
+pub fn print_report(report: &Report) {
+    println!("\n  {:<44} {:>11} {:>11}", "dist/ file", "raw", "gzipped");
+    for f in &report.files {
+        let mark = if f.first_load { "" } else { "  (not loaded at start)" };
+        println!("  {:<44} {:>11} {:>11}{mark}", f.name, kb(f.raw), kb(f.gzipped));
+    }
+    println!(
+        "  first load (wasm + JS + CSS + HTML, gzipped): {} of {} budget",
+        kb(report.first_load_gzipped()),
+        kb(BUDGET_BYTES)
+    );
+}

@@ -1,0 +1,249 @@
+//! External tools: find each one, and install it when it is missing or at the
+//! wrong version. Checks spawn `--version` only, so a machine that has
+//! everything passes in well under a second.
+
+use crate::run::{self, cmd, on_path, output};
+use std::time::Instant;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const WASM_PACK_SERIES: &str = "0.15";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tool {
+    /// The `wasm32-unknown-unknown` standard library.
+    WasmTarget,
+    /// `wasm-bindgen` and `wasm-bindgen-test-runner`, at the version in Cargo.lock.
+    WasmBindgen,
+    Trunk,
+    WasmPack,
+    /// Debian's `chromium` and `chromium-driver`, for browser and end-to-end tests.
+    Chromium,
+    /// `wasm-opt` from Debian's `binaryen`, used by Trunk on release builds.
+    WasmOpt,
+}
+
+/// The tools one command needs, installed in the order they were required.
+#[derive(Default)]
+pub struct Plan {
+    tools: Vec<Tool>,
+}
+
+impl Plan {
+    pub fn require(&mut self, tool: Tool) {
+        if !self.tools.contains(&tool) {
+            self.tools.push(tool);
+        }
+    }
+
+    /// Installs what is missing. Prints one line per tool, and says so when
+    /// nothing had to be installed.
+    pub fn ensure(&self) -> Result<(), String> {
+        let start = Instant::now();
+        let mut installed = Vec::new();
+        for &tool in &self.tools {
+            match check(tool)? {
+                Check::Ok(version) => println!("  ok  {:<14} {version}", name(tool)),
+                Check::Missing(why) => {
+                    install(tool, &why)?;
+                    match check(tool)? {
+                        Check::Ok(version) => {
+                            println!("  ok  {:<14} {version} (just installed)", name(tool));
+                            installed.push(name(tool));
+                        }
+                        Check::Missing(why) => {
+                            return Err(format!(
+                                "{} is still not usable after installing it: {why}",
+                                name(tool)
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+        if installed.is_empty() {
+            println!(
+                "  tools: all present, nothing installed ({} ms)",
+                start.elapsed().as_millis()
+            );
+        } else {
+            println!("  tools: installed {}", installed.join(", "));
+        }
+        Ok(())
+    }
+}
+
+pub fn name(tool: Tool) -> &'static str {
+    match tool {
+        Tool::WasmTarget => "wasm32 target",
+        Tool::WasmBindgen => "wasm-bindgen",
+        Tool::Trunk => "trunk",
+        Tool::WasmPack => "wasm-pack",
+        Tool::Chromium => "chromium",
+        Tool::WasmOpt => "wasm-opt",
+    }
+}
+
+enum Check {
+    Ok(String),
+    Missing(String),
+}
+
+/// The second word of `<program> --version`, e.g. `0.21.14` from `trunk 0.21.14`.
+fn version_of(program: &str) -> Option<String> {
+    let text = output(cmd(program).arg("--version"))?;
+    text.split_whitespace().nth(1).map(str::to_owned)
+}
+
+fn check(tool: Tool) -> Result<Check, String> {
+    Ok(match tool {
+        Tool::WasmTarget => {
+            let installed = output(cmd("rustup").args(["target", "list", "--installed"]))
+                .ok_or("`rustup` is needed to add the wasm32 target; install Rust with rustup (https://rustup.rs)")?;
+            if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+                Check::Ok("wasm32-unknown-unknown".into())
+            } else {
+                Check::Missing("not installed".into())
+            }
+        }
+        Tool::WasmBindgen => {
+            let want = locked_wasm_bindgen()?;
+            match (version_of("wasm-bindgen"), version_of("wasm-bindgen-test-runner")) {
+                (Some(v), Some(r)) if v == want && r == want => Check::Ok(v),
+                (Some(v), _) if v != want => {
+                    Check::Missing(format!("found {v}, Cargo.lock needs exactly {want}"))
+                }
+                _ => Check::Missing(format!("not installed (Cargo.lock needs {want})")),
+            }
+        }
+        Tool::Trunk => match version_of("trunk") {
+            Some(v) if v == TRUNK_VERSION => Check::Ok(v),
+            Some(v) => Check::Missing(format!("found {v}, Layerlab uses {TRUNK_VERSION}")),
+            None => Check::Missing("not installed".into()),
+        },
+        Tool::WasmPack => match version_of("wasm-pack") {
+            Some(v) if v.starts_with(WASM_PACK_SERIES) => Check::Ok(v),
+            Some(v) => Check::Missing(format!("found {v}, Layerlab uses {WASM_PACK_SERIES}.x")),
+            None => Check::Missing("not installed".into()),
+        },
+        Tool::Chromium => {
+            let browser = ["chromium", "chromium-browser", "google-chrome"]
+                .into_iter()
+                .find(|b| on_path(b));
+            match (browser, on_path("chromedriver"), has_cjk_font()) {
+                (Some(b), true, true) => Check::Ok(
+                    version_of(b).map_or_else(|| b.to_owned(), |v| format!("{b} {v}")),
+                ),
+                (None, _, _) => Check::Missing("no chromium on PATH".into()),
+                (_, false, _) => Check::Missing("no chromedriver on PATH".into()),
+                (_, _, false) => Check::Missing("no font for Chinese text (screenshots need one)".into()),
+            }
+        }
+        Tool::WasmOpt => match output(cmd("wasm-opt").arg("--version")) {
+            Some(v) => Check::Ok(v.trim().to_owned()),
+            None => Check::Missing("not installed".into()),
+        },
+    })
+}
+
+fn announce(tool: Tool, why: &str, what: &str, minutes: &str) {
+    println!();
+    println!("==> Installing {} ({why})", name(tool));
+    println!("    {what}");
+    println!("    This happens once per machine and takes {minutes}; cargo's progress follows.");
+}
+
+fn cargo_install(args: &[&str]) -> Result<(), String> {
+    let start = Instant::now();
+    let result = run::status(cmd("cargo").arg("install").args(args));
+    println!("    ({} s)", start.elapsed().as_secs());
+    result
+}
+
+fn install(tool: Tool, why: &str) -> Result<(), String> {
+    match tool {
+        Tool::WasmTarget => {
+            announce(tool, why, "Compiles the app and engine for the browser.", "seconds");
+            run::status(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+        }
+        Tool::WasmBindgen => {
+            let want = locked_wasm_bindgen()?;
+            announce(
+                tool,
+                why,
+                &format!("Generates the JS glue for the app and runs browser tests; must be exactly {want}."),
+                "about 4 minutes on 2 cores",
+            );
+            // No --locked: the registry lacks one dependency version its lock file names.
+            cargo_install(&["wasm-bindgen-cli", "--version", &want])
+        }
+        Tool::Trunk => {
+            announce(
+                tool,
+                why,
+                &format!("Builds and serves the web app. Version {TRUNK_VERSION}: newer ones need a newer rustc."),
+                "about 11 minutes on 2 cores",
+            );
+            cargo_install(&["--locked", "trunk", "--version", TRUNK_VERSION])
+        }
+        Tool::WasmPack => {
+            announce(
+                tool,
+                why,
+                "Runs the browser tests in headless Chromium.",
+                "about 5 minutes on 2 cores",
+            );
+            cargo_install(&["wasm-pack", "--version", &format!("~{WASM_PACK_SERIES}")])
+        }
+        Tool::Chromium => apt_install(
+            tool,
+            why,
+            &["chromium", "chromium-driver", "fonts-wqy-microhei", "fonts-dejavu-core"],
+        ),
+        Tool::WasmOpt => apt_install(tool, why, &["binaryen"]),
+    }
+}
+
+/// Whether fontconfig knows a font that covers Chinese.
+fn has_cjk_font() -> bool {
+    output(cmd("fc-list").args([":lang=zh", "family"])).is_some_and(|s| !s.trim().is_empty())
+}
+
+fn is_root() -> bool {
+    output(&mut std::process::Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0")
+}
+
+fn apt_install(tool: Tool, why: &str, packages: &[&str]) -> Result<(), String> {
+    let line = format!("apt-get update && apt-get install -y {}", packages.join(" "));
+    if !is_root() || !on_path("apt-get") {
+        return Err(format!(
+            "{} is missing ({why}). Install it, then run this again:\n    sudo sh -c '{line}'",
+            name(tool)
+        ));
+    }
+    announce(tool, why, &format!("From Debian's packages: {}.", packages.join(", ")), "a minute or two");
+    run::status(std::process::Command::new("apt-get").arg("update").arg("-q"))?;
+    run::status(
+        std::process::Command::new("apt-get")
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// The exact `wasm-bindgen` version in Cargo.lock (creating the lock file if needed).
+pub fn locked_wasm_bindgen() -> Result<String, String> {
+    let lock = run::root().join("Cargo.lock");
+    if !lock.exists() {
+        run::status(cmd("cargo").args(["generate-lockfile", "--quiet"]))?;
+    }
+    let text = std::fs::read_to_string(&lock).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock names no wasm-bindgen version; run `cargo generate-lockfile`".into())
+}
