@@ -10,7 +10,9 @@ fn window() -> Option<web_sys::Window> {
 /// The value of `name` in the page's query string.
 pub fn query_param(name: &str) -> Option<String> {
     let search = window()?.location().search().ok()?;
-    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get(name)
 }
 
 /// The browser's preferred languages, most preferred first.
@@ -18,7 +20,11 @@ pub fn preferred_languages() -> Vec<String> {
     let Some(nav) = window().map(|w| w.navigator()) else {
         return Vec::new();
     };
-    let mut tags: Vec<String> = nav.languages().iter().filter_map(|v| v.as_string()).collect();
+    let mut tags: Vec<String> = nav
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
     if tags.is_empty() {
         tags.extend(nav.language());
     }
@@ -32,7 +38,10 @@ pub fn initial_language() -> Lang {
 
 /// Marks the document with the current language, so screen readers and fonts follow it.
 pub fn set_document_language(lang: Lang) {
-    if let Some(root) = window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
         let _ = root.set_attribute("lang", lang.tag());
     }
 }

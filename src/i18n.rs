@@ -143,7 +143,10 @@ mod tests {
     fn every_message_exists_in_both_languages_and_is_not_empty() {
         for &msg in Msg::ALL {
             for lang in Lang::ALL {
-                assert!(!msg.text(lang).trim().is_empty(), "{msg:?} is empty in {lang:?}");
+                assert!(
+                    !msg.text(lang).trim().is_empty(),
+                    "{msg:?} is empty in {lang:?}"
+                );
             }
         }
     }
@@ -153,7 +156,10 @@ mod tests {
         let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
         for &msg in Msg::ALL {
             let zh = msg.text(Lang::Zh);
-            assert!(zh.chars().any(is_cjk), "{msg:?} has no Chinese text: {zh:?}");
+            assert!(
+                zh.chars().any(is_cjk),
+                "{msg:?} has no Chinese text: {zh:?}"
+            );
             assert_ne!(zh, msg.text(Lang::En), "{msg:?} is not translated");
         }
     }
@@ -173,7 +179,11 @@ mod tests {
             (Some(""), &[], Lang::En),
         ];
         for (query, browser, want) in cases {
-            assert_eq!(Lang::choose(*query, &prefs(browser)), *want, "query {query:?}, browser {browser:?}");
+            assert_eq!(
+                Lang::choose(*query, &prefs(browser)),
+                *want,
+                "query {query:?}, browser {browser:?}"
+            );
         }
     }
 }

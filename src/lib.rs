@@ -13,4 +13,5 @@ pub mod components;
 pub mod i18n;
 
 /// The Dockerfile of the source tutorial, shown when the app opens.
-pub const TUTORIAL_DOCKERFILE: &str = "FROM ubuntu:15.04\nCOPY . /app\nRUN make /app\nCMD python /app/app.py\n";
+pub const TUTORIAL_DOCKERFILE: &str =
+    "FROM ubuntu:15.04\nCOPY . /app\nRUN make /app\nCMD python /app/app.py\n";

@@ -13,9 +13,15 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh element to render into.
 fn mount() -> Element {
-    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
     let root = document.create_element("div").expect("a div");
-    document.body().expect("a body").append_child(&root).expect("appended");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
     root
 }
 
@@ -25,13 +31,23 @@ async fn settle() {
 }
 
 fn text_of(root: &Element, css: &str) -> String {
-    root.query_selector(css).ok().flatten().and_then(|e| e.text_content()).unwrap_or_default()
+    root.query_selector(css)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
 }
 
 #[wasm_bindgen_test]
 async fn shell_shows_title_and_the_tutorial_dockerfile() {
     let root = mount();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { lang: Some(Lang::En) }).render();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            lang: Some(Lang::En),
+        },
+    )
+    .render();
     settle().await;
 
     assert_eq!(text_of(&root, "h1"), "Layerlab");
@@ -42,13 +58,24 @@ async fn shell_shows_title_and_the_tutorial_dockerfile() {
         .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
         .expect("the Dockerfile editor");
     assert_eq!(editor.value(), layerlab::TUTORIAL_DOCKERFILE);
-    assert_eq!(root.query_selector_all(".gutter li").map(|l| l.length()).unwrap_or(0), 4);
+    assert_eq!(
+        root.query_selector_all(".gutter li")
+            .map(|l| l.length())
+            .unwrap_or(0),
+        4
+    );
 }
 
 #[wasm_bindgen_test]
 async fn language_switch_translates_the_page_and_marks_the_pressed_button() {
     let root = mount();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { lang: Some(Lang::En) }).render();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            lang: Some(Lang::En),
+        },
+    )
+    .render();
     settle().await;
     let english = text_of(&root, ".tagline");
     assert!(english.contains("copy-on-write"), "{english}");
@@ -63,7 +90,10 @@ async fn language_switch_translates_the_page_and_marks_the_pressed_button() {
     settle().await;
 
     assert!(text_of(&root, ".tagline").contains("写时复制"));
-    assert_eq!(zh_button.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        zh_button.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
     let lang = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())

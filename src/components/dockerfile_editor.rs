@@ -13,7 +13,11 @@ pub struct DockerfileEditorProps {
 
 /// How many lines the gutter numbers: the text's lines, and at least one.
 pub fn line_count(text: &str) -> usize {
-    text.strip_suffix('\n').unwrap_or(text).split('\n').count().max(1)
+    text.strip_suffix('\n')
+        .unwrap_or(text)
+        .split('\n')
+        .count()
+        .max(1)
 }
 
 #[function_component(DockerfileEditor)]
@@ -51,7 +55,13 @@ mod tests {
 
     #[test]
     fn counts_lines_as_an_editor_numbers_them() {
-        let cases = [("", 1), ("FROM a", 1), ("FROM a\n", 1), ("FROM a\nRUN b\n", 2), ("a\n\nb", 3)];
+        let cases = [
+            ("", 1),
+            ("FROM a", 1),
+            ("FROM a\n", 1),
+            ("FROM a\nRUN b\n", 2),
+            ("a\n\nb", 3),
+        ];
         for (text, want) in cases {
             assert_eq!(line_count(text), want, "{text:?}");
         }

@@ -41,7 +41,16 @@ pub fn run() -> Result<(), String> {
 /// Runs criterion with its `bencher` output and keeps `name → time per iteration`.
 fn criterion_rows() -> Result<Vec<(String, String)>, String> {
     let out = cmd("cargo")
-        .args(["bench", "--package", "layerlab-engine", "--bench", "engine", "--", "--output-format", "bencher"])
+        .args([
+            "bench",
+            "--package",
+            "layerlab-engine",
+            "--bench",
+            "engine",
+            "--",
+            "--output-format",
+            "bencher",
+        ])
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("could not run cargo bench: {e}"))?;
@@ -52,9 +61,19 @@ fn criterion_rows() -> Result<Vec<(String, String)>, String> {
     let mut rows = Vec::new();
     for line in text.lines() {
         // test <name> ... bench:        1,234 ns/iter (+/- 56)
-        let Some(rest) = line.strip_prefix("test ") else { continue };
-        let Some((name, tail)) = rest.split_once(" ... bench:") else { continue };
-        let ns: String = tail.split("ns/iter").next().unwrap_or("").chars().filter(char::is_ascii_digit).collect();
+        let Some(rest) = line.strip_prefix("test ") else {
+            continue;
+        };
+        let Some((name, tail)) = rest.split_once(" ... bench:") else {
+            continue;
+        };
+        let ns: String = tail
+            .split("ns/iter")
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
         let ns: f64 = ns.parse().unwrap_or(f64::NAN);
         rows.push((name.trim().to_owned(), per_iter(ns)));
     }
@@ -74,7 +93,15 @@ fn per_iter(ns: f64) -> String {
 /// Runs the e2e crate's `browser-figures` program, which prints `name<TAB>figure<TAB>note` lines.
 fn browser_rows() -> Result<Vec<(String, String, String)>, String> {
     let out = cmd("cargo")
-        .args(["run", "--quiet", "--release", "--package", "layerlab-e2e", "--bin", "browser-figures"])
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "layerlab-e2e",
+            "--bin",
+            "browser-figures",
+        ])
         .env("LAYERLAB_DIST", root().join("dist"))
         .stderr(Stdio::inherit())
         .output()
@@ -86,7 +113,11 @@ fn browser_rows() -> Result<Vec<(String, String, String)>, String> {
         .lines()
         .filter_map(|l| {
             let mut parts = l.splitn(3, '\t');
-            Some((parts.next()?.to_owned(), parts.next()?.to_owned(), parts.next().unwrap_or("").to_owned()))
+            Some((
+                parts.next()?.to_owned(),
+                parts.next()?.to_owned(),
+                parts.next().unwrap_or("").to_owned(),
+            ))
         })
         .collect())
 }

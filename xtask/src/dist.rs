@@ -23,7 +23,11 @@ pub struct Report {
 
 impl Report {
     pub fn first_load_gzipped(&self) -> u64 {
-        self.files.iter().filter(|f| f.first_load).map(|f| f.gzipped).sum()
+        self.files
+            .iter()
+            .filter(|f| f.first_load)
+            .map(|f| f.gzipped)
+            .sum()
     }
 }
 
@@ -37,15 +41,19 @@ pub fn build() -> Result<Report, String> {
 
     let dist = root().join("dist");
     // Relative URLs (`./`), so dist/ works under any sub-path of any static server.
-    run::status(cmd("trunk").args([
-        "build",
-        "--release",
-        "--offline",
-        "--public-url",
-        "./",
-        "--dist",
-        "dist",
-    ]))?;
+    run::status(
+        cmd("trunk")
+            .env("PATH", crate::tools::path_with_tools())
+            .args([
+                "build",
+                "--release",
+                "--offline",
+                "--public-url",
+                "./",
+                "--dist",
+                "dist",
+            ]),
+    )?;
     add_content_security_policy(&dist.join("index.html"))?;
 
     let report = measure(&dist)?;
@@ -64,7 +72,8 @@ pub fn build() -> Result<Report, String> {
 /// Allows only our own origin, plus the one inline module script Trunk writes
 /// (by its hash) and WebAssembly compilation.
 fn add_content_security_policy(index: &Path) -> Result<(), String> {
-    let html = std::fs::read_to_string(index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let html = std::fs::read_to_string(index)
+        .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     if html.contains("Content-Security-Policy") {
         return Ok(());
     }
@@ -72,8 +81,13 @@ fn add_content_security_policy(index: &Path) -> Result<(), String> {
     let mut rest = html.as_str();
     while let Some(open) = rest.find("<script") {
         let after = &rest[open..];
-        let body_start = after.find('>').map(|i| i + 1).ok_or("unclosed <script> tag in index.html")?;
-        let body_end = after.find("</script>").ok_or("unclosed <script> in index.html")?;
+        let body_start = after
+            .find('>')
+            .map(|i| i + 1)
+            .ok_or("unclosed <script> tag in index.html")?;
+        let body_end = after
+            .find("</script>")
+            .ok_or("unclosed <script> in index.html")?;
         let body = &after[body_start..body_end];
         if !body.trim().is_empty() {
             let digest = Sha256::digest(body.as_bytes());
@@ -99,23 +113,34 @@ fn gzip_len(bytes: &[u8]) -> u64 {
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     // Writing to a Vec cannot fail.
     let _ = enc.write_all(bytes);
-    enc.finish().map(|v| v.len() as u64).unwrap_or(bytes.len() as u64)
+    enc.finish()
+        .map(|v| v.len() as u64)
+        .unwrap_or(bytes.len() as u64)
 }
 
 pub fn measure(dist: &Path) -> Result<Report, String> {
     let mut files = Vec::new();
-    let entries = std::fs::read_dir(dist).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
+    let entries =
+        std::fs::read_dir(dist).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
         if !path.is_file() {
             continue;
         }
-        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let first_load = [".wasm", ".js", ".css", ".html"].iter().any(|ext| name.ends_with(ext));
-        files.push(FileSize { raw: bytes.len() as u64, gzipped: gzip_len(&bytes), name, first_load });
+        let first_load = [".wasm", ".js", ".css", ".html"]
+            .iter()
+            .any(|ext| name.ends_with(ext));
+        files.push(FileSize {
+            raw: bytes.len() as u64,
+            gzipped: gzip_len(&bytes),
+            name,
+            first_load,
+        });
     }
-    files.sort_by(|a, b| b.raw.cmp(&a.raw));
+    files.sort_by_key(|f| std::cmp::Reverse(f.raw));
     Ok(Report { files })
 }
 
@@ -126,8 +151,17 @@ pub fn kb(bytes: u64) -> String {
 pub fn print_report(report: &Report) {
     println!("\n  {:<44} {:>11} {:>11}", "dist/ file", "raw", "gzipped");
     for f in &report.files {
-        let mark = if f.first_load { "" } else { "  (not loaded at start)" };
-        println!("  {:<44} {:>11} {:>11}{mark}", f.name, kb(f.raw), kb(f.gzipped));
+        let mark = if f.first_load {
+            ""
+        } else {
+            "  (not loaded at start)"
+        };
+        println!(
+            "  {:<44} {:>11} {:>11}{mark}",
+            f.name,
+            kb(f.raw),
+            kb(f.gzipped)
+        );
     }
     println!(
         "  first load (wasm + JS + CSS + HTML, gzipped): {} of {} budget",

@@ -75,15 +75,15 @@ fn serve() -> Result<(), String> {
     plan.require(tools::Tool::WasmBindgen);
     plan.require(tools::Tool::Trunk);
     plan.ensure()?;
-    println!("\nServing Layerlab at http://127.0.0.1:8080/ (Ctrl-C stops; edits rebuild the page)\n");
-    run::status(
-        run::cmd("trunk").args([
-            "serve",
-            "--address",
-            "127.0.0.1",
-            "--port",
-            "8080",
-            "--open=false",
-        ]),
-    )
+    println!(
+        "\nServing Layerlab at http://127.0.0.1:8080/ (Ctrl-C stops; edits rebuild the page)\n"
+    );
+    run::status(run::cmd("trunk").args([
+        "serve",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "8080",
+        "--open=false",
+    ]))
 }

@@ -12,13 +12,41 @@ struct Stage {
 }
 
 const STAGES: &[Stage] = &[
-    Stage { name: "fmt", what: "cargo fmt --check", run: fmt },
-    Stage { name: "clippy", what: "cargo clippy --workspace --all-targets -- -D warnings", run: clippy },
-    Stage { name: "native", what: "cargo test (engine, cli, app logic, xtask)", run: native },
-    Stage { name: "engine-wasm", what: "engine builds for wasm32-unknown-unknown", run: engine_wasm },
-    Stage { name: "browser", what: "wasm-pack test --headless --chrome", run: browser },
-    Stage { name: "dist", what: "release build (cargo xtask dist)", run: release },
-    Stage { name: "e2e", what: "end-to-end tests against the release build", run: e2e },
+    Stage {
+        name: "fmt",
+        what: "cargo fmt --check",
+        run: fmt,
+    },
+    Stage {
+        name: "clippy",
+        what: "cargo clippy --workspace --all-targets -- -D warnings",
+        run: clippy,
+    },
+    Stage {
+        name: "native",
+        what: "cargo test (engine, cli, app logic, xtask)",
+        run: native,
+    },
+    Stage {
+        name: "engine-wasm",
+        what: "engine builds for wasm32-unknown-unknown",
+        run: engine_wasm,
+    },
+    Stage {
+        name: "browser",
+        what: "wasm-pack test --headless --chrome",
+        run: browser,
+    },
+    Stage {
+        name: "dist",
+        what: "release build (cargo xtask dist)",
+        run: release,
+    },
+    Stage {
+        name: "e2e",
+        what: "end-to-end tests against the release build",
+        run: e2e,
+    },
 ];
 
 pub fn run_all() -> Result<(), String> {
@@ -51,10 +79,19 @@ pub fn run_all() -> Result<(), String> {
     let mut failed = 0;
     for (stage, outcome, took) in &results {
         match outcome {
-            Ok(()) => println!("  PASS  {:<12} {:>7.1}s  {}", stage.name, took.as_secs_f64(), stage.what),
+            Ok(()) => println!(
+                "  PASS  {:<12} {:>7.1}s  {}",
+                stage.name,
+                took.as_secs_f64(),
+                stage.what
+            ),
             Err(e) => {
                 failed += 1;
-                println!("  FAIL  {:<12} {:>7.1}s  {e}", stage.name, took.as_secs_f64());
+                println!(
+                    "  FAIL  {:<12} {:>7.1}s  {e}",
+                    stage.name,
+                    took.as_secs_f64()
+                );
             }
         }
     }
@@ -111,7 +148,13 @@ fn e2e() -> Result<(), String> {
     }
     run::status(
         cmd("cargo")
-            .args(["test", "--package", "layerlab-e2e", "--", "--test-threads=1"])
+            .args([
+                "test",
+                "--package",
+                "layerlab-e2e",
+                "--",
+                "--test-threads=1",
+            ])
             .env("LAYERLAB_DIST", &dist),
     )
 }

@@ -7,6 +7,8 @@ use std::time::Instant;
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_PACK_SERIES: &str = "0.15";
+/// binaryen from npm: Debian's (version 108) cannot read what Rust 1.95 emits.
+pub const BINARYEN_VERSION: &str = "132.0.0";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {
@@ -18,7 +20,7 @@ pub enum Tool {
     WasmPack,
     /// Debian's `chromium` and `chromium-driver`, for browser and end-to-end tests.
     Chromium,
-    /// `wasm-opt` from Debian's `binaryen`, used by Trunk on release builds.
+    /// `wasm-opt` from npm's `binaryen`, in `target/tools`, used by Trunk on release builds.
     WasmOpt,
 }
 
@@ -99,7 +101,10 @@ fn check(tool: Tool) -> Result<Check, String> {
         Tool::WasmTarget => {
             let installed = output(cmd("rustup").args(["target", "list", "--installed"]))
                 .ok_or("`rustup` is needed to add the wasm32 target; install Rust with rustup (https://rustup.rs)")?;
-            if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+            if installed
+                .lines()
+                .any(|l| l.trim() == "wasm32-unknown-unknown")
+            {
                 Check::Ok("wasm32-unknown-unknown".into())
             } else {
                 Check::Missing("not installed".into())
@@ -107,7 +112,10 @@ fn check(tool: Tool) -> Result<Check, String> {
         }
         Tool::WasmBindgen => {
             let want = locked_wasm_bindgen()?;
-            match (version_of("wasm-bindgen"), version_of("wasm-bindgen-test-runner")) {
+            match (
+                version_of("wasm-bindgen"),
+                version_of("wasm-bindgen-test-runner"),
+            ) {
                 (Some(v), Some(r)) if v == want && r == want => Check::Ok(v),
                 (Some(v), _) if v != want => {
                     Check::Missing(format!("found {v}, Cargo.lock needs exactly {want}"))
@@ -130,18 +138,29 @@ fn check(tool: Tool) -> Result<Check, String> {
                 .into_iter()
                 .find(|b| on_path(b));
             match (browser, on_path("chromedriver"), has_cjk_font()) {
-                (Some(b), true, true) => Check::Ok(
-                    version_of(b).map_or_else(|| b.to_owned(), |v| format!("{b} {v}")),
-                ),
+                (Some(b), true, true) => {
+                    Check::Ok(version_of(b).map_or_else(|| b.to_owned(), |v| format!("{b} {v}")))
+                }
                 (None, _, _) => Check::Missing("no chromium on PATH".into()),
                 (_, false, _) => Check::Missing("no chromedriver on PATH".into()),
-                (_, _, false) => Check::Missing("no font for Chinese text (screenshots need one)".into()),
+                (_, _, false) => {
+                    Check::Missing("no font for Chinese text (screenshots need one)".into())
+                }
             }
         }
-        Tool::WasmOpt => match output(cmd("wasm-opt").arg("--version")) {
-            Some(v) => Check::Ok(v.trim().to_owned()),
-            None => Check::Missing("not installed".into()),
-        },
+        Tool::WasmOpt => {
+            let want = BINARYEN_VERSION.split('.').next().unwrap_or_default();
+            match output(std::process::Command::new(tools_bin().join("wasm-opt")).arg("--version"))
+            {
+                Some(v) if v.split_whitespace().nth(2) == Some(want) => {
+                    Check::Ok(v.trim().to_owned())
+                }
+                Some(v) => {
+                    Check::Missing(format!("found {}, Layerlab uses version {want}", v.trim()))
+                }
+                None => Check::Missing("not installed".into()),
+            }
+        }
     })
 }
 
@@ -162,7 +181,12 @@ fn cargo_install(args: &[&str]) -> Result<(), String> {
 fn install(tool: Tool, why: &str) -> Result<(), String> {
     match tool {
         Tool::WasmTarget => {
-            announce(tool, why, "Compiles the app and engine for the browser.", "seconds");
+            announce(
+                tool,
+                why,
+                "Compiles the app and engine for the browser.",
+                "seconds",
+            );
             run::status(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
         }
         Tool::WasmBindgen => {
@@ -197,10 +221,48 @@ fn install(tool: Tool, why: &str) -> Result<(), String> {
         Tool::Chromium => apt_install(
             tool,
             why,
-            &["chromium", "chromium-driver", "fonts-wqy-microhei", "fonts-dejavu-core"],
+            &[
+                "chromium",
+                "chromium-driver",
+                "fonts-wqy-microhei",
+                "fonts-dejavu-core",
+            ],
         ),
-        Tool::WasmOpt => apt_install(tool, why, &["binaryen"]),
+        Tool::WasmOpt => {
+            if !on_path("npm") {
+                apt_install(tool, "npm is needed to fetch binaryen", &["nodejs", "npm"])?;
+            }
+            announce(
+                tool,
+                why,
+                &format!("npm's binaryen {BINARYEN_VERSION}, into target/tools."),
+                "a few seconds",
+            );
+            let prefix = tools_bin().join("../..");
+            std::fs::create_dir_all(&prefix)
+                .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+            run::status(
+                cmd("npm")
+                    .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                    .arg(&prefix)
+                    .arg(format!("binaryen@{BINARYEN_VERSION}")),
+            )
+        }
     }
+}
+
+/// Where project-local tools (npm's binaryen) put their executables.
+pub fn tools_bin() -> std::path::PathBuf {
+    run::root().join("target/tools/node_modules/.bin")
+}
+
+/// PATH with the project-local tools first.
+pub fn path_with_tools() -> std::ffi::OsString {
+    let mut dirs = vec![tools_bin()];
+    if let Some(p) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(dirs).unwrap_or_default()
 }
 
 /// Whether fontconfig knows a font that covers Chinese.
@@ -209,19 +271,31 @@ fn has_cjk_font() -> bool {
 }
 
 fn is_root() -> bool {
-    output(&mut std::process::Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0")
+    output(std::process::Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0")
 }
 
 fn apt_install(tool: Tool, why: &str, packages: &[&str]) -> Result<(), String> {
-    let line = format!("apt-get update && apt-get install -y {}", packages.join(" "));
+    let line = format!(
+        "apt-get update && apt-get install -y {}",
+        packages.join(" ")
+    );
     if !is_root() || !on_path("apt-get") {
         return Err(format!(
             "{} is missing ({why}). Install it, then run this again:\n    sudo sh -c '{line}'",
             name(tool)
         ));
     }
-    announce(tool, why, &format!("From Debian's packages: {}.", packages.join(", ")), "a minute or two");
-    run::status(std::process::Command::new("apt-get").arg("update").arg("-q"))?;
+    announce(
+        tool,
+        why,
+        &format!("From Debian's packages: {}.", packages.join(", ")),
+        "a minute or two",
+    );
+    run::status(
+        std::process::Command::new("apt-get")
+            .arg("update")
+            .arg("-q"),
+    )?;
     run::status(
         std::process::Command::new("apt-get")
             .args(["install", "-y", "-q", "--no-install-recommends"])
@@ -236,11 +310,15 @@ pub fn locked_wasm_bindgen() -> Result<String, String> {
     if !lock.exists() {
         run::status(cmd("cargo").args(["generate-lockfile", "--quiet"]))?;
     }
-    let text = std::fs::read_to_string(&lock).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let text =
+        std::fs::read_to_string(&lock).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines.next().and_then(|l| l.trim().strip_prefix("version = \"")) {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
                 return Ok(v.trim_end_matches('"').to_owned());
             }
         }

@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 /// A bare page, served at `/__floor.html`: the machine's floor for page-load timings.
-const FLOOR_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>floor</title></head>\
+const FLOOR_PAGE: &str =
+    "<!doctype html><html><head><meta charset=\"utf-8\"><title>floor</title></head>\
 <body><h1 id=\"ready\">floor</h1></body></html>";
 
 pub struct Server {
@@ -20,7 +21,8 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: PathBuf, prefix: &str) -> Result<Self, String> {
-        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot listen on loopback: {e}"))?;
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .map_err(|e| format!("cannot listen on loopback: {e}"))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -37,7 +39,12 @@ impl Server {
                 }
             }
         });
-        Ok(Self { port, stop, thread: Some(thread), requests })
+        Ok(Self {
+            port,
+            stop,
+            thread: Some(thread),
+            requests,
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -84,13 +91,21 @@ fn serve(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<String>>)
     while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
         line.clear();
     }
-    let target = request_line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let target = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .to_owned();
     let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
     if let Ok(mut l) = log.lock() {
         l.push(path.clone());
     }
     let (status, kind, body) = if path == "/__floor.html" {
-        ("200 OK", "text/html; charset=utf-8", FLOOR_PAGE.as_bytes().to_vec())
+        (
+            "200 OK",
+            "text/html; charset=utf-8",
+            FLOOR_PAGE.as_bytes().to_vec(),
+        )
     } else {
         match resolve(root, prefix, &path) {
             Some(file) => match std::fs::read(&file) {
@@ -111,8 +126,14 @@ fn serve(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<String>>)
 
 /// Maps a request path under `prefix` to a file in `root`, refusing anything that escapes it.
 fn resolve(root: &Path, prefix: &str, path: &str) -> Option<PathBuf> {
-    let rel = path.strip_prefix(prefix).or_else(|| (path == prefix.trim_end_matches('/')).then_some(""))?;
-    let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_owned() };
+    let rel = path
+        .strip_prefix(prefix)
+        .or_else(|| (path == prefix.trim_end_matches('/')).then_some(""))?;
+    let rel = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_owned()
+    };
     let rel = Path::new(&rel);
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
         return None;

@@ -67,8 +67,14 @@ impl Browser {
             .spawn()
             .map_err(|e| format!("cannot start chromedriver: {e}"))?;
         let base = format!("http://127.0.0.1:{port}");
-        let profile = std::env::temp_dir().join(format!("layerlab-e2e-{}-{port}", std::process::id()));
-        let mut browser = Self { driver, base, session: String::new(), _profile: TempDir(profile.clone()) };
+        let profile =
+            std::env::temp_dir().join(format!("layerlab-e2e-{}-{port}", std::process::id()));
+        let mut browser = Self {
+            driver,
+            base,
+            session: String::new(),
+            _profile: TempDir(profile.clone()),
+        };
 
         let ready = Instant::now();
         loop {
@@ -105,7 +111,10 @@ impl Browser {
             "goog:loggingPrefs": {"browser": "ALL"}
         }}});
         let v = browser.request("POST", "/session", Some(caps))?;
-        browser.session = v["sessionId"].as_str().ok_or("chromedriver returned no session id")?.to_owned();
+        browser.session = v["sessionId"]
+            .as_str()
+            .ok_or("chromedriver returned no session id")?
+            .to_owned();
         browser.set_viewport(width, height)?;
         Ok(browser)
     }
@@ -118,7 +127,9 @@ impl Browser {
             None => req.call(),
         };
         let value: Value = match resp {
-            Ok(r) => r.into_json().map_err(|e| format!("{method} {path}: bad JSON: {e}"))?,
+            Ok(r) => r
+                .into_json()
+                .map_err(|e| format!("{method} {path}: bad JSON: {e}"))?,
             Err(ureq::Error::Status(_, r)) => {
                 let v: Value = r.into_json().unwrap_or(Value::Null);
                 let msg = v["value"]["message"].as_str().unwrap_or("unknown error");
@@ -129,7 +140,12 @@ impl Browser {
         Ok(value["value"].clone())
     }
 
-    fn session_request(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+    fn session_request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
         self.request(method, &format!("/session/{}{path}", self.session), body)
     }
 
@@ -138,58 +154,90 @@ impl Browser {
         self.session_request(
             "POST",
             "/goog/cdp/execute",
-            Some(json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
-                "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false
-            }})),
+            Some(
+                json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
+                    "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false
+                }}),
+            ),
         )
         .map(|_| ())
     }
 
     pub fn goto(&mut self, url: &str) -> Result<(), String> {
-        self.session_request("POST", "/url", Some(json!({ "url": url }))).map(|_| ())
+        self.session_request("POST", "/url", Some(json!({ "url": url })))
+            .map(|_| ())
     }
 
     pub fn find(&self, css: &str) -> Result<Element, String> {
         let v = self
-            .session_request("POST", "/element", Some(json!({"using": "css selector", "value": css})))
+            .session_request(
+                "POST",
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
             .map_err(|e| format!("no element matches `{css}`: {e}"))?;
-        v[ELEMENT_KEY].as_str().map(|id| Element(id.to_owned())).ok_or_else(|| format!("no element matches `{css}`"))
+        v[ELEMENT_KEY]
+            .as_str()
+            .map(|id| Element(id.to_owned()))
+            .ok_or_else(|| format!("no element matches `{css}`"))
     }
 
     pub fn find_all(&self, css: &str) -> Result<Vec<Element>, String> {
-        let v = self.session_request("POST", "/elements", Some(json!({"using": "css selector", "value": css})))?;
+        let v = self.session_request(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        )?;
         Ok(v.as_array()
-            .map(|a| a.iter().filter_map(|e| e[ELEMENT_KEY].as_str().map(|id| Element(id.to_owned()))).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e[ELEMENT_KEY].as_str().map(|id| Element(id.to_owned())))
+                    .collect()
+            })
             .unwrap_or_default())
     }
 
     /// Polls (never a fixed sleep) until `css` matches, or fails after [`WAIT`].
     pub fn wait_for(&self, css: &str) -> Result<Element, String> {
-        self.wait_until(&format!("an element matching `{css}`"), || self.find(css).ok())
+        self.wait_until(&format!("an element matching `{css}`"), || {
+            self.find(css).ok()
+        })
     }
 
     /// Polls `probe` until it returns `Some`, or fails after [`WAIT`] naming `what`.
-    pub fn wait_until<T>(&self, what: &str, mut probe: impl FnMut() -> Option<T>) -> Result<T, String> {
+    pub fn wait_until<T>(
+        &self,
+        what: &str,
+        mut probe: impl FnMut() -> Option<T>,
+    ) -> Result<T, String> {
         let start = Instant::now();
         loop {
             if let Some(v) = probe() {
                 return Ok(v);
             }
             if start.elapsed() > WAIT {
-                return Err(format!("timed out after {}s waiting for {what}", WAIT.as_secs()));
+                return Err(format!(
+                    "timed out after {}s waiting for {what}",
+                    WAIT.as_secs()
+                ));
             }
             std::thread::sleep(Duration::from_millis(25));
         }
     }
 
     pub fn click(&self, e: &Element) -> Result<(), String> {
-        self.session_request("POST", &format!("/element/{}/click", e.0), Some(json!({}))).map(|_| ())
+        self.session_request("POST", &format!("/element/{}/click", e.0), Some(json!({})))
+            .map(|_| ())
     }
 
     /// Types `text` into the element as real keystrokes (WebDriver key codes allowed, e.g. "\u{E007}" for Enter).
     pub fn type_into(&self, e: &Element, text: &str) -> Result<(), String> {
-        self.session_request("POST", &format!("/element/{}/value", e.0), Some(json!({ "text": text })))
-            .map(|_| ())
+        self.session_request(
+            "POST",
+            &format!("/element/{}/value", e.0),
+            Some(json!({ "text": text })),
+        )
+        .map(|_| ())
     }
 
     /// Presses keys on whatever has focus (e.g. "\u{E004}" is Tab, "\u{E007}" Enter).
@@ -219,7 +267,11 @@ impl Browser {
 
     /// Runs `script` (a function body; `arguments` holds `args`) and returns its value.
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
-        self.session_request("POST", "/execute/sync", Some(json!({"script": script, "args": args})))
+        self.session_request(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
     }
 
     pub fn screenshot(&self, path: &Path) -> Result<(), String> {
@@ -237,7 +289,13 @@ impl Browser {
         Ok(v.as_array()
             .map(|a| {
                 a.iter()
-                    .map(|e| format!("{} {}", e["level"].as_str().unwrap_or("?"), e["message"].as_str().unwrap_or("")))
+                    .map(|e| {
+                        format!(
+                            "{} {}",
+                            e["level"].as_str().unwrap_or("?"),
+                            e["message"].as_str().unwrap_or("")
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default())
@@ -271,7 +329,9 @@ impl Browser {
     /// Durations (ms) of the long tasks seen since [`Browser::observe_long_tasks`].
     pub fn long_tasks(&self) -> Result<Vec<f64>, String> {
         let v = self.execute("return window.__longTasks || [];", vec![])?;
-        Ok(v.as_array().map(|a| a.iter().filter_map(Value::as_f64).collect()).unwrap_or_default())
+        Ok(v.as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default())
     }
 }
 

@@ -20,7 +20,9 @@ fn language_switch_changes_the_page_to_chinese_and_back() {
 
         b.click(&b.find(LANGUAGE_SWITCH)?)?;
         b.wait_until("the tagline to change language", || {
-            b.text(&tagline).ok().filter(|t| t != &english && t.contains("镜像"))
+            b.text(&tagline)
+                .ok()
+                .filter(|t| t != &english && t.contains("镜像"))
         })?;
         let lang = b.execute("return document.documentElement.lang;", vec![])?;
         if lang != "zh-CN" {
@@ -45,7 +47,12 @@ fn shows_the_tutorial_dockerfile() {
         let editor = b.wait_for("#dockerfile")?;
         let text = b.execute("return arguments[0].value;", vec![editor.arg()])?;
         let text = text.as_str().unwrap_or_default().to_owned();
-        for line in ["FROM ubuntu:15.04", "COPY . /app", "RUN make /app", "CMD python /app/app.py"] {
+        for line in [
+            "FROM ubuntu:15.04",
+            "COPY . /app",
+            "RUN make /app",
+            "CMD python /app/app.py",
+        ] {
             if !text.contains(line) {
                 return Err(format!("the editor lacks {line:?}; it holds {text:?}"));
             }
@@ -62,7 +69,10 @@ fn lang_query_parameter_selects_chinese() {
     h.run("lang_query", |b| {
         b.goto(&url)?;
         b.wait_until("Chinese text", || {
-            b.find(".tagline").ok().and_then(|t| b.text(&t).ok()).filter(|t| t.contains("镜像"))
+            b.find(".tagline")
+                .ok()
+                .and_then(|t| b.text(&t).ok())
+                .filter(|t| t.contains("镜像"))
         })?;
         b.screenshot(&artifacts_dir().join("shell-zh-768x1024.png"))?;
         Ok(())

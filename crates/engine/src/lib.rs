@@ -4,5 +4,27 @@
 //! The engine never reads a clock, a random number generator or the outside
 //! world: time is a logical clock and every "random" ID derives from state, so
 //! the same inputs give the same bytes and digests natively and in wasm.
+//!
+//! # Layout
+//! - `path`, `error`: resolved paths and errno-named errors.
+//! - `content`: file bytes, typed or described (generated on demand).
+//! - `diff`: one layer's changes: entries, inodes, whiteouts, opaque dirs.
+//! - `layer`, `lower`: read-only layers and the merged index of a stack.
+//! - `merged`: a container's view: lower stack + writable upper, copy-on-write.
+//! - `event`: what each operation did, for the app to animate.
+//! - `tar`, `digest`: layer tars, DiffIDs, ChainIDs.
+//! - `fixture`: layers and trees described as text (tests and teaching images).
+//! - `size`: Docker's human-readable sizes.
 
+pub mod content;
+pub mod diff;
+pub mod digest;
+pub mod error;
+pub mod event;
+pub mod fixture;
+pub mod layer;
+pub mod lower;
+pub mod merged;
+pub mod path;
 pub mod size;
+pub mod tar;

@@ -79,7 +79,11 @@ mod tests {
     #[test]
     fn matches_docker_for_every_reference_vector() {
         for &(bytes, p3, p4) in VECTORS {
-            assert_eq!(human_size_with_precision(bytes, 3), p3, "{bytes} at precision 3");
+            assert_eq!(
+                human_size_with_precision(bytes, 3),
+                p3,
+                "{bytes} at precision 3"
+            );
             assert_eq!(human_size(bytes), p4, "{bytes} at precision 4");
         }
     }

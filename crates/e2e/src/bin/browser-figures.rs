@@ -44,6 +44,9 @@ fn run() -> Result<(), String> {
     }
     let (f, a) = (median(floor), median(app));
     println!("navigation → static page loaded (floor)\t{f:.0} ms\tmedian of {LOADS}");
-    println!("navigation → app shell drawn\t{a:.0} ms\tmedian of {LOADS}; {:.1}× the floor", a / f);
+    println!(
+        "navigation → app shell drawn\t{a:.0} ms\tmedian of {LOADS}; {:.1}× the floor",
+        a / f
+    );
     Ok(())
 }

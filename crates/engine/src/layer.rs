@@ -1,0 +1,56 @@
+//! Layers: immutable diffs, shared through `Rc` by every image and container
+//! that uses them and freed when the last one lets go.
+
+use crate::diff::Diff;
+use crate::digest::{self, Digest};
+use crate::tar;
+use std::cell::OnceCell;
+use std::fmt;
+
+/// A layer's identity inside the engine (for events and the UI). Docker's own
+/// names for it are its DiffID, ChainID and the storage driver's cache ID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LayerId(pub u64);
+
+impl fmt::Display for LayerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "layer {}", self.0)
+    }
+}
+
+/// A read-only layer.
+#[derive(Debug)]
+pub struct Layer {
+    pub id: LayerId,
+    pub diff: Diff,
+    diff_id: OnceCell<Digest>,
+}
+
+impl Layer {
+    pub fn new(id: LayerId, diff: Diff) -> Self {
+        Layer {
+            id,
+            diff,
+            diff_id: OnceCell::new(),
+        }
+    }
+
+    /// The layer's size as Docker counts it (see [`Diff::size`]).
+    pub fn size(&self) -> u64 {
+        self.diff.size()
+    }
+
+    /// `sha256` of the layer's uncompressed tar, computed once.
+    pub fn diff_id(&self) -> &Digest {
+        self.diff_id.get_or_init(|| {
+            let mut hasher = digest::Hasher::new();
+            tar::write_diff(&self.diff, &mut |chunk: &[u8]| hasher.update(chunk));
+            hasher.finish()
+        })
+    }
+
+    /// Whether the layer's tar is the empty tar (no entries at all).
+    pub fn is_empty(&self) -> bool {
+        self.diff.is_empty()
+    }
+}
