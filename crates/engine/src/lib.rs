@@ -14,17 +14,26 @@
 //! - `event`: what each operation did, for the app to animate.
 //! - `tar`, `digest`: layer tars, DiffIDs, ChainIDs.
 //! - `fixture`: layers and trees described as text (tests and teaching images).
+//! - `image`, `reference`: image configs, IDs and tags.
+//! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
+//! - `changes`: `docker diff`'s A/C/D list.
+//! - `clock`: logical time, RFC 3339 dates, Docker's human durations.
 //! - `size`: Docker's human-readable sizes.
 
+pub mod changes;
+pub mod clock;
 pub mod content;
 pub mod diff;
 pub mod digest;
 pub mod error;
 pub mod event;
 pub mod fixture;
+pub mod host;
+pub mod image;
 pub mod layer;
 pub mod lower;
 pub mod merged;
 pub mod path;
+pub mod reference;
 pub mod size;
 pub mod tar;

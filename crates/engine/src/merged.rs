@@ -786,7 +786,12 @@ impl Merged {
     pub fn move_path(&mut self, from: &str, to: &str) -> Result<Vec<Event>, FsError> {
         match self.rename(from, to) {
             Err(e) if e.errno == Errno::CrossDevice => {
-                let mut events = self.copy_tree(from, to)?;
+                // rename(2) already refused every conflict but an empty directory at `to`.
+                let mut events = match self.lstat(to) {
+                    Ok(_) => self.remove_tree(to)?,
+                    Err(_) => Vec::new(),
+                };
+                events.extend(self.copy_tree(from, to)?);
                 events.extend(self.remove_tree(from)?);
                 Ok(events)
             }

@@ -1,0 +1,743 @@
+//! The Docker host: images and their tags, containers, the layer store, and
+//! the logical clock. Every operation returns its result and its events.
+
+use crate::changes::{self, Change};
+use crate::clock::EPOCH;
+use crate::diff::{Diff, Entry, Meta};
+use crate::digest::{chain_ids, Digest};
+use crate::event::Event;
+use crate::image::{History, Image, ImageConfig};
+use crate::layer::{Layer, LayerId};
+use crate::merged::Merged;
+use crate::path::FsPath;
+use crate::reference::Reference;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::rc::Rc;
+
+/// A result with the events that produced it.
+#[derive(Debug)]
+pub struct Outcome<T> {
+    pub value: T,
+    pub events: Vec<HostEvent>,
+}
+
+/// What happened on the host, beyond file operations inside a container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostEvent {
+    /// A file operation inside a container.
+    Fs {
+        container: String,
+        event: Event,
+    },
+    LayerCreated {
+        layer: LayerId,
+        diff_id: Digest,
+        size: u64,
+    },
+    /// A layer already in the store (same ChainID) was reused.
+    LayerReused {
+        layer: LayerId,
+        chain_id: Digest,
+    },
+    LayerDeleted {
+        layer: LayerId,
+        chain_id: Digest,
+    },
+    ImageCreated {
+        id: Digest,
+    },
+    ImageTagged {
+        id: Digest,
+        reference: String,
+    },
+    ImageUntagged {
+        id: Digest,
+        reference: String,
+    },
+    ImageDeleted {
+        id: Digest,
+    },
+    ContainerCreated {
+        id: String,
+        name: String,
+        image: Digest,
+    },
+    ContainerRemoved {
+        id: String,
+        name: String,
+    },
+}
+
+/// A failure as Docker's daemon words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostError {
+    NoSuchContainer(String),
+    NoSuchImage(String),
+    InvalidReference(String),
+    NameInUse {
+        name: String,
+        id: String,
+    },
+    InvalidName(String),
+    ImageInUse {
+        reference: String,
+        container: String,
+        image: String,
+    },
+    ContainerRunning(String),
+    Fs(crate::error::FsError),
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HostError::NoSuchContainer(c) => write!(f, "Error response from daemon: No such container: {c}"),
+            HostError::NoSuchImage(i) => write!(f, "Error response from daemon: No such image: {i}"),
+            HostError::InvalidReference(m) => write!(f, "{m}"),
+            HostError::NameInUse { name, id } => write!(
+                f,
+                "Error response from daemon: Conflict. The container name \"/{name}\" is already in use by container \"{id}\". You have to remove (or rename) that container to be able to reuse that name."
+            ),
+            HostError::InvalidName(n) => write!(
+                f,
+                "Error response from daemon: Invalid container name ({n}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+            ),
+            HostError::ImageInUse { reference, container, image } => write!(
+                f,
+                "Error response from daemon: conflict: unable to remove repository reference \"{reference}\" (must force) - container {container} is using its referenced image {image}"
+            ),
+            HostError::ContainerRunning(name) => write!(
+                f,
+                "Error response from daemon: cannot remove container \"/{name}\": container is running: stop the container before removing or force remove"
+            ),
+            HostError::Fs(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<crate::error::FsError> for HostError {
+    fn from(e: crate::error::FsError) -> Self {
+        HostError::Fs(e)
+    }
+}
+
+/// A container's life, as `docker ps` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum State {
+    Created,
+    Running { since: u64 },
+    Exited { code: i32, at: u64 },
+}
+
+#[derive(Clone, Debug)]
+pub struct Container {
+    /// 64 hex digits.
+    pub id: String,
+    pub name: String,
+    pub image: Digest,
+    /// The reference it was created with, as `docker ps` shows under IMAGE.
+    pub image_ref: String,
+    pub created: u64,
+    pub state: State,
+    pub fs: Merged,
+}
+
+impl Container {
+    pub fn short_id(&self) -> &str {
+        &self.id[..12]
+    }
+
+    /// `SizeRw`: the writable layer's bytes.
+    pub fn size_rw(&self) -> u64 {
+        self.fs.size_rw()
+    }
+}
+
+/// Disk used by containers, counted as Docker does: each shared layer once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DiskUsage {
+    /// Bytes of the distinct image layers the containers stand on.
+    pub image_layers: u64,
+    /// Σ SIZE: every container's writable layer.
+    pub writable: u64,
+    /// What is really on disk: `image_layers + writable`.
+    pub total: u64,
+    /// Σ virtual: what adding up `docker ps -s` virtual sizes would (wrongly) suggest.
+    pub naive_virtual_sum: u64,
+}
+
+/// One row of `docker system df -v`'s images section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageUsage {
+    pub id: Digest,
+    pub size: u64,
+    pub shared: u64,
+    pub unique: u64,
+    pub containers: usize,
+}
+
+/// The numbers behind `docker system df`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SystemDf {
+    pub images_total: usize,
+    pub images_active: usize,
+    pub images_size: u64,
+    pub images_reclaimable: u64,
+    pub containers_total: usize,
+    pub containers_active: usize,
+    pub containers_size: u64,
+    pub containers_reclaimable: u64,
+    pub per_image: Vec<ImageUsage>,
+}
+
+const ADJECTIVES: [&str; 16] = [
+    "admiring", "brave", "clever", "eager", "focused", "gifted", "happy", "jolly", "keen",
+    "loving", "nifty", "quirky", "relaxed", "sharp", "stoic", "vibrant",
+];
+const SURNAMES: [&str; 16] = [
+    "babbage", "curie", "darwin", "einstein", "feynman", "hopper", "hypatia", "lovelace",
+    "meitner", "noether", "pasteur", "ritchie", "tesla", "turing", "wozniak", "yonath",
+];
+
+#[derive(Clone, Debug)]
+pub struct Host {
+    /// Logical seconds since [`EPOCH`].
+    clock: u64,
+    next_layer: u64,
+    next_container: u64,
+    images: BTreeMap<Digest, Rc<Image>>,
+    tags: BTreeMap<Reference, Digest>,
+    containers: Vec<Container>,
+    /// Every layer by ChainID: images with the same bottom layers share them.
+    layers: BTreeMap<Digest, Rc<Layer>>,
+    init_layer: Rc<Layer>,
+}
+
+impl Default for Host {
+    fn default() -> Self {
+        Host::new()
+    }
+}
+
+impl Host {
+    pub fn new() -> Self {
+        Host {
+            clock: 0,
+            next_layer: 1,
+            next_container: 1,
+            images: BTreeMap::new(),
+            tags: BTreeMap::new(),
+            containers: Vec::new(),
+            layers: BTreeMap::new(),
+            init_layer: Rc::new(Layer::new(LayerId(0), init_layer_diff(EPOCH))),
+        }
+    }
+
+    /// The current logical time, as Unix seconds.
+    pub fn now(&self) -> u64 {
+        EPOCH + self.clock
+    }
+
+    /// Moves the logical clock forward.
+    pub fn advance(&mut self, seconds: u64) {
+        self.clock += seconds;
+    }
+
+    /// The layer Docker adds below every container's writable layer (`<id>-init`).
+    pub fn init_layer(&self) -> &Rc<Layer> {
+        &self.init_layer
+    }
+
+    /// A new read-only layer from a diff (not yet in the store).
+    pub fn new_layer(&mut self, diff: Diff) -> Rc<Layer> {
+        let id = LayerId(self.next_layer);
+        self.next_layer += 1;
+        Rc::new(Layer::new(id, diff))
+    }
+
+    /// Registers an image built from `layers` (bottom first). Layers whose ChainID is
+    /// already stored are reused, so images share their common bottom layers.
+    pub fn add_image(
+        &mut self,
+        config: ImageConfig,
+        layers: Vec<Rc<Layer>>,
+        tag: Option<&Reference>,
+    ) -> Outcome<Digest> {
+        let mut events = Vec::new();
+        let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
+        let mut stored = Vec::with_capacity(layers.len());
+        for (layer, chain) in layers.into_iter().zip(chain_ids(&diff_ids)) {
+            match self.layers.get(&chain) {
+                Some(existing) => {
+                    events.push(HostEvent::LayerReused {
+                        layer: existing.id,
+                        chain_id: chain,
+                    });
+                    stored.push(existing.clone());
+                }
+                None => {
+                    events.push(HostEvent::LayerCreated {
+                        layer: layer.id,
+                        diff_id: layer.diff_id().clone(),
+                        size: layer.size(),
+                    });
+                    self.layers.insert(chain, layer.clone());
+                    stored.push(layer);
+                }
+            }
+        }
+        let image = Image::new(config, stored, self.init_layer.clone(), self.now());
+        let id = image.id.clone();
+        if !self.images.contains_key(&id) {
+            self.images.insert(id.clone(), Rc::new(image));
+            events.push(HostEvent::ImageCreated { id: id.clone() });
+        }
+        if let Some(reference) = tag {
+            events.extend(self.tag(&id, reference));
+        }
+        Outcome { value: id, events }
+    }
+
+    /// Points `reference` at an image (moving it if it pointed elsewhere).
+    pub fn tag(&mut self, id: &Digest, reference: &Reference) -> Vec<HostEvent> {
+        let mut events = Vec::new();
+        if let Some(old) = self.tags.insert(reference.clone(), id.clone()) {
+            if &old == id {
+                return events;
+            }
+            events.push(HostEvent::ImageUntagged {
+                id: old,
+                reference: reference.to_string(),
+            });
+        }
+        events.push(HostEvent::ImageTagged {
+            id: id.clone(),
+            reference: reference.to_string(),
+        });
+        events
+    }
+
+    pub fn images(&self) -> impl Iterator<Item = &Rc<Image>> {
+        self.images.values()
+    }
+
+    /// Tags of an image, sorted.
+    pub fn tags_of(&self, id: &Digest) -> Vec<&Reference> {
+        self.tags
+            .iter()
+            .filter(|(_, i)| *i == id)
+            .map(|(r, _)| r)
+            .collect()
+    }
+
+    /// Finds an image by reference (`nginx`, `nginx:latest`), full ID or unique ID prefix.
+    pub fn image(&self, text: &str) -> Result<&Rc<Image>, HostError> {
+        if let Ok(reference) = Reference::parse(text) {
+            if let Some(id) = self.tags.get(&reference) {
+                if let Some(image) = self.images.get(id) {
+                    return Ok(image);
+                }
+            }
+        }
+        let hex = text.strip_prefix("sha256:").unwrap_or(text);
+        if hex.len() >= 4 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let mut found = self.images.values().filter(|i| i.id.hex().starts_with(hex));
+            if let (Some(one), None) = (found.next(), found.next()) {
+                return Ok(one);
+            }
+        }
+        Err(HostError::NoSuchImage(text.to_owned()))
+    }
+
+    pub fn containers(&self) -> &[Container] {
+        &self.containers
+    }
+
+    fn container_index(&self, name_or_id: &str) -> Result<usize, HostError> {
+        let wanted = name_or_id.trim_start_matches('/');
+        if let Some(i) = self
+            .containers
+            .iter()
+            .position(|c| c.name == wanted || c.id == wanted)
+        {
+            return Ok(i);
+        }
+        let mut by_prefix = self
+            .containers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !wanted.is_empty() && c.id.starts_with(wanted));
+        match (by_prefix.next(), by_prefix.next()) {
+            (Some((i, _)), None) => Ok(i),
+            _ => Err(HostError::NoSuchContainer(name_or_id.to_owned())),
+        }
+    }
+
+    pub fn container(&self, name_or_id: &str) -> Result<&Container, HostError> {
+        self.container_index(name_or_id)
+            .map(|i| &self.containers[i])
+    }
+
+    pub fn container_mut(&mut self, name_or_id: &str) -> Result<&mut Container, HostError> {
+        let now = self.now();
+        let i = self.container_index(name_or_id)?;
+        let c = &mut self.containers[i];
+        c.fs.set_time(now);
+        Ok(c)
+    }
+
+    /// A container's file system, stamped with the current time.
+    pub fn fs(&mut self, name_or_id: &str) -> Result<&mut Merged, HostError> {
+        self.container_mut(name_or_id).map(|c| &mut c.fs)
+    }
+
+    /// `docker create`: the image's layers plus the init layer plus a new, empty
+    /// writable layer. Costs O(1) whatever the image's size.
+    pub fn create_container(
+        &mut self,
+        image_ref: &str,
+        name: Option<&str>,
+    ) -> Result<Outcome<String>, HostError> {
+        let image = self.image(image_ref)?.clone();
+        let seq = self.next_container;
+        let id =
+            Digest::of(format!("container {seq} {} {}", image.id, name.unwrap_or("")).as_bytes())
+                .hex()
+                .to_owned();
+        let name = match name {
+            Some(n) => {
+                let valid = n.len() >= 2
+                    && n.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+                if !valid {
+                    return Err(HostError::InvalidName(n.to_owned()));
+                }
+                if let Some(other) = self.containers.iter().find(|c| c.name == n) {
+                    return Err(HostError::NameInUse {
+                        name: n.to_owned(),
+                        id: other.id.clone(),
+                    });
+                }
+                n.to_owned()
+            }
+            None => self.generated_name(&id),
+        };
+        self.next_container += 1;
+        let mut fs = Merged::new(image.lower().clone());
+        fs.set_time(self.now());
+        self.containers.push(Container {
+            id: id.clone(),
+            name: name.clone(),
+            image: image.id.clone(),
+            image_ref: image_ref.to_owned(),
+            created: self.now(),
+            state: State::Created,
+            fs,
+        });
+        let events = vec![HostEvent::ContainerCreated {
+            id: id.clone(),
+            name,
+            image: image.id.clone(),
+        }];
+        Ok(Outcome { value: id, events })
+    }
+
+    /// A Docker-style `adjective_surname`, derived from the container's ID.
+    fn generated_name(&self, id: &str) -> String {
+        let n = u64::from_str_radix(&id[..12], 16).unwrap_or(0);
+        let mut k = 0;
+        loop {
+            let v = n.wrapping_add(k);
+            let mut name = format!(
+                "{}_{}",
+                ADJECTIVES[(v % 16) as usize],
+                SURNAMES[(v / 16 % 16) as usize]
+            );
+            if k >= 256 {
+                name.push_str(&format!("{k}"));
+            }
+            if !self.containers.iter().any(|c| c.name == name) {
+                return name;
+            }
+            k += 1;
+        }
+    }
+
+    /// `docker rm [-f]`: the writable layer goes with the container.
+    pub fn remove_container(
+        &mut self,
+        name_or_id: &str,
+        force: bool,
+    ) -> Result<Outcome<String>, HostError> {
+        let i = self.container_index(name_or_id)?;
+        if matches!(self.containers[i].state, State::Running { .. }) && !force {
+            return Err(HostError::ContainerRunning(self.containers[i].name.clone()));
+        }
+        let c = self.containers.remove(i);
+        let events = vec![HostEvent::ContainerRemoved {
+            id: c.id.clone(),
+            name: c.name.clone(),
+        }];
+        Ok(Outcome {
+            value: c.id,
+            events,
+        })
+    }
+
+    /// `docker rmi`: untags; deletes the image when no tag is left, refusing while a
+    /// container uses it. Layers still used by another image stay.
+    pub fn remove_image(&mut self, text: &str) -> Result<Outcome<()>, HostError> {
+        let image = self.image(text)?.clone();
+        let by_tag = Reference::parse(text)
+            .ok()
+            .filter(|r| self.tags.get(r) == Some(&image.id));
+        let remaining_tags = self.tags_of(&image.id).len() - usize::from(by_tag.is_some());
+        if remaining_tags == 0 {
+            if let Some(c) = self.containers.iter().find(|c| c.image == image.id) {
+                return Err(HostError::ImageInUse {
+                    reference: text.to_owned(),
+                    container: c.short_id().to_owned(),
+                    image: image.id.short().to_owned(),
+                });
+            }
+        }
+        let mut events = Vec::new();
+        match &by_tag {
+            Some(r) => {
+                self.tags.remove(r);
+                events.push(HostEvent::ImageUntagged {
+                    id: image.id.clone(),
+                    reference: r.to_string(),
+                });
+            }
+            None => {
+                for r in self
+                    .tags_of(&image.id)
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                {
+                    self.tags.remove(&r);
+                    events.push(HostEvent::ImageUntagged {
+                        id: image.id.clone(),
+                        reference: r.to_string(),
+                    });
+                }
+            }
+        }
+        if self.tags_of(&image.id).is_empty() {
+            self.images.remove(&image.id);
+            events.push(HostEvent::ImageDeleted {
+                id: image.id.clone(),
+            });
+            let chains = image.chain_ids();
+            drop(image);
+            for chain in chains.into_iter().rev() {
+                let unused = self
+                    .layers
+                    .get(&chain)
+                    .is_some_and(|l| Rc::strong_count(l) == 1);
+                if unused {
+                    if let Some(layer) = self.layers.remove(&chain) {
+                        events.push(HostEvent::LayerDeleted {
+                            layer: layer.id,
+                            chain_id: chain,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(Outcome { value: (), events })
+    }
+
+    /// `docker diff`: the container's changes against its image (and init layer).
+    pub fn diff(&self, name_or_id: &str) -> Result<Vec<Change>, HostError> {
+        let c = self.container(name_or_id)?;
+        Ok(changes::changes(&c.fs))
+    }
+
+    /// `docker commit`: the writable layer becomes a new read-only layer on top of
+    /// the container's image. An unchanged container gives an `empty_layer` entry.
+    pub fn commit(
+        &mut self,
+        name_or_id: &str,
+        created_by: &str,
+        comment: &str,
+        author: &str,
+        tag: Option<&Reference>,
+    ) -> Result<Outcome<Digest>, HostError> {
+        let c = self.container(name_or_id)?.clone();
+        let parent = self
+            .images
+            .get(&c.image)
+            .cloned()
+            .ok_or_else(|| HostError::NoSuchImage(c.image.to_string()))?;
+        let mut config = parent.config.clone();
+        config.created = crate::clock::rfc3339(self.now());
+        if !author.is_empty() {
+            config.author = author.to_owned();
+        }
+        let upper = c.fs.upper().clone();
+        let empty = upper.is_empty();
+        let mut history = History::new(self.now(), created_by, comment, empty);
+        history.author = author.to_owned();
+        config.history.push(history);
+        let mut layers = parent.layers.clone();
+        if !empty {
+            layers.push(self.new_layer(upper));
+        }
+        let mut outcome = self.add_image(config, layers, tag);
+        if let Some(image) = self.images.get_mut(&outcome.value) {
+            if let Some(image) = Rc::get_mut(image) {
+                image.parent = Some(parent.id.clone());
+            }
+        }
+        outcome
+            .events
+            .retain(|e| !matches!(e, HostEvent::LayerReused { .. }));
+        Ok(outcome)
+    }
+
+    /// SIZE and virtual size of a container, as `docker ps -s` shows them.
+    pub fn sizes(&self, name_or_id: &str) -> Result<(u64, u64), HostError> {
+        let c = self.container(name_or_id)?;
+        let image = self.images.get(&c.image).map(|i| i.size()).unwrap_or(0);
+        Ok((c.size_rw(), image + c.size_rw()))
+    }
+
+    /// The disk really used by all containers: every distinct image layer they
+    /// stand on once, plus each writable layer. For N containers of one image this
+    /// is Σ size + (virtual − size).
+    pub fn disk_usage(&self) -> DiskUsage {
+        let mut chains: BTreeSet<Digest> = BTreeSet::new();
+        let mut image_layers = 0;
+        let mut writable = 0;
+        let mut naive = 0;
+        for c in &self.containers {
+            let Some(image) = self.images.get(&c.image) else {
+                continue;
+            };
+            for (layer, chain) in image.layers.iter().zip(image.chain_ids()) {
+                if chains.insert(chain) {
+                    image_layers += layer.size();
+                }
+            }
+            writable += c.size_rw();
+            naive += image.size() + c.size_rw();
+        }
+        DiskUsage {
+            image_layers,
+            writable,
+            total: image_layers + writable,
+            naive_virtual_sum: naive,
+        }
+    }
+
+    /// The numbers of `docker system df` (and `-v`).
+    pub fn system_df(&self) -> SystemDf {
+        let mut users: BTreeMap<Digest, usize> = BTreeMap::new();
+        for image in self.images.values() {
+            for chain in image.chain_ids() {
+                *users.entry(chain).or_default() += 1;
+            }
+        }
+        let mut all_layers: BTreeMap<Digest, u64> = BTreeMap::new();
+        let mut per_image = Vec::new();
+        let mut reclaimable = 0;
+        let mut active = 0;
+        for image in self.images.values() {
+            let containers = self
+                .containers
+                .iter()
+                .filter(|c| c.image == image.id)
+                .count();
+            let mut shared = 0;
+            for (layer, chain) in image.layers.iter().zip(image.chain_ids()) {
+                if users.get(&chain).copied().unwrap_or(0) > 1 {
+                    shared += layer.size();
+                }
+                all_layers.insert(chain, layer.size());
+            }
+            let size = image.size();
+            if containers == 0 {
+                reclaimable += size - shared;
+            } else {
+                active += 1;
+            }
+            per_image.push(ImageUsage {
+                id: image.id.clone(),
+                size,
+                shared,
+                unique: size - shared,
+                containers,
+            });
+        }
+        let running = |c: &&Container| matches!(c.state, State::Running { .. });
+        SystemDf {
+            images_total: self.images.len(),
+            images_active: active,
+            images_size: all_layers.values().sum(),
+            images_reclaimable: reclaimable,
+            containers_total: self.containers.len(),
+            containers_active: self.containers.iter().filter(running).count(),
+            containers_size: self.containers.iter().map(Container::size_rw).sum(),
+            containers_reclaimable: self
+                .containers
+                .iter()
+                .filter(|c| !running(c))
+                .map(Container::size_rw)
+                .sum(),
+            per_image,
+        }
+    }
+}
+
+/// What `initlayer.Setup` creates: `/dev/pts`, `/dev/shm`, `/proc`, `/sys`, empty
+/// `/.dockerenv`, `/etc/resolv.conf`, `/etc/hosts`, `/etc/hostname`, `/dev/console`,
+/// and `/etc/mtab -> /proc/mounts`.
+fn init_layer_diff(mtime: u64) -> Diff {
+    let mut d = Diff::new();
+    let dir = |mode| Entry::Dir {
+        meta: Meta::new(mode, mtime),
+        opaque: false,
+    };
+    for (p, mode) in [
+        ("dev", 0o755),
+        ("dev/pts", 0o755),
+        ("dev/shm", 0o755),
+        ("etc", 0o755),
+        ("proc", 0o755),
+        ("sys", 0o755),
+    ] {
+        if let Ok(path) = FsPath::lexical(p) {
+            d.put(path, dir(mode));
+        }
+    }
+    for p in [
+        ".dockerenv",
+        "etc/resolv.conf",
+        "etc/hosts",
+        "etc/hostname",
+        "dev/console",
+    ] {
+        if let Ok(path) = FsPath::lexical(p) {
+            d.put_file(
+                path,
+                Meta::new(0o755, mtime),
+                crate::content::Content::empty(),
+            );
+        }
+    }
+    if let Ok(path) = FsPath::lexical("etc/mtab") {
+        d.put(
+            path,
+            Entry::Symlink {
+                meta: Meta::new(0o777, mtime),
+                target: "/proc/mounts".into(),
+            },
+        );
+    }
+    d
+}
