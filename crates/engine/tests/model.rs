@@ -6,12 +6,13 @@
 //! empty, directories merge), then performs each operation with plain POSIX
 //! meaning. After every step the container's merged tree must equal the model.
 
-use layerlab_engine::content::Content;
-use layerlab_engine::diff::{Diff, Entry, Meta};
-use layerlab_engine::error::Errno;
+mod common;
+
+use common::{build_stack, layer, op, run, Op};
+use layerlab_engine::diff::{Diff, Entry};
 use layerlab_engine::layer::{Layer, LayerId};
 use layerlab_engine::lower::Lower;
-use layerlab_engine::merged::{Merged, Node, WriteMode};
+use layerlab_engine::merged::{Merged, Node};
 use layerlab_engine::path::FsPath;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -104,94 +105,6 @@ fn render_merged(m: &Merged) -> Vec<String> {
             Node::Symlink { target, .. } => format!("l {} {target}", s.path),
         })
         .collect()
-}
-
-#[derive(Clone, Debug)]
-enum Op {
-    Write(FsPath, u8),
-    Append(FsPath, u8),
-    Unlink(FsPath),
-    Rmdir(FsPath),
-    RemoveTree(FsPath),
-    Mkdir(FsPath),
-    Move(FsPath, FsPath),
-    Chmod(FsPath, u32),
-    Link(FsPath, FsPath),
-}
-
-fn path() -> impl Strategy<Value = FsPath> {
-    prop::collection::vec(prop::sample::select(vec!["a", "b", "c"]), 1..=3)
-        .prop_map(|parts| FsPath::lexical(&parts.join("/")).expect("valid"))
-}
-
-fn op() -> impl Strategy<Value = Op> {
-    prop_oneof![
-        (path(), any::<u8>()).prop_map(|(p, b)| Op::Write(p, b)),
-        (path(), any::<u8>()).prop_map(|(p, b)| Op::Append(p, b)),
-        path().prop_map(Op::Unlink),
-        path().prop_map(Op::Rmdir),
-        path().prop_map(Op::RemoveTree),
-        path().prop_map(Op::Mkdir),
-        (path(), path()).prop_map(|(a, b)| Op::Move(a, b)),
-        (path(), prop::sample::select(vec![0o600u32, 0o755])).prop_map(|(p, m)| Op::Chmod(p, m)),
-        (path(), path()).prop_map(|(a, b)| Op::Link(a, b)),
-    ]
-}
-
-#[derive(Clone, Debug)]
-enum Gen {
-    Dir(FsPath, bool),
-    File(FsPath, u8),
-    Whiteout(FsPath),
-}
-
-fn layer() -> impl Strategy<Value = Vec<Gen>> {
-    prop::collection::vec(
-        prop_oneof![
-            (path(), any::<bool>()).prop_map(|(p, o)| Gen::Dir(p, o)),
-            (path(), any::<u8>()).prop_map(|(p, b)| Gen::File(p, b)),
-            path().prop_map(Gen::Whiteout),
-        ],
-        0..8,
-    )
-}
-
-/// A layer diff from generated entries: parents are directories; later entries win.
-fn build(entries: &[Gen]) -> Diff {
-    let mut d = Diff::new();
-    for g in entries {
-        let p = match g {
-            Gen::Dir(p, _) | Gen::File(p, _) | Gen::Whiteout(p) => p,
-        };
-        // An entry replaces whatever this layer had at or below its path.
-        d.remove_descendants(p);
-        for a in p.ancestors() {
-            if !matches!(d.get(&a), Some(Entry::Dir { .. })) {
-                d.remove_descendants(&a);
-                d.put(
-                    a,
-                    Entry::Dir {
-                        meta: Meta::new(0o755, 1),
-                        opaque: false,
-                    },
-                );
-            }
-        }
-        match g {
-            Gen::Dir(p, opaque) => d.put(
-                p.clone(),
-                Entry::Dir {
-                    meta: Meta::new(0o700, 1),
-                    opaque: *opaque,
-                },
-            ),
-            Gen::File(p, b) => {
-                d.put_file(p.clone(), Meta::new(0o644, 1), Content::bytes(vec![*b; 3]));
-            }
-            Gen::Whiteout(p) => d.put(p.clone(), Entry::Whiteout),
-        }
-    }
-    d
 }
 
 /// Applies `op` to the model with POSIX meaning; `false` when the call must fail.
@@ -293,28 +206,12 @@ fn apply(model: &mut Model, op: &Op) -> bool {
     }
 }
 
-fn run(m: &mut Merged, op: &Op) -> Result<(), Errno> {
-    let s = |p: &FsPath| p.to_string();
-    let r = match op {
-        Op::Write(p, b) => m.write(&s(p), &[*b], WriteMode::Truncate),
-        Op::Append(p, b) => m.write(&s(p), &[*b], WriteMode::Append),
-        Op::Unlink(p) => m.unlink(&s(p)),
-        Op::Rmdir(p) => m.rmdir(&s(p)),
-        Op::RemoveTree(p) => m.remove_tree(&s(p)),
-        Op::Mkdir(p) => m.mkdir(&s(p), 0o755),
-        Op::Move(a, b) => m.move_path(&s(a), &s(b)),
-        Op::Chmod(p, mode) => m.chmod(&s(p), *mode),
-        Op::Link(a, b) => m.link(&s(a), &s(b)),
-    };
-    r.map(|_| ()).map_err(|e| e.errno)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
     fn merged_view_matches_a_flat_model(layers in prop::collection::vec(layer(), 1..4), ops in prop::collection::vec(op(), 0..25)) {
-        let diffs: Vec<Diff> = layers.iter().map(|l| build(l)).collect();
+        let diffs: Vec<Diff> = build_stack(&layers);
         let mut model = Model::default();
         for d in &diffs {
             model.apply(d);
