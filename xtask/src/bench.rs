@@ -22,18 +22,18 @@ pub fn run() -> Result<(), String> {
     let browser = browser_rows()?;
 
     println!("\n==> Benchmarks");
-    println!("  {:<52} {:>14}  note", "benchmark", "figure");
+    println!("  {:<56} {:>26}  note", "benchmark", "figure");
     for (name, figure) in &engine {
-        println!("  {:<52} {:>14}  criterion median", name, figure);
+        println!("  {:<56} {:>26}  engine", name, figure);
     }
     println!(
-        "  {:<52} {:>14}  budget {}",
+        "  {:<56} {:>26}  budget {}",
         "first load, gzipped",
         dist::kb(report.first_load_gzipped()),
         dist::kb(dist::BUDGET_BYTES)
     );
     for (name, figure, note) in &browser {
-        println!("  {:<52} {:>14}  {note}", name, figure);
+        println!("  {:<56} {:>26}  {note}", name, figure);
     }
     Ok(())
 }
@@ -60,6 +60,12 @@ fn criterion_rows() -> Result<Vec<(String, String)>, String> {
     let text = String::from_utf8_lossy(&out.stdout);
     let mut rows = Vec::new();
     for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("figure\t") {
+            if let Some((name, value)) = rest.split_once('\t') {
+                rows.push((name.to_owned(), value.to_owned()));
+            }
+            continue;
+        }
         // test <name> ... bench:        1,234 ns/iter (+/- 56)
         let Some(rest) = line.strip_prefix("test ") else {
             continue;
@@ -75,7 +81,11 @@ fn criterion_rows() -> Result<Vec<(String, String)>, String> {
             .filter(char::is_ascii_digit)
             .collect();
         let ns: f64 = ns.parse().unwrap_or(f64::NAN);
-        rows.push((name.trim().to_owned(), per_iter(ns)));
+        let mut figure = per_iter(ns);
+        if name.contains("64 MiB") {
+            figure.push_str(&format!(" = {:.0} MB/s", (64u64 << 20) as f64 / ns * 1e3));
+        }
+        rows.push((name.trim().to_owned(), figure));
     }
     Ok(rows)
 }

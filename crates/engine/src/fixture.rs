@@ -64,7 +64,7 @@ pub fn parse_layers(text: &str, mtime: u64) -> Result<Vec<Diff>, String> {
                     .trim()
                     .parse()
                     .map_err(|_| at("bad size"))?;
-                let seed = seed_for(path.as_relative());
+                let seed = seed_for(&path.as_relative());
                 diff.put_file(
                     path,
                     Meta::new(mode(arg)?, mtime),

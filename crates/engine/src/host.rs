@@ -209,6 +209,8 @@ pub struct Host {
     images: BTreeMap<Digest, Rc<Image>>,
     tags: BTreeMap<Reference, Digest>,
     containers: Vec<Container>,
+    /// Container names in use.
+    names: BTreeSet<String>,
     /// Every layer by ChainID: images with the same bottom layers share them.
     layers: BTreeMap<Digest, Rc<Layer>>,
     init_layer: Rc<Layer>,
@@ -229,6 +231,7 @@ impl Host {
             images: BTreeMap::new(),
             tags: BTreeMap::new(),
             containers: Vec::new(),
+            names: BTreeSet::new(),
             layers: BTreeMap::new(),
             init_layer: Rc::new(Layer::new(LayerId(0), init_layer_diff(EPOCH))),
         }
@@ -425,6 +428,7 @@ impl Host {
             None => self.generated_name(&id),
         };
         self.next_container += 1;
+        self.names.insert(name.clone());
         let mut fs = Merged::new(image.lower().clone());
         fs.set_time(self.now());
         self.containers.push(Container {
@@ -444,25 +448,22 @@ impl Host {
         Ok(Outcome { value: id, events })
     }
 
-    /// A Docker-style `adjective_surname`, derived from the container's ID.
+    /// A Docker-style `adjective_surname`, derived from the container's ID; on a
+    /// clash a number is appended, as Docker's name generator does on retry.
     fn generated_name(&self, id: &str) -> String {
         let n = u64::from_str_radix(&id[..12], 16).unwrap_or(0);
-        let mut k = 0;
-        loop {
-            let v = n.wrapping_add(k);
-            let mut name = format!(
-                "{}_{}",
-                ADJECTIVES[(v % 16) as usize],
-                SURNAMES[(v / 16 % 16) as usize]
-            );
-            if k >= 256 {
-                name.push_str(&format!("{k}"));
-            }
-            if !self.containers.iter().any(|c| c.name == name) {
-                return name;
-            }
-            k += 1;
+        let base = format!(
+            "{}_{}",
+            ADJECTIVES[(n % 16) as usize],
+            SURNAMES[(n / 16 % 16) as usize]
+        );
+        if !self.names.contains(&base) {
+            return base;
         }
+        (1..)
+            .map(|k| format!("{base}{k}"))
+            .find(|name| !self.names.contains(name))
+            .unwrap_or(base)
     }
 
     /// `docker rm [-f]`: the writable layer goes with the container.
@@ -476,6 +477,7 @@ impl Host {
             return Err(HostError::ContainerRunning(self.containers[i].name.clone()));
         }
         let c = self.containers.remove(i);
+        self.names.remove(&c.name);
         let events = vec![HostEvent::ContainerRemoved {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -605,6 +607,20 @@ impl Host {
         let c = self.container(name_or_id)?;
         let image = self.images.get(&c.image).map(|i| i.size()).unwrap_or(0);
         Ok((c.size_rw(), image + c.size_rw()))
+    }
+
+    /// `(SIZE, virtual)` of every container, in creation order (`docker ps -s`).
+    pub fn ps_sizes(&self) -> Vec<(u64, u64)> {
+        let mut image_sizes: BTreeMap<&Digest, u64> = BTreeMap::new();
+        self.containers
+            .iter()
+            .map(|c| {
+                let image = *image_sizes
+                    .entry(&c.image)
+                    .or_insert_with(|| self.images.get(&c.image).map(|i| i.size()).unwrap_or(0));
+                (c.size_rw(), image + c.size_rw())
+            })
+            .collect()
     }
 
     /// The disk really used by all containers: every distinct image layer they

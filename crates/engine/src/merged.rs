@@ -172,6 +172,23 @@ impl Merged {
         !p.is_root() && !self.lower_hidden_at(p) && self.lower.get(p).is_some()
     }
 
+    /// The visible object `p` inside a directory whose lower layers are visible
+    /// (`dir_open`), where it comes from, and whether lower layers are visible inside it.
+    fn child(&self, dir_open: bool, p: &FsPath) -> Option<(Node, Source, bool)> {
+        match self.upper.get(p) {
+            Some(Entry::Whiteout) => None,
+            Some(e) => {
+                let open = matches!(e, Entry::Dir { opaque: false, .. }) && dir_open;
+                node_of(e, &self.upper).map(|n| (n, Source::Upper, open))
+            }
+            None if dir_open => {
+                let (id, e, diff) = self.lower.get(p)?;
+                node_of(e, diff).map(|n| (n, Source::Lower(id), true))
+            }
+            None => None,
+        }
+    }
+
     /// The visible object at exactly `p` (no symlinks followed), and where it comes from.
     fn lookup(&self, p: &FsPath) -> Option<(Node, Source)> {
         if p.is_root() {
@@ -182,25 +199,21 @@ impl Merged {
                 Source::Upper,
             ));
         }
-        if self.lower_hidden_at(p) {
-            return match self.upper.get(p) {
-                Some(e) => node_of(e, &self.upper).map(|n| (n, Source::Upper)),
-                None => None,
-            };
-        }
-        match self.upper.get(p) {
-            Some(e) => node_of(e, &self.upper).map(|n| (n, Source::Upper)),
-            None => {
-                let (id, e, diff) = self.lower.get(p)?;
-                node_of(e, diff).map(|n| (n, Source::Lower(id)))
-            }
-        }
+        self.child(!self.lower_hidden_at(p), p)
+            .map(|(n, s, _)| (n, s))
     }
 
     /// Resolves `path` (absolute; `.` and `..` allowed) to the object it names,
     /// following symlinks in every component and, with `Follow::Yes`, in the last.
     /// The last component may be missing (its parent then exists and is a directory).
-    fn resolve(&self, path: &str, follow: Follow) -> Result<FsPath, FsError> {
+    /// With `create`, missing directories along the way are made (`mkdir -p`).
+    /// Each component costs one lookup, whatever the depth.
+    fn walk_path(
+        &mut self,
+        path: &str,
+        follow: Follow,
+        mut create: Option<(u32, &mut Vec<Event>)>,
+    ) -> Result<(FsPath, Option<(Node, Source)>), FsError> {
         check_length(path)?;
         let err = |errno| FsError::new(errno, path);
         let mut pending: Vec<String> = path
@@ -209,26 +222,36 @@ impl Merged {
             .rev()
             .map(str::to_owned)
             .collect();
-        let mut cur = FsPath::root();
+        // The directories walked so far, root first, with their lower visibility.
+        let mut dirs: Vec<(FsPath, bool)> = vec![(FsPath::root(), true)];
         let mut hops = 0;
         while let Some(c) = pending.pop() {
             if c == ".." {
-                cur = cur.parent();
+                if dirs.len() > 1 {
+                    dirs.pop();
+                }
                 continue;
             }
             check_name(&c, path)?;
+            let (cur, open) = dirs.last().cloned().unwrap_or((FsPath::root(), true));
             let next = cur.join(&c);
             let last = pending.is_empty();
-            match self.lookup(&next) {
-                None if last => return Ok(next),
-                None => return Err(err(Errno::NotFound)),
-                Some((Node::Symlink { target, .. }, _)) if !last || follow == Follow::Yes => {
+            match self.child(open, &next) {
+                None if last && create.is_none() => return Ok((next, None)),
+                None => match create.as_mut() {
+                    Some((mode, events)) => {
+                        let opaque = self.make_dir(&next, *mode, events);
+                        dirs.push((next, open && !opaque));
+                    }
+                    None => return Err(err(Errno::NotFound)),
+                },
+                Some((Node::Symlink { target, .. }, _, _)) if !last || follow == Follow::Yes => {
                     hops += 1;
                     if hops > MAX_SYMLINKS {
                         return Err(err(Errno::TooManySymlinks));
                     }
                     if target.starts_with('/') {
-                        cur = FsPath::root();
+                        dirs.truncate(1);
                     }
                     pending.extend(
                         target
@@ -238,12 +261,36 @@ impl Merged {
                             .map(str::to_owned),
                     );
                 }
-                Some((Node::Dir { .. }, _)) => cur = next,
-                Some(_) if last => return Ok(next),
+                Some((node @ Node::Dir { .. }, source, inner_open)) => {
+                    if last && create.is_none() {
+                        return Ok((next, Some((node, source))));
+                    }
+                    dirs.push((next, inner_open));
+                }
+                Some((node, source, _)) if last && create.is_none() => {
+                    return Ok((next, Some((node, source))))
+                }
+                Some(_) if last => return Err(err(Errno::AlreadyExists)),
                 Some(_) => return Err(err(Errno::NotADirectory)),
             }
         }
-        Ok(cur)
+        let (cur, _) = dirs.pop().unwrap_or((FsPath::root(), true));
+        let found = self.lookup(&cur);
+        Ok((cur, found))
+    }
+
+    fn resolve(&self, path: &str, follow: Follow) -> Result<FsPath, FsError> {
+        self.resolve_found(path, follow).map(|(p, _)| p)
+    }
+
+    fn resolve_found(
+        &self,
+        path: &str,
+        follow: Follow,
+    ) -> Result<(FsPath, Option<(Node, Source)>), FsError> {
+        // Without `create`, walking changes nothing; a clone of the view is O(1).
+        let mut view = self.clone();
+        view.walk_path(path, follow, None)
     }
 
     fn existing(&self, path: &str, follow: Follow) -> Result<(FsPath, Node, Source), FsError> {
@@ -256,11 +303,10 @@ impl Merged {
 
     /// Resolves where a new entry would go; fails if something is already there.
     fn vacant(&self, path: &str) -> Result<FsPath, FsError> {
-        let p = self.resolve(path, Follow::No)?;
-        if self.lookup(&p).is_some() {
-            return Err(FsError::new(Errno::AlreadyExists, path));
+        match self.resolve_found(path, Follow::No)? {
+            (_, Some(_)) => Err(FsError::new(Errno::AlreadyExists, path)),
+            (p, None) => Ok(p),
         }
-        Ok(p)
     }
 
     // ----- reading -----------------------------------------------------------------
@@ -321,39 +367,68 @@ impl Merged {
             .collect())
     }
 
-    /// Every visible object below the root, depth-first (the merged tree).
+    /// Every visible object below the root, depth-first (the merged tree), in one
+    /// pass over the upper layer and the lower index together.
     pub fn walk(&self) -> Vec<Stat> {
         let root = FsPath::root();
-        let mut paths: Vec<FsPath> = self
-            .upper
-            .descendants(&root)
-            .map(|(p, _)| p.clone())
-            .collect();
-        paths.extend(self.lower.descendants(&root).cloned());
+        let mut paths: Vec<&FsPath> = self.upper.descendants(&root).map(|(p, _)| p).collect();
+        paths.extend(self.lower.descendants(&root));
         paths.sort();
         paths.dedup();
-        paths
-            .into_iter()
-            .filter_map(|p| {
-                self.lookup(&p).map(|(node, source)| Stat {
-                    path: p,
-                    node,
-                    source,
-                })
-            })
-            .collect()
+        let mut out = Vec::new();
+        // Below this upper path, lower entries are hidden.
+        let mut hidden: Option<&FsPath> = None;
+        for p in paths {
+            if hidden.is_some_and(|h| !p.is_below(h)) {
+                hidden = None;
+            }
+            match self.upper.get(p) {
+                Some(Entry::Whiteout) => {
+                    hidden.get_or_insert(p);
+                }
+                Some(e) => {
+                    if !matches!(e, Entry::Dir { opaque: false, .. }) {
+                        hidden.get_or_insert(p);
+                    }
+                    if let Some(node) = node_of(e, &self.upper) {
+                        out.push(Stat {
+                            path: p.clone(),
+                            node,
+                            source: Source::Upper,
+                        });
+                    }
+                }
+                None if hidden.is_none() => {
+                    if let Some((id, e, diff)) = self.lower.get(p) {
+                        if let Some(node) = node_of(e, diff) {
+                            out.push(Stat {
+                                path: p.clone(),
+                                node,
+                                source: Source::Lower(id),
+                            });
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        out
     }
 
     // ----- copy-up -------------------------------------------------------------------
 
     /// Makes sure every ancestor directory of `p` exists in the upper layer
-    /// (metadata only, copied from the layer that shows it).
+    /// (metadata only, copied from the layer that shows it). An upper entry's
+    /// parents are always in the upper layer, so the search stops at the first one.
     fn copy_up_parents(&mut self, p: &FsPath, events: &mut Vec<Event>) {
-        let ancestors: Vec<FsPath> = p.ancestors().collect();
-        for a in ancestors {
-            if self.upper.get(&a).is_some() {
-                continue;
-            }
+        let mut missing = Vec::new();
+        let mut a = p.parent();
+        while !a.is_root() && self.upper.get(&a).is_none() {
+            let up = a.parent();
+            missing.push(a);
+            a = up;
+        }
+        for a in missing.into_iter().rev() {
             if let Some((Node::Dir { meta }, Source::Lower(id))) = self.lookup(&a) {
                 self.upper.put(
                     a.clone(),
@@ -496,16 +571,11 @@ impl Merged {
         }
     }
 
-    /// `mkdir`: a directory where nothing is visible. Made where a whiteout stands,
-    /// it is opaque, so the deleted directory's old contents stay hidden.
-    pub fn mkdir(&mut self, path: &str, mode: u32) -> Result<Vec<Event>, FsError> {
-        let p = self.vacant(path)?;
-        if p.is_root() {
-            return Err(FsError::new(Errno::AlreadyExists, path));
-        }
-        let mut events = Vec::new();
-        self.copy_up_parents(&p, &mut events);
-        let over_whiteout = matches!(self.upper.get(&p), Some(Entry::Whiteout));
+    /// Makes directory `p` (nothing visible there, parent a directory) in the upper
+    /// layer; returns whether it is opaque (made where a whiteout stood).
+    fn make_dir(&mut self, p: &FsPath, mode: u32, events: &mut Vec<Event>) -> bool {
+        self.copy_up_parents(p, events);
+        let over_whiteout = matches!(self.upper.get(p), Some(Entry::Whiteout));
         self.upper.put(
             p.clone(),
             Entry::Dir {
@@ -519,29 +589,30 @@ impl Merged {
             bytes: 0,
         });
         if over_whiteout {
-            events.push(Event::OpaqueDir { path: p });
+            events.push(Event::OpaqueDir { path: p.clone() });
         }
+        over_whiteout
+    }
+
+    /// `mkdir`: a directory where nothing is visible. Made where a whiteout stands,
+    /// it is opaque, so the deleted directory's old contents stay hidden.
+    pub fn mkdir(&mut self, path: &str, mode: u32) -> Result<Vec<Event>, FsError> {
+        let p = self.vacant(path)?;
+        if p.is_root() {
+            return Err(FsError::new(Errno::AlreadyExists, path));
+        }
+        let mut events = Vec::new();
+        self.make_dir(&p, mode, &mut events);
         Ok(events)
     }
 
-    /// `mkdir -p`: every missing directory along `path`.
+    /// `mkdir -p`: every missing directory along `path`, in one walk.
     pub fn mkdir_all(&mut self, path: &str, mode: u32) -> Result<Vec<Event>, FsError> {
         let mut events = Vec::new();
-        let mut prefix = String::new();
-        for c in path.split('/').filter(|c| !c.is_empty()) {
-            prefix.push('/');
-            prefix.push_str(c);
-            match self.stat(&prefix) {
-                Ok(Stat {
-                    node: Node::Dir { .. },
-                    ..
-                }) => {}
-                Ok(_) => return Err(FsError::new(Errno::NotADirectory, path)),
-                Err(e) if e.errno == Errno::NotFound => events.extend(self.mkdir(&prefix, mode)?),
-                Err(e) => return Err(e),
-            }
+        match self.walk_path(path, Follow::Yes, Some((mode, &mut events)))? {
+            (_, Some((Node::Dir { .. }, _))) => Ok(events),
+            _ => Err(FsError::new(Errno::NotADirectory, path)),
         }
-        Ok(events)
     }
 
     /// `ln -s TARGET PATH`.

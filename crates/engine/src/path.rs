@@ -1,12 +1,13 @@
 //! Paths inside a layer or a container's file system.
 //!
 //! An [`FsPath`] is absolute and already resolved (no `.`, `..` or empty
-//! components). It is stored without the leading `/`; the root is `""`. Paths
-//! order component by component (`/a` < `/a/b` < `/a.b`), which is the order of
-//! a depth-first walk, so a directory's descendants follow it contiguously.
+//! components). Paths order component by component (`/a` < `/a/b` < `/a.b`),
+//! which is the order of a depth-first walk, so a directory's descendants follow
+//! it contiguously. To make that order a plain byte comparison, components are
+//! stored separated by NUL (which no name may contain), without a leading
+//! separator; the root is `""`.
 
 use crate::error::{Errno, FsError};
-use std::cmp::Ordering;
 use std::fmt;
 
 /// Linux's limit on one path component (`NAME_MAX`).
@@ -14,7 +15,10 @@ pub const NAME_MAX: usize = 255;
 /// Linux's limit on a whole path (`PATH_MAX`, including the terminating NUL).
 pub const PATH_MAX: usize = 4096;
 
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
+/// The stored separator: sorts below every byte a name can contain.
+const SEP: char = '\0';
+
+#[derive(Clone, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct FsPath(String);
 
 impl FsPath {
@@ -44,7 +48,7 @@ impl FsPath {
                 }
             }
         }
-        Ok(FsPath(parts.join("/")))
+        Ok(FsPath(parts.join("\0")))
     }
 
     /// The child `name` of this directory path. `name` must be one valid component.
@@ -52,13 +56,13 @@ impl FsPath {
         if self.0.is_empty() {
             FsPath(name.to_owned())
         } else {
-            FsPath(format!("{}/{name}", self.0))
+            FsPath(format!("{}{SEP}{name}", self.0))
         }
     }
 
     /// The parent directory; the root's parent is the root.
     pub fn parent(&self) -> FsPath {
-        match self.0.rfind('/') {
+        match self.0.rfind(SEP) {
             Some(i) => FsPath(self.0[..i].to_owned()),
             None => FsPath::root(),
         }
@@ -66,25 +70,25 @@ impl FsPath {
 
     /// The last component (`""` for the root).
     pub fn name(&self) -> &str {
-        match self.0.rfind('/') {
+        match self.0.rfind(SEP) {
             Some(i) => &self.0[i + 1..],
             None => &self.0,
         }
     }
 
-    /// The path without its leading slash, as tar entries name it.
-    pub fn as_relative(&self) -> &str {
-        &self.0
+    /// The path without its leading slash, as tar entries name it (`etc/hosts`).
+    pub fn as_relative(&self) -> String {
+        self.0.replace(SEP, "/")
     }
 
     pub fn components(&self) -> impl Iterator<Item = &str> {
-        self.0.split('/').filter(|c| !c.is_empty())
+        self.0.split(SEP).filter(|c| !c.is_empty())
     }
 
     /// Proper ancestors, outermost first, excluding the root: `/a/b/c` gives `/a`, `/a/b`.
     pub fn ancestors(&self) -> impl Iterator<Item = FsPath> + '_ {
         self.0
-            .match_indices('/')
+            .match_indices(SEP)
             .map(|(i, _)| FsPath(self.0[..i].to_owned()))
     }
 
@@ -92,7 +96,7 @@ impl FsPath {
     pub fn starts_with(&self, other: &FsPath) -> bool {
         other.0.is_empty()
             || self.0 == other.0
-            || (self.0.starts_with(&other.0) && self.0.as_bytes().get(other.0.len()) == Some(&b'/'))
+            || (self.0.starts_with(&other.0) && self.0.as_bytes().get(other.0.len()) == Some(&0))
     }
 
     /// Whether `self` lies strictly below `dir`.
@@ -107,13 +111,13 @@ impl FsPath {
 
     /// `self` with the prefix `from` replaced by `to` (for renames). `self` must start with `from`.
     pub fn rebase(&self, from: &FsPath, to: &FsPath) -> FsPath {
-        let rest = self.0[from.0.len()..].trim_start_matches('/');
+        let rest = self.0[from.0.len()..].trim_start_matches(SEP);
         if rest.is_empty() {
             to.clone()
         } else if to.is_root() {
             FsPath(rest.to_owned())
         } else {
-            FsPath(format!("{}/{rest}", to.0))
+            FsPath(format!("{}{SEP}{rest}", to.0))
         }
     }
 }
@@ -135,22 +139,9 @@ pub(crate) fn check_length(path: &str) -> Result<(), FsError> {
     Ok(())
 }
 
-impl Ord for FsPath {
-    fn cmp(&self, other: &Self) -> Ordering {
-        let key = |b: u8| if b == b'/' { 0 } else { b };
-        self.0.bytes().map(key).cmp(other.0.bytes().map(key))
-    }
-}
-
-impl PartialOrd for FsPath {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 impl fmt::Display for FsPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "/{}", self.0)
+        write!(f, "/{}", self.0.replace(SEP, "/"))
     }
 }
 

@@ -46,7 +46,7 @@ pub struct Header<'a> {
 pub fn write_diff(diff: &Diff, sink: &mut dyn FnMut(&[u8])) {
     let mut first_name: BTreeMap<Ino, String> = BTreeMap::new();
     for (path, entry) in diff.entries() {
-        let rel = path.as_relative();
+        let rel = &path.as_relative();
         match entry {
             Entry::Dir { meta, opaque } => {
                 write_header(
