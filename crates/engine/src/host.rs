@@ -609,6 +609,26 @@ impl Host {
         Ok((c.size_rw(), image + c.size_rw()))
     }
 
+    /// Every stored layer by ChainID, with its parent's ChainID, bottom layers first.
+    pub fn stored_layers(&self) -> Vec<(Digest, Rc<Layer>, Option<Digest>)> {
+        let mut seen: BTreeMap<Digest, (Rc<Layer>, Option<Digest>, usize)> = BTreeMap::new();
+        for image in self.images.values() {
+            let chains = image.chain_ids();
+            for (i, (layer, chain)) in image.layers.iter().zip(&chains).enumerate() {
+                let parent = i.checked_sub(1).and_then(|j| chains.get(j)).cloned();
+                seen.entry(chain.clone()).or_insert((layer.clone(), parent, i));
+            }
+        }
+        let mut out: Vec<_> = seen.into_iter().map(|(c, (l, p, depth))| (depth, c, l, p)).collect();
+        out.sort_by(|a, b| (a.0, a.2.id).cmp(&(b.0, b.2.id)));
+        out.into_iter().map(|(_, c, l, p)| (c, l, p)).collect()
+    }
+
+    /// The image tagged `reference`s, for `repositories.json`.
+    pub fn tag_list(&self) -> Vec<(&Reference, &Digest)> {
+        self.tags.iter().collect()
+    }
+
     /// `(SIZE, virtual)` of every container, in creation order (`docker ps -s`).
     pub fn ps_sizes(&self) -> Vec<(u64, u64)> {
         let mut image_sizes: BTreeMap<&Digest, u64> = BTreeMap::new();

@@ -18,6 +18,7 @@
 //! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
 //! - `changes`: `docker diff`'s A/C/D list.
 //! - `clock`: logical time, RFC 3339 dates, Docker's human durations.
+//! - `storage`: `/var/lib/docker` as overlay2, aufs or vfs lay it out.
 //! - `size`: Docker's human-readable sizes.
 
 pub mod changes;
@@ -36,4 +37,5 @@ pub mod merged;
 pub mod path;
 pub mod reference;
 pub mod size;
+pub mod storage;
 pub mod tar;
