@@ -616,11 +616,15 @@ impl Host {
             let chains = image.chain_ids();
             for (i, (layer, chain)) in image.layers.iter().zip(&chains).enumerate() {
                 let parent = i.checked_sub(1).and_then(|j| chains.get(j)).cloned();
-                seen.entry(chain.clone()).or_insert((layer.clone(), parent, i));
+                seen.entry(chain.clone())
+                    .or_insert((layer.clone(), parent, i));
             }
         }
-        let mut out: Vec<_> = seen.into_iter().map(|(c, (l, p, depth))| (depth, c, l, p)).collect();
-        out.sort_by(|a, b| (a.0, a.2.id).cmp(&(b.0, b.2.id)));
+        let mut out: Vec<_> = seen
+            .into_iter()
+            .map(|(c, (l, p, depth))| (depth, c, l, p))
+            .collect();
+        out.sort_by_key(|a| (a.0, a.2.id));
         out.into_iter().map(|(_, c, l, p)| (c, l, p)).collect()
     }
 

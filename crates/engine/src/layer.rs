@@ -24,6 +24,7 @@ pub struct Layer {
     pub id: LayerId,
     pub diff: Diff,
     diff_id: OnceCell<Digest>,
+    blob: OnceCell<(Digest, u64)>,
 }
 
 impl Layer {
@@ -32,6 +33,7 @@ impl Layer {
             id,
             diff,
             diff_id: OnceCell::new(),
+            blob: OnceCell::new(),
         }
     }
 
@@ -47,6 +49,11 @@ impl Layer {
             tar::write_diff(&self.diff, &mut |chunk: &[u8]| hasher.update(chunk));
             hasher.finish()
         })
+    }
+
+    /// Where [`crate::manifest::blob`] keeps the compressed blob's digest and size.
+    pub(crate) fn blob_cache(&self) -> &OnceCell<(Digest, u64)> {
+        &self.blob
     }
 
     /// Whether the layer's tar is the empty tar (no entries at all).

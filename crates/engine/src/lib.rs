@@ -13,6 +13,7 @@
 //! - `merged`: a container's view: lower stack + writable upper, copy-on-write.
 //! - `event`: what each operation did, for the app to animate.
 //! - `tar`, `digest`: layer tars, DiffIDs, ChainIDs.
+//! - `manifest`: gzip blobs, blob digests, the image manifest and its digest.
 //! - `fixture`: layers and trees described as text (tests and teaching images).
 //! - `image`, `reference`: image configs, IDs and tags.
 //! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
@@ -33,6 +34,7 @@ pub mod host;
 pub mod image;
 pub mod layer;
 pub mod lower;
+pub mod manifest;
 pub mod merged;
 pub mod path;
 pub mod reference;

@@ -69,19 +69,27 @@ pub struct DiskEntry {
 
 /// The driver's directory name for a stored layer: 64 hex digits that match no digest.
 pub fn cache_id(chain: &Digest) -> String {
-    Digest::of(format!("cache-id {chain}").as_bytes()).hex().to_owned()
+    Digest::of(format!("cache-id {chain}").as_bytes())
+        .hex()
+        .to_owned()
 }
 
 /// overlay2's short link name: 26 characters of base32.
 pub fn link_id(cache_id: &str) -> String {
     const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     let d = Digest::of(format!("link {cache_id}").as_bytes());
-    d.hex().bytes().take(26).map(|b| ALPHABET[(b as usize * 7) % 32] as char).collect()
+    d.hex()
+        .bytes()
+        .take(26)
+        .map(|b| ALPHABET[(b as usize * 7) % 32] as char)
+        .collect()
 }
 
 /// A container's mount ID (its writable layer's directory; `<id>-init` for the init layer).
 pub fn mount_id(container_id: &str) -> String {
-    Digest::of(format!("mount-id {container_id}").as_bytes()).hex().to_owned()
+    Digest::of(format!("mount-id {container_id}").as_bytes())
+        .hex()
+        .to_owned()
 }
 
 struct Tree {
@@ -94,7 +102,9 @@ impl Tree {
         for c in path.split('/').filter(|c| !c.is_empty()) {
             at.push('/');
             at.push_str(c);
-            self.entries.entry(at.clone()).or_insert((DiskNode::Dir, None));
+            self.entries
+                .entry(at.clone())
+                .or_insert((DiskNode::Dir, None));
         }
     }
     fn file(&mut self, path: &str, text: impl Into<Vec<u8>>) {
@@ -113,10 +123,18 @@ impl Tree {
             let at = format!("{dir}{p}");
             let node = match e {
                 Entry::Dir { .. } => DiskNode::Dir,
-                Entry::File { ino } => DiskNode::File(diff.inode(*ino).map(|i| i.content.clone()).unwrap_or_default()),
+                Entry::File { ino } => DiskNode::File(
+                    diff.inode(*ino)
+                        .map(|i| i.content.clone())
+                        .unwrap_or_default(),
+                ),
                 Entry::Symlink { target, .. } => DiskNode::Symlink(target.clone()),
                 Entry::Whiteout if aufs => {
-                    let name = format!("{dir}{}/.wh.{}", p.parent().to_string().trim_end_matches('/'), p.name());
+                    let name = format!(
+                        "{dir}{}/.wh.{}",
+                        p.parent().to_string().trim_end_matches('/'),
+                        p.name()
+                    );
                     self.put(&name, DiskNode::File(Content::empty()), Some(layer));
                     continue;
                 }
@@ -124,12 +142,22 @@ impl Tree {
             };
             self.put(&at, node, Some(layer));
             if aufs && matches!(e, Entry::Dir { opaque: true, .. }) {
-                self.put(&format!("{at}/.wh..wh..opq"), DiskNode::File(Content::empty()), Some(layer));
+                self.put(
+                    &format!("{at}/.wh..wh..opq"),
+                    DiskNode::File(Content::empty()),
+                    Some(layer),
+                );
             }
         }
     }
     /// A full copy of a stack's merged tree below `dir` (vfs).
-    fn full_copy(&mut self, dir: &str, layers: Vec<Rc<Layer>>, upper: Option<&Diff>, layer: LayerId) {
+    fn full_copy(
+        &mut self,
+        dir: &str,
+        layers: Vec<Rc<Layer>>,
+        upper: Option<&Diff>,
+        layer: LayerId,
+    ) {
         self.put(dir, DiskNode::Dir, Some(layer));
         let lower = Rc::new(Lower::new(layers));
         let view = match upper {
@@ -149,7 +177,9 @@ impl Tree {
 
 /// Everything under `/var/lib/docker` for `driver`, sorted by path.
 pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
-    let mut t = Tree { entries: BTreeMap::new() };
+    let mut t = Tree {
+        entries: BTreeMap::new(),
+    };
     let d = driver.name();
     let home = format!("{ROOT}/{d}");
     t.dir(&home);
@@ -164,7 +194,11 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
     let has_child: Vec<&Digest> = stored.iter().filter_map(|(_, _, p)| p.as_ref()).collect();
     for (chain, layer, parent) in &stored {
         let cid = cache_id(chain);
-        let mut stack = parent.as_ref().and_then(|p| stack_of.get(p)).cloned().unwrap_or_default();
+        let mut stack = parent
+            .as_ref()
+            .and_then(|p| stack_of.get(p))
+            .cloned()
+            .unwrap_or_default();
         stack.push(layer.clone());
         stack_of.insert(chain.clone(), stack.clone());
         let ldb = format!("{db}/layerdb/sha256/{}", chain.hex());
@@ -177,26 +211,55 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
         let parent_cache = parent.as_ref().and_then(|p| cache_of.get(p)).cloned();
         match driver {
             Driver::Overlay2 => {
-                let committed = has_child.contains(&chain) || host.containers().iter().any(|c| {
-                    host.image(c.image.as_str()).ok().and_then(|i| i.chain_ids().last().cloned()).as_ref() == Some(chain)
-                });
-                overlay2_layer(&mut t, &home, &cid, layer.id, &layer.diff, parent_cache.as_deref(), committed);
+                let committed = has_child.contains(&chain)
+                    || host.containers().iter().any(|c| {
+                        host.image(c.image.as_str())
+                            .ok()
+                            .and_then(|i| i.chain_ids().last().cloned())
+                            .as_ref()
+                            == Some(chain)
+                    });
+                overlay2_layer(
+                    &mut t,
+                    &home,
+                    &cid,
+                    layer.id,
+                    &layer.diff,
+                    parent_cache.as_deref(),
+                    committed,
+                );
             }
-            Driver::Aufs => aufs_layer(&mut t, &home, &cid, layer.id, &layer.diff, parent_cache.as_deref()),
+            Driver::Aufs => aufs_layer(
+                &mut t,
+                &home,
+                &cid,
+                layer.id,
+                &layer.diff,
+                parent_cache.as_deref(),
+            ),
             Driver::Vfs => t.full_copy(&format!("{home}/dir/{cid}"), stack, None, layer.id),
         }
         cache_of.insert(chain.clone(), cid);
     }
 
     for image in host.images() {
-        t.file(&format!("{db}/imagedb/content/sha256/{}", image.id.hex()), image.config_json.clone());
+        t.file(
+            &format!("{db}/imagedb/content/sha256/{}", image.id.hex()),
+            image.config_json.clone(),
+        );
         if let Some(parent) = &image.parent {
-            t.file(&format!("{db}/imagedb/metadata/sha256/{}/parent", image.id.hex()), parent.to_string());
+            t.file(
+                &format!("{db}/imagedb/metadata/sha256/{}/parent", image.id.hex()),
+                parent.to_string(),
+            );
         }
     }
     let mut repos: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for (r, id) in host.tag_list() {
-        repos.entry(r.repository.clone()).or_default().insert(r.to_string(), id.to_string());
+        repos
+            .entry(r.repository.clone())
+            .or_default()
+            .insert(r.to_string(), id.to_string());
     }
     let json = serde_json::json!({ "Repositories": repos });
     t.file(&format!("{db}/repositories.json"), json.to_string());
@@ -205,7 +268,10 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
     for c in host.containers() {
         let mid = mount_id(&c.id);
         let init_id = format!("{mid}-init");
-        let top = host.image(c.image.as_str()).ok().and_then(|i| i.chain_ids().last().cloned());
+        let top = host
+            .image(c.image.as_str())
+            .ok()
+            .and_then(|i| i.chain_ids().last().cloned());
         let image_cache = top.as_ref().and_then(|t| cache_of.get(t)).cloned();
         let mounts = format!("{db}/layerdb/mounts/{}", c.id);
         t.file(&format!("{mounts}/mount-id"), mid.clone());
@@ -213,37 +279,100 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
         if let Some(top) = &top {
             t.file(&format!("{mounts}/parent"), top.to_string());
         }
-        t.file(&format!("{ROOT}/containers/{}/hostname", c.id), format!("{}\n", c.short_id()));
+        t.file(
+            &format!("{ROOT}/containers/{}/hostname", c.id),
+            format!("{}\n", c.short_id()),
+        );
         let upper = c.fs.upper();
         match driver {
             Driver::Overlay2 => {
-                overlay2_layer(&mut t, &home, &init_id, init.id, &init.diff, image_cache.as_deref(), true);
-                overlay2_layer(&mut t, &home, &mid, LayerId(u64::MAX), upper, Some(&init_id), false);
+                overlay2_layer(
+                    &mut t,
+                    &home,
+                    &init_id,
+                    init.id,
+                    &init.diff,
+                    image_cache.as_deref(),
+                    true,
+                );
+                overlay2_layer(
+                    &mut t,
+                    &home,
+                    &mid,
+                    LayerId(u64::MAX),
+                    upper,
+                    Some(&init_id),
+                    false,
+                );
             }
             Driver::Aufs => {
-                aufs_layer(&mut t, &home, &init_id, init.id, &init.diff, image_cache.as_deref());
-                aufs_layer(&mut t, &home, &mid, LayerId(u64::MAX), upper, Some(&init_id));
+                aufs_layer(
+                    &mut t,
+                    &home,
+                    &init_id,
+                    init.id,
+                    &init.diff,
+                    image_cache.as_deref(),
+                );
+                aufs_layer(
+                    &mut t,
+                    &home,
+                    &mid,
+                    LayerId(u64::MAX),
+                    upper,
+                    Some(&init_id),
+                );
             }
             Driver::Vfs => {
-                let mut stack = top.as_ref().and_then(|t| stack_of.get(t)).cloned().unwrap_or_default();
+                let mut stack = top
+                    .as_ref()
+                    .and_then(|t| stack_of.get(t))
+                    .cloned()
+                    .unwrap_or_default();
                 stack.push(init.clone());
-                t.full_copy(&format!("{home}/dir/{init_id}"), stack.clone(), None, init.id);
-                t.full_copy(&format!("{home}/dir/{mid}"), stack, Some(upper), LayerId(u64::MAX));
+                t.full_copy(
+                    &format!("{home}/dir/{init_id}"),
+                    stack.clone(),
+                    None,
+                    init.id,
+                );
+                t.full_copy(
+                    &format!("{home}/dir/{mid}"),
+                    stack,
+                    Some(upper),
+                    LayerId(u64::MAX),
+                );
             }
         }
     }
     t.entries
         .into_iter()
-        .map(|(path, (node, layer))| DiskEntry { path, node, layer: layer.filter(|l| l.0 != u64::MAX) })
+        .map(|(path, (node, layer))| DiskEntry {
+            path,
+            node,
+            layer: layer.filter(|l| l.0 != u64::MAX),
+        })
         .collect()
 }
 
-fn overlay2_layer(t: &mut Tree, home: &str, id: &str, layer: LayerId, diff: &Diff, parent: Option<&str>, committed: bool) {
+fn overlay2_layer(
+    t: &mut Tree,
+    home: &str,
+    id: &str,
+    layer: LayerId,
+    diff: &Diff,
+    parent: Option<&str>,
+    committed: bool,
+) {
     let dir = format!("{home}/{id}");
     t.diff(&format!("{dir}/diff"), diff, layer, false);
     let link = link_id(id);
     t.file(&format!("{dir}/link"), link.clone());
-    t.put(&format!("{home}/l/{link}"), DiskNode::Symlink(format!("../{id}/diff")), Some(layer));
+    t.put(
+        &format!("{home}/l/{link}"),
+        DiskNode::Symlink(format!("../{id}/diff")),
+        Some(layer),
+    );
     if let Some(parent) = parent {
         let parent_lower = t
             .entries
@@ -254,7 +383,10 @@ fn overlay2_layer(t: &mut Tree, home: &str, id: &str, layer: LayerId, diff: &Dif
             })
             .map(|l| format!(":{l}"))
             .unwrap_or_default();
-        t.file(&format!("{dir}/lower"), format!("l/{}{parent_lower}", link_id(parent)));
+        t.file(
+            &format!("{dir}/lower"),
+            format!("l/{}{parent_lower}", link_id(parent)),
+        );
         t.dir(&format!("{dir}/work"));
     }
     if committed {
@@ -262,7 +394,14 @@ fn overlay2_layer(t: &mut Tree, home: &str, id: &str, layer: LayerId, diff: &Dif
     }
 }
 
-fn aufs_layer(t: &mut Tree, home: &str, id: &str, layer: LayerId, diff: &Diff, parent: Option<&str>) {
+fn aufs_layer(
+    t: &mut Tree,
+    home: &str,
+    id: &str,
+    layer: LayerId,
+    diff: &Diff,
+    parent: Option<&str>,
+) {
     t.diff(&format!("{home}/diff/{id}"), diff, layer, true);
     let ancestors = parent
         .map(|p| {

@@ -361,3 +361,57 @@ fn system_df_counts_shared_and_reclaimable_space() {
         (1, 10, 10)
     );
 }
+
+#[test]
+fn the_manifest_digest_is_not_the_image_id_and_blobs_are_gzip_of_the_tar() {
+    use layerlab_engine::manifest::{blob, Manifest};
+    let mut host = Host::new();
+    image(&mut host, "nginx", NGINX);
+    let image = host.image("nginx").expect("image").clone();
+    let manifest = Manifest::of(&image);
+    assert_ne!(
+        manifest.digest(),
+        image.id,
+        "the pull digest is the manifest's, not the config's"
+    );
+    assert_eq!(manifest.config.digest, image.id);
+    assert_eq!(manifest.layers.len(), 2);
+    for (layer, d) in image.layers.iter().zip(&manifest.layers) {
+        assert_ne!(
+            &d.digest,
+            layer.diff_id(),
+            "blob digest (compressed) differs from the DiffID"
+        );
+        assert_eq!(blob(layer), (d.digest.clone(), d.size));
+    }
+    // Decompressing the blob gives back exactly the layer tar.
+    let small = host.new_layer(
+        parse_layers("f /a 644 hello", 0)
+            .expect("fixture")
+            .remove(0),
+    );
+    let mut gz = Vec::new();
+    {
+        use std::io::Write;
+        let mut enc = flate2::GzBuilder::new()
+            .operating_system(255)
+            .write(&mut gz, flate2::Compression::fast());
+        layerlab_engine::tar::write_diff(&small.diff, &mut |c: &[u8]| {
+            enc.write_all(c).expect("write");
+        });
+        enc.finish().expect("finish");
+    }
+    assert_eq!(
+        blob(&small),
+        (layerlab_engine::digest::Digest::of(&gz), gz.len() as u64)
+    );
+    let mut tar = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut tar)
+        .expect("gunzip");
+    assert_eq!(&layerlab_engine::digest::Digest::of(&tar), small.diff_id());
+    assert_eq!(
+        manifest.to_json(),
+        Manifest::of(&image).to_json(),
+        "deterministic"
+    );
+}

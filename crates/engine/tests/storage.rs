@@ -27,8 +27,12 @@ fn host() -> Host {
     let layers: Vec<_> = diffs.into_iter().map(|d| host.new_layer(d)).collect();
     let tag = Reference::parse("ubuntu:15.04").expect("tag");
     host.add_image(ImageConfig::scratch(host.now()), layers, Some(&tag));
-    host.create_container("ubuntu:15.04", Some("box")).expect("box");
-    host.fs("box").expect("fs").write("/root/notes", b"hello", WriteMode::Truncate).expect("write");
+    host.create_container("ubuntu:15.04", Some("box"))
+        .expect("box");
+    host.fs("box")
+        .expect("fs")
+        .write("/root/notes", b"hello", WriteMode::Truncate)
+        .expect("write");
     host.fs("box").expect("fs").unlink("/bin/bash").expect("rm");
     host
 }
@@ -46,7 +50,11 @@ fn as_map(entries: Vec<DiskEntry>) -> BTreeMap<String, DiskNode> {
 
 fn names_in(map: &BTreeMap<String, DiskNode>, dir: &str) -> Vec<String> {
     let prefix = format!("{dir}/");
-    map.keys().filter_map(|k| k.strip_prefix(&prefix)).filter(|r| !r.contains('/')).map(str::to_owned).collect()
+    map.keys()
+        .filter_map(|k| k.strip_prefix(&prefix))
+        .filter(|r| !r.contains('/'))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
@@ -63,45 +71,91 @@ fn overlay2_directories_are_cache_ids_not_layer_ids() {
         .collect();
 
     let dirs = names_in(&map, &format!("{ROOT}/overlay2"));
-    assert_eq!(dirs.len(), 4 + 2 + 1, "4 image layers, the container's -init and rw layers, and l/: {dirs:?}");
+    assert_eq!(
+        dirs.len(),
+        4 + 2 + 1,
+        "4 image layers, the container's -init and rw layers, and l/: {dirs:?}"
+    );
     for d in &dirs {
-        assert!(!digests.iter().any(|x| d.starts_with(x.as_str())), "{d} is named after a digest");
+        assert!(
+            !digests.iter().any(|x| d.starts_with(x.as_str())),
+            "{d} is named after a digest"
+        );
     }
 
     // layerdb is named by ChainID and points at the cache ID.
     for (i, chain) in chains.iter().enumerate() {
         let ldb = format!("{ROOT}/image/overlay2/layerdb/sha256/{}", chain.hex());
         assert_eq!(text(&map, &format!("{ldb}/cache-id")), cache_id(chain));
-        assert_eq!(text(&map, &format!("{ldb}/diff")), image.config.rootfs.diff_ids[i].to_string());
-        assert_eq!(text(&map, &format!("{ldb}/size")), image.layers[i].size().to_string());
+        assert_eq!(
+            text(&map, &format!("{ldb}/diff")),
+            image.config.rootfs.diff_ids[i].to_string()
+        );
+        assert_eq!(
+            text(&map, &format!("{ldb}/size")),
+            image.layers[i].size().to_string()
+        );
         assert_eq!(map.contains_key(&format!("{ldb}/parent")), i > 0);
     }
 
     // lower lists the parent's link first, then the parent's own lower chain.
     let top = cache_id(&chains[3]);
     let lower = text(&map, &format!("{ROOT}/overlay2/{top}/lower"));
-    let links: Vec<String> = chains[..3].iter().rev().map(|c| format!("l/{}", text(&map, &format!("{ROOT}/overlay2/{}/link", cache_id(c))))).collect();
+    let links: Vec<String> = chains[..3]
+        .iter()
+        .rev()
+        .map(|c| {
+            format!(
+                "l/{}",
+                text(&map, &format!("{ROOT}/overlay2/{}/link", cache_id(c)))
+            )
+        })
+        .collect();
     assert_eq!(lower, links.join(":"));
-    assert!(!map.contains_key(&format!("{ROOT}/overlay2/{}/lower", cache_id(&chains[0]))), "the base layer has no lower");
+    assert!(
+        !map.contains_key(&format!("{ROOT}/overlay2/{}/lower", cache_id(&chains[0]))),
+        "the base layer has no lower"
+    );
     let link = text(&map, &format!("{ROOT}/overlay2/{top}/link"));
     assert_eq!(link.len(), 26);
-    assert_eq!(map.get(&format!("{ROOT}/overlay2/l/{link}")), Some(&DiskNode::Symlink(format!("../{top}/diff"))));
+    assert_eq!(
+        map.get(&format!("{ROOT}/overlay2/l/{link}")),
+        Some(&DiskNode::Symlink(format!("../{top}/diff")))
+    );
 
     // The whiteout in layer 3 is a character device in its diff.
     let l3 = cache_id(&chains[2]);
-    assert_eq!(map.get(&format!("{ROOT}/overlay2/{l3}/diff/etc/os-release")), Some(&DiskNode::Whiteout));
+    assert_eq!(
+        map.get(&format!("{ROOT}/overlay2/{l3}/diff/etc/os-release")),
+        Some(&DiskNode::Whiteout)
+    );
 
     // The container: -init below the writable layer, whose diff holds what it wrote.
     let c = host.container("box").expect("box");
     let mid = mount_id(&c.id);
-    assert_eq!(map.get(&format!("{ROOT}/overlay2/{mid}/diff/root/notes")), Some(&DiskNode::File(Content::bytes("hello"))));
-    assert_eq!(map.get(&format!("{ROOT}/overlay2/{mid}/diff/bin/bash")), Some(&DiskNode::Whiteout));
+    assert_eq!(
+        map.get(&format!("{ROOT}/overlay2/{mid}/diff/root/notes")),
+        Some(&DiskNode::File(Content::bytes("hello")))
+    );
+    assert_eq!(
+        map.get(&format!("{ROOT}/overlay2/{mid}/diff/bin/bash")),
+        Some(&DiskNode::Whiteout)
+    );
     assert!(map.contains_key(&format!("{ROOT}/overlay2/{mid}-init/diff/.dockerenv")));
     let mounts = format!("{ROOT}/image/overlay2/layerdb/mounts/{}", c.id);
     assert_eq!(text(&map, &format!("{mounts}/mount-id")), mid);
-    assert_eq!(text(&map, &format!("{mounts}/parent")), chains[3].to_string());
-    assert!(text(&map, &format!("{ROOT}/image/overlay2/repositories.json")).contains(&format!("\"ubuntu:15.04\":\"{}\"", image.id)));
-    assert!(map.contains_key(&format!("{ROOT}/image/overlay2/imagedb/content/sha256/{}", image.id.hex())));
+    assert_eq!(
+        text(&map, &format!("{mounts}/parent")),
+        chains[3].to_string()
+    );
+    assert!(
+        text(&map, &format!("{ROOT}/image/overlay2/repositories.json"))
+            .contains(&format!("\"ubuntu:15.04\":\"{}\"", image.id))
+    );
+    assert!(map.contains_key(&format!(
+        "{ROOT}/image/overlay2/imagedb/content/sha256/{}",
+        image.id.hex()
+    )));
 }
 
 #[test]
@@ -111,9 +165,15 @@ fn aufs_lists_ancestors_and_keeps_whiteouts_as_files() {
     let chains = host.image("ubuntu:15.04").expect("image").chain_ids();
     let ids: Vec<String> = chains.iter().map(cache_id).collect();
     assert_eq!(names_in(&map, &format!("{ROOT}/aufs/layers")).len(), 6);
-    assert_eq!(text(&map, &format!("{ROOT}/aufs/layers/{}", ids[3])), format!("{}\n{}\n{}\n", ids[2], ids[1], ids[0]));
+    assert_eq!(
+        text(&map, &format!("{ROOT}/aufs/layers/{}", ids[3])),
+        format!("{}\n{}\n{}\n", ids[2], ids[1], ids[0])
+    );
     assert_eq!(text(&map, &format!("{ROOT}/aufs/layers/{}", ids[0])), "");
-    assert_eq!(map.get(&format!("{ROOT}/aufs/diff/{}/etc/.wh.os-release", ids[2])), Some(&DiskNode::File(Content::empty())));
+    assert_eq!(
+        map.get(&format!("{ROOT}/aufs/diff/{}/etc/.wh.os-release", ids[2])),
+        Some(&DiskNode::File(Content::empty()))
+    );
     assert!(map.contains_key(&format!("{ROOT}/aufs/mnt/{}", ids[0])));
 }
 
@@ -136,9 +196,15 @@ fn vfs_stores_every_layer_as_a_full_copy() {
         assert!(size_under(format!("{ROOT}/vfs/dir/{}", cache_id(chain))) >= 1_000_000);
     }
     let top = format!("{ROOT}/vfs/dir/{}", cache_id(&chains[3]));
-    assert!(!map.contains_key(&format!("{top}/etc/os-release")), "deleted in layer 3");
+    assert!(
+        !map.contains_key(&format!("{top}/etc/os-release")),
+        "deleted in layer 3"
+    );
     assert!(map.contains_key(&format!("{top}/etc/apt/sources.list")));
     let c = host.container("box").expect("box");
     let rw = format!("{ROOT}/vfs/dir/{}", mount_id(&c.id));
-    assert!(map.contains_key(&format!("{rw}/root/notes")) && !map.contains_key(&format!("{rw}/bin/bash")));
+    assert!(
+        map.contains_key(&format!("{rw}/root/notes"))
+            && !map.contains_key(&format!("{rw}/bin/bash"))
+    );
 }
