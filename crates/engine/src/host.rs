@@ -86,6 +86,8 @@ pub enum HostError {
         image: String,
     },
     ContainerRunning(String),
+    /// A `docker commit --change` line that cannot apply.
+    InvalidChange(String),
     Fs(crate::error::FsError),
 }
 
@@ -111,6 +113,7 @@ impl fmt::Display for HostError {
                 f,
                 "Error response from daemon: cannot remove container \"/{name}\": container is running: stop the container before removing or force remove"
             ),
+            HostError::InvalidChange(m) => write!(f, "Error response from daemon: {m}"),
             HostError::Fs(e) => write!(f, "{e}"),
         }
     }
@@ -152,6 +155,17 @@ impl Container {
     pub fn size_rw(&self) -> u64 {
         self.fs.size_rw()
     }
+}
+
+/// What `docker commit -m MESSAGE -a AUTHOR -c CHANGE…` says about the new image.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CommitOptions {
+    /// The history entry's `created_by`: the container's command, joined with spaces.
+    pub created_by: String,
+    pub message: String,
+    pub author: String,
+    /// Dockerfile instructions to apply to the config (`--change`).
+    pub changes: Vec<String>,
 }
 
 /// Disk used by containers, counted as Docker does: each shared layer once.
@@ -565,9 +579,7 @@ impl Host {
     pub fn commit(
         &mut self,
         name_or_id: &str,
-        created_by: &str,
-        comment: &str,
-        author: &str,
+        options: &CommitOptions,
         tag: Option<&Reference>,
     ) -> Result<Outcome<Digest>, HostError> {
         let c = self.container(name_or_id)?.clone();
@@ -577,6 +589,12 @@ impl Host {
             .cloned()
             .ok_or_else(|| HostError::NoSuchImage(c.image.to_string()))?;
         let mut config = parent.config.clone();
+        for line in &options.changes {
+            crate::change::apply_change(&mut config.config, line)
+                .map_err(HostError::InvalidChange)?;
+        }
+        let (created_by, comment, author) =
+            (&options.created_by, &options.message, &options.author);
         config.created = crate::clock::rfc3339(self.now());
         if !author.is_empty() {
             config.author = author.to_owned();

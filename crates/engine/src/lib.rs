@@ -17,11 +17,12 @@
 //! - `fixture`: layers and trees described as text (tests and teaching images).
 //! - `image`, `reference`: image configs, IDs and tags.
 //! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
-//! - `changes`: `docker diff`'s A/C/D list.
+//! - `changes`: `docker diff`'s A/C/D list; `change`: `docker commit --change`.
 //! - `clock`: logical time, RFC 3339 dates, Docker's human durations.
 //! - `storage`: `/var/lib/docker` as overlay2, aufs or vfs lay it out.
 //! - `size`: Docker's human-readable sizes.
 
+pub mod change;
 pub mod changes;
 pub mod clock;
 pub mod content;

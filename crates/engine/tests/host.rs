@@ -3,7 +3,7 @@
 
 use expect_test::expect;
 use layerlab_engine::fixture::parse_layers;
-use layerlab_engine::host::{Host, HostError, HostEvent};
+use layerlab_engine::host::{CommitOptions, Host, HostError, HostEvent};
 use layerlab_engine::image::{History, ImageConfig};
 use layerlab_engine::merged::WriteMode;
 use layerlab_engine::reference::Reference;
@@ -27,6 +27,15 @@ fn image(host: &mut Host, tag: &str, fixture: &str) -> String {
     host.add_image(config, layers, Some(&reference))
         .value
         .to_string()
+}
+
+fn opts(created_by: &str, message: &str, author: &str, changes: &[&str]) -> CommitOptions {
+    CommitOptions {
+        created_by: created_by.into(),
+        message: message.into(),
+        author: author.into(),
+        changes: changes.iter().map(|c| c.to_string()).collect(),
+    }
 }
 
 /// `docker ps -s`'s SIZE column for one container.
@@ -172,7 +181,11 @@ fn commit_turns_the_writable_layer_into_a_new_image_layer() {
         .expect("write");
     let tag = Reference::parse("mysite:v1").expect("tag");
     let out = host
-        .commit("web", "nginx -g daemon off;", "add page", "Ada", Some(&tag))
+        .commit(
+            "web",
+            &opts("nginx -g daemon off;", "add page", "Ada", &["EXPOSE 8080"]),
+            Some(&tag),
+        )
         .expect("commit");
     let committed = host.image("mysite:v1").expect("image").clone();
     let base = host.image("nginx").expect("base").clone();
@@ -194,6 +207,21 @@ fn commit_turns_the_writable_layer_into_a_new_image_layer() {
         ("nginx -g daemon off;", "add page", "Ada")
     );
     assert!(!last.empty_layer);
+    assert!(
+        committed
+            .config
+            .config
+            .exposed_ports
+            .contains_key("8080/tcp"),
+        "--change applied"
+    );
+    let bad = host
+        .commit("web", &opts("x", "", "", &["RUN rm -rf /"]), None)
+        .expect_err("RUN is not allowed");
+    assert_eq!(
+        bad.to_string(),
+        "Error response from daemon: RUN is not a valid change command"
+    );
     assert!(out
         .events
         .iter()
@@ -212,7 +240,7 @@ fn commit_turns_the_writable_layer_into_a_new_image_layer() {
     // Committing an unchanged container adds a history entry but no layer.
     host.create_container("nginx", Some("idle")).expect("idle");
     let empty = host
-        .commit("idle", "bash", "", "", None)
+        .commit("idle", &opts("bash", "", "", &[]), None)
         .expect("commit")
         .value;
     let empty = host.image(empty.as_str()).expect("image");
