@@ -443,3 +443,37 @@ fn the_manifest_digest_is_not_the_image_id_and_blobs_are_gzip_of_the_tar() {
         "deterministic"
     );
 }
+
+/// The digests of one small scenario. `tests/web.rs` checks the same values in
+/// the browser, so native and wasm builds must agree byte for byte.
+#[test]
+fn digests_of_the_determinism_scenario() {
+    let mut host = Host::new();
+    image(
+        &mut host,
+        "base",
+        "f /etc/os-release 644 ID=layerlab\n---\nF /usr/lib/lib.so 755 300000",
+    );
+    host.create_container("base", Some("c1")).expect("c1");
+    host.fs("c1")
+        .expect("fs")
+        .write("/etc/os-release", b"!", WriteMode::Append)
+        .expect("append");
+    let id = host
+        .commit("c1", &opts("sh", "", "", &[]), None)
+        .expect("commit")
+        .value;
+    let image = host.image(id.as_str()).expect("image").clone();
+    let manifest = layerlab_engine::manifest::Manifest::of(&image);
+    let shown = format!(
+        "{}\n{}\n{}",
+        image.id,
+        image.config.rootfs.diff_ids[2],
+        manifest.digest()
+    );
+    expect![[r#"
+        sha256:aab5a5c8db72bf82c5a7c7a96f137bdca9fa6b965398ec3d410af5f007fd5692
+        sha256:93bea14f7aca45c7298b3d2a2e9e32fd555ea567ae39bb4be33a9b3e98da99e1
+        sha256:6025c80db4451c1ed631d0aca1e2717ff07fe3f464c707414c0c56ce7d0f5ede"#]]
+    .assert_eq(&shown);
+}
