@@ -121,3 +121,32 @@ fn loads_nothing_from_outside_its_origin_and_breaks_no_policy() {
         "requests outside the app's sub-path: {requests:?}"
     );
 }
+
+#[test]
+fn the_language_switch_works_from_the_keyboard() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("keyboard_language", |b| {
+        b.goto(&url)?;
+        let tagline = b.wait_for(".tagline")?;
+        let english = b.text(&tagline)?;
+        // Tab from the top of the page reaches the switch before anything else.
+        b.keys("\u{E004}\u{E004}")?;
+        let focused = b.execute(
+            "return document.activeElement && document.activeElement.dataset.lang;",
+            vec![],
+        )?;
+        if focused != "zh" {
+            return Err(format!(
+                "two Tabs focus {focused}, expected the 中文 button"
+            ));
+        }
+        b.keys("\u{E007}")?;
+        b.wait_until("Chinese after Enter", || {
+            b.text(&tagline)
+                .ok()
+                .filter(|t| t != &english && t.contains("镜像"))
+        })?;
+        Ok(())
+    });
+}
