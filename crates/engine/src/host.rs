@@ -281,6 +281,18 @@ impl Host {
         layers: Vec<Rc<Layer>>,
         tag: Option<&Reference>,
     ) -> Outcome<Digest> {
+        let now = self.now();
+        self.add_image_at(config, layers, tag, now)
+    }
+
+    /// [`Host::add_image`] for an image created at `created` (Unix seconds), as a pulled one.
+    pub fn add_image_at(
+        &mut self,
+        config: ImageConfig,
+        layers: Vec<Rc<Layer>>,
+        tag: Option<&Reference>,
+        created: u64,
+    ) -> Outcome<Digest> {
         let mut events = Vec::new();
         let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
         let mut stored = Vec::with_capacity(layers.len());
@@ -304,7 +316,7 @@ impl Host {
                 }
             }
         }
-        let image = Image::new(config, stored, self.init_layer.clone(), self.now());
+        let image = Image::new(config, stored, self.init_layer.clone(), created);
         let id = image.id.clone();
         if !self.images.contains_key(&id) {
             self.images.insert(id.clone(), Rc::new(image));

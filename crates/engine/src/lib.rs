@@ -22,6 +22,7 @@
 //! - `storage`: `/var/lib/docker` as overlay2, aufs or vfs lay it out.
 //! - `size`: Docker's human-readable sizes.
 
+pub mod catalog;
 pub mod change;
 pub mod changes;
 pub mod clock;
@@ -41,4 +42,5 @@ pub mod path;
 pub mod reference;
 pub mod size;
 pub mod storage;
+pub mod table;
 pub mod tar;

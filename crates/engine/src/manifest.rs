@@ -1,7 +1,8 @@
 //! What a registry serves: compressed layer blobs and the image manifest.
 //!
-//! A layer's *blob* is its tar, gzip-compressed (level 1, deterministic header:
-//! no name, no time). The blob digest names it in the manifest and in `docker
+//! A layer's *blob* is its tar in gzip framing (stored deflate blocks, so it is fast
+//! in the browser; real registries compress harder) with a deterministic header
+//! (no name, no time). The blob digest names it in the manifest and in `docker
 //! pull`'s progress lines; the DiffID names the uncompressed tar in the config.
 //! The manifest digest is what `docker pull` prints as `Digest:` — it is not the
 //! image ID, which is the digest of the config.
@@ -101,7 +102,7 @@ pub fn blob(layer: &Layer) -> (Digest, u64) {
             };
             let mut gz = flate2::GzBuilder::new()
                 .operating_system(255)
-                .write(sink, flate2::Compression::fast());
+                .write(sink, flate2::Compression::none());
             tar::write_diff(&layer.diff, &mut |chunk: &[u8]| {
                 // Writing into a hasher cannot fail.
                 let _ = gz.write_all(chunk);
