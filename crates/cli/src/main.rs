@@ -1,14 +1,24 @@
 //! `layerlab`: replays Layerlab scenarios over the engine, from a terminal.
 
+mod state;
+
+use layerlab_engine::command::Session;
 use std::process::ExitCode;
 
 const HELP: &str = "\
 layerlab — see how Docker images, layers and copy-on-write really work
 
 Usage:
-  layerlab help              show this help
-  layerlab version           print the version
-  layerlab size <bytes>...   print sizes as docker prints them (3 and 4 significant digits)
+  layerlab run SCENARIO [--json]   replay a scenario file and print the terminal transcript
+                                   (--json: print the final state as JSON instead)
+  layerlab size BYTES...           print sizes as docker prints them (3 and 4 significant digits)
+  layerlab help                    show this help
+  layerlab version                 print the version
+
+A scenario is a text file with one command line per line, exactly as typed in
+Layerlab's terminal (for example `docker pull ubuntu:15.04`). Blank lines and
+lines starting with `#` are skipped. The same scenario always gives the same
+transcript and the same digests, here and in the browser.
 
 Layerlab's browser app is the main way in: `cargo xtask serve`.";
 
@@ -24,11 +34,57 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some("size") => sizes(&args[1..]),
+        Some("run") => run(&args[1..]),
         Some(other) => {
             eprintln!("layerlab: unknown command '{other}'. See 'layerlab help'.");
             ExitCode::from(2)
         }
     }
+}
+
+fn run(args: &[String]) -> ExitCode {
+    let json = args.iter().any(|a| a == "--json");
+    if let Some(bad) = args.iter().find(|a| a.starts_with('-') && *a != "--json") {
+        eprintln!("layerlab run: unknown flag '{bad}' (the only flag is --json)");
+        return ExitCode::from(2);
+    }
+
+    let files: Vec<&String> = args.iter().filter(|a| *a != "--json").collect();
+    let [path] = files.as_slice() else {
+        eprintln!("layerlab run: give one scenario file, e.g. 'layerlab run tutorial.txt' (add --json for the final state)");
+        return ExitCode::from(2);
+    };
+    let text = match std::fs::read(path.as_str()) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                eprintln!("layerlab run: {path} is not UTF-8 text; a scenario is a text file of command lines");
+                return ExitCode::from(2);
+            }
+        },
+        Err(e) => {
+            eprintln!("layerlab run: cannot read {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut session = Session::new();
+    let mut transcript = String::new();
+    let mut log = Vec::new();
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let t = session.run(line);
+        transcript.push_str(&format!("$ {line}\n{}", t.text()));
+        log.push((line.to_owned(), t));
+    }
+    if json {
+        println!("{}", state::to_json(&session, &log));
+    } else {
+        print!("{transcript}");
+    }
+    ExitCode::SUCCESS
 }
 
 fn sizes(values: &[String]) -> ExitCode {

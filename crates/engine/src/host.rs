@@ -86,6 +86,8 @@ pub enum HostError {
         image: String,
     },
     ContainerRunning(String),
+    /// The main process could not start (`exec: "python": executable file not found in $PATH`).
+    StartFailed(String),
     /// A `docker commit --change` line that cannot apply.
     InvalidChange(String),
     Fs(crate::error::FsError),
@@ -114,6 +116,10 @@ impl fmt::Display for HostError {
                 "Error response from daemon: cannot remove container \"/{name}\": container is running: stop the container before removing or force remove"
             ),
             HostError::InvalidChange(m) => write!(f, "Error response from daemon: {m}"),
+            HostError::StartFailed(m) => write!(
+                f,
+                "Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {m}: unknown"
+            ),
             HostError::Fs(e) => write!(f, "{e}"),
         }
     }
@@ -143,6 +149,8 @@ pub struct Container {
     pub image_ref: String,
     pub created: u64,
     pub state: State,
+    /// The main process: entrypoint followed by command (`Path` and `Args`).
+    pub command: Vec<String>,
     pub fs: Merged,
 }
 
@@ -225,6 +233,8 @@ pub struct Host {
     containers: Vec<Container>,
     /// Container names in use.
     names: BTreeSet<String>,
+    /// `RepoDigests` of each image: `repository@sha256:<manifest digest>`.
+    repo_digests: BTreeMap<Digest, BTreeSet<String>>,
     /// Every layer by ChainID: images with the same bottom layers share them.
     layers: BTreeMap<Digest, Rc<Layer>>,
     init_layer: Rc<Layer>,
@@ -246,6 +256,7 @@ impl Host {
             tags: BTreeMap::new(),
             containers: Vec::new(),
             names: BTreeSet::new(),
+            repo_digests: BTreeMap::new(),
             layers: BTreeMap::new(),
             init_layer: Rc::new(Layer::new(LayerId(0), init_layer_diff(EPOCH))),
         }
@@ -428,6 +439,17 @@ impl Host {
         image_ref: &str,
         name: Option<&str>,
     ) -> Result<Outcome<String>, HostError> {
+        self.create_container_with(image_ref, name, None)
+    }
+
+    /// `docker create IMAGE [COMMAND]`: like [`Host::create_container`], with the
+    /// image's `Cmd` replaced when a command is given.
+    pub fn create_container_with(
+        &mut self,
+        image_ref: &str,
+        name: Option<&str>,
+        cmd: Option<Vec<String>>,
+    ) -> Result<Outcome<String>, HostError> {
         let image = self.image(image_ref)?.clone();
         let seq = self.next_container;
         let id =
@@ -464,6 +486,12 @@ impl Host {
             image_ref: image_ref.to_owned(),
             created: self.now(),
             state: State::Created,
+            command: {
+                let run = &image.config.config;
+                let mut argv = run.entrypoint.clone().unwrap_or_default();
+                argv.extend(cmd.or_else(|| run.cmd.clone()).unwrap_or_default());
+                argv
+            },
             fs,
         });
         let events = vec![HostEvent::ContainerCreated {
@@ -490,6 +518,85 @@ impl Host {
             .map(|k| format!("{base}{k}"))
             .find(|name| !self.names.contains(name))
             .unwrap_or(base)
+    }
+
+    /// Starts a container's main process. It runs only if its program exists in
+    /// the container's file system, found through the image's `PATH`; otherwise
+    /// the container stays `Created` and the error reads as Docker's.
+    pub fn start_container(&mut self, name_or_id: &str) -> Result<(), HostError> {
+        let now = self.now();
+        let i = self.container_index(name_or_id)?;
+        let path = self
+            .images
+            .get(&self.containers[i].image)
+            .and_then(|img| {
+                img.config
+                    .config
+                    .env
+                    .iter()
+                    .find_map(|e| e.strip_prefix("PATH=").map(str::to_owned))
+            })
+            .unwrap_or_else(|| {
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_owned()
+            });
+        let c = &mut self.containers[i];
+        if matches!(c.state, State::Running { .. }) {
+            return Ok(());
+        }
+        let Some(program) = c.command.first().cloned() else {
+            return Err(HostError::StartFailed("no command specified".into()));
+        };
+        let found = |fs: &Merged, p: &str| {
+            fs.stat(p)
+                .is_ok_and(|s| matches!(s.node, crate::merged::Node::File { .. }))
+        };
+        let exists = if program.contains('/') {
+            found(&c.fs, &program)
+        } else {
+            path.split(':')
+                .any(|dir| found(&c.fs, &format!("{dir}/{program}")))
+        };
+        if !exists {
+            let what = if program.contains('/') {
+                "no such file or directory"
+            } else {
+                "executable file not found in $PATH"
+            };
+            return Err(HostError::StartFailed(format!(
+                "exec: \"{program}\": {what}"
+            )));
+        }
+        // A shell command whose own program is missing exits at once with 127, as `sh` would.
+        if program.ends_with("sh") && c.command.get(1).map(String::as_str) == Some("-c") {
+            let first = c
+                .command
+                .get(2)
+                .and_then(|s| s.split_whitespace().next())
+                .unwrap_or("")
+                .to_owned();
+            let ok = first.is_empty()
+                || first.contains('/') && found(&c.fs, &first)
+                || path
+                    .split(':')
+                    .any(|dir| found(&c.fs, &format!("{dir}/{first}")));
+            if !ok {
+                c.state = State::Exited { code: 127, at: now };
+                return Ok(());
+            }
+        }
+        c.state = State::Running { since: now };
+        Ok(())
+    }
+
+    /// `docker stop`: the main process ends (exit status 0, as after SIGTERM).
+    pub fn stop_container(&mut self, name_or_id: &str) -> Result<(), HostError> {
+        let now = self.now();
+        let i = self.container_index(name_or_id)?;
+        let c = &mut self.containers[i];
+        if let State::Running { .. } = c.state {
+            c.state = State::Exited { code: 0, at: now };
+        }
+        Ok(())
     }
 
     /// `docker rm [-f]`: the writable layer goes with the container.
@@ -557,6 +664,7 @@ impl Host {
         }
         if self.tags_of(&image.id).is_empty() {
             self.images.remove(&image.id);
+            self.repo_digests.remove(&image.id);
             events.push(HostEvent::ImageDeleted {
                 id: image.id.clone(),
             });
@@ -637,6 +745,22 @@ impl Host {
         let c = self.container(name_or_id)?;
         let image = self.images.get(&c.image).map(|i| i.size()).unwrap_or(0);
         Ok((c.size_rw(), image + c.size_rw()))
+    }
+
+    /// Records where an image came from (`nginx@sha256:…`), as `RepoDigests` shows.
+    pub fn add_repo_digest(&mut self, id: &Digest, repo_digest: &str) {
+        self.repo_digests
+            .entry(id.clone())
+            .or_default()
+            .insert(repo_digest.to_owned());
+    }
+
+    /// An image's `RepoDigests`, sorted.
+    pub fn repo_digests(&self, id: &Digest) -> Vec<&str> {
+        self.repo_digests
+            .get(id)
+            .map(|s| s.iter().map(String::as_str).collect())
+            .unwrap_or_default()
     }
 
     /// Every stored layer by ChainID, with its parent's ChainID, bottom layers first.

@@ -16,8 +16,10 @@
 //! - `manifest`: gzip blobs, blob digests, the image manifest and its digest.
 //! - `fixture`: layers and trees described as text (tests and teaching images).
 //! - `image`, `reference`: image configs, IDs and tags.
+//! - `catalog`, `registry`: the teaching images, and `docker pull` from a simulated registry.
 //! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
 //! - `changes`: `docker diff`'s A/C/D list; `change`: `docker commit --change`.
+//! - `command`: the command language (`docker …` lines) over a host and its registry.
 //! - `clock`: logical time, RFC 3339 dates, Docker's human durations.
 //! - `storage`: `/var/lib/docker` as overlay2, aufs or vfs lay it out.
 //! - `size`: Docker's human-readable sizes.
@@ -26,6 +28,7 @@ pub mod catalog;
 pub mod change;
 pub mod changes;
 pub mod clock;
+pub mod command;
 pub mod content;
 pub mod diff;
 pub mod digest;
@@ -40,6 +43,7 @@ pub mod manifest;
 pub mod merged;
 pub mod path;
 pub mod reference;
+pub mod registry;
 pub mod size;
 pub mod storage;
 pub mod table;

@@ -1,0 +1,416 @@
+//! `docker create`, `run`, `start`, `stop`, `rm`, `ps`, `diff`, `commit`.
+
+use super::flags::{bool_flag, list_flag, value_flag, Flag};
+use super::{help, needs, parse_flags, Session, Transcript};
+use crate::clock::human_duration;
+use crate::host::{CommitOptions, HostError, State};
+use crate::reference::Reference;
+use crate::size::human_size_with_precision;
+use crate::table::{ellipsis, go_quote, render};
+
+const HELP: Flag = bool_flag(None, "help");
+
+const CREATE_FLAGS: &[Flag] = &[
+    HELP,
+    bool_flag(Some('d'), "detach"),
+    bool_flag(Some('i'), "interactive"),
+    bool_flag(Some('t'), "tty"),
+    value_flag(None, "name"),
+    bool_flag(None, "rm"),
+];
+
+/// `docker create` and `docker run`.
+pub fn create(s: &mut Session, args: &[String], mut t: Transcript, run: bool) -> Transcript {
+    let cmd = if run { "run" } else { "create" };
+    let usage = format!("docker {cmd} [OPTIONS] IMAGE [COMMAND] [ARG...]");
+    let what = if run {
+        "Create and run a new container from an image"
+    } else {
+        "Create a new container"
+    };
+    let p = match parse_flags(cmd, CREATE_FLAGS, args, true) {
+        Ok(p) => p,
+        Err(e) => return t.fail(125, e),
+    };
+    if p.has("help") {
+        return help(
+            t,
+            &usage,
+            what,
+            &[
+                (
+                    "-d, --detach",
+                    "Run container in background and print container ID",
+                ),
+                ("-i, --interactive", "Keep STDIN open even if not attached"),
+                ("--name string", "Assign a name to the container"),
+                ("--rm", "Automatically remove the container when it exits"),
+                ("-t, --tty", "Allocate a pseudo-TTY"),
+            ],
+        );
+    }
+    let Some(image_ref) = p.args.first() else {
+        return t.fail(125, needs(cmd, &usage, what, "at least 1"));
+    };
+    if let Err(e) = Reference::parse(image_ref) {
+        return t.fail(125, format!("docker: {e}.\nSee 'docker {cmd} --help'."));
+    }
+    if s.host.image(image_ref).is_err() {
+        let shown = Reference::parse(image_ref)
+            .map(|r| r.to_string())
+            .unwrap_or_else(|_| image_ref.clone());
+        t.err(format!("Unable to find image '{shown}' locally"));
+        match s.registry.pull(&mut s.host, image_ref) {
+            Ok(pull) => {
+                for l in pull
+                    .lines
+                    .iter()
+                    .filter(|l| !l.starts_with("docker.io/") && !l.starts_with("Using default tag"))
+                {
+                    t.err(l.clone());
+                }
+                t.events.extend(pull.events);
+                t.pulled = pull.layers;
+            }
+            Err(e) => {
+                return t.fail(
+                    125,
+                    format!("docker: {e}\n\nRun 'docker {cmd} --help' for more information"),
+                )
+            }
+        }
+    }
+    let command = (p.args.len() > 1).then(|| p.args[1..].to_vec());
+    let outcome = match s
+        .host
+        .create_container_with(image_ref, p.value("name"), command)
+    {
+        Ok(o) => o,
+        Err(e) => {
+            return t.fail(
+                125,
+                format!(
+                    "docker: {}.\nSee 'docker {cmd} --help'.",
+                    e.to_string().trim_end_matches('.')
+                ),
+            )
+        }
+    };
+    let id = outcome.value;
+    t.events.extend(outcome.events);
+    if !run {
+        t.out(id);
+        return t;
+    }
+    if let Err(e) = s.host.start_container(&id) {
+        return t.fail(
+            127,
+            format!("docker: {e}.\n\nRun 'docker run --help' for more information"),
+        );
+    }
+    if p.has("detach") {
+        t.out(id);
+    } else if p.has("interactive") && p.has("tty") {
+        t.err("Interactive shells inside containers arrive with Layerlab's shell; the container runs detached meanwhile.");
+    } else {
+        t.err("Layerlab does not show a container's own output yet; the container runs detached.");
+    }
+    t
+}
+
+pub fn start(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    each_container(
+        s,
+        args,
+        t,
+        "start",
+        "docker start [OPTIONS] CONTAINER [CONTAINER...]",
+        "Start one or more stopped containers",
+        |s, name| s.host.start_container(name),
+    )
+}
+
+pub fn stop(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    each_container(
+        s,
+        args,
+        t,
+        "stop",
+        "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
+        "Stop one or more running containers",
+        |s, name| s.host.stop_container(name),
+    )
+}
+
+fn each_container(
+    s: &mut Session,
+    args: &[String],
+    mut t: Transcript,
+    cmd: &str,
+    usage: &str,
+    what: &str,
+    act: impl Fn(&mut Session, &str) -> Result<(), HostError>,
+) -> Transcript {
+    let p = match parse_flags(cmd, &[HELP], args, false) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(t, usage, what, &[]);
+    }
+    if p.args.is_empty() {
+        return t.fail(1, needs(cmd, usage, what, "at least 1"));
+    }
+    for name in &p.args {
+        match act(s, name) {
+            Ok(()) => t.out(name.clone()),
+            Err(e) => {
+                t.err(e.to_string());
+                t.status = 1;
+            }
+        }
+    }
+    t
+}
+
+pub fn rm(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let usage = "docker rm [OPTIONS] CONTAINER [CONTAINER...]";
+    let what = "Remove one or more containers";
+    let p = match parse_flags("rm", &[HELP, bool_flag(Some('f'), "force")], args, false) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(
+            t,
+            usage,
+            what,
+            &[("-f, --force", "Force the removal of a running container")],
+        );
+    }
+    if p.args.is_empty() {
+        return t.fail(1, needs("rm", usage, what, "at least 1"));
+    }
+    for name in &p.args {
+        match s.host.remove_container(name, p.has("force")) {
+            Ok(o) => {
+                t.out(name.clone());
+                t.events.extend(o.events);
+            }
+            Err(e) => {
+                t.err(e.to_string());
+                t.status = 1;
+            }
+        }
+    }
+    t
+}
+
+/// `docker ps [-a] [-s] [-q] [--no-trunc]`, laid out as the docker CLI does.
+pub fn ps(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let flags = [
+        HELP,
+        bool_flag(Some('a'), "all"),
+        bool_flag(Some('s'), "size"),
+        bool_flag(Some('q'), "quiet"),
+        bool_flag(None, "no-trunc"),
+    ];
+    let p = match parse_flags("ps", &flags, args, false) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(
+            t,
+            "docker ps [OPTIONS]",
+            "List containers",
+            &[
+                (
+                    "-a, --all",
+                    "Show all containers (default shows just running)",
+                ),
+                ("--no-trunc", "Don't truncate output"),
+                ("-q, --quiet", "Only display container IDs"),
+                ("-s, --size", "Display total file sizes"),
+            ],
+        );
+    }
+    if let Some(extra) = p.args.first() {
+        return t.fail(1, format!("\"docker ps\" accepts no arguments.\nSee 'docker ps --help'.\n\nUsage:  docker ps [OPTIONS]\n\nList containers (got {extra:?})"));
+    }
+    let now = s.host.now();
+    let sizes = s.host.ps_sizes();
+    let mut rows = vec![vec![
+        "CONTAINER ID",
+        "IMAGE",
+        "COMMAND",
+        "CREATED",
+        "STATUS",
+        "PORTS",
+        "NAMES",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect::<Vec<_>>()];
+    if p.has("size") {
+        rows[0].push("SIZE".into());
+    }
+    // Newest first, as the daemon lists them.
+    for (c, (size, virt)) in s.host.containers().iter().zip(sizes).rev() {
+        let running = matches!(c.state, State::Running { .. });
+        if !running && !p.has("all") {
+            continue;
+        }
+        let id = if p.has("no-trunc") {
+            c.id.clone()
+        } else {
+            c.short_id().to_owned()
+        };
+        if p.has("quiet") {
+            t.out(id);
+            continue;
+        }
+        let command = c.command.join(" ");
+        let command = if p.has("no-trunc") {
+            go_quote(&command)
+        } else {
+            go_quote(&ellipsis(&command, 20))
+        };
+        let status = match c.state {
+            State::Created => "Created".to_owned(),
+            State::Running { since } => format!("Up {}", human_duration(now.saturating_sub(since))),
+            State::Exited { code, at } => format!(
+                "Exited ({code}) {} ago",
+                human_duration(now.saturating_sub(at))
+            ),
+        };
+        let ports = if running {
+            s.host
+                .image(c.image.as_str())
+                .map(|i| {
+                    i.config
+                        .config
+                        .exposed_ports
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let mut row = vec![
+            id,
+            c.image_ref.clone(),
+            command,
+            format!("{} ago", human_duration(now.saturating_sub(c.created))),
+            status,
+            ports,
+            c.name.clone(),
+        ];
+        if p.has("size") {
+            let size = human_size_with_precision(size as f64, 3);
+            row.push(if virt > 0 {
+                format!(
+                    "{size} (virtual {})",
+                    human_size_with_precision(virt as f64, 3)
+                )
+            } else {
+                size
+            });
+        }
+        rows.push(row);
+    }
+    if !p.has("quiet") {
+        for line in render(&rows) {
+            t.out(line);
+        }
+    }
+    t
+}
+
+pub fn diff(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let usage = "docker diff CONTAINER";
+    let what = "Inspect changes to files or directories on a container's filesystem";
+    let p = match parse_flags("diff", &[HELP], args, false) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(t, usage, what, &[]);
+    }
+    let [name] = p.args.as_slice() else {
+        return t.fail(1, needs("diff", usage, what, "exactly 1"));
+    };
+    match s.host.diff(name) {
+        Ok(changes) => {
+            for c in changes {
+                t.out(c.to_string());
+            }
+            t
+        }
+        Err(e) => t.fail(1, e.to_string()),
+    }
+}
+
+pub fn commit(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let usage = "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]";
+    let what = "Create a new image from a container's changes";
+    let flags = [
+        HELP,
+        value_flag(Some('m'), "message"),
+        value_flag(Some('a'), "author"),
+        list_flag(Some('c'), "change"),
+        bool_flag(Some('p'), "pause"),
+    ];
+    let p = match parse_flags("commit", &flags, args, false) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(
+            t,
+            usage,
+            what,
+            &[
+                (
+                    "-a, --author string",
+                    "Author (e.g., \"John Hannibal Smith <hannibal@a-team.com>\")",
+                ),
+                (
+                    "-c, --change list",
+                    "Apply Dockerfile instruction to the created image",
+                ),
+                ("-m, --message string", "Commit message"),
+            ],
+        );
+    }
+    let (name, tag) = match p.args.as_slice() {
+        [name] => (name, None),
+        [name, tag] => match Reference::parse(tag) {
+            Ok(r) => (name, Some(r)),
+            Err(e) => return t.fail(1, format!("Error parsing reference: {tag:?} is not a valid repository/tag: {e}")),
+        },
+        [] => return t.fail(1, needs("commit", usage, what, "at least 1")),
+        _ => return t.fail(1, format!("\"docker commit\" requires at least 1 and at most 2 arguments.\nSee 'docker commit --help'.\n\nUsage:  {usage}\n\n{what}")),
+    };
+    let created_by = match s.host.container(name) {
+        Ok(c) => c.command.join(" "),
+        Err(e) => return t.fail(1, e.to_string()),
+    };
+    let options = CommitOptions {
+        created_by,
+        message: p.value("message").unwrap_or("").to_owned(),
+        author: p.value("author").unwrap_or("").to_owned(),
+        changes: p.values("change").to_vec(),
+    };
+    match s.host.commit(name, &options, tag.as_ref()) {
+        Ok(o) => {
+            t.out(o.value.to_string());
+            t.events.extend(o.events);
+            t
+        }
+        Err(e) => t.fail(1, e.to_string()),
+    }
+}

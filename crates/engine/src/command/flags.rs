@@ -1,0 +1,198 @@
+//! Docker-style flags (as the CLI's `pflag` reads them): `-a`, `--all`,
+//! combined short flags `-aq`, values as `--name web`, `--name=web` or `-m msg`.
+//! Flags stop at `--`, and, for commands that run a program, at the first
+//! positional argument (`docker run -d nginx nginx -g 'daemon off;'`).
+
+use std::collections::BTreeMap;
+
+/// One accepted flag.
+#[derive(Clone, Copy)]
+pub struct Flag {
+    pub short: Option<char>,
+    pub long: &'static str,
+    pub takes_value: bool,
+    /// May be given several times (`-c` of commit); values accumulate.
+    pub repeat: bool,
+}
+
+pub const fn bool_flag(short: Option<char>, long: &'static str) -> Flag {
+    Flag {
+        short,
+        long,
+        takes_value: false,
+        repeat: false,
+    }
+}
+
+pub const fn value_flag(short: Option<char>, long: &'static str) -> Flag {
+    Flag {
+        short,
+        long,
+        takes_value: true,
+        repeat: false,
+    }
+}
+
+pub const fn list_flag(short: Option<char>, long: &'static str) -> Flag {
+    Flag {
+        short,
+        long,
+        takes_value: true,
+        repeat: true,
+    }
+}
+
+/// Parsed flags and positional arguments.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    values: BTreeMap<&'static str, Vec<String>>,
+    pub args: Vec<String>,
+}
+
+impl Parsed {
+    pub fn has(&self, long: &str) -> bool {
+        self.values.contains_key(long)
+    }
+    pub fn value(&self, long: &str) -> Option<&str> {
+        self.values
+            .get(long)
+            .and_then(|v| v.last())
+            .map(String::as_str)
+    }
+    pub fn values(&self, long: &str) -> &[String] {
+        self.values.get(long).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+/// Parses `words` against `flags`. Errors read as the docker CLI prints them
+/// (the caller adds `See 'docker <cmd> --help'.`).
+pub fn parse(flags: &[Flag], words: &[String], stop_at_first_arg: bool) -> Result<Parsed, String> {
+    let mut parsed = Parsed::default();
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        i += 1;
+        if w == "--" {
+            parsed.args.extend(words[i..].iter().cloned());
+            break;
+        }
+        if let Some(long) = w.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_owned())),
+                None => (long, None),
+            };
+            let flag = flags
+                .iter()
+                .find(|f| f.long == name)
+                .ok_or_else(|| format!("unknown flag: --{name}"))?;
+            let value = if flag.takes_value {
+                match inline {
+                    Some(v) => v,
+                    None => {
+                        let v = words
+                            .get(i)
+                            .cloned()
+                            .ok_or_else(|| format!("flag needs an argument: --{name}"))?;
+                        i += 1;
+                        v
+                    }
+                }
+            } else {
+                match inline.as_deref() {
+                    None | Some("true") => "true".to_owned(),
+                    Some("false") => continue,
+                    Some(v) => return Err(format!("invalid argument \"{v}\" for \"--{name}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax")),
+                }
+            };
+            add(&mut parsed, flag, value);
+            continue;
+        }
+        if w.len() > 1 && w.starts_with('-') {
+            let shorts: Vec<char> = w[1..].chars().collect();
+            let mut j = 0;
+            while j < shorts.len() {
+                let c = shorts[j];
+                j += 1;
+                let flag = flags
+                    .iter()
+                    .find(|f| f.short == Some(c))
+                    .ok_or_else(|| format!("unknown shorthand flag: '{c}' in {w}"))?;
+                if flag.takes_value {
+                    let rest: String = shorts[j..].iter().collect();
+                    let value = if !rest.is_empty() {
+                        rest.trim_start_matches('=').to_owned()
+                    } else {
+                        let v = words
+                            .get(i)
+                            .cloned()
+                            .ok_or_else(|| format!("flag needs an argument: '{c}' in -{c}"))?;
+                        i += 1;
+                        v
+                    };
+                    add(&mut parsed, flag, value);
+                    break;
+                }
+                add(&mut parsed, flag, "true".to_owned());
+            }
+            continue;
+        }
+        parsed.args.push(w.clone());
+        if stop_at_first_arg {
+            parsed.args.extend(words[i..].iter().cloned());
+            break;
+        }
+    }
+    Ok(parsed)
+}
+
+fn add(parsed: &mut Parsed, flag: &Flag, value: String) {
+    let entry = parsed.values.entry(flag.long).or_default();
+    if !flag.repeat {
+        entry.clear();
+    }
+    entry.push(value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLAGS: &[Flag] = &[
+        bool_flag(Some('a'), "all"),
+        bool_flag(Some('q'), "quiet"),
+        value_flag(None, "name"),
+        list_flag(Some('c'), "change"),
+    ];
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn flags_parse_as_the_docker_cli_reads_them() {
+        let p = parse(FLAGS, &words("-aq --name web x -c A -c B"), false).expect("parses");
+        assert!(p.has("all") && p.has("quiet"));
+        assert_eq!(p.value("name"), Some("web"));
+        assert_eq!(p.values("change"), ["A", "B"]);
+        assert_eq!(p.args, ["x"]);
+        let p = parse(FLAGS, &words("--name=db img -a cmd"), true).expect("parses");
+        assert_eq!(p.args, ["img", "-a", "cmd"]);
+        assert!(!p.has("all"));
+    }
+
+    #[test]
+    fn bad_flags_are_named() {
+        assert_eq!(
+            parse(FLAGS, &words("--nope"), false).err().as_deref(),
+            Some("unknown flag: --nope")
+        );
+        assert_eq!(
+            parse(FLAGS, &words("-ax"), false).err().as_deref(),
+            Some("unknown shorthand flag: 'x' in -ax")
+        );
+        assert_eq!(
+            parse(FLAGS, &words("--name"), false).err().as_deref(),
+            Some("flag needs an argument: --name")
+        );
+    }
+}

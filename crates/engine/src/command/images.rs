@@ -1,0 +1,316 @@
+//! `docker pull`, `images`, `rmi`, `tag`, `history`.
+
+use super::flags::{bool_flag, Flag};
+use super::{help, needs, parse_flags, Session, Transcript};
+use crate::clock::human_duration;
+use crate::host::HostEvent;
+use crate::reference::Reference;
+use crate::size::human_size_with_precision;
+use crate::table::{ellipsis, render};
+
+const HELP: Flag = bool_flag(None, "help");
+
+pub fn pull(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let usage = "docker pull [OPTIONS] NAME[:TAG|@DIGEST]";
+    let what = "Download an image from a registry";
+    let p = match parse_flags("pull", &[HELP, bool_flag(Some('q'), "quiet")], args, false) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(
+            t,
+            usage,
+            what,
+            &[("-q, --quiet", "Suppress verbose output")],
+        );
+    }
+    let [name] = p.args.as_slice() else {
+        return t.fail(1, needs("pull", usage, what, "exactly 1"));
+    };
+    match s.registry.pull(&mut s.host, name) {
+        Ok(pull) => {
+            if p.has("quiet") {
+                if let Some(last) = pull.lines.last() {
+                    t.out(last.clone());
+                }
+            } else {
+                for l in &pull.lines {
+                    t.out(l.clone());
+                }
+            }
+            t.events.extend(pull.events);
+            t.pulled = pull.layers;
+            t
+        }
+        Err(e) => t.fail(1, e),
+    }
+}
+
+/// `docker images`: the classic table (the layout `--format table`, `--digests`
+/// and every docker before v29 print), newest image first.
+pub fn images(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let flags = [
+        HELP,
+        bool_flag(Some('a'), "all"),
+        bool_flag(Some('q'), "quiet"),
+        bool_flag(None, "digests"),
+        bool_flag(None, "no-trunc"),
+    ];
+    let p = match parse_flags("images", &flags, args, false) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(
+            t,
+            "docker images [OPTIONS] [REPOSITORY[:TAG]]",
+            "List images",
+            &[
+                ("-a, --all", "Show all images"),
+                ("--digests", "Show digests"),
+                ("--no-trunc", "Don't truncate output"),
+                ("-q, --quiet", "Only show image IDs"),
+            ],
+        );
+    }
+    let now = s.host.now();
+    let mut header: Vec<String> = vec!["REPOSITORY".into(), "TAG".into()];
+    if p.has("digests") {
+        header.push("DIGEST".into());
+    }
+    header.extend(["IMAGE ID", "CREATED", "SIZE"].map(str::to_owned));
+    let mut rows = vec![header];
+    let mut images: Vec<_> = s.host.images().cloned().collect();
+    images.sort_by_key(|i| std::cmp::Reverse((i.created, i.id.clone())));
+    let filter = p
+        .args
+        .first()
+        .and_then(|f| Reference::parse(f).ok().map(|r| (r, f.contains(':'))));
+    for image in images {
+        let id = if p.has("no-trunc") {
+            image.id.to_string()
+        } else {
+            image.id.short().to_owned()
+        };
+        if p.has("quiet") {
+            t.out(id);
+            continue;
+        }
+        let digest = s
+            .host
+            .repo_digests(&image.id)
+            .first()
+            .and_then(|d| d.split_once('@'))
+            .map(|(_, d)| d.to_owned());
+        let mut names: Vec<(String, String)> = s
+            .host
+            .tags_of(&image.id)
+            .into_iter()
+            .map(|r| (r.repository.clone(), r.tag.clone()))
+            .collect();
+        if names.is_empty() {
+            names.push(("<none>".into(), "<none>".into()));
+        }
+        for (repo, tag) in names {
+            if let Some((f, with_tag)) = &filter {
+                if f.repository != repo || (*with_tag && f.tag != tag) {
+                    continue;
+                }
+            }
+            let mut row = vec![repo, tag];
+            if p.has("digests") {
+                row.push(digest.clone().unwrap_or_else(|| "<none>".into()));
+            }
+            row.push(id.clone());
+            row.push(format!(
+                "{} ago",
+                human_duration(now.saturating_sub(image.created))
+            ));
+            row.push(human_size_with_precision(image.size() as f64, 3));
+            rows.push(row);
+        }
+    }
+    if !p.has("quiet") {
+        for line in render(&rows) {
+            t.out(line);
+        }
+    }
+    t
+}
+
+pub fn rmi(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let usage = "docker rmi [OPTIONS] IMAGE [IMAGE...]";
+    let what = "Remove one or more images";
+    let p = match parse_flags("rmi", &[HELP, bool_flag(Some('f'), "force")], args, false) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(
+            t,
+            usage,
+            what,
+            &[("-f, --force", "Force removal of the image")],
+        );
+    }
+    if p.args.is_empty() {
+        return t.fail(1, needs("rmi", usage, what, "at least 1"));
+    }
+    for name in &p.args {
+        match s.host.remove_image(name) {
+            Ok(o) => {
+                for e in &o.events {
+                    match e {
+                        HostEvent::ImageUntagged { reference, .. } => {
+                            t.out(format!("Untagged: {reference}"))
+                        }
+                        HostEvent::ImageDeleted { id } => t.out(format!("Deleted: {id}")),
+                        HostEvent::LayerDeleted { chain_id, .. } => {
+                            t.out(format!("Deleted: {chain_id}"))
+                        }
+                        _ => {}
+                    }
+                }
+                t.events.extend(o.events);
+            }
+            Err(e) => {
+                t.err(e.to_string());
+                t.status = 1;
+            }
+        }
+    }
+    t
+}
+
+pub fn tag(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let usage = "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]";
+    let what = "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE";
+    let p = match parse_flags("tag", &[HELP], args, false) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(t, usage, what, &[]);
+    }
+    let [source, target] = p.args.as_slice() else {
+        return t.fail(1, needs("tag", usage, what, "exactly 2"));
+    };
+    let target = match Reference::parse(target) {
+        Ok(r) => r,
+        Err(e) => {
+            return t.fail(
+                1,
+                format!("Error parsing reference: {target:?} is not a valid repository/tag: {e}"),
+            )
+        }
+    };
+    let id = match s.host.image(source) {
+        Ok(i) => i.id.clone(),
+        Err(e) => return t.fail(1, e.to_string()),
+    };
+    t.events.extend(s.host.tag(&id, &target));
+    t
+}
+
+pub fn history(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let usage = "docker history [OPTIONS] IMAGE";
+    let what = "Show the history of an image";
+    let p = match parse_flags(
+        "history",
+        &[
+            HELP,
+            bool_flag(None, "no-trunc"),
+            bool_flag(Some('q'), "quiet"),
+        ],
+        args,
+        false,
+    ) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(
+            t,
+            usage,
+            what,
+            &[
+                ("--no-trunc", "Don't truncate output"),
+                ("-q, --quiet", "Only show image IDs"),
+            ],
+        );
+    }
+    let [name] = p.args.as_slice() else {
+        return t.fail(1, needs("history", usage, what, "exactly 1"));
+    };
+    let image = match s.host.image(name) {
+        Ok(i) => i.clone(),
+        Err(e) => return t.fail(1, e.to_string()),
+    };
+    let now = s.host.now();
+    let mut rows = vec![["IMAGE", "CREATED", "CREATED BY", "SIZE", "COMMENT"]
+        .map(str::to_owned)
+        .to_vec()];
+    let mut layers = image.layers.iter().rev();
+    for (i, h) in image.config.history.iter().rev().enumerate() {
+        let size = if h.empty_layer {
+            0
+        } else {
+            layers.next().map(|l| l.size()).unwrap_or(0)
+        };
+        let id = if i == 0 {
+            if p.has("no-trunc") {
+                image.id.to_string()
+            } else {
+                image.id.short().to_owned()
+            }
+        } else {
+            "<missing>".into()
+        };
+        let by = h.created_by.replace('\t', " ");
+        let by = if p.has("no-trunc") {
+            by
+        } else {
+            ellipsis(&by, 45)
+        };
+        let created = unix_from_rfc3339(&h.created)
+            .map(|c| format!("{} ago", human_duration(now.saturating_sub(c))))
+            .unwrap_or_else(|| "N/A".into());
+        rows.push(vec![
+            id,
+            created,
+            by,
+            human_size_with_precision(size as f64, 3),
+            h.comment.clone(),
+        ]);
+    }
+    if p.has("quiet") {
+        for r in rows.iter().skip(1) {
+            t.out(r[0].clone());
+        }
+        return t;
+    }
+    for line in render(&rows) {
+        t.out(line);
+    }
+    t
+}
+
+/// Reads the `YYYY-MM-DDTHH:MM:SSZ` the engine writes.
+fn unix_from_rfc3339(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() < 20 {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    let (hh, mm, ss) = (n(11..13)?, n(14..16)?, n(17..19)?);
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
+}

@@ -1,0 +1,218 @@
+//! `docker system df`, `info`, `version`.
+
+use super::flags::{bool_flag, Flag};
+use super::{help, parse_flags, Session, Transcript};
+use crate::size::{human_size, human_size_with_precision};
+use crate::table::render;
+
+const HELP: Flag = bool_flag(None, "help");
+
+pub const VERSION: &str = "28.2.2";
+
+pub fn version_short(mut t: Transcript) -> Transcript {
+    t.out(format!("Docker version {VERSION}, build layerlab"));
+    t
+}
+
+pub fn version(_s: &mut Session, _args: &[String], mut t: Transcript) -> Transcript {
+    for l in [
+        "Client:".to_owned(),
+        format!(" Version:           {VERSION}"),
+        " API version:       1.50".into(),
+        " OS/Arch:           linux/amd64".into(),
+        "".into(),
+        "Server: Layerlab (a simulated Docker Engine)".into(),
+        " Engine:".into(),
+        format!("  Version:          {VERSION}"),
+        "  API version:      1.50 (minimum version 1.24)".into(),
+        "  OS/Arch:          linux/amd64".into(),
+    ] {
+        t.out(l);
+    }
+    t
+}
+
+pub fn info(s: &mut Session, _args: &[String], mut t: Transcript) -> Transcript {
+    let containers = s.host.containers();
+    let running = containers
+        .iter()
+        .filter(|c| matches!(c.state, crate::host::State::Running { .. }))
+        .count();
+    let lines = vec![
+        "Server:".to_owned(),
+        format!(" Containers: {}", containers.len()),
+        format!("  Running: {running}"),
+        "  Paused: 0".into(),
+        format!("  Stopped: {}", containers.len() - running),
+        format!(" Images: {}", s.host.images().count()),
+        format!(" Server Version: {VERSION}"),
+        format!(" Storage Driver: {}", s.driver),
+        " Docker Root Dir: /var/lib/docker".into(),
+    ];
+    for l in lines {
+        t.out(l);
+    }
+    t
+}
+
+pub fn system(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    match args.first().map(String::as_str) {
+        Some("df") => df(s, &args[1..], t),
+        _ => t.fail(1, "Usage:  docker system COMMAND\n\nManage Docker\n\nCommands:\n  df          Show docker disk usage"),
+    }
+}
+
+fn pct(part: u64, total: u64) -> String {
+    match (part * 100).checked_div(total) {
+        Some(p) => format!("{} ({p}%)", human_size(part as f64)),
+        None => human_size(part as f64),
+    }
+}
+
+fn df(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let p = match parse_flags(
+        "system df",
+        &[HELP, bool_flag(Some('v'), "verbose")],
+        args,
+        false,
+    ) {
+        Ok(p) => p,
+        Err(e) => return t.fail(1, e),
+    };
+    if p.has("help") {
+        return help(
+            t,
+            "docker system df [OPTIONS]",
+            "Show docker disk usage",
+            &[("-v, --verbose", "Show detailed information on space usage")],
+        );
+    }
+    let df = s.host.system_df();
+    if !p.has("verbose") {
+        let rows = vec![
+            ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"]
+                .map(str::to_owned)
+                .to_vec(),
+            vec![
+                "Images".into(),
+                df.images_total.to_string(),
+                df.images_active.to_string(),
+                human_size(df.images_size as f64),
+                pct(df.images_reclaimable, df.images_size),
+            ],
+            vec![
+                "Containers".into(),
+                df.containers_total.to_string(),
+                df.containers_active.to_string(),
+                human_size(df.containers_size as f64),
+                pct(df.containers_reclaimable, df.containers_size),
+            ],
+            ["Local Volumes", "0", "0", "0B", "0B"]
+                .map(str::to_owned)
+                .to_vec(),
+            ["Build Cache", "0", "0", "0B", "0B"]
+                .map(str::to_owned)
+                .to_vec(),
+        ];
+        for l in render(&rows) {
+            t.out(l);
+        }
+        return t;
+    }
+    t.out("Images space usage:");
+    t.out("");
+    let mut rows = vec![[
+        "REPOSITORY",
+        "TAG",
+        "IMAGE ID",
+        "CREATED",
+        "SIZE",
+        "SHARED SIZE",
+        "UNIQUE SIZE",
+        "CONTAINERS",
+    ]
+    .map(str::to_owned)
+    .to_vec()];
+    let now = s.host.now();
+    for u in &df.per_image {
+        let created = s
+            .host
+            .image(u.id.as_str())
+            .map(|i| i.created)
+            .unwrap_or(now);
+        let tags = s.host.tags_of(&u.id);
+        let (repo, tag) = tags
+            .first()
+            .map(|r| (r.repository.clone(), r.tag.clone()))
+            .unwrap_or(("<none>".into(), "<none>".into()));
+        rows.push(vec![
+            repo,
+            tag,
+            u.id.short().to_owned(),
+            format!(
+                "{} ago",
+                crate::clock::human_duration(now.saturating_sub(created))
+            ),
+            human_size_with_precision(u.size as f64, 3),
+            human_size(u.shared as f64),
+            human_size(u.unique as f64),
+            u.containers.to_string(),
+        ]);
+    }
+    for l in render(&rows) {
+        t.out(l);
+    }
+    t.out("");
+    t.out("Containers space usage:");
+    t.out("");
+    let mut rows = vec![[
+        "CONTAINER ID",
+        "IMAGE",
+        "COMMAND",
+        "LOCAL VOLUMES",
+        "SIZE",
+        "CREATED",
+        "STATUS",
+        "NAMES",
+    ]
+    .map(str::to_owned)
+    .to_vec()];
+    for c in s.host.containers().iter().rev() {
+        let status = match c.state {
+            crate::host::State::Created => "Created".to_owned(),
+            crate::host::State::Running { since } => format!(
+                "Up {}",
+                crate::clock::human_duration(now.saturating_sub(since))
+            ),
+            crate::host::State::Exited { code, at } => format!(
+                "Exited ({code}) {} ago",
+                crate::clock::human_duration(now.saturating_sub(at))
+            ),
+        };
+        rows.push(vec![
+            c.short_id().to_owned(),
+            c.image_ref.clone(),
+            crate::table::go_quote(&crate::table::ellipsis(&c.command.join(" "), 20)),
+            "0".into(),
+            human_size_with_precision(c.size_rw() as f64, 3),
+            format!(
+                "{} ago",
+                crate::clock::human_duration(now.saturating_sub(c.created))
+            ),
+            status,
+            c.name.clone(),
+        ]);
+    }
+    for l in render(&rows) {
+        t.out(l);
+    }
+    t.out("");
+    t.out("Local Volumes space usage:");
+    t.out("");
+    t.out("VOLUME NAME   LINKS     SIZE");
+    t.out("");
+    t.out("Build cache usage: 0B");
+    t.out("");
+    t.out("CACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED");
+    t
+}

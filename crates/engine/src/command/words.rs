@@ -1,0 +1,84 @@
+//! Splitting a command line into words, with quotes and backslashes as a shell does.
+
+/// Splits `line` into words. Unbalanced quotes are an error, as in `sh`.
+pub fn split(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' | '\r' => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => word.push(c),
+                        None => return Err("Syntax error: Unterminated quoted string".into()),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
+                            Some(c) => {
+                                word.push('\\');
+                                word.push(c);
+                            }
+                            None => return Err("Syntax error: Unterminated quoted string".into()),
+                        },
+                        Some(c) => word.push(c),
+                        None => return Err("Syntax error: Unterminated quoted string".into()),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(c) = chars.next() {
+                    word.push(c);
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Ok(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split;
+
+    #[test]
+    fn words_split_as_a_shell_splits_them() {
+        let cases: &[(&str, &[&str])] = &[
+            ("docker ps -a", &["docker", "ps", "-a"]),
+            ("  docker   run  ", &["docker", "run"]),
+            (
+                "echo 'a b' \"c \\\"d\\\"\" e\\ f",
+                &["echo", "a b", "c \"d\"", "e f"],
+            ),
+            ("commit -m ''", &["commit", "-m", ""]),
+        ];
+        for (line, want) in cases {
+            let got = split(line).expect("splits");
+            assert_eq!(got, want.iter().map(|w| w.to_string()).collect::<Vec<_>>(), "{line}");
+        }
+        assert!(split("echo 'open").is_err());
+    }
+}

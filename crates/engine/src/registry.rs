@@ -1,0 +1,283 @@
+//! A simulated registry serving the teaching images as real manifests, configs
+//! and blobs, and `docker pull` as the daemon performs it: layers one by one,
+//! `Already exists` for the bottom layers the host already has (by ChainID),
+//! then the manifest digest — which is not the image ID.
+
+use crate::catalog;
+use crate::digest::{chain_ids, Digest};
+use crate::host::{Host, HostEvent};
+use crate::image::{Image, ImageConfig};
+use crate::layer::Layer;
+use crate::manifest::{blob, Manifest};
+use crate::reference::Reference;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// One image in the registry.
+pub struct Served {
+    pub config: ImageConfig,
+    pub layers: Vec<Rc<Layer>>,
+    pub created: u64,
+    pub note: String,
+    manifest: std::cell::OnceCell<(Manifest, Digest)>,
+}
+
+impl Served {
+    /// The manifest and its digest, computed once (it needs every layer's blob digest).
+    pub fn manifest(&self, host: &Host) -> &(Manifest, Digest) {
+        self.manifest.get_or_init(|| {
+            let image = Image::new(
+                self.config.clone(),
+                self.layers.clone(),
+                host.init_layer().clone(),
+                self.created,
+            );
+            let m = Manifest::of(&image);
+            let d = m.digest();
+            (m, d)
+        })
+    }
+}
+
+/// Docker's progress states for one layer, in order.
+pub const PROGRESS: [&str; 7] = [
+    "Pulling fs layer",
+    "Waiting",
+    "Downloading",
+    "Verifying Checksum",
+    "Download complete",
+    "Extracting",
+    "Pull complete",
+];
+
+/// What happened to one layer during a pull.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerPull {
+    /// First 12 hex digits of the blob digest, as the progress lines show.
+    pub short: String,
+    pub blob: Digest,
+    pub size: u64,
+    /// `false`: `Already exists`; `true`: downloaded through every [`PROGRESS`] state.
+    pub downloaded: bool,
+}
+
+/// The result of a pull: the printed lines and per-layer detail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pull {
+    pub lines: Vec<String>,
+    pub layers: Vec<LayerPull>,
+    pub image: Digest,
+    pub events: Vec<HostEvent>,
+}
+
+/// A reference to pull: by tag, or by manifest digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Wanted {
+    Tag {
+        reference: Reference,
+        explicit: bool,
+    },
+    Digest {
+        repository: String,
+        digest: Digest,
+    },
+}
+
+/// Reads `name[:tag]` or `name@sha256:…`.
+pub fn parse_wanted(text: &str) -> Result<Wanted, String> {
+    if let Some((name, digest)) = text.split_once('@') {
+        let digest = Digest::parse(digest).ok_or("invalid reference format")?;
+        let r = Reference::parse(name).map_err(|e| e.0)?;
+        if name.contains(':') && !name.contains('/') {
+            return Err("invalid reference format".into());
+        }
+        return Ok(Wanted::Digest {
+            repository: r.repository,
+            digest,
+        });
+    }
+    let reference = Reference::parse(text).map_err(|e| e.0)?;
+    let explicit = text
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains(':'));
+    Ok(Wanted::Tag {
+        reference,
+        explicit,
+    })
+}
+
+pub struct Registry {
+    images: BTreeMap<Reference, Served>,
+}
+
+impl Registry {
+    /// The teaching images, with layers numbered by the host.
+    pub fn teaching(host: &mut Host) -> Registry {
+        let mut images = BTreeMap::new();
+        for r in catalog::REFERENCES {
+            if let (Some(t), Ok(reference)) = (catalog::teaching_image(r), Reference::parse(r)) {
+                let layers = t.layers.into_iter().map(|d| host.new_layer(d)).collect();
+                images.insert(
+                    reference,
+                    Served {
+                        config: t.config,
+                        layers,
+                        created: t.created,
+                        note: t.note,
+                        manifest: Default::default(),
+                    },
+                );
+            }
+        }
+        Registry { images }
+    }
+
+    pub fn get(&self, reference: &Reference) -> Option<&Served> {
+        self.images.get(reference)
+    }
+
+    pub fn references(&self) -> impl Iterator<Item = &Reference> {
+        self.images.keys()
+    }
+
+    fn find(&self, host: &Host, wanted: &Wanted) -> Result<(&Reference, &Served), String> {
+        match wanted {
+            Wanted::Tag { reference, .. } => match self.images.get_key_value(reference) {
+                Some(found) => Ok(found),
+                None if self.images.keys().any(|r| r.repository == reference.repository) => Err(format!(
+                    "Error response from daemon: manifest for {reference} not found: manifest unknown: manifest unknown"
+                )),
+                None => Err(denied(&reference.repository)),
+            },
+            Wanted::Digest { repository, digest } => self
+                .images
+                .iter()
+                .filter(|(r, _)| &r.repository == repository)
+                .find(|(_, s)| &s.manifest(host).1 == digest)
+                .ok_or_else(|| {
+                    if self.images.keys().any(|r| &r.repository == repository) {
+                        format!("Error response from daemon: manifest for {repository}@{digest} not found: manifest unknown: manifest unknown")
+                    } else {
+                        denied(repository)
+                    }
+                }),
+        }
+    }
+
+    /// `docker pull`.
+    pub fn pull(&self, host: &mut Host, text: &str) -> Result<Pull, String> {
+        let wanted = parse_wanted(text)?;
+        let (reference, served) = self.find(host, &wanted)?;
+        let (manifest_digest, blobs) = {
+            let (m, d) = served.manifest(host);
+            (d.clone(), m.layers.clone())
+        };
+        let mut lines = Vec::new();
+        let (label, shown) = match &wanted {
+            Wanted::Tag {
+                reference,
+                explicit,
+            } => {
+                if !explicit {
+                    lines.push("Using default tag: latest".to_owned());
+                }
+                (reference.tag.clone(), reference.to_string())
+            }
+            Wanted::Digest { repository, digest } => {
+                (digest.to_string(), format!("{repository}@{digest}"))
+            }
+        };
+        lines.push(format!("{label}: Pulling from {}", reference.remote_path()));
+
+        let diff_ids: Vec<Digest> = served.layers.iter().map(|l| l.diff_id().clone()).collect();
+        let chains = chain_ids(&diff_ids);
+        let present = host
+            .stored_layers()
+            .into_iter()
+            .map(|(c, _, _)| c)
+            .collect::<std::collections::BTreeSet<_>>();
+        let image_exists = {
+            let image = Image::new(
+                served.config.clone(),
+                served.layers.clone(),
+                host.init_layer().clone(),
+                served.created,
+            );
+            host.image(image.id.as_str()).is_ok()
+        };
+        let mut layers = Vec::new();
+        if !image_exists {
+            // `Already exists` only for the bottom-most run of layers the host has.
+            let mut bottom_run = true;
+            for (descriptor, chain) in blobs.iter().zip(&chains) {
+                bottom_run = bottom_run && present.contains(chain);
+                let short = descriptor.digest.short().to_owned();
+                let status = if bottom_run {
+                    "Already exists"
+                } else {
+                    "Pull complete"
+                };
+                lines.push(format!("{short}: {status}"));
+                layers.push(LayerPull {
+                    short,
+                    blob: descriptor.digest.clone(),
+                    size: descriptor.size,
+                    downloaded: !bottom_run,
+                });
+            }
+        }
+        let tag = match &wanted {
+            Wanted::Tag { reference, .. } => Some(reference.clone()),
+            Wanted::Digest { .. } => None,
+        };
+        let outcome = host.add_image_at(
+            served.config.clone(),
+            served.layers.clone(),
+            tag.as_ref(),
+            served.created,
+        );
+        host.add_repo_digest(
+            &outcome.value,
+            &format!("{}@{manifest_digest}", reference.repository),
+        );
+        lines.push(format!("Digest: {manifest_digest}"));
+        let status = if image_exists
+            && !outcome
+                .events
+                .iter()
+                .any(|e| matches!(e, HostEvent::ImageTagged { .. }))
+        {
+            format!("Status: Image is up to date for {shown}")
+        } else {
+            format!("Status: Downloaded newer image for {shown}")
+        };
+        lines.push(status);
+        lines.push(format!("docker.io/{}", qualified(&shown, reference)));
+        Ok(Pull {
+            lines,
+            layers,
+            image: outcome.value,
+            events: outcome.events,
+        })
+    }
+}
+
+fn qualified(shown: &str, reference: &Reference) -> String {
+    if reference.repository.contains('/') {
+        shown.to_owned()
+    } else {
+        format!("library/{shown}")
+    }
+}
+
+fn denied(repository: &str) -> String {
+    format!(
+        "Error response from daemon: pull access denied for {repository}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"
+    )
+}
+
+/// The size of every layer blob, for progress bars.
+pub fn blob_sizes(layers: &[Rc<Layer>]) -> Vec<u64> {
+    layers.iter().map(|l| blob(l).1).collect()
+}

@@ -1,0 +1,418 @@
+//! Terminal transcripts: command lines in, Docker's output out, to the column.
+
+use expect_test::{expect, Expect};
+use layerlab_engine::command::Session;
+use layerlab_engine::merged::WriteMode;
+
+/// Runs each line; renders `$ line`, its output, and a non-zero exit status.
+fn run(session: &mut Session, script: &str) -> String {
+    let mut out = String::new();
+    for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let t = session.run(line);
+        out.push_str(&format!("$ {line}\n{}", t.text()));
+        if t.status != 0 {
+            out.push_str(&format!("[exit {}]\n", t.status));
+        }
+    }
+    out
+}
+
+fn check(script: &str, expect: Expect) {
+    let mut s = Session::new();
+    expect.assert_eq(&run(&mut s, script));
+}
+
+#[test]
+fn pulling_the_tutorials_ubuntu_fetches_four_layers_and_prints_the_manifest_digest() {
+    check(
+        "docker pull ubuntu:15.04\ndocker pull ubuntu:15.04",
+        expect![[r#"
+        $ docker pull ubuntu:15.04
+        15.04: Pulling from library/ubuntu
+        e7c5fc751b38: Pull complete
+        71b33a22991b: Pull complete
+        42db6b306f59: Pull complete
+        e5faf014118a: Pull complete
+        Digest: sha256:8f23ff2f3f8a8214c8518928e56afa8a941e90f212ec8eba9e7289d86c03bdf3
+        Status: Downloaded newer image for ubuntu:15.04
+        docker.io/library/ubuntu:15.04
+        $ docker pull ubuntu:15.04
+        15.04: Pulling from library/ubuntu
+        Digest: sha256:8f23ff2f3f8a8214c8518928e56afa8a941e90f212ec8eba9e7289d86c03bdf3
+        Status: Image is up to date for ubuntu:15.04
+        docker.io/library/ubuntu:15.04
+    "#]],
+    );
+}
+
+#[test]
+fn the_tutorials_docker_ps_s() {
+    let mut s = Session::new();
+    let mut out = run(&mut s, "docker pull nginx\ndocker pull wonderfall/isso\ndocker run -d --name proxy nginx:latest\ndocker run -d --name isso wonderfall/isso:latest");
+    s.host
+        .fs("proxy")
+        .expect("proxy")
+        .write("/tmp/nginx.pid", b"1\n", WriteMode::Truncate)
+        .expect("write");
+    out.push_str(&run(&mut s, "docker ps -s"));
+    expect![[r#"
+        $ docker pull nginx
+        Using default tag: latest
+        latest: Pulling from library/nginx
+        05e3125c9a3b: Pull complete
+        c6a89fea39ca: Pull complete
+        9c851e02feeb: Pull complete
+        67ed4b6a23e7: Pull complete
+        f8f13747c3a7: Pull complete
+        28e3380c87e2: Pull complete
+        Digest: sha256:67e589f55426746074a0c9c3846a4ff3e7c82bb80cdbb5899649a1c943e53cdc
+        Status: Downloaded newer image for nginx:latest
+        docker.io/library/nginx:latest
+        $ docker pull wonderfall/isso
+        Using default tag: latest
+        latest: Pulling from wonderfall/isso
+        36c689a992ee: Pull complete
+        0fc83efcefd1: Pull complete
+        32518f0b4a76: Pull complete
+        5c3f92f1e599: Pull complete
+        Digest: sha256:368d4290f46f839a71d169008e7d1ae9b51a4f128288cb975e52db580187b00d
+        Status: Downloaded newer image for wonderfall/isso:latest
+        docker.io/wonderfall/isso:latest
+        $ docker run -d --name proxy nginx:latest
+        1f33ff151795c620463d5744d87da5c9122e2952d143ffcf70932f17a8bb1816
+        $ docker run -d --name isso wonderfall/isso:latest
+        0561f6acbc35e854f87e27ac750e760a265d1dd33d11746c96def0e530cd93de
+        $ docker ps -s
+        CONTAINER ID   IMAGE                    COMMAND                  CREATED         STATUS         PORTS      NAMES     SIZE
+        0561f6acbc35   wonderfall/isso:latest   "/usr/local/bin/star…"   1 second ago    Up 1 second    8080/tcp   isso      0B (virtual 68.2MB)
+        1f33ff151795   nginx:latest             "/docker-entrypoint.…"   2 seconds ago   Up 2 seconds   80/tcp     proxy     2B (virtual 109MB)
+    "#]].assert_eq(&out);
+}
+
+#[test]
+fn images_that_share_base_layers_pull_only_what_is_missing() {
+    check("docker pull debian:bookworm-slim\ndocker pull nginx\ndocker pull python:3-slim\ndocker images", expect![[r#"
+        $ docker pull debian:bookworm-slim
+        bookworm-slim: Pulling from library/debian
+        05e3125c9a3b: Pull complete
+        Digest: sha256:95cc1dbfdc59ae2d046c4c149c2f82628d20754a1b48bf7f0842a84e7cbf9f8f
+        Status: Downloaded newer image for debian:bookworm-slim
+        docker.io/library/debian:bookworm-slim
+        $ docker pull nginx
+        Using default tag: latest
+        latest: Pulling from library/nginx
+        05e3125c9a3b: Already exists
+        c6a89fea39ca: Pull complete
+        9c851e02feeb: Pull complete
+        67ed4b6a23e7: Pull complete
+        f8f13747c3a7: Pull complete
+        28e3380c87e2: Pull complete
+        Digest: sha256:67e589f55426746074a0c9c3846a4ff3e7c82bb80cdbb5899649a1c943e53cdc
+        Status: Downloaded newer image for nginx:latest
+        docker.io/library/nginx:latest
+        $ docker pull python:3-slim
+        3-slim: Pulling from library/python
+        05e3125c9a3b: Already exists
+        368be886ae98: Pull complete
+        f9441efb99d7: Pull complete
+        Digest: sha256:16efff7d822afd6a5d79530162a33a3aeb1a47d2c1a60852ae37d586b8a4ed69
+        Status: Downloaded newer image for python:3-slim
+        docker.io/library/python:3-slim
+        $ docker images
+        REPOSITORY   TAG             IMAGE ID       CREATED         SIZE
+        python       3-slim          4a14b03cc01c   13 months ago   125MB
+        nginx        latest          943593c2358f   13 months ago   109MB
+        debian       bookworm-slim   8c849720ef4d   13 months ago   74.8MB
+    "#]]);
+}
+
+#[test]
+fn digests_history_and_disk_usage() {
+    check(
+        "docker pull ubuntu:15.04\ndocker images --digests\ndocker history ubuntu:15.04\ndocker create --name box ubuntu:15.04\ndocker system df",
+        expect![[r#"
+            $ docker pull ubuntu:15.04
+            15.04: Pulling from library/ubuntu
+            e7c5fc751b38: Pull complete
+            71b33a22991b: Pull complete
+            42db6b306f59: Pull complete
+            e5faf014118a: Pull complete
+            Digest: sha256:8f23ff2f3f8a8214c8518928e56afa8a941e90f212ec8eba9e7289d86c03bdf3
+            Status: Downloaded newer image for ubuntu:15.04
+            docker.io/library/ubuntu:15.04
+            $ docker images --digests
+            REPOSITORY   TAG       DIGEST                                                                    IMAGE ID       CREATED       SIZE
+            ubuntu       15.04     sha256:8f23ff2f3f8a8214c8518928e56afa8a941e90f212ec8eba9e7289d86c03bdf3   ac5e06272195   9 years ago   131MB
+            $ docker history ubuntu:15.04
+            IMAGE          CREATED       CREATED BY                                      SIZE      COMMENT
+            ac5e06272195   9 years ago   /bin/sh -c #(nop) CMD ["/bin/bash"]             0B        
+            <missing>      9 years ago   /bin/sh -c sed -i 's/^#\s*\(deb.*universe\)$…   113B      
+            <missing>      9 years ago   /bin/sh -c echo '#!/bin/sh' > /usr/sbin/poli…   105B      
+            <missing>      9 years ago   /bin/sh -c #(nop) ADD file:9b5ba393502195549…   131MB     
+            $ docker create --name box ubuntu:15.04
+            9de69af1a4788cde825e355cdd894f14ea151d5345645a6852fe6a2ca3260425
+            $ docker system df
+            TYPE            TOTAL     ACTIVE    SIZE      RECLAIMABLE
+            Images          1         1         131.1MB   0B (0%)
+            Containers      1         0         0B        0B
+            Local Volumes   0         0         0B        0B
+            Build Cache     0         0         0B        0B
+        "#]],
+    );
+}
+
+#[test]
+fn a_missing_program_fails_as_docker_says_and_the_container_stays_created() {
+    check(
+        "docker run --name nope busybox:latest python /app.py\ndocker ps -a",
+        expect![[r#"
+        $ docker run --name nope busybox:latest python /app.py
+        Unable to find image 'busybox:latest' locally
+        latest: Pulling from library/busybox
+        5bff0ab10349: Pull complete
+        Digest: sha256:c4198d9d50e1c6d3459e040833fa88f4c33eaf6818748d8275367f158ecd09fd
+        Status: Downloaded newer image for busybox:latest
+        docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "python": executable file not found in $PATH: unknown.
+
+        Run 'docker run --help' for more information
+        [exit 127]
+        $ docker ps -a
+        CONTAINER ID   IMAGE            COMMAND            CREATED        STATUS    PORTS     NAMES
+        eee4474dbaaf   busybox:latest   "python /app.py"   1 second ago   Created             nope
+    "#]],
+    );
+}
+
+#[test]
+fn commit_and_diff_through_the_command_line() {
+    let mut s = Session::new();
+    let mut out = run(&mut s, "docker run -d --name web nginx");
+    s.host
+        .fs("web")
+        .expect("web")
+        .write(
+            "/usr/share/nginx/html/index.html",
+            b"<h1>Layerlab</h1>\n",
+            WriteMode::Truncate,
+        )
+        .expect("write");
+    out.push_str(&run(&mut s, "docker diff web\ndocker commit -m 'new page' -c 'EXPOSE 8080' web mysite:v1\ndocker history mysite:v1"));
+    expect![[r#"
+        $ docker run -d --name web nginx
+        Unable to find image 'nginx:latest' locally
+        latest: Pulling from library/nginx
+        05e3125c9a3b: Pull complete
+        c6a89fea39ca: Pull complete
+        9c851e02feeb: Pull complete
+        67ed4b6a23e7: Pull complete
+        f8f13747c3a7: Pull complete
+        28e3380c87e2: Pull complete
+        Digest: sha256:67e589f55426746074a0c9c3846a4ff3e7c82bb80cdbb5899649a1c943e53cdc
+        Status: Downloaded newer image for nginx:latest
+        5c291ba6efd0cd38c8c675afb425731a0f5a6d822af78b764ec97de4dc0c551c
+        $ docker diff web
+        C /usr
+        C /usr/share
+        C /usr/share/nginx
+        C /usr/share/nginx/html
+        C /usr/share/nginx/html/index.html
+        $ docker commit -m 'new page' -c 'EXPOSE 8080' web mysite:v1
+        sha256:1643e4f538a983e0012667944199e7cbcd59d734b2f07828c35a56adcf0e106c
+        $ docker history mysite:v1
+        IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
+        1643e4f538a9   1 second ago    /docker-entrypoint.sh nginx -g daemon off;      18B       new page
+        <missing>      13 months ago   CMD ["nginx" "-g" "daemon off;"]                0B        buildkit.dockerfile.v0
+        <missing>      13 months ago   STOPSIGNAL SIGQUIT                              0B        buildkit.dockerfile.v0
+        <missing>      13 months ago   EXPOSE map[80/tcp:{}]                           0B        buildkit.dockerfile.v0
+        <missing>      13 months ago   ENTRYPOINT ["/docker-entrypoint.sh"]            0B        buildkit.dockerfile.v0
+        <missing>      13 months ago   COPY 30-tune-worker-processes.sh /docker-ent…   4.96kB    buildkit.dockerfile.v0
+        <missing>      13 months ago   COPY 20-envsubst-on-templates.sh /docker-ent…   1.62kB    buildkit.dockerfile.v0
+        <missing>      13 months ago   COPY 10-listen-on-ipv6-by-default.sh /docker…   2.12kB    buildkit.dockerfile.v0
+        <missing>      13 months ago   COPY docker-entrypoint.sh / # buildkit          27B       buildkit.dockerfile.v0
+        <missing>      13 months ago   RUN /bin/sh -c set -x && apt-get update && a…   34.2MB    buildkit.dockerfile.v0
+        <missing>      13 months ago   ENV NGINX_VERSION=1.27.3                        0B        buildkit.dockerfile.v0
+        <missing>      13 months ago   LABEL maintainer=NGINX Docker Maintainers <d…   0B        buildkit.dockerfile.v0
+        <missing>      13 months ago   CMD ["bash"]                                    0B        buildkit.dockerfile.v0
+        <missing>      13 months ago   # debian.sh --arch 'amd64' out/ 'bookworm' '…   74.8MB    buildkit.dockerfile.v0
+    "#]].assert_eq(&out);
+}
+
+#[test]
+fn errors_read_as_dockers() {
+    check(
+        "docker\ndocker frobnicate\ndocker ps --bogus\ndocker ps -x\ndocker rm\ndocker pull nosuchthing\ndocker pull nginx:0.0.1\ndocker pull Nginx\n\
+         docker create --name web nginx\ndocker create --name web nginx\ndocker rmi nginx\ndocker rm ghost\nls /\ndocker run -d 'unterminated",
+        expect![[r#"
+            $ docker
+            Usage:  docker [OPTIONS] COMMAND
+
+            A self-sufficient runtime for containers (simulated by Layerlab)
+
+            Commands:
+              commit      Create a new image from a container's changes
+              create      Create a new container
+              diff        Inspect changes to files or directories on a container's filesystem
+              history     Show the history of an image
+              images      List images
+              info        Display system-wide information
+              ps          List containers
+              pull        Download an image from a registry
+              rm          Remove one or more containers
+              rmi         Remove one or more images
+              run         Create and run a new container from an image
+              start       Start one or more stopped containers
+              stop        Stop one or more running containers
+              system      Manage Docker (system df)
+              tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
+              version     Show the Docker version information
+
+            Run 'docker COMMAND --help' for more information on a command.
+            $ docker frobnicate
+            docker: unknown command: docker frobnicate
+
+            Run 'docker --help' for more information
+            [exit 1]
+            $ docker ps --bogus
+            unknown flag: --bogus
+            See 'docker ps --help'.
+            [exit 1]
+            $ docker ps -x
+            unknown shorthand flag: 'x' in -x
+            See 'docker ps --help'.
+            [exit 1]
+            $ docker rm
+            "docker rm" requires at least 1 argument.
+            See 'docker rm --help'.
+
+            Usage:  docker rm [OPTIONS] CONTAINER [CONTAINER...]
+
+            Remove one or more containers
+            [exit 1]
+            $ docker pull nosuchthing
+            Error response from daemon: pull access denied for nosuchthing, repository does not exist or may require 'docker login': denied: requested access to the resource is denied
+            [exit 1]
+            $ docker pull nginx:0.0.1
+            Error response from daemon: manifest for nginx:0.0.1 not found: manifest unknown: manifest unknown
+            [exit 1]
+            $ docker pull Nginx
+            invalid reference format: repository name (Nginx) must be lowercase
+            [exit 1]
+            $ docker create --name web nginx
+            Unable to find image 'nginx:latest' locally
+            latest: Pulling from library/nginx
+            05e3125c9a3b: Pull complete
+            c6a89fea39ca: Pull complete
+            9c851e02feeb: Pull complete
+            67ed4b6a23e7: Pull complete
+            f8f13747c3a7: Pull complete
+            28e3380c87e2: Pull complete
+            Digest: sha256:67e589f55426746074a0c9c3846a4ff3e7c82bb80cdbb5899649a1c943e53cdc
+            Status: Downloaded newer image for nginx:latest
+            5c291ba6efd0cd38c8c675afb425731a0f5a6d822af78b764ec97de4dc0c551c
+            $ docker create --name web nginx
+            docker: Error response from daemon: Conflict. The container name "/web" is already in use by container "5c291ba6efd0cd38c8c675afb425731a0f5a6d822af78b764ec97de4dc0c551c". You have to remove (or rename) that container to be able to reuse that name.
+            See 'docker create --help'.
+            [exit 125]
+            $ docker rmi nginx
+            Error response from daemon: conflict: unable to remove repository reference "nginx" (must force) - container 5c291ba6efd0 is using its referenced image 943593c2358f
+            [exit 1]
+            $ docker rm ghost
+            Error response from daemon: No such container: ghost
+            [exit 1]
+            $ ls /
+            ls: command not found here yet; this terminal runs docker commands (try 'docker --help')
+            [exit 127]
+            $ docker run -d 'unterminated
+            sh: 1: Syntax error: Unterminated quoted string
+            [exit 2]
+        "#]],
+    );
+}
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn line() -> impl Strategy<Value = String> {
+        let token = prop::sample::select(vec![
+            "docker",
+            "ps",
+            "-a",
+            "-s",
+            "-q",
+            "run",
+            "create",
+            "-d",
+            "--name",
+            "web",
+            "busybox",
+            "alpine",
+            "rm",
+            "-f",
+            "rmi",
+            "images",
+            "--digests",
+            "commit",
+            "-m",
+            "-c",
+            "EXPOSE",
+            "diff",
+            "tag",
+            "history",
+            "system",
+            "df",
+            "-v",
+            "start",
+            "stop",
+            "--help",
+            "'",
+            "\"",
+            "\\",
+            "\u{0}",
+            "💥",
+            "--",
+            "-",
+            "=",
+            "--name=",
+            "sha256:",
+            "x:y:z",
+        ]);
+        prop_oneof![
+            prop::collection::vec(token, 0..10).prop_map(|t| t.join(" ")),
+            ".{0,80}".prop_map(|s| format!("docker {s}")),
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_command_line_panics(lines in prop::collection::vec(line(), 1..8)) {
+            let mut s = Session::new();
+            for l in &lines {
+                let t = s.run(l);
+                if t.status != 0 {
+                    prop_assert!(t.lines.iter().any(|l| l.stderr), "a failure says why: {:?}", l);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_100_kb_line_and_binary_garbage_get_clear_errors() {
+        let mut s = Session::new();
+        let long = format!("docker run {}", "a".repeat(100_000));
+        let t = s.run(&long);
+        assert_ne!(t.status, 0);
+        assert!(
+            t.text().contains("invalid reference format"),
+            "{}",
+            &t.text()[..200.min(t.text().len())]
+        );
+        let garbage =
+            String::from_utf8_lossy(&[0xff, 0x00, 0x1b, b'[', b'2', b'J', 0xc3]).into_owned();
+        let t = s.run(&garbage);
+        assert_ne!(t.status, 0);
+    }
+}
