@@ -124,6 +124,22 @@ messages! {
         en: "Everything runs in your browser: nothing to install, nothing sent anywhere.",
         zh: "一切都在你的浏览器中运行：无需安装，也不会向任何地方发送数据。",
     }
+    TerminalHeading {
+        en: "Terminal",
+        zh: "终端",
+    }
+    TerminalOutput {
+        en: "Terminal output",
+        zh: "终端输出",
+    }
+    TerminalInput {
+        en: "Command line",
+        zh: "命令行",
+    }
+    TerminalHint {
+        en: "Type a docker command and press Enter, for example: docker pull ubuntu:15.04 — ↑/↓ recall earlier commands, Tab completes.",
+        zh: "输入 docker 命令并按回车，例如：docker pull ubuntu:15.04 —— ↑/↓ 调出之前的命令，Tab 自动补全。",
+    }
     LineCount {
         en: "lines",
         zh: "行",

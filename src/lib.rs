@@ -3,6 +3,7 @@
 //! # Layout
 //! - `app`: the root component and the state it holds.
 //! - `components/`: one component per file, each with its own `Props`.
+//! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
 //! - `browser`: the few calls into the page (URL, navigator, `<html lang>`,
 //!   performance marks); nothing else touches web-sys directly.
@@ -10,6 +11,7 @@
 pub mod app;
 pub mod browser;
 pub mod components;
+pub mod console;
 pub mod i18n;
 
 /// The Dockerfile of the source tutorial, shown when the app opens.

@@ -2,8 +2,10 @@
 
 mod dockerfile_editor;
 mod ideas;
+mod terminal;
 mod top_bar;
 
 pub use dockerfile_editor::DockerfileEditor;
 pub use ideas::Ideas;
+pub use terminal::Terminal;
 pub use top_bar::TopBar;

@@ -150,3 +150,45 @@ fn the_language_switch_works_from_the_keyboard() {
         Ok(())
     });
 }
+
+#[test]
+fn the_terminal_runs_docker_commands_with_history_and_completion() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("terminal", |b| {
+        b.goto(&url)?;
+        let input = b.wait_for("#command")?;
+        b.type_into(&input, "docker pu\u{E004}ubuntu:15.04\u{E007}")?;
+        b.wait_until("the pull to finish", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| t.contains("Status: Downloaded newer image for ubuntu:15.04"))
+        })?;
+        let screen = b.text(&b.find(".screen")?)?;
+        if !screen.contains("$ docker pull ubuntu:15.04")
+            || screen.matches("Pull complete").count() != 4
+        {
+            return Err(format!("unexpected transcript:\n{screen}"));
+        }
+        b.type_into(
+            &input,
+            "docker run -d --name box ubuntu:15.04 sleep 1\u{E007}",
+        )?;
+        b.type_into(&input, "docker ps -a\u{E007}")?;
+        b.wait_until("docker ps to list the container", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| t.contains("CONTAINER ID") && t.contains(" box"))
+        })?;
+        // ↑ recalls the last command.
+        b.type_into(&input, "\u{E013}")?;
+        let recalled = b.execute("return arguments[0].value;", vec![input.arg()])?;
+        if recalled != "docker ps -a" {
+            return Err(format!("↑ recalled {recalled}"));
+        }
+        b.screenshot(&artifacts_dir().join("terminal-1280x720.png"))?;
+        Ok(())
+    });
+}

@@ -77,7 +77,11 @@ mod tests {
         ];
         for (line, want) in cases {
             let got = split(line).expect("splits");
-            assert_eq!(got, want.iter().map(|w| w.to_string()).collect::<Vec<_>>(), "{line}");
+            assert_eq!(
+                got,
+                want.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+                "{line}"
+            );
         }
         assert!(split("echo 'open").is_err());
     }

@@ -1,0 +1,179 @@
+//! The terminal's logic, free of the DOM: what a line produces on screen,
+//! history navigation and Tab completion. The component only draws this.
+
+use layerlab_engine::command::{Session, SUBCOMMANDS};
+
+/// One line on the terminal screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScreenLine {
+    /// What the user typed, after the prompt.
+    Input(String),
+    Output(String),
+    Error(String),
+}
+
+/// The terminal's state: the screen, and the command history.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Console {
+    pub screen: Vec<ScreenLine>,
+    pub history: Vec<String>,
+}
+
+/// Built-in lines the terminal handles itself.
+pub const BUILTINS: [&str; 2] = ["clear", "help"];
+
+impl Console {
+    /// Runs a line: `clear`, `help`, or a command for the session.
+    pub fn submit(&mut self, session: &mut Session, line: &str) {
+        let line = line.trim();
+        if line.is_empty() {
+            return;
+        }
+        if self.history.last().map(String::as_str) != Some(line) {
+            self.history.push(line.to_owned());
+        }
+        match line {
+            "clear" => self.screen.clear(),
+            "help" => {
+                self.screen.push(ScreenLine::Input(line.to_owned()));
+                self.screen.push(ScreenLine::Output(
+                    "Commands: docker <command> (try docker --help), clear, help.".into(),
+                ));
+                self.screen.push(ScreenLine::Output(
+                    "Examples: docker pull ubuntu:15.04 · docker run -d --name web nginx · docker ps -s".into(),
+                ));
+            }
+            _ => {
+                self.screen.push(ScreenLine::Input(line.to_owned()));
+                let t = session.run(line);
+                for l in t.lines {
+                    self.screen.push(if l.stderr {
+                        ScreenLine::Error(l.text)
+                    } else {
+                        ScreenLine::Output(l.text)
+                    });
+                }
+            }
+        }
+    }
+
+    /// The history entry `back` steps before the end (1 = the last command).
+    pub fn recall(&self, back: usize) -> Option<&str> {
+        self.history
+            .len()
+            .checked_sub(back)
+            .and_then(|i| self.history.get(i))
+            .map(String::as_str)
+    }
+}
+
+/// Completes the last word of `line`: `docker`, then a subcommand, then what that
+/// subcommand takes (container names, or local and registry image references). Returns the completed line when exactly one
+/// candidate fits, or the longest common prefix of several.
+pub fn complete(session: &Session, line: &str) -> Option<String> {
+    let words: Vec<&str> = line.split(' ').collect();
+    let last = *words.last()?;
+    let candidates: Vec<String> = match words.len() {
+        1 => std::iter::once("docker")
+            .chain(BUILTINS)
+            .map(str::to_owned)
+            .collect(),
+        2 if words[0] == "docker" => SUBCOMMANDS.iter().map(|(n, _)| (*n).to_owned()).collect(),
+        _ if words[0] == "docker" => {
+            let containers = || {
+                session
+                    .host
+                    .containers()
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .collect::<Vec<_>>()
+            };
+            let mut images: Vec<String> = session
+                .host
+                .images()
+                .flat_map(|i| session.host.tags_of(&i.id))
+                .map(|r| r.to_string())
+                .collect();
+            let mut c = match words[1] {
+                "rm" | "start" | "stop" | "diff" | "commit" => containers(),
+                "pull" | "run" | "create" => {
+                    images.extend(session.registry.references().map(|r| r.to_string()));
+                    images
+                }
+                "rmi" | "tag" | "history" => images,
+                _ => Vec::new(),
+            };
+            c.sort();
+            c.dedup();
+            c
+        }
+        _ => Vec::new(),
+    };
+    let fits: Vec<&String> = candidates.iter().filter(|c| c.starts_with(last)).collect();
+    let completed = match fits.as_slice() {
+        [] => return None,
+        [one] => format!("{one} "),
+        many => {
+            let first = many[0].as_str();
+            let common = many.iter().fold(first.len(), |n, c| {
+                first
+                    .bytes()
+                    .zip(c.bytes())
+                    .take(n)
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            });
+            first[..common].to_owned()
+        }
+    };
+    if completed.trim_end() == last && fits.len() > 1 {
+        return None;
+    }
+    let head = &line[..line.len() - last.len()];
+    Some(format!("{head}{completed}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_completes_commands_subcommands_and_names() {
+        let mut s = Session::new();
+        s.run("docker create --name webserver busybox");
+        s.run("docker create --name webdb busybox");
+        let cases = [
+            ("doc", Some("docker ")),
+            ("docker p", None),
+            ("docker hi", Some("docker history ")),
+            ("docker sta", Some("docker start ")),
+            ("docker rm w", Some("docker rm web")),
+            ("docker pu", Some("docker pull ")),
+            ("docker rm webs", Some("docker rm webserver ")),
+            ("docker pull ubu", Some("docker pull ubuntu:15.04 ")),
+            ("docker zz", None),
+            ("cl", Some("clear ")),
+        ];
+        for (line, want) in cases {
+            assert_eq!(complete(&s, line).as_deref(), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_console_keeps_history_and_clears() {
+        let mut s = Session::new();
+        let mut c = Console::default();
+        c.submit(&mut s, "docker ps");
+        c.submit(&mut s, "docker ps");
+        c.submit(&mut s, "docker nope");
+        assert_eq!(c.history, ["docker ps", "docker nope"]);
+        assert_eq!(c.recall(1), Some("docker nope"));
+        assert_eq!(c.recall(3), None);
+        assert!(c
+            .screen
+            .iter()
+            .any(|l| matches!(l, ScreenLine::Error(e) if e.contains("unknown command"))));
+        c.submit(&mut s, "clear");
+        assert!(c.screen.is_empty());
+    }
+}
