@@ -1,7 +1,7 @@
 //! The root component.
 
 use crate::browser;
-use crate::components::{DockerfileEditor, Ideas, Terminal, TopBar};
+use crate::components::{DiskUsage, DockerfileEditor, Ideas, Terminal, TopBar};
 use crate::i18n::Lang;
 use crate::TUTORIAL_DOCKERFILE;
 use layerlab_engine::command::Session;
@@ -49,6 +49,7 @@ pub fn app(props: &AppProps) -> Html {
                 <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} />
                 <Ideas lang={*lang} />
                 <Terminal lang={*lang} session={session.clone()} {on_change} />
+                <DiskUsage lang={*lang} session={session.clone()} revision={*revision} />
             </main>
         </div>
     }

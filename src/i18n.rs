@@ -140,6 +140,38 @@ messages! {
         en: "Type a docker command and press Enter, for example: docker pull ubuntu:15.04 — ↑/↓ recall earlier commands, Tab completes.",
         zh: "输入 docker 命令并按回车，例如：docker pull ubuntu:15.04 —— ↑/↓ 调出之前的命令，Tab 自动补全。",
     }
+    DiskHeading {
+        en: "Disk usage",
+        zh: "磁盘占用",
+    }
+    DiskEmpty {
+        en: "Run a few containers (docker run -d …) to see how they share the image layers on disk.",
+        zh: "运行几个容器（docker run -d …），看看它们如何在磁盘上共享镜像层。",
+    }
+    DiskCaption {
+        en: "Each container's SIZE (its writable layer) and virtual size (image layers plus writable layer), as docker ps -s shows them",
+        zh: "每个容器的 SIZE（可写层）与 virtual 大小（镜像层加可写层），与 docker ps -s 显示的一致",
+    }
+    DiskWritable {
+        en: "Σ SIZE: every writable layer",
+        zh: "Σ SIZE：所有容器的可写层",
+    }
+    DiskLayers {
+        en: "+ image layers, each stored once",
+        zh: "+ 镜像层，每层只存一份",
+    }
+    DiskTotal {
+        en: "= really on disk",
+        zh: "= 实际占用的磁盘空间",
+    }
+    DiskNaive {
+        en: "Adding up the virtual sizes would claim",
+        zh: "若把 virtual 大小直接相加，会得到",
+    }
+    DiskExplain {
+        en: "Containers of one image share its read-only layers: the disk they use is Σ size + (virtual − size), not Σ virtual.",
+        zh: "同一镜像的多个容器共享其只读镜像层：它们占用的磁盘空间是 SUM(size) + (virtual − size)，而不是各个 virtual 之和。",
+    }
     LineCount {
         en: "lines",
         zh: "行",

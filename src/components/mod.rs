@@ -1,10 +1,12 @@
 //! One component per file, each with its own `Props`.
 
+mod disk_usage;
 mod dockerfile_editor;
 mod ideas;
 mod terminal;
 mod top_bar;
 
+pub use disk_usage::DiskUsage;
 pub use dockerfile_editor::DockerfileEditor;
 pub use ideas::Ideas;
 pub use terminal::Terminal;

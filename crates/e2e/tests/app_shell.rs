@@ -192,3 +192,33 @@ fn the_terminal_runs_docker_commands_with_history_and_completion() {
         Ok(())
     });
 }
+
+#[test]
+fn containers_of_one_image_share_its_layers_in_the_disk_figures() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("disk_usage", |b| {
+        b.goto(&url)?;
+        let input = b.wait_for("#command")?;
+        b.type_into(&input, "docker run -d --name web1 nginx\u{E007}")?;
+        b.wait_for(".disk-pane [data-figure='total']")?;
+        b.type_into(&input, "docker run -d --name web2 nginx\u{E007}")?;
+        let figure = |name: &str| {
+            b.find(&format!(".disk-pane [data-figure='{name}']"))
+                .and_then(|e| b.text(&e))
+        };
+        b.wait_until("two containers in the table", || {
+            b.find_all(".disk-pane tbody tr")
+                .ok()
+                .filter(|rows| rows.len() == 2)
+        })?;
+        let (total, naive) = (figure("total")?, figure("naive")?);
+        if total != "109MB" || naive != "218MB" {
+            return Err(format!(
+                "two idle nginx containers use {total} (naive {naive}); expected 109MB and 218MB"
+            ));
+        }
+        b.screenshot(&artifacts_dir().join("disk-usage-1280x720.png"))?;
+        Ok(())
+    });
+}

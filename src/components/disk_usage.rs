@@ -1,0 +1,85 @@
+//! The numbers of `docker ps -s`, and the disk really used: each image layer
+//! once plus every writable layer — Σ size + (virtual − size) for containers of
+//! one image — next to the naive Σ virtual.
+
+use crate::i18n::{t, Lang, Msg};
+use layerlab_engine::command::Session;
+use layerlab_engine::size::human_size_with_precision;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct DiskUsageProps {
+    pub lang: Lang,
+    pub session: Rc<RefCell<Session>>,
+    /// Changes after every command, so the numbers redraw.
+    pub revision: u64,
+}
+
+impl PartialEq for DiskUsageProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && self.revision == other.revision
+            && Rc::ptr_eq(&self.session, &other.session)
+    }
+}
+
+fn size(bytes: u64) -> String {
+    human_size_with_precision(bytes as f64, 3)
+}
+
+#[function_component(DiskUsage)]
+pub fn disk_usage(props: &DiskUsageProps) -> Html {
+    let session = props.session.borrow();
+    let host = &session.host;
+    let lang = props.lang;
+    let rows: Vec<Html> = host
+        .containers()
+        .iter()
+        .zip(host.ps_sizes())
+        .map(|(c, (rw, virt))| {
+            html! {
+                <tr>
+                    <td>{ &c.name }</td>
+                    <td class="mono">{ &c.image_ref }</td>
+                    <td class="num">{ size(rw) }</td>
+                    <td class="num">{ size(virt) }</td>
+                </tr>
+            }
+        })
+        .collect();
+    let usage = host.disk_usage();
+    html! {
+        <section class="pane disk-pane" aria-labelledby="disk-heading">
+            <h2 id="disk-heading">{ t(lang, Msg::DiskHeading) }</h2>
+            if rows.is_empty() {
+                <p class="hint">{ t(lang, Msg::DiskEmpty) }</p>
+            } else {
+                <table class="sizes">
+                    <caption class="visually-hidden">{ t(lang, Msg::DiskCaption) }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{"NAMES"}</th>
+                            <th scope="col">{"IMAGE"}</th>
+                            <th scope="col" class="num">{"SIZE"}</th>
+                            <th scope="col" class="num">{"virtual"}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+                <dl class="totals">
+                    <dt>{ t(lang, Msg::DiskWritable) }</dt>
+                    <dd class="num" data-figure="writable">{ size(usage.writable) }</dd>
+                    <dt>{ t(lang, Msg::DiskLayers) }</dt>
+                    <dd class="num" data-figure="layers">{ size(usage.image_layers) }</dd>
+                    <dt class="total">{ t(lang, Msg::DiskTotal) }</dt>
+                    <dd class="num total" data-figure="total">{ size(usage.total) }</dd>
+                    <dt>{ t(lang, Msg::DiskNaive) }</dt>
+                    <dd class="num naive" data-figure="naive">{ size(usage.naive_virtual_sum) }</dd>
+                </dl>
+                <p class="hint">{ t(lang, Msg::DiskExplain) }</p>
+            }
+        </section>
+    }
+}
