@@ -154,6 +154,6 @@ fn engine_digests_in_the_browser_match_the_native_build() {
     );
     assert_eq!(
         manifest.digest().as_str(),
-        "sha256:6025c80db4451c1ed631d0aca1e2717ff07fe3f464c707414c0c56ce7d0f5ede"
+        "sha256:bdf3535e182c14526da987397385c58fba32d6937ebc6ea303d250b650e6d244"
     );
 }

@@ -278,6 +278,29 @@ fn busybox_links_relative() -> String {
     out.concat()
 }
 
+/// Known digests of the teaching images' layers: `REFERENCE INDEX DIFF_ID BLOB_DIGEST BLOB_SIZE`
+/// per line. Hashing 100 MB of layers costs seconds in a browser; this memo spares it.
+/// The test `digest_memo_matches_fresh_computation` recomputes every line (and
+/// rewrites the file with `UPDATE_EXPECT=1`), so it cannot go stale.
+pub const DIGEST_MEMO: &str = include_str!("catalog_digests.txt");
+
+/// The memo's digests for layer `index` of `reference`, if known.
+pub fn memo(
+    reference: &str,
+    index: usize,
+) -> Option<(crate::digest::Digest, (crate::digest::Digest, u64))> {
+    DIGEST_MEMO.lines().find_map(|l| {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        match w.as_slice() {
+            [r, i, diff, blob, size] if *r == reference && i.parse() == Ok(index) => Some((
+                crate::digest::Digest::parse(diff)?,
+                (crate::digest::Digest::parse(blob)?, size.parse().ok()?),
+            )),
+            _ => None,
+        }
+    })
+}
+
 /// Every teaching image's reference, in the order lessons meet them.
 pub const REFERENCES: [&str; 7] = [
     "ubuntu:15.04",
@@ -439,6 +462,21 @@ mod tests {
             Some(4),
             "four layers, as the tutorial pulls"
         );
+    }
+
+    #[test]
+    fn digest_memo_matches_fresh_computation() {
+        use crate::layer::{Layer, LayerId};
+        let mut text = String::new();
+        for r in REFERENCES {
+            let t = teaching_image(r).expect(r);
+            for (i, d) in t.layers.into_iter().enumerate() {
+                let layer = Layer::new(LayerId(1), d);
+                let (blob, size) = crate::manifest::blob(&layer);
+                text.push_str(&format!("{r} {i} {} {blob} {size}\n", layer.diff_id()));
+            }
+        }
+        expect_test::expect_file!["catalog_digests.txt"].assert_eq(&text);
     }
 
     #[test]

@@ -117,7 +117,18 @@ impl Registry {
         let mut images = BTreeMap::new();
         for r in catalog::REFERENCES {
             if let (Some(t), Ok(reference)) = (catalog::teaching_image(r), Reference::parse(r)) {
-                let layers = t.layers.into_iter().map(|d| host.new_layer(d)).collect();
+                let layers = t
+                    .layers
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, d)| {
+                        let layer = host.new_layer(d);
+                        if let Some((diff_id, blob)) = catalog::memo(r, i) {
+                            layer.seed(diff_id, blob);
+                        }
+                        layer
+                    })
+                    .collect();
                 images.insert(
                     reference,
                     Served {

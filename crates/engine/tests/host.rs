@@ -474,6 +474,6 @@ fn digests_of_the_determinism_scenario() {
     expect![[r#"
         sha256:aab5a5c8db72bf82c5a7c7a96f137bdca9fa6b965398ec3d410af5f007fd5692
         sha256:93bea14f7aca45c7298b3d2a2e9e32fd555ea567ae39bb4be33a9b3e98da99e1
-        sha256:6025c80db4451c1ed631d0aca1e2717ff07fe3f464c707414c0c56ce7d0f5ede"#]]
+        sha256:bdf3535e182c14526da987397385c58fba32d6937ebc6ea303d250b650e6d244"#]]
     .assert_eq(&shown);
 }
