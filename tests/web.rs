@@ -30,6 +30,18 @@ async fn settle() {
     yew::platform::time::sleep(Duration::ZERO).await;
 }
 
+/// Lets yew render until `done` holds, giving up after about two seconds (a
+/// busy machine may need more than one turn of the event loop).
+async fn until(done: impl Fn() -> bool) -> bool {
+    for _ in 0..200 {
+        if done() {
+            return true;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    done()
+}
+
 fn text_of(root: &Element, css: &str) -> String {
     root.query_selector(css)
         .ok()
@@ -76,7 +88,10 @@ async fn language_switch_translates_the_page_and_marks_the_pressed_button() {
         },
     )
     .render();
-    settle().await;
+    assert!(
+        until(|| !text_of(&root, ".tagline").is_empty()).await,
+        "the shell renders"
+    );
     let english = text_of(&root, ".tagline");
     assert!(english.contains("copy-on-write"), "{english}");
 
@@ -87,9 +102,10 @@ async fn language_switch_translates_the_page_and_marks_the_pressed_button() {
         .and_then(|e| e.dyn_into().ok())
         .expect("the 中文 button");
     zh_button.click();
-    settle().await;
-
-    assert!(text_of(&root, ".tagline").contains("写时复制"));
+    assert!(
+        until(|| text_of(&root, ".tagline").contains("写时复制")).await,
+        "the tagline turns Chinese"
+    );
     assert_eq!(
         zh_button.get_attribute("aria-pressed").as_deref(),
         Some("true")
