@@ -116,6 +116,14 @@ impl Tree {
         }
         self.entries.insert(path.to_owned(), (node, layer));
     }
+    /// The text of a file already in the tree.
+    fn text(&self, path: &str) -> Option<String> {
+        match self.entries.get(path) {
+            Some((DiskNode::File(c), _)) => Some(String::from_utf8_lossy(&c.to_vec()).into_owned()),
+            _ => None,
+        }
+    }
+
     /// A layer's own files below `dir`, in the driver's native form.
     fn diff(&mut self, dir: &str, diff: &Diff, layer: LayerId, aufs: bool) {
         self.put(dir, DiskNode::Dir, Some(layer));
@@ -375,12 +383,7 @@ fn overlay2_layer(
     );
     if let Some(parent) = parent {
         let parent_lower = t
-            .entries
-            .get(&format!("{home}/{parent}/lower"))
-            .and_then(|(n, _)| match n {
-                DiskNode::File(c) => Some(String::from_utf8_lossy(&c.to_vec()).into_owned()),
-                _ => None,
-            })
+            .text(&format!("{home}/{parent}/lower"))
             .map(|l| format!(":{l}"))
             .unwrap_or_default();
         t.file(
@@ -405,14 +408,7 @@ fn aufs_layer(
     t.diff(&format!("{home}/diff/{id}"), diff, layer, true);
     let ancestors = parent
         .map(|p| {
-            let above = t
-                .entries
-                .get(&format!("{home}/layers/{p}"))
-                .and_then(|(n, _)| match n {
-                    DiskNode::File(c) => Some(String::from_utf8_lossy(&c.to_vec()).into_owned()),
-                    _ => None,
-                })
-                .unwrap_or_default();
+            let above = t.text(&format!("{home}/layers/{p}")).unwrap_or_default();
             format!("{p}\n{above}")
         })
         .unwrap_or_default();

@@ -1,17 +1,14 @@
 //! `docker create`, `run`, `start`, `stop`, `rm`, `ps`, `diff`, `commit`.
 
 use super::flags::{bool_flag, list_flag, value_flag, Flag};
-use super::{help, needs, parse_flags, Session, Transcript};
+use super::{Cmd, Session, Transcript};
 use crate::clock::human_duration;
 use crate::host::{CommitOptions, HostError, State};
 use crate::reference::Reference;
 use crate::size::human_size_with_precision;
 use crate::table::{ellipsis, go_quote, render};
 
-const HELP: Flag = bool_flag(None, "help");
-
 const CREATE_FLAGS: &[Flag] = &[
-    HELP,
     bool_flag(Some('d'), "detach"),
     bool_flag(Some('i'), "interactive"),
     bool_flag(Some('t'), "tty"),
@@ -19,38 +16,134 @@ const CREATE_FLAGS: &[Flag] = &[
     bool_flag(None, "rm"),
 ];
 
-/// `docker create` and `docker run`.
-pub fn create(s: &mut Session, args: &[String], mut t: Transcript, run: bool) -> Transcript {
-    let cmd = if run { "run" } else { "create" };
-    let usage = format!("docker {cmd} [OPTIONS] IMAGE [COMMAND] [ARG...]");
-    let what = if run {
-        "Create and run a new container from an image"
-    } else {
-        "Create a new container"
-    };
-    let p = match parse_flags(cmd, CREATE_FLAGS, args, true) {
-        Ok(p) => p,
-        Err(e) => return t.fail(125, e),
-    };
-    if p.has("help") {
-        return help(
-            t,
-            &usage,
-            what,
-            &[
-                (
-                    "-d, --detach",
-                    "Run container in background and print container ID",
-                ),
-                ("-i, --interactive", "Keep STDIN open even if not attached"),
-                ("--name string", "Assign a name to the container"),
-                ("--rm", "Automatically remove the container when it exits"),
-                ("-t, --tty", "Allocate a pseudo-TTY"),
-            ],
-        );
+const CREATE_OPTIONS: &[(&str, &str)] = &[
+    (
+        "-d, --detach",
+        "Run container in background and print container ID",
+    ),
+    ("-i, --interactive", "Keep STDIN open even if not attached"),
+    ("--name string", "Assign a name to the container"),
+    ("--rm", "Automatically remove the container when it exits"),
+    ("-t, --tty", "Allocate a pseudo-TTY"),
+];
+
+const CREATE: Cmd = Cmd {
+    flags: CREATE_FLAGS,
+    options: CREATE_OPTIONS,
+    stop_at_first_arg: true,
+    usage_status: 125,
+    ..Cmd::new(
+        "create",
+        "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "Create a new container",
+    )
+};
+
+const RUN: Cmd = Cmd {
+    flags: CREATE_FLAGS,
+    options: CREATE_OPTIONS,
+    stop_at_first_arg: true,
+    usage_status: 125,
+    ..Cmd::new(
+        "run",
+        "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "Create and run a new container from an image",
+    )
+};
+
+const START: Cmd = Cmd::new(
+    "start",
+    "docker start [OPTIONS] CONTAINER [CONTAINER...]",
+    "Start one or more stopped containers",
+);
+const STOP: Cmd = Cmd::new(
+    "stop",
+    "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
+    "Stop one or more running containers",
+);
+
+const RM: Cmd = Cmd {
+    flags: &[bool_flag(Some('f'), "force")],
+    options: &[("-f, --force", "Force the removal of a running container")],
+    ..Cmd::new(
+        "rm",
+        "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
+        "Remove one or more containers",
+    )
+};
+
+const PS: Cmd = Cmd {
+    flags: &[
+        bool_flag(Some('a'), "all"),
+        bool_flag(Some('s'), "size"),
+        bool_flag(Some('q'), "quiet"),
+        bool_flag(None, "no-trunc"),
+    ],
+    options: &[
+        (
+            "-a, --all",
+            "Show all containers (default shows just running)",
+        ),
+        ("--no-trunc", "Don't truncate output"),
+        ("-q, --quiet", "Only display container IDs"),
+        ("-s, --size", "Display total file sizes"),
+    ],
+    ..Cmd::new("ps", "docker ps [OPTIONS]", "List containers")
+};
+
+const DIFF: Cmd = Cmd::new(
+    "diff",
+    "docker diff CONTAINER",
+    "Inspect changes to files or directories on a container's filesystem",
+);
+
+const COMMIT: Cmd = Cmd {
+    flags: &[
+        value_flag(Some('m'), "message"),
+        value_flag(Some('a'), "author"),
+        list_flag(Some('c'), "change"),
+        bool_flag(Some('p'), "pause"),
+    ],
+    options: &[
+        (
+            "-a, --author string",
+            "Author (e.g., \"John Hannibal Smith <hannibal@a-team.com>\")",
+        ),
+        (
+            "-c, --change list",
+            "Apply Dockerfile instruction to the created image",
+        ),
+        ("-m, --message string", "Commit message"),
+    ],
+    ..Cmd::new(
+        "commit",
+        "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+        "Create a new image from a container's changes",
+    )
+};
+
+/// The STATUS column: `Created`, `Up 2 minutes`, `Exited (0) 5 seconds ago`.
+pub(super) fn status_text(state: &State, now: u64) -> String {
+    match *state {
+        State::Created => "Created".to_owned(),
+        State::Running { since } => format!("Up {}", human_duration(now.saturating_sub(since))),
+        State::Exited { code, at } => format!(
+            "Exited ({code}) {} ago",
+            human_duration(now.saturating_sub(at))
+        ),
     }
+}
+
+/// `docker create` and `docker run`.
+pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Transcript {
+    let command = if run { &RUN } else { &CREATE };
+    let cmd = command.name;
+    let (p, mut t) = match command.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
+    };
     let Some(image_ref) = p.args.first() else {
-        return t.fail(125, needs(cmd, &usage, what, "at least 1"));
+        return command.needs(t, "at least 1");
     };
     if let Err(e) = Reference::parse(image_ref) {
         return t.fail(125, format!("docker: {e}.\nSee 'docker {cmd} --help'."));
@@ -119,47 +212,27 @@ pub fn create(s: &mut Session, args: &[String], mut t: Transcript, run: bool) ->
 }
 
 pub fn start(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    each_container(
-        s,
-        args,
-        t,
-        "start",
-        "docker start [OPTIONS] CONTAINER [CONTAINER...]",
-        "Start one or more stopped containers",
-        |s, name| s.host.start_container(name),
-    )
+    each_container(s, args, t, &START, |s, name| s.host.start_container(name))
 }
 
 pub fn stop(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    each_container(
-        s,
-        args,
-        t,
-        "stop",
-        "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
-        "Stop one or more running containers",
-        |s, name| s.host.stop_container(name),
-    )
+    each_container(s, args, t, &STOP, |s, name| s.host.stop_container(name))
 }
 
+/// Applies `act` to each named container, printing each name, as `start` and `stop` do.
 fn each_container(
     s: &mut Session,
     args: &[String],
-    mut t: Transcript,
-    cmd: &str,
-    usage: &str,
-    what: &str,
+    t: Transcript,
+    command: &Cmd,
     act: impl Fn(&mut Session, &str) -> Result<(), HostError>,
 ) -> Transcript {
-    let p = match parse_flags(cmd, &[HELP], args, false) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+    let (p, mut t) = match command.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(t, usage, what, &[]);
-    }
     if p.args.is_empty() {
-        return t.fail(1, needs(cmd, usage, what, "at least 1"));
+        return command.needs(t, "at least 1");
     }
     for name in &p.args {
         match act(s, name) {
@@ -173,23 +246,13 @@ fn each_container(
     t
 }
 
-pub fn rm(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let usage = "docker rm [OPTIONS] CONTAINER [CONTAINER...]";
-    let what = "Remove one or more containers";
-    let p = match parse_flags("rm", &[HELP, bool_flag(Some('f'), "force")], args, false) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+pub fn rm(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match RM.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(
-            t,
-            usage,
-            what,
-            &[("-f, --force", "Force the removal of a running container")],
-        );
-    }
     if p.args.is_empty() {
-        return t.fail(1, needs("rm", usage, what, "at least 1"));
+        return RM.needs(t, "at least 1");
     }
     for name in &p.args {
         match s.host.remove_container(name, p.has("force")) {
@@ -207,34 +270,11 @@ pub fn rm(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
 }
 
 /// `docker ps [-a] [-s] [-q] [--no-trunc]`, laid out as the docker CLI does.
-pub fn ps(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let flags = [
-        HELP,
-        bool_flag(Some('a'), "all"),
-        bool_flag(Some('s'), "size"),
-        bool_flag(Some('q'), "quiet"),
-        bool_flag(None, "no-trunc"),
-    ];
-    let p = match parse_flags("ps", &flags, args, false) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match PS.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(
-            t,
-            "docker ps [OPTIONS]",
-            "List containers",
-            &[
-                (
-                    "-a, --all",
-                    "Show all containers (default shows just running)",
-                ),
-                ("--no-trunc", "Don't truncate output"),
-                ("-q, --quiet", "Only display container IDs"),
-                ("-s, --size", "Display total file sizes"),
-            ],
-        );
-    }
     if let Some(extra) = p.args.first() {
         return t.fail(1, format!("\"docker ps\" accepts no arguments.\nSee 'docker ps --help'.\n\nUsage:  docker ps [OPTIONS]\n\nList containers (got {extra:?})"));
     }
@@ -276,14 +316,7 @@ pub fn ps(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
         } else {
             go_quote(&ellipsis(&command, 20))
         };
-        let status = match c.state {
-            State::Created => "Created".to_owned(),
-            State::Running { since } => format!("Up {}", human_duration(now.saturating_sub(since))),
-            State::Exited { code, at } => format!(
-                "Exited ({code}) {} ago",
-                human_duration(now.saturating_sub(at))
-            ),
-        };
+        let status = status_text(&c.state, now);
         let ports = if running {
             s.host
                 .image(c.image.as_str())
@@ -330,18 +363,13 @@ pub fn ps(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
     t
 }
 
-pub fn diff(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let usage = "docker diff CONTAINER";
-    let what = "Inspect changes to files or directories on a container's filesystem";
-    let p = match parse_flags("diff", &[HELP], args, false) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+pub fn diff(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match DIFF.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(t, usage, what, &[]);
-    }
     let [name] = p.args.as_slice() else {
-        return t.fail(1, needs("diff", usage, what, "exactly 1"));
+        return DIFF.needs(t, "exactly 1");
     };
     match s.host.diff(name) {
         Ok(changes) => {
@@ -354,46 +382,24 @@ pub fn diff(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
     }
 }
 
-pub fn commit(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let usage = "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]";
-    let what = "Create a new image from a container's changes";
-    let flags = [
-        HELP,
-        value_flag(Some('m'), "message"),
-        value_flag(Some('a'), "author"),
-        list_flag(Some('c'), "change"),
-        bool_flag(Some('p'), "pause"),
-    ];
-    let p = match parse_flags("commit", &flags, args, false) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+pub fn commit(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match COMMIT.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(
-            t,
-            usage,
-            what,
-            &[
-                (
-                    "-a, --author string",
-                    "Author (e.g., \"John Hannibal Smith <hannibal@a-team.com>\")",
-                ),
-                (
-                    "-c, --change list",
-                    "Apply Dockerfile instruction to the created image",
-                ),
-                ("-m, --message string", "Commit message"),
-            ],
-        );
-    }
     let (name, tag) = match p.args.as_slice() {
         [name] => (name, None),
         [name, tag] => match Reference::parse(tag) {
             Ok(r) => (name, Some(r)),
-            Err(e) => return t.fail(1, format!("Error parsing reference: {tag:?} is not a valid repository/tag: {e}")),
+            Err(e) => {
+                return t.fail(
+                    1,
+                    format!("Error parsing reference: {tag:?} is not a valid repository/tag: {e}"),
+                )
+            }
         },
-        [] => return t.fail(1, needs("commit", usage, what, "at least 1")),
-        _ => return t.fail(1, format!("\"docker commit\" requires at least 1 and at most 2 arguments.\nSee 'docker commit --help'.\n\nUsage:  {usage}\n\n{what}")),
+        [] => return COMMIT.needs(t, "at least 1"),
+        _ => return COMMIT.needs(t, "at least 1 and at most 2"),
     };
     let created_by = match s.host.container(name) {
         Ok(c) => c.command.join(" "),

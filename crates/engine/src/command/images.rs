@@ -1,32 +1,79 @@
 //! `docker pull`, `images`, `rmi`, `tag`, `history`.
 
-use super::flags::{bool_flag, Flag};
-use super::{help, needs, parse_flags, Session, Transcript};
+use super::flags::bool_flag;
+use super::{Cmd, Session, Transcript};
 use crate::clock::human_duration;
 use crate::host::HostEvent;
 use crate::reference::Reference;
 use crate::size::human_size_with_precision;
 use crate::table::{ellipsis, render};
 
-const HELP: Flag = bool_flag(None, "help");
+const PULL: Cmd = Cmd {
+    flags: &[bool_flag(Some('q'), "quiet")],
+    options: &[("-q, --quiet", "Suppress verbose output")],
+    ..Cmd::new(
+        "pull",
+        "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
+        "Download an image from a registry",
+    )
+};
 
-pub fn pull(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let usage = "docker pull [OPTIONS] NAME[:TAG|@DIGEST]";
-    let what = "Download an image from a registry";
-    let p = match parse_flags("pull", &[HELP, bool_flag(Some('q'), "quiet")], args, false) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+const IMAGES: Cmd = Cmd {
+    flags: &[
+        bool_flag(Some('a'), "all"),
+        bool_flag(Some('q'), "quiet"),
+        bool_flag(None, "digests"),
+        bool_flag(None, "no-trunc"),
+    ],
+    options: &[
+        ("-a, --all", "Show all images"),
+        ("--digests", "Show digests"),
+        ("--no-trunc", "Don't truncate output"),
+        ("-q, --quiet", "Only show image IDs"),
+    ],
+    ..Cmd::new(
+        "images",
+        "docker images [OPTIONS] [REPOSITORY[:TAG]]",
+        "List images",
+    )
+};
+
+const RMI: Cmd = Cmd {
+    flags: &[bool_flag(Some('f'), "force")],
+    options: &[("-f, --force", "Force removal of the image")],
+    ..Cmd::new(
+        "rmi",
+        "docker rmi [OPTIONS] IMAGE [IMAGE...]",
+        "Remove one or more images",
+    )
+};
+
+const TAG: Cmd = Cmd::new(
+    "tag",
+    "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+    "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+);
+
+const HISTORY: Cmd = Cmd {
+    flags: &[bool_flag(None, "no-trunc"), bool_flag(Some('q'), "quiet")],
+    options: &[
+        ("--no-trunc", "Don't truncate output"),
+        ("-q, --quiet", "Only show image IDs"),
+    ],
+    ..Cmd::new(
+        "history",
+        "docker history [OPTIONS] IMAGE",
+        "Show the history of an image",
+    )
+};
+
+pub fn pull(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match PULL.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(
-            t,
-            usage,
-            what,
-            &[("-q, --quiet", "Suppress verbose output")],
-        );
-    }
     let [name] = p.args.as_slice() else {
-        return t.fail(1, needs("pull", usage, what, "exactly 1"));
+        return PULL.needs(t, "exactly 1");
     };
     match s.registry.pull(&mut s.host, name) {
         Ok(pull) => {
@@ -49,31 +96,11 @@ pub fn pull(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
 
 /// `docker images`: the classic table (the layout `--format table`, `--digests`
 /// and every docker before v29 print), newest image first.
-pub fn images(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let flags = [
-        HELP,
-        bool_flag(Some('a'), "all"),
-        bool_flag(Some('q'), "quiet"),
-        bool_flag(None, "digests"),
-        bool_flag(None, "no-trunc"),
-    ];
-    let p = match parse_flags("images", &flags, args, false) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match IMAGES.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(
-            t,
-            "docker images [OPTIONS] [REPOSITORY[:TAG]]",
-            "List images",
-            &[
-                ("-a, --all", "Show all images"),
-                ("--digests", "Show digests"),
-                ("--no-trunc", "Don't truncate output"),
-                ("-q, --quiet", "Only show image IDs"),
-            ],
-        );
-    }
     let now = s.host.now();
     let mut header: Vec<String> = vec!["REPOSITORY".into(), "TAG".into()];
     if p.has("digests") {
@@ -139,23 +166,13 @@ pub fn images(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript
     t
 }
 
-pub fn rmi(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let usage = "docker rmi [OPTIONS] IMAGE [IMAGE...]";
-    let what = "Remove one or more images";
-    let p = match parse_flags("rmi", &[HELP, bool_flag(Some('f'), "force")], args, false) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+pub fn rmi(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match RMI.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(
-            t,
-            usage,
-            what,
-            &[("-f, --force", "Force removal of the image")],
-        );
-    }
     if p.args.is_empty() {
-        return t.fail(1, needs("rmi", usage, what, "at least 1"));
+        return RMI.needs(t, "at least 1");
     }
     for name in &p.args {
         match s.host.remove_image(name) {
@@ -183,18 +200,13 @@ pub fn rmi(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
     t
 }
 
-pub fn tag(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let usage = "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]";
-    let what = "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE";
-    let p = match parse_flags("tag", &[HELP], args, false) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+pub fn tag(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match TAG.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(t, usage, what, &[]);
-    }
     let [source, target] = p.args.as_slice() else {
-        return t.fail(1, needs("tag", usage, what, "exactly 2"));
+        return TAG.needs(t, "exactly 2");
     };
     let target = match Reference::parse(target) {
         Ok(r) => r,
@@ -213,35 +225,13 @@ pub fn tag(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
     t
 }
 
-pub fn history(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let usage = "docker history [OPTIONS] IMAGE";
-    let what = "Show the history of an image";
-    let p = match parse_flags(
-        "history",
-        &[
-            HELP,
-            bool_flag(None, "no-trunc"),
-            bool_flag(Some('q'), "quiet"),
-        ],
-        args,
-        false,
-    ) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+pub fn history(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match HISTORY.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(
-            t,
-            usage,
-            what,
-            &[
-                ("--no-trunc", "Don't truncate output"),
-                ("-q, --quiet", "Only show image IDs"),
-            ],
-        );
-    }
     let [name] = p.args.as_slice() else {
-        return t.fail(1, needs("history", usage, what, "exactly 1"));
+        return HISTORY.needs(t, "exactly 1");
     };
     let image = match s.host.image(name) {
         Ok(i) => i.clone(),

@@ -201,33 +201,75 @@ fn usage(mut t: Transcript) -> Transcript {
     t
 }
 
-/// Parses flags, or fails as the docker CLI does: the error, then `See 'docker X --help'.`
-fn parse_flags(
-    cmd: &str,
-    spec: &[flags::Flag],
-    args: &[String],
-    stop_at_first_arg: bool,
-) -> Result<flags::Parsed, String> {
-    flags::parse(spec, args, stop_at_first_arg)
-        .map_err(|e| format!("{e}\nSee 'docker {cmd} --help'."))
+/// A subcommand's interface: usage line, summary, flags and their help text.
+pub(crate) struct Cmd {
+    pub name: &'static str,
+    pub usage: &'static str,
+    pub what: &'static str,
+    pub flags: &'static [flags::Flag],
+    /// `--help`'s option lines: (flag, description).
+    pub options: &'static [(&'static str, &'static str)],
+    /// Flags stop at the first positional argument (commands that run a program).
+    pub stop_at_first_arg: bool,
+    /// The exit status of a usage error: 125 for `run` and `create`, 1 elsewhere.
+    pub usage_status: i32,
 }
 
-/// Help text for one subcommand.
-fn help(mut t: Transcript, usage: &str, what: &str, options: &[(&str, &str)]) -> Transcript {
-    t.out(format!("Usage:  {usage}"));
-    t.out("");
-    t.out(what);
-    if !options.is_empty() {
-        t.out("");
-        t.out("Options:");
-        for (flag, desc) in options {
-            t.out(format!("  {flag:<22} {desc}"));
+impl Cmd {
+    pub const fn new(name: &'static str, usage: &'static str, what: &'static str) -> Cmd {
+        Cmd {
+            name,
+            usage,
+            what,
+            flags: &[],
+            options: &[],
+            stop_at_first_arg: false,
+            usage_status: 1,
         }
     }
-    t
-}
 
-/// The docker CLI's complaint about missing arguments.
-fn needs(cmd: &str, usage: &str, what: &str, n: &str) -> String {
-    format!("\"docker {cmd}\" requires {n} argument.\nSee 'docker {cmd} --help'.\n\nUsage:  {usage}\n\n{what}")
+    /// Reads the flags. `Err` holds the finished transcript: the help text, or the
+    /// flag error followed by `See 'docker X --help'.` as the docker CLI prints it.
+    pub fn parse(
+        &self,
+        args: &[String],
+        t: Transcript,
+    ) -> Result<(flags::Parsed, Transcript), Transcript> {
+        let mut spec = self.flags.to_vec();
+        spec.push(flags::bool_flag(None, "help"));
+        match flags::parse(&spec, args, self.stop_at_first_arg) {
+            Err(e) => Err(t.fail(
+                self.usage_status,
+                format!("{e}\nSee 'docker {} --help'.", self.name),
+            )),
+            Ok(p) if p.has("help") => Err(self.help(t)),
+            Ok(p) => Ok((p, t)),
+        }
+    }
+
+    fn help(&self, mut t: Transcript) -> Transcript {
+        t.out(format!("Usage:  {}", self.usage));
+        t.out("");
+        t.out(self.what);
+        if !self.options.is_empty() {
+            t.out("");
+            t.out("Options:");
+            for (flag, desc) in self.options {
+                t.out(format!("  {flag:<22} {desc}"));
+            }
+        }
+        t
+    }
+
+    /// The complaint about the number of arguments, e.g. `"docker rm" requires at least 1 argument.`
+    pub fn needs(&self, t: Transcript, how_many: &str) -> Transcript {
+        let plural = if how_many.ends_with(" 1") { "" } else { "s" };
+        t.fail(
+            self.usage_status,
+            format!(
+                "\"docker {}\" requires {how_many} argument{plural}.\nSee 'docker {} --help'.\n\nUsage:  {}\n\n{}",
+                self.name, self.name, self.usage, self.what
+            ),
+        )
+    }
 }

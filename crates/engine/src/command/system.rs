@@ -1,11 +1,19 @@
 //! `docker system df`, `info`, `version`.
 
-use super::flags::{bool_flag, Flag};
-use super::{help, parse_flags, Session, Transcript};
+use super::flags::bool_flag;
+use super::{Cmd, Session, Transcript};
 use crate::size::{human_size, human_size_with_precision};
 use crate::table::render;
 
-const HELP: Flag = bool_flag(None, "help");
+const DF: Cmd = Cmd {
+    flags: &[bool_flag(Some('v'), "verbose")],
+    options: &[("-v, --verbose", "Show detailed information on space usage")],
+    ..Cmd::new(
+        "system df",
+        "docker system df [OPTIONS]",
+        "Show docker disk usage",
+    )
+};
 
 pub const VERSION: &str = "28.2.2";
 
@@ -69,24 +77,11 @@ fn pct(part: u64, total: u64) -> String {
     }
 }
 
-fn df(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
-    let p = match parse_flags(
-        "system df",
-        &[HELP, bool_flag(Some('v'), "verbose")],
-        args,
-        false,
-    ) {
-        Ok(p) => p,
-        Err(e) => return t.fail(1, e),
+fn df(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match DF.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
     };
-    if p.has("help") {
-        return help(
-            t,
-            "docker system df [OPTIONS]",
-            "Show docker disk usage",
-            &[("-v, --verbose", "Show detailed information on space usage")],
-        );
-    }
     let df = s.host.system_df();
     if !p.has("verbose") {
         let rows = vec![
@@ -178,17 +173,7 @@ fn df(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
     .map(str::to_owned)
     .to_vec()];
     for c in s.host.containers().iter().rev() {
-        let status = match c.state {
-            crate::host::State::Created => "Created".to_owned(),
-            crate::host::State::Running { since } => format!(
-                "Up {}",
-                crate::clock::human_duration(now.saturating_sub(since))
-            ),
-            crate::host::State::Exited { code, at } => format!(
-                "Exited ({code}) {} ago",
-                crate::clock::human_duration(now.saturating_sub(at))
-            ),
-        };
+        let status = super::containers::status_text(&c.state, now);
         rows.push(vec![
             c.short_id().to_owned(),
             c.image_ref.clone(),
