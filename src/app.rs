@@ -1,7 +1,7 @@
 //! The root component.
 
 use crate::browser;
-use crate::components::{DiskUsage, DockerfileEditor, Ideas, Terminal, TopBar};
+use crate::components::{DiskUsage, DockerfileEditor, Ideas, Stage, Terminal, TopBar};
 use crate::i18n::Lang;
 use crate::TUTORIAL_DOCKERFILE;
 use layerlab_engine::command::Session;
@@ -50,6 +50,7 @@ pub fn app(props: &AppProps) -> Html {
                 <Ideas lang={*lang} />
                 <Terminal lang={*lang} session={session.clone()} {on_change} />
                 <DiskUsage lang={*lang} session={session.clone()} revision={*revision} />
+                <Stage lang={*lang} session={session.clone()} revision={*revision} />
             </main>
         </div>
     }

@@ -172,6 +172,38 @@ messages! {
         en: "Containers of one image share its read-only layers: the disk they use is Σ size + (virtual − size), not Σ virtual.",
         zh: "同一镜像的多个容器共享其只读镜像层：它们占用的磁盘空间是 SUM(size) + (virtual − size)，而不是各个 virtual 之和。",
     }
+    StageHeading {
+        en: "Images and containers",
+        zh: "镜像与容器",
+    }
+    StageEmpty {
+        en: "No images yet. Pull one in the terminal (docker pull ubuntu:15.04) to see its layers.",
+        zh: "还没有镜像。在终端里拉取一个（docker pull ubuntu:15.04），就能看到它的镜像层。",
+    }
+    StageMetadataOnly {
+        en: "metadata only, no layer",
+        zh: "仅元数据，不产生镜像层",
+    }
+    StageSharedBy {
+        en: "layer shared by N images",
+        zh: "被 N 个镜像共享的镜像层",
+    }
+    StageWritable {
+        en: "writable layer",
+        zh: "可写层",
+    }
+    StageLayers {
+        en: "read-only layers",
+        zh: "个只读镜像层",
+    }
+    StageContainers {
+        en: "containers",
+        zh: "容器",
+    }
+    StageLegendLayer {
+        en: "read-only image layer",
+        zh: "只读镜像层",
+    }
     LineCount {
         en: "lines",
         zh: "行",

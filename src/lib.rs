@@ -4,6 +4,7 @@
 //! - `app`: the root component and the state it holds.
 //! - `components/`: one component per file, each with its own `Props`.
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
+//! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
 //! - `browser`: the few calls into the page (URL, navigator, `<html lang>`,
 //!   performance marks); nothing else touches web-sys directly.
@@ -13,6 +14,7 @@ pub mod browser;
 pub mod components;
 pub mod console;
 pub mod i18n;
+pub mod stage;
 
 /// The Dockerfile of the source tutorial, shown when the app opens.
 pub const TUTORIAL_DOCKERFILE: &str =

@@ -3,11 +3,13 @@
 mod disk_usage;
 mod dockerfile_editor;
 mod ideas;
+mod stage;
 mod terminal;
 mod top_bar;
 
 pub use disk_usage::DiskUsage;
 pub use dockerfile_editor::DockerfileEditor;
 pub use ideas::Ideas;
+pub use stage::Stage;
 pub use terminal::Terminal;
 pub use top_bar::TopBar;

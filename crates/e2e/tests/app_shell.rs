@@ -222,3 +222,47 @@ fn containers_of_one_image_share_its_layers_in_the_disk_figures() {
         Ok(())
     });
 }
+
+#[test]
+fn the_stage_draws_each_image_once_with_its_containers_on_top() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("stage", |b| {
+        b.goto(&url)?;
+        let input = b.wait_for("#command")?;
+        for line in [
+            "docker pull ubuntu:15.04",
+            "docker run -d --name web1 nginx",
+            "docker run -d --name web2 nginx",
+        ] {
+            b.type_into(&input, &format!("{line}\u{E007}"))?;
+        }
+        b.wait_until("two containers on the stage", || {
+            b.find_all(".stage .container")
+                .ok()
+                .filter(|c| c.len() == 2)
+        })?;
+        let names: Vec<String> = b
+            .find_all(".stage .image-name")?
+            .iter()
+            .filter_map(|e| b.text(e).ok())
+            .collect();
+        if names.len() != 2 || !names.iter().any(|n| n.starts_with("nginx:latest")) {
+            return Err(format!("expected two image stacks, got {names:?}"));
+        }
+        let text = b.execute(
+            "return document.getElementById('stage-text').textContent;",
+            vec![],
+        )?;
+        let text = text.as_str().unwrap_or_default();
+        if !text.contains("nginx:latest: 6 read-only layers, 109MB") || !text.contains("web1") {
+            return Err(format!("the text alternative says {text:?}"));
+        }
+        b.execute(
+            "document.querySelector('.stage-pane').scrollIntoView();",
+            vec![],
+        )?;
+        b.screenshot(&artifacts_dir().join("stage-1280x720.png"))?;
+        Ok(())
+    });
+}

@@ -1,0 +1,152 @@
+//! The stage: an SVG picture of the host. Each image is a stack of read-only
+//! layer slabs (bottom first); its containers stand on top of that one stack,
+//! each with a thin writable layer. A text version follows for screen readers.
+
+use crate::i18n::{t, Lang, Msg};
+use crate::stage::{stage_model, ImageStack};
+use layerlab_engine::command::Session;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct StageProps {
+    pub lang: Lang,
+    pub session: Rc<RefCell<Session>>,
+    pub revision: u64,
+}
+
+impl PartialEq for StageProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && self.revision == other.revision
+            && Rc::ptr_eq(&self.session, &other.session)
+    }
+}
+
+const STACK_W: i32 = 290;
+const GAP: i32 = 40;
+const SLAB_H: i32 = 30;
+const THIN_H: i32 = 8;
+const BOX_H: i32 = 34;
+const PAD: i32 = 12;
+
+fn stack_height(img: &ImageStack) -> i32 {
+    img.slabs
+        .iter()
+        .map(|s| if s.empty { THIN_H } else { SLAB_H })
+        .sum()
+}
+
+fn draw_stack(img: &ImageStack, x: i32, base_y: i32, lang: Lang) -> Html {
+    let mut y = base_y;
+    let mut slabs = Vec::new();
+    for s in &img.slabs {
+        let h = if s.empty { THIN_H } else { SLAB_H };
+        y -= h;
+        if s.empty {
+            slabs.push(html! {
+                <g class="slab empty">
+                    <rect x={x.to_string()} y={y.to_string()} width={STACK_W.to_string()} height={h.to_string()} rx="2" />
+                    <title>{ format!("{} — 0B ({})", s.label, t(lang, Msg::StageMetadataOnly)) }</title>
+                </g>
+            });
+        } else {
+            let fill = format!("hsl({}, 55%, 72%)", s.hue);
+            let shared = if s.shared_by > 1 {
+                format!(" ⇄{}", s.shared_by)
+            } else {
+                String::new()
+            };
+            slabs.push(html! {
+                <g class="slab">
+                    <rect x={x.to_string()} y={y.to_string()} width={STACK_W.to_string()} height={h.to_string()} rx="3" fill={fill} />
+                    <text x={(x + 8).to_string()} y={(y + 19).to_string()} class="slab-label">{ &s.label }</text>
+                    <text x={(x + STACK_W - 8).to_string()} y={(y + 19).to_string()} class="slab-size" text-anchor="end">{ format!("{}{shared}", s.size) }</text>
+                    <title>{ format!("{} — {} — sha256:{}…{}", s.label, s.size, s.digest,
+                        if s.shared_by > 1 { format!(" — {} {}", t(lang, Msg::StageSharedBy), s.shared_by) } else { String::new() }) }</title>
+                </g>
+            });
+        }
+    }
+    html! { <>{ for slabs }</> }
+}
+
+#[function_component(Stage)]
+pub fn stage(props: &StageProps) -> Html {
+    let lang = props.lang;
+    let images = stage_model(&props.session.borrow());
+    if images.is_empty() {
+        return html! {
+            <section class="pane stage-pane" aria-labelledby="stage-heading">
+                <h2 id="stage-heading">{ t(lang, Msg::StageHeading) }</h2>
+                <p class="hint">{ t(lang, Msg::StageEmpty) }</p>
+            </section>
+        };
+    }
+    let tallest = images.iter().map(stack_height).max().unwrap_or(0);
+    let columns_h = BOX_H + 44;
+    let height = PAD + 22 + columns_h + tallest + 28 + PAD;
+    let width = PAD * 2 + images.len() as i32 * (STACK_W + GAP) - GAP;
+    let base_y = height - PAD - 28;
+    let mut parts = Vec::new();
+    for (i, img) in images.iter().enumerate() {
+        let x = PAD + i as i32 * (STACK_W + GAP);
+        let top = base_y - stack_height(img);
+        parts.push(draw_stack(img, x, base_y, lang));
+        parts.push(html! {
+            <text x={(x + STACK_W / 2).to_string()} y={(base_y + 20).to_string()} class="image-name" text-anchor="middle">
+                { format!("{} · {} · {}", img.name, img.id, img.size) }
+            </text>
+        });
+        let n = img.containers.len() as i32;
+        if n > 0 {
+            let w = ((STACK_W - (n - 1) * 6) / n).min(110);
+            let total = n * w + (n - 1) * 6;
+            let start = x + (STACK_W - total) / 2;
+            let box_y = top - 44 - BOX_H;
+            for (k, c) in img.containers.iter().enumerate() {
+                let cx = start + k as i32 * (w + 6);
+                let state = if c.running { "running" } else { "stopped" };
+                parts.push(html! {
+                    <g class={classes!("container", state)}>
+                        <line x1={(cx + w / 2).to_string()} y1={(box_y + BOX_H).to_string()} x2={(cx + w / 2).to_string()} y2={top.to_string()} class="stands-on" />
+                        <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height={BOX_H.to_string()} rx="4" class="container-box" />
+                        <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height="9" rx="3" class="writable" />
+                        <text x={(cx + w / 2).to_string()} y={(box_y + 22).to_string()} text-anchor="middle" class="container-name">{ &c.name }</text>
+                        <text x={(cx + w / 2).to_string()} y={(box_y - 4).to_string()} text-anchor="middle" class="container-size">{ &c.size }</text>
+                        <title>{ format!("{} — {}: {}", c.name, t(lang, Msg::StageWritable), c.size) }</title>
+                    </g>
+                });
+            }
+        }
+    }
+    let description = images.iter().map(|img| {
+        let layers = img.slabs.iter().filter(|s| !s.empty).count();
+        let containers: Vec<String> = img.containers.iter().map(|c| format!("{} ({} {})", c.name, t(lang, Msg::StageWritable), c.size)).collect();
+        html! {
+            <li>
+                { format!("{}: {layers} {}, {}", img.name, t(lang, Msg::StageLayers), img.size) }
+                if !containers.is_empty() { { format!(" — {}: {}", t(lang, Msg::StageContainers), containers.join(", ")) } }
+            </li>
+        }
+    });
+    html! {
+        <section class="pane stage-pane" aria-labelledby="stage-heading">
+            <h2 id="stage-heading">{ t(lang, Msg::StageHeading) }</h2>
+            <div class="stage-scroll">
+                <svg class="stage" role="img" aria-labelledby="stage-heading stage-text" viewBox={format!("0 0 {width} {height}")}
+                    width={width.to_string()} height={height.to_string()}>
+                    { for parts }
+                </svg>
+            </div>
+            <ul id="stage-text" class="visually-hidden">{ for description }</ul>
+            <p class="legend">
+                <span class="key slab-key" aria-hidden="true"></span>{ t(lang, Msg::StageLegendLayer) }
+                <span class="key thin-key" aria-hidden="true"></span>{ t(lang, Msg::StageMetadataOnly) }
+                <span class="key writable-key" aria-hidden="true"></span>{ t(lang, Msg::StageWritable) }
+                <span aria-hidden="true">{" ⇄N "}</span>{ t(lang, Msg::StageSharedBy) }
+            </p>
+        </section>
+    }
+}
