@@ -101,6 +101,10 @@ pub fn complete(session: &Session, line: &str) -> Option<String> {
                     images
                 }
                 "rmi" | "tag" | "history" => images,
+                "inspect" => {
+                    images.extend(containers());
+                    images
+                }
                 _ => Vec::new(),
             };
             c.sort();

@@ -255,6 +255,7 @@ fn errors_read_as_dockers() {
               history     Show the history of an image
               images      List images
               info        Display system-wide information
+              inspect     Return low-level information on Docker objects
               ps          List containers
               pull        Download an image from a registry
               rm          Remove one or more containers
@@ -415,4 +416,59 @@ mod never_panics {
         let t = s.run(&garbage);
         assert_ne!(t.status, 0);
     }
+}
+
+#[test]
+fn inspect_shows_the_manifest_digest_beside_the_image_id_and_the_overlay2_dirs() {
+    let mut s = Session::new();
+    run(
+        &mut s,
+        "docker pull ubuntu:15.04\ndocker create --name box ubuntu:15.04",
+    );
+    let image = s.run("docker image inspect ubuntu:15.04");
+    let v: serde_json::Value = serde_json::from_str(&image.text()).expect("JSON");
+    let id = v[0]["Id"].as_str().unwrap_or_default().to_owned();
+    let repo_digest = v[0]["RepoDigests"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(repo_digest.starts_with("ubuntu@sha256:"), "{repo_digest}");
+    assert_ne!(
+        repo_digest.trim_start_matches("ubuntu@"),
+        id,
+        "the pull digest is not the image ID"
+    );
+    assert_eq!(v[0]["RootFS"]["Layers"].as_array().map(Vec::len), Some(4));
+    assert_eq!(v[0]["RepoTags"][0], "ubuntu:15.04");
+    let lower = v[0]["GraphDriver"]["Data"]["LowerDir"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(
+        lower.split(':').count(),
+        3,
+        "the top layer is UpperDir; three below"
+    );
+
+    let c = s.run("docker inspect -s box");
+    let v: serde_json::Value = serde_json::from_str(&c.text()).expect("JSON");
+    assert_eq!(v[0]["Name"], "/box");
+    assert_eq!(v[0]["SizeRw"], 0);
+    let image_size = s.host.image("ubuntu:15.04").map(|i| i.size()).unwrap_or(0);
+    assert_eq!(v[0]["SizeRootFs"], image_size, "virtual = image + SizeRw");
+    let data = &v[0]["GraphDriver"]["Data"];
+    assert!(data["LowerDir"]
+        .as_str()
+        .unwrap_or_default()
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .ends_with("-init/diff"));
+    assert!(data["UpperDir"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("/var/lib/docker/overlay2/"));
+
+    let missing = s.run("docker inspect nothing");
+    assert_eq!(missing.status, 1);
+    assert_eq!(missing.text(), "[]\nError: No such object: nothing\n");
 }

@@ -6,11 +6,12 @@
 //!
 //! One file per group of `docker` subcommands: `containers` (create, run,
 //! start, stop, rm, ps, diff, commit), `images` (pull, images, rmi, tag,
-//! history), `system` (system df, info, version).
+//! history), `inspect`, `system` (system df, info, version).
 
 mod containers;
 pub mod flags;
 mod images;
+mod inspect;
 mod system;
 pub mod words;
 
@@ -90,6 +91,7 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("history", "Show the history of an image"),
     ("images", "List images"),
     ("info", "Display system-wide information"),
+    ("inspect", "Return low-level information on Docker objects"),
     ("ps", "List containers"),
     ("pull", "Download an image from a registry"),
     ("rm", "Remove one or more containers"),
@@ -154,6 +156,7 @@ impl Session {
                 Some("commit") => containers::commit(self, &args[1..], t),
                 Some("start") => containers::start(self, &args[1..], t),
                 Some("stop") => containers::stop(self, &args[1..], t),
+                Some("inspect") => inspect::inspect_typed(self, "container", &args[1..], t),
                 _ => t.fail(1, "Usage:  docker container COMMAND\n\nManage containers"),
             },
             "create" => containers::create(self, args, t, false),
@@ -171,11 +174,13 @@ impl Session {
                 Some("rm") => images::rmi(self, &args[1..], t),
                 Some("tag") => images::tag(self, &args[1..], t),
                 Some("history") => images::history(self, &args[1..], t),
+                Some("inspect") => inspect::inspect_typed(self, "image", &args[1..], t),
                 _ => t.fail(1, "Usage:  docker image COMMAND\n\nManage images"),
             },
             "rmi" => images::rmi(self, args, t),
             "tag" => images::tag(self, args, t),
             "history" => images::history(self, args, t),
+            "inspect" => inspect::inspect(self, args, t),
             "system" => system::system(self, args, t),
             "info" => system::info(self, args, t),
             "version" => system::version(self, args, t),
