@@ -1,31 +1,112 @@
-//! The root component.
+//! The root component: the workspace (session and terminal), the language,
+//! the Dockerfile text, and autosave.
 
 use crate::browser;
 use crate::components::{DiskUsage, DockerfileEditor, Ideas, Stage, Terminal, TopBar};
-use crate::i18n::Lang;
+use crate::console::Workspace;
+use crate::i18n::{t, Lang, Msg};
+use crate::persist::{self, Saved};
 use crate::TUTORIAL_DOCKERFILE;
-use layerlab_engine::command::Session;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Default)]
 pub struct AppProps {
-    /// The starting language; `None` chooses from `?lang=` and the browser.
+    /// The starting language; `None` chooses from `?lang=`, the saved state, then the browser.
     #[prop_or_default]
     pub lang: Option<Lang>,
+    /// Restore and keep the autosave (on in the app, off in component tests).
+    #[prop_or_default]
+    pub autosave: bool,
+}
+
+/// What the app starts from: a restored autosave, or a fresh workspace (and why).
+struct Boot {
+    workspace: Rc<RefCell<Workspace>>,
+    saved: Option<Saved>,
+    /// Set when saved data existed but could not be restored.
+    problem: Option<String>,
+}
+
+fn boot(autosave: bool) -> Boot {
+    let fresh = || Rc::new(RefCell::new(Workspace::default()));
+    let raw = if autosave {
+        browser::stored(persist::KEY)
+    } else {
+        None
+    };
+    match raw.as_deref().map(persist::load) {
+        None => Boot {
+            workspace: fresh(),
+            saved: None,
+            problem: None,
+        },
+        Some(Ok(saved)) => {
+            let workspace = Rc::new(RefCell::new(Workspace::replay(&saved.commands)));
+            Boot {
+                workspace,
+                saved: Some(saved),
+                problem: None,
+            }
+        }
+        Some(Err(e)) => {
+            // Keep the unreadable text: the user's work is never silently discarded.
+            if let Some(raw) = &raw {
+                browser::store(persist::BACKUP_KEY, raw);
+            }
+            Boot {
+                workspace: fresh(),
+                saved: None,
+                problem: Some(e.to_string()),
+            }
+        }
+    }
 }
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let lang = use_state(|| props.lang.unwrap_or_else(browser::initial_language));
-    let dockerfile = use_state(|| TUTORIAL_DOCKERFILE.to_owned());
-    let session = use_mut_ref(Session::new);
+    let boot = use_memo((), |_| boot(props.autosave));
+    let lang = use_state(|| {
+        props.lang.unwrap_or_else(|| {
+            let query = browser::query_param("lang");
+            let saved = boot.saved.as_ref().map(|s| s.lang.clone());
+            Lang::choose(
+                query.as_deref().or(saved.as_deref()),
+                &browser::preferred_languages(),
+            )
+        })
+    });
+    let dockerfile = use_state(|| {
+        boot.saved
+            .as_ref()
+            .map(|s| s.dockerfile.clone())
+            .unwrap_or_else(|| TUTORIAL_DOCKERFILE.to_owned())
+    });
+    let workspace = boot.workspace.clone();
     // Bumped after each command so panes showing engine state redraw.
     let revision = use_state(|| 0u64);
 
     use_effect_with(*lang, |lang| browser::set_document_language(*lang));
     use_effect_with((), |_| browser::mark("layerlab:ready"));
+    {
+        let workspace = workspace.clone();
+        let enabled = props.autosave;
+        use_effect_with(
+            (*lang, (*dockerfile).clone(), *revision),
+            move |(lang, dockerfile, _)| {
+                if enabled {
+                    let saved = Saved {
+                        version: persist::VERSION,
+                        lang: lang.code().to_owned(),
+                        dockerfile: dockerfile.clone(),
+                        commands: workspace.borrow().console.log.clone(),
+                    };
+                    browser::store(persist::KEY, &persist::save(&saved));
+                }
+            },
+        );
+    }
 
     let on_lang = {
         let lang = lang.clone();
@@ -35,22 +116,25 @@ pub fn app(props: &AppProps) -> Html {
         let dockerfile = dockerfile.clone();
         Callback::from(move |text: String| dockerfile.set(text))
     };
-
     let on_change = {
         let revision = revision.clone();
         Callback::from(move |()| revision.set(*revision + 1))
     };
-    let session: Rc<RefCell<Session>> = session;
 
     html! {
         <div class="app">
             <TopBar lang={*lang} {on_lang} />
+            if let Some(problem) = &boot.problem {
+                <p class="notice" role="alert">
+                    { format!("{} {problem}. {}", t(*lang, Msg::RestoreFailed), t(*lang, Msg::RestoreKept)) }
+                </p>
+            }
             <main class="workspace">
                 <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} />
                 <Ideas lang={*lang} />
-                <Terminal lang={*lang} session={session.clone()} {on_change} />
-                <DiskUsage lang={*lang} session={session.clone()} revision={*revision} />
-                <Stage lang={*lang} session={session.clone()} revision={*revision} />
+                <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} {on_change} />
+                <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
+                <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} />
             </main>
         </div>
     }

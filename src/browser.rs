@@ -52,3 +52,17 @@ pub fn mark(name: &str) {
         let _ = perf.mark(name);
     }
 }
+
+fn storage() -> Option<web_sys::Storage> {
+    window()?.local_storage().ok().flatten()
+}
+
+/// Reads a value from the browser's local storage.
+pub fn stored(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes a value to local storage; `false` if the browser refused (full, or disabled).
+pub fn store(key: &str, value: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}

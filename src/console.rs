@@ -12,11 +12,43 @@ pub enum ScreenLine {
     Error(String),
 }
 
-/// The terminal's state: the screen, and the command history.
+/// The terminal's state: the screen, the command history (for ↑/↓), and the
+/// log of every line submitted (what autosave replays).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Console {
     pub screen: Vec<ScreenLine>,
     pub history: Vec<String>,
+    pub log: Vec<String>,
+}
+
+/// A session and its terminal: everything the commands change.
+pub struct Workspace {
+    pub session: Session,
+    pub console: Console,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Workspace {
+            session: Session::new(),
+            console: Console::default(),
+        }
+    }
+}
+
+impl Workspace {
+    /// A workspace rebuilt by replaying `lines` in a fresh session.
+    pub fn replay(lines: &[String]) -> Self {
+        let mut w = Workspace::default();
+        for l in lines {
+            w.submit(l);
+        }
+        w
+    }
+
+    pub fn submit(&mut self, line: &str) {
+        self.console.submit(&mut self.session, line);
+    }
 }
 
 /// Built-in lines the terminal handles itself.
@@ -29,6 +61,7 @@ impl Console {
         if line.is_empty() {
             return;
         }
+        self.log.push(line.to_owned());
         if self.history.last().map(String::as_str) != Some(line) {
             self.history.push(line.to_owned());
         }
@@ -179,5 +212,24 @@ mod tests {
             .any(|l| matches!(l, ScreenLine::Error(e) if e.contains("unknown command"))));
         c.submit(&mut s, "clear");
         assert!(c.screen.is_empty());
+        assert_eq!(c.log, ["docker ps", "docker ps", "docker nope", "clear"]);
+    }
+
+    #[test]
+    fn replaying_the_log_rebuilds_the_same_workspace() {
+        let mut w = Workspace::default();
+        for l in [
+            "docker pull busybox",
+            "docker run -d --name box busybox sleep 9",
+            "docker ps",
+            "clear",
+            "docker ps -a",
+        ] {
+            w.submit(l);
+        }
+        let again = Workspace::replay(&w.console.log);
+        assert_eq!(again.console, w.console);
+        assert_eq!(again.session.host.containers().len(), 1);
+        assert_eq!(again.session.host.now(), w.session.host.now());
     }
 }

@@ -204,6 +204,14 @@ messages! {
         en: "read-only image layer",
         zh: "只读镜像层",
     }
+    RestoreFailed {
+        en: "Your saved work could not be restored:",
+        zh: "无法恢复你保存的工作：",
+    }
+    RestoreKept {
+        en: "Layerlab started fresh and kept the unreadable copy in this browser's storage (layerlab.autosave.unreadable).",
+        zh: "Layerlab 已重新开始，并把无法读取的副本保留在浏览器存储中（layerlab.autosave.unreadable）。",
+    }
     LineCount {
         en: "lines",
         zh: "行",

@@ -5,6 +5,7 @@
 //! - `components/`: one component per file, each with its own `Props`.
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
 //! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
+//! - `persist`: autosave to the browser's storage, versioned, never silently dropped.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
 //! - `browser`: the few calls into the page (URL, navigator, `<html lang>`,
 //!   performance marks); nothing else touches web-sys directly.
@@ -14,6 +15,7 @@ pub mod browser;
 pub mod components;
 pub mod console;
 pub mod i18n;
+pub mod persist;
 pub mod stage;
 
 /// The Dockerfile of the source tutorial, shown when the app opens.

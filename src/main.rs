@@ -1,3 +1,7 @@
 fn main() {
-    yew::Renderer::<layerlab::app::App>::new().render();
+    let props = layerlab::app::AppProps {
+        lang: None,
+        autosave: true,
+    };
+    yew::Renderer::<layerlab::app::App>::with_props(props).render();
 }

@@ -57,6 +57,7 @@ async fn shell_shows_title_and_the_tutorial_dockerfile() {
         root.clone(),
         AppProps {
             lang: Some(Lang::En),
+            autosave: false,
         },
     )
     .render();
@@ -85,6 +86,7 @@ async fn language_switch_translates_the_page_and_marks_the_pressed_button() {
         root.clone(),
         AppProps {
             lang: Some(Lang::En),
+            autosave: false,
         },
     )
     .render();

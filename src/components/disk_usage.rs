@@ -2,8 +2,8 @@
 //! once plus every writable layer — Σ size + (virtual − size) for containers of
 //! one image — next to the naive Σ virtual.
 
+use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
-use layerlab_engine::command::Session;
 use layerlab_engine::size::human_size_with_precision;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -12,7 +12,7 @@ use yew::prelude::*;
 #[derive(Properties)]
 pub struct DiskUsageProps {
     pub lang: Lang,
-    pub session: Rc<RefCell<Session>>,
+    pub workspace: Rc<RefCell<Workspace>>,
     /// Changes after every command, so the numbers redraw.
     pub revision: u64,
 }
@@ -21,7 +21,7 @@ impl PartialEq for DiskUsageProps {
     fn eq(&self, other: &Self) -> bool {
         self.lang == other.lang
             && self.revision == other.revision
-            && Rc::ptr_eq(&self.session, &other.session)
+            && Rc::ptr_eq(&self.workspace, &other.workspace)
     }
 }
 
@@ -31,8 +31,8 @@ fn size(bytes: u64) -> String {
 
 #[function_component(DiskUsage)]
 pub fn disk_usage(props: &DiskUsageProps) -> Html {
-    let session = props.session.borrow();
-    let host = &session.host;
+    let workspace = props.workspace.borrow();
+    let host = &workspace.session.host;
     let lang = props.lang;
     let rows: Vec<Html> = host
         .containers()

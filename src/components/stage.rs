@@ -2,9 +2,9 @@
 //! layer slabs (bottom first); its containers stand on top of that one stack,
 //! each with a thin writable layer. A text version follows for screen readers.
 
+use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::stage::{stage_model, ImageStack};
-use layerlab_engine::command::Session;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -12,7 +12,7 @@ use yew::prelude::*;
 #[derive(Properties)]
 pub struct StageProps {
     pub lang: Lang,
-    pub session: Rc<RefCell<Session>>,
+    pub workspace: Rc<RefCell<Workspace>>,
     pub revision: u64,
 }
 
@@ -20,7 +20,7 @@ impl PartialEq for StageProps {
     fn eq(&self, other: &Self) -> bool {
         self.lang == other.lang
             && self.revision == other.revision
-            && Rc::ptr_eq(&self.session, &other.session)
+            && Rc::ptr_eq(&self.workspace, &other.workspace)
     }
 }
 
@@ -75,7 +75,7 @@ fn draw_stack(img: &ImageStack, x: i32, base_y: i32, lang: Lang) -> Html {
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
     let lang = props.lang;
-    let images = stage_model(&props.session.borrow());
+    let images = stage_model(&props.workspace.borrow().session);
     if images.is_empty() {
         return html! {
             <section class="pane stage-pane" aria-labelledby="stage-heading">

@@ -266,3 +266,61 @@ fn the_stage_draws_each_image_once_with_its_containers_on_top() {
         Ok(())
     });
 }
+
+#[test]
+fn a_reload_restores_the_work_and_damaged_saves_are_reported_not_lost() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("autosave", |b| {
+        b.goto(&url)?;
+        let input = b.wait_for("#command")?;
+        b.type_into(
+            &input,
+            "docker run -d --name keepme busybox sleep 100\u{E007}",
+        )?;
+        b.click(&b.find("button[data-lang='zh']")?)?;
+        b.wait_until("the container on the stage", || {
+            b.find_all(".stage .container")
+                .ok()
+                .filter(|c| c.len() == 1)
+        })?;
+
+        b.goto(&url)?;
+        b.wait_until("the restored container", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| t.contains("$ docker run -d --name keepme"))
+        })?;
+        b.wait_until("the restored stage", || {
+            b.find_all(".stage .container")
+                .ok()
+                .filter(|c| c.len() == 1)
+        })?;
+        let lang = b.execute("return document.documentElement.lang;", vec![])?;
+        if lang != "zh-CN" {
+            return Err(format!("the language was not restored: {lang}"));
+        }
+
+        b.execute(
+            "localStorage.setItem('layerlab.autosave', '{\"version\": 1, \"comma');",
+            vec![],
+        )?;
+        b.goto(&url)?;
+        let notice = b.wait_for(".notice")?;
+        let text = b.text(&notice)?;
+        let kept = b.execute(
+            "return localStorage.getItem('layerlab.autosave.unreadable');",
+            vec![],
+        )?;
+        if kept.as_str() != Some("{\"version\": 1, \"comma") {
+            return Err(format!("the damaged save was not kept: {kept}"));
+        }
+        b.wait_for("#command")?;
+        b.screenshot(&artifacts_dir().join("restore-failed-1280x720.png"))?;
+        if !text.contains("layerlab.autosave.unreadable") {
+            return Err(format!("the notice does not say where the data is: {text}"));
+        }
+        Ok(())
+    });
+}

@@ -1,0 +1,100 @@
+//! Autosave: what the app keeps in the browser's storage, with a schema version.
+//! A reload replays the saved command lines through a fresh session, so the
+//! engine's state, the terminal and the numbers come back exactly.
+//!
+//! Corrupt or future-version data is never silently dropped: loading says why
+//! it failed, and the app keeps the raw text under [`BACKUP_KEY`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+pub const KEY: &str = "layerlab.autosave";
+pub const BACKUP_KEY: &str = "layerlab.autosave.unreadable";
+pub const VERSION: u32 = 1;
+
+/// Everything a reload restores.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    pub version: u32,
+    pub lang: String,
+    pub dockerfile: String,
+    /// Every line submitted in the terminal, in order.
+    pub commands: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    /// Not JSON of the expected shape (truncated, edited, or from elsewhere).
+    Corrupt(String),
+    /// Written by a newer Layerlab.
+    FutureVersion(u32),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Corrupt(why) => write!(f, "the saved data is damaged ({why})"),
+            LoadError::FutureVersion(v) => write!(
+                f,
+                "it was saved by a newer Layerlab (format {v}; this one reads {VERSION})"
+            ),
+        }
+    }
+}
+
+pub fn save(saved: &Saved) -> String {
+    serde_json::to_string(saved).unwrap_or_default()
+}
+
+pub fn load(text: &str) -> Result<Saved, LoadError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+    let version = value
+        .get("version")
+        .and_then(|v| v.as_u64())
+        .ok_or_else(|| LoadError::Corrupt("no version".into()))?;
+    if version > u64::from(VERSION) {
+        return Err(LoadError::FutureVersion(
+            u32::try_from(version).unwrap_or(u32::MAX),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| LoadError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Saved {
+        Saved {
+            version: VERSION,
+            lang: "zh".into(),
+            dockerfile: "FROM ubuntu:15.04\nCOPY . /app\n".into(),
+            commands: vec!["docker pull ubuntu:15.04".into(), "docker ps -a".into()],
+        }
+    }
+
+    #[test]
+    fn saved_state_round_trips() {
+        assert_eq!(load(&save(&sample())), Ok(sample()));
+    }
+
+    #[test]
+    fn damaged_truncated_and_future_data_say_why() {
+        let text = save(&sample());
+        let cases = [
+            (&text[..text.len() / 2], "damaged"),
+            ("not json at all", "damaged"),
+            ("{\"version\":1}", "damaged"),
+            ("{\"lang\":\"en\"}", "no version"),
+            (
+                "{\"version\":99,\"lang\":\"en\"}",
+                "newer Layerlab (format 99",
+            ),
+        ];
+        for (input, want) in cases {
+            let err = load(input).expect_err(input).to_string();
+            assert!(err.contains(want), "{input:?}: {err}");
+        }
+    }
+}
