@@ -2,7 +2,7 @@
 //! the Dockerfile text, and autosave.
 
 use crate::browser;
-use crate::components::{DiskUsage, DockerfileEditor, Ideas, Stage, Terminal, TopBar};
+use crate::components::{DiskUsage, DockerfileEditor, Ideas, Stage, StorageView, Terminal, TopBar};
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::persist::{self, Saved};
@@ -135,6 +135,7 @@ pub fn app(props: &AppProps) -> Html {
                 <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} {on_change} />
                 <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
                 <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} />
+                <StorageView lang={*lang} workspace={workspace.clone()} revision={*revision} />
             </main>
         </div>
     }

@@ -212,6 +212,26 @@ messages! {
         en: "Layerlab started fresh and kept the unreadable copy in this browser's storage (layerlab.autosave.unreadable).",
         zh: "Layerlab 已重新开始，并把无法读取的副本保留在浏览器存储中（layerlab.autosave.unreadable）。",
     }
+    StorageHeading {
+        en: "On disk: /var/lib/docker",
+        zh: "磁盘上：/var/lib/docker",
+    }
+    StorageDriver {
+        en: "Lay the same layers out as the storage driver",
+        zh: "用以下存储驱动布局同样的镜像层",
+    }
+    StorageLayer {
+        en: "Layer of",
+        zh: "所属",
+    }
+    StorageDirectory {
+        en: "Directory",
+        zh: "目录",
+    }
+    StorageExplain {
+        en: "Since Docker 1.10 a layer is named by its content (DiffID, ChainID), but the storage driver keeps it in a directory with a random-looking cache ID: no directory name matches an ID the docker command shows. vfs has no copy-on-write and stores every layer as a full copy.",
+        zh: "从 Docker 1.10 起，镜像层按内容命名（DiffID、ChainID），但存储驱动把它放在一个看似随机的 cache ID 目录里：没有任何目录名与 docker 命令显示的 ID 相同。vfs 没有写时复制，每一层都保存一份完整的副本。",
+    }
     LineCount {
         en: "lines",
         zh: "行",

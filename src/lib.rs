@@ -4,6 +4,7 @@
 //! - `app`: the root component and the state it holds.
 //! - `components/`: one component per file, each with its own `Props`.
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
+//! - `disk_view`: where each layer lives under /var/lib/docker, per storage driver.
 //! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
 //! - `persist`: autosave to the browser's storage, versioned, never silently dropped.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
@@ -14,6 +15,7 @@ pub mod app;
 pub mod browser;
 pub mod components;
 pub mod console;
+pub mod disk_view;
 pub mod i18n;
 pub mod persist;
 pub mod stage;

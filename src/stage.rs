@@ -42,7 +42,8 @@ pub struct ImageStack {
     pub containers: Vec<ContainerBox>,
 }
 
-fn hue(chain: &Digest) -> u16 {
+/// A hue (0–359) for a layer, from its ChainID.
+pub fn hue(chain: &Digest) -> u16 {
     let h = u32::from_str_radix(&chain.hex()[..6], 16).unwrap_or(0);
     (h % 360) as u16
 }

@@ -4,6 +4,7 @@ mod disk_usage;
 mod dockerfile_editor;
 mod ideas;
 mod stage;
+mod storage_view;
 mod terminal;
 mod top_bar;
 
@@ -11,5 +12,6 @@ pub use disk_usage::DiskUsage;
 pub use dockerfile_editor::DockerfileEditor;
 pub use ideas::Ideas;
 pub use stage::Stage;
+pub use storage_view::StorageView;
 pub use terminal::Terminal;
 pub use top_bar::TopBar;

@@ -324,3 +324,53 @@ fn a_reload_restores_the_work_and_damaged_saves_are_reported_not_lost() {
         Ok(())
     });
 }
+
+#[test]
+fn on_disk_directories_are_not_named_after_layer_ids_under_any_driver() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("storage_view", |b| {
+        b.goto(&url)?;
+        let input = b.wait_for("#command")?;
+        b.type_into(&input, "docker pull ubuntu:15.04\u{E007}")?;
+        let rows = b.wait_until("four layers on disk", || {
+            b.find_all(".layers-on-disk tbody tr")
+                .ok()
+                .filter(|r| r.len() == 4)
+        })?;
+        for row in &rows {
+            let cells: Vec<String> = b
+                .execute(
+                    "return Array.from(arguments[0].cells).map(c => c.textContent);",
+                    vec![row.arg()],
+                )?
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let (chain, diff, dir) = (&cells[1], &cells[2], &cells[3]);
+            if !dir.starts_with("/var/lib/docker/overlay2/")
+                || dir.contains(chain.as_str())
+                || dir.contains(diff.as_str())
+            {
+                return Err(format!("row {cells:?}"));
+            }
+        }
+        b.click(&b.find("input[name='driver'][value='aufs']")?)?;
+        b.wait_until("aufs paths", || {
+            b.find(".layers-on-disk tbody td.path")
+                .ok()
+                .and_then(|c| b.text(&c).ok())
+                .filter(|t| t.starts_with("/var/lib/docker/aufs/diff/"))
+        })?;
+        b.execute(
+            "document.querySelector('.storage-pane').scrollIntoView();",
+            vec![],
+        )?;
+        b.screenshot(&artifacts_dir().join("storage-aufs-1280x720.png"))?;
+        Ok(())
+    });
+}

@@ -1,0 +1,95 @@
+//! On disk: each layer's directory under `/var/lib/docker` beside the IDs the
+//! CLI shows, for overlay2, aufs or vfs.
+
+use crate::console::Workspace;
+use crate::disk_view::{layer_rows, overlay_link, top_level_listing};
+use crate::i18n::{t, Lang, Msg};
+use layerlab_engine::storage::Driver;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct StorageViewProps {
+    pub lang: Lang,
+    pub workspace: Rc<RefCell<Workspace>>,
+    pub revision: u64,
+}
+
+impl PartialEq for StorageViewProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && self.revision == other.revision
+            && Rc::ptr_eq(&self.workspace, &other.workspace)
+    }
+}
+
+#[function_component(StorageView)]
+pub fn storage_view(props: &StorageViewProps) -> Html {
+    let lang = props.lang;
+    let driver = use_state(|| Driver::Overlay2);
+    let ws = props.workspace.borrow();
+    let rows = layer_rows(&ws.session, *driver);
+    let choices = Driver::ALL.iter().map(|&d| {
+        let driver = driver.clone();
+        let checked = d == *driver;
+        html! {
+            <label class="driver">
+                <input type="radio" name="driver" value={d.name()} {checked} onchange={move |_| driver.set(d)} />
+                { d.name() }
+            </label>
+        }
+    });
+    let body = rows.iter().map(|r| {
+        let swatch = r.hue.map(|h| format!("hsl({h}, 55%, 72%)")).unwrap_or_else(|| "#f2b544".into());
+        let link = (*driver == Driver::Overlay2 && !r.chain_id.is_empty())
+            .then(|| overlay_link(&r.chain_id, &ws.session))
+            .flatten()
+            .map(|l| format!("l/{l}"))
+            .unwrap_or_default();
+        html! {
+            <tr>
+                <td><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill={swatch} /></svg>{ &r.owner }</td>
+                <td class="mono">{ &r.chain_id }</td>
+                <td class="mono">{ &r.diff_id }</td>
+                <td class="mono path">{ &r.directory }</td>
+                <td class="mono">{ link }</td>
+                <td class="num">{ &r.size }</td>
+            </tr>
+        }
+    });
+    let listing = top_level_listing(&ws.session, *driver).join("\n");
+    html! {
+        <section class="pane storage-pane" aria-labelledby="storage-heading">
+            <h2 id="storage-heading">{ t(lang, Msg::StorageHeading) }</h2>
+            <fieldset class="drivers">
+                <legend>{ t(lang, Msg::StorageDriver) }</legend>
+                { for choices }
+            </fieldset>
+            if rows.is_empty() {
+                <p class="hint">{ t(lang, Msg::StageEmpty) }</p>
+            } else {
+                <div class="table-scroll">
+                    <table class="layers-on-disk">
+                        <thead>
+                            <tr>
+                                <th scope="col">{ t(lang, Msg::StorageLayer) }</th>
+                                <th scope="col">{"ChainID"}</th>
+                                <th scope="col">{"DiffID"}</th>
+                                <th scope="col">{ t(lang, Msg::StorageDirectory) }</th>
+                                <th scope="col">{"link"}</th>
+                                <th scope="col" class="num">{"size"}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{ for body }</tbody>
+                    </table>
+                </div>
+                <p class="hint">{ t(lang, Msg::StorageExplain) }</p>
+                <details>
+                    <summary>{ format!("ls /var/lib/docker/{}", driver.name()) }</summary>
+                    <pre class="listing">{ listing }</pre>
+                </details>
+            }
+        </section>
+    }
+}
