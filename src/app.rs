@@ -26,11 +26,37 @@ struct Boot {
     workspace: Rc<RefCell<Workspace>>,
     saved: Option<Saved>,
     /// Set when saved data existed but could not be restored.
-    problem: Option<String>,
+    problem: Option<Problem>,
+}
+
+/// Saved work that could not be restored, and from where.
+enum Problem {
+    /// The autosave; its text is kept under [`persist::BACKUP_KEY`].
+    Autosave(String),
+    /// A permalink; the autosave is untouched.
+    Link(String),
 }
 
 fn boot(autosave: bool) -> Boot {
     let fresh = || Rc::new(RefCell::new(Workspace::default()));
+    // A permalink wins over the autosave.
+    if let Some(fragment) = autosave.then(browser::location_hash).flatten() {
+        return match persist::from_fragment(&fragment) {
+            Ok(saved) => {
+                let workspace = Rc::new(RefCell::new(Workspace::replay(&saved.commands)));
+                Boot {
+                    workspace,
+                    saved: Some(saved),
+                    problem: None,
+                }
+            }
+            Err(e) => Boot {
+                workspace: fresh(),
+                saved: None,
+                problem: Some(Problem::Link(e.to_string())),
+            },
+        };
+    }
     let raw = if autosave {
         browser::stored(persist::KEY)
     } else {
@@ -58,7 +84,7 @@ fn boot(autosave: bool) -> Boot {
             Boot {
                 workspace: fresh(),
                 saved: None,
-                problem: Some(e.to_string()),
+                problem: Some(Problem::Autosave(e.to_string())),
             }
         }
     }
@@ -86,6 +112,8 @@ pub fn app(props: &AppProps) -> Html {
     let workspace = boot.workspace.clone();
     // Bumped after each command so panes showing engine state redraw.
     let revision = use_state(|| 0u64);
+    // The permalink last made, shown for copying.
+    let shared = use_state(|| None::<String>);
 
     use_effect_with(*lang, |lang| browser::set_document_language(*lang));
     use_effect_with((), |_| browser::mark("layerlab:ready"));
@@ -116,6 +144,23 @@ pub fn app(props: &AppProps) -> Html {
         let dockerfile = dockerfile.clone();
         Callback::from(move |text: String| dockerfile.set(text))
     };
+    let on_share = {
+        let (shared, workspace, lang, dockerfile) = (
+            shared.clone(),
+            workspace.clone(),
+            lang.clone(),
+            dockerfile.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let saved = Saved {
+                version: persist::VERSION,
+                lang: lang.code().to_owned(),
+                dockerfile: (*dockerfile).clone(),
+                commands: workspace.borrow().console.log.clone(),
+            };
+            shared.set(browser::set_location_hash(&persist::to_fragment(&saved)));
+        })
+    };
     let on_change = {
         let revision = revision.clone();
         Callback::from(move |()| revision.set(*revision + 1))
@@ -126,9 +171,23 @@ pub fn app(props: &AppProps) -> Html {
             <TopBar lang={*lang} {on_lang} />
             if let Some(problem) = &boot.problem {
                 <p class="notice" role="alert">
-                    { format!("{} {problem}. {}", t(*lang, Msg::RestoreFailed), t(*lang, Msg::RestoreKept)) }
+                    { match problem {
+                        Problem::Autosave(why) => format!("{} {why}. {}", t(*lang, Msg::RestoreFailed), t(*lang, Msg::RestoreKept)),
+                        Problem::Link(why) => format!("{} {why}. {}", t(*lang, Msg::LinkUnreadable), t(*lang, Msg::LinkFailed)),
+                    } }
                 </p>
             }
+            <div class="share">
+                <button type="button" id="share" onclick={on_share}>{ format!("🔗 {}", t(*lang, Msg::ShareButton)) }</button>
+                if let Some(url) = &*shared {
+                    <label class="share-url">
+                        <span>{ t(*lang, Msg::ShareReady) }</span>
+                        <input type="text" readonly=true value={url.clone()} onfocus={Callback::from(|e: FocusEvent| {
+                            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); }
+                        })} />
+                    </label>
+                }
+            </div>
             <main class="workspace">
                 <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} />
                 <Ideas lang={*lang} />

@@ -66,3 +66,24 @@ pub fn stored(key: &str) -> Option<String> {
 pub fn store(key: &str, value: &str) -> bool {
     storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }
+
+/// The page's URL fragment without `#`, if there is one.
+pub fn location_hash() -> Option<String> {
+    let hash = window()?.location().hash().ok()?;
+    let hash = hash.trim_start_matches('#');
+    (!hash.is_empty()).then(|| hash.to_owned())
+}
+
+/// Puts `fragment` in the address bar (no reload, no new history entry) and returns the full URL.
+pub fn set_location_hash(fragment: &str) -> Option<String> {
+    let w = window()?;
+    let history = w.history().ok()?;
+    history
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("#{fragment}")),
+        )
+        .ok()?;
+    w.location().href().ok()
+}

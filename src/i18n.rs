@@ -232,6 +232,22 @@ messages! {
         en: "Since Docker 1.10 a layer is named by its content (DiffID, ChainID), but the storage driver keeps it in a directory with a random-looking cache ID: no directory name matches an ID the docker command shows. vfs has no copy-on-write and stores every layer as a full copy.",
         zh: "从 Docker 1.10 起，镜像层按内容命名（DiffID、ChainID），但存储驱动把它放在一个看似随机的 cache ID 目录里：没有任何目录名与 docker 命令显示的 ID 相同。vfs 没有写时复制，每一层都保存一份完整的副本。",
     }
+    ShareButton {
+        en: "Link to this state",
+        zh: "生成当前状态的链接",
+    }
+    ShareReady {
+        en: "The address bar now holds this exact state. Copy the link:",
+        zh: "地址栏中已是当前状态的链接。复制此链接：",
+    }
+    LinkUnreadable {
+        en: "This link could not be opened:",
+        zh: "无法打开此链接：",
+    }
+    LinkFailed {
+        en: "Layerlab started fresh; your own autosaved work is untouched.",
+        zh: "Layerlab 已重新开始；你自动保存的工作没有受到影响。",
+    }
     LineCount {
         en: "lines",
         zh: "行",

@@ -98,3 +98,77 @@ mod tests {
         }
     }
 }
+
+/// The largest state a link may unpack to, so a hostile link cannot exhaust memory.
+const LINK_LIMIT: u64 = 1 << 20;
+
+/// A permalink fragment for `saved`: `v1.` + base64url(deflate(JSON)).
+pub fn to_fragment(saved: &Saved) -> String {
+    use base64::Engine as _;
+    use std::io::Write as _;
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing into a Vec cannot fail.
+    let _ = enc.write_all(save(saved).as_bytes());
+    let packed = enc.finish().unwrap_or_default();
+    format!(
+        "v{VERSION}.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
+    )
+}
+
+/// Reads a permalink fragment (with or without the leading `#`).
+pub fn from_fragment(fragment: &str) -> Result<Saved, LoadError> {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let fragment = fragment.trim_start_matches('#');
+    let (version, body) = fragment
+        .split_once('.')
+        .ok_or_else(|| LoadError::Corrupt("not a Layerlab link".into()))?;
+    let version: u32 = version
+        .strip_prefix('v')
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| LoadError::Corrupt("not a Layerlab link".into()))?;
+    if version > VERSION {
+        return Err(LoadError::FutureVersion(version));
+    }
+    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|_| LoadError::Corrupt("the link is cut short or altered".into()))?;
+    let mut json = String::new();
+    flate2::read::DeflateDecoder::new(&packed[..])
+        .take(LINK_LIMIT)
+        .read_to_string(&mut json)
+        .map_err(|_| LoadError::Corrupt("the link is cut short or altered".into()))?;
+    load(&json)
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+
+    #[test]
+    fn links_round_trip_and_bad_links_say_why() {
+        let saved = Saved {
+            version: VERSION,
+            lang: "en".into(),
+            dockerfile: "FROM busybox\n".into(),
+            commands: (0..40)
+                .map(|i| format!("docker run -d --name c{i} busybox sleep 1"))
+                .collect(),
+        };
+        let link = to_fragment(&saved);
+        assert!(link.starts_with("v1."));
+        assert!(link.len() < 400, "compressed: {} chars", link.len());
+        assert_eq!(from_fragment(&format!("#{link}")), Ok(saved));
+        let cases = [
+            (link[..link.len() / 2].to_owned(), "cut short"),
+            ("v1.!!!".to_owned(), "cut short"),
+            ("hello".to_owned(), "not a Layerlab link"),
+            (format!("v7.{}", &link[3..]), "newer Layerlab (format 7"),
+        ];
+        for (input, want) in cases {
+            let err = from_fragment(&input).expect_err(&input).to_string();
+            assert!(err.contains(want), "{input}: {err}");
+        }
+    }
+}

@@ -374,3 +374,67 @@ fn on_disk_directories_are_not_named_after_layer_ids_under_any_driver() {
         Ok(())
     });
 }
+
+#[test]
+fn a_permalink_opens_the_same_state_in_a_fresh_browser() {
+    let link = {
+        let mut h = Harness::start(1280, 720).expect("harness");
+        let url = h.app_url("");
+        let mut link = String::new();
+        h.run("permalink_make", |b| {
+            b.goto(&url)?;
+            let input = b.wait_for("#command")?;
+            b.type_into(
+                &input,
+                "docker run -d --name linked busybox sleep 5\u{E007}",
+            )?;
+            b.wait_until("the container", || {
+                b.find_all(".stage .container")
+                    .ok()
+                    .filter(|c| c.len() == 1)
+            })?;
+            b.click(&b.find("#share")?)?;
+            let field = b.wait_for(".share-url input")?;
+            link = b
+                .execute("return arguments[0].value;", vec![field.arg()])?
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if !link.contains("#v1.") {
+                return Err(format!("no permalink: {link:?}"));
+            }
+            Ok(())
+        });
+        // Same path on the next server: keep only what follows the origin.
+        link.split_once(layerlab_e2e::PREFIX)
+            .map(|(_, rest)| rest.to_owned())
+            .unwrap_or_default()
+    };
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url(&link);
+    h.run("permalink_open", |b| {
+        b.goto(&url)?;
+        b.wait_until("the linked container on the stage", || {
+            b.find_all(".stage .container")
+                .ok()
+                .filter(|c| c.len() == 1)
+        })?;
+        let screen = b.text(&b.find(".screen")?)?;
+        if !screen.contains("$ docker run -d --name linked busybox sleep 5") {
+            return Err(format!("the transcript was not rebuilt:\n{screen}"));
+        }
+        let broken = h_url_with(&url, "#v1.AAAA");
+        b.goto(&broken)?;
+        b.execute("location.reload();", vec![])?;
+        let notice = b.wait_for(".notice")?;
+        let text = b.text(&notice)?;
+        if !text.contains("could not be opened") {
+            return Err(format!("notice: {text}"));
+        }
+        Ok(())
+    });
+}
+
+fn h_url_with(url: &str, fragment: &str) -> String {
+    format!("{}{fragment}", url.split('#').next().unwrap_or(url))
+}
