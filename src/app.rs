@@ -178,7 +178,12 @@ pub fn app(props: &AppProps) -> Html {
                 </p>
             }
             <div class="share">
-                <button type="button" id="share" onclick={on_share}>{ format!("🔗 {}", t(*lang, Msg::ShareButton)) }</button>
+                <button type="button" id="share" onclick={on_share}>
+                    <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                        <path d="M6.5 9.5l3-3M7 4.5l1.2-1.2a2.5 2.5 0 013.5 3.5L10.5 8M9 11.5l-1.2 1.2a2.5 2.5 0 01-3.5-3.5L5.5 8" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" />
+                    </svg>
+                    { t(*lang, Msg::ShareButton) }
+                </button>
                 if let Some(url) = &*shared {
                     <label class="share-url">
                         <span>{ t(*lang, Msg::ShareReady) }</span>

@@ -438,3 +438,40 @@ fn a_permalink_opens_the_same_state_in_a_fresh_browser() {
 fn h_url_with(url: &str, fragment: &str) -> String {
     format!("{}{fragment}", url.split('#').next().unwrap_or(url))
 }
+
+#[test]
+fn the_whole_page_on_a_tablet_and_a_projector() {
+    for (w, hgt) in [(768, 1024), (1280, 720)] {
+        let mut h = Harness::start(w, hgt).expect("harness");
+        let url = h.app_url("?lang=zh");
+        h.run("tablet", |b| {
+            b.goto(&url)?;
+            let input = b.wait_for("#command")?;
+            for line in [
+                "docker pull nginx",
+                "docker run -d --name web1 nginx",
+                "docker run -d --name web2 nginx",
+                "docker ps -s",
+            ] {
+                b.type_into(&input, &format!("{line}\u{E007}"))?;
+            }
+            b.wait_until("two containers", || {
+                b.find_all(".stage .container")
+                    .ok()
+                    .filter(|c| c.len() == 2)
+            })?;
+            // Nothing may be wider than the viewport except inside its own scroll box.
+            let overflow = b.execute(
+                "return document.documentElement.scrollWidth - window.innerWidth;",
+                vec![],
+            )?;
+            if overflow.as_i64().unwrap_or(0) > 0 {
+                return Err(format!(
+                    "the page scrolls sideways by {overflow}px at {w}px"
+                ));
+            }
+            b.screenshot(&artifacts_dir().join(format!("page-zh-{w}x{hgt}.png")))?;
+            Ok(())
+        });
+    }
+}
