@@ -134,7 +134,7 @@ pub fn stage(props: &StageProps) -> Html {
     html! {
         <section class="pane stage-pane" aria-labelledby="stage-heading">
             <h2 id="stage-heading">{ t(lang, Msg::StageHeading) }</h2>
-            <div class="stage-scroll">
+            <div class="stage-scroll" tabindex="0" role="region" aria-labelledby="stage-heading">
                 <svg class="stage" role="img" aria-labelledby="stage-heading stage-text" viewBox={format!("0 0 {width} {height}")}
                     width={width.to_string()} height={height.to_string()}>
                     { for parts }

@@ -69,7 +69,7 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
             if rows.is_empty() {
                 <p class="hint">{ t(lang, Msg::StageEmpty) }</p>
             } else {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="storage-heading">
                     <table class="layers-on-disk">
                         <thead>
                             <tr>
@@ -87,7 +87,7 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
                 <p class="hint">{ t(lang, Msg::StorageExplain) }</p>
                 <details>
                     <summary>{ format!("ls /var/lib/docker/{}", driver.name()) }</summary>
-                    <pre class="listing">{ listing }</pre>
+                    <pre class="listing" tabindex="0">{ listing }</pre>
                 </details>
             }
         </section>

@@ -59,6 +59,7 @@ pub fn run_all() -> Result<(), String> {
         Tool::Chromium,
         Tool::Trunk,
         Tool::WasmOpt,
+        Tool::Axe,
     ] {
         plan.require(tool);
     }

@@ -9,6 +9,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const WASM_PACK_SERIES: &str = "0.15";
 /// binaryen from npm: Debian's (version 108) cannot read what Rust 1.95 emits.
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// axe-core from npm: the end-to-end tests inject it to check accessibility.
+pub const AXE_VERSION: &str = "4.14.1";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {
@@ -22,6 +24,8 @@ pub enum Tool {
     Chromium,
     /// `wasm-opt` from npm's `binaryen`, in `target/tools`, used by Trunk on release builds.
     WasmOpt,
+    /// npm's `axe-core`, in `target/tools`, for the accessibility check in the e2e tests.
+    Axe,
 }
 
 /// The tools one command needs, installed in the order they were required.
@@ -82,6 +86,7 @@ pub fn name(tool: Tool) -> &'static str {
         Tool::WasmPack => "wasm-pack",
         Tool::Chromium => "chromium",
         Tool::WasmOpt => "wasm-opt",
+        Tool::Axe => "axe-core",
     }
 }
 
@@ -146,6 +151,16 @@ fn check(tool: Tool) -> Result<Check, String> {
                 (_, _, false) => {
                     Check::Missing("no font for Chinese text (screenshots need one)".into())
                 }
+            }
+        }
+        Tool::Axe => {
+            let manifest = tools_bin().join("../axe-core/package.json");
+            match std::fs::read_to_string(&manifest) {
+                Ok(text) if text.contains(&format!("\"version\": \"{AXE_VERSION}\"")) => {
+                    Check::Ok(AXE_VERSION.to_owned())
+                }
+                Ok(_) => Check::Missing(format!("another version than {AXE_VERSION}")),
+                Err(_) => Check::Missing("not installed".into()),
             }
         }
         Tool::WasmOpt => {
@@ -228,6 +243,26 @@ fn install(tool: Tool, why: &str) -> Result<(), String> {
                 "fonts-dejavu-core",
             ],
         ),
+        Tool::Axe => {
+            if !on_path("npm") {
+                apt_install(tool, "npm is needed to fetch axe-core", &["nodejs", "npm"])?;
+            }
+            announce(
+                tool,
+                why,
+                &format!("npm's axe-core {AXE_VERSION}, into target/tools."),
+                "a few seconds",
+            );
+            let prefix = tools_bin().join("../..");
+            std::fs::create_dir_all(&prefix)
+                .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+            run::status(
+                cmd("npm")
+                    .args(["install", "--no-audit", "--no-fund", "--prefix"])
+                    .arg(&prefix)
+                    .arg(format!("axe-core@{AXE_VERSION}")),
+            )
+        }
         Tool::WasmOpt => {
             if !on_path("npm") {
                 apt_install(tool, "npm is needed to fetch binaryen", &["nodejs", "npm"])?;

@@ -274,6 +274,15 @@ impl Browser {
         )
     }
 
+    /// Runs an asynchronous `script`; it finishes by calling `arguments[arguments.length - 1](value)`.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
+        self.session_request(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
     pub fn screenshot(&self, path: &Path) -> Result<(), String> {
         use base64::Engine as _;
         let v = self.session_request("GET", "/screenshot", None)?;

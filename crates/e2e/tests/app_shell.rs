@@ -475,3 +475,51 @@ fn the_whole_page_on_a_tablet_and_a_projector() {
         });
     }
 }
+
+/// axe-core, as `cargo xtask test` installs it into target/tools.
+fn axe_source() -> Result<String, String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "axe-core is missing at {} ({e}); `cargo xtask test` installs it",
+            path.display()
+        )
+    })
+}
+
+#[test]
+fn axe_finds_no_serious_or_critical_accessibility_violation() {
+    let axe = axe_source().expect("axe-core");
+    for query in ["", "?lang=zh"] {
+        let mut h = Harness::start(1280, 720).expect("harness");
+        let url = h.app_url(query);
+        h.run("axe", |b| {
+            b.goto(&url)?;
+            let input = b.wait_for("#command")?;
+            for line in ["docker pull ubuntu:15.04", "docker run -d --name web nginx"] {
+                b.type_into(&input, &format!("{line}\u{E007}"))?;
+            }
+            b.wait_until("the stage", || b.find_all(".stage .container").ok().filter(|c| c.len() == 1))?;
+            b.click(&b.find("#share")?)?;
+            b.wait_for(".share-url input")?;
+            b.execute(&axe, vec![])?;
+            let result = b.execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => \
+                   ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))));",
+                vec![],
+            )?;
+            let bad: Vec<&serde_json::Value> = result
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+                .collect();
+            if !bad.is_empty() {
+                return Err(format!("axe found: {}", serde_json::to_string_pretty(&bad).unwrap_or_default()));
+            }
+            Ok(())
+        });
+    }
+}
