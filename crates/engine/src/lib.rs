@@ -19,6 +19,7 @@
 //! - `catalog`, `registry`: the teaching images, and `docker pull` from a simulated registry.
 //! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
 //! - `changes`: `docker diff`'s A/C/D list; `change`: `docker commit --change`.
+//! - `dockerfile`: the Dockerfile parser (never fails; diagnostics with line, column, hint).
 //! - `command`: the command language (`docker …` lines) over a host and its registry.
 //! - `clock`: logical time, RFC 3339 dates, Docker's human durations.
 //! - `storage`: `/var/lib/docker` as overlay2, aufs or vfs lay it out.
@@ -32,6 +33,7 @@ pub mod command;
 pub mod content;
 pub mod diff;
 pub mod digest;
+pub mod dockerfile;
 pub mod error;
 pub mod event;
 pub mod fixture;
