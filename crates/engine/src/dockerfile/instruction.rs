@@ -382,9 +382,8 @@ pub fn read(line: Logical, diagnostics: &mut Vec<Diagnostic>) -> Option<Instruct
     match kw {
         Keyword::From => {
             if let Args::Words(w) = &args {
-                if w.len() != 1 && w.len() != 3 {
-                    fail(diagnostics, "FROM requires either one or three arguments".into());
-                } else if w.len() == 3 && !w[1].eq_ignore_ascii_case("as") {
+                let as_ok = w.len() == 1 || (w.len() == 3 && w[1].eq_ignore_ascii_case("as"));
+                if !as_ok {
                     fail(diagnostics, "FROM requires either one or three arguments".into());
                 } else if w.len() == 3 {
                     let stage = w[2].to_ascii_lowercase();
