@@ -248,6 +248,22 @@ messages! {
         en: "Layerlab started fresh; your own autosaved work is untouched.",
         zh: "Layerlab 已重新开始；你自动保存的工作没有受到影响。",
     }
+    DiagnosticsLabel {
+        en: "Problems in the Dockerfile",
+        zh: "Dockerfile 中的问题",
+    }
+    DiagnosticError {
+        en: "Error",
+        zh: "错误",
+    }
+    DiagnosticWarning {
+        en: "Warning",
+        zh: "警告",
+    }
+    DiagnosticLine {
+        en: "line",
+        zh: "行",
+    }
     LineCount {
         en: "lines",
         zh: "行",
@@ -257,6 +273,27 @@ messages! {
 /// Shorthand used by components: `t(lang, Msg::Tagline)`.
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
     msg.text(lang)
+}
+
+/// A Dockerfile hint in the learner's language. The match is exhaustive, so a
+/// new hint without a Chinese text does not compile.
+pub fn hint(lang: Lang, h: &layerlab_engine::dockerfile::Hint) -> String {
+    use layerlab_engine::dockerfile::Hint;
+    match lang {
+        Lang::En => h.en(),
+        Lang::Zh => match h {
+            Hint::InstructionWord => "每一行都以一条指令开头：FROM、RUN、COPY、CMD……".into(),
+            Hint::NoFlags(kw) => format!("{kw} 不接受任何选项"),
+            Hint::Flags(kw, flags) => format!("{kw} 可用的选项：--{}", flags.join("、--")),
+            Hint::EscapeToken => "escape 指令只接受反斜杠或反引号".into(),
+            Hint::EmptyContinuation => {
+                "删除这一空行，或在它之前结束指令；续行中的空行以后会成为错误".into()
+            }
+            Hint::EndHeredoc(name) => format!("用只包含 {name} 的一行来结束 heredoc"),
+            Hint::StartWithFrom => "先指定基础镜像，例如：FROM ubuntu:15.04".into(),
+            Hint::FromFirst => "每个构建阶段都以 FROM 开始；第一个 FROM 之前只能有 ARG".into(),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The Dockerfile pane: a plain-text editor with line numbers.
 
 use crate::i18n::{t, Lang, Msg};
+use layerlab_engine::dockerfile::{parse, Severity};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -23,6 +24,15 @@ pub fn line_count(text: &str) -> usize {
 #[function_component(DockerfileEditor)]
 pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
     let lines = line_count(&props.text);
+    let parsed = use_memo(props.text.clone(), |text| parse(text));
+    let marks = |n: usize| {
+        parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.line == n)
+            .map(|d| d.severity)
+            .min()
+    };
     let oninput = {
         let on_edit = props.on_edit.clone();
         Callback::from(move |e: InputEvent| {
@@ -37,7 +47,11 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
             <p class="hint">{ t(props.lang, Msg::DockerfileHint) }</p>
             <div class="editor">
                 <ol class="gutter" aria-hidden="true">
-                    { for (1..=lines).map(|n| html! { <li>{ n }</li> }) }
+                    { for (1..=lines).map(|n| match marks(n) {
+                        Some(Severity::Error) => html! { <li class="mark error">{"✖ "}{ n }</li> },
+                        Some(Severity::Warning) => html! { <li class="mark warning">{"⚠ "}{ n }</li> },
+                        None => html! { <li>{ n }</li> },
+                    }) }
                 </ol>
                 <textarea id="dockerfile" spellcheck="false" autocapitalize="off" autocomplete="off"
                     wrap="off" rows={(lines + 1).to_string()}
@@ -45,6 +59,22 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                     value={props.text.clone()} {oninput} />
             </div>
             <p class="status">{ format!("{lines} {}", t(props.lang, Msg::LineCount)) }</p>
+            <ul class="diagnostics" aria-live="polite" aria-label={t(props.lang, Msg::DiagnosticsLabel)}>
+                { for parsed.diagnostics.iter().map(|d| {
+                    let (class, icon, word) = match d.severity {
+                        Severity::Error => ("error", "✖", t(props.lang, Msg::DiagnosticError)),
+                        Severity::Warning => ("warning", "⚠", t(props.lang, Msg::DiagnosticWarning)),
+                    };
+                    html! {
+                        <li class={class}>
+                            <span aria-hidden="true">{ icon }{" "}</span>
+                            <strong>{ format!("{word} · {} {}:{}", t(props.lang, Msg::DiagnosticLine), d.line, d.column) }</strong>
+                            {" "}<span class="mono">{ &d.message }</span>
+                            if let Some(h) = &d.hint { <div class="diag-hint">{ crate::i18n::hint(props.lang, h) }</div> }
+                        </li>
+                    }
+                }) }
+            </ul>
         </section>
     }
 }

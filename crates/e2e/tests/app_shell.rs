@@ -523,3 +523,31 @@ fn axe_finds_no_serious_or_critical_accessibility_violation() {
         });
     }
 }
+
+#[test]
+fn typing_a_mistake_in_the_dockerfile_shows_buildkits_error_with_a_hint() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("diagnostics", |b| {
+        b.goto(&url)?;
+        let editor = b.wait_for("#dockerfile")?;
+        if !b.find_all(".diagnostics li")?.is_empty() {
+            return Err("the tutorial's Dockerfile should have no problems".into());
+        }
+        // Ctrl+End, then a new line with a typo.
+        b.type_into(&editor, "\u{E009}\u{E010}\u{E000}RUNN make\u{E007}")?;
+        let item = b.wait_for(".diagnostics li.error")?;
+        let text = b.text(&item)?;
+        if !text.contains("unknown instruction: RUNN (did you mean RUN?)")
+            || !text.contains("line 5:1")
+        {
+            return Err(format!("diagnostic reads {text:?}"));
+        }
+        let mark = b.text(&b.find(".gutter .mark.error")?)?;
+        if mark != "✖ 5" {
+            return Err(format!("gutter mark {mark:?}"));
+        }
+        b.screenshot(&artifacts_dir().join("diagnostics-1280x720.png"))?;
+        Ok(())
+    });
+}

@@ -8,6 +8,45 @@ pub enum Severity {
     Warning,
 }
 
+/// Layerlab's advice on a diagnostic. The app shows it in the learner's language;
+/// [`Hint::en`] is the English text the CLI prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Hint {
+    /// Every line starts with an instruction word.
+    InstructionWord,
+    /// `INSTRUCTION` takes no flags.
+    NoFlags(&'static str),
+    /// `INSTRUCTION` accepts these flags.
+    Flags(&'static str, &'static [&'static str]),
+    /// The escape directive takes `\` or a backtick.
+    EscapeToken,
+    /// Remove the blank line inside a continuation.
+    EmptyContinuation,
+    /// End heredoc NAME with a line holding only NAME.
+    EndHeredoc(String),
+    /// An empty Dockerfile: start with FROM.
+    StartWithFrom,
+    /// Only ARG may come before the first FROM.
+    FromFirst,
+}
+
+impl Hint {
+    pub fn en(&self) -> String {
+        match self {
+            Hint::InstructionWord => "an instruction starts each line: FROM, RUN, COPY, CMD …".into(),
+            Hint::NoFlags(kw) => format!("{kw} takes no flags"),
+            Hint::Flags(kw, flags) => format!("{kw} accepts --{}", flags.join(", --")),
+            Hint::EscapeToken => "the escape directive takes a backslash or a backtick".into(),
+            Hint::EmptyContinuation => {
+                "remove the blank line, or end the instruction before it; empty continuation lines will become errors".into()
+            }
+            Hint::EndHeredoc(name) => format!("end the heredoc with a line that holds only {name}"),
+            Hint::StartWithFrom => "start with a base image, for example: FROM ubuntu:15.04".into(),
+            Hint::FromFirst => "every stage starts with FROM; only ARG may come before the first FROM".into(),
+        }
+    }
+}
+
 /// One problem in a Dockerfile.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -21,7 +60,7 @@ pub struct Diagnostic {
     /// BuildKit's wording where BuildKit has one.
     pub message: String,
     /// What to do about it, for learners.
-    pub hint: Option<String>,
+    pub hint: Option<Hint>,
 }
 
 impl Diagnostic {
@@ -43,8 +82,8 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn with_hint(mut self, hint: Hint) -> Self {
+        self.hint = Some(hint);
         self
     }
 }
@@ -87,7 +126,7 @@ pub fn render(source: &str, diagnostics: &[Diagnostic]) -> String {
             let _ = writeln!(out, "{pad} | {caret}");
         }
         if let Some(h) = &d.hint {
-            let _ = writeln!(out, "{pad} = hint: {h}");
+            let _ = writeln!(out, "{pad} = hint: {}", h.en());
         }
     }
     out

@@ -1,7 +1,7 @@
 //! Instructions: the keyword, `--flags`, and each instruction's arguments, with
 //! BuildKit's errors for each shape it refuses.
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{Diagnostic, Hint};
 use super::lines::Logical;
 
 /// The Dockerfile instructions.
@@ -277,10 +277,7 @@ pub fn read(line: Logical, diagnostics: &mut Vec<Diagnostic>) -> Option<Instruct
         if let Some(s) = suggestion(word) {
             message.push_str(&format!(" (did you mean {s}?)"));
         }
-        diagnostics.push(
-            at(message, word.chars().count())
-                .with_hint("an instruction starts each line: FROM, RUN, COPY, CMD …"),
-        );
+        diagnostics.push(at(message, word.chars().count()).with_hint(Hint::InstructionWord));
         return Some(Instruction {
             keyword: None,
             word: word.to_owned(),
@@ -312,9 +309,9 @@ pub fn read(line: Logical, diagnostics: &mut Vec<Diagnostic>) -> Option<Instruct
             diagnostics.push(
                 at(format!("unknown flag: {fname}"), word.chars().count()).with_hint(
                     if kw.flags().is_empty() {
-                        format!("{name} takes no flags")
+                        Hint::NoFlags(name)
                     } else {
-                        format!("{name} accepts --{}", kw.flags().join(", --"))
+                        Hint::Flags(name, kw.flags())
                     },
                 ),
             );
@@ -428,10 +425,7 @@ pub fn check_order(instructions: &[Instruction], source: &str, diagnostics: &mut
         } else {
             "the Dockerfile cannot be empty"
         };
-        diagnostics.push(
-            Diagnostic::error(1, 1, 1, msg)
-                .with_hint("start with a base image, for example: FROM ubuntu:15.04"),
-        );
+        diagnostics.push(Diagnostic::error(1, 1, 1, msg).with_hint(Hint::StartWithFrom));
         return;
     }
     for i in instructions {
@@ -446,9 +440,7 @@ pub fn check_order(instructions: &[Instruction], source: &str, diagnostics: &mut
                         i.word.chars().count(),
                         "no build stage in current context",
                     )
-                    .with_hint(
-                        "every stage starts with FROM; only ARG may come before the first FROM",
-                    ),
+                    .with_hint(Hint::FromFirst),
                 );
                 return;
             }

@@ -1,7 +1,7 @@
 //! From text to logical lines: BOM and CRLF, parser directives, comments, line
 //! continuation exactly as BuildKit joins lines, and heredoc bodies.
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{Diagnostic, Hint};
 use super::instruction::Heredoc;
 
 const MAX_LINE: usize = 65_535;
@@ -134,7 +134,7 @@ pub fn logical_lines(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Directiv
                     physical[i].chars().count(),
                     format!("invalid escape token '{value}' does not match ` or \\"),
                 )
-                .with_hint("the escape directive takes a backslash or a backtick"),
+                .with_hint(Hint::EscapeToken),
             ),
             "syntax" => directives.syntax = value.split_whitespace().next().map(str::to_owned),
             _ => directives.check = Some(value),
@@ -178,7 +178,7 @@ pub fn logical_lines(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Directiv
                             Some(next) if next.trim().is_empty() && i + 1 < physical.len() => {
                                 diagnostics.push(
                                     Diagnostic::warning(i + 1, 1, 1, "Empty continuation line")
-                                        .with_hint("remove the blank line, or end the instruction before it; empty continuation lines will become errors"),
+                                        .with_hint(Hint::EmptyContinuation),
                                 );
                                 i += 1;
                             }
@@ -222,9 +222,7 @@ pub fn logical_lines(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Directiv
                         trimmed.chars().count(),
                         "unterminated heredoc",
                     )
-                    .with_hint(format!(
-                        "end the heredoc with a line that holds only {name}"
-                    )),
+                    .with_hint(Hint::EndHeredoc(name.clone())),
                 );
             }
             heredocs.push(Heredoc {

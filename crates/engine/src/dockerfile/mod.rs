@@ -10,7 +10,7 @@ mod diagnostic;
 mod instruction;
 mod lines;
 
-pub use diagnostic::{render, Diagnostic, Severity};
+pub use diagnostic::{render, Diagnostic, Hint, Severity};
 pub use instruction::{Args, Flag, Heredoc, Instruction, Keyword};
 pub use lines::Directives;
 
