@@ -243,47 +243,35 @@ fn install(tool: Tool, why: &str) -> Result<(), String> {
                 "fonts-dejavu-core",
             ],
         ),
-        Tool::Axe => {
-            if !on_path("npm") {
-                apt_install(tool, "npm is needed to fetch axe-core", &["nodejs", "npm"])?;
-            }
-            announce(
-                tool,
-                why,
-                &format!("npm's axe-core {AXE_VERSION}, into target/tools."),
-                "a few seconds",
-            );
-            let prefix = tools_bin().join("../..");
-            std::fs::create_dir_all(&prefix)
-                .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-            run::status(
-                cmd("npm")
-                    .args(["install", "--no-audit", "--no-fund", "--prefix"])
-                    .arg(&prefix)
-                    .arg(format!("axe-core@{AXE_VERSION}")),
-            )
-        }
-        Tool::WasmOpt => {
-            if !on_path("npm") {
-                apt_install(tool, "npm is needed to fetch binaryen", &["nodejs", "npm"])?;
-            }
-            announce(
-                tool,
-                why,
-                &format!("npm's binaryen {BINARYEN_VERSION}, into target/tools."),
-                "a few seconds",
-            );
-            let prefix = tools_bin().join("../..");
-            std::fs::create_dir_all(&prefix)
-                .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-            run::status(
-                cmd("npm")
-                    .args(["install", "--no-audit", "--no-fund", "--prefix"])
-                    .arg(&prefix)
-                    .arg(format!("binaryen@{BINARYEN_VERSION}")),
-            )
-        }
+        Tool::Axe => npm_install(tool, why, "axe-core", AXE_VERSION),
+        Tool::WasmOpt => npm_install(tool, why, "binaryen", BINARYEN_VERSION),
     }
+}
+
+/// Installs an npm package into `target/tools` (installing npm first if needed).
+fn npm_install(tool: Tool, why: &str, package: &str, version: &str) -> Result<(), String> {
+    if !on_path("npm") {
+        apt_install(
+            tool,
+            &format!("npm is needed to fetch {package}"),
+            &["nodejs", "npm"],
+        )?;
+    }
+    announce(
+        tool,
+        why,
+        &format!("npm's {package} {version}, into target/tools."),
+        "a few seconds",
+    );
+    let prefix = tools_bin().join("../..");
+    std::fs::create_dir_all(&prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    run::status(
+        cmd("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg(format!("{package}@{version}")),
+    )
 }
 
 /// Where project-local tools (npm's binaryen) put their executables.

@@ -28,51 +28,6 @@ fn json_list(text: &str) -> Option<Vec<String>> {
     serde_json::from_str::<Vec<String>>(t).ok()
 }
 
-/// Splits `k=v k2="v 2"` (or legacy `KEY value with spaces`) into pairs.
-fn name_values(text: &str, what: &str) -> Result<Vec<(String, String)>, String> {
-    let text = text.trim();
-    let first = text.split_whitespace().next().unwrap_or("");
-    if !first.contains('=') {
-        let (k, v) = text
-            .split_once(char::is_whitespace)
-            .ok_or_else(|| format!("{what} must have two arguments"))?;
-        return Ok(vec![(k.to_owned(), v.trim().to_owned())]);
-    }
-    let mut out = Vec::new();
-    let mut chars = text.chars().peekable();
-    while chars.peek().is_some() {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        let mut word = String::new();
-        let mut quote: Option<char> = None;
-        while let Some(c) = chars.next() {
-            match (quote, c) {
-                (None, c) if c.is_whitespace() => break,
-                (None, '"' | '\'') => quote = Some(c),
-                (Some(q), c) if c == q => quote = None,
-                (_, '\\') => {
-                    if let Some(n) = chars.next() {
-                        word.push(n);
-                    }
-                }
-                (_, c) => word.push(c),
-            }
-        }
-        if word.is_empty() {
-            continue;
-        }
-        let (k, v) = word.split_once('=').ok_or_else(|| {
-            format!("Syntax error - can't find = in \"{word}\". Must be of the form: name=value")
-        })?;
-        if k.is_empty() {
-            return Err(format!("{what} names can not be blank"));
-        }
-        out.push((k.to_owned(), v.to_owned()));
-    }
-    Ok(out)
-}
-
 /// Applies one `--change` line to `config`. Errors read like Docker's.
 pub fn apply_change(config: &mut RunConfig, line: &str) -> Result<(), String> {
     let line = line.trim();
@@ -92,7 +47,7 @@ pub fn apply_change(config: &mut RunConfig, line: &str) -> Result<(), String> {
             config.entrypoint = Some(json_list(rest).unwrap_or_else(|| shell(rest)));
         }
         "ENV" => {
-            for (k, v) in name_values(rest, "ENV")? {
+            for (k, v) in crate::dockerfile::pairs("ENV", rest)? {
                 config
                     .env
                     .retain(|e| e.split_once('=').map(|(n, _)| n) != Some(k.as_str()));
@@ -100,7 +55,7 @@ pub fn apply_change(config: &mut RunConfig, line: &str) -> Result<(), String> {
             }
         }
         "LABEL" => {
-            for (k, v) in name_values(rest, "LABEL")? {
+            for (k, v) in crate::dockerfile::pairs("LABEL", rest)? {
                 config.labels.insert(k, v);
             }
         }

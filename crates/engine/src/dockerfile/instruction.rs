@@ -181,8 +181,9 @@ fn suggestion(word: &str) -> Option<String> {
     })
 }
 
-/// `k=v k2="v 2"` pairs, or the legacy `KEY value with spaces`.
-fn pairs(what: &str, rest: &str) -> Result<Vec<(String, String)>, String> {
+/// `k=v k2="v 2"` pairs, or the legacy `KEY value with spaces` (ENV, LABEL,
+/// and `docker commit --change`).
+pub(crate) fn pairs(what: &str, rest: &str) -> Result<Vec<(String, String)>, String> {
     let first = rest.split_whitespace().next().unwrap_or("");
     if !first.contains('=') {
         let (k, v) = rest
