@@ -100,6 +100,46 @@ impl Console {
     }
 }
 
+/// The command lines behind the terminal's buttons, for the current state:
+/// (button text, command line). Names of new containers never clash.
+pub fn quick_actions(session: &Session) -> Vec<(String, String)> {
+    let taken = |n: &str| session.host.containers().iter().any(|c| c.name == n);
+    let next = (1..)
+        .map(|i| format!("web{i}"))
+        .find(|n| !taken(n))
+        .unwrap_or_else(|| "web".into());
+    let mut actions = vec![
+        (
+            "docker pull ubuntu:15.04".to_owned(),
+            "docker pull ubuntu:15.04".to_owned(),
+        ),
+        (
+            format!("docker run -d --name {next} nginx"),
+            format!("docker run -d --name {next} nginx"),
+        ),
+        ("docker ps -s".to_owned(), "docker ps -s".to_owned()),
+        (
+            "docker images --digests".to_owned(),
+            "docker images --digests".to_owned(),
+        ),
+        (
+            "docker system df -v".to_owned(),
+            "docker system df -v".to_owned(),
+        ),
+    ];
+    if let Some(last) = session.host.containers().last() {
+        actions.push((
+            format!("docker diff {}", last.name),
+            format!("docker diff {}", last.name),
+        ));
+        actions.push((
+            format!("docker rm -f {}", last.name),
+            format!("docker rm -f {}", last.name),
+        ));
+    }
+    actions
+}
+
 /// Completes the last word of `line`: `docker`, then a subcommand, then what that
 /// subcommand takes (container names, or local and registry image references). Returns the completed line when exactly one
 /// candidate fits, or the longest common prefix of several.
@@ -194,6 +234,23 @@ mod tests {
         for (line, want) in cases {
             assert_eq!(complete(&s, line).as_deref(), want, "{line}");
         }
+    }
+
+    #[test]
+    fn buttons_offer_commands_whose_names_never_clash() {
+        let mut s = Session::new();
+        let run = |s: &Session| {
+            quick_actions(s)
+                .into_iter()
+                .find(|(_, l)| l.contains(" run "))
+                .map(|(_, l)| l)
+        };
+        assert_eq!(run(&s).as_deref(), Some("docker run -d --name web1 nginx"));
+        s.run("docker run -d --name web1 nginx");
+        assert_eq!(run(&s).as_deref(), Some("docker run -d --name web2 nginx"));
+        assert!(quick_actions(&s)
+            .iter()
+            .any(|(_, l)| l == "docker rm -f web1"));
     }
 
     #[test]

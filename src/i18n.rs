@@ -136,6 +136,10 @@ messages! {
         en: "Command line",
         zh: "命令行",
     }
+    TerminalActions {
+        en: "Run a command with one click",
+        zh: "一键运行命令",
+    }
     TerminalHint {
         en: "Type a docker command and press Enter, for example: docker pull ubuntu:15.04 — ↑/↓ recall earlier commands, Tab completes.",
         zh: "输入 docker 命令并按回车，例如：docker pull ubuntu:15.04 —— ↑/↓ 调出之前的命令，Tab 自动补全。",

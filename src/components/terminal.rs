@@ -1,7 +1,7 @@
 //! The terminal: type `docker …` lines, see Docker's output. History with ↑/↓,
 //! Tab completion, `clear` and `help`.
 
-use crate::console::{complete, ScreenLine, Workspace};
+use crate::console::{complete, quick_actions, ScreenLine, Workspace};
 use crate::i18n::{t, Lang, Msg};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -104,6 +104,15 @@ pub fn terminal(props: &TerminalProps) -> Html {
     };
 
     let ws = props.workspace.borrow();
+    let buttons = quick_actions(&ws.session).into_iter().map(|(label, line)| {
+        let workspace = props.workspace.clone();
+        let on_change = props.on_change.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            workspace.borrow_mut().submit(&line);
+            on_change.emit(());
+        });
+        html! { <button type="button" class="action" {onclick}>{ label }</button> }
+    });
     let lines = ws.console.screen.iter().map(|l| match l {
         ScreenLine::Input(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"$ "}</span>{ text }</div> },
         ScreenLine::Output(text) => html! { <div class="line out">{ text }</div> },
@@ -119,6 +128,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 }
                 { for lines }
             </div>
+            <div class="actions" role="group" aria-label={t(props.lang, Msg::TerminalActions)}>{ for buttons }</div>
             <label class="command">
                 <span class="prompt" aria-hidden="true">{"$"}</span>
                 <span class="visually-hidden">{ t(props.lang, Msg::TerminalInput) }</span>

@@ -551,3 +551,41 @@ fn typing_a_mistake_in_the_dockerfile_shows_buildkits_error_with_a_hint() {
         Ok(())
     });
 }
+
+#[test]
+fn buttons_type_their_command_into_the_terminal() {
+    let mut h = Harness::start(768, 1024).expect("harness");
+    let url = h.app_url("");
+    h.run("buttons", |b| {
+        b.goto(&url)?;
+        b.wait_for(".actions .action")?;
+        let click = |text: &str| -> Result<(), String> {
+            let buttons = b.find_all(".actions .action")?;
+            let button = buttons
+                .into_iter()
+                .find(|e| b.text(e).is_ok_and(|t| t == text))
+                .ok_or_else(|| format!("no button {text:?}"))?;
+            b.click(&button)
+        };
+        click("docker run -d --name web1 nginx")?;
+        b.wait_until("web1 on the stage", || {
+            b.find_all(".stage .container")
+                .ok()
+                .filter(|c| c.len() == 1)
+        })?;
+        click("docker ps -s")?;
+        let screen = b.wait_until("the ps table", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| t.contains("$ docker ps -s") && t.contains("(virtual 109MB)"))
+        })?;
+        if !screen.contains("$ docker run -d --name web1 nginx") {
+            return Err(format!(
+                "the button's command is not in the transcript:\n{screen}"
+            ));
+        }
+        b.screenshot(&artifacts_dir().join("buttons-768x1024.png"))?;
+        Ok(())
+    });
+}
