@@ -126,6 +126,8 @@ pub struct Image {
     /// The exact config bytes whose digest is `id`.
     pub config_json: String,
     pub layers: Vec<Rc<Layer>>,
+    /// ChainIDs of the layers, bottom first, computed once.
+    chain_ids: Vec<Digest>,
     /// The image this one was committed or built from, when it exists locally.
     pub parent: Option<Digest>,
     /// Logical creation time (Unix seconds).
@@ -144,6 +146,7 @@ impl Image {
         config.rootfs.diff_ids = layers.iter().map(|l| l.diff_id().clone()).collect();
         let config_json = serde_json::to_string(&config).unwrap_or_default();
         let id = Digest::of(config_json.as_bytes());
+        let chain_ids = chain_ids(&config.rootfs.diff_ids);
         let mut stack = layers.clone();
         stack.push(init);
         Image {
@@ -152,6 +155,7 @@ impl Image {
             config_json,
             lower: Rc::new(Lower::new(stack)),
             layers,
+            chain_ids,
             parent: None,
             created,
         }
@@ -159,7 +163,7 @@ impl Image {
 
     /// ChainIDs of the layers, bottom first.
     pub fn chain_ids(&self) -> Vec<Digest> {
-        chain_ids(&self.config.rootfs.diff_ids)
+        self.chain_ids.clone()
     }
 
     /// What `docker images` shows: the sum of the layers' sizes.
