@@ -105,3 +105,18 @@ mod tests {
         }
     }
 }
+
+/// `ls -l`'s date column: `Jan  1 00:05`.
+pub fn ls_date(unix_seconds: u64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (_, m, d) = civil_from_days((unix_seconds / 86_400) as i64);
+    let secs = unix_seconds % 86_400;
+    format!(
+        "{} {d:>2} {:02}:{:02}",
+        MONTHS[(m as usize + 11) % 12],
+        secs / 3600,
+        secs / 60 % 60
+    )
+}

@@ -25,6 +25,7 @@
 //! - `storage`: `/var/lib/docker` as overlay2, aufs or vfs lay it out.
 //! - `size`: Docker's human-readable sizes.
 
+pub mod build;
 pub mod catalog;
 pub mod change;
 pub mod changes;
@@ -46,6 +47,7 @@ pub mod merged;
 pub mod path;
 pub mod reference;
 pub mod registry;
+pub mod shell;
 pub mod size;
 pub mod storage;
 pub mod table;

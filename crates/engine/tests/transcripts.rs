@@ -249,6 +249,8 @@ fn errors_read_as_dockers() {
             A self-sufficient runtime for containers (simulated by Layerlab)
 
             Commands:
+              build       Build an image from a Dockerfile
+              builder     Manage builds (docker builder prune)
               commit      Create a new image from a container's changes
               create      Create a new container
               diff        Inspect changes to files or directories on a container's filesystem
@@ -321,8 +323,7 @@ fn errors_read_as_dockers() {
             Error response from daemon: No such container: ghost
             [exit 1]
             $ ls /
-            ls: command not found here yet; this terminal runs docker commands (try 'docker --help')
-            [exit 127]
+            bin  root  tmp  usr
             $ docker run -d 'unterminated
             sh: 1: Syntax error: Unterminated quoted string
             [exit 2]

@@ -8,6 +8,7 @@
 //! start, stop, rm, ps, diff, commit), `images` (pull, images, rmi, tag,
 //! history), `inspect`, `system` (system df, info, version).
 
+mod build;
 mod containers;
 pub mod flags;
 mod images;
@@ -15,9 +16,15 @@ mod inspect;
 mod system;
 pub mod words;
 
+use crate::build::{BuildCache, Step};
 use crate::host::{Host, HostEvent};
+use crate::layer::Layer;
+use crate::lower::Lower;
+use crate::merged::Merged;
 use crate::registry::{LayerPull, Registry};
+use crate::shell::Shell;
 use crate::storage::Driver;
+use std::rc::Rc;
 
 /// One line of output, and whether it went to standard error.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +42,8 @@ pub struct Transcript {
     pub events: Vec<HostEvent>,
     /// Per-layer detail of a `docker pull`, for progress animations.
     pub pulled: Vec<LayerPull>,
+    /// Per-step detail of a `docker build`, for build animations.
+    pub build: Vec<Step>,
 }
 
 impl Transcript {
@@ -72,6 +81,45 @@ pub struct Session {
     pub host: Host,
     pub registry: Registry,
     pub driver: Driver,
+    /// The machine's own files (not Docker's): the build context lives here.
+    pub host_fs: Merged,
+    /// The shell that runs every line that is not a `docker` command.
+    pub shell: Shell,
+    pub build_cache: BuildCache,
+}
+
+/// Where the learner's project lives on the simulated host, and what is in it.
+pub const PROJECT_DIR: &str = "/root/app";
+
+/// The project's files: the tutorial's Dockerfile and its build context.
+pub const PROJECT: &str = "
+f /root/app/Dockerfile 644 FROM ubuntu:15.04\\nCOPY . /app\\nRUN make /app\\nCMD python /app/app.py\\n
+f /root/app/app.py 644 print(\"Hello from a Docker container\")\\n
+f /root/app/Makefile 644 all: app.pyc\\n\\napp.pyc: app.py\\n\\tpython -m py_compile app.py\\n
+f /root/app/.dockerignore 644 *.pyc\\n.git\\n
+";
+
+/// The host's programs (its shell finds them on `PATH`).
+const HOST_PROGRAMS: &str = "ls cat echo cp mv rm mkdir rmdir touch chmod chown ln pwd sleep true false head tail wc tee env test [ dd truncate du printf grep sed which";
+
+fn host_fs() -> Merged {
+    let mut text =
+        String::from("d /root 700\nd /tmp 1777\nF /bin/bash 755 1265648\nl /bin/sh bash\n");
+    for p in HOST_PROGRAMS.split(' ') {
+        text.push_str(&format!(
+            "F /usr/bin/{p} 755 {}\n",
+            30_000 + p.len() as u64 * 977
+        ));
+    }
+    text.push_str(&PROJECT.replace("\\t", "\t"));
+    // The text above is fixed; a test checks it parses.
+    let diffs = crate::fixture::parse_layers(&text, crate::clock::EPOCH).unwrap_or_default();
+    let layers: Vec<Rc<Layer>> = diffs
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| Rc::new(Layer::new(crate::layer::LayerId(u64::MAX - i as u64), d)))
+        .collect();
+    Merged::new(Rc::new(Lower::new(layers)))
 }
 
 impl Default for Session {
@@ -82,6 +130,8 @@ impl Default for Session {
 
 /// The subcommands, with a one-line summary each (for `docker --help` and completion).
 pub const SUBCOMMANDS: &[(&str, &str)] = &[
+    ("build", "Build an image from a Dockerfile"),
+    ("builder", "Manage builds (docker builder prune)"),
     ("commit", "Create a new image from a container's changes"),
     ("create", "Create a new container"),
     (
@@ -111,11 +161,41 @@ impl Session {
     pub fn new() -> Self {
         let mut host = Host::new();
         let registry = Registry::teaching(&mut host);
+        let mut shell = Shell::new("sh", &[], PROJECT_DIR);
+        shell.vars.insert("HOSTNAME".into(), "layerlab".into());
         Session {
             host,
             registry,
             driver: Driver::Overlay2,
+            host_fs: host_fs(),
+            shell,
+            build_cache: BuildCache::default(),
         }
+    }
+
+    /// An absolute path on the host for `p`, relative to the shell's directory.
+    pub fn shell_path(&self, p: &str) -> String {
+        if p.starts_with('/') {
+            p.to_owned()
+        } else {
+            format!("{}/{p}", self.shell.cwd.trim_end_matches('/'))
+        }
+    }
+
+    /// A line that is not a `docker` command: the host's shell runs it.
+    fn host_shell(&mut self, line: &str) -> Transcript {
+        let mut t = Transcript::default();
+        self.host_fs.set_time(self.host.now());
+        let ran = self.shell.run(&mut self.host_fs, line);
+        for (stderr, text) in ran.lines() {
+            if stderr {
+                t.err(text);
+            } else {
+                t.out(text);
+            }
+        }
+        t.status = ran.status;
+        t
     }
 
     /// Runs one line. Every line advances the logical clock by one second.
@@ -126,19 +206,27 @@ impl Session {
     }
 
     fn dispatch(&mut self, line: &str) -> Transcript {
-        let t = Transcript::default();
+        let mut t = Transcript::default();
         let words = match words::split(line) {
             Ok(w) => w,
-            Err(e) => return t.fail(2, format!("sh: 1: {e}")),
+            Err(_) => return self.host_shell(line),
         };
-        let Some(first) = words.first() else { return t };
-        if first != "docker" {
-            return t.fail(
-                127,
-                format!("{first}: command not found here yet; this terminal runs docker commands (try 'docker --help')"),
-            );
+        // `DOCKER_BUILDKIT=0 docker build …`: variables before the command.
+        let assigns = words
+            .iter()
+            .take_while(|w| w.contains('=') && !w.starts_with('=') && !w.starts_with('-'))
+            .count();
+        let Some(first) = words.get(assigns) else {
+            return self.host_shell(line);
+        };
+        if first != "docker" || line.contains(['|', '>', ';', '&', '<', '$', '`']) {
+            return self.host_shell(line);
         }
-        let rest = &words[1..];
+        if words[..assigns].iter().any(|w| w == "DOCKER_BUILDKIT=0") {
+            t.err("DEPRECATED: The legacy builder is deprecated and will be removed in a future release.");
+            t.err("Layerlab: the legacy builder is not simulated yet; this build uses BuildKit.");
+        }
+        let rest = &words[assigns + 1..];
         let Some(sub) = rest.first() else {
             return usage(t);
         };
@@ -147,6 +235,17 @@ impl Session {
             "--help" | "-h" | "help" => usage(t),
             "--version" | "-v" => system::version_short(t),
             "ps" => containers::ps(self, args, t),
+            "build" => build::build(self, args, t),
+            "builder" => match args.first().map(String::as_str) {
+                Some("prune") => {
+                    let n = self.build_cache.len();
+                    self.build_cache.clear();
+                    let mut t = t;
+                    t.out(format!("Total:\t{n} cache entries removed"));
+                    t
+                }
+                _ => t.fail(1, "Usage:  docker builder COMMAND\n\nManage builds (docker builder prune)"),
+            },
             "container" => match args.first().map(String::as_str) {
                 Some("ls" | "list" | "ps") => containers::ps(self, &args[1..], t),
                 Some("create") => containers::create(self, &args[1..], t, false),

@@ -1,0 +1,265 @@
+//! The build context: the files of a directory on the host, less what
+//! `.dockerignore` excludes, and how COPY and ADD pick sources from it.
+
+use crate::content::Content;
+use crate::digest::{Digest, Hasher};
+use crate::merged::{Merged, Node};
+use crate::shell::glob_match;
+
+/// One file, directory or symlink of the context, by its path relative to the root.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub path: String,
+    pub node: Node,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    pub entries: Vec<Entry>,
+}
+
+impl Context {
+    /// Every object below `dir` in `fs`.
+    pub fn from_dir(fs: &Merged, dir: &str) -> Result<Context, String> {
+        let root = fs.stat(dir).map_err(|e| {
+            format!(
+                "unable to prepare context: path \"{dir}\" not found ({})",
+                e.errno.message()
+            )
+        })?;
+        if !matches!(root.node, Node::Dir { .. }) {
+            return Err(format!(
+                "unable to prepare context: path \"{dir}\" is not a directory"
+            ));
+        }
+        let mut entries = Vec::new();
+        let mut stack = vec![(root.path.to_string(), String::new())];
+        while let Some((abs, rel)) = stack.pop() {
+            for s in fs.read_dir(&abs).unwrap_or_default() {
+                let name = s.path.name().to_owned();
+                let path = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                if matches!(s.node, Node::Dir { .. }) {
+                    stack.push((s.path.to_string(), path.clone()));
+                }
+                entries.push(Entry { path, node: s.node });
+            }
+        }
+        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Context { entries })
+    }
+
+    /// A file's content, if the context has it (the Dockerfile is read this way).
+    pub fn file(&self, path: &str) -> Option<&Content> {
+        let path = clean(path);
+        self.entries
+            .iter()
+            .find(|e| e.path == path)
+            .and_then(|e| match &e.node {
+                Node::File { content, .. } => Some(content),
+                _ => None,
+            })
+    }
+
+    /// Removes what `.dockerignore` excludes (the Dockerfile and `.dockerignore` stay).
+    pub fn apply_ignore(&mut self, ignore: &str, dockerfile: &str) -> Result<(), String> {
+        let rules = parse_ignore(ignore)?;
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let keep = [clean(dockerfile), ".dockerignore".to_owned()];
+        self.entries
+            .retain(|e| keep.contains(&e.path) || !excluded(&rules, &e.path));
+        Ok(())
+    }
+
+    /// Bytes the client sends (`transferring context: 1.23kB`).
+    pub fn size(&self) -> u64 {
+        self.entries.iter().map(|e| e.node.size()).sum()
+    }
+
+    /// The entries a COPY source selects: a file, a directory (its contents),
+    /// or a wildcard's matches. Paths are clamped to the context root.
+    pub fn select(&self, source: &str) -> Result<Vec<&Entry>, String> {
+        let src = clean(source);
+        if src.is_empty() {
+            return Ok(self
+                .entries
+                .iter()
+                .filter(|e| !e.path.contains('/'))
+                .collect());
+        }
+        if src.contains(['*', '?', '[']) {
+            let depth = src.matches('/').count();
+            return Ok(self
+                .entries
+                .iter()
+                .filter(|e| e.path.matches('/').count() == depth && path_match(&src, &e.path))
+                .collect());
+        }
+        match self.entries.iter().find(|e| e.path == src) {
+            None => Err(format!("\"/{src}\": not found")),
+            Some(e) => Ok(vec![e]),
+        }
+    }
+
+    /// Everything below `dir` (relative), depth-first.
+    pub fn below<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries
+            .iter()
+            .filter(move |e| dir.is_empty() || e.path.starts_with(&format!("{dir}/")))
+    }
+
+    /// BuildKit's content checksum of what `sources` select: names, modes and
+    /// bytes, never modification times (touching a file keeps the cache).
+    pub fn checksum(&self, sources: &[String]) -> Result<Digest, String> {
+        let mut h = Hasher::new();
+        for s in sources {
+            for e in self.select(s)? {
+                let items: Vec<&Entry> = if matches!(e.node, Node::Dir { .. }) {
+                    std::iter::once(e).chain(self.below(&e.path)).collect()
+                } else {
+                    vec![e]
+                };
+                for item in items {
+                    let meta = item.node.meta();
+                    h.update(
+                        format!(
+                            "{}\0{:o}\0{}\0{}\0",
+                            item.path,
+                            meta.mode,
+                            meta.uid,
+                            item.node.size()
+                        )
+                        .as_bytes(),
+                    );
+                    match &item.node {
+                        Node::File { content, .. } => content.for_each_chunk(|c| h.update(c)),
+                        Node::Symlink { target, .. } => h.update(target.as_bytes()),
+                        Node::Dir { .. } => {}
+                    }
+                }
+            }
+        }
+        Ok(h.finish())
+    }
+}
+
+/// A source path relative to the context root: no leading `/` or `./`, `..` clamped.
+pub fn clean(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Component-wise glob match (`*` never crosses `/`).
+fn path_match(pattern: &str, path: &str) -> bool {
+    let p: Vec<&str> = pattern.split('/').collect();
+    let t: Vec<&str> = path.split('/').collect();
+    p.len() == t.len() && p.iter().zip(&t).all(|(p, t)| glob_match(p, t))
+}
+
+struct Rule {
+    parts: Vec<String>,
+    exclude: bool,
+}
+
+fn parse_ignore(text: &str) -> Result<Vec<Rule>, String> {
+    let mut rules = Vec::new();
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (exclude, pat) = match line.strip_prefix('!') {
+            Some(p) => (false, p.trim()),
+            None => (true, line),
+        };
+        if pat.is_empty() {
+            return Err("illegal exclusion pattern: \"!\"".into());
+        }
+        let cleaned = clean(pat);
+        if cleaned.is_empty() {
+            continue;
+        }
+        rules.push(Rule {
+            parts: cleaned.split('/').map(str::to_owned).collect(),
+            exclude,
+        });
+    }
+    Ok(rules)
+}
+
+/// The last matching rule wins; a rule matching a parent directory covers its contents.
+fn excluded(rules: &[Rule], path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    let mut out = false;
+    for r in rules {
+        let hit = (1..=parts.len()).any(|n| match_parts(&r.parts, &parts[..n]));
+        if hit {
+            out = r.exclude;
+        }
+    }
+    out
+}
+
+fn match_parts(pat: &[String], path: &[&str]) -> bool {
+    match pat.first() {
+        None => path.is_empty(),
+        Some(p) if p == "**" => (0..=path.len()).any(|i| match_parts(&pat[1..], &path[i..])),
+        Some(p) => !path.is_empty() && glob_match(p, path[0]) && match_parts(&pat[1..], &path[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dockerignore_rules_apply_in_order_and_cover_directories() {
+        let rules =
+            parse_ignore("# comment\n*.pyc\n**/secret\nbuild\n!build/keep.txt\n").expect("parses");
+        let cases = [
+            ("app.pyc", true),
+            ("src/app.pyc", false),
+            ("a/b/secret", true),
+            ("secret", true),
+            ("build/out.o", true),
+            ("build/keep.txt", false),
+            ("app.py", false),
+        ];
+        for (path, want) in cases {
+            assert_eq!(excluded(&rules, path), want, "{path}");
+        }
+        assert_eq!(
+            parse_ignore("!\n").err().as_deref(),
+            Some("illegal exclusion pattern: \"!\"")
+        );
+    }
+
+    #[test]
+    fn sources_are_clamped_to_the_context_root() {
+        for (input, want) in [
+            ("../x", "x"),
+            ("/a/./b/", "a/b"),
+            (".", ""),
+            ("a/../../b", "b"),
+        ] {
+            assert_eq!(clean(input), want, "{input}");
+        }
+    }
+}

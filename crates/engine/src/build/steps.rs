@@ -1,0 +1,839 @@
+//! What each instruction does to a stage: RUN through the shell, COPY and ADD
+//! from the context or another stage, WORKDIR, and the metadata instructions
+//! that only change the config and the history.
+
+use super::context::{clean, Context, Entry};
+use super::{key, vars, BuildCache, BuildOptions, Cached, Progress, Stage, Step};
+use crate::content::Content;
+use crate::diff::Diff;
+use crate::digest::Digest;
+use crate::dockerfile::{Args, Instruction, Keyword};
+use crate::host::Host;
+use crate::image::{History, ImageConfig};
+use crate::lower::Lower;
+use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
+use crate::reference::Reference;
+use crate::registry::Registry;
+use crate::shell::Shell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+pub(crate) struct Builder<'a> {
+    pub host: &'a mut Host,
+    pub registry: &'a Registry,
+    pub cache: &'a mut BuildCache,
+    pub context: &'a Context,
+    pub opts: &'a BuildOptions,
+    pub progress: Progress,
+    pub steps: Vec<Step>,
+    pub stages: Vec<Stage>,
+    pub global_args: BTreeMap<String, String>,
+    pub dockerfile: String,
+    pub source: String,
+    pub context_sent: bool,
+}
+
+/// Instructions that are build steps (vertices) in BuildKit's output.
+pub(crate) fn is_vertex(i: &Instruction) -> bool {
+    matches!(
+        i.keyword,
+        Some(Keyword::From | Keyword::Run | Keyword::Copy | Keyword::Add | Keyword::Workdir)
+    )
+}
+
+/// Go's `%q` of a string list, as BuildKit writes CMD and friends in history.
+fn go_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+    format!("[{}]", quoted.join(" "))
+}
+
+impl Builder<'_> {
+    fn err_at(&self, line: usize, msg: &str) -> String {
+        format!(
+            "{}\0failed to solve: {msg}",
+            super::source_snippet(&self.dockerfile, &self.source, line)
+        )
+    }
+
+    /// Builds one stage.
+    pub fn stage(
+        &mut self,
+        instructions: &[&Instruction],
+        index: usize,
+        total: usize,
+    ) -> Result<Stage, String> {
+        let from = instructions[0];
+        let mut stage = self.from(from, index, total)?;
+        let mut n = 1;
+        for i in &instructions[1..] {
+            if is_vertex(i) {
+                n += 1;
+            }
+            let label = format!(
+                "[{}{n}/{total}] {}",
+                stage
+                    .name
+                    .as_ref()
+                    .map_or(String::new(), |s| format!("{s} ")),
+                i.original
+            );
+            self.instruction(&mut stage, i, &label)?;
+        }
+        Ok(stage)
+    }
+
+    fn vars(&self, stage: &Stage) -> BTreeMap<String, String> {
+        let mut v: BTreeMap<String, String> = stage.args.iter().cloned().collect();
+        for e in &stage.config.config.env {
+            let (k, val) = e.split_once('=').unwrap_or((e, ""));
+            v.insert(k.to_owned(), val.to_owned());
+        }
+        v
+    }
+
+    fn from(&mut self, i: &Instruction, index: usize, total: usize) -> Result<Stage, String> {
+        let Args::Words(words) = &i.args else {
+            return Err("FROM requires either one or three arguments".into());
+        };
+        let raw = words.first().cloned().unwrap_or_default();
+        let base =
+            vars::expand(&raw, &self.global_args).map_err(|e| self.err_at(i.start_line, &e))?;
+        if base.is_empty() {
+            return Err(self.err_at(
+                i.start_line,
+                &format!("base name ({raw}) should not be blank"),
+            ));
+        }
+        let name = super::stage_name(i);
+        let prefix = name.as_ref().map_or(String::new(), |s| format!("{s} "));
+        let lower = base.to_ascii_lowercase();
+        if let Some(prev) = self
+            .stages
+            .iter()
+            .find(|s| s.name.as_deref() == Some(lower.as_str()))
+        {
+            let mut s = prev.clone();
+            s.name = name;
+            s.index = index;
+            return Ok(s);
+        }
+        if lower == "scratch" {
+            let mut config = ImageConfig::scratch(self.host.now());
+            config.config.working_dir = "/".into();
+            return Ok(Stage {
+                name,
+                index,
+                layers: Vec::new(),
+                config,
+                key: key(&["scratch"]),
+                args: Vec::new(),
+            });
+        }
+        let reference = Reference::parse(&base).map_err(|e| self.err_at(i.start_line, &e.0))?;
+        let shown = format!("docker.io/{}:{}", reference.remote_path(), reference.tag);
+        let n = self
+            .progress
+            .vertex(&format!("[internal] load metadata for {shown}"));
+        let (layers, config, id) = match self.host.image(&base) {
+            Ok(image) => (image.layers.clone(), image.config.clone(), image.id.clone()),
+            Err(_) => match self.registry.get(&reference) {
+                Some(served) => {
+                    let id = crate::image::Image::new(
+                        served.config.clone(),
+                        served.layers.clone(),
+                        self.host.init_layer().clone(),
+                        served.created,
+                    )
+                    .id;
+                    (served.layers.clone(), served.config.clone(), id)
+                }
+                None => {
+                    self.progress.line(n, &format!("ERROR: {shown}: not found"));
+                    return Err(format!(
+                        "failed to solve: {base}: failed to resolve source metadata for {shown}: {shown}: not found"
+                    ));
+                }
+            },
+        };
+        self.progress.line(n, "DONE 0.1s");
+        let label = format!("[{prefix}1/{total}] FROM {shown}");
+        let v = self.progress.vertex(&label);
+        let cached = self.host.image(id.as_str()).is_ok() || self.host.stored_layers().len() > 1;
+        self.progress
+            .line(v, if cached { "CACHED" } else { "DONE 0.1s" });
+        self.steps.push(Step {
+            line: i.start_line,
+            label,
+            cached: true,
+            layer: None,
+            size: 0,
+            output: Vec::new(),
+            failed: None,
+        });
+        Ok(Stage {
+            name,
+            index,
+            layers,
+            config,
+            key: key(&["FROM", id.as_str()]),
+            args: Vec::new(),
+        })
+    }
+
+    fn history(&mut self, stage: &mut Stage, created_by: String, empty: bool) {
+        let mut h = History::new(
+            self.host.now(),
+            &created_by,
+            "buildkit.dockerfile.v0",
+            empty,
+        );
+        h.author = String::new();
+        stage.config.history.push(h);
+    }
+
+    fn instruction(
+        &mut self,
+        stage: &mut Stage,
+        i: &Instruction,
+        label: &str,
+    ) -> Result<(), String> {
+        let Some(kw) = i.keyword else { return Ok(()) };
+        let vars = self.vars(stage);
+        let expand = |s: &str| vars::expand(s, &vars);
+        let at = |e: String| self.err_at(i.start_line, &e);
+        let rest = match &i.args {
+            Args::Shell(s) => s.clone(),
+            Args::Json(v) | Args::Words(v) => v.join(" "),
+            Args::Pairs(p) => p
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        match kw {
+            Keyword::Run => return self.run(stage, i, label),
+            Keyword::Copy | Keyword::Add => return self.copy(stage, i, label, kw),
+            Keyword::Workdir => {
+                let dir = expand(rest.trim()).map_err(at)?;
+                let cwd = if stage.config.config.working_dir.is_empty() {
+                    "/".to_owned()
+                } else {
+                    stage.config.config.working_dir.clone()
+                };
+                let abs = if dir.starts_with('/') {
+                    format!("/{}", clean(&dir))
+                } else {
+                    format!("/{}", clean(&format!("{cwd}/{dir}")))
+                };
+                stage.config.config.working_dir = abs.clone();
+                if abs != "/" {
+                    let step_key = key(&[stage.key.as_str(), "WORKDIR", &abs]);
+                    let created_by = format!("WORKDIR {abs}");
+                    self.layer_step(stage, i, label, step_key, created_by, |fs| {
+                        fs.mkdir_all(&abs, DIR_MODE)
+                            .map(|_| Vec::new())
+                            .map_err(|e| e.to_string())
+                    })?;
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        let cfg = &mut stage.config.config;
+        let created_by = match kw {
+            Keyword::Env | Keyword::Label => {
+                let Args::Pairs(pairs) = &i.args else {
+                    return Ok(());
+                };
+                let mut shown = Vec::new();
+                for (k, v) in pairs {
+                    let (k, v) = (expand(k).map_err(at)?, expand(v).map_err(at)?);
+                    shown.push(format!("{k}={v}"));
+                    if kw == Keyword::Env {
+                        cfg.env
+                            .retain(|e| e.split_once('=').map_or(e.as_str(), |(n, _)| n) != k);
+                        cfg.env.push(format!("{k}={v}"));
+                    } else {
+                        cfg.labels.insert(k, v);
+                    }
+                }
+                if kw == Keyword::Env {
+                    stage.key = key(&[stage.key.as_str(), "ENV", &shown.join(" ")]);
+                }
+                format!("{} {}", kw.name(), shown.join(" "))
+            }
+            Keyword::Arg => {
+                let Args::Words(words) = &i.args else {
+                    return Ok(());
+                };
+                let mut shown = Vec::new();
+                for w in words {
+                    let (k, default) = match w.split_once('=') {
+                        Some((k, v)) => (k.to_owned(), Some(expand(v).map_err(at)?)),
+                        None => (w.clone(), None),
+                    };
+                    let value = self
+                        .opts
+                        .build_args
+                        .get(&k)
+                        .cloned()
+                        .or(default.clone())
+                        .or_else(|| self.global_args.get(&k).cloned())
+                        .unwrap_or_default();
+                    stage.args.retain(|(n, _)| n != &k);
+                    stage.args.push((k.clone(), value.clone()));
+                    shown.push(match default {
+                        Some(d) => format!("{k}={d}"),
+                        None => k,
+                    });
+                }
+                stage.key = key(&[stage.key.as_str(), "ARG", &format!("{:?}", stage.args)]);
+                format!("ARG {}", shown.join(" "))
+            }
+            Keyword::Cmd | Keyword::Entrypoint => {
+                let list = match &i.args {
+                    Args::Json(v) => v.clone(),
+                    _ => {
+                        let mut sh = if cfg.shell.is_empty() {
+                            vec!["/bin/sh".to_owned(), "-c".to_owned()]
+                        } else {
+                            cfg.shell.clone()
+                        };
+                        sh.push(rest.clone());
+                        sh
+                    }
+                };
+                let shown = format!("{} {}", kw.name(), go_list(&list));
+                if kw == Keyword::Cmd {
+                    cfg.cmd = Some(list);
+                } else {
+                    cfg.entrypoint = Some(list);
+                    cfg.cmd = None;
+                }
+                if !matches!(i.args, Args::Json(_)) {
+                    cfg.args_escaped = true;
+                }
+                shown
+            }
+            Keyword::Expose => {
+                let Args::Words(words) = &i.args else {
+                    return Ok(());
+                };
+                let mut ports: Vec<String> = Vec::new();
+                for w in words {
+                    for p in expand(w).map_err(at)?.split_whitespace() {
+                        let p = if p.contains('/') {
+                            p.to_owned()
+                        } else {
+                            format!("{p}/tcp")
+                        };
+                        cfg.exposed_ports.insert(p.clone(), Default::default());
+                        ports.push(p);
+                    }
+                }
+                ports.sort();
+                format!("EXPOSE [{}]", ports.join(" "))
+            }
+            Keyword::Volume => {
+                let list = match &i.args {
+                    Args::Json(v) | Args::Words(v) => v.clone(),
+                    _ => Vec::new(),
+                };
+                for v in &list {
+                    cfg.volumes
+                        .insert(expand(v).map_err(at)?, Default::default());
+                }
+                format!("VOLUME [{}]", list.join(" "))
+            }
+            Keyword::User => {
+                cfg.user = expand(rest.trim()).map_err(at)?;
+                stage.key = key(&[stage.key.as_str(), "USER", &cfg.user]);
+                format!("USER {}", cfg.user)
+            }
+            Keyword::Stopsignal => {
+                cfg.stop_signal = expand(rest.trim()).map_err(at)?;
+                format!("STOPSIGNAL {}", cfg.stop_signal)
+            }
+            Keyword::Shell => {
+                if let Args::Json(v) = &i.args {
+                    cfg.shell = v.clone();
+                }
+                stage.key = key(&[stage.key.as_str(), "SHELL", &format!("{:?}", cfg.shell)]);
+                format!("SHELL {}", go_list(&cfg.shell).replace('"', ""))
+            }
+            Keyword::Maintainer => {
+                stage.config.author = rest.trim().to_owned();
+                format!("MAINTAINER {}", rest.trim())
+            }
+            Keyword::Onbuild => {
+                cfg.on_build.push(rest.trim().to_owned());
+                return Ok(());
+            }
+            Keyword::Healthcheck => format!("HEALTHCHECK {}", rest.trim()),
+            Keyword::From | Keyword::Run | Keyword::Copy | Keyword::Add | Keyword::Workdir => {
+                return Ok(())
+            }
+        };
+        self.history(stage, created_by, true);
+        Ok(())
+    }
+
+    /// A step that makes a layer: from the cache when its key is known, else by
+    /// running `work` on a writable layer over the stage's layers.
+    fn layer_step(
+        &mut self,
+        stage: &mut Stage,
+        i: &Instruction,
+        label: &str,
+        step_key: Digest,
+        created_by: String,
+        work: impl FnOnce(&mut Merged) -> Result<Vec<String>, String>,
+    ) -> Result<(), String> {
+        let v = self.progress.vertex(label);
+        let hit = if self.opts.no_cache {
+            None
+        } else {
+            self.cache.steps.get(&step_key).cloned()
+        };
+        let (layer, cached, output) = match hit {
+            Some(c) => {
+                self.progress.line(v, "CACHED");
+                (c.layer, true, Vec::new())
+            }
+            None => {
+                let mut fs = Merged::new(Rc::new(Lower::new(stage.layers.clone())));
+                fs.set_time(self.host.now());
+                let output = match work(&mut fs) {
+                    Ok(o) => o,
+                    Err(msg) => {
+                        self.steps.push(Step {
+                            line: i.start_line,
+                            label: label.to_owned(),
+                            cached: false,
+                            layer: None,
+                            size: 0,
+                            output: Vec::new(),
+                            failed: Some(1),
+                        });
+                        return Err(msg);
+                    }
+                };
+                for (k, line) in output.iter().enumerate() {
+                    self.progress
+                        .line(v, &format!("{}.{:03} {line}", k / 1000, 100 + k % 900));
+                }
+                let diff: Diff = fs.into_upper();
+                let layer = self.host.new_layer(diff);
+                self.cache.steps.insert(
+                    step_key.clone(),
+                    Cached {
+                        layer: layer.clone(),
+                    },
+                );
+                self.progress.line(
+                    v,
+                    &format!("DONE {:.1}s", 0.1 + layer.size() as f64 / 100e6),
+                );
+                (layer, false, output)
+            }
+        };
+        self.steps.push(Step {
+            line: i.start_line,
+            label: label.to_owned(),
+            cached,
+            layer: Some(layer.id),
+            size: layer.size(),
+            output,
+            failed: None,
+        });
+        stage.layers.push(layer);
+        stage.key = step_key;
+        self.history(stage, created_by, false);
+        Ok(())
+    }
+
+    fn run(&mut self, stage: &mut Stage, i: &Instruction, label: &str) -> Result<(), String> {
+        let cfg = &stage.config.config;
+        let shell = if cfg.shell.is_empty() {
+            vec!["/bin/sh".to_owned(), "-c".to_owned()]
+        } else {
+            cfg.shell.clone()
+        };
+        let mut script = match &i.args {
+            Args::Json(v) => v
+                .iter()
+                .map(|a| crate::table::go_quote(a))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Args::Shell(s) => s.clone(),
+            Args::Words(w) => w.join(" "),
+            Args::Pairs(_) => String::new(),
+        };
+        for h in &i.heredocs {
+            // `RUN <<EOF`: the body is the script.
+            if script.trim() == format!("<<{}", h.name) || script.trim() == format!("<<-{}", h.name)
+            {
+                script = h.body.clone();
+            }
+        }
+        let argv = match &i.args {
+            Args::Json(v) => v.clone(),
+            _ => [shell.clone(), vec![script.clone()]].concat(),
+        };
+        let shown_cmd = argv.join(" ");
+        let args_prefix = if stage.args.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "|{} {} ",
+                stage.args.len(),
+                stage
+                    .args
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        };
+        let created_by = format!("RUN {args_prefix}{shown_cmd} # buildkit");
+        let mut env: Vec<String> = stage.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        env.extend(cfg.env.iter().cloned());
+        let cwd = if cfg.working_dir.is_empty() {
+            "/".to_owned()
+        } else {
+            cfg.working_dir.clone()
+        };
+        let step_key = key(&[
+            stage.key.as_str(),
+            "RUN",
+            &argv.join("\0"),
+            &env.join("\0"),
+            &cwd,
+            &cfg.user,
+        ]);
+        let shell_path = shell[0].clone();
+        let failure = std::cell::RefCell::new(None);
+        let result = self.layer_step(stage, i, label, step_key, created_by, |fs| {
+            if !matches!(fs.stat(&shell_path).map(|s| s.node), Ok(Node::File { .. })) {
+                *failure.borrow_mut() = Some((127, Vec::new()));
+                return Err(format!(
+                    "process \"{shown_cmd}\" did not complete successfully: runc run failed: unable to start container process: exec: \"{shell_path}\": stat {shell_path}: no such file or directory"
+                ));
+            }
+            let mut sh = Shell::new(&shell_path, &env, &cwd);
+            let ran = sh.run(fs, &script);
+            let lines: Vec<String> = ran.lines().into_iter().map(|(_, l)| l).collect();
+            if ran.status != 0 {
+                *failure.borrow_mut() = Some((ran.status, lines));
+                return Err(format!("process \"{shown_cmd}\" did not complete successfully: exit code: {}", ran.status));
+            }
+            Ok(lines)
+        });
+        if let Err(msg) = result {
+            let (status, lines) = failure.into_inner().unwrap_or((1, Vec::new()));
+            let v = self.progress.next - 1;
+            for (k, l) in lines.iter().enumerate() {
+                self.progress
+                    .line(v, &format!("0.{:03} {l}", 100 + k % 900));
+            }
+            self.progress.line(v, &format!("ERROR: {msg}"));
+            if let Some(step) = self.steps.last_mut() {
+                step.failed = Some(status);
+                step.output = lines.clone();
+            }
+            let mut box_lines = vec!["------".to_owned(), format!(" > {label}:")];
+            box_lines.extend(
+                lines
+                    .iter()
+                    .enumerate()
+                    .map(|(k, l)| format!("0.{:03} {l}", 100 + k % 900)),
+            );
+            box_lines.push("------".into());
+            self.progress.lines.extend(box_lines);
+            return Err(self.err_at(i.start_line, &msg));
+        }
+        Ok(())
+    }
+
+    fn copy(
+        &mut self,
+        stage: &mut Stage,
+        i: &Instruction,
+        label: &str,
+        kw: Keyword,
+    ) -> Result<(), String> {
+        let vars = self.vars(stage);
+        let (df, src, line) = (self.dockerfile.clone(), self.source.clone(), i.start_line);
+        let snippet = super::source_snippet(&df, &src, line);
+        let at = |e: String| format!("{snippet}\0failed to solve: {e}");
+        let mut words = match &i.args {
+            Args::Json(v) | Args::Words(v) => v.clone(),
+            _ => Vec::new(),
+        };
+        let Some(dest_raw) = words.pop() else {
+            return Ok(());
+        };
+        let dest = vars::expand(&dest_raw, &vars).map_err(at)?;
+        let mut sources = Vec::new();
+        for w in &words {
+            sources.push(vars::expand(w, &vars).map_err(at)?);
+        }
+        let flag = |name: &str| {
+            i.flags
+                .iter()
+                .find(|f| f.name == name)
+                .and_then(|f| f.value.clone())
+        };
+        let chown = match flag("chown") {
+            Some(c) => Some(vars::expand(&c, &vars).map_err(at)?),
+            None => None,
+        };
+        let chmod = match flag("chmod") {
+            Some(m) => match u32::from_str_radix(&m, 8) {
+                Ok(v) if v <= 0o7777 => Some(v),
+                _ => return Err(at(format!("invalid chmod parameter: '{m}'. it should be octal string and between 0 and 07777"))),
+            },
+            None => None,
+        };
+        for s in &sources {
+            if s.starts_with("http://") || s.starts_with("https://") || s.starts_with("git@") {
+                if kw == Keyword::Copy {
+                    return Err(at("source can't be a URL for COPY".into()));
+                }
+                return Err(at(format!(
+                    "ADD {s}: Layerlab's simulated host has no network. Put the file in the build context and COPY it instead"
+                )));
+            }
+        }
+        // Heredoc sources become files of the context.
+        let mut ctx_store;
+        let mut from_ctx: &Context = self.context;
+        if !i.heredocs.is_empty() {
+            ctx_store = self.context.clone();
+            for h in &i.heredocs {
+                let body = if h.expand {
+                    vars::expand(&h.body, &vars).unwrap_or_else(|_| h.body.clone())
+                } else {
+                    h.body.clone()
+                };
+                let tag = format!("<<{}", h.name);
+                for s in sources
+                    .iter_mut()
+                    .filter(|s| **s == tag || **s == format!("<<-{}", h.name))
+                {
+                    *s = h.name.clone();
+                }
+                ctx_store.entries.retain(|e| e.path != h.name);
+                ctx_store.entries.push(Entry {
+                    path: h.name.clone(),
+                    node: Node::File {
+                        meta: crate::diff::Meta::new(0o644, self.host.now()),
+                        content: Content::bytes(body),
+                    },
+                });
+            }
+            from_ctx = &ctx_store;
+        }
+        let source_ctx;
+        let from = flag("from");
+        if let Some(f) = &from {
+            let lower = f.to_ascii_lowercase();
+            let fs_layers = if let Some(s) = self.stages.iter().find(|s| {
+                s.name.as_deref() == Some(lower.as_str()) || lower.parse::<usize>() == Ok(s.index)
+            }) {
+                s.layers.clone()
+            } else if let Ok(img) = self.host.image(f) {
+                img.layers.clone()
+            } else if let Some(served) =
+                Reference::parse(f).ok().and_then(|r| self.registry.get(&r))
+            {
+                served.layers.clone()
+            } else {
+                return Err(at(format!(
+                    "{f}: failed to resolve source metadata for docker.io/library/{f}: not found"
+                )));
+            };
+            let fs = Merged::new(Rc::new(Lower::new(fs_layers)));
+            source_ctx = Context::from_dir(&fs, "/").map_err(at)?;
+            from_ctx = &source_ctx;
+        } else if !self.context_sent {
+            self.context_sent = true;
+            let n = self.progress.vertex("[internal] load build context");
+            let size = crate::size::human_size(self.context.size() as f64);
+            self.progress
+                .line(n, &format!("transferring context: {size} done"));
+            self.progress.line(n, "DONE 0.0s");
+        }
+        let checksum = match from_ctx.checksum(&sources) {
+            Ok(c) => c,
+            Err(e) => {
+                let id = key(&[&self.source, &e]).hex()[..25].to_owned();
+                let v = self.progress.vertex(label);
+                self.progress.line(
+                    v,
+                    &format!("ERROR: failed to calculate checksum of ref {id}: {e}"),
+                );
+                self.steps.push(Step {
+                    line: i.start_line,
+                    label: label.to_owned(),
+                    cached: false,
+                    layer: None,
+                    size: 0,
+                    output: Vec::new(),
+                    failed: Some(1),
+                });
+                return Err(at(format!(
+                    "failed to compute cache key: failed to calculate checksum of ref {id}: {e}"
+                )));
+            }
+        };
+        let cwd = if stage.config.config.working_dir.is_empty() {
+            "/".to_owned()
+        } else {
+            stage.config.config.working_dir.clone()
+        };
+        let dest_abs = if dest.starts_with('/') {
+            dest.clone()
+        } else {
+            format!("{}/{dest}", cwd.trim_end_matches('/'))
+        };
+        let into_dir =
+            dest.ends_with('/') || sources.len() > 1 || dest == "." || dest.ends_with("/.");
+        let mut shown_flags = String::new();
+        if let Some(c) = &chown {
+            shown_flags.push_str(&format!("--chown={c} "));
+        }
+        if let Some(m) = flag("chmod") {
+            shown_flags.push_str(&format!("--chmod={m} "));
+        }
+        let created_by = format!(
+            "{} {shown_flags}{} {dest} # buildkit",
+            kw.name(),
+            sources.join(" ")
+        );
+        let step_key = key(&[
+            stage.key.as_str(),
+            kw.name(),
+            &sources.join("\0"),
+            &dest_abs,
+            &format!("{chown:?}{chmod:?}{from:?}"),
+            checksum.as_str(),
+        ]);
+        let ctx = from_ctx.clone();
+        self.layer_step(stage, i, label, step_key, created_by, |fs| {
+            let (uid, gid) = owner(fs, chown.as_deref());
+            for s in &sources {
+                let selected = ctx.select(s)?;
+                let root = clean(s).is_empty();
+                for e in selected {
+                    let (base, items): (String, Vec<&Entry>) = if root {
+                        (String::new(), ctx.entries.iter().collect())
+                    } else if matches!(e.node, Node::Dir { .. }) {
+                        (e.path.clone(), ctx.below(&e.path).collect())
+                    } else {
+                        let name = e.path.rsplit('/').next().unwrap_or(&e.path).to_owned();
+                        let exists_dir =
+                            matches!(fs.stat(&dest_abs).map(|s| s.node), Ok(Node::Dir { .. }));
+                        let target = if into_dir || exists_dir {
+                            format!("{}/{name}", dest_abs.trim_end_matches('/'))
+                        } else {
+                            dest_abs.clone()
+                        };
+                        put(fs, &target, &e.node, chmod, uid, gid)?;
+                        continue;
+                    };
+                    fs.mkdir_all(&dest_abs, DIR_MODE)
+                        .map_err(|e| e.to_string())?;
+                    for item in items {
+                        let rel = if base.is_empty() {
+                            item.path.clone()
+                        } else {
+                            item.path[base.len() + 1..].to_owned()
+                        };
+                        put(
+                            fs,
+                            &format!("{}/{rel}", dest_abs.trim_end_matches('/')),
+                            &item.node,
+                            chmod,
+                            uid,
+                            gid,
+                        )?;
+                    }
+                    if root {
+                        break;
+                    }
+                }
+            }
+            Ok(Vec::new())
+        })
+    }
+}
+
+/// `--chown=user[:group]` as numbers, names looked up in the image's files.
+fn owner(fs: &Merged, spec: Option<&str>) -> (u32, u32) {
+    let Some(spec) = spec else { return (0, 0) };
+    let lookup = |file: &str, name: &str| -> u32 {
+        if let Ok(n) = name.parse() {
+            return n;
+        }
+        let text = fs
+            .read(file)
+            .map(|(c, _)| String::from_utf8_lossy(&c.head(1 << 20)).into_owned())
+            .unwrap_or_default();
+        text.lines()
+            .find_map(|l| {
+                let f: Vec<&str> = l.split(':').collect();
+                (f.first() == Some(&name))
+                    .then(|| f.get(2).and_then(|x| x.parse().ok()))
+                    .flatten()
+            })
+            .unwrap_or(0)
+    };
+    match spec.split_once(':') {
+        Some((u, g)) => (lookup("/etc/passwd", u), lookup("/etc/group", g)),
+        None => {
+            let u = lookup("/etc/passwd", spec);
+            (u, u)
+        }
+    }
+}
+
+/// Writes one context object at `target`, creating parent directories.
+fn put(
+    fs: &mut Merged,
+    target: &str,
+    node: &Node,
+    chmod: Option<u32>,
+    uid: u32,
+    gid: u32,
+) -> Result<(), String> {
+    if let Some((parent, _)) = target.rsplit_once('/') {
+        if !parent.is_empty() {
+            fs.mkdir_all(parent, DIR_MODE).map_err(|e| e.to_string())?;
+        }
+    }
+    let mode = chmod.unwrap_or(node.meta().mode);
+    match node {
+        Node::Dir { .. } => {
+            fs.mkdir_all(target, DIR_MODE).map_err(|e| e.to_string())?;
+        }
+        Node::File { content, .. } => {
+            if matches!(fs.lstat(target).map(|s| s.node), Ok(Node::Dir { .. })) {
+                return Err(format!("cannot copy to non-directory: {target}"));
+            }
+            fs.write_content(target, content.clone(), WriteMode::Truncate)
+                .map_err(|e| e.to_string())?;
+        }
+        Node::Symlink { target: t, .. } => {
+            let _ = fs.unlink(target);
+            fs.symlink(t, target).map_err(|e| e.to_string())?;
+        }
+    }
+    if !matches!(node, Node::Symlink { .. }) {
+        fs.chmod(target, mode).ok();
+    }
+    if uid != 0 || gid != 0 {
+        fs.chown(target, uid, gid, false).ok();
+    }
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! Builder-side variable substitution (`$NAME`, `${NAME}`, `${NAME:-word}`,
+//! `${NAME:+word}`, `${NAME-word}`, `${NAME+word}`), as BuildKit applies it to
+//! COPY, ADD, ENV, LABEL, WORKDIR, USER, VOLUME, STOPSIGNAL, ARG, EXPOSE and FROM.
+//! Quotes are removed; `\$` keeps a literal dollar.
+
+use std::collections::BTreeMap;
+
+/// Expands `word` with `vars`. Errors are worded as BuildKit words them.
+pub fn expand(word: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    let mut single = false;
+    let mut double = false;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '\\' if !single && i + 1 < chars.len() => {
+                let next = chars[i + 1];
+                if !double || matches!(next, '"' | '$' | '\\') {
+                    out.push(next);
+                } else {
+                    out.push('\\');
+                    out.push(next);
+                }
+                i += 1;
+            }
+            '$' if !single => {
+                let (value, used) = variable(&chars[i + 1..], vars)
+                    .map_err(|e| format!("failed to process \"{word}\": {e}"))?;
+                match value {
+                    Some(v) => out.push_str(&v),
+                    None => out.push('$'),
+                }
+                i += used;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// The value after a `$` and how many characters it used (`None`: a literal `$`).
+fn variable(
+    rest: &[char],
+    vars: &BTreeMap<String, String>,
+) -> Result<(Option<String>, usize), String> {
+    let name_len = |s: &[char]| {
+        s.iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+            .count()
+    };
+    match rest.first() {
+        Some('{') => {
+            let body = &rest[1..];
+            let Some(end) = body.iter().position(|c| *c == '}') else {
+                return Err("syntax error: missing '}'".into());
+            };
+            let inner: String = body[..end].iter().collect();
+            let n = name_len(&body[..end]);
+            if n == 0 {
+                return Err("syntax error: bad substitution".into());
+            }
+            let name = &inner[..n];
+            let op = &inner[n..];
+            let value = vars.get(name);
+            let set = value.is_some();
+            let nonempty = value.is_some_and(|v| !v.is_empty());
+            let v = value.cloned().unwrap_or_default();
+            let result = if op.is_empty() {
+                v
+            } else if let Some(w) = op.strip_prefix(":-") {
+                if nonempty {
+                    v
+                } else {
+                    expand(w, vars)?
+                }
+            } else if let Some(w) = op.strip_prefix(":+") {
+                if nonempty {
+                    expand(w, vars)?
+                } else {
+                    String::new()
+                }
+            } else if let Some(w) = op.strip_prefix('-') {
+                if set {
+                    v
+                } else {
+                    expand(w, vars)?
+                }
+            } else if let Some(w) = op.strip_prefix('+') {
+                if set {
+                    expand(w, vars)?
+                } else {
+                    String::new()
+                }
+            } else if let Some(w) = op.strip_prefix(":?").or_else(|| op.strip_prefix('?')) {
+                let strict = op.starts_with(':');
+                if (strict && nonempty) || (!strict && set) {
+                    v
+                } else if w.is_empty() {
+                    return Err(format!(
+                        "{name}: {}",
+                        if strict {
+                            "is not allowed to be empty"
+                        } else {
+                            "is not allowed to be unset"
+                        }
+                    ));
+                } else {
+                    return Err(format!("{name}: {w}"));
+                }
+            } else if let Some(p) = ["##", "%%", "#", "%"]
+                .into_iter()
+                .find(|p| op.starts_with(p))
+            {
+                let pattern = expand(&op[p.len()..], vars)?;
+                crate::shell::strip(&v, &pattern, p)
+            } else {
+                return Err(format!(
+                    "unsupported modifier ({}) in substitution",
+                    op.chars().next().unwrap_or(' ')
+                ));
+            };
+            Ok((Some(result), end + 2))
+        }
+        Some(c) if c.is_ascii_alphabetic() || *c == '_' => {
+            let n = name_len(rest);
+            let name: String = rest[..n].iter().collect();
+            Ok((Some(vars.get(&name).cloned().unwrap_or_default()), n))
+        }
+        _ => Ok((None, 0)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn forms_expand_as_buildkit_expands_them() {
+        let vars: BTreeMap<String, String> = [("A", "1"), ("E", "")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let cases = [
+            ("$A", "1"),
+            ("${A}x", "1x"),
+            ("$B", ""),
+            ("${B:-d}", "d"),
+            ("${E:-d}", "d"),
+            ("${E-d}", ""),
+            ("${A:+y}", "y"),
+            ("${E+y}", "y"),
+            ("'$A'", "$A"),
+            ("\"$A\"", "1"),
+            ("\\$A", "$A"),
+            ("a$", "a$"),
+            ("/app/${A}/x", "/app/1/x"),
+            ("${A%1}", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(expand(input, &vars).as_deref(), Ok(want), "{input}");
+        }
+        for (input, want) in [
+            ("${", "failed to process \"${\": syntax error: missing '}'"),
+            (
+                "${}",
+                "failed to process \"${}\": syntax error: bad substitution",
+            ),
+            (
+                "${B:?}",
+                "failed to process \"${B:?}\": B: is not allowed to be empty",
+            ),
+            (
+                "${A:x}",
+                "failed to process \"${A:x}\": unsupported modifier (:) in substitution",
+            ),
+        ] {
+            assert_eq!(expand(input, &vars), Err(want.to_owned()), "{input}");
+        }
+    }
+}

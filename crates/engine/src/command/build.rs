@@ -1,0 +1,109 @@
+//! `docker build` over the host's file system: the context is a directory the
+//! host shell can edit (`cat > Dockerfile <<EOF`), by default `/root/app`.
+
+use super::flags::{bool_flag, list_flag, value_flag};
+use super::{Cmd, Session, Transcript};
+use crate::build::{self, BuildOptions, Context};
+use crate::reference::Reference;
+
+const BUILD: Cmd = Cmd {
+    flags: &[
+        value_flag(Some('t'), "tag"),
+        value_flag(Some('f'), "file"),
+        bool_flag(None, "no-cache"),
+        value_flag(None, "target"),
+        list_flag(None, "build-arg"),
+        bool_flag(Some('q'), "quiet"),
+        value_flag(None, "progress"),
+    ],
+    options: &[
+        ("--build-arg list", "Set build-time variables"),
+        (
+            "-f, --file string",
+            "Name of the Dockerfile (default: \"PATH/Dockerfile\")",
+        ),
+        ("--no-cache", "Do not use cache when building the image"),
+        ("--progress string", "Set type of progress output (plain)"),
+        (
+            "-q, --quiet",
+            "Suppress the build output and print image ID on success",
+        ),
+        (
+            "-t, --tag list",
+            "Name and optionally a tag (format: \"name:tag\")",
+        ),
+        ("--target string", "Set the target build stage to build"),
+    ],
+    ..Cmd::new(
+        "build",
+        "docker buildx build [OPTIONS] PATH | URL | -",
+        "Start a build",
+    )
+};
+
+pub fn build(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match BUILD.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
+    };
+    let [path] = p.args.as_slice() else {
+        return t.fail(
+            1,
+            "ERROR: docker buildx build requires 1 argument\nSee 'docker buildx build --help'.\n\nUsage:  docker buildx build [OPTIONS] PATH | URL | -\n\nStart a build",
+        );
+    };
+    let tag = match p.value("tag") {
+        Some(text) => match Reference::parse(text) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                return t.fail(
+                    1,
+                    format!(
+                        "ERROR: invalid tag \"{text}\": {}",
+                        e.0.trim_start_matches("invalid reference format: ")
+                    ),
+                )
+            }
+        },
+        None => None,
+    };
+    let dir = s.shell_path(path);
+    let context = match Context::from_dir(&s.host_fs, &dir) {
+        Ok(c) => c,
+        Err(e) => return t.fail(1, format!("ERROR: {e}")),
+    };
+    let mut build_args = std::collections::BTreeMap::new();
+    for a in p.values("build-arg") {
+        let (k, v) = a.split_once('=').unwrap_or((a, ""));
+        build_args.insert(k.to_owned(), v.to_owned());
+    }
+    let opts = BuildOptions {
+        dockerfile: p.value("file").unwrap_or("Dockerfile").to_owned(),
+        tag,
+        no_cache: p.has("no-cache"),
+        target: p.value("target").map(str::to_owned),
+        build_args,
+    };
+    let built = build::build(
+        &mut s.host,
+        &s.registry,
+        &mut s.build_cache,
+        &context,
+        &opts,
+    );
+    let quiet = p.has("quiet");
+    if quiet && built.status == 0 {
+        if let Some(id) = &built.image {
+            t.out(id.to_string());
+        }
+    } else {
+        // BuildKit writes its progress to stderr.
+        for l in &built.lines {
+            t.err(l.clone());
+        }
+    }
+    t.status = built.status;
+    t.events.extend(built.events);
+    t.build = built.steps;
+    t
+}

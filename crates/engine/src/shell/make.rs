@@ -1,0 +1,408 @@
+//! GNU make, enough for teaching: variables (`=`, `:=`, `?=`, `+=`), rules
+//! with prerequisites, `.PHONY`, automatic variables (`$@ $< $^`), recipes
+//! run line by line through the shell (`@` silences, `-` ignores errors),
+//! `-C DIR`, `-f FILE`, and GNU make's own messages.
+
+use super::Run;
+use crate::merged::Node;
+use std::collections::{BTreeMap, BTreeSet};
+
+struct Rule {
+    prereqs: Vec<String>,
+    recipe: Vec<(usize, String)>,
+}
+
+#[derive(Default)]
+struct Makefile {
+    name: String,
+    vars: BTreeMap<String, String>,
+    rules: BTreeMap<String, Rule>,
+    order: Vec<String>,
+    phony: BTreeSet<String>,
+}
+
+pub(super) fn make(r: &mut Run, args: &[String]) -> i32 {
+    let mut dir = None;
+    let mut file = None;
+    let mut silent = false;
+    let mut dry = false;
+    let mut targets = Vec::new();
+    let mut overrides = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-C" => dir = it.next().cloned(),
+            "-f" => file = it.next().cloned(),
+            "-s" | "--silent" => silent = true,
+            "-n" | "--dry-run" => dry = true,
+            a if a.starts_with("-j") || a == "-k" => {}
+            a if a.starts_with('-') => {
+                r.stderr(format!(
+                    "make: invalid option -- '{}'",
+                    a.trim_start_matches('-')
+                ));
+                return 2;
+            }
+            a if a.contains('=') => overrides.push(a.to_owned()),
+            a => targets.push(a.to_owned()),
+        }
+    }
+    let saved_cwd = r.sh.cwd.clone();
+    if let Some(d) = &dir {
+        let abs = r.abs(d);
+        if !matches!(r.fs.stat(&abs).map(|s| s.node), Ok(Node::Dir { .. })) {
+            r.stderr(format!("make: *** {d}: No such file or directory.  Stop."));
+            return 2;
+        }
+        r.sh.cwd = r.fs.stat(&abs).map(|s| s.path.to_string()).unwrap_or(abs);
+        r.stdout(format!("make: Entering directory '{}'\n", r.sh.cwd));
+    }
+    let status = run_make(r, file, &targets, &overrides, silent, dry);
+    if dir.is_some() {
+        r.stdout(format!("make: Leaving directory '{}'\n", r.sh.cwd));
+    }
+    r.sh.cwd = saved_cwd;
+    status
+}
+
+fn run_make(
+    r: &mut Run,
+    file: Option<String>,
+    targets: &[String],
+    overrides: &[String],
+    silent: bool,
+    dry: bool,
+) -> i32 {
+    let candidates = match &file {
+        Some(f) => vec![f.clone()],
+        None => vec!["GNUmakefile".into(), "makefile".into(), "Makefile".into()],
+    };
+    let found = candidates
+        .iter()
+        .find_map(|c| r.read_file(c).ok().map(|content| (c.clone(), content)));
+    let mut mk = match found {
+        Some((name, content)) => {
+            let text = String::from_utf8_lossy(&content.head(1 << 20)).into_owned();
+            match parse(&name, &text) {
+                Ok(mk) => mk,
+                Err(msg) => {
+                    r.stderr(msg);
+                    return 2;
+                }
+            }
+        }
+        None if file.is_some() => {
+            let f = file.unwrap_or_default();
+            r.stderr(format!("make: {f}: No such file or directory"));
+            r.stderr(format!("make: *** No rule to make target '{f}'.  Stop."));
+            return 2;
+        }
+        None => {
+            if targets.is_empty() {
+                r.stderr("make: *** No targets specified and no makefile found.  Stop.");
+                return 2;
+            }
+            Makefile::default()
+        }
+    };
+    for o in overrides {
+        if let Some((k, v)) = o.split_once('=') {
+            mk.vars.insert(k.to_owned(), v.to_owned());
+        }
+    }
+    let goals: Vec<String> = if targets.is_empty() {
+        match mk.order.iter().find(|t| !t.starts_with('.')) {
+            Some(t) => vec![t.clone()],
+            None => {
+                r.stderr("make: *** No targets.  Stop.");
+                return 2;
+            }
+        }
+    } else {
+        targets.to_vec()
+    };
+    let mut ctx = Ctx {
+        mk: &mk,
+        silent,
+        dry,
+        done: BTreeSet::new(),
+        ran: false,
+    };
+    for goal in &goals {
+        ctx.ran = false;
+        if let Err(status) = ctx.update(r, goal, None, 0) {
+            return status;
+        }
+        if !ctx.ran {
+            let has_recipe = mk
+                .rules
+                .get(goal)
+                .is_some_and(|rule| !rule.recipe.is_empty());
+            if has_recipe && !mk.phony.contains(goal) {
+                r.stdout(format!("make: '{goal}' is up to date.\n"));
+            } else {
+                r.stdout(format!("make: Nothing to be done for '{goal}'.\n"));
+            }
+        }
+    }
+    0
+}
+
+fn parse(name: &str, text: &str) -> Result<Makefile, String> {
+    let mut mk = Makefile {
+        name: name.to_owned(),
+        ..Makefile::default()
+    };
+    let mut current: Vec<String> = Vec::new();
+    let mut lines = text.lines().enumerate().peekable();
+    while let Some((n, raw)) = lines.next() {
+        let lineno = n + 1;
+        let mut line = raw.to_owned();
+        while line.ends_with('\\') {
+            line.pop();
+            match lines.next() {
+                Some((_, next)) => {
+                    line.push(' ');
+                    line.push_str(next.trim_start());
+                }
+                None => break,
+            }
+        }
+        if let Some(recipe) = line.strip_prefix('\t') {
+            if current.is_empty() {
+                if recipe.trim().is_empty() || recipe.trim_start().starts_with('#') {
+                    continue;
+                }
+                return Err(format!(
+                    "{name}:{lineno}: *** recipe commences before first target.  Stop."
+                ));
+            }
+            for t in &current {
+                if let Some(rule) = mk.rules.get_mut(t) {
+                    rule.recipe.push((lineno, recipe.to_owned()));
+                }
+            }
+            continue;
+        }
+        let body = line.split('#').next().unwrap_or("").trim_end();
+        if body.trim().is_empty() {
+            continue;
+        }
+        if let Some((k, op, v)) = assignment(body) {
+            let value = v.trim().to_owned();
+            let value = if op == ":=" || op == "::=" {
+                expand(&mk.vars, &value, None)
+            } else {
+                value
+            };
+            match op {
+                "?=" => {
+                    mk.vars.entry(k).or_insert(value);
+                }
+                "+=" => {
+                    let e = mk.vars.entry(k).or_default();
+                    if !e.is_empty() {
+                        e.push(' ');
+                    }
+                    e.push_str(&value);
+                }
+                _ => {
+                    mk.vars.insert(k, value);
+                }
+            }
+            current.clear();
+            continue;
+        }
+        let Some((targets, rest)) = body.split_once(':') else {
+            let hint = if raw.starts_with(' ') {
+                " (did you mean TAB instead of 8 spaces?)"
+            } else {
+                ""
+            };
+            return Err(format!(
+                "{name}:{lineno}: *** missing separator{hint}.  Stop."
+            ));
+        };
+        let (prereqs, inline) = match rest.split_once(';') {
+            Some((p, c)) => (p, Some(c.trim().to_owned())),
+            None => (rest, None),
+        };
+        let targets: Vec<String> = expand(&mk.vars, targets, None)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        let prereqs: Vec<String> = expand(&mk.vars, prereqs, None)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect();
+        if targets.iter().any(|t| t == ".PHONY") {
+            mk.phony.extend(prereqs);
+            current.clear();
+            continue;
+        }
+        for t in &targets {
+            if !mk.rules.contains_key(t) {
+                mk.order.push(t.clone());
+            }
+            let rule = mk.rules.entry(t.clone()).or_insert(Rule {
+                prereqs: Vec::new(),
+                recipe: Vec::new(),
+            });
+            rule.prereqs.extend(prereqs.iter().cloned());
+            if let Some(c) = &inline {
+                rule.recipe.push((lineno, c.clone()));
+            }
+        }
+        current = targets;
+    }
+    Ok(mk)
+}
+
+fn assignment(line: &str) -> Option<(String, &'static str, &str)> {
+    for op in ["::=", ":=", "?=", "+=", "="] {
+        if let Some(i) = line.find(op) {
+            let name = line[..i].trim();
+            // `a: b=c` is a rule with a target-specific variable; not an assignment here.
+            if name.is_empty() || name.contains([':', ' ', '\t']) {
+                continue;
+            }
+            return Some((name.to_owned(), op, &line[i + op.len()..]));
+        }
+    }
+    None
+}
+
+/// `$(VAR)`, `${VAR}`, `$@`, `$<`, `$^`, `$$`.
+fn expand(vars: &BTreeMap<String, String>, text: &str, auto: Option<(&str, &[String])>) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('$') => out.push('$'),
+            Some(open @ ('(' | '{')) => {
+                let close = if open == '(' { ')' } else { '}' };
+                let mut name = String::new();
+                for c in chars.by_ref() {
+                    if c == close {
+                        break;
+                    }
+                    name.push(c);
+                }
+                if let Some(v) = vars.get(name.trim()) {
+                    out.push_str(&expand(vars, v, auto));
+                }
+            }
+            Some('@') => out.push_str(auto.map_or("", |a| a.0)),
+            Some('<') => out.push_str(auto.and_then(|a| a.1.first()).map_or("", String::as_str)),
+            Some('^') => out.push_str(&auto.map_or(String::new(), |a| a.1.join(" "))),
+            Some(c) => {
+                if let Some(v) = vars.get(&c.to_string()) {
+                    out.push_str(v);
+                }
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+struct Ctx<'m> {
+    mk: &'m Makefile,
+    silent: bool,
+    dry: bool,
+    done: BTreeSet<String>,
+    ran: bool,
+}
+
+impl Ctx<'_> {
+    fn mtime(r: &Run, target: &str) -> Option<u64> {
+        r.fs.stat(&r.abs(target)).ok().map(|s| s.node.meta().mtime)
+    }
+
+    fn update(
+        &mut self,
+        r: &mut Run,
+        target: &str,
+        needed_by: Option<&str>,
+        depth: usize,
+    ) -> Result<(), i32> {
+        if self.done.contains(target) || depth > 64 {
+            return Ok(());
+        }
+        self.done.insert(target.to_owned());
+        let Some(rule) = self.mk.rules.get(target) else {
+            if Self::mtime(r, target).is_some() {
+                return Ok(());
+            }
+            match needed_by {
+                Some(by) => r.stderr(format!(
+                    "make: *** No rule to make target '{target}', needed by '{by}'.  Stop."
+                )),
+                None => r.stderr(format!(
+                    "make: *** No rule to make target '{target}'.  Stop."
+                )),
+            }
+            return Err(2);
+        };
+        for p in &rule.prereqs {
+            self.update(r, p, Some(target), depth + 1)?;
+        }
+        let own = Self::mtime(r, target);
+        let newer = rule.prereqs.iter().any(|p| match (Self::mtime(r, p), own) {
+            (Some(pm), Some(tm)) => pm > tm,
+            _ => true,
+        });
+        let needed = self.mk.phony.contains(target) || own.is_none() || newer;
+        if !needed || rule.recipe.is_empty() {
+            return Ok(());
+        }
+        for (lineno, line) in &rule.recipe {
+            let mut cmd = expand(&self.mk.vars, line, Some((target, &rule.prereqs)));
+            let mut echo = !self.silent;
+            let mut ignore = false;
+            loop {
+                let t = cmd.trim_start();
+                if let Some(rest) = t.strip_prefix('@') {
+                    echo = false;
+                    cmd = rest.to_owned();
+                } else if let Some(rest) = t.strip_prefix('-') {
+                    ignore = true;
+                    cmd = rest.to_owned();
+                } else {
+                    cmd = t.to_owned();
+                    break;
+                }
+            }
+            if echo || self.dry {
+                r.stdout(format!("{cmd}\n"));
+            }
+            self.ran = true;
+            if self.dry {
+                continue;
+            }
+            let status = r.sh_c(
+                "/bin/sh",
+                &["-c".to_owned(), cmd.clone()],
+                crate::content::Content::empty(),
+            );
+            if status != 0 {
+                let name = &self.mk.name;
+                if ignore {
+                    r.stderr(format!(
+                        "make: [{name}:{lineno}: {target}] Error {status} (ignored)"
+                    ));
+                } else {
+                    r.stderr(format!(
+                        "make: *** [{name}:{lineno}: {target}] Error {status}"
+                    ));
+                    return Err(2);
+                }
+            }
+        }
+        Ok(())
+    }
+}

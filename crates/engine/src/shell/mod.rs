@@ -1,0 +1,752 @@
+//! A POSIX `sh` subset over a union file system, for RUN steps, `docker exec`
+//! and the host terminal. Failures are data: every run returns an exit status
+//! and its output (stdout and stderr chunks in order), never an `Err` or a panic.
+//!
+//! - `syntax`: words, quoting, operators, redirections, heredocs → a `List`.
+//! - `expand`: parameters (`$V`, `${V:-x}` …), command substitution, field
+//!   splitting and globbing.
+//! - `utils`: the programs (cat, ls, cp, sed …), found through `PATH` in the
+//!   file system, so an image without `/bin/ls` has no `ls`.
+//! - `make`: GNU make over the `Makefile` in the file system.
+//! - `packages`: apt-get, apk and pip with a small catalog of packages.
+//!
+//! Not simulated (each says so when used): compound commands (`if`, `for`,
+//! `while`, `case`, subshells), background jobs, and running programs other
+//! than the ones above (they are found, and exit 0 with a notice).
+
+mod expand;
+mod make;
+mod packages;
+pub mod syntax;
+mod utils;
+
+use crate::content::Content;
+use crate::event::Event;
+use crate::merged::{Merged, Node, WriteMode};
+use std::collections::{BTreeMap, BTreeSet};
+use syntax::{AndOr, Join, Pipeline, Redir, RedirOp, Simple, SyntaxError};
+
+pub(crate) use expand::{matches as glob_match, strip};
+pub use syntax::incomplete;
+
+/// Output in the order it was written, each chunk from stdout or stderr.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chunk {
+    pub stderr: bool,
+    pub data: Content,
+}
+
+/// What running a script did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ran {
+    pub status: i32,
+    pub output: Vec<Chunk>,
+    pub events: Vec<Event>,
+}
+
+impl Ran {
+    /// The output as text lines, each marked stderr or not (for transcripts).
+    /// Very long output keeps its first lines and says how much was left out.
+    pub fn lines(&self) -> Vec<(bool, String)> {
+        const MAX: usize = 2000;
+        let mut lines = Vec::new();
+        for chunk in &self.output {
+            let text = String::from_utf8_lossy(&chunk.data.head(1 << 20)).into_owned();
+            for l in text.lines() {
+                lines.push((chunk.stderr, l.to_owned()));
+            }
+        }
+        if lines.len() > MAX {
+            let more = lines.len() - MAX;
+            lines.truncate(MAX);
+            lines.push((true, format!("[{more} more lines not shown]")));
+        }
+        lines
+    }
+}
+
+/// The shell's own state: variables, the working directory, `$?`, `set -e`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shell {
+    pub vars: BTreeMap<String, String>,
+    pub exported: BTreeSet<String>,
+    pub cwd: String,
+    pub status: i32,
+    pub errexit: bool,
+    /// `$0`, the prefix of the shell's own messages (`/bin/sh: 1: foo: not found`).
+    pub name: String,
+}
+
+/// The `PATH` of an image without one.
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+const BUILTINS: [&str; 15] = [
+    "cd", "pwd", "echo", "printf", "true", "false", "test", "[", "export", "set", "exit", "unset",
+    ":", "type", "command",
+];
+
+impl Shell {
+    /// A shell with `env` (`NAME=value` lines, all exported) in `cwd`.
+    pub fn new(name: &str, env: &[String], cwd: &str) -> Shell {
+        let mut sh = Shell {
+            vars: BTreeMap::new(),
+            exported: BTreeSet::new(),
+            cwd: if cwd.is_empty() {
+                "/".into()
+            } else {
+                cwd.into()
+            },
+            status: 0,
+            errexit: false,
+            name: name.into(),
+        };
+        for e in env {
+            let (k, v) = e.split_once('=').unwrap_or((e, ""));
+            sh.vars.insert(k.into(), v.into());
+            sh.exported.insert(k.into());
+        }
+        sh.vars
+            .entry("PATH".into())
+            .or_insert_with(|| DEFAULT_PATH.into());
+        sh.vars
+            .entry("HOME".into())
+            .or_insert_with(|| "/root".into());
+        sh
+    }
+
+    /// Runs `script` on `fs`. The exit status is also left in `$?`.
+    pub fn run(&mut self, fs: &mut Merged, script: &str) -> Ran {
+        let mut run = Run {
+            sh: self,
+            fs,
+            out: Vec::new(),
+            events: Vec::new(),
+            depth: 0,
+            exit: None,
+            line: 1,
+        };
+        let status = run.script(script, Content::empty());
+        let (out, events) = (run.out, run.events);
+        self.status = status;
+        Ran {
+            status,
+            output: out,
+            events,
+        }
+    }
+
+    /// The exported variables as `NAME=value`, sorted (what `env` prints).
+    pub fn environ(&self) -> Vec<String> {
+        self.exported
+            .iter()
+            .filter_map(|k| self.vars.get(k).map(|v| format!("{k}={v}")))
+            .collect()
+    }
+}
+
+/// One run in progress: the shell, its file system, and what it has written.
+pub(crate) struct Run<'s, 'f> {
+    pub sh: &'s mut Shell,
+    pub fs: &'f mut Merged,
+    pub out: Vec<Chunk>,
+    pub events: Vec<Event>,
+    /// Nesting of `sh -c`, `$(…)` and make, bounded against runaway recursion.
+    depth: usize,
+    /// Set by `exit`: stop the script with this status.
+    exit: Option<i32>,
+    line: usize,
+}
+
+impl Run<'_, '_> {
+    pub fn stdout(&mut self, data: impl Into<Vec<u8>>) {
+        self.chunk(false, Content::bytes(data));
+    }
+
+    pub fn stdout_content(&mut self, data: Content) {
+        self.chunk(false, data);
+    }
+
+    /// One line on stderr (a newline is added).
+    pub fn stderr(&mut self, line: impl Into<String>) {
+        let mut l = line.into();
+        l.push('\n');
+        self.chunk(true, Content::bytes(l));
+    }
+
+    fn chunk(&mut self, stderr: bool, data: Content) {
+        if data.is_empty() {
+            return;
+        }
+        match self.out.last_mut() {
+            Some(last)
+                if last.stderr == stderr && last.data.len() < 1 << 16 && !data.is_described() =>
+            {
+                last.data = last.data.concat(&data);
+            }
+            _ => self.out.push(Chunk { stderr, data }),
+        }
+    }
+
+    /// The shell's own error: `sh: 1: message`.
+    fn shell_error(&mut self, message: &str) {
+        let prefix = format!("{}: {}: ", self.sh.name, self.line);
+        self.stderr(format!("{prefix}{message}"));
+    }
+
+    /// An absolute path for `p`, relative to the working directory.
+    pub fn abs(&self, p: &str) -> String {
+        if p.starts_with('/') {
+            p.to_owned()
+        } else if self.sh.cwd.ends_with('/') {
+            format!("{}{p}", self.sh.cwd)
+        } else {
+            format!("{}/{p}", self.sh.cwd)
+        }
+    }
+
+    pub fn var(&self, name: &str) -> Option<String> {
+        match name {
+            "?" => Some(self.sh.status.to_string()),
+            "$" => Some("1".into()),
+            "0" => Some(self.sh.name.clone()),
+            "#" => Some("0".into()),
+            "HOSTNAME" => self.sh.vars.get(name).cloned(),
+            _ => self.sh.vars.get(name).cloned(),
+        }
+    }
+
+    fn script(&mut self, script: &str, stdin: Content) -> i32 {
+        if self.depth > 16 {
+            self.shell_error("maximum nesting of sh -c, $( ) and make reached");
+            return 2;
+        }
+        let list = match syntax::parse(script) {
+            Ok(list) => list,
+            Err(e) => {
+                let msg = match &e {
+                    SyntaxError::Incomplete(m) if m.starts_with("here-document") => m.clone(),
+                    _ => format!("Syntax error: {}", e.message()),
+                };
+                self.shell_error(&msg);
+                return 2;
+            }
+        };
+        self.depth += 1;
+        let mut status = 0;
+        for and_or in &list {
+            self.line = and_or.line;
+            status = self.and_or(and_or, stdin.clone());
+            self.sh.status = status;
+            if self.exit.is_some() || (self.sh.errexit && status != 0) {
+                break;
+            }
+        }
+        self.depth -= 1;
+        self.exit.unwrap_or(status)
+    }
+
+    fn and_or(&mut self, a: &AndOr, stdin: Content) -> i32 {
+        let mut status = self.pipeline(&a.first, stdin.clone());
+        for (join, p) in &a.rest {
+            if self.exit.is_some() {
+                break;
+            }
+            self.sh.status = status;
+            let go = match join {
+                Join::And => status == 0,
+                Join::Or => status != 0,
+            };
+            if go {
+                status = self.pipeline(p, stdin.clone());
+            }
+        }
+        status
+    }
+
+    fn pipeline(&mut self, p: &Pipeline, stdin: Content) -> i32 {
+        let mut input = stdin;
+        let mut status = 0;
+        let n = p.commands.len();
+        for (i, cmd) in p.commands.iter().enumerate() {
+            if i + 1 < n {
+                let saved = std::mem::take(&mut self.out);
+                status = self.simple(cmd, input);
+                let produced = std::mem::replace(&mut self.out, saved);
+                let mut piped = Content::empty();
+                for c in produced {
+                    if c.stderr {
+                        self.chunk(true, c.data);
+                    } else {
+                        piped = piped.concat(&c.data);
+                    }
+                }
+                input = piped;
+            } else {
+                status = self.simple(cmd, input.clone());
+            }
+            if self.exit.is_some() {
+                break;
+            }
+        }
+        if p.bang {
+            i32::from(status == 0)
+        } else {
+            status
+        }
+    }
+
+    fn simple(&mut self, cmd: &Simple, stdin: Content) -> i32 {
+        let mut words = Vec::new();
+        for w in &cmd.words {
+            match self.expand_word(w) {
+                Ok(fields) => words.extend(fields),
+                Err(msg) => {
+                    self.shell_error(&msg);
+                    return 2;
+                }
+            }
+        }
+        let mut assigns = Vec::new();
+        for (name, w) in &cmd.assigns {
+            match self.expand_single(w) {
+                Ok(v) => assigns.push((name.clone(), v)),
+                Err(msg) => {
+                    self.shell_error(&msg);
+                    return 2;
+                }
+            }
+        }
+        if words.is_empty() {
+            for (k, v) in assigns {
+                self.sh.vars.insert(k, v);
+            }
+            return self.redirect_only(&cmd.redirs);
+        }
+        // Redirections: output collected, then routed.
+        let saved = std::mem::take(&mut self.out);
+        let mut input = stdin;
+        let mut targets: Vec<(u8, RedirOp, String)> = Vec::new();
+        for r in &cmd.redirs {
+            match self.prepare_redirect(r) {
+                Ok((op, target)) => {
+                    if let RedirOp::Read = op {
+                        match self.read_file(&target) {
+                            Ok(c) => input = c,
+                            Err(msg) => {
+                                self.out = saved;
+                                self.shell_error(&format!("cannot open {target}: {msg}"));
+                                return 2;
+                            }
+                        }
+                    } else if let RedirOp::Here { body, .. } = &op {
+                        input = Content::bytes(body.clone());
+                    } else {
+                        targets.push((r.fd, op, target));
+                    }
+                }
+                Err(msg) => {
+                    self.out = saved;
+                    self.shell_error(&msg);
+                    return 2;
+                }
+            }
+        }
+        // Temporary assignments before a command apply to it alone.
+        let before: Vec<(String, Option<String>, bool)> = assigns
+            .iter()
+            .map(|(k, _)| {
+                (
+                    k.clone(),
+                    self.sh.vars.get(k).cloned(),
+                    self.sh.exported.contains(k),
+                )
+            })
+            .collect();
+        for (k, v) in &assigns {
+            self.sh.vars.insert(k.clone(), v.clone());
+            self.sh.exported.insert(k.clone());
+        }
+        let status = self.command(&words, input);
+        let special = matches!(words[0].as_str(), "export" | "unset" | "set" | "cd");
+        if !special {
+            for (k, v, exported) in before {
+                match v {
+                    Some(v) => self.sh.vars.insert(k.clone(), v),
+                    None => self.sh.vars.remove(&k),
+                };
+                if !exported {
+                    self.sh.exported.remove(&k);
+                }
+            }
+        }
+        let produced = std::mem::replace(&mut self.out, saved);
+        match self.route(produced, &targets) {
+            Ok(()) => status,
+            Err(msg) => {
+                self.shell_error(&msg);
+                2
+            }
+        }
+    }
+
+    fn redirect_only(&mut self, redirs: &[Redir]) -> i32 {
+        for r in redirs {
+            match self.prepare_redirect(r) {
+                Ok((RedirOp::Write, target)) => {
+                    if let Err(e) = self.write_file(&target, Content::empty(), WriteMode::Truncate)
+                    {
+                        self.shell_error(&format!("cannot create {target}: {e}"));
+                        return 2;
+                    }
+                }
+                Ok((RedirOp::Append, target)) => {
+                    if let Err(e) = self.write_file(&target, Content::empty(), WriteMode::Append) {
+                        self.shell_error(&format!("cannot create {target}: {e}"));
+                        return 2;
+                    }
+                }
+                Ok(_) => {}
+                Err(msg) => {
+                    self.shell_error(&msg);
+                    return 2;
+                }
+            }
+        }
+        0
+    }
+
+    fn prepare_redirect(&mut self, r: &Redir) -> Result<(RedirOp, String), String> {
+        match &r.op {
+            RedirOp::Dup(n) => Ok((RedirOp::Dup(*n), String::new())),
+            RedirOp::Here { body, expand } => {
+                let body = if *expand {
+                    self.expand_text(body)?
+                } else {
+                    body.clone()
+                };
+                Ok((
+                    RedirOp::Here {
+                        body,
+                        expand: false,
+                    },
+                    String::new(),
+                ))
+            }
+            op => Ok((op.clone(), self.expand_single(&r.target)?)),
+        }
+    }
+
+    /// Sends a command's output where its redirections say.
+    fn route(
+        &mut self,
+        produced: Vec<Chunk>,
+        targets: &[(u8, RedirOp, String)],
+    ) -> Result<(), String> {
+        // Where fd 1 and fd 2 go: None = the terminal, Some(i) = targets[i].
+        #[derive(Clone, Copy, PartialEq)]
+        enum To {
+            Term(bool),
+            File(usize),
+        }
+        let mut fd1 = To::Term(false);
+        let mut fd2 = To::Term(true);
+        for (i, (fd, op, _)) in targets.iter().enumerate() {
+            let to = match op {
+                RedirOp::Dup(1) => fd1,
+                RedirOp::Dup(2) => fd2,
+                RedirOp::Dup(_) => continue,
+                _ => To::File(i),
+            };
+            match fd {
+                1 => fd1 = to,
+                2 => fd2 = to,
+                _ => {}
+            }
+        }
+        let mut files: Vec<Content> = vec![Content::empty(); targets.len()];
+        for c in produced {
+            match if c.stderr { fd2 } else { fd1 } {
+                To::Term(stderr) => self.chunk(stderr, c.data),
+                To::File(i) => files[i] = files[i].concat(&c.data),
+            }
+        }
+        for (i, (_, op, target)) in targets.iter().enumerate() {
+            let mode = match op {
+                RedirOp::Write => WriteMode::Truncate,
+                RedirOp::Append => WriteMode::Append,
+                _ => continue,
+            };
+            let data = std::mem::replace(&mut files[i], Content::empty());
+            if let Err(e) = self.write_file(target, data, mode) {
+                return Err(format!("cannot create {target}: {e}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a file; `/dev/null` swallows everything.
+    pub fn write_file(&mut self, path: &str, data: Content, mode: WriteMode) -> Result<(), String> {
+        if path == "/dev/null" {
+            return Ok(());
+        }
+        if path == "/dev/stdout" {
+            self.stdout_content(data);
+            return Ok(());
+        }
+        if path == "/dev/stderr" {
+            self.chunk(true, data);
+            return Ok(());
+        }
+        let abs = self.abs(path);
+        match self.fs.write_content(&abs, data, mode) {
+            Ok(ev) => {
+                self.events.extend(ev);
+                Ok(())
+            }
+            Err(e) => Err(e.errno.message().to_owned()),
+        }
+    }
+
+    /// Reads a file (following symlinks); `/dev/null` is empty.
+    pub fn read_file(&mut self, path: &str) -> Result<Content, String> {
+        match path {
+            "/dev/null" => return Ok(Content::empty()),
+            "/dev/zero" | "/dev/urandom" | "/dev/random" => {
+                return Err("reading endless devices is only simulated by dd".into())
+            }
+            _ => {}
+        }
+        let abs = self.abs(path);
+        match self.fs.read(&abs) {
+            Ok((c, ev)) => {
+                self.events.extend(ev);
+                Ok(c)
+            }
+            Err(e) => Err(e.errno.message().to_owned()),
+        }
+    }
+
+    /// Where `name` is found: a builtin, a file on `PATH`, or nowhere.
+    pub fn lookup(&self, name: &str) -> Option<String> {
+        if BUILTINS.contains(&name) {
+            return Some(name.to_owned());
+        }
+        if name.contains('/') {
+            let abs = self.abs(name);
+            return matches!(self.fs.stat(&abs), Ok(s) if matches!(s.node, Node::File { .. }))
+                .then_some(abs);
+        }
+        let path = self.var("PATH").unwrap_or_default();
+        path.split(':').filter(|d| !d.is_empty()).find_map(|dir| {
+            let full = format!("{}/{name}", dir.trim_end_matches('/'));
+            matches!(self.fs.stat(&full), Ok(s) if matches!(s.node, Node::File { .. }))
+                .then_some(full)
+        })
+    }
+
+    fn command(&mut self, words: &[String], stdin: Content) -> i32 {
+        let name = words[0].as_str();
+        let args = &words[1..];
+        if BUILTINS.contains(&name) {
+            return self.builtin(name, args, stdin);
+        }
+        let Some(found) = self.lookup(name) else {
+            if name.contains('/') {
+                self.shell_error(&format!("{name}: not found"));
+            } else {
+                self.shell_error(&format!("{name}: not found"));
+            }
+            return 127;
+        };
+        let program = name.rsplit('/').next().unwrap_or(name);
+        if matches!(program, "sh" | "dash" | "bash" | "ash") {
+            return self.sh_c(program, args, stdin);
+        }
+        if program == "make" {
+            return make::make(self, args);
+        }
+        if let Some(status) = packages::run(self, program, args) {
+            return status;
+        }
+        match utils::run(self, program, args, stdin) {
+            Some(status) => status,
+            None => {
+                self.stderr(format!(
+                    "layerlab: {found}: running this program is not simulated; it exits 0 and changes no files"
+                ));
+                0
+            }
+        }
+    }
+
+    /// `sh -c SCRIPT` (or `sh FILE`), in a child shell with the exported variables.
+    pub(super) fn sh_c(&mut self, program: &str, args: &[String], stdin: Content) -> i32 {
+        let script = match args {
+            [c, script, ..] if c == "-c" => script.clone(),
+            [c] if c == "-c" => {
+                self.stderr(format!("{program}: 0: -c requires an argument"));
+                return 2;
+            }
+            [file, ..] => match self.read_file(file) {
+                Ok(c) => String::from_utf8_lossy(&c.head(1 << 20)).into_owned(),
+                Err(e) => {
+                    self.stderr(format!("{program}: 0: cannot open {file}: {e}"));
+                    return 2;
+                }
+            },
+            [] => String::from_utf8_lossy(&stdin.head(1 << 20)).into_owned(),
+        };
+        let mut child = self.sh.clone();
+        child.vars.retain(|k, _| self.sh.exported.contains(k));
+        child.errexit = false;
+        child.name = program.to_owned();
+        let saved_line = self.line;
+        let parent = std::mem::replace(self.sh, child);
+        let status = self.script(&script, Content::empty());
+        *self.sh = parent;
+        self.exit = None;
+        self.line = saved_line;
+        status
+    }
+
+    /// Runs a script in this shell (make's recipes, `$(…)`), keeping its state.
+    pub fn nested(&mut self, script: &str) -> i32 {
+        let saved_line = self.line;
+        let status = self.script(script, Content::empty());
+        self.line = saved_line;
+        status
+    }
+
+    fn builtin(&mut self, name: &str, args: &[String], stdin: Content) -> i32 {
+        let _ = stdin;
+        match name {
+            "true" | ":" => 0,
+            "false" => 1,
+            "pwd" => {
+                let cwd = self.sh.cwd.clone();
+                self.stdout(format!("{cwd}\n"));
+                0
+            }
+            "cd" => {
+                let target = match args.first() {
+                    Some(t) if t == "-" => {
+                        self.var("OLDPWD").unwrap_or_else(|| self.sh.cwd.clone())
+                    }
+                    Some(t) => t.clone(),
+                    None => self.var("HOME").unwrap_or_else(|| "/".into()),
+                };
+                let abs = self.abs(&target);
+                match self.fs.stat(&abs) {
+                    Ok(s) if matches!(s.node, Node::Dir { .. }) => {
+                        let old = std::mem::replace(&mut self.sh.cwd, s.path.to_string());
+                        self.sh.vars.insert("OLDPWD".into(), old);
+                        self.sh.vars.insert("PWD".into(), self.sh.cwd.clone());
+                        0
+                    }
+                    _ => {
+                        self.shell_error(&format!("cd: can't cd to {target}"));
+                        2
+                    }
+                }
+            }
+            "echo" => {
+                let (newline, args) = match args.first() {
+                    Some(n) if n == "-n" => (false, &args[1..]),
+                    _ => (true, args),
+                };
+                let mut text = args.join(" ");
+                let mut stop = false;
+                text = utils::escapes(&text, &mut stop);
+                if newline && !stop {
+                    text.push('\n');
+                }
+                self.stdout(text);
+                0
+            }
+            "printf" => utils::printf(self, args),
+            "test" | "[" => utils::test(self, name, args),
+            "export" => {
+                for a in args.iter().filter(|a| *a != "-p") {
+                    let (k, v) = match a.split_once('=') {
+                        Some((k, v)) => (k, Some(v)),
+                        None => (a.as_str(), None),
+                    };
+                    if let Some(v) = v {
+                        self.sh.vars.insert(k.into(), v.into());
+                    }
+                    self.sh.exported.insert(k.into());
+                }
+                if args.is_empty() {
+                    for e in self.sh.environ() {
+                        let (k, v) = e.split_once('=').unwrap_or((&e, ""));
+                        self.stdout(format!("export {k}='{v}'\n"));
+                    }
+                }
+                0
+            }
+            "unset" => {
+                for a in args {
+                    self.sh.vars.remove(a);
+                    self.sh.exported.remove(a);
+                }
+                0
+            }
+            "set" => {
+                for a in args {
+                    match a.as_str() {
+                        "-e" => self.sh.errexit = true,
+                        "+e" => self.sh.errexit = false,
+                        a if a.starts_with('-') && a.contains('e') => self.sh.errexit = true,
+                        _ => {}
+                    }
+                }
+                0
+            }
+            "exit" => {
+                let code = match args.first() {
+                    Some(a) => match a.parse::<i32>() {
+                        Ok(n) => n & 0xff,
+                        Err(_) => {
+                            self.shell_error(&format!("exit: Illegal number: {a}"));
+                            2
+                        }
+                    },
+                    None => self.sh.status,
+                };
+                self.exit = Some(code);
+                code
+            }
+            "type" | "command" => {
+                let args: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+                let mut status = 0;
+                for a in args {
+                    match self.lookup(a) {
+                        Some(p) if BUILTINS.contains(&p.as_str()) => {
+                            self.stdout(if name == "type" {
+                                format!("{a} is a shell builtin\n")
+                            } else {
+                                format!("{a}\n")
+                            })
+                        }
+                        Some(p) => self.stdout(if name == "type" {
+                            format!("{a} is {p}\n")
+                        } else {
+                            format!("{p}\n")
+                        }),
+                        None => {
+                            if name == "type" {
+                                self.stdout(format!("{a}: not found\n"));
+                            }
+                            status = 127;
+                        }
+                    }
+                }
+                status
+            }
+            _ => 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
