@@ -165,6 +165,14 @@ pub fn app(props: &AppProps) -> Html {
         let revision = revision.clone();
         Callback::from(move |()| revision.set(*revision + 1))
     };
+    let on_build = {
+        let (workspace, dockerfile, revision) =
+            (workspace.clone(), dockerfile.clone(), revision.clone());
+        Callback::from(move |()| {
+            workspace.borrow_mut().build(&dockerfile);
+            revision.set(*revision + 1);
+        })
+    };
 
     html! {
         <div class="app">
@@ -194,7 +202,7 @@ pub fn app(props: &AppProps) -> Html {
                 }
             </div>
             <main class="workspace">
-                <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} />
+                <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} {on_build} />
                 <Ideas lang={*lang} />
                 <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} {on_change} />
                 <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />

@@ -2,12 +2,15 @@
 //! history navigation and Tab completion. The component only draws this.
 
 use layerlab_engine::command::{Session, SUBCOMMANDS};
+use layerlab_engine::shell::incomplete;
 
 /// One line on the terminal screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ScreenLine {
     /// What the user typed, after the prompt.
     Input(String),
+    /// A continuation line (after `> `), as in a heredoc.
+    More(String),
     Output(String),
     Error(String),
 }
@@ -19,6 +22,8 @@ pub struct Console {
     pub screen: Vec<ScreenLine>,
     pub history: Vec<String>,
     pub log: Vec<String>,
+    /// Lines typed so far of a command that needs more (an open heredoc or quote).
+    pub pending: Option<String>,
 }
 
 /// A session and its terminal: everything the commands change.
@@ -49,38 +54,85 @@ impl Workspace {
     pub fn submit(&mut self, line: &str) {
         self.console.submit(&mut self.session, line);
     }
+
+    /// The Build button: saves the editor's text as the project's Dockerfile
+    /// (typed as a heredoc, so the terminal shows how the file got there) when
+    /// it changed, then runs `docker build -t app .`.
+    pub fn build(&mut self, dockerfile: &str) {
+        let path = format!("{}/Dockerfile", layerlab_engine::command::PROJECT_DIR);
+        let on_disk = self
+            .session
+            .host_fs
+            .read(&path)
+            .map(|(c, _)| c.to_vec())
+            .unwrap_or_default();
+        let mut text = dockerfile.to_owned();
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        if on_disk != text.as_bytes() {
+            let mut delim = "EOF".to_owned();
+            while text.lines().any(|l| l == delim) {
+                delim.push('_');
+            }
+            self.submit(&format!("cat > {path} <<'{delim}'\n{text}{delim}"));
+        }
+        self.submit("docker build -t app .");
+    }
 }
 
 /// Built-in lines the terminal handles itself.
 pub const BUILTINS: [&str; 2] = ["clear", "help"];
 
 impl Console {
-    /// Runs a line: `clear`, `help`, or a command for the session.
+    /// Runs a line: `clear`, `help`, or a command for the session. A line that
+    /// leaves a heredoc or a quote open waits for the next ones, as a shell's
+    /// `> ` prompt does; the whole command then runs, and is logged, as one.
     pub fn submit(&mut self, session: &mut Session, line: &str) {
-        let line = line.trim();
-        if line.is_empty() {
+        let line = line.trim_end_matches(['\r', '\n']);
+        let text = match self.pending.take() {
+            Some(before) => {
+                self.screen.push(ScreenLine::More(line.to_owned()));
+                format!("{before}\n{line}")
+            }
+            None => {
+                let line = line.trim();
+                if line.is_empty() {
+                    return;
+                }
+                let mut lines = line.lines();
+                self.screen.push(ScreenLine::Input(
+                    lines.next().unwrap_or_default().to_owned(),
+                ));
+                self.screen
+                    .extend(lines.map(|l| ScreenLine::More(l.to_owned())));
+                line.to_owned()
+            }
+        };
+        if incomplete(&text) {
+            self.pending = Some(text);
             return;
         }
-        self.log.push(line.to_owned());
-        if self.history.last().map(String::as_str) != Some(line) {
-            self.history.push(line.to_owned());
+        self.log.push(text.clone());
+        if self.history.last() != Some(&text) {
+            self.history.push(text.clone());
         }
-        match line {
+        match text.as_str() {
             "clear" => self.screen.clear(),
             "help" => {
-                self.screen.push(ScreenLine::Input(line.to_owned()));
                 self.screen.push(ScreenLine::Output(
-                    "Commands: docker <command> (try docker --help), clear, help.".into(),
+                    "Commands: docker <command> (try docker --help), shell commands on the host (ls, cat, echo, cd …), clear, help.".into(),
                 ));
                 self.screen.push(ScreenLine::Output(
-                    "Examples: docker pull ubuntu:15.04 · docker run -d --name web nginx · docker ps -s".into(),
+                    "Examples: docker build -t app . · docker run -d --name web nginx · docker ps -s · cat Dockerfile".into(),
                 ));
             }
             _ => {
-                self.screen.push(ScreenLine::Input(line.to_owned()));
-                let t = session.run(line);
+                let t = session.run(&text);
+                // Standard error is marked as an error only when the command
+                // failed: BuildKit and `docker pull` write progress there.
                 for l in t.lines {
-                    self.screen.push(if l.stderr {
+                    self.screen.push(if l.stderr && t.status != 0 {
                         ScreenLine::Error(l.text)
                     } else {
                         ScreenLine::Output(l.text)
@@ -127,6 +179,12 @@ pub fn quick_actions(session: &Session) -> Vec<(String, String)> {
             "docker system df -v".to_owned(),
         ),
     ];
+    if session.host.image("app").is_ok() {
+        actions.push((
+            "docker history app".to_owned(),
+            "docker history app".to_owned(),
+        ));
+    }
     if let Some(last) = session.host.containers().last() {
         actions.push((
             format!("docker diff {}", last.name),
@@ -288,5 +346,51 @@ mod tests {
         assert_eq!(again.console, w.console);
         assert_eq!(again.session.host.containers().len(), 1);
         assert_eq!(again.session.host.now(), w.session.host.now());
+    }
+
+    #[test]
+    fn a_heredoc_waits_for_its_end_and_runs_as_one_command() {
+        let mut s = Session::new();
+        let mut c = Console::default();
+        c.submit(&mut s, "cat > notes.txt <<EOF");
+        assert!(c.pending.is_some());
+        c.submit(&mut s, "layers are read-only");
+        c.submit(&mut s, "EOF");
+        assert!(c.pending.is_none());
+        c.submit(&mut s, "cat notes.txt");
+        assert_eq!(
+            c.log,
+            [
+                "cat > notes.txt <<EOF\nlayers are read-only\nEOF",
+                "cat notes.txt"
+            ]
+        );
+        assert_eq!(
+            c.screen,
+            [
+                ScreenLine::Input("cat > notes.txt <<EOF".into()),
+                ScreenLine::More("layers are read-only".into()),
+                ScreenLine::More("EOF".into()),
+                ScreenLine::Input("cat notes.txt".into()),
+                ScreenLine::Output("layers are read-only".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_build_button_saves_the_dockerfile_only_when_it_changed() {
+        let mut w = Workspace::default();
+        w.build(crate::TUTORIAL_DOCKERFILE);
+        assert_eq!(w.console.log, ["docker build -t app ."]);
+        assert!(w.session.host.image("app").is_ok());
+        w.build("FROM busybox\nRUN echo hi > /hi\n");
+        assert_eq!(w.console.log.len(), 3);
+        assert!(w.console.log[1].starts_with("cat > /root/app/Dockerfile <<'EOF'\nFROM busybox"));
+        let again = Workspace::replay(&w.console.log);
+        assert_eq!(again.console, w.console);
+        assert_eq!(
+            again.session.host.image("app").map(|i| i.id.clone()),
+            w.session.host.image("app").map(|i| i.id.clone())
+        );
     }
 }

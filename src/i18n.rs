@@ -236,6 +236,14 @@ messages! {
         en: "Since Docker 1.10 a layer is named by its content (DiffID, ChainID), but the storage driver keeps it in a directory with a random-looking cache ID: no directory name matches an ID the docker command shows. vfs has no copy-on-write and stores every layer as a full copy.",
         zh: "从 Docker 1.10 起，镜像层按内容命名（DiffID、ChainID），但存储驱动把它放在一个看似随机的 cache ID 目录里：没有任何目录名与 docker 命令显示的 ID 相同。vfs 没有写时复制，每一层都保存一份完整的副本。",
     }
+    BuildButton {
+        en: "Build (docker build -t app .)",
+        zh: "构建镜像（docker build -t app .）",
+    }
+    BuildHint {
+        en: "Saves this text as the project's Dockerfile, then builds it; the terminal shows both commands and BuildKit's output.",
+        zh: "把这段文字保存为项目的 Dockerfile 并构建镜像；终端里会显示这两条命令和 BuildKit 的输出。",
+    }
     ShareButton {
         en: "Link to this state",
         zh: "生成当前状态的链接",

@@ -10,6 +10,7 @@ pub struct DockerfileEditorProps {
     pub lang: Lang,
     pub text: String,
     pub on_edit: Callback<String>,
+    pub on_build: Callback<()>,
 }
 
 /// How many lines the gutter numbers: the text's lines, and at least one.
@@ -57,6 +58,16 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                     wrap="off" rows={(lines + 1).to_string()}
                     aria-label={t(props.lang, Msg::DockerfileEditorLabel)}
                     value={props.text.clone()} {oninput} />
+            </div>
+            <div class="build-row">
+                <button type="button" id="build" class="primary" aria-describedby="build-hint"
+                    onclick={props.on_build.reform(|_: MouseEvent| ())}>
+                    <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                        <path d="M2 11h12v3H2zM4 7h8v3H4zM6 3h4v3H6z" fill="none" stroke="currentColor" stroke-width="1.3" />
+                    </svg>
+                    { t(props.lang, Msg::BuildButton) }
+                </button>
+                <span id="build-hint" class="hint">{ t(props.lang, Msg::BuildHint) }</span>
             </div>
             <p class="status">{ format!("{lines} {}", t(props.lang, Msg::LineCount)) }</p>
             <ul class="diagnostics" aria-live="polite" aria-label={t(props.lang, Msg::DiagnosticsLabel)}>

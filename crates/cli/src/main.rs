@@ -2,7 +2,7 @@
 
 mod state;
 
-use layerlab_engine::command::Session;
+use layerlab_engine::command::{scenario_commands, Session};
 use std::process::ExitCode;
 
 const HELP: &str = "\
@@ -16,9 +16,19 @@ Usage:
   layerlab version                 print the version
 
 A scenario is a text file with one command line per line, exactly as typed in
-Layerlab's terminal (for example `docker pull ubuntu:15.04`). Blank lines and
-lines starting with `#` are skipped. The same scenario always gives the same
-transcript and the same digests, here and in the browser.
+Layerlab's terminal: `docker …` commands, and shell commands on the simulated
+host, whose working directory /root/app holds the project (Dockerfile, app.py,
+Makefile, .dockerignore). Files are written with heredocs, as in a shell:
+
+  cat > Dockerfile <<'EOF'
+  FROM busybox
+  COPY app.py /app/
+  EOF
+  docker build -t app .
+
+Blank lines and lines starting with `#` are skipped (inside a heredoc every
+line counts). The same scenario always gives the same transcript and the same
+digests, here and in the browser.
 
 Layerlab's browser app is the main way in: `cargo xtask serve`.";
 
@@ -70,14 +80,11 @@ fn run(args: &[String]) -> ExitCode {
     let mut session = Session::new();
     let mut transcript = String::new();
     let mut log = Vec::new();
-    for line in text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        let t = session.run(line);
-        transcript.push_str(&format!("$ {line}\n{}", t.text()));
-        log.push((line.to_owned(), t));
+    for command in scenario_commands(&text) {
+        let t = session.run(&command);
+        let shown = command.replace('\n', "\n> ");
+        transcript.push_str(&format!("$ {shown}\n{}", t.text()));
+        log.push((command, t));
     }
     if json {
         println!("{}", state::to_json(&session, &log));

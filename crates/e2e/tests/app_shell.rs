@@ -589,3 +589,45 @@ fn buttons_type_their_command_into_the_terminal() {
         Ok(())
     });
 }
+
+#[test]
+fn the_build_button_saves_the_dockerfile_and_builds_its_layers() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("build", |b| {
+        b.goto(&url)?;
+        let editor = b.wait_for("#dockerfile")?;
+        // Ctrl+End, then one more instruction.
+        b.type_into(
+            &editor,
+            "\u{E009}\u{E010}\u{E000}RUN echo built > /app/built.txt",
+        )?;
+        b.click(&b.find("#build")?)?;
+        let screen = b.wait_until("BuildKit's output", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| t.contains("naming to docker.io/library/app:latest done"))
+        })?;
+        for want in [
+            "$ cat > /root/app/Dockerfile <<'EOF'",
+            "> RUN echo built > /app/built.txt",
+            "$ docker build -t app .",
+            "[4/4] RUN echo built > /app/built.txt",
+            "make: Nothing to be done for '/app'.",
+        ] {
+            if !screen.contains(want) {
+                return Err(format!("{want:?} is not in the terminal:\n{screen}"));
+            }
+        }
+        b.wait_until("the built image on the stage", || {
+            b.find_all(".stage .image-name").ok().filter(|names| {
+                names
+                    .iter()
+                    .any(|n| b.text(n).is_ok_and(|t| t.starts_with("app:latest")))
+            })
+        })?;
+        b.screenshot(&artifacts_dir().join("build-1280x720.png"))?;
+        Ok(())
+    });
+}

@@ -69,6 +69,21 @@ pub fn human_duration(seconds: u64) -> String {
     format!("{} years", s / 3600 / 24 / 365)
 }
 
+/// `ls -l`'s date column: `Jan  1 00:05`.
+pub fn ls_date(unix_seconds: u64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (_, m, d) = civil_from_days((unix_seconds / 86_400) as i64);
+    let secs = unix_seconds % 86_400;
+    format!(
+        "{} {d:>2} {:02}:{:02}",
+        MONTHS[(m as usize + 11) % 12],
+        secs / 3600,
+        secs / 60 % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,19 +119,4 @@ mod tests {
             assert_eq!(human_duration(s), want, "{s}s");
         }
     }
-}
-
-/// `ls -l`'s date column: `Jan  1 00:05`.
-pub fn ls_date(unix_seconds: u64) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (_, m, d) = civil_from_days((unix_seconds / 86_400) as i64);
-    let secs = unix_seconds % 86_400;
-    format!(
-        "{} {d:>2} {:02}:{:02}",
-        MONTHS[(m as usize + 11) % 12],
-        secs / 3600,
-        secs / 60 % 60
-    )
 }

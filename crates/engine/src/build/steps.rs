@@ -43,7 +43,7 @@ pub(crate) fn is_vertex(i: &Instruction) -> bool {
 
 /// Go's `%q` of a string list, as BuildKit writes CMD and friends in history.
 fn go_list(items: &[String]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+    let quoted: Vec<String> = items.iter().map(|s| crate::table::go_quote(s)).collect();
     format!("[{}]", quoted.join(" "))
 }
 
@@ -287,7 +287,16 @@ impl Builder<'_> {
                         None => k,
                     });
                 }
-                stage.key = key(&[stage.key.as_str(), "ARG", &format!("{:?}", stage.args)]);
+                stage.key = key(&[
+                    stage.key.as_str(),
+                    "ARG",
+                    &stage
+                        .args
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("\0"),
+                ]);
                 format!("ARG {}", shown.join(" "))
             }
             Keyword::Cmd | Keyword::Entrypoint => {
@@ -358,7 +367,7 @@ impl Builder<'_> {
                 if let Args::Json(v) = &i.args {
                     cfg.shell = v.clone();
                 }
-                stage.key = key(&[stage.key.as_str(), "SHELL", &format!("{:?}", cfg.shell)]);
+                stage.key = key(&[stage.key.as_str(), "SHELL", &cfg.shell.join("\0")]);
                 format!("SHELL {}", go_list(&cfg.shell).replace('"', ""))
             }
             Keyword::Maintainer => {
@@ -716,7 +725,12 @@ impl Builder<'_> {
             kw.name(),
             &sources.join("\0"),
             &dest_abs,
-            &format!("{chown:?}{chmod:?}{from:?}"),
+            &format!(
+                "{}\0{}\0{}",
+                chown.as_deref().unwrap_or(""),
+                chmod.map(|m| m.to_string()).unwrap_or_default(),
+                from.as_deref().unwrap_or("")
+            ),
             checksum.as_str(),
         ]);
         let ctx = from_ctx.clone();

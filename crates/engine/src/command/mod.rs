@@ -88,6 +88,33 @@ pub struct Session {
     pub build_cache: BuildCache,
 }
 
+/// The commands of a scenario file: one per line, `#` comments and blank lines
+/// skipped, except that a command left open (a heredoc, a quote, a trailing
+/// `&&`) takes the following lines, exactly as a shell reads a script.
+pub fn scenario_commands(text: &str) -> Vec<String> {
+    let mut commands = Vec::new();
+    let mut pending: Option<String> = None;
+    for raw in text.lines() {
+        let command = match pending.take() {
+            Some(before) => format!("{before}\n{raw}"),
+            None => {
+                let line = raw.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                line.to_owned()
+            }
+        };
+        if crate::shell::incomplete(&command) {
+            pending = Some(command);
+        } else {
+            commands.push(command);
+        }
+    }
+    commands.extend(pending);
+    commands
+}
+
 /// Where the learner's project lives on the simulated host, and what is in it.
 pub const PROJECT_DIR: &str = "/root/app";
 

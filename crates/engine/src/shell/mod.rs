@@ -551,11 +551,7 @@ impl Run<'_, '_> {
             return self.builtin(name, args, stdin);
         }
         let Some(found) = self.lookup(name) else {
-            if name.contains('/') {
-                self.shell_error(&format!("{name}: not found"));
-            } else {
-                self.shell_error(&format!("{name}: not found"));
-            }
+            self.shell_error(&format!("{name}: not found"));
             return 127;
         };
         let program = name.rsplit('/').next().unwrap_or(name);

@@ -284,7 +284,11 @@ fn resolve<'c>(catalog: &'c [Package], names: &[String]) -> Result<Vec<&'c Packa
         Ok(())
     }
     for n in names {
-        let base = n.split(['=', '<', '>']).next().unwrap_or(n).to_lowercase();
+        let base = n
+            .split(['=', '<', '>'])
+            .next()
+            .unwrap_or(n)
+            .to_ascii_lowercase();
         visit(catalog, &base, &mut out)?;
     }
     Ok(out)

@@ -103,6 +103,9 @@ impl SyntaxError {
     }
 }
 
+/// Tokens, and heredoc bodies by the index of their delimiter token.
+type Lexed = (Vec<Token>, Vec<(usize, RedirOp)>);
+
 struct Lexer<'a> {
     chars: Vec<char>,
     at: usize,
@@ -127,7 +130,7 @@ impl<'a> Lexer<'a> {
         self.chars.get(self.at + n).copied()
     }
 
-    fn lex(mut self) -> Result<(Vec<Token>, Vec<(usize, RedirOp)>), SyntaxError> {
+    fn lex(mut self) -> Result<Lexed, SyntaxError> {
         while let Some(c) = self.peek(0) {
             match c {
                 ' ' | '\t' | '\r' => self.at += 1,

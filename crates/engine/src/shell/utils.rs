@@ -835,7 +835,7 @@ fn grep(r: &mut Run, args: &[String], stdin: Content) -> i32 {
         flags.contains('q'),
     );
     let needle = if icase {
-        pattern.to_lowercase()
+        pattern.to_ascii_lowercase()
     } else {
         pattern.clone()
     };
@@ -847,7 +847,7 @@ fn grep(r: &mut Run, args: &[String], stdin: Content) -> i32 {
         let mut n = 0;
         for line in text.lines() {
             let hay = if icase {
-                line.to_lowercase()
+                line.to_ascii_lowercase()
             } else {
                 line.to_owned()
             };
