@@ -78,6 +78,21 @@ pub struct Step {
     pub failed: Option<i32>,
 }
 
+impl Step {
+    /// A step that failed before it made a layer.
+    pub(crate) fn failed(line: usize, label: &str, status: i32) -> Step {
+        Step {
+            line,
+            label: label.to_owned(),
+            cached: false,
+            layer: None,
+            size: 0,
+            output: Vec::new(),
+            failed: Some(status),
+        }
+    }
+}
+
 /// The result of a build: output lines as `docker build` prints them, the
 /// steps, the image (when it succeeded) and the host's events.
 #[derive(Clone, Debug, Default)]

@@ -415,15 +415,7 @@ impl Builder<'_> {
                 let output = match work(&mut fs) {
                     Ok(o) => o,
                     Err(msg) => {
-                        self.steps.push(Step {
-                            line: i.start_line,
-                            label: label.to_owned(),
-                            cached: false,
-                            layer: None,
-                            size: 0,
-                            output: Vec::new(),
-                            failed: Some(1),
-                        });
+                        self.steps.push(Step::failed(i.start_line, label, 1));
                         return Err(msg);
                     }
                 };
@@ -682,15 +674,7 @@ impl Builder<'_> {
                     v,
                     &format!("ERROR: failed to calculate checksum of ref {id}: {e}"),
                 );
-                self.steps.push(Step {
-                    line: i.start_line,
-                    label: label.to_owned(),
-                    cached: false,
-                    layer: None,
-                    size: 0,
-                    output: Vec::new(),
-                    failed: Some(1),
-                });
+                self.steps.push(Step::failed(i.start_line, label, 1));
                 return Err(at(format!(
                     "failed to compute cache key: failed to calculate checksum of ref {id}: {e}"
                 )));

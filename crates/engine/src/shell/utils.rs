@@ -5,7 +5,7 @@
 
 use super::Run;
 use crate::content::{splitmix64, Content};
-use crate::merged::{Node, Stat, WriteMode, DIR_MODE};
+use crate::merged::{Merged, Node, Stat, WriteMode, DIR_MODE};
 
 type Program = fn(&mut Run, &[String], Content) -> i32;
 
@@ -156,18 +156,25 @@ fn cat(r: &mut Run, args: &[String], stdin: Content) -> i32 {
     status
 }
 
-fn touch(r: &mut Run, args: &[String], _: Content) -> i32 {
-    let (_, files) = options(args);
-    if files.is_empty() {
-        return missing_operand(r, "touch");
+/// Applies a file-system operation to each path, reporting failures as
+/// `PROG: WHAT 'PATH': REASON` (status 1) and keeping the events of the others.
+fn each_path(
+    r: &mut Run,
+    prog: &str,
+    what: &str,
+    paths: Vec<String>,
+    op: impl Fn(&mut Merged, &str) -> Result<Vec<crate::event::Event>, crate::error::FsError>,
+) -> i32 {
+    if paths.is_empty() {
+        return missing_operand(r, prog);
     }
     let mut status = 0;
-    for f in files {
-        let abs = r.abs(&f);
-        match r.fs.touch(&abs) {
+    for p in paths {
+        let abs = r.abs(&p);
+        match op(r.fs, &abs) {
             Ok(ev) => r.events.extend(ev),
             Err(e) => {
-                r.stderr(format!("touch: cannot touch '{f}': {}", e.errno.message()));
+                r.stderr(format!("{prog}: {what} '{p}': {}", e.errno.message()));
                 status = 1;
             }
         }
@@ -175,31 +182,21 @@ fn touch(r: &mut Run, args: &[String], _: Content) -> i32 {
     status
 }
 
+fn touch(r: &mut Run, args: &[String], _: Content) -> i32 {
+    let (_, files) = options(args);
+    each_path(r, "touch", "cannot touch", files, |fs, p| fs.touch(p))
+}
+
 fn mkdir(r: &mut Run, args: &[String], _: Content) -> i32 {
     let (flags, dirs) = options(args);
-    if dirs.is_empty() {
-        return missing_operand(r, "mkdir");
-    }
-    let mut status = 0;
-    for d in dirs {
-        let abs = r.abs(&d);
-        let res = if flags.contains('p') {
-            r.fs.mkdir_all(&abs, DIR_MODE)
+    let parents = flags.contains('p');
+    each_path(r, "mkdir", "cannot create directory", dirs, |fs, p| {
+        if parents {
+            fs.mkdir_all(p, DIR_MODE)
         } else {
-            r.fs.mkdir(&abs, DIR_MODE)
-        };
-        match res {
-            Ok(ev) => r.events.extend(ev),
-            Err(e) => {
-                r.stderr(format!(
-                    "mkdir: cannot create directory '{d}': {}",
-                    e.errno.message()
-                ));
-                status = 1;
-            }
+            fs.mkdir(p, DIR_MODE)
         }
-    }
-    status
+    })
 }
 
 fn rm(r: &mut Run, args: &[String], _: Content) -> i32 {
@@ -241,24 +238,7 @@ fn rm(r: &mut Run, args: &[String], _: Content) -> i32 {
 
 fn rmdir(r: &mut Run, args: &[String], _: Content) -> i32 {
     let (_, dirs) = options(args);
-    if dirs.is_empty() {
-        return missing_operand(r, "rmdir");
-    }
-    let mut status = 0;
-    for d in dirs {
-        let abs = r.abs(&d);
-        match r.fs.rmdir(&abs) {
-            Ok(ev) => r.events.extend(ev),
-            Err(e) => {
-                r.stderr(format!(
-                    "rmdir: failed to remove '{d}': {}",
-                    e.errno.message()
-                ));
-                status = 1;
-            }
-        }
-    }
-    status
+    each_path(r, "rmdir", "failed to remove", dirs, |fs, p| fs.rmdir(p))
 }
 
 fn is_dir(r: &Run, abs: &str) -> bool {
