@@ -763,6 +763,11 @@ impl Host {
             .unwrap_or_default()
     }
 
+    /// Whether the layer store has a layer with this ChainID.
+    pub fn has_layer(&self, chain_id: &Digest) -> bool {
+        self.layers.contains_key(chain_id)
+    }
+
     /// Every stored layer by ChainID, with its parent's ChainID, bottom layers first.
     pub fn stored_layers(&self) -> Vec<(Digest, Rc<Layer>, Option<Digest>)> {
         let mut seen: BTreeMap<Digest, (Rc<Layer>, Option<Digest>, usize)> = BTreeMap::new();

@@ -14,7 +14,7 @@ use crate::lower::Lower;
 use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
 use crate::reference::Reference;
 use crate::registry::Registry;
-use crate::shell::Shell;
+use crate::shell::{account_id, Shell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -158,7 +158,11 @@ impl Builder<'_> {
         self.progress.line(n, "DONE 0.1s");
         let label = format!("[{prefix}1/{total}] FROM {shown}");
         let v = self.progress.vertex(&label);
-        let cached = self.host.image(id.as_str()).is_ok() || self.host.stored_layers().len() > 1;
+        // BuildKit reports the base CACHED when its layers are already stored.
+        let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
+        let cached = crate::digest::chain_ids(&diff_ids)
+            .iter()
+            .all(|c| self.host.has_layer(c));
         self.progress
             .line(v, if cached { "CACHED" } else { "DONE 0.1s" });
         self.steps.push(Step {
@@ -767,30 +771,15 @@ impl Builder<'_> {
     }
 }
 
-/// `--chown=user[:group]` as numbers, names looked up in the image's files.
+/// `--chown=user[:group]` as numbers, names looked up in the image's files
+/// (an unknown name is 0 here).
 fn owner(fs: &Merged, spec: Option<&str>) -> (u32, u32) {
     let Some(spec) = spec else { return (0, 0) };
-    let lookup = |file: &str, name: &str| -> u32 {
-        if let Ok(n) = name.parse() {
-            return n;
-        }
-        let text = fs
-            .read(file)
-            .map(|(c, _)| String::from_utf8_lossy(&c.head(1 << 20)).into_owned())
-            .unwrap_or_default();
-        text.lines()
-            .find_map(|l| {
-                let f: Vec<&str> = l.split(':').collect();
-                (f.first() == Some(&name))
-                    .then(|| f.get(2).and_then(|x| x.parse().ok()))
-                    .flatten()
-            })
-            .unwrap_or(0)
-    };
+    let id = |file: &str, name: &str| account_id(fs, file, name).unwrap_or(0);
     match spec.split_once(':') {
-        Some((u, g)) => (lookup("/etc/passwd", u), lookup("/etc/group", g)),
+        Some((u, g)) => (id("/etc/passwd", u), id("/etc/group", g)),
         None => {
-            let u = lookup("/etc/passwd", spec);
+            let u = id("/etc/passwd", spec);
             (u, u)
         }
     }

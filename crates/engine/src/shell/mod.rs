@@ -28,6 +28,7 @@ use syntax::{AndOr, Join, Pipeline, Redir, RedirOp, Simple, SyntaxError};
 
 pub(crate) use expand::{matches as glob_match, strip};
 pub use syntax::incomplete;
+pub(crate) use utils::account_id;
 
 /// Output in the order it was written, each chunk from stdout or stderr.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,7 +211,6 @@ impl Run<'_, '_> {
             "$" => Some("1".into()),
             "0" => Some(self.sh.name.clone()),
             "#" => Some("0".into()),
-            "HOSTNAME" => self.sh.vars.get(name).cloned(),
             _ => self.sh.vars.get(name).cloned(),
         }
     }
@@ -548,7 +548,7 @@ impl Run<'_, '_> {
         let name = words[0].as_str();
         let args = &words[1..];
         if BUILTINS.contains(&name) {
-            return self.builtin(name, args, stdin);
+            return self.builtin(name, args);
         }
         let Some(found) = self.lookup(name) else {
             self.shell_error(&format!("{name}: not found"));
@@ -613,8 +613,7 @@ impl Run<'_, '_> {
         status
     }
 
-    fn builtin(&mut self, name: &str, args: &[String], stdin: Content) -> i32 {
-        let _ = stdin;
+    fn builtin(&mut self, name: &str, args: &[String]) -> i32 {
         match name {
             "true" | ":" => 0,
             "false" => 1,

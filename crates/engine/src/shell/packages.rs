@@ -485,7 +485,6 @@ fn installed(r: &mut Run, db: &str, name: &str) -> bool {
 
 fn apk(r: &mut Run, args: &[String]) -> i32 {
     let no_cache = args.iter().any(|a| a == "--no-cache");
-    let update = args.iter().any(|a| a == "-U" || a == "--update-cache");
     let words: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     let Some(cmd) = words.first() else {
         r.stdout("apk-tools 2.14.6, compiled for x86_64.\n\nusage: apk [<OPTIONS>...] COMMAND [<ARGUMENTS>...]\n");
@@ -514,7 +513,6 @@ fn apk(r: &mut Run, args: &[String]) -> i32 {
         "add" => {
             let names: Vec<String> = words[1..].iter().map(|s| s.to_string()).collect();
             fetch(r);
-            let _ = update;
             let pkgs = match resolve(APK, &names) {
                 Ok(p) => p,
                 Err(name) => {

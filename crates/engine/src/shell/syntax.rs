@@ -106,13 +106,12 @@ impl SyntaxError {
 /// Tokens, and heredoc bodies by the index of their delimiter token.
 type Lexed = (Vec<Token>, Vec<(usize, RedirOp)>);
 
-struct Lexer<'a> {
+struct Lexer {
     chars: Vec<char>,
     at: usize,
     pending: Vec<(usize, String, bool, bool)>,
     tokens: Vec<Token>,
     heredocs: Vec<(usize, RedirOp)>,
-    _src: &'a str,
 }
 
 const OPS: [&str; 8] = ["&&", "||", ";;", ";", "|", "&", "(", ")"];
@@ -125,7 +124,7 @@ fn is_name(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
-impl<'a> Lexer<'a> {
+impl Lexer {
     fn peek(&self, n: usize) -> Option<char> {
         self.chars.get(self.at + n).copied()
     }
@@ -485,7 +484,6 @@ pub fn parse(script: &str) -> Result<List, SyntaxError> {
         pending: Vec::new(),
         tokens: Vec::new(),
         heredocs: Vec::new(),
-        _src: script,
     };
     let (tokens, heredocs) = lexer.lex()?;
     Parser {
@@ -710,7 +708,6 @@ pub fn parse_text(text: &str) -> Result<Word, SyntaxError> {
         pending: Vec::new(),
         tokens: Vec::new(),
         heredocs: Vec::new(),
-        _src: text,
     };
     let mut parts = Vec::new();
     let mut lit = String::new();

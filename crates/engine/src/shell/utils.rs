@@ -458,11 +458,7 @@ fn chmod(r: &mut Run, args: &[String], _: Content) -> i32 {
     let mut status = 0;
     for f in ops {
         let abs = r.abs(&f);
-        let mut targets = vec![abs.clone()];
-        if flags.contains('R') && is_dir(r, &abs) {
-            targets.extend(descendants(r, &abs));
-        }
-        for t in targets {
+        for t in targets(r, &abs, flags.contains('R')) {
             let old = match r.fs.stat(&t) {
                 Ok(s) => s.node.meta().mode,
                 Err(e) => {
@@ -505,21 +501,46 @@ fn descendants(r: &Run, dir: &str) -> Vec<String> {
     out
 }
 
-/// A user or group name from `/etc/passwd` or `/etc/group`, or a number.
-fn id_of(r: &mut Run, file: &str, name: &str) -> Option<u32> {
+/// The lines of `/etc/passwd` or `/etc/group` in `fs`, split at `:`.
+fn accounts(fs: &Merged, file: &str) -> Vec<Vec<String>> {
+    let text = fs
+        .read(file)
+        .map(|(c, _)| String::from_utf8_lossy(&c.head(1 << 20)).into_owned())
+        .unwrap_or_default();
+    text.lines()
+        .map(|l| l.split(':').map(str::to_owned).collect())
+        .collect()
+}
+
+/// A user or group ID: a number as given, or a name from the image's own
+/// `/etc/passwd` or `/etc/group` (as `chown` and COPY `--chown` read them).
+pub(crate) fn account_id(fs: &Merged, file: &str, name: &str) -> Option<u32> {
     if let Ok(n) = name.parse() {
         return Some(n);
     }
-    let text =
-        r.fs.read(file)
-            .ok()
-            .map(|(c, _)| String::from_utf8_lossy(&c.head(1 << 20)).into_owned())?;
-    text.lines().find_map(|l| {
-        let mut f = l.split(':');
-        (f.next() == Some(name))
-            .then(|| f.nth(1).and_then(|id| id.parse().ok()))
-            .flatten()
-    })
+    accounts(fs, file)
+        .into_iter()
+        .find(|f| f.first().map(String::as_str) == Some(name))
+        .and_then(|f| f.get(2).and_then(|id| id.parse().ok()))
+}
+
+/// A user or group name for `ls -l`, or the number when the image has none.
+fn account_name(fs: &Merged, file: &str, id: u32) -> String {
+    let id = id.to_string();
+    accounts(fs, file)
+        .into_iter()
+        .find(|f| f.get(2) == Some(&id))
+        .and_then(|f| f.into_iter().next())
+        .unwrap_or(id)
+}
+
+/// A path, and with `-R` everything below it.
+fn targets(r: &Run, abs: &str, recursive: bool) -> Vec<String> {
+    let mut t = vec![abs.to_owned()];
+    if recursive && is_dir(r, abs) {
+        t.extend(descendants(r, abs));
+    }
+    t
 }
 
 fn chown(r: &mut Run, args: &[String], _: Content) -> i32 {
@@ -532,13 +553,13 @@ fn chown(r: &mut Run, args: &[String], _: Content) -> i32 {
         Some((u, g)) => (u.to_owned(), Some(g.to_owned())),
         None => (spec.clone(), None),
     };
-    let Some(uid) = id_of(r, "/etc/passwd", &user) else {
+    let Some(uid) = account_id(r.fs, "/etc/passwd", &user) else {
         r.stderr(format!("chown: invalid user: '{spec}'"));
         return 1;
     };
     let gid = match group.as_deref() {
         Some("") => uid,
-        Some(g) => match id_of(r, "/etc/group", g) {
+        Some(g) => match account_id(r.fs, "/etc/group", g) {
             Some(g) => g,
             None => {
                 r.stderr(format!("chown: invalid group: '{spec}'"));
@@ -553,11 +574,7 @@ fn chown(r: &mut Run, args: &[String], _: Content) -> i32 {
     let mut status = 0;
     for f in ops {
         let abs = r.abs(&f);
-        let mut targets = vec![abs.clone()];
-        if flags.contains('R') && is_dir(r, &abs) {
-            targets.extend(descendants(r, &abs));
-        }
-        for t in targets {
+        for t in targets(r, &abs, flags.contains('R')) {
             let keep_gid = match r.fs.lstat(&t) {
                 Ok(s) => s.node.meta().gid,
                 Err(e) => {
@@ -648,8 +665,8 @@ fn ls(r: &mut Run, args: &[String], _: Content) -> i32 {
                 r.stdout(format!(
                     "{} 1 {} {} {size:>width$} {} {name}{link}\n",
                     mode_string(&s.node),
-                    owner(r, "/etc/passwd", meta.uid),
-                    owner(r, "/etc/group", meta.gid),
+                    account_name(r.fs, "/etc/passwd", meta.uid),
+                    account_name(r.fs, "/etc/group", meta.gid),
                     crate::clock::ls_date(meta.mtime),
                     width = width.max(4),
                 ));
@@ -692,20 +709,6 @@ fn ls(r: &mut Run, args: &[String], _: Content) -> i32 {
         show(r, items);
     }
     status
-}
-
-/// A user or group name for `ls -l`, from the image's own `/etc/passwd` or `/etc/group`.
-fn owner(r: &Run, file: &str, id: u32) -> String {
-    let text =
-        r.fs.read(file)
-            .map(|(c, _)| String::from_utf8_lossy(&c.head(1 << 20)).into_owned())
-            .unwrap_or_default();
-    text.lines()
-        .find_map(|l| {
-            let f: Vec<&str> = l.split(':').collect();
-            (f.len() > 2 && f[2] == id.to_string()).then(|| f[0].to_owned())
-        })
-        .unwrap_or_else(|| id.to_string())
 }
 
 fn head_tail(r: &mut Run, prog: &str, args: &[String], stdin: Content) -> i32 {
