@@ -520,6 +520,7 @@ fn dockerfile_errors_are_reported_with_their_line() {
             "docker build .",
             "docker build -f Nope .",
             "docker build",
+            "docker build . 2>&1 | grep ERROR",
             "printf 'FROM nosuchimage:1\\n' > Dockerfile",
             "docker build .",
         ],
@@ -554,6 +555,9 @@ fn dockerfile_errors_are_reported_with_their_line() {
 
             Start a build
             [exit 1]
+            $ docker build . 2>&1 | grep ERROR
+            Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone.
+            [exit 2]
             $ printf 'FROM nosuchimage:1\n' > Dockerfile
             $ docker build .
             #0 building with "default" instance using docker driver

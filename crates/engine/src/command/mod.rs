@@ -246,8 +246,14 @@ impl Session {
         let Some(first) = words.get(assigns) else {
             return self.host_shell(line);
         };
-        if first != "docker" || line.contains(['|', '>', ';', '&', '<', '$', '`']) {
+        if first != "docker" {
             return self.host_shell(line);
+        }
+        if line.contains(['|', '>', ';', '&', '<', '$', '`']) {
+            return t.fail(
+                2,
+                "Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone.",
+            );
         }
         if words[..assigns].iter().any(|w| w == "DOCKER_BUILDKIT=0") {
             t.err("DEPRECATED: The legacy builder is deprecated and will be removed in a future release.");
