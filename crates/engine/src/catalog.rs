@@ -25,7 +25,7 @@ pub struct Teaching {
     pub created: u64,
 }
 
-const COREUTILS: &str = "ls cat echo cp mv rm mkdir rmdir touch chmod chown ln pwd sleep true false head tail wc tee env test [ dd truncate du printf";
+const COREUTILS: &str = "ls cat echo cp mv rm mkdir rmdir touch chmod chown ln pwd sleep true false head tail wc tee env test [ dd truncate du printf tar";
 
 /// The shared Debian base: nginx and python:3-slim stand on this same layer.
 const DEBIAN_ROOTFS: &str = "

@@ -133,6 +133,22 @@ impl Content {
         Content::from_pieces(pieces)
     }
 
+    /// The bytes `[from, to)` (clamped to the content), sharing its pieces.
+    pub fn slice(&self, from: u64, to: u64) -> Self {
+        let to = to.min(self.size);
+        let mut pieces = Vec::new();
+        let mut at = 0;
+        for p in self.pieces.iter() {
+            let (start, end) = (at, at + p.len());
+            at = end;
+            if end <= from || start >= to {
+                continue;
+            }
+            pieces.push(p.slice(from.max(start) - start, to.min(end) - start));
+        }
+        Content::from_pieces(pieces)
+    }
+
     /// Feeds every byte, in order, to `sink`, in chunks of at most 64 KiB.
     pub fn for_each_chunk(&self, mut sink: impl FnMut(&[u8])) {
         let mut buf = vec![0u8; 64 * 1024];

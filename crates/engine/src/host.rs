@@ -90,6 +90,8 @@ pub enum HostError {
     StartFailed(String),
     /// A `docker commit --change` line that cannot apply.
     InvalidChange(String),
+    /// `docker rmi` of an untagged image other images are built on.
+    HasChildren(String),
     Fs(crate::error::FsError),
 }
 
@@ -116,6 +118,10 @@ impl fmt::Display for HostError {
                 "Error response from daemon: cannot remove container \"/{name}\": container is running: stop the container before removing or force remove"
             ),
             HostError::InvalidChange(m) => write!(f, "Error response from daemon: {m}"),
+            HostError::HasChildren(id) => write!(
+                f,
+                "Error response from daemon: conflict: unable to delete {id} (cannot be forced) - image has dependent child images"
+            ),
             HostError::StartFailed(m) => write!(
                 f,
                 "Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: {m}: unknown"
@@ -360,6 +366,63 @@ impl Host {
 
     pub fn images(&self) -> impl Iterator<Item = &Rc<Image>> {
         self.images.values()
+    }
+
+    /// Sets the local parent link of an image that was just added (legacy
+    /// builds and commits keep one; pulled and BuildKit images have none).
+    pub fn set_parent(&mut self, id: &Digest, parent: Option<Digest>) {
+        if let Some(image) = self.images.get_mut(id).and_then(Rc::get_mut) {
+            image.parent = parent;
+        }
+    }
+
+    /// Whether another local image names this one as its parent.
+    pub fn has_children(&self, id: &Digest) -> bool {
+        self.images.values().any(|i| i.parent.as_ref() == Some(id))
+    }
+
+    /// The ID of a container the legacy builder runs a step in, derived from
+    /// state like every other container ID.
+    pub fn build_container_id(&mut self, image: Option<&Digest>, cmd: &str) -> String {
+        let seq = self.next_container;
+        self.next_container += 1;
+        let parent = image.map_or("", Digest::as_str);
+        Digest::of(format!("build container {seq} {parent} {cmd}").as_bytes())
+            .hex()
+            .to_owned()
+    }
+
+    /// A step container the legacy builder leaves behind when its command failed:
+    /// `Exited (N)` in `docker ps -a`, its writable layer as the command left it.
+    pub fn add_failed_build_container(
+        &mut self,
+        id: String,
+        image: &Digest,
+        command: Vec<String>,
+        upper: Diff,
+        code: i32,
+    ) -> Vec<HostEvent> {
+        let Some(img) = self.images.get(image).cloned() else {
+            return Vec::new();
+        };
+        let name = self.generated_name(&id);
+        self.names.insert(name.clone());
+        let now = self.now();
+        self.containers.push(Container {
+            id: id.clone(),
+            name: name.clone(),
+            image: image.clone(),
+            image_ref: image.short().to_owned(),
+            created: now,
+            state: State::Exited { code, at: now },
+            command,
+            fs: Merged::with_upper(img.lower().clone(), upper),
+        });
+        vec![HostEvent::ContainerCreated {
+            id,
+            name,
+            image: image.clone(),
+        }]
     }
 
     /// Tags of an image, sorted.
@@ -638,6 +701,9 @@ impl Host {
                 });
             }
         }
+        if by_tag.is_none() && self.has_children(&image.id) {
+            return Err(HostError::HasChildren(image.id.short().to_owned()));
+        }
         let mut events = Vec::new();
         match &by_tag {
             Some(r) => {
@@ -662,30 +728,48 @@ impl Host {
                 }
             }
         }
-        if self.tags_of(&image.id).is_empty() {
-            self.images.remove(&image.id);
-            self.repo_digests.remove(&image.id);
-            events.push(HostEvent::ImageDeleted {
-                id: image.id.clone(),
-            });
-            let chains = image.chain_ids();
+        // An image others are built on stays, untagged, as their parent.
+        if self.tags_of(&image.id).is_empty() && !self.has_children(&image.id) {
+            // Untagged parents nothing else needs go too (legacy intermediates).
+            let mut next = Some(image.id.clone());
             drop(image);
-            for chain in chains.into_iter().rev() {
-                let unused = self
-                    .layers
-                    .get(&chain)
-                    .is_some_and(|l| Rc::strong_count(l) == 1);
-                if unused {
-                    if let Some(layer) = self.layers.remove(&chain) {
-                        events.push(HostEvent::LayerDeleted {
-                            layer: layer.id,
-                            chain_id: chain,
-                        });
-                    }
+            while let Some(id) = next.take() {
+                next = self.delete_image(&id, &mut events);
+                let prunable = next.as_ref().is_some_and(|p| {
+                    self.tags_of(p).is_empty()
+                        && !self.has_children(p)
+                        && !self.containers.iter().any(|c| &c.image == p)
+                });
+                if !prunable {
+                    next = None;
                 }
             }
         }
         Ok(Outcome { value: (), events })
+    }
+
+    /// Deletes one image and the layers only it used; returns its parent.
+    fn delete_image(&mut self, id: &Digest, events: &mut Vec<HostEvent>) -> Option<Digest> {
+        let image = self.images.remove(id)?;
+        self.repo_digests.remove(id);
+        events.push(HostEvent::ImageDeleted { id: id.clone() });
+        let (chains, parent) = (image.chain_ids(), image.parent.clone());
+        drop(image);
+        for chain in chains.into_iter().rev() {
+            let unused = self
+                .layers
+                .get(&chain)
+                .is_some_and(|l| Rc::strong_count(l) == 1);
+            if unused {
+                if let Some(layer) = self.layers.remove(&chain) {
+                    events.push(HostEvent::LayerDeleted {
+                        layer: layer.id,
+                        chain_id: chain,
+                    });
+                }
+            }
+        }
+        parent
     }
 
     /// `docker diff`: the container's changes against its image (and init layer).

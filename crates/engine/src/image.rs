@@ -36,6 +36,8 @@ pub struct RunConfig {
     pub stop_signal: String,
     #[serde(rename = "ArgsEscaped", skip_serializing_if = "is_false")]
     pub args_escaped: bool,
+    #[serde(rename = "Healthcheck", skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<crate::build::HealthConfig>,
     #[serde(rename = "OnBuild", skip_serializing_if = "Vec::is_empty")]
     pub on_build: Vec<String>,
     #[serde(rename = "Shell", skip_serializing_if = "Vec::is_empty")]

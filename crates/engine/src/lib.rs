@@ -13,6 +13,7 @@
 //! - `merged`: a container's view: lower stack + writable upper, copy-on-write.
 //! - `event`: what each operation did, for the app to animate.
 //! - `tar`, `digest`: layer tars, DiffIDs, ChainIDs.
+//! - `archive`: tar and gzip files a user makes and unpacks (`tar`, ADD).
 //! - `manifest`: gzip blobs, blob digests, the image manifest and its digest.
 //! - `fixture`: layers and trees described as text (tests and teaching images).
 //! - `image`, `reference`: image configs, IDs and tags.
@@ -25,6 +26,7 @@
 //! - `storage`: `/var/lib/docker` as overlay2, aufs or vfs lay it out.
 //! - `size`: Docker's human-readable sizes.
 
+pub mod archive;
 pub mod build;
 pub mod catalog;
 pub mod change;

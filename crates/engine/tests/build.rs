@@ -71,12 +71,12 @@ fn the_tutorials_dockerfile_builds_as_written() {
 
             #8 exporting to image
             #8 exporting layers 0.1s done
-            #8 writing image sha256:55c352eba9f4e50922208e38bdb9027efa7b9d815cf4c30f799ad05c859ddf12 done
+            #8 writing image sha256:aced754b0df079359e160a14f1ffc550eaab108e871be1183e2e93c5039c421b done
             #8 naming to docker.io/library/app:latest done
             #8 DONE 0.1s
             $ docker history app
             IMAGE          CREATED        CREATED BY                                      SIZE      COMMENT
-            55c352eba9f4   1 second ago   CMD ["/bin/sh" "-c" "python /app/app.py"]       0B        buildkit.dockerfile.v0
+            aced754b0df0   1 second ago   CMD ["/bin/sh" "-c" "python /app/app.py"]       0B        buildkit.dockerfile.v0
             <missing>      1 second ago   RUN /bin/sh -c make /app # buildkit             0B        buildkit.dockerfile.v0
             <missing>      1 second ago   COPY . /app # buildkit                          176B      buildkit.dockerfile.v0
             <missing>      9 years ago    /bin/sh -c #(nop) CMD ["/bin/bash"]             0B        
@@ -85,7 +85,7 @@ fn the_tutorials_dockerfile_builds_as_written() {
             <missing>      9 years ago    /bin/sh -c #(nop) ADD file:9b5ba393502195549…   131MB     
             $ docker images
             REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
-            app          latest    55c352eba9f4   2 seconds ago   131MB
+            app          latest    aced754b0df0   2 seconds ago   131MB
         "#]],
     );
 }
@@ -191,12 +191,12 @@ fn metadata_steps_are_history_entries_without_layers() {
 
             #9 exporting to image
             #9 exporting layers 0.1s done
-            #9 writing image sha256:503fa6682cb0a3bd9384163132c2da3fb13c01219279e4fb16ccac90a927121a done
+            #9 writing image sha256:7665989281ed0dd4b9ee951d983c9f387aa2b109afbb67e440139f466d5b42ce done
             #9 naming to docker.io/library/meta:latest done
             #9 DONE 0.1s
             $ docker history meta
             IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
-            503fa6682cb0   1 second ago    CMD ["sh"]                                      0B        buildkit.dockerfile.v0
+            7665989281ed   1 second ago    CMD ["sh"]                                      0B        buildkit.dockerfile.v0
             <missing>      1 second ago    EXPOSE [443/tcp 8080/tcp]                       0B        buildkit.dockerfile.v0
             <missing>      1 second ago    RUN |1 GREETING=hello /bin/sh -c echo "$GREE…   6B        buildkit.dockerfile.v0
             <missing>      1 second ago    COPY app.py . # buildkit                        39B       buildkit.dockerfile.v0
@@ -224,17 +224,17 @@ fn removing_files_in_a_later_layer_does_not_shrink_the_image() {
         expect![[r#"
             $ printf 'FROM debian:bookworm-slim\nRUN apt-get update\nRUN rm -rf /var/lib/apt/lists/*\n' > Dockerfile
             $ docker build -q -t two-runs .
-            sha256:fd75f26d866c48a29129f3c4476427fc9341fb5969f8de7fe9563e4f8bc7bd4e
+            sha256:e82ee15d149795a97d769c95b8de6eaf79468b9ffa59f6bec61c0148f6cdd093
             $ printf 'FROM debian:bookworm-slim\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n' > Dockerfile
             $ docker build -q -t one-run .
-            sha256:63ee29b78ef005f18aaaf34ca52eaedfc9a7b57da024684e6553f25fd9949364
+            sha256:7d58ea4a35f9bd33675187b6f8659601967567dc1af47f4d8da74e98120aedbc
             $ docker images
             REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
-            one-run      latest    63ee29b78ef0   1 second ago    74.8MB
-            two-runs     latest    fd75f26d866c   3 seconds ago   120MB
+            one-run      latest    7d58ea4a35f9   1 second ago    74.8MB
+            two-runs     latest    e82ee15d1497   3 seconds ago   120MB
             $ docker history two-runs
             IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
-            fd75f26d866c   4 seconds ago   RUN /bin/sh -c rm -rf /var/lib/apt/lists/* #…   0B        buildkit.dockerfile.v0
+            e82ee15d1497   4 seconds ago   RUN /bin/sh -c rm -rf /var/lib/apt/lists/* #…   0B        buildkit.dockerfile.v0
             <missing>      4 seconds ago   RUN /bin/sh -c apt-get update # buildkit        45.3MB    buildkit.dockerfile.v0
             <missing>      13 months ago   CMD ["bash"]                                    0B        buildkit.dockerfile.v0
             <missing>      13 months ago   # debian.sh --arch 'amd64' out/ 'bookworm' '…   74.8MB    buildkit.dockerfile.v0
@@ -423,7 +423,7 @@ fn copy_sources_and_dockerignore() {
 
             #10 exporting to image
             #10 exporting layers 0.1s done
-            #10 writing image sha256:24e86fa5c70151d42f8e9b006f42d9ebfcab5fa692702843e5d48460e889004f done
+            #10 writing image sha256:a8f84df88e5e99d961dce25777e05b230d41484d06a6c384e5ea379e54a5b1b3 done
             #10 naming to docker.io/library/copies:latest done
             #10 DONE 0.1s
             $ printf 'FROM busybox\nCOPY missing.txt /\n' > Dockerfile
@@ -505,7 +505,7 @@ fn multi_stage_builds_only_what_the_target_needs() {
 
             #10 exporting to image
             #10 exporting layers 0.1s done
-            #10 writing image sha256:320a738faf60fe8921a0365d0e8c9c2cf26f656c8884daa282c4fae1efb8ecb2 done
+            #10 writing image sha256:dd35cf9a7f87cc41701c7280d10afc52b68d3b1ad925d8119588b0160e08bac9 done
             #10 naming to docker.io/library/multi:latest done
             #10 DONE 0.1s
         "#]],
@@ -574,6 +574,343 @@ fn dockerfile_errors_are_reported_with_their_line() {
             #3 ERROR: docker.io/library/nosuchimage:1: not found
             ERROR: failed to solve: nosuchimage:1: failed to resolve source metadata for docker.io/library/nosuchimage:1: docker.io/library/nosuchimage:1: not found
             [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn the_legacy_builder_commits_an_image_per_instruction() {
+    check(
+        &[
+            "DOCKER_BUILDKIT=0 docker build -t app .",
+            "docker images",
+            "docker images -a",
+            "docker history app",
+            "DOCKER_BUILDKIT=0 docker build -t app .",
+            "echo '# edited' >> app.py",
+            "DOCKER_BUILDKIT=0 docker build -q -t app .",
+            "docker images",
+            "docker rmi app",
+            "docker images -a",
+        ],
+        expect![[r#"
+            $ DOCKER_BUILDKIT=0 docker build -t app .
+            DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+                        BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+                        environment-variable.
+
+            Sending build context to Docker daemon  5.12kB
+            Step 1/4 : FROM ubuntu:15.04
+            15.04: Pulling from library/ubuntu
+            f8c98c1d5d88: Pull complete
+            71b33a22991b: Pull complete
+            42db6b306f59: Pull complete
+            e5faf014118a: Pull complete
+            Digest: sha256:7a150caf62b905a9a90cf2cac573941fcf1ab6912a6b4b352535faa4c12e6f4f
+            Status: Downloaded newer image for ubuntu:15.04
+             ---> 366cb16f3cda
+            Step 2/4 : COPY . /app
+             ---> a773c918e918
+            Step 3/4 : RUN make /app
+             ---> Running in 76c57a168665
+            make: Nothing to be done for '/app'.
+             ---> Removed intermediate container 76c57a168665
+             ---> e8c8b17afbb6
+            Step 4/4 : CMD python /app/app.py
+             ---> Running in 37173587960a
+             ---> Removed intermediate container 37173587960a
+             ---> df6fc13b3a4e
+            Successfully built df6fc13b3a4e
+            Successfully tagged app:latest
+            $ docker images
+            REPOSITORY   TAG       IMAGE ID       CREATED        SIZE
+            app          latest    df6fc13b3a4e   1 second ago   131MB
+            ubuntu       15.04     366cb16f3cda   9 years ago    131MB
+            $ docker images -a
+            REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
+            <none>       <none>    e8c8b17afbb6   2 seconds ago   131MB
+            app          latest    df6fc13b3a4e   2 seconds ago   131MB
+            <none>       <none>    a773c918e918   2 seconds ago   131MB
+            ubuntu       15.04     366cb16f3cda   9 years ago     131MB
+            $ docker history app
+            IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
+            df6fc13b3a4e   3 seconds ago   /bin/sh -c #(nop)  CMD ["/bin/sh" "-c" "pyth…   0B        
+            e8c8b17afbb6   3 seconds ago   /bin/sh -c make /app                            0B        
+            a773c918e918   3 seconds ago   /bin/sh -c #(nop) COPY dir:3f22dfa7351599d44…   176B      
+            366cb16f3cda   9 years ago     /bin/sh -c #(nop) CMD ["/bin/bash"]             0B        
+            <missing>      9 years ago     /bin/sh -c sed -i 's/^#\s*\(deb.*universe\)$…   113B      
+            <missing>      9 years ago     /bin/sh -c echo '#!/bin/sh' > /usr/sbin/poli…   105B      
+            <missing>      9 years ago     /bin/sh -c #(nop) ADD file:9b5ba393502195549…   131MB     
+            $ DOCKER_BUILDKIT=0 docker build -t app .
+            DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+                        BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+                        environment-variable.
+
+            Sending build context to Docker daemon  5.12kB
+            Step 1/4 : FROM ubuntu:15.04
+             ---> 366cb16f3cda
+            Step 2/4 : COPY . /app
+             ---> Using cache
+             ---> a773c918e918
+            Step 3/4 : RUN make /app
+             ---> Using cache
+             ---> e8c8b17afbb6
+            Step 4/4 : CMD python /app/app.py
+             ---> Using cache
+             ---> df6fc13b3a4e
+            Successfully built df6fc13b3a4e
+            Successfully tagged app:latest
+            $ echo '# edited' >> app.py
+            $ DOCKER_BUILDKIT=0 docker build -q -t app .
+            DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+                        BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+                        environment-variable.
+
+            sha256:dfc98083789d5beca3455cfd19a3cb84cc01abd68da02c457385f547a4443f03
+            $ docker images
+            REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
+            app          latest    dfc98083789d   1 second ago    131MB
+            <none>       <none>    df6fc13b3a4e   7 seconds ago   131MB
+            ubuntu       15.04     366cb16f3cda   9 years ago     131MB
+            $ docker rmi app
+            Untagged: app:latest
+            Deleted: sha256:dfc98083789d5beca3455cfd19a3cb84cc01abd68da02c457385f547a4443f03
+            Deleted: sha256:e29462f9ecd61e732647ce609a178466a6b5e2add6f80caf8500d7f2f0667b0a
+            Deleted: sha256:b2492e31c29f6a3ab8f2b7d4306574bcd6d03ee9ae7b2819adad66f114afe536
+            Deleted: sha256:63ced9b866dc95ba8ae9d9667c232ebcd301067a36984515f59c8026dfd09fc6
+            $ docker images -a
+            REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
+            <none>       <none>    e8c8b17afbb6   9 seconds ago   131MB
+            <none>       <none>    df6fc13b3a4e   9 seconds ago   131MB
+            <none>       <none>    a773c918e918   9 seconds ago   131MB
+            ubuntu       15.04     366cb16f3cda   9 years ago     131MB
+        "#]],
+    );
+}
+
+#[test]
+fn the_legacy_builder_fails_as_the_daemon_does() {
+    check(
+        &[
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nARG LEVEL=3\nENV MODE=test\nEXPOSE 80 443\nWORKDIR /srv\nHEALTHCHECK --interval=30s --retries=3 CMD wget -q -O- http://localhost/ || exit 1\nRUN echo \"level $LEVEL\" && exit 4\nEOF",
+            "DOCKER_BUILDKIT=0 docker build -t broken .",
+            "docker ps -a",
+            "docker history --no-trunc a8e3d536f205",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nCOPY --chmod=755 app.py /\nEOF",
+            "DOCKER_BUILDKIT=0 docker build .",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nCOPY app.py Makefile /srv\nEOF",
+            "DOCKER_BUILDKIT=0 docker build .",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nCOPY nothere.txt /\nEOF",
+            "DOCKER_BUILDKIT=0 docker build .",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nRUNN true\nEOF",
+            "DOCKER_BUILDKIT=0 docker build .",
+        ],
+        expect![[r#"
+            $ cat > Dockerfile <<'EOF'
+            $ DOCKER_BUILDKIT=0 docker build -t broken .
+            DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+                        BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+                        environment-variable.
+
+            Sending build context to Docker daemon  5.12kB
+            Step 1/7 : FROM busybox
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+             ---> 1f58d96045ca
+            Step 2/7 : ARG LEVEL=3
+             ---> Running in f002cf383a49
+             ---> Removed intermediate container f002cf383a49
+             ---> 606a22a442ad
+            Step 3/7 : ENV MODE=test
+             ---> Running in 6da2918b3524
+             ---> Removed intermediate container 6da2918b3524
+             ---> 0fc73e06a659
+            Step 4/7 : EXPOSE 80 443
+             ---> Running in 3256f1342fb5
+             ---> Removed intermediate container 3256f1342fb5
+             ---> 0ab24925b6da
+            Step 5/7 : WORKDIR /srv
+             ---> Running in 9e97e3462161
+             ---> Removed intermediate container 9e97e3462161
+             ---> f694a2d59eb7
+            Step 6/7 : HEALTHCHECK --interval=30s --retries=3 CMD wget -q -O- http://localhost/ || exit 1
+             ---> Running in ac7bd2a70ba5
+             ---> Removed intermediate container ac7bd2a70ba5
+             ---> 119623f003c1
+            Step 7/7 : RUN echo "level $LEVEL" && exit 4
+             ---> Running in 1a37f9822bd8
+            level 3
+            The command '/bin/sh -c echo "level $LEVEL" && exit 4' returned a non-zero code: 4
+            [exit 4]
+            $ docker ps -a
+            CONTAINER ID   IMAGE          COMMAND                   CREATED        STATUS                    PORTS     NAMES
+            1a37f9822bd8   119623f003c1   "/bin/sh -c echo \"le…"   1 second ago   Exited (4) 1 second ago             keen_turing
+            $ docker history --no-trunc a8e3d536f205
+            Error response from daemon: No such image: a8e3d536f205
+            [exit 1]
+            $ cat > Dockerfile <<'EOF'
+            $ DOCKER_BUILDKIT=0 docker build .
+            DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+                        BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+                        environment-variable.
+
+            Sending build context to Docker daemon  5.12kB
+            Step 1/2 : FROM busybox
+             ---> 1f58d96045ca
+            Step 2/2 : COPY --chmod=755 app.py /
+            the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled
+            [exit 1]
+            $ cat > Dockerfile <<'EOF'
+            $ DOCKER_BUILDKIT=0 docker build .
+            DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+                        BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+                        environment-variable.
+
+            Sending build context to Docker daemon  5.12kB
+            Step 1/2 : FROM busybox
+             ---> 1f58d96045ca
+            Step 2/2 : COPY app.py Makefile /srv
+            When using COPY with more than one source file, the destination must be a directory and end with a /
+            [exit 1]
+            $ cat > Dockerfile <<'EOF'
+            $ DOCKER_BUILDKIT=0 docker build .
+            DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+                        BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+                        environment-variable.
+
+            Sending build context to Docker daemon  5.12kB
+            Step 1/2 : FROM busybox
+             ---> 1f58d96045ca
+            Step 2/2 : COPY nothere.txt /
+            COPY failed: file not found in build context or excluded by .dockerignore: stat nothere.txt: file does not exist
+            [exit 1]
+            $ cat > Dockerfile <<'EOF'
+            $ DOCKER_BUILDKIT=0 docker build .
+            DEPRECATED: The legacy builder is deprecated and will be removed in a future release.
+                        BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
+                        environment-variable.
+
+            Sending build context to Docker daemon  5.12kB
+            Error response from daemon: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn healthcheck_is_recorded_as_buildkit_prints_it() {
+    check(
+        &[
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nHEALTHCHECK --interval=1m30s --timeout=500ms CMD [\"wget\", \"-q\", \"http://localhost/\"]\nEOF",
+            "docker build -q -t hc .",
+            "docker history --no-trunc hc",
+        ],
+        expect![[r#"
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -q -t hc .
+            sha256:bd078db83465e5371d62503aa25f585ed39f52d71923e3b322ed8bbfcbff679b
+            $ docker history --no-trunc hc
+            IMAGE                                                                     CREATED         CREATED BY                                                                                                                  SIZE      COMMENT
+            sha256:bd078db83465e5371d62503aa25f585ed39f52d71923e3b322ed8bbfcbff679b   1 second ago    HEALTHCHECK {Test:[CMD wget -q http://localhost/] Interval:1m30s Timeout:500ms StartPeriod:0s StartInterval:0s Retries:0}   0B        buildkit.dockerfile.v0
+            <missing>                                                                 15 months ago   CMD ["sh"]                                                                                                                  0B        buildkit.dockerfile.v0
+            <missing>                                                                 15 months ago   ADD busybox.tar.xz / # buildkit                                                                                             4.26MB    buildkit.dockerfile.v0
+        "#]],
+    );
+}
+
+#[test]
+fn add_unpacks_local_tar_archives_and_copy_does_not() {
+    check(
+        &[
+            "mkdir -p site/css && echo '<h1>hi</h1>' > site/index.html && echo 'h1{}' > site/css/a.css",
+            "tar -czvf site.tgz site",
+            "tar -cf plain.tar -C site index.html",
+            "tar -tvf plain.tar",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nADD site.tgz /srv/\nADD plain.tar /plain\nADD --unpack=false plain.tar /kept/\nCOPY site.tgz /copied/\nRUN ls /srv /srv/site /srv/site/css /plain /kept /copied && cat /srv/site/index.html\nEOF",
+            "docker build -t add .",
+            "tar xzf Dockerfile",
+            "tar -cf",
+        ],
+        expect![[r#"
+            $ mkdir -p site/css && echo '<h1>hi</h1>' > site/index.html && echo 'h1{}' > site/css/a.css
+            $ tar -czvf site.tgz site
+            site/
+            site/css/
+            site/css/a.css
+            site/index.html
+            $ tar -cf plain.tar -C site index.html
+            $ tar -tvf plain.tar
+            -rw-r--r-- 0/0              12 2026-01-01 00:00 index.html
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -t add .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 197B done
+            #1 DONE 0.0s
+
+            #2 [internal] load .dockerignore
+            #2 transferring context: 11B done
+            #2 DONE 0.0s
+
+            #3 [internal] load metadata for docker.io/library/busybox:latest
+            #3 DONE 0.1s
+
+            #4 [1/6] FROM docker.io/library/busybox:latest
+            #4 DONE 0.1s
+
+            #5 [internal] load build context
+            #5 transferring context: 2.556kB done
+            #5 DONE 0.0s
+
+            #6 [2/6] ADD site.tgz /srv/
+            #6 DONE 0.1s
+
+            #7 [3/6] ADD plain.tar /plain
+            #7 DONE 0.1s
+
+            #8 [4/6] ADD --unpack=false plain.tar /kept/
+            #8 DONE 0.1s
+
+            #9 [5/6] COPY site.tgz /copied/
+            #9 DONE 0.1s
+
+            #10 [6/6] RUN ls /srv /srv/site /srv/site/css /plain /kept /copied && cat /srv/site/index.html
+            #10 0.100 /srv:
+            #10 0.101 site
+            #10 0.102 
+            #10 0.103 /srv/site:
+            #10 0.104 css  index.html
+            #10 0.105 
+            #10 0.106 /srv/site/css:
+            #10 0.107 a.css
+            #10 0.108 
+            #10 0.109 /plain:
+            #10 0.110 index.html
+            #10 0.111 
+            #10 0.112 /kept:
+            #10 0.113 plain.tar
+            #10 0.114 
+            #10 0.115 /copied:
+            #10 0.116 site.tgz
+            #10 0.117 <h1>hi</h1>
+            #10 DONE 0.1s
+
+            #11 exporting to image
+            #11 exporting layers 0.1s done
+            #11 writing image sha256:00fc57b90ffe478c230dcbab30fed5af9b9fb408c771fef39517a639807efbe7 done
+            #11 naming to docker.io/library/add:latest done
+            #11 DONE 0.1s
+            $ tar xzf Dockerfile
+            tar: This does not look like a tar archive
+            tar: Exiting with failure status due to previous errors
+            [exit 2]
+            $ tar -cf
+            tar: option requires an argument -- 'f'
+            Try 'tar --help' or 'tar --usage' for more information.
+            [exit 2]
         "#]],
     );
 }

@@ -27,21 +27,21 @@ fn pulling_the_tutorials_ubuntu_fetches_four_layers_and_prints_the_manifest_dige
     check(
         "docker pull ubuntu:15.04\ndocker pull ubuntu:15.04",
         expect![[r#"
-        $ docker pull ubuntu:15.04
-        15.04: Pulling from library/ubuntu
-        e7c5fc751b38: Pull complete
-        71b33a22991b: Pull complete
-        42db6b306f59: Pull complete
-        e5faf014118a: Pull complete
-        Digest: sha256:8f23ff2f3f8a8214c8518928e56afa8a941e90f212ec8eba9e7289d86c03bdf3
-        Status: Downloaded newer image for ubuntu:15.04
-        docker.io/library/ubuntu:15.04
-        $ docker pull ubuntu:15.04
-        15.04: Pulling from library/ubuntu
-        Digest: sha256:8f23ff2f3f8a8214c8518928e56afa8a941e90f212ec8eba9e7289d86c03bdf3
-        Status: Image is up to date for ubuntu:15.04
-        docker.io/library/ubuntu:15.04
-    "#]],
+            $ docker pull ubuntu:15.04
+            15.04: Pulling from library/ubuntu
+            f8c98c1d5d88: Pull complete
+            71b33a22991b: Pull complete
+            42db6b306f59: Pull complete
+            e5faf014118a: Pull complete
+            Digest: sha256:7a150caf62b905a9a90cf2cac573941fcf1ab6912a6b4b352535faa4c12e6f4f
+            Status: Downloaded newer image for ubuntu:15.04
+            docker.io/library/ubuntu:15.04
+            $ docker pull ubuntu:15.04
+            15.04: Pulling from library/ubuntu
+            Digest: sha256:7a150caf62b905a9a90cf2cac573941fcf1ab6912a6b4b352535faa4c12e6f4f
+            Status: Image is up to date for ubuntu:15.04
+            docker.io/library/ubuntu:15.04
+        "#]],
     );
 }
 
@@ -59,33 +59,33 @@ fn the_tutorials_docker_ps_s() {
         $ docker pull nginx
         Using default tag: latest
         latest: Pulling from library/nginx
-        05e3125c9a3b: Pull complete
+        2bb36e299101: Pull complete
         c6a89fea39ca: Pull complete
         9c851e02feeb: Pull complete
         67ed4b6a23e7: Pull complete
         f8f13747c3a7: Pull complete
         28e3380c87e2: Pull complete
-        Digest: sha256:67e589f55426746074a0c9c3846a4ff3e7c82bb80cdbb5899649a1c943e53cdc
+        Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
         Status: Downloaded newer image for nginx:latest
         docker.io/library/nginx:latest
         $ docker pull wonderfall/isso
         Using default tag: latest
         latest: Pulling from wonderfall/isso
-        36c689a992ee: Pull complete
+        0bdf70a1a1fd: Pull complete
         0fc83efcefd1: Pull complete
         32518f0b4a76: Pull complete
         5c3f92f1e599: Pull complete
-        Digest: sha256:368d4290f46f839a71d169008e7d1ae9b51a4f128288cb975e52db580187b00d
+        Digest: sha256:46f27f2173661eb8d7b244c9346a973cc3d2384158200c68c4f45fbf997704b4
         Status: Downloaded newer image for wonderfall/isso:latest
         docker.io/wonderfall/isso:latest
         $ docker run -d --name proxy nginx:latest
-        1f33ff151795c620463d5744d87da5c9122e2952d143ffcf70932f17a8bb1816
+        bcfe9d3e30b6eee9efc0e83059a3cb56a02edd951549ae6278f455226dc892d5
         $ docker run -d --name isso wonderfall/isso:latest
-        0561f6acbc35e854f87e27ac750e760a265d1dd33d11746c96def0e530cd93de
+        08d6cafc444e5464f147d716953d60dd35ce0e81c2fb850ae4df18ab0a50f2f9
         $ docker ps -s
         CONTAINER ID   IMAGE                    COMMAND                  CREATED         STATUS         PORTS      NAMES     SIZE
-        0561f6acbc35   wonderfall/isso:latest   "/usr/local/bin/star…"   1 second ago    Up 1 second    8080/tcp   isso      0B (virtual 68.2MB)
-        1f33ff151795   nginx:latest             "/docker-entrypoint.…"   2 seconds ago   Up 2 seconds   80/tcp     proxy     2B (virtual 109MB)
+        08d6cafc444e   wonderfall/isso:latest   "/usr/local/bin/star…"   1 second ago    Up 1 second    8080/tcp   isso      0B (virtual 68.2MB)
+        bcfe9d3e30b6   nginx:latest             "/docker-entrypoint.…"   2 seconds ago   Up 2 seconds   80/tcp     proxy     2B (virtual 109MB)
     "#]].assert_eq(&out);
 }
 
@@ -94,35 +94,35 @@ fn images_that_share_base_layers_pull_only_what_is_missing() {
     check("docker pull debian:bookworm-slim\ndocker pull nginx\ndocker pull python:3-slim\ndocker images", expect![[r#"
         $ docker pull debian:bookworm-slim
         bookworm-slim: Pulling from library/debian
-        05e3125c9a3b: Pull complete
-        Digest: sha256:95cc1dbfdc59ae2d046c4c149c2f82628d20754a1b48bf7f0842a84e7cbf9f8f
+        2bb36e299101: Pull complete
+        Digest: sha256:023207d0c79522157ab637578b0725d325b709d9129b13a324d6d7228896d5a0
         Status: Downloaded newer image for debian:bookworm-slim
         docker.io/library/debian:bookworm-slim
         $ docker pull nginx
         Using default tag: latest
         latest: Pulling from library/nginx
-        05e3125c9a3b: Already exists
+        2bb36e299101: Already exists
         c6a89fea39ca: Pull complete
         9c851e02feeb: Pull complete
         67ed4b6a23e7: Pull complete
         f8f13747c3a7: Pull complete
         28e3380c87e2: Pull complete
-        Digest: sha256:67e589f55426746074a0c9c3846a4ff3e7c82bb80cdbb5899649a1c943e53cdc
+        Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
         Status: Downloaded newer image for nginx:latest
         docker.io/library/nginx:latest
         $ docker pull python:3-slim
         3-slim: Pulling from library/python
-        05e3125c9a3b: Already exists
+        2bb36e299101: Already exists
         368be886ae98: Pull complete
         f9441efb99d7: Pull complete
-        Digest: sha256:16efff7d822afd6a5d79530162a33a3aeb1a47d2c1a60852ae37d586b8a4ed69
+        Digest: sha256:6be675d0b595604ee57b87d4b55e9edc3d27f87bc4d78cb21d69601a89970872
         Status: Downloaded newer image for python:3-slim
         docker.io/library/python:3-slim
         $ docker images
         REPOSITORY   TAG             IMAGE ID       CREATED         SIZE
-        python       3-slim          4a14b03cc01c   13 months ago   125MB
-        nginx        latest          943593c2358f   13 months ago   109MB
-        debian       bookworm-slim   8c849720ef4d   13 months ago   74.8MB
+        python       3-slim          7a5e7b352920   13 months ago   125MB
+        nginx        latest          1c794d9316f3   13 months ago   109MB
+        debian       bookworm-slim   06da81fff0c4   13 months ago   74.8MB
     "#]]);
 }
 
@@ -133,24 +133,24 @@ fn digests_history_and_disk_usage() {
         expect![[r#"
             $ docker pull ubuntu:15.04
             15.04: Pulling from library/ubuntu
-            e7c5fc751b38: Pull complete
+            f8c98c1d5d88: Pull complete
             71b33a22991b: Pull complete
             42db6b306f59: Pull complete
             e5faf014118a: Pull complete
-            Digest: sha256:8f23ff2f3f8a8214c8518928e56afa8a941e90f212ec8eba9e7289d86c03bdf3
+            Digest: sha256:7a150caf62b905a9a90cf2cac573941fcf1ab6912a6b4b352535faa4c12e6f4f
             Status: Downloaded newer image for ubuntu:15.04
             docker.io/library/ubuntu:15.04
             $ docker images --digests
             REPOSITORY   TAG       DIGEST                                                                    IMAGE ID       CREATED       SIZE
-            ubuntu       15.04     sha256:8f23ff2f3f8a8214c8518928e56afa8a941e90f212ec8eba9e7289d86c03bdf3   ac5e06272195   9 years ago   131MB
+            ubuntu       15.04     sha256:7a150caf62b905a9a90cf2cac573941fcf1ab6912a6b4b352535faa4c12e6f4f   366cb16f3cda   9 years ago   131MB
             $ docker history ubuntu:15.04
             IMAGE          CREATED       CREATED BY                                      SIZE      COMMENT
-            ac5e06272195   9 years ago   /bin/sh -c #(nop) CMD ["/bin/bash"]             0B        
+            366cb16f3cda   9 years ago   /bin/sh -c #(nop) CMD ["/bin/bash"]             0B        
             <missing>      9 years ago   /bin/sh -c sed -i 's/^#\s*\(deb.*universe\)$…   113B      
             <missing>      9 years ago   /bin/sh -c echo '#!/bin/sh' > /usr/sbin/poli…   105B      
             <missing>      9 years ago   /bin/sh -c #(nop) ADD file:9b5ba393502195549…   131MB     
             $ docker create --name box ubuntu:15.04
-            9de69af1a4788cde825e355cdd894f14ea151d5345645a6852fe6a2ca3260425
+            6578a07289769d5792e630a3e36072259e0b6e03812b127fef5680ce7563560c
             $ docker system df
             TYPE            TOTAL     ACTIVE    SIZE      RECLAIMABLE
             Images          1         1         131.1MB   0B (0%)
@@ -166,20 +166,20 @@ fn a_missing_program_fails_as_docker_says_and_the_container_stays_created() {
     check(
         "docker run --name nope busybox:latest python /app.py\ndocker ps -a",
         expect![[r#"
-        $ docker run --name nope busybox:latest python /app.py
-        Unable to find image 'busybox:latest' locally
-        latest: Pulling from library/busybox
-        5bff0ab10349: Pull complete
-        Digest: sha256:c4198d9d50e1c6d3459e040833fa88f4c33eaf6818748d8275367f158ecd09fd
-        Status: Downloaded newer image for busybox:latest
-        docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "python": executable file not found in $PATH: unknown.
+            $ docker run --name nope busybox:latest python /app.py
+            Unable to find image 'busybox:latest' locally
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: "python": executable file not found in $PATH: unknown.
 
-        Run 'docker run --help' for more information
-        [exit 127]
-        $ docker ps -a
-        CONTAINER ID   IMAGE            COMMAND            CREATED        STATUS    PORTS     NAMES
-        eee4474dbaaf   busybox:latest   "python /app.py"   1 second ago   Created             nope
-    "#]],
+            Run 'docker run --help' for more information
+            [exit 127]
+            $ docker ps -a
+            CONTAINER ID   IMAGE            COMMAND            CREATED        STATUS    PORTS     NAMES
+            5fc20fe90da5   busybox:latest   "python /app.py"   1 second ago   Created             nope
+        "#]],
     );
 }
 
@@ -201,15 +201,15 @@ fn commit_and_diff_through_the_command_line() {
         $ docker run -d --name web nginx
         Unable to find image 'nginx:latest' locally
         latest: Pulling from library/nginx
-        05e3125c9a3b: Pull complete
+        2bb36e299101: Pull complete
         c6a89fea39ca: Pull complete
         9c851e02feeb: Pull complete
         67ed4b6a23e7: Pull complete
         f8f13747c3a7: Pull complete
         28e3380c87e2: Pull complete
-        Digest: sha256:67e589f55426746074a0c9c3846a4ff3e7c82bb80cdbb5899649a1c943e53cdc
+        Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
         Status: Downloaded newer image for nginx:latest
-        5c291ba6efd0cd38c8c675afb425731a0f5a6d822af78b764ec97de4dc0c551c
+        ccb175f709fe2ce42e3c3b1002b2f6b377b72726572bd5fafaa33a825bb6f063
         $ docker diff web
         C /usr
         C /usr/share
@@ -217,11 +217,11 @@ fn commit_and_diff_through_the_command_line() {
         C /usr/share/nginx/html
         C /usr/share/nginx/html/index.html
         $ docker commit -m 'new page' -c 'EXPOSE 8080' web mysite:v1
-        sha256:1643e4f538a983e0012667944199e7cbcd59d734b2f07828c35a56adcf0e106c
+        sha256:73178b94b895a9b571bf399117734ab132b9d28edcf438c06ac938ea0ce00120
         $ docker history mysite:v1
         IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
-        1643e4f538a9   1 second ago    /docker-entrypoint.sh nginx -g daemon off;      18B       new page
-        <missing>      13 months ago   CMD ["nginx" "-g" "daemon off;"]                0B        buildkit.dockerfile.v0
+        73178b94b895   1 second ago    /docker-entrypoint.sh nginx -g daemon off;      18B       new page
+        1c794d9316f3   13 months ago   CMD ["nginx" "-g" "daemon off;"]                0B        buildkit.dockerfile.v0
         <missing>      13 months ago   STOPSIGNAL SIGQUIT                              0B        buildkit.dockerfile.v0
         <missing>      13 months ago   EXPOSE map[80/tcp:{}]                           0B        buildkit.dockerfile.v0
         <missing>      13 months ago   ENTRYPOINT ["/docker-entrypoint.sh"]            0B        buildkit.dockerfile.v0
@@ -303,21 +303,21 @@ fn errors_read_as_dockers() {
             $ docker create --name web nginx
             Unable to find image 'nginx:latest' locally
             latest: Pulling from library/nginx
-            05e3125c9a3b: Pull complete
+            2bb36e299101: Pull complete
             c6a89fea39ca: Pull complete
             9c851e02feeb: Pull complete
             67ed4b6a23e7: Pull complete
             f8f13747c3a7: Pull complete
             28e3380c87e2: Pull complete
-            Digest: sha256:67e589f55426746074a0c9c3846a4ff3e7c82bb80cdbb5899649a1c943e53cdc
+            Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
             Status: Downloaded newer image for nginx:latest
-            5c291ba6efd0cd38c8c675afb425731a0f5a6d822af78b764ec97de4dc0c551c
+            ccb175f709fe2ce42e3c3b1002b2f6b377b72726572bd5fafaa33a825bb6f063
             $ docker create --name web nginx
-            docker: Error response from daemon: Conflict. The container name "/web" is already in use by container "5c291ba6efd0cd38c8c675afb425731a0f5a6d822af78b764ec97de4dc0c551c". You have to remove (or rename) that container to be able to reuse that name.
+            docker: Error response from daemon: Conflict. The container name "/web" is already in use by container "ccb175f709fe2ce42e3c3b1002b2f6b377b72726572bd5fafaa33a825bb6f063". You have to remove (or rename) that container to be able to reuse that name.
             See 'docker create --help'.
             [exit 125]
             $ docker rmi nginx
-            Error response from daemon: conflict: unable to remove repository reference "nginx" (must force) - container 5c291ba6efd0 is using its referenced image 943593c2358f
+            Error response from daemon: conflict: unable to remove repository reference "nginx" (must force) - container ccb175f709fe is using its referenced image 1c794d9316f3
             [exit 1]
             $ docker rm ghost
             Error response from daemon: No such container: ghost

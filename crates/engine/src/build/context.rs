@@ -81,6 +81,17 @@ impl Context {
         self.entries.iter().map(|e| e.node.size()).sum()
     }
 
+    /// Bytes of the context as a tar stream (what the legacy builder's client
+    /// sends): a 512-byte header per entry, data padded to 512, two end blocks.
+    pub fn tar_size(&self) -> u64 {
+        let data: u64 = self
+            .entries
+            .iter()
+            .map(|e| 512 + e.node.size().div_ceil(512) * 512)
+            .sum();
+        data + 1024
+    }
+
     /// The entries a COPY source selects: a file, a directory (its contents),
     /// or a wildcard's matches. Paths are clamped to the context root.
     pub fn select(&self, source: &str) -> Result<Vec<&Entry>, String> {

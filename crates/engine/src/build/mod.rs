@@ -9,10 +9,12 @@
 //! - `steps`: what each instruction does to a stage.
 
 mod context;
+mod health;
 mod steps;
 pub mod vars;
 
 pub use context::Context;
+pub use health::HealthConfig;
 
 use crate::digest::{Digest, Hasher};
 use crate::dockerfile::{self, Args, Instruction, Keyword};
@@ -33,6 +35,9 @@ pub struct BuildOptions {
     pub no_cache: bool,
     pub target: Option<String>,
     pub build_args: BTreeMap<String, String>,
+    /// The legacy builder (`DOCKER_BUILDKIT=0`): every instruction commits an
+    /// intermediate image, output in `Step N/M` style, the image store is the cache.
+    pub legacy: bool,
 }
 
 /// BuildKit's cache: step keys to the layer the step produced.
@@ -102,6 +107,8 @@ pub struct Built {
     pub image: Option<Digest>,
     pub events: Vec<HostEvent>,
     pub status: i32,
+    /// The legacy builder's error (it goes to stderr; its `lines` to stdout).
+    pub error: Option<String>,
 }
 
 /// One stage being built.
@@ -115,16 +122,41 @@ pub(crate) struct Stage {
     pub key: Digest,
     /// ARGs declared in this stage with their values, in order.
     pub args: Vec<(String, String)>,
+    /// Legacy builder: the image the last step committed (the next step's parent).
+    pub image: Option<Digest>,
 }
 
 /// The plain-progress printer: numbered vertices, times from a logical clock.
 pub(crate) struct Progress {
     pub lines: Vec<String>,
     next: usize,
+    /// The legacy builder prints no vertices, only [`Progress::say`] lines.
+    pub legacy: bool,
 }
 
 impl Progress {
+    fn new(legacy: bool) -> Progress {
+        let first = if legacy {
+            Vec::new()
+        } else {
+            vec!["#0 building with \"default\" instance using docker driver".into()]
+        };
+        Progress {
+            lines: first,
+            next: 1,
+            legacy,
+        }
+    }
+
+    /// A plain output line (the legacy builder's output).
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.lines.push(text.into());
+    }
+
     fn vertex(&mut self, title: &str) -> usize {
+        if self.legacy {
+            return 0;
+        }
         let n = self.next;
         self.next += 1;
         self.lines.push(String::new());
@@ -133,6 +165,9 @@ impl Progress {
     }
 
     pub fn line(&mut self, n: usize, text: &str) {
+        if self.legacy {
+            return;
+        }
         self.lines.push(format!("#{n} {text}"));
     }
 }
@@ -154,10 +189,7 @@ pub fn build(
     context: &Context,
     opts: &BuildOptions,
 ) -> Built {
-    let mut p = Progress {
-        lines: vec!["#0 building with \"default\" instance using docker driver".into()],
-        next: 1,
-    };
+    let mut p = Progress::new(opts.legacy);
     let name = if opts.dockerfile.is_empty() {
         "Dockerfile".to_owned()
     } else {
@@ -175,6 +207,19 @@ pub fn build(
     };
     p.line(n, &format!("transferring dockerfile: {}B done", text.len()));
     p.line(n, "DONE 0.0s");
+    let mut ctx = context.clone();
+    let ignore = ctx
+        .file(".dockerignore")
+        .map(|c| String::from_utf8_lossy(&c.to_vec()).into_owned());
+    if let Some(ignore) = &ignore {
+        if let Err(e) = ctx.apply_ignore(ignore, &name) {
+            return fail(out, p, None, &format!("failed to solve: {e}"));
+        }
+    }
+    if opts.legacy {
+        let sent = crate::size::human_size_with_precision(ctx.tar_size() as f64, 4);
+        p.say(format!("Sending build context to Docker daemon  {sent}"));
+    }
     let parsed = dockerfile::parse(&text);
     if let Some(d) = parsed
         .diagnostics
@@ -187,19 +232,17 @@ pub fn build(
             p,
             Some(snippet),
             &format!(
-                "failed to solve: dockerfile parse error on line {}: {}",
-                d.line, d.message
+                "{}dockerfile parse error on line {}: {}",
+                solve_prefix(opts),
+                d.line,
+                d.message
             ),
         );
     }
     let plan = match Plan::new(&parsed.instructions, opts) {
         Ok(plan) => plan,
-        Err(msg) => return fail(out, p, None, &format!("failed to solve: {msg}")),
+        Err(msg) => return fail(out, p, None, &format!("{}{msg}", solve_prefix(opts))),
     };
-    let mut ctx = context.clone();
-    let ignore = ctx
-        .file(".dockerignore")
-        .map(|c| String::from_utf8_lossy(&c.to_vec()).into_owned());
     let n = p.vertex("[internal] load .dockerignore");
     p.line(
         n,
@@ -209,11 +252,7 @@ pub fn build(
         ),
     );
     p.line(n, "DONE 0.0s");
-    if let Some(ignore) = &ignore {
-        if let Err(e) = ctx.apply_ignore(ignore, &name) {
-            return fail(out, p, None, &format!("failed to solve: {e}"));
-        }
-    }
+    let total = parsed.instructions.len();
     let mut builder = steps::Builder {
         host,
         registry,
@@ -227,7 +266,22 @@ pub fn build(
         dockerfile: name.clone(),
         source: text.clone(),
         context_sent: false,
+        step: 0,
+        total,
+        events: Vec::new(),
     };
+    // The legacy builder counts global ARGs as steps.
+    if opts.legacy {
+        for i in parsed
+            .instructions
+            .iter()
+            .take_while(|i| i.keyword == Some(Keyword::Arg))
+        {
+            builder.step += 1;
+            let line = format!("Step {}/{total} : {}", builder.step, i.original);
+            builder.progress.say(line);
+        }
+    }
     let mut final_stage = None;
     for &si in &plan.needed {
         match builder.stage(&plan.stages[si], si, plan.counts[si]) {
@@ -237,10 +291,18 @@ pub fn build(
             }
             Err(msg) => {
                 let steps::Builder {
-                    progress, steps, ..
+                    progress,
+                    steps,
+                    events,
+                    ..
                 } = builder;
+                // The legacy `docker build` exits with the failed command's status.
+                let status = steps.last().and_then(|s| s.failed).filter(|_| opts.legacy);
                 out.steps = steps;
-                return fail(out, progress, None, &msg);
+                out.events = events;
+                let mut out = fail(out, progress, None, &msg);
+                out.status = status.unwrap_or(1);
+                return out;
             }
         }
     }
@@ -257,9 +319,14 @@ pub fn build(
         host,
         mut progress,
         steps,
+        events,
         ..
     } = builder;
     out.steps = steps;
+    out.events = events;
+    if opts.legacy {
+        return legacy_finish(out, progress, host, stage.image, opts.tag.as_ref());
+    }
     let n = progress.vertex("exporting to image");
     progress.line(n, "exporting layers 0.1s done");
     let mut config = stage.config.clone();
@@ -275,8 +342,43 @@ pub fn build(
     progress.line(n, "DONE 0.1s");
     out.lines = progress.lines;
     out.image = Some(outcome.value);
-    out.events = outcome.events;
+    out.events.extend(outcome.events);
     out
+}
+
+/// `Successfully built` and `Successfully tagged`: the last step's image is the result.
+fn legacy_finish(
+    mut out: Built,
+    mut p: Progress,
+    host: &mut Host,
+    image: Option<Digest>,
+    tag: Option<&Reference>,
+) -> Built {
+    let Some(id) = image else {
+        return fail(
+            out,
+            p,
+            None,
+            "No image was generated. Is your Dockerfile empty?",
+        );
+    };
+    p.say(format!("Successfully built {}", id.short()));
+    if let Some(tag) = tag {
+        out.events.extend(host.tag(&id, tag));
+        p.say(format!("Successfully tagged {tag}"));
+    }
+    out.lines = p.lines;
+    out.image = Some(id);
+    out
+}
+
+/// How a failure before the first step starts: BuildKit's client or the daemon.
+fn solve_prefix(opts: &BuildOptions) -> &'static str {
+    if opts.legacy {
+        "Error response from daemon: "
+    } else {
+        "failed to solve: "
+    }
 }
 
 /// Ends the output with the error; a message `SNIPPET\0TEXT` prints the snippet first.
@@ -285,12 +387,18 @@ fn fail(mut out: Built, mut p: Progress, snippet: Option<String>, msg: &str) -> 
         Some((s, m)) => (Some(s.to_owned()), m),
         None => (snippet, msg),
     };
+    out.status = 1;
+    if p.legacy {
+        let msg = msg.strip_prefix("failed to solve: ").unwrap_or(msg);
+        out.error = Some(msg.to_owned());
+        out.lines = p.lines;
+        return out;
+    }
     if let Some(s) = snippet {
         p.lines.extend(s.lines().map(str::to_owned));
     }
     p.lines.push(format!("ERROR: {msg}"));
     out.lines = p.lines;
-    out.status = 1;
     out
 }
 
@@ -397,7 +505,9 @@ impl<'a> Plan<'a> {
         Ok(Plan {
             global_args,
             counts,
-            needed: (0..stages.len()).filter(|s| needed[*s]).collect(),
+            needed: (0..stages.len())
+                .filter(|s| opts.legacy || needed[*s])
+                .collect(),
             stages,
         })
     }

@@ -8,8 +8,9 @@ use crate::content::Content;
 use crate::diff::Diff;
 use crate::digest::Digest;
 use crate::dockerfile::{Args, Instruction, Keyword};
-use crate::host::Host;
+use crate::host::{Host, HostEvent};
 use crate::image::{History, ImageConfig};
+use crate::layer::Layer;
 use crate::lower::Lower;
 use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
 use crate::reference::Reference;
@@ -31,6 +32,38 @@ pub(crate) struct Builder<'a> {
     pub dockerfile: String,
     pub source: String,
     pub context_sent: bool,
+    /// Legacy builder: the step number so far and the Dockerfile's instruction count.
+    pub step: usize,
+    pub total: usize,
+    /// Host events of the steps (legacy intermediate images, pulled bases).
+    pub events: Vec<HostEvent>,
+}
+
+/// How a step that makes a layer is recorded in history: BuildKit's text, the
+/// legacy builder's, and whether the legacy builder runs it in a container.
+struct Texts {
+    buildkit: String,
+    legacy: String,
+    container: bool,
+    /// RUN's command, kept by the container a failed legacy RUN leaves behind.
+    argv: Vec<String>,
+}
+
+/// A step's work that failed: the message, the exit status and the output so far.
+pub(crate) struct Failed {
+    msg: String,
+    status: i32,
+    output: Vec<String>,
+}
+
+impl From<String> for Failed {
+    fn from(msg: String) -> Failed {
+        Failed {
+            msg,
+            status: 1,
+            output: Vec::new(),
+        }
+    }
 }
 
 /// Instructions that are build steps (vertices) in BuildKit's output.
@@ -49,6 +82,9 @@ fn go_list(items: &[String]) -> String {
 
 impl Builder<'_> {
     fn err_at(&self, line: usize, msg: &str) -> String {
+        if self.opts.legacy {
+            return msg.to_owned();
+        }
         format!(
             "{}\0failed to solve: {msg}",
             super::source_snippet(&self.dockerfile, &self.source, line)
@@ -63,23 +99,43 @@ impl Builder<'_> {
         total: usize,
     ) -> Result<Stage, String> {
         let from = instructions[0];
+        if self.opts.legacy {
+            let label = self.legacy_label(from);
+            self.progress.say(label);
+        }
         let mut stage = self.from(from, index, total)?;
         let mut n = 1;
         for i in &instructions[1..] {
             if is_vertex(i) {
                 n += 1;
             }
-            let label = format!(
-                "[{}{n}/{total}] {}",
-                stage
-                    .name
-                    .as_ref()
-                    .map_or(String::new(), |s| format!("{s} ")),
-                i.original
-            );
+            let label = if self.opts.legacy {
+                let label = self.legacy_label(i);
+                self.progress.say(label.clone());
+                label
+            } else {
+                format!(
+                    "[{}{n}/{total}] {}",
+                    stage
+                        .name
+                        .as_ref()
+                        .map_or(String::new(), |s| format!("{s} ")),
+                    i.original
+                )
+            };
             self.instruction(&mut stage, i, &label)?;
+            if self.opts.legacy {
+                let id = stage.image.as_ref().map_or("", Digest::short);
+                self.progress.say(format!(" ---> {id}"));
+            }
         }
         Ok(stage)
+    }
+
+    /// `Step 3/4 : RUN make /app`
+    fn legacy_label(&mut self, i: &Instruction) -> String {
+        self.step += 1;
+        format!("Step {}/{} : {}", self.step, self.total, i.original)
     }
 
     fn vars(&self, stage: &Stage) -> BTreeMap<String, String> {
@@ -115,11 +171,18 @@ impl Builder<'_> {
             let mut s = prev.clone();
             s.name = name;
             s.index = index;
+            if self.opts.legacy {
+                let id = s.image.as_ref().map_or("", Digest::short);
+                self.progress.say(format!(" ---> {id}"));
+            }
             return Ok(s);
         }
         if lower == "scratch" {
             let mut config = ImageConfig::scratch(self.host.now());
             config.config.working_dir = "/".into();
+            if self.opts.legacy {
+                self.progress.say(" ---> ");
+            }
             return Ok(Stage {
                 name,
                 index,
@@ -127,9 +190,13 @@ impl Builder<'_> {
                 config,
                 key: key(&["scratch"]),
                 args: Vec::new(),
+                image: None,
             });
         }
         let reference = Reference::parse(&base).map_err(|e| self.err_at(i.start_line, &e.0))?;
+        if self.opts.legacy {
+            return self.legacy_from(&base, name, index);
+        }
         let shown = format!("docker.io/{}:{}", reference.remote_path(), reference.tag);
         let n = self
             .progress
@@ -181,7 +248,124 @@ impl Builder<'_> {
             config,
             key: key(&["FROM", id.as_str()]),
             args: Vec::new(),
+            image: None,
         })
+    }
+
+    /// The legacy builder's FROM: the base image must be in the image store, so
+    /// a missing one is pulled (and tagged) as `docker pull` would.
+    fn legacy_from(
+        &mut self,
+        base: &str,
+        name: Option<String>,
+        index: usize,
+    ) -> Result<Stage, String> {
+        if self.host.image(base).is_err() {
+            let pull = self.registry.pull(self.host, base)?;
+            // The pull prints its progress but not the tag or reference lines.
+            let shown = pull.lines.len().saturating_sub(1);
+            for line in pull.lines.iter().take(shown) {
+                if !line.starts_with("Using default tag") {
+                    self.progress.say(line.clone());
+                }
+            }
+            self.events.extend(pull.events);
+        }
+        let image = self.host.image(base).map_err(|e| e.to_string())?.clone();
+        self.progress.say(format!(" ---> {}", image.id.short()));
+        Ok(Stage {
+            name,
+            index,
+            layers: image.layers.clone(),
+            config: image.config.clone(),
+            key: key(&["FROM", image.id.as_str()]),
+            args: Vec::new(),
+            image: Some(image.id.clone()),
+        })
+    }
+
+    /// The legacy builder's cache: a child of the current image whose last
+    /// history entry and run config are what this step would make.
+    fn probe(&self, stage: &Stage, created_by: &str) -> Option<Rc<crate::image::Image>> {
+        if self.opts.no_cache {
+            return None;
+        }
+        self.host
+            .images()
+            .find(|img| {
+                img.parent == stage.image
+                    && img.config.history.last().map(|h| h.created_by.as_str()) == Some(created_by)
+                    && img.config.config == stage.config.config
+            })
+            .cloned()
+    }
+
+    /// The legacy builder commits every step as an image whose parent is the
+    /// previous step's; a layer only when the step changed files.
+    fn commit_step(&mut self, stage: &mut Stage, created_by: &str, layer: Option<Rc<Layer>>) {
+        let mut h = History::new(self.host.now(), created_by, "", layer.is_none());
+        h.author = String::new();
+        stage.config.history.push(h);
+        if let Some(layer) = layer {
+            stage.layers.push(layer);
+        }
+        let mut config = stage.config.clone();
+        config.created = crate::clock::rfc3339(self.host.now());
+        let outcome = self.host.add_image(config, stage.layers.clone(), None);
+        self.host.set_parent(&outcome.value, stage.image.clone());
+        self.events.extend(outcome.events);
+        stage.image = Some(outcome.value);
+    }
+
+    /// Takes a cached step's image as the new state.
+    fn adopt(&mut self, stage: &mut Stage, image: &crate::image::Image) {
+        self.progress.say(" ---> Using cache");
+        stage.layers = image.layers.clone();
+        stage.config = image.config.clone();
+        stage.image = Some(image.id.clone());
+    }
+
+    /// A metadata step of the legacy builder: a container is created and
+    /// committed without running anything; no layer.
+    fn legacy_metadata(&mut self, stage: &mut Stage, i: &Instruction, label: &str, text: &str) {
+        let shell = self.shell_of(stage).join(" ");
+        let created_by = format!("{shell} #(nop)  {text}");
+        let cached = match self.probe(stage, &created_by) {
+            Some(image) => {
+                self.adopt(stage, &image);
+                true
+            }
+            None => {
+                let cid = self
+                    .host
+                    .build_container_id(stage.image.as_ref(), &created_by);
+                self.progress
+                    .say(format!(" ---> Running in {}", &cid[..12]));
+                self.progress.say(format!(
+                    " ---> Removed intermediate container {}",
+                    &cid[..12]
+                ));
+                self.commit_step(stage, &created_by, None);
+                false
+            }
+        };
+        self.steps.push(Step {
+            line: i.start_line,
+            label: label.to_owned(),
+            cached,
+            layer: None,
+            size: 0,
+            output: Vec::new(),
+            failed: None,
+        });
+    }
+
+    fn shell_of(&self, stage: &Stage) -> Vec<String> {
+        if stage.config.config.shell.is_empty() {
+            vec!["/bin/sh".to_owned(), "-c".to_owned()]
+        } else {
+            stage.config.config.shell.clone()
+        }
     }
 
     fn history(&mut self, stage: &mut Stage, created_by: String, empty: bool) {
@@ -230,19 +414,26 @@ impl Builder<'_> {
                     format!("/{}", clean(&format!("{cwd}/{dir}")))
                 };
                 stage.config.config.working_dir = abs.clone();
-                if abs != "/" {
+                if abs != "/" || self.opts.legacy {
                     let step_key = key(&[stage.key.as_str(), "WORKDIR", &abs]);
-                    let created_by = format!("WORKDIR {abs}");
-                    self.layer_step(stage, i, label, step_key, created_by, |fs| {
+                    let texts = Texts {
+                        buildkit: format!("WORKDIR {abs}"),
+                        legacy: format!("{} #(nop) WORKDIR {abs}", self.shell_of(stage).join(" ")),
+                        container: true,
+                        argv: Vec::new(),
+                    };
+                    self.layer_step(stage, i, label, step_key, texts, |fs| {
                         fs.mkdir_all(&abs, DIR_MODE)
                             .map(|_| Vec::new())
-                            .map_err(|e| e.to_string())
-                    })?;
+                            .map_err(|e| Failed::from(e.to_string()))
+                    })
+                    .map_err(|f| f.msg)?;
                 }
                 return Ok(());
             }
             _ => {}
         }
+        let mut legacy_text = None;
         let cfg = &mut stage.config.config;
         let created_by = match kw {
             Keyword::Env | Keyword::Label => {
@@ -345,6 +536,9 @@ impl Builder<'_> {
                     }
                 }
                 ports.sort();
+                let mut words = words.clone();
+                words.sort();
+                legacy_text = Some(format!("EXPOSE {}", words.join(" ")));
                 format!("EXPOSE [{}]", ports.join(" "))
             }
             Keyword::Volume => {
@@ -380,14 +574,29 @@ impl Builder<'_> {
             }
             Keyword::Onbuild => {
                 cfg.on_build.push(rest.trim().to_owned());
-                return Ok(());
+                if !self.opts.legacy {
+                    // BuildKit writes no history entry for ONBUILD.
+                    return Ok(());
+                }
+                format!("ONBUILD {}", rest.trim())
             }
-            Keyword::Healthcheck => format!("HEALTHCHECK {}", rest.trim()),
+            Keyword::Healthcheck => {
+                let check = super::health::healthcheck(i, &rest).map_err(at)?;
+                cfg.healthcheck = Some(check.clone());
+                let shown = check.shown();
+                legacy_text = Some(format!("HEALTHCHECK &{shown}"));
+                format!("HEALTHCHECK {shown}")
+            }
             Keyword::From | Keyword::Run | Keyword::Copy | Keyword::Add | Keyword::Workdir => {
                 return Ok(())
             }
         };
-        self.history(stage, created_by, true);
+        if self.opts.legacy {
+            let text = legacy_text.unwrap_or(created_by);
+            self.legacy_metadata(stage, i, label, &text);
+        } else {
+            self.history(stage, created_by, true);
+        }
         Ok(())
     }
 
@@ -399,9 +608,12 @@ impl Builder<'_> {
         i: &Instruction,
         label: &str,
         step_key: Digest,
-        created_by: String,
-        work: impl FnOnce(&mut Merged) -> Result<Vec<String>, String>,
-    ) -> Result<(), String> {
+        texts: Texts,
+        work: impl FnOnce(&mut Merged) -> Result<Vec<String>, Failed>,
+    ) -> Result<(), Failed> {
+        if self.opts.legacy {
+            return self.legacy_layer_step(stage, i, label, texts, work);
+        }
         let v = self.progress.vertex(label);
         let hit = if self.opts.no_cache {
             None
@@ -414,13 +626,14 @@ impl Builder<'_> {
                 (c.layer, true, Vec::new())
             }
             None => {
-                let mut fs = Merged::new(Rc::new(Lower::new(stage.layers.clone())));
-                fs.set_time(self.host.now());
+                let mut fs = self.step_fs(stage);
                 let output = match work(&mut fs) {
                     Ok(o) => o,
-                    Err(msg) => {
-                        self.steps.push(Step::failed(i.start_line, label, 1));
-                        return Err(msg);
+                    Err(f) => {
+                        let mut step = Step::failed(i.start_line, label, f.status);
+                        step.output = f.output.clone();
+                        self.steps.push(step);
+                        return Err(f);
                     }
                 };
                 for (k, line) in output.iter().enumerate() {
@@ -453,7 +666,85 @@ impl Builder<'_> {
         });
         stage.layers.push(layer);
         stage.key = step_key;
-        self.history(stage, created_by, false);
+        self.history(stage, texts.buildkit, false);
+        Ok(())
+    }
+
+    /// A writable layer over the stage's layers, stamped with the host's time.
+    fn step_fs(&self, stage: &Stage) -> Merged {
+        let mut fs = Merged::new(Rc::new(Lower::new(stage.layers.clone())));
+        fs.set_time(self.host.now());
+        fs
+    }
+
+    /// The legacy builder's RUN, COPY, ADD and WORKDIR: `Using cache` when the
+    /// image store has the step's image, else the step runs (in a container
+    /// for RUN and WORKDIR) and is committed; an unchanged file system gives
+    /// no layer. A failed RUN leaves its container behind, `Exited`.
+    fn legacy_layer_step(
+        &mut self,
+        stage: &mut Stage,
+        i: &Instruction,
+        label: &str,
+        texts: Texts,
+        work: impl FnOnce(&mut Merged) -> Result<Vec<String>, Failed>,
+    ) -> Result<(), Failed> {
+        let mut step = Step::failed(i.start_line, label, 0);
+        step.failed = None;
+        if let Some(image) = self.probe(stage, &texts.legacy) {
+            self.adopt(stage, &image);
+            step.cached = true;
+            if !image.config.history.last().is_some_and(|h| h.empty_layer) {
+                step.layer = image.layers.last().map(|l| l.id);
+                step.size = image.layers.last().map_or(0, |l| l.size());
+            }
+            self.steps.push(step);
+            return Ok(());
+        }
+        let cid = texts.container.then(|| {
+            self.host
+                .build_container_id(stage.image.as_ref(), &texts.legacy)
+        });
+        if let Some(c) = &cid {
+            self.progress.say(format!(" ---> Running in {}", &c[..12]));
+        }
+        let mut fs = self.step_fs(stage);
+        let output = match work(&mut fs) {
+            Ok(o) => o,
+            Err(f) => {
+                for line in &f.output {
+                    self.progress.say(line.clone());
+                }
+                if let (Some(c), Some(image)) = (cid, &stage.image) {
+                    let events = self.host.add_failed_build_container(
+                        c,
+                        image,
+                        texts.argv,
+                        fs.into_upper(),
+                        f.status,
+                    );
+                    self.events.extend(events);
+                }
+                step.failed = Some(f.status);
+                step.output = f.output.clone();
+                self.steps.push(step);
+                return Err(f);
+            }
+        };
+        for line in &output {
+            self.progress.say(line.clone());
+        }
+        if let Some(c) = &cid {
+            self.progress
+                .say(format!(" ---> Removed intermediate container {}", &c[..12]));
+        }
+        let diff: Diff = fs.into_upper();
+        let layer = (!diff.is_empty()).then(|| self.host.new_layer(diff));
+        step.layer = layer.as_ref().map(|l| l.id);
+        step.size = layer.as_ref().map_or(0, |l| l.size());
+        step.output = output;
+        self.steps.push(step);
+        self.commit_step(stage, &texts.legacy, layer);
         Ok(())
     }
 
@@ -501,6 +792,23 @@ impl Builder<'_> {
             )
         };
         let created_by = format!("RUN {args_prefix}{shown_cmd} # buildkit");
+        // The legacy builder shows the build args that have values, sorted.
+        let mut legacy_args: Vec<String> = stage
+            .args
+            .iter()
+            .filter(|(k, v)| !v.is_empty() || self.opts.build_args.contains_key(k))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        legacy_args.sort();
+        let legacy = if legacy_args.is_empty() {
+            shown_cmd.clone()
+        } else {
+            format!(
+                "|{} {} {shown_cmd}",
+                legacy_args.len(),
+                legacy_args.join(" ")
+            )
+        };
         let mut env: Vec<String> = stage.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
         env.extend(cfg.env.iter().cloned());
         let cwd = if cfg.working_dir.is_empty() {
@@ -517,47 +825,55 @@ impl Builder<'_> {
             &cfg.user,
         ]);
         let shell_path = shell[0].clone();
-        let failure = std::cell::RefCell::new(None);
-        let result = self.layer_step(stage, i, label, step_key, created_by, |fs| {
+        let texts = Texts {
+            buildkit: created_by,
+            legacy,
+            container: true,
+            argv: argv.clone(),
+        };
+        let legacy_mode = self.opts.legacy;
+        let result = self.layer_step(stage, i, label, step_key, texts, |fs| {
             if !matches!(fs.stat(&shell_path).map(|s| s.node), Ok(Node::File { .. })) {
-                *failure.borrow_mut() = Some((127, Vec::new()));
-                return Err(format!(
-                    "process \"{shown_cmd}\" did not complete successfully: runc run failed: unable to start container process: exec: \"{shell_path}\": stat {shell_path}: no such file or directory"
-                ));
+                let msg = if legacy_mode {
+                    format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{shell_path}\": stat {shell_path}: no such file or directory: unknown")
+                } else {
+                    format!("process \"{shown_cmd}\" did not complete successfully: runc run failed: unable to start container process: exec: \"{shell_path}\": stat {shell_path}: no such file or directory")
+                };
+                return Err(Failed { msg, status: 127, output: Vec::new() });
             }
             let mut sh = Shell::new(&shell_path, &env, &cwd);
             let ran = sh.run(fs, &script);
             let lines: Vec<String> = ran.lines().into_iter().map(|(_, l)| l).collect();
             if ran.status != 0 {
-                *failure.borrow_mut() = Some((ran.status, lines));
-                return Err(format!("process \"{shown_cmd}\" did not complete successfully: exit code: {}", ran.status));
+                let msg = if legacy_mode {
+                    format!("The command '{shown_cmd}' returned a non-zero code: {}", ran.status)
+                } else {
+                    format!("process \"{shown_cmd}\" did not complete successfully: exit code: {}", ran.status)
+                };
+                return Err(Failed { msg, status: ran.status, output: lines });
             }
             Ok(lines)
         });
-        if let Err(msg) = result {
-            let (status, lines) = failure.into_inner().unwrap_or((1, Vec::new()));
-            let v = self.progress.next - 1;
-            for (k, l) in lines.iter().enumerate() {
-                self.progress
-                    .line(v, &format!("0.{:03} {l}", 100 + k % 900));
-            }
-            self.progress.line(v, &format!("ERROR: {msg}"));
-            if let Some(step) = self.steps.last_mut() {
-                step.failed = Some(status);
-                step.output = lines.clone();
-            }
-            let mut box_lines = vec!["------".to_owned(), format!(" > {label}:")];
-            box_lines.extend(
-                lines
-                    .iter()
-                    .enumerate()
-                    .map(|(k, l)| format!("0.{:03} {l}", 100 + k % 900)),
-            );
-            box_lines.push("------".into());
-            self.progress.lines.extend(box_lines);
-            return Err(self.err_at(i.start_line, &msg));
+        let Err(f) = result else { return Ok(()) };
+        if legacy_mode {
+            return Err(f.msg);
         }
-        Ok(())
+        let v = self.progress.next - 1;
+        for (k, l) in f.output.iter().enumerate() {
+            self.progress
+                .line(v, &format!("0.{:03} {l}", 100 + k % 900));
+        }
+        self.progress.line(v, &format!("ERROR: {}", f.msg));
+        let mut box_lines = vec!["------".to_owned(), format!(" > {label}:")];
+        box_lines.extend(
+            f.output
+                .iter()
+                .enumerate()
+                .map(|(k, l)| format!("0.{:03} {l}", 100 + k % 900)),
+        );
+        box_lines.push("------".into());
+        self.progress.lines.extend(box_lines);
+        Err(self.err_at(i.start_line, &f.msg))
     }
 
     fn copy(
@@ -593,6 +909,14 @@ impl Builder<'_> {
             Some(c) => Some(vars::expand(&c, &vars).map_err(at)?),
             None => None,
         };
+        if self.opts.legacy {
+            if flag("chmod").is_some() {
+                return Err("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled".into());
+            }
+            if sources.len() > 1 && !dest.ends_with('/') {
+                return Err(format!("When using {} with more than one source file, the destination must be a directory and end with a /", kw.name()));
+            }
+        }
         let chmod = match flag("chmod") {
             Some(m) => match u32::from_str_radix(&m, 8) {
                 Ok(v) if v <= 0o7777 => Some(v),
@@ -671,6 +995,17 @@ impl Builder<'_> {
         }
         let checksum = match from_ctx.checksum(&sources) {
             Ok(c) => c,
+            Err(_) if self.opts.legacy => {
+                let missing = sources
+                    .iter()
+                    .find(|s| from_ctx.select(s).is_err())
+                    .map_or("", String::as_str);
+                self.steps.push(Step::failed(i.start_line, label, 1));
+                return Err(format!(
+                    "{} failed: file not found in build context or excluded by .dockerignore: stat {missing}: file does not exist",
+                    kw.name()
+                ));
+            }
             Err(e) => {
                 let id = key(&[&self.source, &e]).hex()[..25].to_owned();
                 let v = self.progress.vertex(label);
@@ -721,8 +1056,40 @@ impl Builder<'_> {
             ),
             checksum.as_str(),
         ]);
+        // The legacy builder names the sources by a content hash.
+        let hash_kind = match sources.as_slice() {
+            [one] if !one.contains(['*', '?', '[']) => {
+                let is_dir = clean(one).is_empty()
+                    || from_ctx
+                        .select(one)
+                        .is_ok_and(|e| e.iter().any(|e| matches!(e.node, Node::Dir { .. })));
+                if is_dir {
+                    "dir"
+                } else {
+                    "file"
+                }
+            }
+            _ => "multi",
+        };
+        let legacy_chown = chown
+            .as_ref()
+            .map_or(String::new(), |c| format!("--chown={c} "));
+        let texts = Texts {
+            buildkit: created_by,
+            legacy: format!(
+                "{} #(nop) {} {legacy_chown}{hash_kind}:{} in {dest} ",
+                self.shell_of(stage).join(" "),
+                kw.name(),
+                checksum.hex()
+            ),
+            container: false,
+            argv: Vec::new(),
+        };
         let ctx = from_ctx.clone();
-        self.layer_step(stage, i, label, step_key, created_by, |fs| {
+        // ADD unpacks local archives from the context (not from another stage).
+        let unpack =
+            kw == Keyword::Add && from.is_none() && flag("unpack").as_deref() != Some("false");
+        self.layer_step(stage, i, label, step_key, texts, |fs| {
             let (uid, gid) = owner(fs, chown.as_deref());
             for s in &sources {
                 let selected = ctx.select(s)?;
@@ -733,6 +1100,15 @@ impl Builder<'_> {
                     } else if matches!(e.node, Node::Dir { .. }) {
                         (e.path.clone(), ctx.below(&e.path).collect())
                     } else {
+                        if let (true, Node::File { content, .. }) = (unpack, &e.node) {
+                            if let Some(members) = unpacked(content)? {
+                                fs.mkdir_all(&dest_abs, DIR_MODE)
+                                    .map_err(|e| e.to_string())?;
+                                crate::archive::extract(fs, &dest_abs, &members)
+                                    .map_err(|e| e.to_string())?;
+                                continue;
+                            }
+                        }
                         let name = e.path.rsplit('/').next().unwrap_or(&e.path).to_owned();
                         let exists_dir =
                             matches!(fs.stat(&dest_abs).map(|s| s.node), Ok(Node::Dir { .. }));
@@ -768,6 +1144,24 @@ impl Builder<'_> {
             }
             Ok(Vec::new())
         })
+        .map_err(|f| f.msg)
+    }
+}
+
+/// The members of a context file ADD unpacks: a tar, plain or gzip, judged by
+/// its bytes; `None` for any other file, which ADD copies as it is.
+fn unpacked(content: &Content) -> Result<Option<Vec<crate::archive::Member>>, String> {
+    use crate::archive::{compression, decompress, is_tar, read, Compression};
+    match compression(content) {
+        Compression::None if is_tar(content) => read(content).map(Some),
+        Compression::None => Ok(None),
+        Compression::Gzip => match decompress(content) {
+            Ok(tar) if is_tar(&tar) => read(&tar).map(Some),
+            _ => Ok(None),
+        },
+        other => Err(format!(
+            "ADD of a {other:?} archive: Layerlab unpacks tar and tar.gz only; make it with tar -czf"
+        )),
     }
 }
 

@@ -41,7 +41,8 @@ const BUILD: Cmd = Cmd {
     )
 };
 
-pub fn build(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+/// `docker build`; `legacy` when the line starts with `DOCKER_BUILDKIT=0`.
+pub fn build(s: &mut Session, args: &[String], t: Transcript, legacy: bool) -> Transcript {
     let (p, mut t) = match BUILD.parse(args, t) {
         Ok(x) => x,
         Err(t) => return t,
@@ -83,7 +84,16 @@ pub fn build(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         no_cache: p.has("no-cache"),
         target: p.value("target").map(str::to_owned),
         build_args,
+        legacy,
     };
+    if legacy {
+        t.err(
+            "DEPRECATED: The legacy builder is deprecated and will be removed in a future release.",
+        );
+        t.err("            BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0");
+        t.err("            environment-variable.");
+        t.err("");
+    }
     let built = build::build(
         &mut s.host,
         &s.registry,
@@ -96,11 +106,19 @@ pub fn build(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         if let Some(id) = &built.image {
             t.out(id.to_string());
         }
+    } else if legacy {
+        // The legacy builder's steps are on stdout, its error on stderr.
+        for l in &built.lines {
+            t.out(l.clone());
+        }
     } else {
         // BuildKit writes its progress to stderr.
         for l in &built.lines {
             t.err(l.clone());
         }
+    }
+    if let Some(e) = &built.error {
+        t.err(e.clone());
     }
     t.status = built.status;
     t.events.extend(built.events);

@@ -115,6 +115,10 @@ pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         .first()
         .and_then(|f| Reference::parse(f).ok().map(|r| (r, f.contains(':'))));
     for image in images {
+        // Intermediate images (untagged parents of others) only with `-a`.
+        if !p.has("all") && s.host.tags_of(&image.id).is_empty() && s.host.has_children(&image.id) {
+            continue;
+        }
         let id = if p.has("no-trunc") {
             image.id.to_string()
         } else {
@@ -242,20 +246,28 @@ pub fn history(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         .map(str::to_owned)
         .to_vec()];
     let mut layers = image.layers.iter().rev();
-    for (i, h) in image.config.history.iter().rev().enumerate() {
+    // Rows name images while a local parent chain lasts (legacy builds, commits).
+    let mut chain = Some(image.id.clone());
+    for h in image.config.history.iter().rev() {
         let size = if h.empty_layer {
             0
         } else {
             layers.next().map(|l| l.size()).unwrap_or(0)
         };
-        let id = if i == 0 {
-            if p.has("no-trunc") {
-                image.id.to_string()
-            } else {
-                image.id.short().to_owned()
+        let id = match chain.take() {
+            Some(id) => {
+                chain = s
+                    .host
+                    .image(id.as_str())
+                    .ok()
+                    .and_then(|i| i.parent.clone());
+                if p.has("no-trunc") {
+                    id.to_string()
+                } else {
+                    id.short().to_owned()
+                }
             }
-        } else {
-            "<missing>".into()
+            None => "<missing>".into(),
         };
         let by = h.created_by.replace('\t', " ");
         let by = if p.has("no-trunc") {

@@ -127,7 +127,7 @@ f /root/app/.dockerignore 644 *.pyc\\n.git\\n
 ";
 
 /// The host's programs (its shell finds them on `PATH`).
-const HOST_PROGRAMS: &str = "ls cat echo cp mv rm mkdir rmdir touch chmod chown ln pwd sleep true false head tail wc tee env test [ dd truncate du printf grep sed which";
+const HOST_PROGRAMS: &str = "ls cat echo cp mv rm mkdir rmdir touch chmod chown ln pwd sleep true false head tail wc tee env test [ dd truncate du printf grep sed which tar";
 
 fn host_fs() -> Merged {
     let mut text =
@@ -233,7 +233,7 @@ impl Session {
     }
 
     fn dispatch(&mut self, line: &str) -> Transcript {
-        let mut t = Transcript::default();
+        let t = Transcript::default();
         let words = match words::split(line) {
             Ok(w) => w,
             Err(_) => return self.host_shell(line),
@@ -255,10 +255,7 @@ impl Session {
                 "Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone.",
             );
         }
-        if words[..assigns].iter().any(|w| w == "DOCKER_BUILDKIT=0") {
-            t.err("DEPRECATED: The legacy builder is deprecated and will be removed in a future release.");
-            t.err("Layerlab: the legacy builder is not simulated yet; this build uses BuildKit.");
-        }
+        let legacy = words[..assigns].iter().any(|w| w == "DOCKER_BUILDKIT=0");
         let rest = &words[assigns + 1..];
         let Some(sub) = rest.first() else {
             return usage(t);
@@ -268,7 +265,7 @@ impl Session {
             "--help" | "-h" | "help" => usage(t),
             "--version" | "-v" => system::version_short(t),
             "ps" => containers::ps(self, args, t),
-            "build" => build::build(self, args, t),
+            "build" => build::build(self, args, t, legacy),
             "builder" => match args.first().map(String::as_str) {
                 Some("prune") => {
                     let n = self.build_cache.len();

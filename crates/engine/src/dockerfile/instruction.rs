@@ -244,7 +244,7 @@ fn split_quoted(text: &str) -> Vec<String> {
 
 /// JSON array of strings, the silent fallback to shell form on bad JSON, and
 /// BuildKit's error for an array holding something else.
-fn maybe_json(rest: &str) -> Result<Option<Vec<String>>, String> {
+pub(crate) fn maybe_json(rest: &str) -> Result<Option<Vec<String>>, String> {
     let t = rest.trim_start();
     if !t.starts_with('[') {
         return Ok(None);

@@ -11,7 +11,7 @@ mod instruction;
 mod lines;
 
 pub use diagnostic::{render, Diagnostic, Hint, Severity};
-pub(crate) use instruction::pairs;
+pub(crate) use instruction::{maybe_json, pairs};
 pub use instruction::{Args, Flag, Heredoc, Instruction, Keyword};
 pub use lines::Directives;
 

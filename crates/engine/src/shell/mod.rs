@@ -18,6 +18,7 @@ mod expand;
 mod make;
 mod packages;
 pub mod syntax;
+mod tar;
 mod utils;
 
 use crate::content::Content;

@@ -33,6 +33,7 @@ pub(super) fn run(r: &mut Run, program: &str, args: &[String], stdin: Content) -
         "dd" => dd,
         "truncate" => truncate,
         "du" => du,
+        "tar" => super::tar::tar,
         "which" => which,
         "sleep" | "sync" => |_, _, _| 0,
         "echo" => |r, a, _| {
@@ -600,12 +601,17 @@ fn chown(r: &mut Run, args: &[String], _: Content) -> i32 {
 }
 
 fn mode_string(node: &Node) -> String {
-    let mode = node.meta().mode;
-    let mut s = String::from(match node {
+    let kind = match node {
         Node::Dir { .. } => 'd',
         Node::File { .. } => '-',
         Node::Symlink { .. } => 'l',
-    });
+    };
+    mode_text(kind, node.meta().mode)
+}
+
+/// `drwxr-xr-x` from a type letter and permission bits.
+pub(super) fn mode_text(kind: char, mode: u32) -> String {
+    let mut s = String::from(kind);
     for (i, c) in "rwxrwxrwx".chars().enumerate() {
         s.push(if mode & (0o400 >> i) != 0 { c } else { '-' });
     }

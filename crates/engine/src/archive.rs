@@ -1,0 +1,415 @@
+//! Archives a user makes or unpacks: tar files (USTAR, PAX and GNU long
+//! names read; USTAR with PAX written) and gzip. Members keep their content
+//! as [`Content`], so a described 100 MB file goes in and out of a tar
+//! without its bytes being made.
+
+use crate::content::Content;
+use crate::diff::Meta;
+use crate::error::FsError;
+use crate::event::Event;
+use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
+use crate::tar::{write_header, Header, TypeFlag};
+use std::io::Read;
+
+const BLOCK: u64 = 512;
+
+/// What a member is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File(Content),
+    Dir,
+    Symlink(String),
+    /// A hard link to an earlier member's name.
+    HardLink(String),
+}
+
+/// One archive member: its path as stored (relative, no leading `./`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub name: String,
+    pub kind: Kind,
+    pub meta: Meta,
+}
+
+/// How an archive is compressed, judged by its first bytes as tar and
+/// BuildKit judge it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Bzip2,
+    Xz,
+    Zstd,
+}
+
+pub fn compression(data: &Content) -> Compression {
+    let head = data.head(6);
+    match head.as_slice() {
+        [0x1f, 0x8b, ..] => Compression::Gzip,
+        [b'B', b'Z', b'h', ..] => Compression::Bzip2,
+        [0xfd, b'7', b'z', b'X', b'Z', 0x00] => Compression::Xz,
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
+        _ => Compression::None,
+    }
+}
+
+/// Larger compressed archives are refused rather than inflated in memory.
+pub const MAX_INFLATE: u64 = 256 << 20;
+
+/// The tar inside `data`, decompressed when it is gzip.
+pub fn decompress(data: &Content) -> Result<Content, String> {
+    match compression(data) {
+        Compression::None => Ok(data.clone()),
+        Compression::Gzip => {
+            let bytes = data.to_vec();
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(bytes.as_slice())
+                .take(MAX_INFLATE + 1)
+                .read_to_end(&mut out)
+                .map_err(|_| "gzip: invalid compressed data--format violated".to_owned())?;
+            if out.len() as u64 > MAX_INFLATE {
+                return Err("gzip: more than 256 MB uncompressed is not simulated".into());
+            }
+            Ok(Content::bytes(out))
+        }
+        other => Err(format!(
+            "{other:?} archives are not simulated; only tar and tar.gz are"
+        )),
+    }
+}
+
+/// gzip of `data` (refused above [`MAX_INFLATE`]).
+pub fn gzip(data: &Content) -> Result<Content, String> {
+    if data.len() > MAX_INFLATE {
+        return Err("gzip: compressing more than 256 MB is not simulated".into());
+    }
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut failed = false;
+    data.for_each_chunk(|c| failed |= std::io::Write::write_all(&mut enc, c).is_err());
+    match enc.finish() {
+        Ok(out) if !failed => Ok(Content::bytes(out)),
+        _ => Err("gzip: compression failed".into()),
+    }
+}
+
+/// Whether `data` starts with a valid tar header (how ADD decides to unpack).
+pub fn is_tar(data: &Content) -> bool {
+    let block = data.head(BLOCK as usize);
+    block.len() == BLOCK as usize && checksum_ok(&block)
+}
+
+fn checksum_ok(b: &[u8]) -> bool {
+    let Some(stored) = octal(&b[148..156]) else {
+        return false;
+    };
+    let sum: u64 = b
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(x)
+            }
+        })
+        .sum();
+    stored == sum && b.iter().any(|&x| x != 0)
+}
+
+fn octal(field: &[u8]) -> Option<u64> {
+    let text: String = field
+        .iter()
+        .take_while(|&&c| c != 0)
+        .map(|&c| c as char)
+        .collect();
+    let text = text.trim();
+    if text.is_empty() {
+        return Some(0);
+    }
+    u64::from_str_radix(text, 8).ok()
+}
+
+fn text(field: &[u8]) -> String {
+    let end = field.iter().position(|&c| c == 0).unwrap_or(field.len());
+    String::from_utf8_lossy(&field[..end]).into_owned()
+}
+
+/// Every member of the tar `data`, in order.
+pub fn read(data: &Content) -> Result<Vec<Member>, String> {
+    let mut members = Vec::new();
+    let mut at = 0u64;
+    let (mut long_name, mut long_link): (Option<String>, Option<String>) = (None, None);
+    let mut pax_size = None;
+    if !data.is_empty() && data.len() < BLOCK {
+        return Err("This does not look like a tar archive".into());
+    }
+    while at + BLOCK <= data.len() {
+        let block = data.slice(at, at + BLOCK).to_vec();
+        if block.iter().all(|&b| b == 0) {
+            break;
+        }
+        if !checksum_ok(&block) {
+            return Err(if members.is_empty() {
+                "This does not look like a tar archive".into()
+            } else {
+                "Skipping to next header".into()
+            });
+        }
+        let size = pax_size
+            .take()
+            .or_else(|| octal(&block[124..136]))
+            .ok_or("Archive contains an invalid size")?;
+        let body = data.slice(at + BLOCK, at + BLOCK + size);
+        if body.len() < size {
+            return Err("Unexpected EOF in archive".into());
+        }
+        at += BLOCK + size.div_ceil(BLOCK) * BLOCK;
+        let flag = block[156];
+        match flag {
+            b'x' => {
+                for (k, v) in pax_records(&body.to_vec()) {
+                    match k.as_str() {
+                        "path" => long_name = Some(v),
+                        "linkpath" => long_link = Some(v),
+                        "size" => pax_size = v.parse().ok(),
+                        _ => {}
+                    }
+                }
+                continue;
+            }
+            b'g' => continue,
+            b'L' => {
+                long_name = Some(text(&body.to_vec()));
+                continue;
+            }
+            b'K' => {
+                long_link = Some(text(&body.to_vec()));
+                continue;
+            }
+            _ => {}
+        }
+        let mut name = long_name.take().unwrap_or_else(|| {
+            let prefix = text(&block[345..500]);
+            let short = text(&block[..100]);
+            if prefix.is_empty() || &block[257..262] != b"ustar" {
+                short
+            } else {
+                format!("{prefix}/{short}")
+            }
+        });
+        let link = long_link.take().unwrap_or_else(|| text(&block[157..257]));
+        let meta = Meta {
+            mode: octal(&block[100..108]).unwrap_or(0o644) as u32 & 0o7777,
+            uid: octal(&block[108..116]).unwrap_or(0) as u32,
+            gid: octal(&block[116..124]).unwrap_or(0) as u32,
+            mtime: octal(&block[136..148]).unwrap_or(0),
+        };
+        let kind = match flag {
+            b'5' => Kind::Dir,
+            b'2' => Kind::Symlink(link),
+            b'1' => Kind::HardLink(clean_name(&link)),
+            b'0' | 0 | b'7' if name.ends_with('/') => Kind::Dir,
+            b'0' | 0 | b'7' => Kind::File(body),
+            _ => continue,
+        };
+        name = clean_name(&name);
+        if name.is_empty() {
+            continue;
+        }
+        members.push(Member { name, kind, meta });
+    }
+    Ok(members)
+}
+
+/// `./a/b/` → `a/b`; leading slashes are dropped as GNU tar drops them.
+pub fn clean_name(name: &str) -> String {
+    name.split('/')
+        .filter(|s| !s.is_empty() && *s != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn pax_records(body: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(body);
+    let mut out = Vec::new();
+    let mut rest: &str = &text;
+    while let Some((len, after)) = rest.split_once(' ') {
+        let Ok(n) = len.parse::<usize>() else { break };
+        let record_len = n.saturating_sub(len.len() + 1);
+        let Some(record) = after.get(..record_len) else {
+            break;
+        };
+        if let Some((k, v)) = record.trim_end_matches('\n').split_once('=') {
+            out.push((k.to_owned(), v.to_owned()));
+        }
+        rest = &after[record_len..];
+    }
+    out
+}
+
+/// A tar of `members`, ending with two zero blocks. File contents are shared,
+/// not copied.
+pub fn write(members: &[Member]) -> Content {
+    let mut out = Content::empty();
+    for m in members {
+        let (flag, size, link, name) = match &m.kind {
+            Kind::File(c) => (TypeFlag::Regular, c.len(), "", m.name.clone()),
+            Kind::Dir => (TypeFlag::Dir, 0, "", format!("{}/", m.name)),
+            Kind::Symlink(t) => (TypeFlag::Symlink, 0, t.as_str(), m.name.clone()),
+            Kind::HardLink(t) => (TypeFlag::HardLink, 0, t.as_str(), m.name.clone()),
+        };
+        let mut header = Vec::new();
+        write_header(
+            &mut |b| header.extend_from_slice(b),
+            &Header {
+                name,
+                flag,
+                meta: m.meta,
+                size,
+                link,
+            },
+        );
+        out = out.appended(&header);
+        if let Kind::File(c) = &m.kind {
+            out = out.concat(c);
+            let rem = c.len() % BLOCK;
+            if rem != 0 {
+                out = out.concat(&Content::zeros(BLOCK - rem));
+            }
+        }
+    }
+    out.concat(&Content::zeros(2 * BLOCK))
+}
+
+/// The members for `name` (a file, or a directory and everything below it)
+/// read from `fs` at `abs`, in sorted order.
+pub fn collect(fs: &Merged, abs: &str, name: &str) -> Result<Vec<Member>, FsError> {
+    let mut out = Vec::new();
+    let mut todo = vec![(abs.to_owned(), name.to_owned())];
+    while let Some((abs, name)) = todo.pop() {
+        let stat = fs.lstat(&abs)?;
+        let (kind, meta) = match stat.node {
+            Node::Dir { meta } => {
+                let mut children = fs.read_dir(&abs)?;
+                children.sort_by(|a, b| b.path.name().cmp(a.path.name()));
+                for c in children {
+                    let child = c.path.name().to_owned();
+                    let child_name = if name.is_empty() {
+                        child.clone()
+                    } else {
+                        format!("{name}/{child}")
+                    };
+                    todo.push((c.path.to_string(), child_name));
+                }
+                (Kind::Dir, meta)
+            }
+            Node::File { meta, content } => (Kind::File(content), meta),
+            Node::Symlink { meta, target } => (Kind::Symlink(target), meta),
+        };
+        if !name.is_empty() {
+            out.push(Member { name, kind, meta });
+        }
+    }
+    Ok(out)
+}
+
+/// Unpacks `members` below the directory `dir` of `fs`, as `tar -x` run by
+/// root does: owners and modes kept, existing files replaced.
+pub fn extract(fs: &mut Merged, dir: &str, members: &[Member]) -> Result<Vec<Event>, FsError> {
+    let mut events = Vec::new();
+    let base = dir.trim_end_matches('/');
+    for m in members {
+        let path = format!("{base}/{}", m.name);
+        if let Some((parent, _)) = path.rsplit_once('/') {
+            if !parent.is_empty() {
+                events.extend(fs.mkdir_all(parent, DIR_MODE)?);
+            }
+        }
+        match &m.kind {
+            Kind::Dir => events.extend(fs.mkdir_all(&path, DIR_MODE)?),
+            Kind::File(c) => {
+                if matches!(fs.lstat(&path).map(|s| s.node), Ok(Node::Symlink { .. })) {
+                    events.extend(fs.unlink(&path)?);
+                }
+                events.extend(fs.write_content(&path, c.clone(), WriteMode::Truncate)?);
+            }
+            Kind::Symlink(target) => {
+                if fs.lstat(&path).is_ok() {
+                    events.extend(fs.unlink(&path)?);
+                }
+                events.extend(fs.symlink(target, &path)?);
+            }
+            Kind::HardLink(target) => {
+                if fs.lstat(&path).is_ok() {
+                    events.extend(fs.unlink(&path)?);
+                }
+                events.extend(fs.link(&format!("{base}/{target}"), &path)?);
+            }
+        }
+        if !matches!(m.kind, Kind::Symlink(_) | Kind::HardLink(_)) {
+            events.extend(fs.chmod(&path, m.meta.mode)?);
+            events.extend(fs.chown(&path, m.meta.uid, m.meta.gid, false)?);
+        }
+    }
+    Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, content: Content) -> Member {
+        Member {
+            name: name.into(),
+            kind: Kind::File(content),
+            meta: Meta::new(0o644, 1_700_000_000),
+        }
+    }
+
+    #[test]
+    fn members_survive_a_round_trip_through_tar_and_gzip() {
+        let long = format!("{}/deep.txt", "d".repeat(120));
+        let members = vec![
+            Member {
+                name: "app".into(),
+                kind: Kind::Dir,
+                meta: Meta::new(0o755, 1_700_000_000),
+            },
+            file("app/hello.txt", Content::bytes("hello\n")),
+            file("app/big.bin", Content::described(100 << 20, 7)),
+            file(&long, Content::bytes("x")),
+            Member {
+                name: "app/link".into(),
+                kind: Kind::Symlink("hello.txt".into()),
+                meta: Meta::new(0o777, 1_700_000_000),
+            },
+        ];
+        let tar = write(&members);
+        assert!(is_tar(&tar));
+        assert_eq!(compression(&tar), Compression::None);
+        assert_eq!(read(&tar).unwrap(), members);
+        let small: Vec<Member> = members
+            .iter()
+            .filter(|m| m.name != "app/big.bin")
+            .cloned()
+            .collect();
+        let gz = gzip(&write(&small)).unwrap();
+        assert_eq!(compression(&gz), Compression::Gzip);
+        assert_eq!(read(&decompress(&gz).unwrap()).unwrap(), small);
+    }
+
+    #[test]
+    fn what_is_not_a_tar_is_said_so() {
+        for data in [
+            &b"hello"[..],
+            &[0u8; 1024][..],
+            &[b'B', b'Z', b'h', b'9'][..],
+        ] {
+            let c = Content::bytes(data.to_vec());
+            assert!(!is_tar(&c));
+        }
+        assert!(read(&Content::bytes(vec![7u8; 600])).is_err());
+        assert!(decompress(&Content::bytes(b"BZh91AY".to_vec())).is_err());
+        assert!(decompress(&Content::bytes(vec![0x1f, 0x8b, 0, 0])).is_err());
+    }
+}

@@ -1,0 +1,179 @@
+//! HEALTHCHECK: the probe in the image config, and the text both builders
+//! write in history (Go's `%+v` of the config).
+
+use crate::dockerfile::{maybe_json, Instruction};
+use serde::Serialize;
+
+/// `Healthcheck` in an image config; durations in nanoseconds, zeros left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct HealthConfig {
+    #[serde(rename = "Test")]
+    pub test: Vec<String>,
+    #[serde(rename = "Interval", skip_serializing_if = "is_zero")]
+    pub interval: u64,
+    #[serde(rename = "Timeout", skip_serializing_if = "is_zero")]
+    pub timeout: u64,
+    #[serde(rename = "StartPeriod", skip_serializing_if = "is_zero")]
+    pub start_period: u64,
+    #[serde(rename = "StartInterval", skip_serializing_if = "is_zero")]
+    pub start_interval: u64,
+    #[serde(rename = "Retries", skip_serializing_if = "is_zero")]
+    pub retries: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl HealthConfig {
+    /// `{Test:[CMD-SHELL curl -f http://x/] Interval:30s Timeout:0s StartPeriod:0s StartInterval:0s Retries:0}`
+    pub fn shown(&self) -> String {
+        format!(
+            "{{Test:[{}] Interval:{} Timeout:{} StartPeriod:{} StartInterval:{} Retries:{}}}",
+            self.test.join(" "),
+            go_duration(self.interval),
+            go_duration(self.timeout),
+            go_duration(self.start_period),
+            go_duration(self.start_interval),
+            self.retries
+        )
+    }
+}
+
+/// The probe a HEALTHCHECK instruction declares; `rest` is its text after the flags.
+pub fn healthcheck(i: &Instruction, rest: &str) -> Result<HealthConfig, String> {
+    let rest = rest.trim();
+    let (word, cmd) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let test = match word.to_ascii_uppercase().as_str() {
+        "NONE" if cmd.trim().is_empty() => {
+            if !i.flags.is_empty() {
+                return Err("HEALTHCHECK NONE takes no arguments".into());
+            }
+            return Ok(HealthConfig {
+                test: vec!["NONE".into()],
+                ..HealthConfig::default()
+            });
+        }
+        "CMD" => match maybe_json(cmd.trim()) {
+            Ok(Some(list)) => [vec!["CMD".to_owned()], list].concat(),
+            _ => vec!["CMD-SHELL".to_owned(), cmd.trim().to_owned()],
+        },
+        _ => return Err("Unknown type \"".to_owned() + word + "\" in HEALTHCHECK (try CMD)"),
+    };
+    let mut hc = HealthConfig {
+        test,
+        ..HealthConfig::default()
+    };
+    for f in &i.flags {
+        let value = f.value.clone().unwrap_or_default();
+        let slot = match f.name.as_str() {
+            "interval" => &mut hc.interval,
+            "timeout" => &mut hc.timeout,
+            "start-period" => &mut hc.start_period,
+            "start-interval" => &mut hc.start_interval,
+            "retries" => {
+                hc.retries = value.parse().map_err(|_| {
+                    format!("strconv.ParseInt: parsing \"{value}\": invalid syntax")
+                })?;
+                continue;
+            }
+            _ => continue,
+        };
+        *slot =
+            parse_duration(&value).ok_or_else(|| format!("time: invalid duration \"{value}\""))?;
+    }
+    Ok(hc)
+}
+
+/// Go's `time.ParseDuration` for the units a Dockerfile uses.
+pub fn parse_duration(s: &str) -> Option<u64> {
+    if s == "0" {
+        return Some(0);
+    }
+    let mut total = 0f64;
+    let mut rest = s;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter(|n| *n > 0)?;
+        let value: f64 = rest[..n].parse().ok()?;
+        rest = &rest[n..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let scale = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        total += value * scale;
+        rest = &rest[unit_len..];
+    }
+    Some(total.round() as u64)
+}
+
+/// Go's `time.Duration.String`: `0s`, `500ms`, `1.5s`, `1m30s`, `1h0m0s`.
+pub fn go_duration(ns: u64) -> String {
+    if ns == 0 {
+        return "0s".into();
+    }
+    if ns < 1_000_000_000 {
+        let (div, unit) = match ns {
+            n if n < 1_000 => (1, "ns"),
+            n if n < 1_000_000 => (1_000, "µs"),
+            _ => (1_000_000, "ms"),
+        };
+        return format!("{}{unit}", trim_fraction(ns, div));
+    }
+    let (h, rem) = (ns / 3_600_000_000_000, ns % 3_600_000_000_000);
+    let (m, rem) = (rem / 60_000_000_000, rem % 60_000_000_000);
+    let secs = trim_fraction(rem, 1_000_000_000);
+    match (h, m) {
+        (0, 0) => format!("{secs}s"),
+        (0, m) => format!("{m}m{secs}s"),
+        (h, m) => format!("{h}h{m}m{secs}s"),
+    }
+}
+
+/// `n / div` with the fraction's trailing zeros dropped (`1500, 1000` → `1.5`).
+fn trim_fraction(n: u64, div: u64) -> String {
+    let whole = n / div;
+    let frac = n % div;
+    if frac == 0 {
+        return whole.to_string();
+    }
+    let width = div.ilog10() as usize;
+    let digits = format!("{frac:0width$}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_print_as_go_prints_them() {
+        let cases = [
+            ("0s", 0, "0s"),
+            ("30s", 30_000_000_000, "30s"),
+            ("1m30s", 90_000_000_000, "1m30s"),
+            ("1h", 3_600_000_000_000, "1h0m0s"),
+            ("500ms", 500_000_000, "500ms"),
+            ("1.5s", 1_500_000_000, "1.5s"),
+            ("90s", 90_000_000_000, "1m30s"),
+        ];
+        for (text, ns, shown) in cases {
+            assert_eq!(parse_duration(text), Some(ns), "{text}");
+            assert_eq!(go_duration(ns), shown, "{text}");
+        }
+        assert_eq!(parse_duration("5x"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+}
