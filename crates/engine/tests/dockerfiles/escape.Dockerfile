@@ -1,0 +1,7 @@
+# escape=`
+FROM busybox
+RUN echo a `
+    b `
+    c
+COPY a\b.txt c:\dest\
+WORKDIR c:\app

@@ -1,0 +1,5 @@
+from busybox as one
+run echo lower
+copy a /b
+Cmd ["sh"]
+eNv x=y

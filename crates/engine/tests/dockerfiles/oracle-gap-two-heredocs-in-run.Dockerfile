@@ -1,0 +1,6 @@
+FROM alpine
+RUN cat <<A && cat <<B
+a
+A
+b
+B
