@@ -60,6 +60,7 @@ pub fn run_all() -> Result<(), String> {
         Tool::Trunk,
         Tool::WasmOpt,
         Tool::Axe,
+        Tool::Buildah,
     ] {
         plan.require(tool);
     }

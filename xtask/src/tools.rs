@@ -26,6 +26,9 @@ pub enum Tool {
     WasmOpt,
     /// npm's `axe-core`, in `target/tools`, for the accessibility check in the e2e tests.
     Axe,
+    /// Debian's `buildah` and `busybox-static`: the real builder the engine's
+    /// builds are compared with. Optional: without it that test prints SKIP.
+    Buildah,
 }
 
 /// The tools one command needs, installed in the order they were required.
@@ -49,6 +52,12 @@ impl Plan {
         for &tool in &self.tools {
             match check(tool)? {
                 Check::Ok(version) => println!("  ok  {:<14} {version}", name(tool)),
+                Check::Missing(why) if tool == Tool::Buildah && !is_root() => {
+                    println!(
+                        "  --  {:<14} {why}; needs root to install, so its differential test will print SKIP",
+                        name(tool)
+                    );
+                }
                 Check::Missing(why) => {
                     install(tool, &why)?;
                     match check(tool)? {
@@ -87,6 +96,7 @@ pub fn name(tool: Tool) -> &'static str {
         Tool::Chromium => "chromium",
         Tool::WasmOpt => "wasm-opt",
         Tool::Axe => "axe-core",
+        Tool::Buildah => "buildah",
     }
 }
 
@@ -151,6 +161,20 @@ fn check(tool: Tool) -> Result<Check, String> {
                 (_, _, false) => {
                     Check::Missing("no font for Chinese text (screenshots need one)".into())
                 }
+            }
+        }
+        Tool::Buildah => {
+            let busybox = ["/bin/busybox", "/usr/bin/busybox"]
+                .iter()
+                .any(|p| std::path::Path::new(p).exists());
+            match (version_of("buildah"), busybox) {
+                (Some(_), true) => Check::Ok(
+                    output(cmd("buildah").arg("--version"))
+                        .and_then(|v| v.split_whitespace().nth(2).map(str::to_owned))
+                        .unwrap_or_default(),
+                ),
+                (None, _) => Check::Missing("not installed".into()),
+                (_, false) => Check::Missing("no static busybox for its base image".into()),
             }
         }
         Tool::Axe => {
@@ -244,6 +268,7 @@ fn install(tool: Tool, why: &str) -> Result<(), String> {
             ],
         ),
         Tool::Axe => npm_install(tool, why, "axe-core", AXE_VERSION),
+        Tool::Buildah => apt_install(tool, why, &["buildah", "busybox-static"]),
         Tool::WasmOpt => npm_install(tool, why, "binaryen", BINARYEN_VERSION),
     }
 }
