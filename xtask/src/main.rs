@@ -6,16 +6,18 @@
 //! - `test`: the stages of `cargo xtask test` and their summary.
 //! - `dist`: the size-optimised release build into `dist/`, with the size report.
 //! - `bench`: criterion benchmarks of the engine plus browser figures, as one table.
+//! - `fuzz`: the engine's fuzz targets under cargo-fuzz, each for a time budget.
 
 mod bench;
 mod dist;
+mod fuzz;
 mod run;
 mod test;
 mod tools;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <serve|test|dist|bench|help>";
+const USAGE: &str = "usage: cargo xtask <serve|test|dist|bench|fuzz|help>";
 
 const HELP: &str = "\
 Layerlab task runner
@@ -28,6 +30,9 @@ Layerlab task runner
   cargo xtask dist    release build into dist/, optimised for size; prints every file's
                       size raw and gzipped and fails if the first load exceeds 350 KB
   cargo xtask bench   engine benchmarks (criterion) and browser figures, as one table
+  cargo xtask fuzz [TARGET] [SECONDS]
+                      fuzz the parser, the shell, archives, command lines and builds
+                      (cargo-fuzz on nightly; 60 s per target unless told)
 ";
 
 fn main() -> ExitCode {
@@ -40,7 +45,7 @@ fn main() -> ExitCode {
         }
     };
     if let Some(extra) = rest.first() {
-        if command != "help" {
+        if command != "help" && command != "fuzz" {
             eprintln!("xtask: '{command}' takes no arguments (got '{extra}'). {USAGE}");
             return ExitCode::from(2);
         }
@@ -50,6 +55,7 @@ fn main() -> ExitCode {
         "test" => test::run_all(),
         "dist" => dist::build().map(|_| ()),
         "bench" => bench::run(),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())
