@@ -238,7 +238,7 @@ pub fn complete(session: &Session, line: &str) -> Option<String> {
                 }
                 _ => Vec::new(),
             };
-            c.sort();
+            layerlab_engine::sort::sort(&mut c);
             c.dedup();
             c
         }

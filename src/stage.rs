@@ -61,7 +61,7 @@ fn shorten(by: &str) -> String {
 pub fn stage_model(session: &Session) -> Vec<ImageStack> {
     let host = &session.host;
     let mut images: Vec<_> = host.images().cloned().collect();
-    images.sort_by_key(|i| (i.created, i.id.clone()));
+    layerlab_engine::sort::sort_by_key(&mut images, |i| (i.created, i.id.clone()));
     let mut users: std::collections::BTreeMap<Digest, usize> = Default::default();
     for image in &images {
         for chain in image.chain_ids() {

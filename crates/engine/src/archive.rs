@@ -291,7 +291,7 @@ pub fn collect(fs: &Merged, abs: &str, name: &str) -> Result<Vec<Member>, FsErro
         let (kind, meta) = match stat.node {
             Node::Dir { meta } => {
                 let mut children = fs.read_dir(&abs)?;
-                children.sort_by(|a, b| b.path.name().cmp(a.path.name()));
+                crate::sort::sort_by(&mut children, |a, b| b.path.name().cmp(a.path.name()));
                 for c in children {
                     let child = c.path.name().to_owned();
                     let child_name = if name.is_empty() {

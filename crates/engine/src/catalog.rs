@@ -258,15 +258,11 @@ meta /bin/sh -c #(nop)  CMD [\"isso\"]
 }
 
 fn busybox_links(dir: &str) -> String {
-    COREUTILS
-        .split(' ')
-        .map(|n| format!("l {dir}/{n} /bin/busybox\nl {dir}/sh /bin/busybox\n"))
-        .collect::<String>()
-        .lines()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .map(|l| format!("{l}\n"))
-        .collect()
+    let mut lines = std::collections::BTreeSet::new();
+    for n in COREUTILS.split(' ').chain(["sh"]) {
+        lines.insert(format!("l {dir}/{n} /bin/busybox\n"));
+    }
+    lines.into_iter().collect()
 }
 
 fn busybox_links_relative() -> String {

@@ -867,7 +867,7 @@ impl Host {
             .into_iter()
             .map(|(c, (l, p, depth))| (depth, c, l, p))
             .collect();
-        out.sort_by_key(|a| (a.0, a.2.id));
+        crate::sort::sort_by_key(&mut out, |a| (a.0, a.2.id));
         out.into_iter().map(|(_, c, l, p)| (c, l, p)).collect()
     }
 

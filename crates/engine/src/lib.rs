@@ -51,6 +51,7 @@ pub mod reference;
 pub mod registry;
 pub mod shell;
 pub mod size;
+pub mod sort;
 pub mod storage;
 pub mod table;
 pub mod tar;

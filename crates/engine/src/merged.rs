@@ -353,7 +353,7 @@ impl Merged {
         if self.lower_open_below(&dir) {
             names.extend(self.lower.children(&dir).cloned());
         }
-        names.sort();
+        crate::sort::sort(&mut names);
         names.dedup();
         Ok(names
             .into_iter()
@@ -373,7 +373,7 @@ impl Merged {
         let root = FsPath::root();
         let mut paths: Vec<&FsPath> = self.upper.descendants(&root).map(|(p, _)| p).collect();
         paths.extend(self.lower.descendants(&root));
-        paths.sort();
+        crate::sort::sort(&mut paths);
         paths.dedup();
         let mut out = Vec::new();
         // Below this upper path, lower entries are hidden.

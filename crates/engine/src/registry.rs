@@ -203,11 +203,10 @@ impl Registry {
 
         let diff_ids: Vec<Digest> = served.layers.iter().map(|l| l.diff_id().clone()).collect();
         let chains = chain_ids(&diff_ids);
-        let present = host
-            .stored_layers()
-            .into_iter()
-            .map(|(c, _, _)| c)
-            .collect::<std::collections::BTreeSet<_>>();
+        let mut present = std::collections::BTreeSet::new();
+        for (c, _, _) in host.stored_layers() {
+            present.insert(c);
+        }
         let image_exists = {
             let image = Image::new(
                 served.config.clone(),

@@ -19,31 +19,103 @@ pub fn human_size_with_precision(bytes: f64, precision: usize) -> String {
     format!("{}{}", format_g(size, precision), UNITS[unit])
 }
 
-/// C's and Go's `%.{p}g` for a finite value.
+/// C's and Go's `%.{p}g`: `p` significant digits of the exact binary value,
+/// ties to even, trailing zeros dropped, an exponent when it is below -4 or at
+/// least `p`. Integer arithmetic only (float formatting costs the browser
+/// build about 16 KB); values below 1e-15 print as `0`.
 pub fn format_g(value: f64, precision: usize) -> String {
-    let p = precision.max(1);
-    if value == 0.0 {
-        return "0".to_owned();
+    let p = precision.clamp(1, 17) as i32;
+    if value.is_nan() {
+        return "NaN".into();
     }
-    if !value.is_finite() {
-        return format!("{value}");
+    if value < 0.0 {
+        return format!("-{}", format_g(-value, precision));
     }
-    // Rust's `{:e}` rounds correctly (ties to even on the exact binary value), as Go does.
-    let sci = format!("{:.*e}", p - 1, value);
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if exp < -4 || exp >= p as i32 {
-        let sign = if exp < 0 { '-' } else { '+' };
-        format!("{}e{sign}{:02}", trim_zeros(mantissa), exp.abs())
+    if value.is_infinite() {
+        return "+Inf".into();
+    }
+    if value < 1e-15 {
+        return "0".into();
+    }
+    // value = m * 2^e exactly.
+    let bits = value.to_bits();
+    let raw_exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = u128::from(bits & ((1 << 52) - 1));
+    let (m, e) = if raw_exp == 0 {
+        (frac, -1074)
     } else {
-        let decimals = (p as i32 - 1 - exp).max(0) as usize;
-        trim_zeros(&format!("{value:.decimals$}")).to_owned()
+        (frac | 1 << 52, raw_exp - 1075)
+    };
+    // The decimal exponent: 10^x <= value < 10^(x+1).
+    let mut x = 0i32;
+    while pow10(x + 1) <= value {
+        x += 1;
+    }
+    while pow10(x) > value {
+        x -= 1;
+    }
+    let mut digits = scaled_round(m, e, p - 1 - x);
+    if digits >= 10u128.pow(p as u32) {
+        x += 1;
+        digits = scaled_round(m, e, p - 1 - x);
+    }
+    let text = digits.to_string();
+    if x < -4 || x >= p {
+        let (first, rest) = text.split_at(1);
+        let mantissa = trim_zeros_owned(format!("{first}.{rest}"));
+        let sign = if x < 0 { '-' } else { '+' };
+        return format!("{mantissa}e{sign}{:02}", x.abs());
+    }
+    if x >= 0 {
+        let (int, fraction) = text.split_at((x + 1) as usize);
+        trim_zeros_owned(format!("{int}.{fraction}"))
+    } else {
+        let zeros = "0".repeat((-x - 1) as usize);
+        trim_zeros_owned(format!("0.{zeros}{text}"))
     }
 }
 
-fn trim_zeros(s: &str) -> &str {
+/// 10^x as f64 (exact for the exponents sizes reach).
+fn pow10(x: i32) -> f64 {
+    let mut v = 1.0;
+    for _ in 0..x.unsigned_abs() {
+        if x > 0 {
+            v *= 10.0;
+        } else {
+            v /= 10.0;
+        }
+    }
+    v
+}
+
+/// `m * 2^e * 10^k`, rounded to an integer, ties to even.
+fn scaled_round(m: u128, e: i32, k: i32) -> u128 {
+    let ten = |n: i32| 10u128.checked_pow(n.unsigned_abs()).unwrap_or(u128::MAX);
+    let mut num = m;
+    let mut den = 1u128;
+    if k >= 0 {
+        num = num.saturating_mul(ten(k));
+    } else {
+        den = ten(k);
+    }
+    if e >= 0 {
+        num = num.checked_shl(e as u32).unwrap_or(u128::MAX);
+    } else if e > -120 {
+        den = den.saturating_mul(1u128 << (-e) as u32);
+    } else {
+        return 0;
+    }
+    let (q, r) = (num / den, num % den);
+    match (2 * r).cmp(&den) {
+        std::cmp::Ordering::Less => q,
+        std::cmp::Ordering::Greater => q + 1,
+        std::cmp::Ordering::Equal => q + (q & 1),
+    }
+}
+
+fn trim_zeros_owned(s: String) -> String {
     if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
     } else {
         s
     }
@@ -86,6 +158,18 @@ mod tests {
             );
             assert_eq!(human_size(bytes), p4, "{bytes} at precision 4");
         }
+    }
+
+    #[test]
+    fn rounding_follows_the_binary_value_as_go_does() {
+        // 1.015 is 1.01499999999999990230... in binary: Go prints 1.01.
+        assert_eq!(format_g(1015.0 / 1000.0, 3), "1.01");
+        assert_eq!(format_g(1.125, 3), "1.12");
+        assert_eq!(format_g(1.375, 3), "1.38");
+        assert_eq!(format_g(123456.0, 3), "1.23e+05");
+        assert_eq!(format_g(99.95, 3), "100");
+        assert_eq!(format_g(0.5, 1), "0.5");
+        assert_eq!(format_g(7.0, 2), "7");
     }
 
     #[test]

@@ -48,7 +48,7 @@ impl Context {
                 entries.push(Entry { path, node: s.node });
             }
         }
-        entries.sort_by(|a, b| a.path.cmp(&b.path));
+        crate::sort::sort_by(&mut entries, |a, b| a.path.cmp(&b.path));
         Ok(Context { entries })
     }
 

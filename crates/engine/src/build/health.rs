@@ -85,38 +85,52 @@ pub fn healthcheck(i: &Instruction, rest: &str) -> Result<HealthConfig, String> 
     Ok(hc)
 }
 
-/// Go's `time.ParseDuration` for the units a Dockerfile uses.
+/// Go's `time.ParseDuration` for the units a Dockerfile uses (decimal
+/// fractions read digit by digit, no float parsing).
 pub fn parse_duration(s: &str) -> Option<u64> {
     if s == "0" {
         return Some(0);
     }
-    let mut total = 0f64;
-    let mut rest = s;
-    if rest.is_empty() {
+    if s.is_empty() {
         return None;
     }
+    let mut total: u128 = 0;
+    let mut rest = s;
     while !rest.is_empty() {
         let n = rest
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .filter(|n| *n > 0)?;
-        let value: f64 = rest[..n].parse().ok()?;
-        rest = &rest[n..];
-        let unit_len = rest
+        let (number, after) = rest.split_at(n);
+        let unit_len = after
             .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
+            .unwrap_or(after.len());
+        let scale: u128 = match &after[..unit_len] {
+            "ns" => 1,
+            "us" | "µs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
             _ => return None,
         };
-        total += value * scale;
-        rest = &rest[unit_len..];
+        let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+        if fraction.contains('.') || (whole.is_empty() && fraction.is_empty()) {
+            return None;
+        }
+        let mut value = if whole.is_empty() {
+            0
+        } else {
+            whole.parse::<u128>().ok()?.checked_mul(scale)?
+        };
+        let mut place = scale;
+        for d in fraction.bytes().take(18) {
+            place /= 10;
+            value += u128::from(d - b'0') * place;
+        }
+        total = total.checked_add(value)?;
+        rest = &after[unit_len..];
     }
-    Some(total.round() as u64)
+    u64::try_from(total).ok()
 }
 
 /// Go's `time.Duration.String`: `0s`, `500ms`, `1.5s`, `1m30s`, `1h0m0s`.

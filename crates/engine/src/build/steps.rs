@@ -139,7 +139,10 @@ impl Builder<'_> {
     }
 
     fn vars(&self, stage: &Stage) -> BTreeMap<String, String> {
-        let mut v: BTreeMap<String, String> = stage.args.iter().cloned().collect();
+        let mut v = BTreeMap::new();
+        for (k, val) in &stage.args {
+            v.insert(k.clone(), val.clone());
+        }
         for e in &stage.config.config.env {
             let (k, val) = e.split_once('=').unwrap_or((e, ""));
             v.insert(k.to_owned(), val.to_owned());
@@ -535,9 +538,9 @@ impl Builder<'_> {
                         ports.push(p);
                     }
                 }
-                ports.sort();
+                crate::sort::sort(&mut ports);
                 let mut words = words.clone();
-                words.sort();
+                crate::sort::sort(&mut words);
                 legacy_text = Some(format!("EXPOSE {}", words.join(" ")));
                 format!("EXPOSE [{}]", ports.join(" "))
             }
@@ -648,10 +651,10 @@ impl Builder<'_> {
                         layer: layer.clone(),
                     },
                 );
-                self.progress.line(
-                    v,
-                    &format!("DONE {:.1}s", 0.1 + layer.size() as f64 / 100e6),
-                );
+                // A logical duration: 0.1 s plus 1 s per 100 MB, in tenths.
+                let tenths = 1 + (layer.size() + 5_000_000) / 10_000_000;
+                self.progress
+                    .line(v, &format!("DONE {}.{}s", tenths / 10, tenths % 10));
                 (layer, false, output)
             }
         };
@@ -799,7 +802,7 @@ impl Builder<'_> {
             .filter(|(k, v)| !v.is_empty() || self.opts.build_args.contains_key(k))
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        legacy_args.sort();
+        crate::sort::sort(&mut legacy_args);
         let legacy = if legacy_args.is_empty() {
             shown_cmd.clone()
         } else {

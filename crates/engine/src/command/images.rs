@@ -109,7 +109,9 @@ pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     header.extend(["IMAGE ID", "CREATED", "SIZE"].map(str::to_owned));
     let mut rows = vec![header];
     let mut images: Vec<_> = s.host.images().cloned().collect();
-    images.sort_by_key(|i| std::cmp::Reverse((i.created, i.id.clone())));
+    crate::sort::sort_by_key(&mut images, |i| {
+        std::cmp::Reverse((i.created, i.id.clone()))
+    });
     let filter = p
         .args
         .first()

@@ -43,7 +43,7 @@ pub fn parse(text: &str) -> Dockerfile {
         }
     }
     instruction::check_order(&instructions, text, &mut diagnostics);
-    diagnostics.sort_by_key(|d| (d.line, d.column));
+    crate::sort::sort_by_key(&mut diagnostics, |d| (d.line, d.column));
     Dockerfile {
         directives,
         instructions,

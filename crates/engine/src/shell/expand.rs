@@ -251,7 +251,7 @@ impl Run<'_, '_> {
             found = next;
         }
         let mut out: Vec<String> = found.into_iter().map(|(_, shown)| shown).collect();
-        out.sort();
+        crate::sort::sort(&mut out);
         out
     }
 }

@@ -1200,19 +1200,21 @@ fn du(r: &mut Run, args: &[String], _: Content) -> i32 {
     status
 }
 
-/// `du -h` style: 1024-based with one decimal below 10.
+/// `du -h` style: 1024-based, rounded up, with one decimal below 10.
 fn human(n: u64) -> String {
     let units = ["K", "M", "G", "T"];
-    let mut v = n as f64 / 1024.0;
+    let n = u128::from(n);
+    let mut div = 1024u128;
     let mut i = 0;
-    while v >= 1024.0 && i < units.len() - 1 {
-        v /= 1024.0;
+    while n >= div * 1024 && i < units.len() - 1 {
+        div *= 1024;
         i += 1;
     }
-    if v < 10.0 {
-        format!("{:.1}{}", (v * 10.0).ceil() / 10.0, units[i])
+    let tenths = (n * 10).div_ceil(div);
+    if tenths < 100 {
+        format!("{}.{}{}", tenths / 10, tenths % 10, units[i])
     } else {
-        format!("{}{}", v.ceil(), units[i])
+        format!("{}{}", n.div_ceil(div), units[i])
     }
 }
 
