@@ -9,6 +9,12 @@ use layerlab_engine::shell::incomplete;
 pub enum ScreenLine {
     /// What the user typed, after the prompt.
     Input(String),
+    /// What the user typed into a container's shell, after its prompt
+    /// (`root@3f2a9c81d0b7:/# `).
+    InContainer {
+        prompt: String,
+        text: String,
+    },
     /// A continuation line (after `> `), as in a heredoc.
     More(String),
     Output(String),
@@ -101,9 +107,14 @@ impl Console {
                     return;
                 }
                 let mut lines = line.lines();
-                self.screen.push(ScreenLine::Input(
-                    lines.next().unwrap_or_default().to_owned(),
-                ));
+                let first = lines.next().unwrap_or_default().to_owned();
+                self.screen.push(match session.prompt() {
+                    Some(prompt) => ScreenLine::InContainer {
+                        prompt,
+                        text: first,
+                    },
+                    None => ScreenLine::Input(first),
+                });
                 self.screen
                     .extend(lines.map(|l| ScreenLine::More(l.to_owned())));
                 line.to_owned()
@@ -375,6 +386,41 @@ mod tests {
                 ScreenLine::Output("layers are read-only".into()),
             ]
         );
+    }
+
+    #[test]
+    fn lines_typed_in_a_container_show_its_prompt_and_replay() {
+        let mut w = Workspace::default();
+        w.submit("docker run -it --name box busybox");
+        w.submit("echo inside > /note");
+        w.submit("exit");
+        w.submit("docker diff box");
+        let typed: Vec<&ScreenLine> = w
+            .console
+            .screen
+            .iter()
+            .filter(|l| matches!(l, ScreenLine::InContainer { .. }))
+            .collect();
+        assert_eq!(
+            typed,
+            [
+                &ScreenLine::InContainer {
+                    prompt: "/ # ".into(),
+                    text: "echo inside > /note".into()
+                },
+                &ScreenLine::InContainer {
+                    prompt: "/ # ".into(),
+                    text: "exit".into()
+                },
+            ]
+        );
+        assert_eq!(
+            w.console.screen.last(),
+            Some(&ScreenLine::Output("A /note".into()))
+        );
+        assert_eq!(w.session.prompt(), None);
+        let again = Workspace::replay(&w.console.log);
+        assert_eq!(again.console, w.console);
     }
 
     #[test]

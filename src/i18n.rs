@@ -136,6 +136,10 @@ messages! {
         en: "Command line",
         zh: "命令行",
     }
+    TerminalInputContainer {
+        en: "Command line of the shell inside the container (exit leaves it)",
+        zh: "容器内 shell 的命令行（输入 exit 退出）",
+    }
     TerminalActions {
         en: "Run a command with one click",
         zh: "一键运行命令",

@@ -115,6 +115,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
     });
     let lines = ws.console.screen.iter().map(|l| match l {
         ScreenLine::Input(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"$ "}</span>{ text }</div> },
+        ScreenLine::InContainer { prompt, text } => html! { <div class="line input in-container"><span class="prompt" aria-hidden="true">{ prompt.clone() }</span>{ text }</div> },
         ScreenLine::More(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"> "}</span>{ text }</div> },
         ScreenLine::Output(text) => html! { <div class="line out">{ text }</div> },
         ScreenLine::Error(text) => html! { <div class="line err">{ text }</div> },
@@ -131,8 +132,16 @@ pub fn terminal(props: &TerminalProps) -> Html {
             </div>
             <div class="actions" role="group" aria-label={t(props.lang, Msg::TerminalActions)}>{ for buttons }</div>
             <label class="command">
-                <span class="prompt" aria-hidden="true">{ if ws.console.pending.is_some() { ">" } else { "$" } }</span>
-                <span class="visually-hidden">{ t(props.lang, Msg::TerminalInput) }</span>
+                <span class="prompt" aria-hidden="true">{
+                    if ws.console.pending.is_some() {
+                        ">".to_owned()
+                    } else {
+                        ws.session.prompt().map_or_else(|| "$".to_owned(), |p| p.trim_end().to_owned())
+                    }
+                }</span>
+                <span class="visually-hidden">{
+                    t(props.lang, if ws.session.prompt().is_some() { Msg::TerminalInputContainer } else { Msg::TerminalInput })
+                }</span>
                 <input id="command" type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
                     value={(*input).clone()} {oninput} {onkeydown} />
             </label>

@@ -158,6 +158,8 @@ pub struct Container {
     /// The main process: entrypoint followed by command (`Path` and `Args`).
     pub command: Vec<String>,
     pub fs: Merged,
+    /// Created with `-i`: its standard input stays open, so a shell waits on it.
+    pub open_stdin: bool,
 }
 
 impl Container {
@@ -417,6 +419,7 @@ impl Host {
             state: State::Exited { code, at: now },
             command,
             fs: Merged::with_upper(img.lower().clone(), upper),
+            open_stdin: false,
         });
         vec![HostEvent::ContainerCreated {
             id,
@@ -556,6 +559,7 @@ impl Host {
                 argv
             },
             fs,
+            open_stdin: false,
         });
         let events = vec![HostEvent::ContainerCreated {
             id: id.clone(),

@@ -8,8 +8,9 @@ use layerlab_engine::merged::WriteMode;
 fn run(session: &mut Session, script: &str) -> String {
     let mut out = String::new();
     for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let prompt = session.prompt().unwrap_or_else(|| "$ ".into());
         let t = session.run(line);
-        out.push_str(&format!("$ {line}\n{}", t.text()));
+        out.push_str(&format!("{prompt}{line}\n{}", t.text()));
         if t.status != 0 {
             out.push_str(&format!("[exit {}]\n", t.status));
         }
@@ -472,4 +473,159 @@ fn inspect_shows_the_manifest_digest_beside_the_image_id_and_the_overlay2_dirs()
     let missing = s.run("docker inspect nothing");
     assert_eq!(missing.status, 1);
     assert_eq!(missing.text(), "[]\nError: No such object: nothing\n");
+}
+
+#[test]
+fn programs_the_shell_simulates_really_run_in_containers() {
+    check(
+        "
+        docker run busybox echo hello from a container
+        docker run --name lister ubuntu:15.04 ls /
+        docker run --rm busybox sh -c 'echo bye; exit 5'
+        docker run -d --name web nginx
+        docker exec web cat /etc/os-release
+        docker exec web curl localhost
+        docker exec -w /usr/share/nginx/html -e GREETING=hi web sh -c 'pwd; echo $GREETING'
+        docker exec lister ls
+        docker exec nosuch ls
+        docker ps -a
+        ",
+        expect![[r#"
+            $ docker run busybox echo hello from a container
+            Unable to find image 'busybox:latest' locally
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            hello from a container
+            $ docker run --name lister ubuntu:15.04 ls /
+            Unable to find image 'ubuntu:15.04' locally
+            15.04: Pulling from library/ubuntu
+            f8c98c1d5d88: Pull complete
+            71b33a22991b: Pull complete
+            42db6b306f59: Pull complete
+            e5faf014118a: Pull complete
+            Digest: sha256:7a150caf62b905a9a90cf2cac573941fcf1ab6912a6b4b352535faa4c12e6f4f
+            Status: Downloaded newer image for ubuntu:15.04
+            bin  dev  etc  lib  proc  root  sys  tmp  usr
+            $ docker run --rm busybox sh -c 'echo bye; exit 5'
+            bye
+            [exit 5]
+            $ docker run -d --name web nginx
+            Unable to find image 'nginx:latest' locally
+            latest: Pulling from library/nginx
+            2bb36e299101: Pull complete
+            c6a89fea39ca: Pull complete
+            9c851e02feeb: Pull complete
+            67ed4b6a23e7: Pull complete
+            f8f13747c3a7: Pull complete
+            28e3380c87e2: Pull complete
+            Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
+            Status: Downloaded newer image for nginx:latest
+            2d2457a0f7713d03b3c965b496533c70152e8726a36dc36e264f137615ce6414
+            $ docker exec web cat /etc/os-release
+            PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+            ID=debian
+            VERSION_ID="12"
+            $ docker exec web curl localhost
+            OCI runtime exec failed: exec failed: unable to start container process: exec: "curl": executable file not found in $PATH: unknown
+            [exit 127]
+            $ docker exec -w /usr/share/nginx/html -e GREETING=hi web sh -c 'pwd; echo $GREETING'
+            /usr/share/nginx/html
+            hi
+            $ docker exec lister ls
+            Error response from daemon: container 42755d39d32478e9647324d0dd3a413d1a4cd14e6c046f4dbd5862f6f8fbc12d is not running
+            [exit 1]
+            $ docker exec nosuch ls
+            Error response from daemon: No such container: nosuch
+            [exit 1]
+            $ docker ps -a
+            CONTAINER ID   IMAGE          COMMAND                  CREATED         STATUS                     PORTS     NAMES
+            2d2457a0f771   nginx          "/docker-entrypoint.…"   6 seconds ago   Up 6 seconds               80/tcp    web
+            42755d39d324   ubuntu:15.04   "ls /"                   8 seconds ago   Exited (0) 8 seconds ago             lister
+            b087dc9c85a3   busybox        "echo hello from a c…"   9 seconds ago   Exited (0) 9 seconds ago             eager_pasteur
+        "#]],
+    );
+}
+
+#[test]
+fn an_interactive_shell_takes_the_terminal_until_exit() {
+    check(
+        "
+        docker run -d --name web nginx
+        docker exec -it web bash
+        cd /usr/share/nginx/html
+        echo '<h1>changed</h1>' > index.html
+        docker ps
+        exit
+        docker diff web
+        docker run -it --name box busybox
+        rm /bin/rmdir && ls /bin/rmdir
+        exit 2
+        docker ps -a
+        docker diff box
+        docker run -dit --name waiting ubuntu:15.04 bash
+        docker ps
+        ",
+        expect![[r#"
+            $ docker run -d --name web nginx
+            Unable to find image 'nginx:latest' locally
+            latest: Pulling from library/nginx
+            2bb36e299101: Pull complete
+            c6a89fea39ca: Pull complete
+            9c851e02feeb: Pull complete
+            67ed4b6a23e7: Pull complete
+            f8f13747c3a7: Pull complete
+            28e3380c87e2: Pull complete
+            Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
+            Status: Downloaded newer image for nginx:latest
+            ccb175f709fe2ce42e3c3b1002b2f6b377b72726572bd5fafaa33a825bb6f063
+            $ docker exec -it web bash
+            root@ccb175f709fe:/# cd /usr/share/nginx/html
+            root@ccb175f709fe:/usr/share/nginx/html# echo '<h1>changed</h1>' > index.html
+            root@ccb175f709fe:/usr/share/nginx/html# docker ps
+            bash: docker: command not found
+            [exit 127]
+            root@ccb175f709fe:/usr/share/nginx/html# exit
+            [exit 127]
+            $ docker diff web
+            C /usr
+            C /usr/share
+            C /usr/share/nginx
+            C /usr/share/nginx/html
+            C /usr/share/nginx/html/index.html
+            $ docker run -it --name box busybox
+            Unable to find image 'busybox:latest' locally
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            / # rm /bin/rmdir && ls /bin/rmdir
+            ls: cannot access '/bin/rmdir': No such file or directory
+            [exit 2]
+            / # exit 2
+            [exit 2]
+            $ docker ps -a
+            CONTAINER ID   IMAGE     COMMAND                  CREATED          STATUS                    PORTS     NAMES
+            1ef83c086977   busybox   "sh"                     3 seconds ago    Exited (2) 1 second ago             box
+            ccb175f709fe   nginx     "/docker-entrypoint.…"   10 seconds ago   Up 10 seconds             80/tcp    web
+            $ docker diff box
+            C /bin
+            D /bin/rmdir
+            $ docker run -dit --name waiting ubuntu:15.04 bash
+            Unable to find image 'ubuntu:15.04' locally
+            15.04: Pulling from library/ubuntu
+            f8c98c1d5d88: Pull complete
+            71b33a22991b: Pull complete
+            42db6b306f59: Pull complete
+            e5faf014118a: Pull complete
+            Digest: sha256:7a150caf62b905a9a90cf2cac573941fcf1ab6912a6b4b352535faa4c12e6f4f
+            Status: Downloaded newer image for ubuntu:15.04
+            59cc6fe1eef0fe4c94fc1ccf613272686d6bf8e108a25c2740b348a57f3d8cad
+            $ docker ps
+            CONTAINER ID   IMAGE          COMMAND                  CREATED          STATUS          PORTS     NAMES
+            59cc6fe1eef0   ubuntu:15.04   "bash"                   1 second ago     Up 1 second               waiting
+            ccb175f709fe   nginx          "/docker-entrypoint.…"   13 seconds ago   Up 13 seconds   80/tcp    web
+        "#]],
+    );
 }

@@ -191,6 +191,11 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
     };
     let id = outcome.value;
     t.events.extend(outcome.events);
+    if p.has("interactive") {
+        if let Ok(c) = s.host.container_mut(&id) {
+            c.open_stdin = true;
+        }
+    }
     if !run {
         t.out(id);
         return t;
@@ -201,18 +206,122 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
             format!("docker: {e}.\n\nRun 'docker run --help' for more information"),
         );
     }
-    if p.has("detach") {
-        t.out(id);
-    } else if p.has("interactive") && p.has("tty") {
-        t.err("Interactive shells inside containers arrive with Layerlab's shell; the container runs detached meanwhile.");
-    } else {
-        t.err("Layerlab does not show a container's own output yet; the container runs detached.");
+    if !matches!(
+        s.host.container(&id).map(|c| &c.state),
+        Ok(State::Running { .. })
+    ) {
+        // The shell's own program was missing: it ended at once.
+        return t;
+    }
+    let detach = p.has("detach");
+    let ended = super::process::main_process(s, &id, !detach, p.has("interactive"), &mut t);
+    if detach {
+        t.out(id.clone());
+    } else if let Some(code) = ended {
+        t.status = code;
+    } else if s.attached.is_none() {
+        let program = s
+            .host
+            .container(&id)
+            .ok()
+            .and_then(|c| c.command.first().cloned())
+            .unwrap_or_default();
+        t.err(format!(
+            "Layerlab does not run {program}'s code: the container stays Up, as a server would, and its output is not shown (docker run -d runs it in the background)."
+        ));
+    }
+    if ended.is_some() && p.has("rm") {
+        if let Ok(o) = s.host.remove_container(&id, true) {
+            t.events.extend(o.events);
+        }
     }
     t
 }
 
+const EXEC: Cmd = Cmd {
+    flags: &[
+        bool_flag(Some('d'), "detach"),
+        bool_flag(Some('i'), "interactive"),
+        bool_flag(Some('t'), "tty"),
+        value_flag(Some('w'), "workdir"),
+        list_flag(Some('e'), "env"),
+    ],
+    options: &[
+        (
+            "-d, --detach",
+            "Detached mode: run command in the background",
+        ),
+        ("-e, --env list", "Set environment variables"),
+        ("-i, --interactive", "Keep STDIN open even if not attached"),
+        ("-t, --tty", "Allocate a pseudo-TTY"),
+        (
+            "-w, --workdir string",
+            "Working directory inside the container",
+        ),
+    ],
+    stop_at_first_arg: true,
+    ..Cmd::new(
+        "exec",
+        "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+        "Execute a command in a running container",
+    )
+};
+
+/// `docker exec`: a command in a running container; `-it sh` takes the terminal.
+pub fn exec(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match EXEC.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
+    };
+    if p.args.len() < 2 {
+        return EXEC.needs(t, "at least 2");
+    }
+    let id = match s.host.container(&p.args[0]) {
+        Ok(c) if matches!(c.state, State::Running { .. }) => c.id.clone(),
+        Ok(c) => {
+            return t.fail(
+                1,
+                format!(
+                    "Error response from daemon: container {} is not running",
+                    c.id
+                ),
+            )
+        }
+        Err(e) => return t.fail(1, e.to_string()),
+    };
+    let options = super::process::ExecOptions {
+        interactive: p.has("interactive"),
+        detach: p.has("detach"),
+        workdir: p.value("workdir").map(str::to_owned),
+        env: p.values("env").iter().map(|e| e.to_string()).collect(),
+    };
+    let status = super::process::exec(s, &id, &p.args[1..], &options, &mut t);
+    t.status = status;
+    t
+}
+
 pub fn start(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    each_container(s, args, t, &START, |s, name| s.host.start_container(name))
+    each_container(s, args, t, &START, |s, name| {
+        let was_running = matches!(
+            s.host.container(name).map(|c| &c.state),
+            Ok(State::Running { .. })
+        );
+        s.host.start_container(name)?;
+        let running = matches!(
+            s.host.container(name).map(|c| &c.state),
+            Ok(State::Running { .. })
+        );
+        if running && !was_running {
+            // Not attached: what the process prints goes to its log.
+            let id = s
+                .host
+                .container(name)
+                .map(|c| c.id.clone())
+                .unwrap_or_default();
+            super::process::main_process(s, &id, false, false, &mut Transcript::default());
+        }
+        Ok(())
+    })
 }
 
 pub fn stop(s: &mut Session, args: &[String], t: Transcript) -> Transcript {

@@ -13,6 +13,7 @@ mod containers;
 pub mod flags;
 mod images;
 mod inspect;
+pub mod process;
 mod system;
 pub mod words;
 
@@ -44,6 +45,16 @@ pub struct Transcript {
     pub pulled: Vec<LayerPull>,
     /// Per-step detail of a `docker build`, for build animations.
     pub build: Vec<Step>,
+    /// What a shell in a container did to its files (copy-ups, whiteouts, reads).
+    pub container_files: Option<Box<ContainerFiles>>,
+}
+
+/// File-system events of one container, for the app to animate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ContainerFiles {
+    /// The container's full ID.
+    pub container: String,
+    pub events: Vec<crate::event::Event>,
 }
 
 impl Transcript {
@@ -86,6 +97,8 @@ pub struct Session {
     /// The shell that runs every line that is not a `docker` command.
     pub shell: Shell,
     pub build_cache: BuildCache,
+    /// A terminal inside a container (`docker run -it`, `docker exec -it`).
+    pub attached: Option<process::Attached>,
 }
 
 /// The commands of a scenario file: one per line, `#` comments and blank lines
@@ -149,6 +162,29 @@ fn host_fs() -> Merged {
     Merged::new(Rc::new(Lower::new(layers)))
 }
 
+/// Whether `line` is one simple command with literal words: no pipe, list,
+/// redirection or expansion around it (quoted text may hold any character).
+fn single_command(line: &str) -> bool {
+    use crate::shell::syntax::{parse, Part};
+    let Ok(list) = parse(line) else {
+        return false;
+    };
+    let [only] = list.as_slice() else {
+        return false;
+    };
+    let [command] = only.first.commands.as_slice() else {
+        return false;
+    };
+    only.rest.is_empty()
+        && !only.first.bang
+        && command.redirs.is_empty()
+        && command
+            .words
+            .iter()
+            .flatten()
+            .all(|p| matches!(p, Part::Lit { .. }))
+}
+
 impl Default for Session {
     fn default() -> Self {
         Session::new()
@@ -197,7 +233,14 @@ impl Session {
             host_fs: host_fs(),
             shell,
             build_cache: BuildCache::default(),
+            attached: None,
         }
+    }
+
+    /// The prompt of a terminal attached to a container's shell
+    /// (`root@3f2a9c81d0b7:/# `); `None` on the host.
+    pub fn prompt(&self) -> Option<String> {
+        self.attached.as_ref().map(process::Attached::prompt)
     }
 
     /// An absolute path on the host for `p`, relative to the shell's directory.
@@ -227,7 +270,11 @@ impl Session {
 
     /// Runs one line. Every line advances the logical clock by one second.
     pub fn run(&mut self, line: &str) -> Transcript {
-        let t = self.dispatch(line);
+        let t = if self.attached.is_some() {
+            process::attached_line(self, line)
+        } else {
+            self.dispatch(line)
+        };
         self.host.advance(1);
         t
     }
@@ -249,7 +296,7 @@ impl Session {
         if first != "docker" {
             return self.host_shell(line);
         }
-        if line.contains(['|', '>', ';', '&', '<', '$', '`']) {
+        if !single_command(line) {
             return t.fail(
                 2,
                 "Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone.",
@@ -291,6 +338,7 @@ impl Session {
             "create" => containers::create(self, args, t, false),
             "run" => containers::create(self, args, t, true),
             "start" => containers::start(self, args, t),
+            "exec" => containers::exec(self, args, t),
             "stop" => containers::stop(self, args, t),
             "rm" => containers::rm(self, args, t),
             "diff" => containers::diff(self, args, t),

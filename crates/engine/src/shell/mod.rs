@@ -44,6 +44,8 @@ pub struct Ran {
     pub status: i32,
     pub output: Vec<Chunk>,
     pub events: Vec<Event>,
+    /// The script ran `exit`: an interactive shell ends here.
+    pub exited: bool,
 }
 
 impl Ran {
@@ -128,12 +130,14 @@ impl Shell {
             line: 1,
         };
         let status = run.script(script, Content::empty());
+        let exited = run.exit.is_some();
         let (out, events) = (run.out, run.events);
         self.status = status;
         Ran {
             status,
             output: out,
             events,
+            exited,
         }
     }
 
@@ -546,13 +550,18 @@ impl Run<'_, '_> {
     }
 
     fn command(&mut self, words: &[String], stdin: Content) -> i32 {
+        // (See [`simulates`] for the programs this runs.)
         let name = words[0].as_str();
         let args = &words[1..];
         if BUILTINS.contains(&name) {
             return self.builtin(name, args);
         }
         let Some(found) = self.lookup(name) else {
-            self.shell_error(&format!("{name}: not found"));
+            if self.sh.name.rsplit('/').next() == Some("bash") {
+                self.stderr(format!("bash: {name}: command not found"));
+            } else {
+                self.shell_error(&format!("{name}: not found"));
+            }
             return 127;
         };
         let program = name.rsplit('/').next().unwrap_or(name);
@@ -742,6 +751,19 @@ impl Run<'_, '_> {
             _ => 0,
         }
     }
+}
+
+/// Whether the shell runs `program` (a name or a path) itself: its builtins,
+/// the shells, make, the package managers and the utilities. Anything else
+/// that exists in an image (nginx, python) is a program Layerlab does not run.
+pub fn simulates(program: &str) -> bool {
+    let name = program.rsplit('/').next().unwrap_or(program);
+    BUILTINS.contains(&name)
+        || matches!(
+            name,
+            "sh" | "dash" | "bash" | "ash" | "make" | "apt-get" | "apt" | "apk" | "pip" | "pip3"
+        )
+        || utils::program_named(name).is_some()
 }
 
 #[cfg(test)]

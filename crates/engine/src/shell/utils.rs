@@ -11,6 +11,11 @@ type Program = fn(&mut Run, &[String], Content) -> i32;
 
 /// Runs `program` if it is simulated.
 pub(super) fn run(r: &mut Run, program: &str, args: &[String], stdin: Content) -> Option<i32> {
+    program_named(program).map(|f| f(r, args, stdin))
+}
+
+/// The simulation of `program`, if there is one.
+pub(super) fn program_named(program: &str) -> Option<Program> {
     let f: Program = match program {
         "cat" => cat,
         "touch" => touch,
@@ -66,7 +71,7 @@ pub(super) fn run(r: &mut Run, program: &str, args: &[String], stdin: Content) -
         },
         _ => return None,
     };
-    Some(f(r, args, stdin))
+    Some(f)
 }
 
 /// Splits `-abc` style options from operands; `--` ends options.
