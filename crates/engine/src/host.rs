@@ -280,6 +280,31 @@ impl Host {
         self.clock += seconds;
     }
 
+    /// An empty image store for another storage driver: the same clock and
+    /// ID counters (so IDs never repeat), no images, containers or layers.
+    pub fn empty_store(&self) -> Host {
+        Host {
+            clock: self.clock,
+            next_layer: self.next_layer,
+            next_container: self.next_container,
+            images: BTreeMap::new(),
+            tags: BTreeMap::new(),
+            containers: Vec::new(),
+            names: BTreeSet::new(),
+            repo_digests: BTreeMap::new(),
+            layers: BTreeMap::new(),
+            init_layer: self.init_layer.clone(),
+        }
+    }
+
+    /// Takes up where `other` (the store in use until now) left off: its
+    /// clock and ID counters, when they are ahead.
+    pub fn continue_from(&mut self, other: &Host) {
+        self.clock = self.clock.max(other.clock);
+        self.next_layer = self.next_layer.max(other.next_layer);
+        self.next_container = self.next_container.max(other.next_container);
+    }
+
     /// The layer Docker adds below every container's writable layer (`<id>-init`).
     pub fn init_layer(&self) -> &Rc<Layer> {
         &self.init_layer

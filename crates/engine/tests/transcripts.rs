@@ -324,7 +324,7 @@ fn errors_read_as_dockers() {
             Error response from daemon: No such container: ghost
             [exit 1]
             $ ls /
-            bin  root  tmp  usr
+            bin  etc  root  tmp  usr  var
             $ docker run -d 'unterminated
             sh: 1: Syntax error: Unterminated quoted string
             [exit 2]
@@ -626,6 +626,160 @@ fn an_interactive_shell_takes_the_terminal_until_exit() {
             CONTAINER ID   IMAGE          COMMAND                  CREATED          STATUS          PORTS     NAMES
             59cc6fe1eef0   ubuntu:15.04   "bash"                   1 second ago     Up 1 second               waiting
             ccb175f709fe   nginx          "/docker-entrypoint.…"   13 seconds ago   Up 13 seconds   80/tcp    web
+        "#]],
+    );
+}
+
+#[test]
+fn the_hosts_var_lib_docker_is_the_storage_drivers_view() {
+    check(
+        "
+        docker pull busybox
+        docker run -d -it --name box busybox
+        docker exec box sh -c 'echo changed > /etc/passwd; rm /bin/rmdir'
+        ls /var/lib/docker
+        ls /var/lib/docker/image/overlay2/layerdb/sha256
+        cat /var/lib/docker/image/overlay2/layerdb/sha256/*/diff
+        cat /var/lib/docker/image/overlay2/layerdb/sha256/*/cache-id
+        ls /var/lib/docker/overlay2
+        cat /var/lib/docker/overlay2/*/lower
+        ls -l /var/lib/docker/overlay2/*/diff/etc
+        ls /var/lib/docker/image/overlay2/layerdb/mounts
+        docker images --no-trunc -q
+        ",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker run -d -it --name box busybox
+            ffaadba63dee25888746f5b8db637616751780b007acc4dae39de1f13b72f8f5
+            $ docker exec box sh -c 'echo changed > /etc/passwd; rm /bin/rmdir'
+            $ ls /var/lib/docker
+            containers  image  overlay2
+            $ ls /var/lib/docker/image/overlay2/layerdb/sha256
+            1ea6023c052bd9330144a0a7228887c93acb1e69accf010ae4144fc706211def
+            $ cat /var/lib/docker/image/overlay2/layerdb/sha256/*/diff
+            sha256:1ea6023c052bd9330144a0a7228887c93acb1e69accf010ae4144fc706211def
+            $ cat /var/lib/docker/image/overlay2/layerdb/sha256/*/cache-id
+            8f2df147f36e9eac2345693980b025bb9131f821f099d679eee78d0d7e4661e1
+            $ ls /var/lib/docker/overlay2
+            8f2df147f36e9eac2345693980b025bb9131f821f099d679eee78d0d7e4661e1
+            ce31087204c43d7ca179d7d68bf17a036b827df4b635d19cdc020536e34eee89
+            ce31087204c43d7ca179d7d68bf17a036b827df4b635d19cdc020536e34eee89-init
+            l
+            $ cat /var/lib/docker/overlay2/*/lower
+            l/T2FFPPM6X2IK2FOHVQVQQXTO46l/PMIIOPTDOIKDB4XDFVHF4VPKT2:l/T2FFPPM6X2IK2FOHVQVQQXTO46
+            $ ls -l /var/lib/docker/overlay2/*/diff/etc
+            /var/lib/docker/overlay2/8f2df147f36e9eac2345693980b025bb9131f821f099d679eee78d0d7e4661e1/diff/etc:
+            total 4
+            -rw-r--r-- 1 root root   30 Jan  1 00:00 passwd
+
+            /var/lib/docker/overlay2/ce31087204c43d7ca179d7d68bf17a036b827df4b635d19cdc020536e34eee89-init/diff/etc:
+            total 4
+            -rw-r--r-- 1 root root    0 Jan  1 00:00 hostname
+            -rw-r--r-- 1 root root    0 Jan  1 00:00 hosts
+            lrwxrwxrwx 1 root root   12 Jan  1 00:00 mtab -> /proc/mounts
+            -rw-r--r-- 1 root root    0 Jan  1 00:00 resolv.conf
+
+            /var/lib/docker/overlay2/ce31087204c43d7ca179d7d68bf17a036b827df4b635d19cdc020536e34eee89/diff/etc:
+            total 4
+            -rw-r--r-- 1 root root    8 Jan  1 00:00 passwd
+            $ ls /var/lib/docker/image/overlay2/layerdb/mounts
+            ffaadba63dee25888746f5b8db637616751780b007acc4dae39de1f13b72f8f5
+            $ docker images --no-trunc -q
+            sha256:1f58d96045ca34578e9381898b494aab0b52fb959361c1d7e4282194bd27565e
+        "#]],
+    );
+}
+
+#[test]
+fn restarting_the_daemon_with_another_storage_driver_starts_an_empty_store() {
+    check(
+        "
+        docker pull busybox
+        docker run -d -it --name box busybox
+        cat /etc/docker/daemon.json
+        echo '{\"storage-driver\": \"vfs\"}' > /etc/docker/daemon.json
+        systemctl restart docker
+        docker info
+        docker images
+        docker pull busybox
+        ls /var/lib/docker
+        ls /var/lib/docker/vfs/dir
+        echo '{\"storage-driver\": \"zfs\"}' > /etc/docker/daemon.json
+        systemctl restart docker
+        docker ps
+        rm /etc/docker/daemon.json
+        systemctl start docker
+        docker ps -a
+        docker info
+        ",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker run -d -it --name box busybox
+            ffaadba63dee25888746f5b8db637616751780b007acc4dae39de1f13b72f8f5
+            $ cat /etc/docker/daemon.json
+            cat: /etc/docker/daemon.json: No such file or directory
+            [exit 1]
+            $ echo '{"storage-driver": "vfs"}' > /etc/docker/daemon.json
+            $ systemctl restart docker
+            $ docker info
+            Server:
+             Containers: 0
+              Running: 0
+              Paused: 0
+              Stopped: 0
+             Images: 0
+             Server Version: 28.2.2
+             Storage Driver: vfs
+             Docker Root Dir: /var/lib/docker
+            $ docker images
+            REPOSITORY   TAG       IMAGE ID   CREATED   SIZE
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ ls /var/lib/docker
+            containers  image  overlay2  vfs
+            $ ls /var/lib/docker/vfs/dir
+            8f2df147f36e9eac2345693980b025bb9131f821f099d679eee78d0d7e4661e1
+            $ echo '{"storage-driver": "zfs"}' > /etc/docker/daemon.json
+            $ systemctl restart docker
+            Job for docker.service failed because the control process exited with error code.
+            See "systemctl status docker.service" and "journalctl -xeu docker.service" for details.
+            Layerlab: dockerd said: failed to start daemon: error initializing graphdriver: driver not supported: zfs
+            [exit 1]
+            $ docker ps
+            Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?
+            [exit 1]
+            $ rm /etc/docker/daemon.json
+            $ systemctl start docker
+            $ docker ps -a
+            CONTAINER ID   IMAGE     COMMAND   CREATED          STATUS                      PORTS     NAMES
+            ffaadba63dee   busybox   "sh"      14 seconds ago   Exited (0) 11 seconds ago             box
+            $ docker info
+            Server:
+             Containers: 1
+              Running: 0
+              Paused: 0
+              Stopped: 1
+             Images: 1
+             Server Version: 28.2.2
+             Storage Driver: overlay2
+             Docker Root Dir: /var/lib/docker
         "#]],
     );
 }

@@ -10,6 +10,7 @@
 
 mod build;
 mod containers;
+pub mod daemon;
 pub mod flags;
 mod images;
 mod inspect;
@@ -99,6 +100,14 @@ pub struct Session {
     pub build_cache: BuildCache,
     /// A terminal inside a container (`docker run -it`, `docker exec -it`).
     pub attached: Option<process::Attached>,
+    /// The host's own layers (its programs and the project), below its changes.
+    pub host_layers: Vec<Rc<Layer>>,
+    /// Whether `/var/lib/docker` in `host_fs` shows the daemon's current state.
+    pub storage_synced: bool,
+    /// Stores of storage drivers the daemon ran with before (still on disk).
+    pub stopped_stores: Vec<(Driver, Host, BuildCache)>,
+    /// `systemctl stop docker`, or a restart that failed, stops the daemon.
+    pub daemon_running: bool,
 }
 
 /// The commands of a scenario file: one per line, `#` comments and blank lines
@@ -142,9 +151,11 @@ f /root/app/.dockerignore 644 *.pyc\\n.git\\n
 /// The host's programs (its shell finds them on `PATH`).
 const HOST_PROGRAMS: &str = "ls cat echo cp mv rm mkdir rmdir touch chmod chown ln pwd sleep true false head tail wc tee env test [ dd truncate du printf grep sed which tar";
 
-fn host_fs() -> Merged {
-    let mut text =
-        String::from("d /root 700\nd /tmp 1777\nF /bin/bash 755 1265648\nl /bin/sh bash\n");
+/// The host's own layers: its programs, `/etc/docker`, and the project.
+fn host_layers() -> Vec<Rc<Layer>> {
+    let mut text = String::from(
+        "d /root 700\nd /tmp 1777\nd /etc/docker 755\nf /etc/passwd 644 root:x:0:0:root:/root:/bin/bash\\n\nf /etc/group 644 root:x:0:\\ndocker:x:999:\\n\nF /bin/bash 755 1265648\nl /bin/sh bash\n",
+    );
     for p in HOST_PROGRAMS.split(' ') {
         text.push_str(&format!(
             "F /usr/bin/{p} 755 {}\n",
@@ -154,12 +165,11 @@ fn host_fs() -> Merged {
     text.push_str(&PROJECT.replace("\\t", "\t"));
     // The text above is fixed; a test checks it parses.
     let diffs = crate::fixture::parse_layers(&text, crate::clock::EPOCH).unwrap_or_default();
-    let layers: Vec<Rc<Layer>> = diffs
+    diffs
         .into_iter()
         .enumerate()
         .map(|(i, d)| Rc::new(Layer::new(crate::layer::LayerId(u64::MAX - i as u64), d)))
-        .collect();
-    Merged::new(Rc::new(Lower::new(layers)))
+        .collect()
 }
 
 /// Whether `line` is one simple command with literal words: no pipe, list,
@@ -230,10 +240,14 @@ impl Session {
             host,
             registry,
             driver: Driver::Overlay2,
-            host_fs: host_fs(),
+            host_fs: Merged::new(Rc::new(Lower::new(host_layers()))),
             shell,
             build_cache: BuildCache::default(),
             attached: None,
+            host_layers: host_layers(),
+            storage_synced: false,
+            stopped_stores: Vec::new(),
+            daemon_running: true,
         }
     }
 
@@ -254,6 +268,9 @@ impl Session {
 
     /// A line that is not a `docker` command: the host's shell runs it.
     fn host_shell(&mut self, line: &str) -> Transcript {
+        if !self.storage_synced {
+            daemon::sync_storage(self);
+        }
         let mut t = Transcript::default();
         self.host_fs.set_time(self.host.now());
         let ran = self.shell.run(&mut self.host_fs, line);
@@ -271,6 +288,7 @@ impl Session {
     /// Runs one line. Every line advances the logical clock by one second.
     pub fn run(&mut self, line: &str) -> Transcript {
         let t = if self.attached.is_some() {
+            self.storage_synced = false;
             process::attached_line(self, line)
         } else {
             self.dispatch(line)
@@ -293,9 +311,21 @@ impl Session {
         let Some(first) = words.get(assigns) else {
             return self.host_shell(line);
         };
+        if let Some(action) = daemon::service_action(&words[assigns..]) {
+            if single_command(line) {
+                return daemon::service(self, action);
+            }
+        }
         if first != "docker" {
             return self.host_shell(line);
         }
+        if !self.daemon_running {
+            return t.fail(
+                1,
+                "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?",
+            );
+        }
+        self.storage_synced = false;
         if !single_command(line) {
             return t.fail(
                 2,

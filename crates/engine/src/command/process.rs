@@ -66,6 +66,20 @@ fn is_bare_shell(argv: &[String]) -> bool {
     matches!(name, "sh" | "bash" | "dash" | "ash") && argv.len() == 1
 }
 
+/// A main process that waits rather than finishes: `sleep 3600` and
+/// `tail -f` keep a container up (the logical clock does not run them out).
+fn waits(argv: &[String]) -> bool {
+    let name = argv
+        .first()
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .unwrap_or("");
+    match name {
+        "sleep" => argv.get(1).is_some_and(|a| a != "0"),
+        "tail" => argv.iter().any(|a| a == "-f" || a == "-F"),
+        _ => false,
+    }
+}
+
 /// The script a shell runs for `argv`: `sh -c SCRIPT` as it is, anything
 /// else quoted word by word (exec form runs no shell, so nothing expands).
 fn script_of(argv: &[String]) -> String {
@@ -189,7 +203,7 @@ pub fn main_process(
         exited(s, id, 0);
         return Some(0);
     }
-    if !simulates(&program) {
+    if !simulates(&program) || waits(&argv) {
         return None;
     }
     let (mut shell, _) = shell_for(s, id, "/bin/sh")?;
