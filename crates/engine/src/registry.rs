@@ -228,7 +228,11 @@ impl Registry {
                 } else {
                     "Pull complete"
                 };
-                lines.push(format!("{short}: {status}"));
+                // A terminal shows one progress line per ID: a blob that
+                // occurs twice (the empty layer, say) is one line.
+                if !layers.iter().any(|l: &LayerPull| l.short == short) {
+                    lines.push(format!("{short}: {status}"));
+                }
                 layers.push(LayerPull {
                     short,
                     blob: descriptor.digest.clone(),
@@ -278,6 +282,86 @@ fn qualified(shown: &str, reference: &Reference) -> String {
         shown.to_owned()
     } else {
         format!("library/{shown}")
+    }
+}
+
+/// The result of a push: the printed lines and the manifest digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Push {
+    pub lines: Vec<String>,
+    pub digest: Digest,
+}
+
+impl Registry {
+    /// `docker push`: the local image goes up layer by layer (top first). A
+    /// blob the repository has is `Layer already exists`, one another
+    /// repository has is mounted from it; official `library/` repositories
+    /// refuse, as Docker Hub does. Layerlab's registry needs no login.
+    pub fn push(&mut self, host: &mut Host, text: &str) -> Result<Push, String> {
+        let reference = Reference::parse(text).map_err(|e| e.0)?;
+        let mut lines = Vec::new();
+        if !text
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains(':'))
+        {
+            lines.push("Using default tag: latest".to_owned());
+        }
+        let image = match host.image(&reference.to_string()) {
+            Ok(i) if host.tags_of(&i.id).contains(&&reference) => i.clone(),
+            _ => {
+                return Err(format!(
+                    "An image does not exist locally with the tag: {}",
+                    reference.repository
+                ))
+            }
+        };
+        let path = reference.remote_path();
+        lines.push(format!("The push refers to repository [docker.io/{path}]"));
+        if path.starts_with("library/") {
+            for l in image.layers.iter().rev() {
+                let line = format!("{}: Preparing", &l.diff_id().hex()[..12]);
+                if !lines.contains(&line) {
+                    lines.push(line);
+                }
+            }
+            lines.push("denied: requested access to the resource is denied".into());
+            return Err(lines.join("\n"));
+        }
+        for l in image.layers.iter().rev() {
+            // The same layer has the same blob: a repository holding it has the blob.
+            let holder = self
+                .images
+                .iter()
+                .filter(|(_, s)| s.layers.iter().any(|x| x.diff_id() == l.diff_id()))
+                .min_by_key(|(r, _)| r.repository != reference.repository);
+            let state = match holder {
+                Some((r, _)) if r.repository == reference.repository => {
+                    "Layer already exists".into()
+                }
+                Some((r, _)) => format!("Mounted from {}", r.remote_path()),
+                None => "Pushed".into(),
+            };
+            let line = format!("{}: {state}", &l.diff_id().hex()[..12]);
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+        let served = Served {
+            config: image.config.clone(),
+            layers: image.layers.clone(),
+            created: image.created,
+            note: "Pushed from this host.".into(),
+            manifest: Default::default(),
+        };
+        let (size, digest) = {
+            let (m, d) = served.manifest(host);
+            (m.to_json().len(), d.clone())
+        };
+        self.images.insert(reference.clone(), served);
+        host.add_repo_digest(&image.id, &format!("{}@{digest}", reference.repository));
+        lines.push(format!("{}: digest: {digest} size: {size}", reference.tag));
+        Ok(Push { lines, digest })
     }
 }
 

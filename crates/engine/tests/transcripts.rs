@@ -261,6 +261,7 @@ fn errors_read_as_dockers() {
               inspect     Return low-level information on Docker objects
               ps          List containers
               pull        Download an image from a registry
+              push        Upload an image to a registry
               rm          Remove one or more containers
               rmi         Remove one or more images
               run         Create and run a new container from an image
@@ -780,6 +781,87 @@ fn restarting_the_daemon_with_another_storage_driver_starts_an_empty_store() {
              Server Version: 28.2.2
              Storage Driver: overlay2
              Docker Root Dir: /var/lib/docker
+        "#]],
+    );
+}
+
+#[test]
+fn pushing_sends_only_the_layers_the_registry_lacks() {
+    check(
+        "
+        docker build -q -t app .
+        docker push app
+        docker tag app learner/app:1.0
+        docker push learner/app:1.0
+        docker push learner/app:1.0
+        docker tag app learner/other
+        docker push learner/other
+        docker images --digests learner/app
+        docker rmi learner/app:1.0 learner/other app
+        docker pull learner/app:1.0
+        docker push learner/nothere
+        ",
+        expect![[r#"
+            $ docker build -q -t app .
+            sha256:1d672103a7ab2ca70b04ae9a264328fa29ecf792113d00a4be49bd7bce42e811
+            $ docker push app
+            Using default tag: latest
+            The push refers to repository [docker.io/library/app]
+            5f70bf18a086: Preparing
+            528e71bdcc96: Preparing
+            f823b3415b3c: Preparing
+            00e69196a902: Preparing
+            0b2343fcca85: Preparing
+            denied: requested access to the resource is denied
+            [exit 1]
+            $ docker tag app learner/app:1.0
+            $ docker push learner/app:1.0
+            The push refers to repository [docker.io/learner/app]
+            5f70bf18a086: Mounted from library/ubuntu
+            528e71bdcc96: Pushed
+            f823b3415b3c: Mounted from library/ubuntu
+            00e69196a902: Mounted from library/ubuntu
+            0b2343fcca85: Mounted from library/ubuntu
+            1.0: digest: sha256:7e2d80da9e067689e7b57a131b092f295bf6245f41e02bab494d901d8dfb5f07 size: 1480
+            $ docker push learner/app:1.0
+            The push refers to repository [docker.io/learner/app]
+            5f70bf18a086: Layer already exists
+            528e71bdcc96: Layer already exists
+            f823b3415b3c: Layer already exists
+            00e69196a902: Layer already exists
+            0b2343fcca85: Layer already exists
+            1.0: digest: sha256:7e2d80da9e067689e7b57a131b092f295bf6245f41e02bab494d901d8dfb5f07 size: 1480
+            $ docker tag app learner/other
+            $ docker push learner/other
+            Using default tag: latest
+            The push refers to repository [docker.io/learner/other]
+            5f70bf18a086: Mounted from learner/app
+            528e71bdcc96: Mounted from learner/app
+            f823b3415b3c: Mounted from learner/app
+            00e69196a902: Mounted from learner/app
+            0b2343fcca85: Mounted from learner/app
+            latest: digest: sha256:7e2d80da9e067689e7b57a131b092f295bf6245f41e02bab494d901d8dfb5f07 size: 1480
+            $ docker images --digests learner/app
+            REPOSITORY    TAG       DIGEST                                                                    IMAGE ID       CREATED         SIZE
+            learner/app   1.0       sha256:7e2d80da9e067689e7b57a131b092f295bf6245f41e02bab494d901d8dfb5f07   1d672103a7ab   7 seconds ago   131MB
+            $ docker rmi learner/app:1.0 learner/other app
+            Untagged: learner/app:1.0
+            Untagged: learner/other:latest
+            Untagged: app:latest
+            Deleted: sha256:1d672103a7ab2ca70b04ae9a264328fa29ecf792113d00a4be49bd7bce42e811
+            $ docker pull learner/app:1.0
+            1.0: Pulling from learner/app
+            f8c98c1d5d88: Pull complete
+            71b33a22991b: Pull complete
+            42db6b306f59: Pull complete
+            e5faf014118a: Pull complete
+            49768ac435af: Pull complete
+            Digest: sha256:7e2d80da9e067689e7b57a131b092f295bf6245f41e02bab494d901d8dfb5f07
+            Status: Downloaded newer image for learner/app:1.0
+            docker.io/learner/app:1.0
+            $ docker push learner/nothere
+            An image does not exist locally with the tag: learner/nothere
+            [exit 1]
         "#]],
     );
 }

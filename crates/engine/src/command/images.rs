@@ -67,6 +67,39 @@ const HISTORY: Cmd = Cmd {
     )
 };
 
+const PUSH: Cmd = Cmd::new(
+    "push",
+    "docker push [OPTIONS] NAME[:TAG]",
+    "Upload an image to a registry",
+);
+
+/// `docker push` to Layerlab's registry (no login needed).
+pub fn push(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match PUSH.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
+    };
+    let [name] = p.args.as_slice() else {
+        return PUSH.needs(t, "exactly 1");
+    };
+    match s.registry.push(&mut s.host, name) {
+        Ok(push) => {
+            for l in push.lines {
+                t.out(l);
+            }
+            t
+        }
+        Err(e) => {
+            let mut lines: Vec<&str> = e.lines().collect();
+            let last = lines.pop().unwrap_or_default().to_owned();
+            for l in lines {
+                t.out(l);
+            }
+            t.fail(1, last)
+        }
+    }
+}
+
 pub fn pull(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     let (p, mut t) = match PULL.parse(args, t) {
         Ok(x) => x,
