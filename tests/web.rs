@@ -175,3 +175,30 @@ fn engine_digests_in_the_browser_match_the_native_build() {
         "sha256:bdf3535e182c14526da987397385c58fba32d6937ebc6ea303d250b650e6d244"
     );
 }
+
+/// The tutorial's scenario gives, in the browser, byte for byte the transcript
+/// the native CLI gives (its golden file is checked by the CLI's tests).
+#[wasm_bindgen_test]
+fn the_tutorial_scenario_transcript_matches_the_native_cli() {
+    use layerlab_engine::command::{scenario_commands, Session};
+    let text = include_str!("../crates/cli/scenarios/tutorial.txt");
+    let golden = include_str!("../crates/cli/scenarios/tutorial.transcript");
+    let mut session = Session::new();
+    let mut transcript = String::new();
+    for command in scenario_commands(text) {
+        transcript.push_str(&session.run_shown(&command).0);
+    }
+    if transcript != golden {
+        let at = transcript
+            .lines()
+            .zip(golden.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "browser and native transcripts differ at line {}:\n  browser: {:?}\n  native:  {:?}",
+            at + 1,
+            transcript.lines().nth(at),
+            golden.lines().nth(at)
+        );
+    }
+}

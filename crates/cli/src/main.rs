@@ -81,11 +81,8 @@ fn run(args: &[String]) -> ExitCode {
     let mut transcript = String::new();
     let mut log = Vec::new();
     for command in scenario_commands(&text) {
-        // Inside a container the prompt is its shell's (`root@3f2a9c81d0b7:/# `).
-        let prompt = session.prompt().unwrap_or_else(|| "$ ".to_owned());
-        let t = session.run(&command);
-        let shown = command.replace('\n', "\n> ");
-        transcript.push_str(&format!("{prompt}{shown}\n{}", t.text()));
+        let (shown, t) = session.run_shown(&command);
+        transcript.push_str(&shown);
         log.push((command, t));
     }
     if json {

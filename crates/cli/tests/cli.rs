@@ -26,6 +26,9 @@ fn a_scenario_replays_to_the_same_transcript_every_time() {
     assert_eq!(first, second, "byte-identical transcripts");
     assert!(first.contains("$ docker pull ubuntu:15.04\n15.04: Pulling from library/ubuntu\n"));
     assert!(first.contains("0B (virtual 68.2MB)"));
+    assert!(first.contains("2B (virtual 109MB)"));
+    // The same transcript the browser build must produce (tests/web.rs).
+    expect_test::expect_file!["../scenarios/tutorial.transcript"].assert_eq(&first);
     assert_eq!(
         first.matches(": Pull complete").count(),
         4 + 6 + 4,
@@ -38,9 +41,10 @@ fn json_describes_images_layers_and_containers() {
     let (code, out, err) = layerlab(&["run", &scenario(), "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    // ubuntu, nginx, isso, and the tutorial's image built twice (the first one
-    // lost its tag to the second, as in Docker).
-    assert_eq!(v["images"].as_array().map(Vec::len), Some(5));
+    // ubuntu, nginx, isso, the tutorial's image built twice (the first one
+    // lost its tag to the second, as in Docker), and the legacy builder's four
+    // images (three intermediate ones and app:legacy).
+    assert_eq!(v["images"].as_array().map(Vec::len), Some(9));
     let tagged = |tag: &str| {
         v["images"]
             .as_array()
@@ -52,6 +56,11 @@ fn json_describes_images_layers_and_containers() {
         tagged("app:latest")["layers"].as_array().map(Vec::len),
         Some(4 + 3),
         "ubuntu's 4 layers, COPY and two RUNs"
+    );
+    assert_eq!(
+        tagged("app:legacy")["layers"].as_array().map(Vec::len),
+        Some(4 + 2),
+        "the legacy builder makes no layer for RUN make, which changes nothing"
     );
     let ubuntu = &tagged("ubuntu:15.04");
     assert_eq!(ubuntu["tags"][0], "ubuntu:15.04");

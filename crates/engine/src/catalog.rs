@@ -35,8 +35,10 @@ f /etc/hostname 644 localhost\\n
 f /etc/passwd 644 root:x:0:0:root:/root:/bin/bash\\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\\n
 f /etc/group 644 root:x:0:\\nwww-data:x:33:\\nnogroup:x:65534:\\n
 d /root 700
+d /run 755
 d /tmp 1777
 d /var/lib/apt/lists 755
+l /var/run /run
 F /bin/bash 755 1265648
 F /bin/dash 755 125560
 l /bin/sh dash

@@ -224,17 +224,17 @@ fn removing_files_in_a_later_layer_does_not_shrink_the_image() {
         expect![[r#"
             $ printf 'FROM debian:bookworm-slim\nRUN apt-get update\nRUN rm -rf /var/lib/apt/lists/*\n' > Dockerfile
             $ docker build -q -t two-runs .
-            sha256:e82ee15d149795a97d769c95b8de6eaf79468b9ffa59f6bec61c0148f6cdd093
+            sha256:f42a2e36c3e18009d5b77337adb3a388129415ec974576301aff3fceeb2050f9
             $ printf 'FROM debian:bookworm-slim\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n' > Dockerfile
             $ docker build -q -t one-run .
-            sha256:7d58ea4a35f9bd33675187b6f8659601967567dc1af47f4d8da74e98120aedbc
+            sha256:ec9c339fe7fb7e37e5f64d4d7a8ad9702b4f3fa11b1a45fa22adedd3a53e4292
             $ docker images
             REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
-            one-run      latest    7d58ea4a35f9   1 second ago    74.8MB
-            two-runs     latest    e82ee15d1497   3 seconds ago   120MB
+            one-run      latest    ec9c339fe7fb   1 second ago    74.8MB
+            two-runs     latest    f42a2e36c3e1   3 seconds ago   120MB
             $ docker history two-runs
             IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
-            e82ee15d1497   4 seconds ago   RUN /bin/sh -c rm -rf /var/lib/apt/lists/* #…   0B        buildkit.dockerfile.v0
+            f42a2e36c3e1   4 seconds ago   RUN /bin/sh -c rm -rf /var/lib/apt/lists/* #…   0B        buildkit.dockerfile.v0
             <missing>      4 seconds ago   RUN /bin/sh -c apt-get update # buildkit        45.3MB    buildkit.dockerfile.v0
             <missing>      13 months ago   CMD ["bash"]                                    0B        buildkit.dockerfile.v0
             <missing>      13 months ago   # debian.sh --arch 'amd64' out/ 'bookworm' '…   74.8MB    buildkit.dockerfile.v0

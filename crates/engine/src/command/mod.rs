@@ -286,6 +286,16 @@ impl Session {
         t
     }
 
+    /// Runs a scenario's command and renders it as a transcript shows it: the
+    /// prompt (a container's shell's inside one), the command with its
+    /// continuation lines after `> `, then the output.
+    pub fn run_shown(&mut self, command: &str) -> (String, Transcript) {
+        let prompt = self.prompt().unwrap_or_else(|| "$ ".to_owned());
+        let t = self.run(command);
+        let shown = command.replace('\n', "\n> ");
+        (format!("{prompt}{shown}\n{}", t.text()), t)
+    }
+
     /// Runs one line. Every line advances the logical clock by one second.
     pub fn run(&mut self, line: &str) -> Transcript {
         let t = if self.attached.is_some() {
