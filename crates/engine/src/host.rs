@@ -784,12 +784,11 @@ impl Host {
         events.push(HostEvent::ImageDeleted { id: id.clone() });
         let (chains, parent) = (image.chain_ids(), image.parent.clone());
         drop(image);
+        // A layer goes when no image left uses it (the registry and the build
+        // cache may still hold it: they are not the daemon's layer store).
         for chain in chains.into_iter().rev() {
-            let unused = self
-                .layers
-                .get(&chain)
-                .is_some_and(|l| Rc::strong_count(l) == 1);
-            if unused {
+            let used = self.images.values().any(|i| i.chain_ids().contains(&chain));
+            if !used {
                 if let Some(layer) = self.layers.remove(&chain) {
                     events.push(HostEvent::LayerDeleted {
                         layer: layer.id,

@@ -60,13 +60,13 @@ fn the_tutorials_docker_ps_s() {
         $ docker pull nginx
         Using default tag: latest
         latest: Pulling from library/nginx
-        2bb36e299101: Pull complete
+        36f99ff285a1: Pull complete
         c6a89fea39ca: Pull complete
         9c851e02feeb: Pull complete
         67ed4b6a23e7: Pull complete
         f8f13747c3a7: Pull complete
         28e3380c87e2: Pull complete
-        Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
+        Digest: sha256:7ef6964043d5620744fb861c22de028c76118ebce6850738a379a2ae0a2cfdab
         Status: Downloaded newer image for nginx:latest
         docker.io/library/nginx:latest
         $ docker pull wonderfall/isso
@@ -80,13 +80,13 @@ fn the_tutorials_docker_ps_s() {
         Status: Downloaded newer image for wonderfall/isso:latest
         docker.io/wonderfall/isso:latest
         $ docker run -d --name proxy nginx:latest
-        bcfe9d3e30b6eee9efc0e83059a3cb56a02edd951549ae6278f455226dc892d5
+        6e935fb0eb64bd714861c0cddd7599d41cdf8d0fc020ff941f97ce7da955332e
         $ docker run -d --name isso wonderfall/isso:latest
         08d6cafc444e5464f147d716953d60dd35ce0e81c2fb850ae4df18ab0a50f2f9
         $ docker ps -s
         CONTAINER ID   IMAGE                    COMMAND                  CREATED         STATUS         PORTS      NAMES     SIZE
         08d6cafc444e   wonderfall/isso:latest   "/usr/local/bin/star…"   1 second ago    Up 1 second    8080/tcp   isso      0B (virtual 68.2MB)
-        bcfe9d3e30b6   nginx:latest             "/docker-entrypoint.…"   2 seconds ago   Up 2 seconds   80/tcp     proxy     2B (virtual 109MB)
+        6e935fb0eb64   nginx:latest             "/docker-entrypoint.…"   2 seconds ago   Up 2 seconds   80/tcp     proxy     2B (virtual 109MB)
     "#]].assert_eq(&out);
 }
 
@@ -95,35 +95,35 @@ fn images_that_share_base_layers_pull_only_what_is_missing() {
     check("docker pull debian:bookworm-slim\ndocker pull nginx\ndocker pull python:3-slim\ndocker images", expect![[r#"
         $ docker pull debian:bookworm-slim
         bookworm-slim: Pulling from library/debian
-        2bb36e299101: Pull complete
-        Digest: sha256:023207d0c79522157ab637578b0725d325b709d9129b13a324d6d7228896d5a0
+        36f99ff285a1: Pull complete
+        Digest: sha256:2319dab1fe1671960d307a5f0ffbddda70b427a03f0ed267a39a7a78d1e79b26
         Status: Downloaded newer image for debian:bookworm-slim
         docker.io/library/debian:bookworm-slim
         $ docker pull nginx
         Using default tag: latest
         latest: Pulling from library/nginx
-        2bb36e299101: Already exists
+        36f99ff285a1: Already exists
         c6a89fea39ca: Pull complete
         9c851e02feeb: Pull complete
         67ed4b6a23e7: Pull complete
         f8f13747c3a7: Pull complete
         28e3380c87e2: Pull complete
-        Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
+        Digest: sha256:7ef6964043d5620744fb861c22de028c76118ebce6850738a379a2ae0a2cfdab
         Status: Downloaded newer image for nginx:latest
         docker.io/library/nginx:latest
         $ docker pull python:3-slim
         3-slim: Pulling from library/python
-        2bb36e299101: Already exists
+        36f99ff285a1: Already exists
         368be886ae98: Pull complete
         f9441efb99d7: Pull complete
-        Digest: sha256:6be675d0b595604ee57b87d4b55e9edc3d27f87bc4d78cb21d69601a89970872
+        Digest: sha256:3ee28aa5cdd3925f73336b8cec9ed7a022f52973ab8ee3263a16d1fbc9b6dc25
         Status: Downloaded newer image for python:3-slim
         docker.io/library/python:3-slim
         $ docker images
         REPOSITORY   TAG             IMAGE ID       CREATED         SIZE
-        python       3-slim          7a5e7b352920   13 months ago   125MB
-        nginx        latest          1c794d9316f3   13 months ago   109MB
-        debian       bookworm-slim   06da81fff0c4   13 months ago   74.8MB
+        python       3-slim          04eb78c5b3c6   13 months ago   125MB
+        nginx        latest          3d0837916caa   13 months ago   109MB
+        debian       bookworm-slim   5a36ea076d60   13 months ago   74.8MB
     "#]]);
 }
 
@@ -202,15 +202,15 @@ fn commit_and_diff_through_the_command_line() {
         $ docker run -d --name web nginx
         Unable to find image 'nginx:latest' locally
         latest: Pulling from library/nginx
-        2bb36e299101: Pull complete
+        36f99ff285a1: Pull complete
         c6a89fea39ca: Pull complete
         9c851e02feeb: Pull complete
         67ed4b6a23e7: Pull complete
         f8f13747c3a7: Pull complete
         28e3380c87e2: Pull complete
-        Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
+        Digest: sha256:7ef6964043d5620744fb861c22de028c76118ebce6850738a379a2ae0a2cfdab
         Status: Downloaded newer image for nginx:latest
-        ccb175f709fe2ce42e3c3b1002b2f6b377b72726572bd5fafaa33a825bb6f063
+        249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a
         $ docker diff web
         C /usr
         C /usr/share
@@ -218,11 +218,11 @@ fn commit_and_diff_through_the_command_line() {
         C /usr/share/nginx/html
         C /usr/share/nginx/html/index.html
         $ docker commit -m 'new page' -c 'EXPOSE 8080' web mysite:v1
-        sha256:73178b94b895a9b571bf399117734ab132b9d28edcf438c06ac938ea0ce00120
+        sha256:a315df84b4db4e4f25442de67847610cb95540cc45fadc29e73acd7e8089fd40
         $ docker history mysite:v1
         IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
-        73178b94b895   1 second ago    /docker-entrypoint.sh nginx -g daemon off;      18B       new page
-        1c794d9316f3   13 months ago   CMD ["nginx" "-g" "daemon off;"]                0B        buildkit.dockerfile.v0
+        a315df84b4db   1 second ago    /docker-entrypoint.sh nginx -g daemon off;      18B       new page
+        3d0837916caa   13 months ago   CMD ["nginx" "-g" "daemon off;"]                0B        buildkit.dockerfile.v0
         <missing>      13 months ago   STOPSIGNAL SIGQUIT                              0B        buildkit.dockerfile.v0
         <missing>      13 months ago   EXPOSE map[80/tcp:{}]                           0B        buildkit.dockerfile.v0
         <missing>      13 months ago   ENTRYPOINT ["/docker-entrypoint.sh"]            0B        buildkit.dockerfile.v0
@@ -305,21 +305,21 @@ fn errors_read_as_dockers() {
             $ docker create --name web nginx
             Unable to find image 'nginx:latest' locally
             latest: Pulling from library/nginx
-            2bb36e299101: Pull complete
+            36f99ff285a1: Pull complete
             c6a89fea39ca: Pull complete
             9c851e02feeb: Pull complete
             67ed4b6a23e7: Pull complete
             f8f13747c3a7: Pull complete
             28e3380c87e2: Pull complete
-            Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
+            Digest: sha256:7ef6964043d5620744fb861c22de028c76118ebce6850738a379a2ae0a2cfdab
             Status: Downloaded newer image for nginx:latest
-            ccb175f709fe2ce42e3c3b1002b2f6b377b72726572bd5fafaa33a825bb6f063
+            249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a
             $ docker create --name web nginx
-            docker: Error response from daemon: Conflict. The container name "/web" is already in use by container "ccb175f709fe2ce42e3c3b1002b2f6b377b72726572bd5fafaa33a825bb6f063". You have to remove (or rename) that container to be able to reuse that name.
+            docker: Error response from daemon: Conflict. The container name "/web" is already in use by container "249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a". You have to remove (or rename) that container to be able to reuse that name.
             See 'docker create --help'.
             [exit 125]
             $ docker rmi nginx
-            Error response from daemon: conflict: unable to remove repository reference "nginx" (must force) - container ccb175f709fe is using its referenced image 1c794d9316f3
+            Error response from daemon: conflict: unable to remove repository reference "nginx" (must force) - container 249a2d5dd69c is using its referenced image 3d0837916caa
             [exit 1]
             $ docker rm ghost
             Error response from daemon: No such container: ghost
@@ -515,15 +515,15 @@ fn programs_the_shell_simulates_really_run_in_containers() {
             $ docker run -d --name web nginx
             Unable to find image 'nginx:latest' locally
             latest: Pulling from library/nginx
-            2bb36e299101: Pull complete
+            36f99ff285a1: Pull complete
             c6a89fea39ca: Pull complete
             9c851e02feeb: Pull complete
             67ed4b6a23e7: Pull complete
             f8f13747c3a7: Pull complete
             28e3380c87e2: Pull complete
-            Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
+            Digest: sha256:7ef6964043d5620744fb861c22de028c76118ebce6850738a379a2ae0a2cfdab
             Status: Downloaded newer image for nginx:latest
-            2d2457a0f7713d03b3c965b496533c70152e8726a36dc36e264f137615ce6414
+            f779723043f9bcdede1b655c9b057d5dcce6633ef57a532fc4f6c1ba2cd8afb5
             $ docker exec web cat /etc/os-release
             PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
             ID=debian
@@ -542,7 +542,7 @@ fn programs_the_shell_simulates_really_run_in_containers() {
             [exit 1]
             $ docker ps -a
             CONTAINER ID   IMAGE          COMMAND                  CREATED         STATUS                     PORTS     NAMES
-            2d2457a0f771   nginx          "/docker-entrypoint.…"   6 seconds ago   Up 6 seconds               80/tcp    web
+            f779723043f9   nginx          "/docker-entrypoint.…"   6 seconds ago   Up 6 seconds               80/tcp    web
             42755d39d324   ubuntu:15.04   "ls /"                   8 seconds ago   Exited (0) 8 seconds ago             lister
             b087dc9c85a3   busybox        "echo hello from a c…"   9 seconds ago   Exited (0) 9 seconds ago             eager_pasteur
         "#]],
@@ -572,22 +572,22 @@ fn an_interactive_shell_takes_the_terminal_until_exit() {
             $ docker run -d --name web nginx
             Unable to find image 'nginx:latest' locally
             latest: Pulling from library/nginx
-            2bb36e299101: Pull complete
+            36f99ff285a1: Pull complete
             c6a89fea39ca: Pull complete
             9c851e02feeb: Pull complete
             67ed4b6a23e7: Pull complete
             f8f13747c3a7: Pull complete
             28e3380c87e2: Pull complete
-            Digest: sha256:7cab7ba7232dd6b49695063d538b08baa4f8bae9c355d830566bb47baeec67fa
+            Digest: sha256:7ef6964043d5620744fb861c22de028c76118ebce6850738a379a2ae0a2cfdab
             Status: Downloaded newer image for nginx:latest
-            ccb175f709fe2ce42e3c3b1002b2f6b377b72726572bd5fafaa33a825bb6f063
+            249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a
             $ docker exec -it web bash
-            root@ccb175f709fe:/# cd /usr/share/nginx/html
-            root@ccb175f709fe:/usr/share/nginx/html# echo '<h1>changed</h1>' > index.html
-            root@ccb175f709fe:/usr/share/nginx/html# docker ps
+            root@249a2d5dd69c:/# cd /usr/share/nginx/html
+            root@249a2d5dd69c:/usr/share/nginx/html# echo '<h1>changed</h1>' > index.html
+            root@249a2d5dd69c:/usr/share/nginx/html# docker ps
             bash: docker: command not found
             [exit 127]
-            root@ccb175f709fe:/usr/share/nginx/html# exit
+            root@249a2d5dd69c:/usr/share/nginx/html# exit
             [exit 127]
             $ docker diff web
             C /usr
@@ -609,7 +609,7 @@ fn an_interactive_shell_takes_the_terminal_until_exit() {
             $ docker ps -a
             CONTAINER ID   IMAGE     COMMAND                  CREATED          STATUS                    PORTS     NAMES
             1ef83c086977   busybox   "sh"                     3 seconds ago    Exited (2) 1 second ago             box
-            ccb175f709fe   nginx     "/docker-entrypoint.…"   10 seconds ago   Up 10 seconds             80/tcp    web
+            249a2d5dd69c   nginx     "/docker-entrypoint.…"   10 seconds ago   Up 10 seconds             80/tcp    web
             $ docker diff box
             C /bin
             D /bin/rmdir
@@ -626,7 +626,7 @@ fn an_interactive_shell_takes_the_terminal_until_exit() {
             $ docker ps
             CONTAINER ID   IMAGE          COMMAND                  CREATED          STATUS          PORTS     NAMES
             59cc6fe1eef0   ubuntu:15.04   "bash"                   1 second ago     Up 1 second               waiting
-            ccb175f709fe   nginx          "/docker-entrypoint.…"   13 seconds ago   Up 13 seconds   80/tcp    web
+            249a2d5dd69c   nginx          "/docker-entrypoint.…"   13 seconds ago   Up 13 seconds   80/tcp    web
         "#]],
     );
 }
@@ -849,6 +849,12 @@ fn pushing_sends_only_the_layers_the_registry_lacks() {
             Untagged: learner/other:latest
             Untagged: app:latest
             Deleted: sha256:1d672103a7ab2ca70b04ae9a264328fa29ecf792113d00a4be49bd7bce42e811
+            Deleted: sha256:c12f972f8b55baa3b23fe55d418418648ae8a9791d47199d1ca275f4bb37110b
+            Deleted: sha256:231fabe57b1f7f26b99af0bfdd80f9201cf4729dcac07941d30dc1605a115a5b
+            Deleted: sha256:3f7f9e571fca7cdebef8b1fe74ae2b55ef7317a6f64058b8464e59f783dc137b
+            Deleted: sha256:cee6ccc9ac5ddacb2d3a3da10c1494c45e9f838ad498df9cf608102cf1770b82
+            Deleted: sha256:c3523fde9fe7bc6bb2e32cc85843faf296d4e549f686fef0409fe051d57a50e6
+            Deleted: sha256:0b2343fcca85a1a4b0466eebead5a0d2e441fc81a9999f76e97cef4d28a94a41
             $ docker pull learner/app:1.0
             1.0: Pulling from learner/app
             f8c98c1d5d88: Pull complete
@@ -864,4 +870,104 @@ fn pushing_sends_only_the_layers_the_registry_lacks() {
             [exit 1]
         "#]],
     );
+}
+
+#[test]
+fn a_containers_life_from_create_to_rm() {
+    check(
+        "
+        docker pull busybox
+        docker create --name box busybox sleep 600
+        docker ps -a -q
+        docker start box
+        docker ps --no-trunc
+        docker rm box
+        docker stop box
+        docker ps -a
+        docker rm -f box
+        docker rm box
+        docker rmi busybox
+        docker run -d --name user busybox sleep 600
+        docker rmi busybox
+        docker tag busybox Bad:Name
+        docker tag nosuch mine
+        docker version
+        ",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker create --name box busybox sleep 600
+            ffaadba63dee25888746f5b8db637616751780b007acc4dae39de1f13b72f8f5
+            $ docker ps -a -q
+            ffaadba63dee
+            $ docker start box
+            box
+            $ docker ps --no-trunc
+            CONTAINER ID                                                       IMAGE     COMMAND       CREATED         STATUS        PORTS     NAMES
+            ffaadba63dee25888746f5b8db637616751780b007acc4dae39de1f13b72f8f5   busybox   "sleep 600"   3 seconds ago   Up 1 second             box
+            $ docker rm box
+            Error response from daemon: cannot remove container "/box": container is running: stop the container before removing or force remove
+            [exit 1]
+            $ docker stop box
+            box
+            $ docker ps -a
+            CONTAINER ID   IMAGE     COMMAND       CREATED         STATUS                    PORTS     NAMES
+            ffaadba63dee   busybox   "sleep 600"   6 seconds ago   Exited (0) 1 second ago             box
+            $ docker rm -f box
+            box
+            $ docker rm box
+            Error response from daemon: No such container: box
+            [exit 1]
+            $ docker rmi busybox
+            Untagged: busybox:latest
+            Deleted: sha256:1f58d96045ca34578e9381898b494aab0b52fb959361c1d7e4282194bd27565e
+            Deleted: sha256:1ea6023c052bd9330144a0a7228887c93acb1e69accf010ae4144fc706211def
+            $ docker run -d --name user busybox sleep 600
+            Unable to find image 'busybox:latest' locally
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            30667b3262de8d8fb0e25a4f526a426a9e69efb732d32be6877c079ff01ef842
+            $ docker rmi busybox
+            Error response from daemon: conflict: unable to remove repository reference "busybox" (must force) - container 30667b3262de is using its referenced image 1f58d96045ca
+            [exit 1]
+            $ docker tag busybox Bad:Name
+            Error parsing reference: "Bad:Name" is not a valid repository/tag: invalid reference format: repository name (Bad) must be lowercase
+            [exit 1]
+            $ docker tag nosuch mine
+            Error response from daemon: No such image: nosuch
+            [exit 1]
+            $ docker version
+            Client:
+             Version:           28.2.2
+             API version:       1.50
+             OS/Arch:           linux/amd64
+
+            Server: Layerlab (a simulated Docker Engine)
+             Engine:
+              Version:          28.2.2
+              API version:      1.50 (minimum version 1.24)
+              OS/Arch:          linux/amd64
+        "#]],
+    );
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let mut s = Session::new();
+    for (name, _) in layerlab_engine::command::SUBCOMMANDS {
+        let t = s.run(&format!("docker {name} --help"));
+        let text = t.text();
+        assert_eq!(t.status, 0, "docker {name} --help: {text}");
+        assert!(
+            text.contains("Usage:") && text.contains(name),
+            "docker {name} --help says how to use it: {text}"
+        );
+    }
 }

@@ -172,6 +172,20 @@ fn host_layers() -> Vec<Rc<Layer>> {
         .collect()
 }
 
+/// A command group (`docker image`, `docker builder` …) without a known
+/// subcommand: its usage, on stdout with status 0 when help was asked for.
+pub(super) fn group_usage(mut t: Transcript, usage: &str, args: &[String]) -> Transcript {
+    match args.first().map(String::as_str) {
+        Some("--help" | "-h") => {
+            for l in usage.lines() {
+                t.out(l);
+            }
+            t
+        }
+        _ => t.fail(1, usage),
+    }
+}
+
 /// Whether `line` is one simple command with literal words: no pipe, list,
 /// redirection or expansion around it (quoted text may hold any character).
 fn single_command(line: &str) -> bool {
@@ -362,7 +376,7 @@ impl Session {
                     t.out(format!("Total:\t{n} cache entries removed"));
                     t
                 }
-                _ => t.fail(1, "Usage:  docker builder COMMAND\n\nManage builds (docker builder prune)"),
+                _ => group_usage(t, "Usage:  docker builder COMMAND\n\nManage builds (docker builder prune)", args),
             },
             "container" => match args.first().map(String::as_str) {
                 Some("ls" | "list" | "ps") => containers::ps(self, &args[1..], t),
@@ -374,7 +388,7 @@ impl Session {
                 Some("start") => containers::start(self, &args[1..], t),
                 Some("stop") => containers::stop(self, &args[1..], t),
                 Some("inspect") => inspect::inspect_typed(self, "container", &args[1..], t),
-                _ => t.fail(1, "Usage:  docker container COMMAND\n\nManage containers"),
+                _ => group_usage(t, "Usage:  docker container COMMAND\n\nManage containers", args),
             },
             "create" => containers::create(self, args, t, false),
             "run" => containers::create(self, args, t, true),
@@ -395,7 +409,7 @@ impl Session {
                 Some("tag") => images::tag(self, &args[1..], t),
                 Some("history") => images::history(self, &args[1..], t),
                 Some("inspect") => inspect::inspect_typed(self, "image", &args[1..], t),
-                _ => t.fail(1, "Usage:  docker image COMMAND\n\nManage images"),
+                _ => group_usage(t, "Usage:  docker image COMMAND\n\nManage images", args),
             },
             "rmi" => images::rmi(self, args, t),
             "tag" => images::tag(self, args, t),
@@ -487,6 +501,17 @@ impl Cmd {
     }
 
     /// The complaint about the number of arguments, e.g. `"docker rm" requires at least 1 argument.`
+    /// `"docker info" accepts no arguments.` with the usage, as cobra says it.
+    pub fn no_args(&self, t: Transcript) -> Transcript {
+        t.fail(
+            self.usage_status,
+            format!(
+                "\"docker {}\" accepts no arguments.\nSee 'docker {} --help'.\n\nUsage:  {}\n\n{}",
+                self.name, self.name, self.usage, self.what
+            ),
+        )
+    }
+
     pub fn needs(&self, t: Transcript, how_many: &str) -> Transcript {
         let plural = if how_many.ends_with(" 1") { "" } else { "s" };
         t.fail(

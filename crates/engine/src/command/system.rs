@@ -22,7 +22,25 @@ pub fn version_short(mut t: Transcript) -> Transcript {
     t
 }
 
-pub fn version(_s: &mut Session, _args: &[String], mut t: Transcript) -> Transcript {
+const VERSION_CMD: Cmd = Cmd::new(
+    "version",
+    "docker version [OPTIONS]",
+    "Show the Docker version information",
+);
+const INFO: Cmd = Cmd::new(
+    "info",
+    "docker info [OPTIONS]",
+    "Display system-wide information",
+);
+
+pub fn version(_s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match VERSION_CMD.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
+    };
+    if !p.args.is_empty() {
+        return VERSION_CMD.no_args(t);
+    }
     for l in [
         "Client:".to_owned(),
         format!(" Version:           {VERSION}"),
@@ -40,7 +58,14 @@ pub fn version(_s: &mut Session, _args: &[String], mut t: Transcript) -> Transcr
     t
 }
 
-pub fn info(s: &mut Session, _args: &[String], mut t: Transcript) -> Transcript {
+pub fn info(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match INFO.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
+    };
+    if !p.args.is_empty() {
+        return INFO.no_args(t);
+    }
     let containers = s.host.containers();
     let running = containers
         .iter()
@@ -66,7 +91,11 @@ pub fn info(s: &mut Session, _args: &[String], mut t: Transcript) -> Transcript 
 pub fn system(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     match args.first().map(String::as_str) {
         Some("df") => df(s, &args[1..], t),
-        _ => t.fail(1, "Usage:  docker system COMMAND\n\nManage Docker\n\nCommands:\n  df          Show docker disk usage"),
+        _ => super::group_usage(
+            t,
+            "Usage:  docker system COMMAND\n\nManage Docker\n\nCommands:\n  df          Show docker disk usage",
+            args,
+        ),
     }
 }
 
