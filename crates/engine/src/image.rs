@@ -13,13 +13,17 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// The `{}` Docker writes as the value of each exposed port and volume.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Empty {}
+
 /// `config` in an image config: what a container of this image starts with.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RunConfig {
     #[serde(rename = "User", skip_serializing_if = "String::is_empty")]
     pub user: String,
     #[serde(rename = "ExposedPorts", skip_serializing_if = "BTreeMap::is_empty")]
-    pub exposed_ports: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
+    pub exposed_ports: BTreeMap<String, Empty>,
     #[serde(rename = "Env", skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<String>,
     #[serde(rename = "Entrypoint", skip_serializing_if = "Option::is_none")]
@@ -27,7 +31,7 @@ pub struct RunConfig {
     #[serde(rename = "Cmd", skip_serializing_if = "Option::is_none")]
     pub cmd: Option<Vec<String>>,
     #[serde(rename = "Volumes", skip_serializing_if = "BTreeMap::is_empty")]
-    pub volumes: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
+    pub volumes: BTreeMap<String, Empty>,
     #[serde(rename = "WorkingDir", skip_serializing_if = "String::is_empty")]
     pub working_dir: String,
     #[serde(rename = "Labels", skip_serializing_if = "BTreeMap::is_empty")]

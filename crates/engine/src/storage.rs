@@ -269,8 +269,25 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
             .or_default()
             .insert(r.to_string(), id.to_string());
     }
-    let json = serde_json::json!({ "Repositories": repos });
-    t.file(&format!("{db}/repositories.json"), json.to_string());
+    // Written as the daemon writes it: keys sorted, no spaces.
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let mut json = String::from("{\"Repositories\":{");
+    for (i, (repo, tags)) in repos.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&quote(repo));
+        json.push_str(":{");
+        for (j, (tag, id)) in tags.iter().enumerate() {
+            if j > 0 {
+                json.push(',');
+            }
+            json.push_str(&format!("{}:{}", quote(tag), quote(id)));
+        }
+        json.push('}');
+    }
+    json.push_str("}}");
+    t.file(&format!("{db}/repositories.json"), json);
 
     let init = host.init_layer().clone();
     for c in host.containers() {
