@@ -2,9 +2,12 @@
 //! the Dockerfile text, and autosave.
 
 use crate::browser;
-use crate::components::{DiskUsage, DockerfileEditor, Ideas, Stage, StorageView, Terminal, TopBar};
+use crate::components::{
+    DiskUsage, DockerfileEditor, LessonPanel, Stage, StorageView, Terminal, TopBar,
+};
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
+use crate::lessons::{setup_log, Lesson, LESSONS};
 use crate::persist::{self, Saved};
 use crate::TUTORIAL_DOCKERFILE;
 use std::cell::RefCell;
@@ -114,21 +117,63 @@ pub fn app(props: &AppProps) -> Html {
     let revision = use_state(|| 0u64);
     // The permalink last made, shown for copying.
     let shared = use_state(|| None::<String>);
+    // The lesson followed, the lessons done, and the sandbox kept meanwhile.
+    let lesson = use_state(|| {
+        boot.saved
+            .as_ref()
+            .and_then(|s| s.lesson.as_deref())
+            .and_then(Lesson::by_id)
+    });
+    let done = use_state(|| {
+        boot.saved
+            .as_ref()
+            .map(|s| s.done.clone())
+            .unwrap_or_default()
+    });
+    let sandbox = use_state(|| boot.saved.as_ref().and_then(|s| s.sandbox.clone()));
+    let reached = lesson
+        .and_then(|i| LESSONS.get(i))
+        .is_some_and(|l| (l.check)(&workspace.borrow().session));
+    // A reached goal is remembered as progress.
+    {
+        let done = done.clone();
+        let id = lesson.and_then(|i| LESSONS.get(i)).map(|l| l.id);
+        use_effect_with((id, reached), move |(id, reached)| {
+            if let (Some(id), true) = (id, reached) {
+                if !done.iter().any(|d| d == id) {
+                    let mut next = (*done).clone();
+                    next.push((*id).to_owned());
+                    done.set(next);
+                }
+            }
+        });
+    }
 
     use_effect_with(*lang, |lang| browser::set_document_language(*lang));
     use_effect_with((), |_| browser::mark("layerlab:ready"));
     {
         let workspace = workspace.clone();
         let enabled = props.autosave;
+        let lesson_id = lesson.and_then(|i| LESSONS.get(i)).map(|l| l.id.to_owned());
         use_effect_with(
-            (*lang, (*dockerfile).clone(), *revision),
-            move |(lang, dockerfile, _)| {
+            (
+                *lang,
+                (*dockerfile).clone(),
+                *revision,
+                lesson_id,
+                (*done).clone(),
+                (*sandbox).clone(),
+            ),
+            move |(lang, dockerfile, _, lesson, done, sandbox)| {
                 if enabled {
                     let saved = Saved {
                         version: persist::VERSION,
                         lang: lang.code().to_owned(),
                         dockerfile: dockerfile.clone(),
                         commands: workspace.borrow().console.log.clone(),
+                        lesson: lesson.clone(),
+                        done: done.clone(),
+                        sandbox: sandbox.clone(),
                     };
                     browser::store(persist::KEY, &persist::save(&saved));
                 }
@@ -145,11 +190,12 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |text: String| dockerfile.set(text))
     };
     let on_share = {
-        let (shared, workspace, lang, dockerfile) = (
+        let (shared, workspace, lang, dockerfile, lesson) = (
             shared.clone(),
             workspace.clone(),
             lang.clone(),
             dockerfile.clone(),
+            lesson.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             let saved = Saved {
@@ -157,6 +203,9 @@ pub fn app(props: &AppProps) -> Html {
                 lang: lang.code().to_owned(),
                 dockerfile: (*dockerfile).clone(),
                 commands: workspace.borrow().console.log.clone(),
+                lesson: lesson.and_then(|i| LESSONS.get(i)).map(|l| l.id.to_owned()),
+                done: Vec::new(),
+                sandbox: None,
             };
             shared.set(browser::set_location_hash(&persist::to_fragment(&saved)));
         })
@@ -171,6 +220,61 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |()| {
             workspace.borrow_mut().build(&dockerfile);
             revision.set(*revision + 1);
+        })
+    };
+
+    // Choosing a lesson starts it in a fresh workspace, keeping the sandbox's
+    // lines; going back to the sandbox replays them.
+    let on_choose = {
+        let (workspace, lesson, sandbox, revision) = (
+            workspace.clone(),
+            lesson.clone(),
+            sandbox.clone(),
+            revision.clone(),
+        );
+        Callback::from(move |choice: Option<usize>| {
+            if choice == *lesson {
+                return;
+            }
+            let log = workspace.borrow().console.log.clone();
+            let next = match choice.and_then(|i| LESSONS.get(i)) {
+                Some(l) => {
+                    if lesson.is_none() {
+                        sandbox.set(Some(log));
+                    }
+                    Workspace::replay(&setup_log(l))
+                }
+                None => {
+                    let kept = (*sandbox).clone().unwrap_or_default();
+                    sandbox.set(None);
+                    Workspace::replay(&kept)
+                }
+            };
+            *workspace.borrow_mut() = next;
+            lesson.set(choice);
+            revision.set(*revision + 1);
+        })
+    };
+    let on_reset = {
+        let (workspace, lesson, revision) = (workspace.clone(), lesson.clone(), revision.clone());
+        Callback::from(move |()| {
+            if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
+                *workspace.borrow_mut() = Workspace::replay(&setup_log(l));
+                revision.set(*revision + 1);
+            }
+        })
+    };
+    let on_solution = {
+        let (workspace, lesson, revision) = (workspace.clone(), lesson.clone(), revision.clone());
+        Callback::from(move |()| {
+            if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
+                let mut w = workspace.borrow_mut();
+                for line in l.solution {
+                    w.submit(line);
+                }
+                drop(w);
+                revision.set(*revision + 1);
+            }
         })
     };
 
@@ -203,7 +307,7 @@ pub fn app(props: &AppProps) -> Html {
             </div>
             <main class="workspace">
                 <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} {on_build} />
-                <Ideas lang={*lang} />
+                <LessonPanel lang={*lang} lesson={*lesson} done={(*done).clone()} {reached} {on_choose} {on_reset} {on_solution} />
                 <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} {on_change} />
                 <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
                 <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} />

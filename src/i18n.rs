@@ -124,6 +124,54 @@ messages! {
         en: "Everything runs in your browser: nothing to install, nothing sent anywhere.",
         zh: "一切都在你的浏览器中运行：无需安装，也不会向任何地方发送数据。",
     }
+    LessonsHeading {
+        en: "Lessons",
+        zh: "课程",
+    }
+    LessonChoose {
+        en: "Follow a lesson",
+        zh: "选择课程",
+    }
+    LessonSandbox {
+        en: "Free sandbox (no lesson)",
+        zh: "自由沙盒（不跟随课程）",
+    }
+    LessonProgress {
+        en: "Lessons done:",
+        zh: "已完成课程：",
+    }
+    LessonDoneShort {
+        en: "done",
+        zh: "已完成",
+    }
+    LessonTask {
+        en: "Your task",
+        zh: "你的任务",
+    }
+    LessonReached {
+        en: "Goal reached.",
+        zh: "目标达成。",
+    }
+    LessonNotYet {
+        en: "Goal not reached yet: the app checks it after every command.",
+        zh: "目标尚未达成：每条命令之后都会自动检查。",
+    }
+    LessonHints {
+        en: "Hints",
+        zh: "提示",
+    }
+    LessonHint {
+        en: "Show a hint",
+        zh: "显示提示",
+    }
+    LessonSolution {
+        en: "Show the solution (types it in the terminal)",
+        zh: "显示答案（在终端中输入）",
+    }
+    LessonReset {
+        en: "Reset the lesson",
+        zh: "重置本课",
+    }
     TerminalHeading {
         en: "Terminal",
         zh: "终端",

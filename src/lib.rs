@@ -17,6 +17,7 @@ pub mod components;
 pub mod console;
 pub mod disk_view;
 pub mod i18n;
+pub mod lessons;
 pub mod persist;
 pub mod stage;
 

@@ -20,6 +20,15 @@ pub struct Saved {
     pub dockerfile: String,
     /// Every line submitted in the terminal, in order.
     pub commands: Vec<String>,
+    /// The lesson being followed (its id), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<String>,
+    /// Ids of the lessons whose goal was reached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub done: Vec<String>,
+    /// The sandbox's command lines, kept while a lesson is followed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,12 +80,27 @@ mod tests {
             lang: "zh".into(),
             dockerfile: "FROM ubuntu:15.04\nCOPY . /app\n".into(),
             commands: vec!["docker pull ubuntu:15.04".into(), "docker ps -a".into()],
+            lesson: Some("cow".into()),
+            done: vec!["layers".into()],
+            sandbox: Some(vec!["docker images".into()]),
         }
     }
 
     #[test]
     fn saved_state_round_trips() {
         assert_eq!(load(&save(&sample())), Ok(sample()));
+    }
+
+    #[test]
+    fn saves_from_before_lessons_still_load() {
+        let old =
+            r#"{"version":1,"lang":"en","dockerfile":"FROM busybox\n","commands":["docker ps"]}"#;
+        let saved = load(old).expect("loads");
+        assert_eq!(saved.commands, ["docker ps"]);
+        assert_eq!(
+            (saved.lesson, saved.done, saved.sandbox),
+            (None, Vec::new(), None)
+        );
     }
 
     #[test]
@@ -155,6 +179,9 @@ mod link_tests {
             commands: (0..40)
                 .map(|i| format!("docker run -d --name c{i} busybox sleep 1"))
                 .collect(),
+            lesson: None,
+            done: Vec::new(),
+            sandbox: None,
         };
         let link = to_fragment(&saved);
         assert!(link.starts_with("v1."));

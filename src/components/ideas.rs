@@ -1,4 +1,4 @@
-//! The short list of ideas Layerlab makes visible.
+//! The short list of ideas Layerlab makes visible (shown in the sandbox).
 
 use crate::i18n::{t, Lang, Msg};
 use yew::prelude::*;
@@ -19,12 +19,12 @@ const IDEAS: [Msg; 5] = [
 #[function_component(Ideas)]
 pub fn ideas(props: &IdeasProps) -> Html {
     html! {
-        <section class="pane ideas-pane" aria-labelledby="ideas-heading">
-            <h2 id="ideas-heading">{ t(props.lang, Msg::IdeasHeading) }</h2>
+        <>
+            <h3 class="ideas-heading">{ t(props.lang, Msg::IdeasHeading) }</h3>
             <ol class="ideas">
                 { for IDEAS.iter().map(|&m| html! { <li>{ t(props.lang, m) }</li> }) }
             </ol>
             <p class="offline">{ t(props.lang, Msg::Offline) }</p>
-        </section>
+        </>
     }
 }

@@ -3,6 +3,7 @@
 mod disk_usage;
 mod dockerfile_editor;
 mod ideas;
+mod lesson_panel;
 mod stage;
 mod storage_view;
 mod terminal;
@@ -11,6 +12,7 @@ mod top_bar;
 pub use disk_usage::DiskUsage;
 pub use dockerfile_editor::DockerfileEditor;
 pub use ideas::Ideas;
+pub use lesson_panel::LessonPanel;
 pub use stage::Stage;
 pub use storage_view::StorageView;
 pub use terminal::Terminal;

@@ -631,3 +631,67 @@ fn the_build_button_saves_the_dockerfile_and_builds_its_layers() {
         Ok(())
     });
 }
+
+#[test]
+fn a_lesson_is_followed_to_its_goal_and_the_sandbox_comes_back() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("?lang=en");
+    h.run("lesson", |b| {
+        b.goto(&url)?;
+        b.wait_for("#terminal-heading")?;
+        // Some sandbox work first: it must survive the lesson.
+        let input = b.find("#command")?;
+        b.type_into(&input, "docker pull busybox\u{E007}")?;
+        b.wait_until("the pull", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| t.contains("Status: Downloaded newer image for busybox:latest"))
+        })?;
+        // Choose lesson 1 with the keyboard: focus the list, pick the next entry.
+        b.execute("document.getElementById('lesson').focus()", vec![])?;
+        b.keys("\u{E015}")?;
+        b.wait_until("lesson 1's task", || {
+            b.find(".lesson .task")
+                .ok()
+                .and_then(|e| b.text(&e).ok())
+                .filter(|t| t.contains("legacy builder"))
+        })?;
+        let goal = b.text(&b.find(".goal")?)?;
+        if goal.contains("Goal reached") {
+            return Err(format!("the goal is reached before any command: {goal}"));
+        }
+        b.click(&b.find("#lesson-hint")?)?;
+        b.wait_for(".hints li")?;
+        b.click(&b.find("#lesson-solution")?)?;
+        let reached = b.wait_until("the goal reached", || {
+            b.find(".goal.reached").ok().and_then(|e| b.text(&e).ok())
+        })?;
+        if !reached.contains("parent chain") {
+            return Err(format!("no why after the goal: {reached}"));
+        }
+        let screen = b.text(&b.find(".screen")?)?;
+        if !screen.contains("Step 2/4 : COPY . /app") {
+            return Err(format!(
+                "the solution's legacy build is not in the terminal:\n{screen}"
+            ));
+        }
+        b.screenshot(&artifacts_dir().join("lesson-1280x720.png"))?;
+        b.set_viewport(768, 1024)?;
+        b.screenshot(&artifacts_dir().join("lesson-768x1024.png"))?;
+        // Progress shows, and the sandbox returns with its pull.
+        let progress = b.text(&b.find(".progress")?)?;
+        if !progress.contains("1/11") {
+            return Err(format!("progress not counted: {progress}"));
+        }
+        b.execute("document.getElementById('lesson').focus()", vec![])?;
+        b.keys("\u{E011}")?;
+        b.wait_until("the sandbox's terminal", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| t.contains("docker pull busybox") && !t.contains("Step 2/4"))
+        })?;
+        Ok(())
+    });
+}

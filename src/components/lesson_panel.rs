@@ -1,0 +1,123 @@
+//! The lessons pane: the free sandbox by default, a lesson one choice away.
+//! A lesson shows its explanation, its task, hints one at a time, Reset and
+//! Show solution (which types the solution's commands into the terminal),
+//! and says, with an icon and in words, when the goal is reached.
+
+use crate::components::Ideas;
+use crate::i18n::{t, Lang, Msg};
+use crate::lessons::LESSONS;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPanelProps {
+    pub lang: Lang,
+    /// The lesson being followed; `None` in the sandbox.
+    pub lesson: Option<usize>,
+    /// Ids of the lessons whose goal was reached.
+    pub done: Vec<String>,
+    /// Whether the current lesson's goal is reached now.
+    pub reached: bool,
+    pub on_choose: Callback<Option<usize>>,
+    pub on_reset: Callback<()>,
+    pub on_solution: Callback<()>,
+}
+
+#[function_component(LessonPanel)]
+pub fn lesson_panel(props: &LessonPanelProps) -> Html {
+    let lang = props.lang;
+    // How many hints are shown; back to none for each lesson.
+    let hints = use_state(|| 0usize);
+    {
+        let hints = hints.clone();
+        use_effect_with(props.lesson, move |_| hints.set(0));
+    }
+    let onchange = {
+        let on_choose = props.on_choose.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
+                on_choose.emit(select.value().parse::<usize>().ok());
+            }
+        })
+    };
+    let options = LESSONS.iter().enumerate().map(|(i, l)| {
+        let done = props.done.iter().any(|d| d == l.id);
+        let mark = if done {
+            format!(" ✓ {}", t(lang, Msg::LessonDoneShort))
+        } else {
+            String::new()
+        };
+        html! {
+            <option value={i.to_string()} selected={props.lesson == Some(i)}>
+                { format!("{}{mark}", l.title.get(lang)) }
+            </option>
+        }
+    });
+    let body = match props.lesson.and_then(|i| LESSONS.get(i)) {
+        None => html! { <Ideas {lang} /> },
+        Some(lesson) => {
+            let more_hints = *hints < lesson.hints.len();
+            let on_hint = {
+                let hints = hints.clone();
+                Callback::from(move |_: MouseEvent| hints.set(*hints + 1))
+            };
+            let on_reset = {
+                let cb = props.on_reset.clone();
+                Callback::from(move |_: MouseEvent| cb.emit(()))
+            };
+            let on_solution = {
+                let cb = props.on_solution.clone();
+                Callback::from(move |_: MouseEvent| cb.emit(()))
+            };
+            html! {
+                <div class="lesson">
+                    <p class="explain">{ lesson.explain.get(lang) }</p>
+                    <h3 class="task-heading">{ t(lang, Msg::LessonTask) }</h3>
+                    <p class="task">{ lesson.task.get(lang) }</p>
+                    if props.reached {
+                        <p class="goal reached" role="status">
+                            <span aria-hidden="true">{ "✓ " }</span>
+                            <strong>{ t(lang, Msg::LessonReached) }</strong>
+                            { " " }{ lesson.why.get(lang) }
+                        </p>
+                    } else {
+                        <p class="goal" role="status">
+                            <span aria-hidden="true">{ "○ " }</span>
+                            { t(lang, Msg::LessonNotYet) }
+                        </p>
+                    }
+                    if *hints > 0 {
+                        <ol class="hints" aria-label={t(lang, Msg::LessonHints)}>
+                            { for lesson.hints.iter().take(*hints).map(|h| html! { <li>{ h.get(lang) }</li> }) }
+                        </ol>
+                    }
+                    <div class="lesson-actions">
+                        <button type="button" id="lesson-hint" onclick={on_hint} disabled={!more_hints}>
+                            { t(lang, Msg::LessonHint) }
+                        </button>
+                        <button type="button" id="lesson-solution" onclick={on_solution}>
+                            { t(lang, Msg::LessonSolution) }
+                        </button>
+                        <button type="button" id="lesson-reset" onclick={on_reset}>
+                            { t(lang, Msg::LessonReset) }
+                        </button>
+                    </div>
+                </div>
+            }
+        }
+    };
+    html! {
+        <section class="pane ideas-pane lessons-pane" aria-labelledby="lessons-heading">
+            <h2 id="lessons-heading">{ t(lang, Msg::LessonsHeading) }</h2>
+            <label class="lesson-choice">
+                <span>{ t(lang, Msg::LessonChoose) }</span>
+                <select id="lesson" {onchange}>
+                    <option value="sandbox" selected={props.lesson.is_none()}>{ t(lang, Msg::LessonSandbox) }</option>
+                    { for options }
+                </select>
+            </label>
+            <p class="progress">{ format!("{} {}/{}", t(lang, Msg::LessonProgress), props.done.len(), LESSONS.len()) }</p>
+            { body }
+        </section>
+    }
+}

@@ -1,0 +1,445 @@
+//! Guided lessons along the source tutorial: each has an explanation, a task
+//! whose goal is checked on the engine's state (never on what was typed),
+//! hints, a solution (command lines the terminal types for the learner), and a
+//! short "why" once the goal is reached. Every text is in both languages; the
+//! `Text` type makes a missing translation fail to compile.
+
+use crate::i18n::Lang;
+use layerlab_engine::command::Session;
+use layerlab_engine::host::State;
+
+/// A text in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub en: &'static str,
+    pub zh: &'static str,
+}
+
+impl Text {
+    pub fn get(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Zh => self.zh,
+        }
+    }
+}
+
+const fn text(en: &'static str, zh: &'static str) -> Text {
+    Text { en, zh }
+}
+
+pub struct Lesson {
+    /// Stable across versions: saved progress and links name lessons by it.
+    pub id: &'static str,
+    pub title: Text,
+    pub explain: Text,
+    pub task: Text,
+    pub hints: &'static [Text],
+    /// Lines run in a fresh workspace to reach the lesson's starting state.
+    pub setup: &'static [&'static str],
+    /// Lines that reach the goal from the starting state.
+    pub solution: &'static [&'static str],
+    /// Whether the goal is reached, read from the engine's state.
+    pub check: fn(&Session) -> bool,
+    /// Shown once the goal is reached.
+    pub why: Text,
+}
+
+impl Lesson {
+    pub fn by_id(id: &str) -> Option<usize> {
+        LESSONS.iter().position(|l| l.id == id)
+    }
+}
+
+fn running(s: &Session, name: &str) -> bool {
+    s.host
+        .container(name)
+        .is_ok_and(|c| matches!(c.state, State::Running { .. }))
+}
+
+fn size_rw(s: &Session, name: &str) -> u64 {
+    s.host.container(name).map_or(0, |c| c.size_rw())
+}
+
+fn upper_has(s: &Session, name: &str, path: &str) -> bool {
+    s.host.container(name).is_ok_and(|c| {
+        layerlab_engine::path::FsPath::lexical(path)
+            .ok()
+            .is_some_and(|p| c.fs.upper().get(&p).is_some())
+    })
+}
+
+pub const LESSONS: &[Lesson] = &[
+    Lesson {
+        id: "layers",
+        title: text("1. A Dockerfile becomes layers", "1. Dockerfile 变成镜像层"),
+        explain: text(
+            "Each RUN, COPY and ADD adds a read-only layer on top of the ones below; CMD, ENV and the other metadata instructions only add history entries (0B). Today's builder (BuildKit) writes the layers directly; the legacy builder of the tutorial's era committed an intermediate image after every instruction.",
+            "每条 RUN、COPY 和 ADD 都会在下面的镜像层之上加一个只读层；CMD、ENV 等元数据指令只增加历史记录（0B）。如今的构建器（BuildKit）直接写出镜像层；教程时代的旧构建器在每条指令之后都会提交一个中间镜像。",
+        ),
+        task: text(
+            "Build the Dockerfile with BuildKit (docker build -t app .), then again with the legacy builder (DOCKER_BUILDKIT=0 docker build -t app:legacy .). Compare docker history app with docker history app:legacy.",
+            "先用 BuildKit 构建（docker build -t app .），再用旧构建器构建（DOCKER_BUILDKIT=0 docker build -t app:legacy .），然后对比 docker history app 和 docker history app:legacy。",
+        ),
+        hints: &[
+            text("The Build button types the first command for you.", "“构建”按钮会替你输入第一条命令。"),
+            text("docker images -a shows the legacy builder's intermediate images.", "docker images -a 能看到旧构建器留下的中间镜像。"),
+        ],
+        setup: &[],
+        solution: &["docker build -t app .", "DOCKER_BUILDKIT=0 docker build -t app:legacy ."],
+        check: |s| {
+            s.host.image("app").is_ok()
+                && s.host
+                    .image("app:legacy")
+                    .is_ok_and(|i| i.parent.is_some())
+        },
+        why: text(
+            "Both images hold the same files, but the legacy one has a parent chain: one image per instruction, which is why the tutorial says that each instruction creates a layer.",
+            "两个镜像的文件相同，但旧构建器的镜像有一条父镜像链：每条指令一个镜像，这就是教程说“每条指令创建一层”的原因。",
+        ),
+    },
+    Lesson {
+        id: "container",
+        title: text("2. A container is an image plus a writable layer", "2. 容器 = 镜像 + 一个可写层"),
+        explain: text(
+            "docker create stacks one thin writable layer (the container layer) on the image's read-only layers; docker start runs the main process in it. docker run does both.",
+            "docker create 会在镜像的只读层之上叠加一个很薄的可写层（容器层）；docker start 在其中运行主进程。docker run 相当于两者相加。",
+        ),
+        task: text(
+            "Create a container named web from nginx with docker create, then start it.",
+            "用 docker create 从 nginx 创建一个名为 web 的容器，然后启动它。",
+        ),
+        hints: &[text("docker create --name web nginx", "docker create --name web nginx")],
+        setup: &["docker pull nginx"],
+        solution: &["docker create --name web nginx", "docker start web"],
+        check: |s| running(s, "web"),
+        why: text(
+            "The stage shows web standing on nginx's layers with its own writable layer on top; creating it copied nothing.",
+            "舞台上 web 站在 nginx 的镜像层上，顶上是它自己的可写层；创建它没有复制任何文件。",
+        ),
+    },
+    Lesson {
+        id: "writable",
+        title: text("3. Changes happen only in the writable layer", "3. 所有修改只发生在可写层"),
+        explain: text(
+            "Creating, changing and deleting files inside a container writes only to its writable layer; the image's layers never change. docker diff lists the changes: A (added), C (changed), D (deleted).",
+            "在容器里创建、修改、删除文件，都只写入它的可写层；镜像层永远不变。docker diff 列出这些变化：A（新增）、C（修改）、D（删除）。",
+        ),
+        task: text(
+            "In container web, add a file, change a file of the image and delete another, so that docker diff web shows A, C and D.",
+            "在容器 web 中新增一个文件、修改一个镜像里的文件、再删除另一个文件，使 docker diff web 同时出现 A、C 和 D。",
+        ),
+        hints: &[
+            text("docker exec -it web bash gives you a shell inside; exit leaves it.", "docker exec -it web bash 进入容器的 shell；输入 exit 离开。"),
+            text("echo hi > /hello.txt, echo x >> /etc/os-release, rm /etc/debian_version", "echo hi > /hello.txt、echo x >> /etc/os-release、rm /etc/debian_version"),
+        ],
+        setup: &["docker run -d --name web nginx"],
+        solution: &[
+            "docker exec web sh -c 'echo hi > /hello.txt; echo x >> /etc/os-release; rm /etc/debian_version'",
+            "docker diff web",
+        ],
+        check: |s| {
+            let Ok(changes) = s.host.diff("web") else {
+                return false;
+            };
+            let kinds: Vec<String> = changes.iter().map(|c| c.to_string()).collect();
+            ["A ", "C ", "D "]
+                .iter()
+                .all(|k| kinds.iter().any(|c| c.starts_with(k)))
+        },
+        why: text(
+            "The deleted file is still in the image: the writable layer only hides it with a whiteout.",
+            "被删除的文件其实还在镜像里：可写层只是用一个 whiteout 把它遮住了。",
+        ),
+    },
+    Lesson {
+        id: "sharing",
+        title: text("4. Containers share one copy of the image", "4. 多个容器共享同一份镜像"),
+        explain: text(
+            "However many containers run from one image, its layers are stored once; each container adds only its own writable layer.",
+            "无论从一个镜像运行多少个容器，镜像层都只存一份；每个容器只多出自己的可写层。",
+        ),
+        task: text(
+            "Run three containers of nginx: web1, web2 and web3. Then compare the two totals under the stage.",
+            "运行三个 nginx 容器：web1、web2 和 web3，然后对比舞台下方的两个总数。",
+        ),
+        hints: &[text("docker run -d --name web1 nginx", "docker run -d --name web1 nginx")],
+        setup: &["docker pull nginx"],
+        solution: &[
+            "docker run -d --name web1 nginx",
+            "docker run -d --name web2 nginx",
+            "docker run -d --name web3 nginx",
+        ],
+        check: |s| ["web1", "web2", "web3"].iter().all(|n| running(s, n)),
+        why: text(
+            "Three containers use 109MB of disk, not 327MB: the image's layers are shared.",
+            "三个容器只占用 109MB 磁盘，而不是 327MB：镜像层是共享的。",
+        ),
+    },
+    Lesson {
+        id: "drivers",
+        title: text("5. Storage drivers stack layers and copy on write", "5. 存储驱动：叠加镜像层，写时复制"),
+        explain: text(
+            "overlay2 (and aufs before it) mount the layers as one union file system and copy a file up on first write. vfs has no copy-on-write: every layer is a full copy. The daemon's driver is set in /etc/docker/daemon.json; a store under another driver starts empty.",
+            "overlay2（以及之前的 aufs）把镜像层挂载成一个联合文件系统，第一次写入时把文件复制上来。vfs 没有写时复制：每一层都是完整的副本。守护进程的存储驱动在 /etc/docker/daemon.json 中设置；换一个驱动，镜像存储从空开始。",
+        ),
+        task: text(
+            "Restart the daemon with the vfs driver and pull busybox there; then look at /var/lib/docker/vfs/dir.",
+            "用 vfs 驱动重启守护进程并在其中拉取 busybox；然后看看 /var/lib/docker/vfs/dir。",
+        ),
+        hints: &[
+            text("echo '{\"storage-driver\": \"vfs\"}' > /etc/docker/daemon.json", "echo '{\"storage-driver\": \"vfs\"}' > /etc/docker/daemon.json"),
+            text("systemctl restart docker", "systemctl restart docker"),
+        ],
+        setup: &[],
+        solution: &[
+            "echo '{\"storage-driver\": \"vfs\"}' > /etc/docker/daemon.json",
+            "systemctl restart docker",
+            "docker pull busybox",
+            "ls /var/lib/docker/vfs/dir",
+        ],
+        check: |s| s.driver.name() == "vfs" && s.host.image("busybox").is_ok(),
+        why: text(
+            "Under vfs each layer's directory holds the whole file system up to that layer, so nothing is shared between layers.",
+            "在 vfs 下，每一层的目录都包含到这一层为止的完整文件系统，层与层之间什么都不共享。",
+        ),
+    },
+    Lesson {
+        id: "size",
+        title: text("6. docker ps -s: size and virtual size", "6. docker ps -s：size 与 virtual size"),
+        explain: text(
+            "SIZE is the container's writable layer; virtual adds the image's read-only layers. The disk really used by N containers of one image is Σ size + (virtual − size), not Σ virtual.",
+            "SIZE 是容器可写层的大小；virtual 再加上镜像的只读层。同一镜像的 N 个容器真正占用的磁盘是 Σ size + (virtual − size)，而不是 Σ virtual。",
+        ),
+        task: text(
+            "Make container web grow by more than 1 MB without changing the image, and predict its SIZE before you look at docker ps -s.",
+            "在不改变镜像的前提下让容器 web 增长超过 1 MB，并在查看 docker ps -s 之前先预测它的 SIZE。",
+        ),
+        hints: &[text(
+            "dd if=/dev/zero of=/data bs=1M count=2 writes 2 MB.",
+            "dd if=/dev/zero of=/data bs=1M count=2 会写入 2 MB。",
+        )],
+        setup: &["docker run -d --name web nginx"],
+        solution: &["docker exec web dd if=/dev/zero of=/data bs=1M count=2", "docker ps -s"],
+        check: |s| size_rw(s, "web") > 1_000_000 && s.host.image("nginx").is_ok(),
+        why: text(
+            "bs=1M count=2 wrote 2,097,152 bytes: SIZE shows 2.1MB, virtual grew by the same amount, and the image did not change.",
+            "bs=1M count=2 写入了 2,097,152 字节：SIZE 显示 2.1MB，virtual 增加了同样的量，而镜像没有任何变化。",
+        ),
+    },
+    Lesson {
+        id: "cow",
+        title: text("7. Copy-on-write, file by file", "7. 写时复制，以整个文件为单位"),
+        explain: text(
+            "Reading a file of the image copies nothing. The first write copies the whole file up into the writable layer, even to append one byte. Deleting leaves a whiteout; removing a directory and making it again makes it opaque.",
+            "读取镜像中的文件不会复制任何东西。第一次写入会把整个文件复制到可写层，哪怕只追加一个字节。删除会留下 whiteout；删除目录再重建会让它变成不透明目录（opaque）。",
+        ),
+        task: text(
+            "Append one byte to /usr/lib/x86_64-linux-gnu/libcrypto.so.3 (4.46 MB) in web, and see web's SIZE.",
+            "在 web 中给 /usr/lib/x86_64-linux-gnu/libcrypto.so.3（4.46 MB）追加一个字节，再看 web 的 SIZE。",
+        ),
+        hints: &[text(
+            "printf x >> /usr/lib/x86_64-linux-gnu/libcrypto.so.3",
+            "printf x >> /usr/lib/x86_64-linux-gnu/libcrypto.so.3",
+        )],
+        setup: &["docker run -d --name web nginx"],
+        solution: &[
+            "docker exec web sh -c 'printf x >> /usr/lib/x86_64-linux-gnu/libcrypto.so.3'",
+            "docker ps -s",
+        ],
+        check: |s| upper_has(s, "web", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3"),
+        why: text(
+            "This 1-byte append copied the whole 4.46 MB file up: SIZE grew by the whole file.",
+            "这一个字节的追加把整个 4.46 MB 的文件复制了上来：SIZE 增长了整个文件的大小。",
+        ),
+    },
+    Lesson {
+        id: "pull",
+        title: text("8. docker pull: layers one by one", "8. docker pull：逐层拉取"),
+        explain: text(
+            "A pull fetches the image's layers one by one by digest and skips those the host already has (Already exists). The digest it prints is the manifest's; the image ID is the digest of the config: they differ.",
+            "拉取会按摘要逐层下载镜像层，主机上已有的层会跳过（Already exists）。它最后打印的是清单（manifest）的摘要；镜像 ID 是配置的摘要：两者不同。",
+        ),
+        task: text(
+            "Pull nginx, then python:3-slim, which stands on the same Debian layer. Compare DIGEST and IMAGE ID in docker images --digests.",
+            "先拉取 nginx，再拉取基于同一个 Debian 层的 python:3-slim。对比 docker images --digests 中的 DIGEST 和 IMAGE ID。",
+        ),
+        hints: &[text("docker pull python:3-slim", "docker pull python:3-slim")],
+        setup: &[],
+        solution: &["docker pull nginx", "docker pull python:3-slim", "docker images --digests"],
+        check: |s| s.host.image("nginx").is_ok() && s.host.image("python:3-slim").is_ok(),
+        why: text(
+            "The shared Debian layer came down once: the second pull said Already exists for it.",
+            "共享的 Debian 层只下载了一次：第二次拉取时它显示 Already exists。",
+        ),
+    },
+    Lesson {
+        id: "disk",
+        title: text("9. On disk: /var/lib/docker", "9. 磁盘上：/var/lib/docker"),
+        explain: text(
+            "Since Docker 1.10 layers are named by digests of their content (DiffID, ChainID), but the storage driver keeps each in a directory with a random-looking cache ID. layerdb/sha256/<ChainID>/cache-id says which directory holds a layer.",
+            "从 Docker 1.10 起，镜像层按内容的摘要命名（DiffID、ChainID），但存储驱动把每一层放在一个名字看似随机的目录（cache ID）里。layerdb/sha256/<ChainID>/cache-id 记录了这一层在哪个目录。",
+        ),
+        task: text(
+            "Pull busybox and write the cache ID of its layer into /root/answer.txt.",
+            "拉取 busybox，并把它那一层的 cache ID 写入 /root/answer.txt。",
+        ),
+        hints: &[
+            text("ls /var/lib/docker/image/overlay2/layerdb/sha256", "ls /var/lib/docker/image/overlay2/layerdb/sha256"),
+            text("cat …/layerdb/sha256/*/cache-id > /root/answer.txt", "cat …/layerdb/sha256/*/cache-id > /root/answer.txt"),
+        ],
+        setup: &[],
+        solution: &[
+            "docker pull busybox",
+            "cat /var/lib/docker/image/overlay2/layerdb/sha256/*/cache-id > /root/answer.txt",
+            "ls /var/lib/docker/overlay2",
+        ],
+        check: |s| {
+            let Ok(image) = s.host.image("busybox") else {
+                return false;
+            };
+            let Some(chain) = image.chain_ids().last().cloned() else {
+                return false;
+            };
+            let want = layerlab_engine::storage::cache_id(&chain);
+            s.host_fs
+                .read("/root/answer.txt")
+                .is_ok_and(|(c, _)| String::from_utf8_lossy(&c.to_vec()).trim() == want)
+        },
+        why: text(
+            "The directory name matches no digest docker prints: only the layer database links them.",
+            "这个目录名和 docker 打印的任何摘要都对不上：只有 layer 数据库把它们联系起来。",
+        ),
+    },
+    Lesson {
+        id: "commit",
+        title: text("10. docker commit: a container becomes an image", "10. docker commit：把容器保存为镜像"),
+        explain: text(
+            "docker commit turns the writable layer into a new read-only layer on top of the container's image. It works, but nobody can see how the image was made: a Dockerfile is usually better.",
+            "docker commit 把可写层变成容器镜像之上的一个新的只读层。这样可行，但没人看得出镜像是怎么做出来的：通常 Dockerfile 更好。",
+        ),
+        task: text(
+            "Change the home page in web, then commit web as the image web:v2 and look at docker history web:v2.",
+            "修改 web 中的首页，然后把 web 提交为镜像 web:v2，并查看 docker history web:v2。",
+        ),
+        hints: &[text(
+            "docker commit -m 'new page' web web:v2",
+            "docker commit -m 'new page' web web:v2",
+        )],
+        setup: &["docker run -d --name web nginx"],
+        solution: &[
+            "docker exec web sh -c 'echo \"<h1>v2</h1>\" > /usr/share/nginx/html/index.html'",
+            "docker commit -m 'new page' web web:v2",
+            "docker history web:v2",
+        ],
+        check: |s| {
+            s.host.image("web:v2").is_ok_and(|i| {
+                i.config
+                    .history
+                    .last()
+                    .is_some_and(|h| !h.empty_layer)
+            })
+        },
+        why: text(
+            "The history's top line is your change, with a command nobody can rebuild from.",
+            "历史记录最上面一行就是你的修改，但没人能从那条命令重新构建它。",
+        ),
+    },
+    Lesson {
+        id: "image-size",
+        title: text("11. Why rm in a later layer does not shrink an image", "11. 为什么在后面的层里 rm 不能让镜像变小"),
+        explain: text(
+            "Each layer keeps what it added. Deleting a file in a later layer only hides it with a whiteout, so the image stays as big. Cleaning up in the same RUN keeps the files out of every layer. The build cache reuses steps whose inputs did not change.",
+            "每一层都保留它加入的内容。在后面的层删除文件只是用 whiteout 把它遮住，镜像并不会变小。在同一条 RUN 里清理，文件就不会进入任何一层。构建缓存会复用输入没有变化的步骤。",
+        ),
+        task: text(
+            "Build an image tagged small from debian:bookworm-slim that runs apt-get update and stays under 80MB.",
+            "基于 debian:bookworm-slim 构建一个标签为 small 的镜像，其中运行 apt-get update，并且镜像小于 80MB。",
+        ),
+        hints: &[
+            text(
+                "RUN apt-get update && rm -rf /var/lib/apt/lists/*  (one RUN)",
+                "RUN apt-get update && rm -rf /var/lib/apt/lists/*（同一条 RUN）",
+            ),
+            text("Write the Dockerfile in the editor and press Build, or use cat > Dockerfile <<'EOF'.", "在编辑器里写好 Dockerfile 后按“构建”，或者用 cat > Dockerfile <<'EOF'。"),
+        ],
+        setup: &[],
+        solution: &[
+            "cat > Dockerfile <<'EOF'\nFROM debian:bookworm-slim\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\nEOF",
+            "docker build -t small .",
+            "docker images",
+        ],
+        check: |s| {
+            s.host.image("small").is_ok_and(|i| {
+                i.size() < 80_000_000
+                    && i.config
+                        .history
+                        .iter()
+                        .any(|h| h.created_by.contains("apt-get update"))
+            })
+        },
+        why: text(
+            "One RUN: the package lists never reach a layer. Split into two RUNs, the image would be 120MB.",
+            "只用一条 RUN：软件包列表从未进入任何一层。如果拆成两条 RUN，镜像会有 120MB。",
+        ),
+    },
+];
+
+/// A fresh workspace's command log for a lesson's starting state.
+pub fn setup_log(lesson: &Lesson) -> Vec<String> {
+    lesson.setup.iter().map(|l| (*l).to_owned()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::Workspace;
+
+    #[test]
+    fn each_solution_reaches_the_goal_and_the_start_does_not() {
+        for lesson in LESSONS {
+            let mut w = Workspace::replay(&setup_log(lesson));
+            assert!(
+                !(lesson.check)(&w.session),
+                "{}: the goal is already reached at the start",
+                lesson.id
+            );
+            for line in lesson.solution {
+                w.submit(line);
+            }
+            assert!(
+                (lesson.check)(&w.session),
+                "{}: the solution does not reach the goal; the terminal shows {:?}",
+                lesson.id,
+                w.console.screen
+            );
+        }
+    }
+
+    #[test]
+    fn every_text_is_there_in_both_languages() {
+        for l in LESSONS {
+            let texts = [l.title, l.explain, l.task, l.why]
+                .into_iter()
+                .chain(l.hints.iter().copied());
+            for t in texts {
+                assert!(
+                    !t.en.trim().is_empty() && !t.zh.trim().is_empty(),
+                    "{}: {t:?}",
+                    l.id
+                );
+            }
+            // Prose in Chinese really is Chinese (commands may stay as they are).
+            for t in [l.title, l.explain, l.task, l.why] {
+                assert!(
+                    t.zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                    "{}: {:?} is not translated",
+                    l.id,
+                    t.zh
+                );
+            }
+        }
+        let ids: std::collections::BTreeSet<_> = LESSONS.iter().map(|l| l.id).collect();
+        assert_eq!(ids.len(), LESSONS.len(), "lesson ids are unique");
+    }
+}
