@@ -113,6 +113,9 @@ pub fn app(props: &AppProps) -> Html {
             .unwrap_or_else(|| TUTORIAL_DOCKERFILE.to_owned())
     });
     let workspace = boot.workspace.clone();
+    // The project's Dockerfile as last seen on the host: when a command (or a
+    // lesson's reset) changes the file, the editor shows the new text.
+    let on_disk = use_state(|| workspace.borrow().project_dockerfile());
     // Bumped after each command so panes showing engine state redraw.
     let revision = use_state(|| 0u64);
     // The permalink last made, shown for copying.
@@ -149,6 +152,19 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
 
+    {
+        let (workspace, on_disk, dockerfile) =
+            (workspace.clone(), on_disk.clone(), dockerfile.clone());
+        use_effect_with(*revision, move |_| {
+            let now = workspace.borrow().project_dockerfile();
+            if now != *on_disk {
+                if let Some(text) = &now {
+                    dockerfile.set(text.clone());
+                }
+                on_disk.set(now);
+            }
+        });
+    }
     use_effect_with(*lang, |lang| browser::set_document_language(*lang));
     use_effect_with((), |_| browser::mark("layerlab:ready"));
     {

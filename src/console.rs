@@ -61,6 +61,16 @@ impl Workspace {
         self.console.submit(&mut self.session, line);
     }
 
+    /// The project's Dockerfile as it is on the host now, if there is one.
+    pub fn project_dockerfile(&self) -> Option<String> {
+        let path = format!("{}/Dockerfile", layerlab_engine::command::PROJECT_DIR);
+        self.session
+            .host_fs
+            .read(&path)
+            .ok()
+            .map(|(c, _)| String::from_utf8_lossy(&c.head(1 << 20)).into_owned())
+    }
+
     /// The Build button: saves the editor's text as the project's Dockerfile
     /// (typed as a heredoc, so the terminal shows how the file got there) when
     /// it changed, then runs `docker build -t app .`.

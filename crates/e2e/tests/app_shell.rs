@@ -695,3 +695,32 @@ fn a_lesson_is_followed_to_its_goal_and_the_sandbox_comes_back() {
         Ok(())
     });
 }
+
+#[test]
+fn the_editor_follows_the_dockerfile_when_the_terminal_changes_it() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("?lang=en");
+    h.run("editor-follows", |b| {
+        b.goto(&url)?;
+        let input = b.wait_for("#command")?;
+        for line in [
+            "cat > Dockerfile <<'EOF'",
+            "FROM busybox",
+            "RUN echo from the terminal > /t",
+            "EOF",
+        ] {
+            b.type_into(&input, &format!("{line}\u{E007}"))?;
+        }
+        let text = b.wait_until("the editor to show the new file", || {
+            b.find("#dockerfile")
+                .ok()
+                .and_then(|e| b.execute("return arguments[0].value", vec![e.arg()]).ok())
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .filter(|v| v.contains("from the terminal"))
+        })?;
+        if !text.starts_with("FROM busybox\n") {
+            return Err(format!("the editor shows {text:?}"));
+        }
+        Ok(())
+    });
+}
