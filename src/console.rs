@@ -36,6 +36,8 @@ pub struct Console {
 pub struct Workspace {
     pub session: Session,
     pub console: Console,
+    /// Lines taken back by undo, the most recent last (what redo runs again).
+    pub undone: Vec<String>,
 }
 
 impl Default for Workspace {
@@ -43,6 +45,7 @@ impl Default for Workspace {
         Workspace {
             session: Session::new(),
             console: Console::default(),
+            undone: Vec::new(),
         }
     }
 }
@@ -57,8 +60,35 @@ impl Workspace {
         w
     }
 
+    /// Runs a line the learner typed; what was undone can no longer be redone.
     pub fn submit(&mut self, line: &str) {
+        self.undone.clear();
         self.console.submit(&mut self.session, line);
+    }
+
+    /// Takes the last command back: the engine is deterministic, so replaying
+    /// the others from a fresh session gives exactly the state before it.
+    pub fn undo(&mut self) -> bool {
+        let mut log = self.console.log.clone();
+        let Some(last) = log.pop() else {
+            return false;
+        };
+        let mut undone = std::mem::take(&mut self.undone);
+        undone.push(last);
+        let history = std::mem::take(&mut self.console.history);
+        *self = Workspace::replay(&log);
+        self.console.history = history;
+        self.undone = undone;
+        true
+    }
+
+    /// Runs the last undone command again.
+    pub fn redo(&mut self) -> bool {
+        let Some(line) = self.undone.pop() else {
+            return false;
+        };
+        self.console.submit(&mut self.session, &line);
+        true
     }
 
     /// The project's Dockerfile as it is on the host now, if there is one.
@@ -433,6 +463,24 @@ mod tests {
         assert_eq!(w.session.prompt(), None);
         let again = Workspace::replay(&w.console.log);
         assert_eq!(again.console, w.console);
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_command_log() {
+        let mut w = Workspace::default();
+        w.submit("docker pull busybox");
+        w.submit("docker run -d --name box busybox sleep 60");
+        let after = w.session.host.containers().len();
+        assert!(w.undo());
+        assert_eq!(w.session.host.containers().len(), after - 1);
+        assert_eq!(w.console.log, ["docker pull busybox"]);
+        assert!(w.redo());
+        assert_eq!(w.session.host.containers().len(), after);
+        assert!(!w.redo(), "nothing left to redo");
+        assert!(w.undo() && w.undo() && !w.undo());
+        assert!(w.session.host.image("busybox").is_err());
+        w.submit("docker images");
+        assert!(!w.redo(), "a new command clears what could be redone");
     }
 
     #[test]

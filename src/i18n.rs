@@ -168,6 +168,18 @@ messages! {
         en: "Show the solution (types it in the terminal)",
         zh: "显示答案（在终端中输入）",
     }
+    QuizCheck {
+        en: "Check my prediction",
+        zh: "核对我的预测",
+    }
+    QuizRight {
+        en: "Right: Docker shows",
+        zh: "答对了：Docker 显示",
+    }
+    QuizAnswer {
+        en: "Not quite: Docker shows",
+        zh: "不太对：Docker 显示",
+    }
     LessonReset {
         en: "Reset the lesson",
         zh: "重置本课",
@@ -191,6 +203,14 @@ messages! {
     TerminalActions {
         en: "Run a command with one click",
         zh: "一键运行命令",
+    }
+    Undo {
+        en: "Undo the last command",
+        zh: "撤销上一条命令",
+    }
+    Redo {
+        en: "Redo",
+        zh: "重做",
     }
     TerminalHint {
         en: "Type a docker command and press Enter, for example: docker pull ubuntu:15.04 — ↑/↓ recall earlier commands, Tab completes.",

@@ -43,6 +43,45 @@ pub struct Lesson {
     pub check: fn(&Session) -> bool,
     /// Shown once the goal is reached.
     pub why: Text,
+    /// A figure to predict before seeing it.
+    pub quiz: Option<Quiz>,
+}
+
+/// Predict a figure Docker will print: the answer is read from the engine in
+/// the state the solution reaches, so it is always the one the terminal shows.
+pub struct Quiz {
+    pub question: Text,
+    pub answer: fn(&Session) -> Option<String>,
+}
+
+impl Quiz {
+    /// The answer, from a scratch workspace replaying the lesson's solution.
+    pub fn answer_for(&self, lesson: &Lesson) -> Option<String> {
+        let mut lines = setup_log(lesson);
+        lines.extend(lesson.solution.iter().map(|l| (*l).to_owned()));
+        let w = crate::console::Workspace::replay(&lines);
+        (self.answer)(&w.session)
+    }
+
+    /// Whether a guess says the same figure (`2.1 MB`, `2.1mb` and `2.1MB` do).
+    pub fn is_right(guess: &str, answer: &str) -> bool {
+        let norm = |s: &str| {
+            s.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        !guess.trim().is_empty() && norm(guess) == norm(answer)
+    }
+}
+
+/// A container's SIZE as `docker ps -s` prints it.
+fn ps_size(s: &Session, name: &str) -> Option<String> {
+    let c = s.host.container(name).ok()?;
+    Some(layerlab_engine::size::human_size_with_precision(
+        c.size_rw() as f64,
+        3,
+    ))
 }
 
 impl Lesson {
@@ -93,6 +132,7 @@ pub const LESSONS: &[Lesson] = &[
                     .image("app:legacy")
                     .is_ok_and(|i| i.parent.is_some())
         },
+        quiz: None,
         why: text(
             "Both images hold the same files, but the legacy one has a parent chain: one image per instruction, which is why the tutorial says that each instruction creates a layer.",
             "两个镜像的文件相同，但旧构建器的镜像有一条父镜像链：每条指令一个镜像，这就是教程说“每条指令创建一层”的原因。",
@@ -113,6 +153,7 @@ pub const LESSONS: &[Lesson] = &[
         setup: &["docker pull nginx"],
         solution: &["docker create --name web nginx", "docker start web"],
         check: |s| running(s, "web"),
+        quiz: None,
         why: text(
             "The stage shows web standing on nginx's layers with its own writable layer on top; creating it copied nothing.",
             "舞台上 web 站在 nginx 的镜像层上，顶上是它自己的可写层；创建它没有复制任何文件。",
@@ -147,6 +188,7 @@ pub const LESSONS: &[Lesson] = &[
                 .iter()
                 .all(|k| kinds.iter().any(|c| c.starts_with(k)))
         },
+        quiz: None,
         why: text(
             "The deleted file is still in the image: the writable layer only hides it with a whiteout.",
             "被删除的文件其实还在镜像里：可写层只是用一个 whiteout 把它遮住了。",
@@ -171,6 +213,16 @@ pub const LESSONS: &[Lesson] = &[
             "docker run -d --name web3 nginx",
         ],
         check: |s| ["web1", "web2", "web3"].iter().all(|n| running(s, n)),
+        quiz: Some(Quiz {
+            question: text(
+                "Before you look: how much disk do the three nginx containers use together (image included)? Docker's units, e.g. 109MB.",
+                "先别看：三个 nginx 容器（含镜像）一共占用多少磁盘？用 Docker 的单位，例如 109MB。",
+            ),
+            answer: |s| {
+                let u = s.host.disk_usage();
+                Some(layerlab_engine::size::human_size_with_precision(u.total as f64, 3))
+            },
+        }),
         why: text(
             "Three containers use 109MB of disk, not 327MB: the image's layers are shared.",
             "三个容器只占用 109MB 磁盘，而不是 327MB：镜像层是共享的。",
@@ -199,6 +251,7 @@ pub const LESSONS: &[Lesson] = &[
             "ls /var/lib/docker/vfs/dir",
         ],
         check: |s| s.driver.name() == "vfs" && s.host.image("busybox").is_ok(),
+        quiz: None,
         why: text(
             "Under vfs each layer's directory holds the whole file system up to that layer, so nothing is shared between layers.",
             "在 vfs 下，每一层的目录都包含到这一层为止的完整文件系统，层与层之间什么都不共享。",
@@ -222,6 +275,13 @@ pub const LESSONS: &[Lesson] = &[
         setup: &["docker run -d --name web nginx"],
         solution: &["docker exec web dd if=/dev/zero of=/data bs=1M count=2", "docker ps -s"],
         check: |s| size_rw(s, "web") > 1_000_000 && s.host.image("nginx").is_ok(),
+        quiz: Some(Quiz {
+            question: text(
+                "Before you look: what SIZE will docker ps -s show for web after dd writes 2 blocks of 1M?",
+                "先别看：dd 写入 2 个 1M 的块之后，docker ps -s 中 web 的 SIZE 会是多少？",
+            ),
+            answer: |s| ps_size(s, "web"),
+        }),
         why: text(
             "bs=1M count=2 wrote 2,097,152 bytes: SIZE shows 2.1MB, virtual grew by the same amount, and the image did not change.",
             "bs=1M count=2 写入了 2,097,152 字节：SIZE 显示 2.1MB，virtual 增加了同样的量，而镜像没有任何变化。",
@@ -248,6 +308,13 @@ pub const LESSONS: &[Lesson] = &[
             "docker ps -s",
         ],
         check: |s| upper_has(s, "web", "/usr/lib/x86_64-linux-gnu/libcrypto.so.3"),
+        quiz: Some(Quiz {
+            question: text(
+                "Before you look: what SIZE will docker ps -s show for web after appending one byte to the 4,455,728-byte libcrypto.so.3?",
+                "先别看：给 4,455,728 字节的 libcrypto.so.3 追加一个字节之后，docker ps -s 中 web 的 SIZE 会是多少？",
+            ),
+            answer: |s| ps_size(s, "web"),
+        }),
         why: text(
             "This 1-byte append copied the whole 4.46 MB file up: SIZE grew by the whole file.",
             "这一个字节的追加把整个 4.46 MB 的文件复制了上来：SIZE 增长了整个文件的大小。",
@@ -268,6 +335,7 @@ pub const LESSONS: &[Lesson] = &[
         setup: &[],
         solution: &["docker pull nginx", "docker pull python:3-slim", "docker images --digests"],
         check: |s| s.host.image("nginx").is_ok() && s.host.image("python:3-slim").is_ok(),
+        quiz: None,
         why: text(
             "The shared Debian layer came down once: the second pull said Already exists for it.",
             "共享的 Debian 层只下载了一次：第二次拉取时它显示 Already exists。",
@@ -306,6 +374,7 @@ pub const LESSONS: &[Lesson] = &[
                 .read("/root/answer.txt")
                 .is_ok_and(|(c, _)| String::from_utf8_lossy(&c.to_vec()).trim() == want)
         },
+        quiz: None,
         why: text(
             "The directory name matches no digest docker prints: only the layer database links them.",
             "这个目录名和 docker 打印的任何摘要都对不上：只有 layer 数据库把它们联系起来。",
@@ -340,6 +409,7 @@ pub const LESSONS: &[Lesson] = &[
                     .is_some_and(|h| !h.empty_layer)
             })
         },
+        quiz: None,
         why: text(
             "The history's top line is your change, with a command nobody can rebuild from.",
             "历史记录最上面一行就是你的修改，但没人能从那条命令重新构建它。",
@@ -378,6 +448,7 @@ pub const LESSONS: &[Lesson] = &[
                         .any(|h| h.created_by.contains("apt-get update"))
             })
         },
+        quiz: None,
         why: text(
             "One RUN: the package lists never reach a layer. Split into two RUNs, the image would be 120MB.",
             "只用一条 RUN：软件包列表从未进入任何一层。如果拆成两条 RUN，镜像会有 120MB。",
@@ -417,11 +488,31 @@ mod tests {
     }
 
     #[test]
+    fn quizzes_answer_with_the_figures_docker_prints() {
+        let answers: Vec<(&str, Option<String>)> = LESSONS
+            .iter()
+            .filter_map(|l| l.quiz.as_ref().map(|q| (l.id, q.answer_for(l))))
+            .collect();
+        assert_eq!(
+            answers,
+            [
+                ("sharing", Some("109MB".to_owned())),
+                ("size", Some("2.1MB".to_owned())),
+                ("cow", Some("4.46MB".to_owned())),
+            ]
+        );
+        assert!(Quiz::is_right(" 4.46 mb", "4.46MB"));
+        assert!(!Quiz::is_right("1B", "4.46MB"));
+        assert!(!Quiz::is_right("", "4.46MB"));
+    }
+
+    #[test]
     fn every_text_is_there_in_both_languages() {
         for l in LESSONS {
             let texts = [l.title, l.explain, l.task, l.why]
                 .into_iter()
-                .chain(l.hints.iter().copied());
+                .chain(l.hints.iter().copied())
+                .chain(l.quiz.as_ref().map(|q| q.question));
             for t in texts {
                 assert!(
                     !t.en.trim().is_empty() && !t.zh.trim().is_empty(),

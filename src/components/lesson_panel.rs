@@ -5,8 +5,8 @@
 
 use crate::components::Ideas;
 use crate::i18n::{t, Lang, Msg};
-use crate::lessons::LESSONS;
-use web_sys::HtmlSelectElement;
+use crate::lessons::{Quiz, LESSONS};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -28,9 +28,16 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let lang = props.lang;
     // How many hints are shown; back to none for each lesson.
     let hints = use_state(|| 0usize);
+    // The learner's prediction and, once checked, whether it was right and the answer.
+    let guess = use_state(String::new);
+    let verdict = use_state(|| None::<(bool, String)>);
     {
-        let hints = hints.clone();
-        use_effect_with(props.lesson, move |_| hints.set(0));
+        let (hints, guess, verdict) = (hints.clone(), guess.clone(), verdict.clone());
+        use_effect_with(props.lesson, move |_| {
+            hints.set(0);
+            guess.set(String::new());
+            verdict.set(None);
+        });
     }
     let onchange = {
         let on_choose = props.on_choose.clone();
@@ -69,11 +76,46 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 let cb = props.on_solution.clone();
                 Callback::from(move |_: MouseEvent| cb.emit(()))
             };
+            let quiz = lesson.quiz.as_ref().map(|q| {
+                let oninput = {
+                    let guess = guess.clone();
+                    Callback::from(move |e: InputEvent| {
+                        if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                            guess.set(i.value());
+                        }
+                    })
+                };
+                let onsubmit = {
+                    let (guess, verdict) = (guess.clone(), verdict.clone());
+                    Callback::from(move |e: SubmitEvent| {
+                        e.prevent_default();
+                        if let Some(answer) = q.answer_for(lesson) {
+                            verdict.set(Some((Quiz::is_right(&guess, &answer), answer)));
+                        }
+                    })
+                };
+                html! {
+                    <form class="quiz" {onsubmit}>
+                        <label for="quiz-guess">{ q.question.get(lang) }</label>
+                        <div class="quiz-row">
+                            <input id="quiz-guess" type="text" spellcheck="false" autocomplete="off" value={(*guess).clone()} {oninput} />
+                            <button type="submit" id="quiz-check">{ t(lang, Msg::QuizCheck) }</button>
+                        </div>
+                        if let Some((right, answer)) = &*verdict {
+                            <p class={classes!("quiz-verdict", right.then_some("right"))} role="status">
+                                <span aria-hidden="true">{ if *right { "✓ " } else { "✗ " } }</span>
+                                { format!("{} {answer}", t(lang, if *right { Msg::QuizRight } else { Msg::QuizAnswer })) }
+                            </p>
+                        }
+                    </form>
+                }
+            });
             html! {
                 <div class="lesson">
                     <p class="explain">{ lesson.explain.get(lang) }</p>
                     <h3 class="task-heading">{ t(lang, Msg::LessonTask) }</h3>
                     <p class="task">{ lesson.task.get(lang) }</p>
+                    { for quiz }
                     if props.reached {
                         <p class="goal reached" role="status">
                             <span aria-hidden="true">{ "✓ " }</span>

@@ -113,6 +113,20 @@ pub fn terminal(props: &TerminalProps) -> Html {
         });
         html! { <button type="button" class="action" {onclick}>{ label }</button> }
     });
+    let undo_redo = |undo: bool| {
+        let workspace = props.workspace.clone();
+        let on_change = props.on_change.clone();
+        Callback::from(move |_: MouseEvent| {
+            let changed = if undo {
+                workspace.borrow_mut().undo()
+            } else {
+                workspace.borrow_mut().redo()
+            };
+            if changed {
+                on_change.emit(());
+            }
+        })
+    };
     let lines = ws.console.screen.iter().map(|l| match l {
         ScreenLine::Input(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"$ "}</span>{ text }</div> },
         ScreenLine::InContainer { prompt, text } => html! { <div class="line input in-container"><span class="prompt" aria-hidden="true">{ prompt.clone() }</span>{ text }</div> },
@@ -130,7 +144,15 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 }
                 { for lines }
             </div>
-            <div class="actions" role="group" aria-label={t(props.lang, Msg::TerminalActions)}>{ for buttons }</div>
+            <div class="actions" role="group" aria-label={t(props.lang, Msg::TerminalActions)}>
+                <button type="button" id="undo" class="action undo" onclick={undo_redo(true)} disabled={ws.console.log.is_empty()}>
+                    <span aria-hidden="true">{ "↶ " }</span>{ t(props.lang, Msg::Undo) }
+                </button>
+                <button type="button" id="redo" class="action undo" onclick={undo_redo(false)} disabled={ws.undone.is_empty()}>
+                    <span aria-hidden="true">{ "↷ " }</span>{ t(props.lang, Msg::Redo) }
+                </button>
+                { for buttons }
+            </div>
             <label class="command">
                 <span class="prompt" aria-hidden="true">{
                     if ws.console.pending.is_some() {

@@ -158,7 +158,7 @@ fn the_terminal_runs_docker_commands_with_history_and_completion() {
     h.run("terminal", |b| {
         b.goto(&url)?;
         let input = b.wait_for("#command")?;
-        b.type_into(&input, "docker pu\u{E004}ubuntu:15.04\u{E007}")?;
+        b.type_into(&input, "docker pul\u{E004}ubuntu:15.04\u{E007}")?;
         b.wait_until("the pull to finish", || {
             b.find(".screen")
                 .ok()
@@ -721,6 +721,76 @@ fn the_editor_follows_the_dockerfile_when_the_terminal_changes_it() {
         if !text.starts_with("FROM busybox\n") {
             return Err(format!("the editor shows {text:?}"));
         }
+        Ok(())
+    });
+}
+
+#[test]
+fn switching_language_in_the_middle_of_lesson_7_keeps_everything() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("?lang=en");
+    h.run("lesson7-language", |b| {
+        b.goto(&url)?;
+        b.wait_for("#lesson")?;
+        b.execute("document.getElementById('lesson').focus()", vec![])?;
+        b.keys(&"\u{E015}".repeat(7))?;
+        b.wait_until("lesson 7", || {
+            b.find(".lesson .task")
+                .ok()
+                .and_then(|e| b.text(&e).ok())
+                .filter(|t| t.contains("libcrypto.so.3"))
+        })?;
+        b.click(&b.find("#lesson-hint")?)?;
+        // Predict, then check: the answer comes from the engine.
+        let guess = b.find("#quiz-guess")?;
+        b.type_into(&guess, "1B")?;
+        b.click(&b.find("#quiz-check")?)?;
+        let verdict = b.wait_until("the verdict", || {
+            b.find(".quiz-verdict").ok().and_then(|e| b.text(&e).ok())
+        })?;
+        if !verdict.contains("4.46MB") {
+            return Err(format!("verdict: {verdict}"));
+        }
+        b.click(&b.find("#lesson-solution")?)?;
+        b.wait_for(".goal.reached")?;
+        let before = b.text(&b.find(".screen")?)?;
+        b.click(&b.find("button[data-lang='zh']")?)?;
+        let task = b.wait_until("the task in Chinese", || {
+            b.find(".lesson .task")
+                .ok()
+                .and_then(|e| b.text(&e).ok())
+                .filter(|t| t.contains("追加"))
+        })?;
+        let kept = [
+            (".hints li", "the hint"),
+            (".goal.reached", "the reached goal"),
+            (".quiz-verdict", "the quiz verdict"),
+        ];
+        for (css, what) in kept {
+            if b.find(css).is_err() {
+                return Err(format!("{what} is gone after switching language ({task})"));
+            }
+        }
+        let after = b.text(&b.find(".screen")?)?;
+        if after != before {
+            return Err("the terminal changed when the language did".into());
+        }
+        b.screenshot(&artifacts_dir().join("lesson7-zh-1280x720.png"))?;
+        // Undo takes the solution's last command back, redo brings it again.
+        b.click(&b.find("#undo")?)?;
+        b.wait_until("the last command undone", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| !t.contains("$ docker ps -s"))
+        })?;
+        b.click(&b.find("#redo")?)?;
+        b.wait_until("the command redone", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| t.contains("$ docker ps -s"))
+        })?;
         Ok(())
     });
 }
