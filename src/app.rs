@@ -134,6 +134,13 @@ pub fn app(props: &AppProps) -> Html {
             .unwrap_or_default()
     });
     let sandbox = use_state(|| boot.saved.as_ref().and_then(|s| s.sandbox.clone()));
+    // Presenter mode: large type, no editing chrome, the lesson's solution
+    // stepped through with the keyboard (`?present=1` starts in it).
+    let presenter = use_state(|| browser::query_param("present").is_some_and(|v| v == "1"));
+    // How many of the lesson's solution lines have run since it started.
+    let step = use_state(|| 0usize);
+    let playing = use_state(|| false);
+    let root_ref = use_node_ref();
     let reached = lesson
         .and_then(|i| LESSONS.get(i))
         .is_some_and(|l| (l.check)(&workspace.borrow().session));
@@ -242,11 +249,13 @@ pub fn app(props: &AppProps) -> Html {
     // Choosing a lesson starts it in a fresh workspace, keeping the sandbox's
     // lines; going back to the sandbox replays them.
     let on_choose = {
-        let (workspace, lesson, sandbox, revision) = (
+        let (workspace, lesson, sandbox, revision, step, playing) = (
             workspace.clone(),
             lesson.clone(),
             sandbox.clone(),
             revision.clone(),
+            step.clone(),
+            playing.clone(),
         );
         Callback::from(move |choice: Option<usize>| {
             if choice == *lesson {
@@ -268,35 +277,146 @@ pub fn app(props: &AppProps) -> Html {
             };
             *workspace.borrow_mut() = next;
             lesson.set(choice);
+            step.set(0);
+            playing.set(false);
             revision.set(*revision + 1);
         })
     };
     let on_reset = {
-        let (workspace, lesson, revision) = (workspace.clone(), lesson.clone(), revision.clone());
+        let (workspace, lesson, revision, step) = (
+            workspace.clone(),
+            lesson.clone(),
+            revision.clone(),
+            step.clone(),
+        );
         Callback::from(move |()| {
             if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
                 *workspace.borrow_mut() = Workspace::replay(&setup_log(l));
+                step.set(0);
                 revision.set(*revision + 1);
             }
         })
     };
     let on_solution = {
-        let (workspace, lesson, revision) = (workspace.clone(), lesson.clone(), revision.clone());
+        let (workspace, lesson, revision, step) = (
+            workspace.clone(),
+            lesson.clone(),
+            revision.clone(),
+            step.clone(),
+        );
         Callback::from(move |()| {
             if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
                 let mut w = workspace.borrow_mut();
-                for line in l.solution {
+                for line in l.solution.iter().skip(*step) {
                     w.submit(line);
                 }
                 drop(w);
+                step.set(l.solution.len());
                 revision.set(*revision + 1);
             }
         })
     };
+    // → runs the next line of the lesson's solution, ← takes the last back.
+    let on_step = {
+        let (workspace, lesson, revision, step, playing) = (
+            workspace.clone(),
+            lesson.clone(),
+            revision.clone(),
+            step.clone(),
+            playing.clone(),
+        );
+        Callback::from(move |forward: bool| {
+            let Some(l) = lesson.and_then(|i| LESSONS.get(i)) else {
+                return;
+            };
+            if forward {
+                match l.solution.get(*step) {
+                    Some(line) => {
+                        workspace.borrow_mut().submit(line);
+                        step.set(*step + 1);
+                    }
+                    None => playing.set(false),
+                }
+            } else if *step > 0 && workspace.borrow_mut().undo() {
+                step.set(*step - 1);
+            }
+            revision.set(*revision + 1);
+        })
+    };
+    // Playing steps forward every two seconds until the solution is done.
+    {
+        let on_step = on_step.clone();
+        use_effect_with((*playing, *step), move |(playing, _)| {
+            if *playing {
+                yew::platform::spawn_local(async move {
+                    yew::platform::time::sleep(std::time::Duration::from_secs(2)).await;
+                    on_step.emit(true);
+                });
+            }
+        });
+    }
+    let on_presenter = {
+        let (presenter, playing, root_ref) = (presenter.clone(), playing.clone(), root_ref.clone());
+        Callback::from(move |()| {
+            presenter.set(!*presenter);
+            playing.set(false);
+            // Keys reach the app's root only when it (or something in it) has focus.
+            if let Some(el) = root_ref.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        })
+    };
+    let on_key = {
+        let (presenter, playing, on_step) = (presenter.clone(), playing.clone(), on_step.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            if !*presenter {
+                return;
+            }
+            // Typing in a field keeps its keys.
+            let typing = e.target_dyn_into::<web_sys::Element>().is_some_and(|el| {
+                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            });
+            if typing {
+                return;
+            }
+            match e.key().as_str() {
+                "ArrowRight" => on_step.emit(true),
+                "ArrowLeft" => on_step.emit(false),
+                " " => playing.set(!*playing),
+                "f" | "F" => browser::request_fullscreen(),
+                _ => return,
+            }
+            e.prevent_default();
+        })
+    };
+    let caption = lesson.and_then(|i| LESSONS.get(i)).map(|l| {
+        let shown = step.min(l.solution.len());
+        let line = shown
+            .checked_sub(1)
+            .and_then(|k| l.solution.get(k))
+            .map(|c| c.lines().next().unwrap_or_default().to_owned())
+            .unwrap_or_default();
+        format!(
+            "{} — {} {shown}/{}{}{}",
+            l.title.get(*lang),
+            t(*lang, Msg::PresenterStep),
+            l.solution.len(),
+            if line.is_empty() { "" } else { ": " },
+            line
+        )
+    });
 
     html! {
-        <div class="app">
-            <TopBar lang={*lang} {on_lang} />
+        <div class={classes!("app", presenter.then_some("presenter"))} ref={root_ref} tabindex="-1" onkeydown={on_key}>
+            <TopBar lang={*lang} {on_lang} presenter={*presenter} {on_presenter} />
+            if *presenter {
+                <div class="presenter-bar">
+                    <p class="caption" role="status" aria-live="polite">
+                        { caption.unwrap_or_else(|| t(*lang, Msg::PresenterNoLesson).to_owned()) }
+                    </p>
+                    <p class="keys">{ t(*lang, Msg::PresenterKeys) }</p>
+                </div>
+            }
             if let Some(problem) = &boot.problem {
                 <p class="notice" role="alert">
                     { match problem {

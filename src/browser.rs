@@ -87,3 +87,13 @@ pub fn set_location_hash(fragment: &str) -> Option<String> {
         .ok()?;
     w.location().href().ok()
 }
+
+/// Asks the browser to show the page full screen (a user gesture must start it).
+pub fn request_fullscreen() {
+    if let Some(root) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.request_fullscreen();
+    }
+}

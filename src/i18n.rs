@@ -204,6 +204,22 @@ messages! {
         en: "Run a command with one click",
         zh: "一键运行命令",
     }
+    PresenterButton {
+        en: "Presenter mode",
+        zh: "演示模式",
+    }
+    PresenterKeys {
+        en: "Presenter mode: → runs the lesson's next step, ← takes it back, Space plays or pauses, F for full screen.",
+        zh: "演示模式：→ 执行课程的下一步，← 撤回，空格 播放或暂停，F 全屏。",
+    }
+    PresenterStep {
+        en: "Step",
+        zh: "步骤",
+    }
+    PresenterNoLesson {
+        en: "Choose a lesson to step through its solution.",
+        zh: "选择一门课程，即可逐步演示它的答案。",
+    }
     Undo {
         en: "Undo the last command",
         zh: "撤销上一条命令",

@@ -56,18 +56,22 @@ pub fn save(saved: &Saved) -> String {
 }
 
 pub fn load(text: &str) -> Result<Saved, LoadError> {
-    let value: serde_json::Value =
+    /// The version alone, read first: a newer format may change the rest.
+    #[derive(Deserialize)]
+    struct Versioned {
+        version: Option<u64>,
+    }
+    let peek: Versioned =
         serde_json::from_str(text).map_err(|e| LoadError::Corrupt(e.to_string()))?;
-    let version = value
-        .get("version")
-        .and_then(|v| v.as_u64())
+    let version = peek
+        .version
         .ok_or_else(|| LoadError::Corrupt("no version".into()))?;
     if version > u64::from(VERSION) {
         return Err(LoadError::FutureVersion(
             u32::try_from(version).unwrap_or(u32::MAX),
         ));
     }
-    serde_json::from_value(value).map_err(|e| LoadError::Corrupt(e.to_string()))
+    serde_json::from_str(text).map_err(|e| LoadError::Corrupt(e.to_string()))
 }
 
 #[cfg(test)]

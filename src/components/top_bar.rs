@@ -7,6 +7,8 @@ use yew::prelude::*;
 pub struct TopBarProps {
     pub lang: Lang,
     pub on_lang: Callback<Lang>,
+    pub presenter: bool,
+    pub on_presenter: Callback<()>,
 }
 
 #[function_component(TopBar)]
@@ -34,8 +36,14 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                 <h1>{"Layerlab"}</h1>
                 <p class="tagline">{ t(props.lang, Msg::Tagline) }</p>
             </div>
-            <div class="lang-switch" role="group" aria-label={t(props.lang, Msg::LanguageGroup)}>
-                { for buttons }
+            <div class="top-controls">
+                <button type="button" id="presenter" class="presenter-toggle" aria-pressed={props.presenter.to_string()}
+                    onclick={let cb = props.on_presenter.clone(); move |_| cb.emit(())}>
+                    <span aria-hidden="true">{ "▣ " }</span>{ t(props.lang, Msg::PresenterButton) }
+                </button>
+                <div class="lang-switch" role="group" aria-label={t(props.lang, Msg::LanguageGroup)}>
+                    { for buttons }
+                </div>
             </div>
         </header>
     }

@@ -794,3 +794,50 @@ fn switching_language_in_the_middle_of_lesson_7_keeps_everything() {
         Ok(())
     });
 }
+
+#[test]
+fn presenter_mode_steps_through_a_lesson_in_large_type() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("?lang=en");
+    h.run("presenter", |b| {
+        b.goto(&url)?;
+        b.wait_for("#lesson")?;
+        b.execute("document.getElementById('lesson').focus()", vec![])?;
+        b.keys(&"\u{E015}".repeat(4))?;
+        b.wait_until("lesson 4", || {
+            b.find(".lesson .task").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("web1"))
+        })?;
+        b.click(&b.find("#presenter")?)?;
+        b.wait_for(".app.presenter .caption")?;
+        // → twice: two steps of the solution run; ← takes one back.
+        b.keys("\u{E014}")?;
+        b.keys("\u{E014}")?;
+        let caption = b.wait_until("step 2 in the caption", || {
+            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("2/3"))
+        })?;
+        if !caption.contains("docker run -d --name web2 nginx") {
+            return Err(format!("caption: {caption}"));
+        }
+        b.keys("\u{E012}")?;
+        b.wait_until("step 1 after ←", || {
+            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("1/3"))
+        })?;
+        // Nothing visible is set under 20 px.
+        let smallest = b.execute(
+            "let min = 1e9, what = ''; for (const el of document.querySelectorAll('body *')) { \
+               if (!el.childNodes.length || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue; \
+               const r = el.getBoundingClientRect(); if (!r.width || !r.height) continue; \
+               let s = parseFloat(getComputedStyle(el).fontSize); \
+               if (el instanceof SVGElement) { s = el.getBoundingClientRect().height / (el.getBBox ? Math.max(el.getBBox().height, 1) : 1) * s; } \
+               if (s < min) { min = s; what = el.tagName + '.' + (el.getAttribute('class') || ''); } } \
+             return [min, what];",
+            vec![],
+        )?;
+        let size = smallest[0].as_f64().unwrap_or(0.0);
+        if size < 20.0 {
+            return Err(format!("text at {size}px in presenter mode: {}", smallest[1]));
+        }
+        b.screenshot(&artifacts_dir().join("presenter-1280x720.png"))?;
+        Ok(())
+    });
+}

@@ -442,6 +442,27 @@ fn inspect_shows_the_manifest_digest_beside_the_image_id_and_the_overlay2_dirs()
         "the pull digest is not the image ID"
     );
     assert_eq!(v[0]["RootFS"]["Layers"].as_array().map(Vec::len), Some(4));
+    // Fields come in Docker's order, not sorted.
+    let text = image.text();
+    let order: Vec<usize> = [
+        "\"Id\"",
+        "\"RepoTags\"",
+        "\"RepoDigests\"",
+        "\"Parent\"",
+        "\"Comment\"",
+        "\"Created\"",
+        "\"Author\"",
+        "\"Config\"",
+        "\"Architecture\"",
+        "\"Os\"",
+        "\"Size\"",
+        "\"GraphDriver\"",
+        "\"RootFS\"",
+    ]
+    .iter()
+    .map(|k| text.find(k).unwrap_or(usize::MAX))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
     assert_eq!(v[0]["RepoTags"][0], "ubuntu:15.04");
     let lower = v[0]["GraphDriver"]["Data"]["LowerDir"]
         .as_str()

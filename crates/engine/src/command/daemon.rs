@@ -162,16 +162,19 @@ fn configured_driver(s: &Session) -> Result<Driver, String> {
     if text.trim().is_empty() {
         return Ok(Driver::Overlay2);
     }
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    /// The one key of `daemon.json` Layerlab reads; the others are ignored.
+    #[derive(serde::Deserialize)]
+    struct DaemonJson {
+        #[serde(rename = "storage-driver")]
+        storage_driver: Option<String>,
+    }
+    let config: DaemonJson = serde_json::from_str(&text).map_err(|e| {
         format!("unable to configure the Docker daemon with file {DAEMON_JSON}: {e}")
     })?;
-    match value.get("storage-driver") {
+    match config.storage_driver {
         None => Ok(Driver::Overlay2),
-        Some(serde_json::Value::String(name)) => Driver::parse(name).ok_or_else(|| {
+        Some(name) => Driver::parse(&name).ok_or_else(|| {
             format!("failed to start daemon: error initializing graphdriver: driver not supported: {name}")
         }),
-        Some(_) => Err(format!(
-            "unable to configure the Docker daemon with file {DAEMON_JSON}: storage-driver must be a string"
-        )),
     }
 }

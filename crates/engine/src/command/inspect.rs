@@ -8,7 +8,7 @@ use crate::clock::rfc3339;
 use crate::host::State;
 use crate::image::Image;
 use crate::storage::{cache_id, mount_id, Driver, ROOT};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 const INSPECT: Cmd = Cmd {
     flags: &[
@@ -44,78 +44,190 @@ fn lower_dirs(image: &Image) -> String {
         .join(":")
 }
 
-fn graph_driver(driver: Driver, data: Value) -> Value {
-    json!({ "Data": data, "Name": driver.name() })
+/// `GraphDriver`: overlay2's directories (other drivers report none here).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct GraphDriver {
+    data: Option<OverlayDirs>,
+    name: &'static str,
 }
 
-fn image_json(s: &Session, image: &Image) -> Value {
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct OverlayDirs {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lower_dir: Option<String>,
+    merged_dir: String,
+    upper_dir: String,
+    work_dir: String,
+}
+
+impl OverlayDirs {
+    fn at(dir: &str, lower_dir: Option<String>) -> OverlayDirs {
+        OverlayDirs {
+            lower_dir,
+            merged_dir: format!("{ROOT}/overlay2/{dir}/merged"),
+            upper_dir: format!("{ROOT}/overlay2/{dir}/diff"),
+            work_dir: format!("{ROOT}/overlay2/{dir}/work"),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RootFs<'a> {
+    #[serde(rename = "Type")]
+    kind: &'static str,
+    #[serde(rename = "Layers")]
+    layers: &'a [crate::digest::Digest],
+}
+
+/// `docker image inspect`, fields in Docker's order.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ImageInspect<'a> {
+    id: &'a str,
+    repo_tags: Vec<String>,
+    repo_digests: Vec<&'a str>,
+    parent: String,
+    comment: String,
+    created: &'a str,
+    author: &'a str,
+    config: &'a crate::image::RunConfig,
+    architecture: &'a str,
+    os: &'a str,
+    size: u64,
+    graph_driver: GraphDriver,
+    #[serde(rename = "RootFS")]
+    root_fs: RootFs<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ContainerState {
+    status: &'static str,
+    running: bool,
+    exit_code: i32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ContainerConfig<'a> {
+    image: &'a str,
+    cmd: &'a [String],
+}
+
+/// `docker container inspect`, fields in Docker's order.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ContainerInspect<'a> {
+    id: &'a str,
+    created: String,
+    path: String,
+    args: &'a [String],
+    state: ContainerState,
+    image: &'a str,
+    name: String,
+    driver: &'static str,
+    graph_driver: GraphDriver,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size_rw: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size_root_fs: Option<u64>,
+    config: ContainerConfig<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Inspected<'a> {
+    Image(ImageInspect<'a>),
+    Container(ContainerInspect<'a>),
+}
+
+fn image_json<'a>(s: &'a Session, image: &'a Image) -> ImageInspect<'a> {
     let top = image.chain_ids().last().map(cache_id).unwrap_or_default();
-    let data = if s.driver == Driver::Overlay2 {
-        json!({
-            "LowerDir": image.chain_ids().len().checked_sub(1).map(|_| {
-                let all = lower_dirs(image);
-                all.split_once(':').map(|(_, rest)| rest.to_owned()).unwrap_or_default()
-            }),
-            "MergedDir": format!("{ROOT}/overlay2/{top}/merged"),
-            "UpperDir": format!("{ROOT}/overlay2/{top}/diff"),
-            "WorkDir": format!("{ROOT}/overlay2/{top}/work"),
-        })
-    } else {
-        Value::Null
-    };
-    json!({
-        "Id": image.id.as_str(),
-        "RepoTags": s.host.tags_of(&image.id).iter().map(|r| r.to_string()).collect::<Vec<_>>(),
-        "RepoDigests": s.host.repo_digests(&image.id),
-        "Parent": image.parent.as_ref().map(|p| p.to_string()).unwrap_or_default(),
-        "Comment": image.config.history.last().map(|h| h.comment.clone()).unwrap_or_default(),
-        "Created": image.config.created,
-        "Author": image.config.author,
-        "Config": image.config.config,
-        "Architecture": image.config.architecture,
-        "Os": image.config.os,
-        "Size": image.size(),
-        "GraphDriver": graph_driver(s.driver, data),
-        "RootFS": { "Type": "layers", "Layers": image.config.rootfs.diff_ids },
-    })
+    let data = (s.driver == Driver::Overlay2).then(|| {
+        let lower = lower_dirs(image);
+        OverlayDirs::at(&top, lower.split_once(':').map(|(_, rest)| rest.to_owned()))
+    });
+    ImageInspect {
+        id: image.id.as_str(),
+        repo_tags: s
+            .host
+            .tags_of(&image.id)
+            .iter()
+            .map(|r| r.to_string())
+            .collect(),
+        repo_digests: s.host.repo_digests(&image.id),
+        parent: image
+            .parent
+            .as_ref()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        comment: image
+            .config
+            .history
+            .last()
+            .map(|h| h.comment.clone())
+            .unwrap_or_default(),
+        created: &image.config.created,
+        author: &image.config.author,
+        config: &image.config.config,
+        architecture: &image.config.architecture,
+        os: &image.config.os,
+        size: image.size(),
+        graph_driver: GraphDriver {
+            data,
+            name: s.driver.name(),
+        },
+        root_fs: RootFs {
+            kind: "layers",
+            layers: &image.config.rootfs.diff_ids,
+        },
+    }
 }
 
-fn container_json(s: &Session, name: &str, size: bool) -> Option<Value> {
+fn container_json<'a>(s: &'a Session, name: &str, size: bool) -> Option<ContainerInspect<'a>> {
     let c = s.host.container(name).ok()?;
     let image = s.host.image(c.image.as_str()).ok()?;
     let mid = mount_id(&c.id);
-    let (status, running, code) = match c.state {
+    let (status, running, exit_code) = match c.state {
         State::Created => ("created", false, 0),
         State::Running { .. } => ("running", true, 0),
         State::Exited { code, .. } => ("exited", false, code),
     };
-    let data = if s.driver == Driver::Overlay2 {
-        json!({
-            "LowerDir": format!("{ROOT}/overlay2/{mid}-init/diff:{}", lower_dirs(image)),
-            "MergedDir": format!("{ROOT}/overlay2/{mid}/merged"),
-            "UpperDir": format!("{ROOT}/overlay2/{mid}/diff"),
-            "WorkDir": format!("{ROOT}/overlay2/{mid}/work"),
-        })
-    } else {
-        Value::Null
-    };
-    let mut v = json!({
-        "Id": c.id,
-        "Created": rfc3339(c.created),
-        "Path": c.command.first().cloned().unwrap_or_default(),
-        "Args": c.command.iter().skip(1).cloned().collect::<Vec<_>>(),
-        "State": { "Status": status, "Running": running, "ExitCode": code },
-        "Image": c.image.as_str(),
-        "Name": format!("/{}", c.name),
-        "Driver": s.driver.name(),
-        "GraphDriver": graph_driver(s.driver, data),
-        "Config": { "Image": c.image_ref, "Cmd": c.command },
+    let data = (s.driver == Driver::Overlay2).then(|| {
+        OverlayDirs::at(
+            &mid,
+            Some(format!(
+                "{ROOT}/overlay2/{mid}-init/diff:{}",
+                lower_dirs(image)
+            )),
+        )
     });
-    if size {
-        v["SizeRw"] = json!(c.size_rw());
-        v["SizeRootFs"] = json!(image.size() + c.size_rw());
-    }
-    Some(v)
+    Some(ContainerInspect {
+        id: &c.id,
+        created: rfc3339(c.created),
+        path: c.command.first().cloned().unwrap_or_default(),
+        args: c.command.get(1..).unwrap_or_default(),
+        state: ContainerState {
+            status,
+            running,
+            exit_code,
+        },
+        image: c.image.as_str(),
+        name: format!("/{}", c.name),
+        driver: s.driver.name(),
+        graph_driver: GraphDriver {
+            data,
+            name: s.driver.name(),
+        },
+        size_rw: size.then(|| c.size_rw()),
+        size_root_fs: size.then(|| image.size() + c.size_rw()),
+        config: ContainerConfig {
+            image: &c.image_ref,
+            cmd: &c.command,
+        },
+    })
 }
 
 /// `docker image inspect` and `docker container inspect`: `inspect` limited to one type.
@@ -140,15 +252,23 @@ pub fn inspect(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     if !matches!(kind, "" | "image" | "container") {
         return t.fail(1, format!("\"{kind}\" is not a valid value for --type"));
     }
+    let session: &Session = s;
     let mut out = Vec::new();
     let mut missing = Vec::new();
     for name in &p.args {
         let container = (kind != "image")
-            .then(|| container_json(s, name, p.has("size")))
-            .flatten();
+            .then(|| container_json(session, name, p.has("size")))
+            .flatten()
+            .map(Inspected::Container);
         let found = container.or_else(|| {
             (kind != "container")
-                .then(|| s.host.image(name).ok().map(|i| image_json(s, i)))
+                .then(|| {
+                    session
+                        .host
+                        .image(name)
+                        .ok()
+                        .map(|i| Inspected::Image(image_json(session, i)))
+                })
                 .flatten()
         });
         match found {
@@ -160,7 +280,7 @@ pub fn inspect(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     let mut buf = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
-    if serde::Serialize::serialize(&Value::Array(out), &mut ser).is_ok() {
+    if out.serialize(&mut ser).is_ok() {
         for l in String::from_utf8_lossy(&buf).lines() {
             t.out(l);
         }

@@ -249,17 +249,15 @@ pub(crate) fn maybe_json(rest: &str) -> Result<Option<Vec<String>>, String> {
     if !t.starts_with('[') {
         return Ok(None);
     }
-    match serde_json::from_str::<serde_json::Value>(t) {
-        Ok(serde_json::Value::Array(items)) => {
-            let strings: Option<Vec<String>> = items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect();
-            strings.map(Some).ok_or_else(|| {
-                "when using JSON array syntax, arrays must be comprised of strings only".to_owned()
-            })
+    if let Ok(strings) = serde_json::from_str::<Vec<String>>(t) {
+        return Ok(Some(strings));
+    }
+    // Valid JSON, but an array of something else: BuildKit's error.
+    match serde_json::from_str::<Vec<serde::de::IgnoredAny>>(t) {
+        Ok(_) => {
+            Err("when using JSON array syntax, arrays must be comprised of strings only".to_owned())
         }
-        _ => Ok(None),
+        Err(_) => Ok(None),
     }
 }
 
