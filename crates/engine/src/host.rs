@@ -287,13 +287,8 @@ impl Host {
             clock: self.clock,
             next_layer: self.next_layer,
             next_container: self.next_container,
-            images: BTreeMap::new(),
-            tags: BTreeMap::new(),
-            containers: Vec::new(),
-            names: BTreeSet::new(),
-            repo_digests: BTreeMap::new(),
-            layers: BTreeMap::new(),
             init_layer: self.init_layer.clone(),
+            ..Host::new()
         }
     }
 

@@ -15,11 +15,13 @@
 //! Needs root and buildah with the overlay driver (`cargo xtask test` installs
 //! it where it can); prints `SKIP: <why>` otherwise.
 
+mod common;
+
+use common::sh;
 use layerlab_engine::archive::{self, Kind, Member};
 use layerlab_engine::command::Session;
 use layerlab_engine::content::Content;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// One build: the Dockerfile after `FROM`, and the context's files.
 struct Case {
@@ -156,22 +158,6 @@ fn engine_layers(case: &Case) -> Vec<Vec<String>> {
         out.push(entries(&members));
     }
     out
-}
-
-fn sh(cmd: &str) -> Result<String, String> {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(format!(
-            "`{cmd}`: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
 }
 
 /// A scratch directory with a busybox base image in a private buildah store.

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{build_stack, layer, op, run, Op};
+use common::{build_stack, layer, op, run, sh, Op};
 use layerlab_engine::diff::{Diff, Entry};
 use layerlab_engine::layer::{Layer, LayerId};
 use layerlab_engine::lower::Lower;
@@ -49,22 +49,6 @@ impl Drop for Mount {
     }
 }
 
-fn sh(cmd: &str) -> Result<(), String> {
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`{cmd}`: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ))
-    }
-}
-
 /// Writes a layer diff as an overlayfs lower directory (whiteouts as 0/0 character
 /// devices, opaque directories with `trusted.overlay.opaque=y`).
 fn materialize(diff: &Diff, dir: &Path) -> Result<(), String> {
@@ -98,7 +82,9 @@ fn materialize(diff: &Diff, dir: &Path) -> Result<(), String> {
             Entry::Symlink { target: t, .. } => {
                 std::os::unix::fs::symlink(t, &target).map_err(|e| e.to_string())?
             }
-            Entry::Whiteout => sh(&format!("mknod '{}' c 0 0", target.display()))?,
+            Entry::Whiteout => {
+                sh(&format!("mknod '{}' c 0 0", target.display()))?;
+            }
         }
     }
     Ok(())

@@ -73,6 +73,17 @@ impl Transcript {
         });
     }
 
+    /// A shell run's output, line by line on the stream it was written to.
+    pub fn shell_output(&mut self, ran: &crate::shell::Ran) {
+        for (stderr, text) in ran.lines() {
+            if stderr {
+                self.err(text);
+            } else {
+                self.out(text);
+            }
+        }
+    }
+
     /// Fails with a message on standard error and exit status `status`.
     pub fn fail(mut self, status: i32, text: impl Into<String>) -> Self {
         for l in text.into().lines() {
@@ -289,13 +300,7 @@ impl Session {
         let mut t = Transcript::default();
         self.host_fs.set_time(self.host.now());
         let ran = self.shell.run(&mut self.host_fs, line);
-        for (stderr, text) in ran.lines() {
-            if stderr {
-                t.err(text);
-            } else {
-                t.out(text);
-            }
-        }
+        t.shell_output(&ran);
         t.status = ran.status;
         t
     }

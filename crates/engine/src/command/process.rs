@@ -143,13 +143,7 @@ fn run_in(s: &mut Session, id: &str, shell: &mut Shell, script: &str, t: &mut Tr
     };
     fs.set_time(now);
     let ran = shell.run(fs, script);
-    for (stderr, text) in ran.lines() {
-        if stderr {
-            t.err(text);
-        } else {
-            t.out(text);
-        }
-    }
+    t.shell_output(&ran);
     note_files(t, id, ran.events);
     ran.status
 }
@@ -328,13 +322,7 @@ pub fn attached_line(s: &mut Session, line: &str) -> Transcript {
     };
     fs.set_time(now);
     let ran = a.shell.run(fs, line);
-    for (stderr, text) in ran.lines() {
-        if stderr {
-            t.err(text);
-        } else {
-            t.out(text);
-        }
-    }
+    t.shell_output(&ran);
     t.status = ran.status;
     note_files(&mut t, &a.container, ran.events);
     if ran.exited {

@@ -136,3 +136,20 @@ pub fn build_stack(layers: &[Vec<Gen>]) -> Vec<Diff> {
     }
     stack.iter().map(|l| l.diff.clone()).collect()
 }
+
+/// Runs `cmd` with `sh -c`; its standard output, or the command and its error.
+pub fn sh(cmd: &str) -> Result<String, String> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "`{cmd}`: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
