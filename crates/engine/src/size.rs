@@ -106,10 +106,11 @@ fn scaled_round(m: u128, e: i32, k: i32) -> u128 {
         return 0;
     }
     let (q, r) = (num / den, num % den);
-    match (2 * r).cmp(&den) {
+    // r against the other part of the divisor: 2r vs den without overflow.
+    match r.cmp(&(den - r)) {
         std::cmp::Ordering::Less => q,
-        std::cmp::Ordering::Greater => q + 1,
-        std::cmp::Ordering::Equal => q + (q & 1),
+        std::cmp::Ordering::Greater => q.saturating_add(1),
+        std::cmp::Ordering::Equal => q.saturating_add(q & 1),
     }
 }
 
@@ -170,6 +171,31 @@ mod tests {
         assert_eq!(format_g(99.95, 3), "100");
         assert_eq!(format_g(0.5, 1), "0.5");
         assert_eq!(format_g(7.0, 2), "7");
+    }
+
+    #[test]
+    fn any_number_formats_without_panicking() {
+        for v in [
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            1e300,
+            1e-300,
+            f64::NAN,
+            f64::INFINITY,
+            -f64::INFINITY,
+            0.999_999_999,
+            999.999_999,
+            1e15,
+            9.999e22,
+            u64::MAX as f64,
+        ] {
+            for p in [1, 3, 4, 17, 40] {
+                let _ = format_g(v, p);
+                let _ = human_size_with_precision(v, p);
+            }
+        }
+        assert_eq!(format_g(u64::MAX as f64, 4), "1.845e+19");
     }
 
     #[test]
