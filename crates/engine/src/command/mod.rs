@@ -262,15 +262,16 @@ impl Session {
         let registry = Registry::teaching(&mut host);
         let mut shell = Shell::new("sh", &[], PROJECT_DIR);
         shell.vars.insert("HOSTNAME".into(), "layerlab".into());
+        let layers = host_layers();
         Session {
             host,
             registry,
             driver: Driver::Overlay2,
-            host_fs: Merged::new(Rc::new(Lower::new(host_layers()))),
+            host_fs: Merged::new(Rc::new(Lower::new(layers.clone()))),
             shell,
             build_cache: BuildCache::default(),
             attached: None,
-            host_layers: host_layers(),
+            host_layers: layers,
             storage_synced: false,
             stopped_stores: Vec::new(),
             daemon_running: true,
