@@ -24,7 +24,7 @@
 //! - `command`: the command language (`docker …` lines) over a host and its registry.
 //! - `clock`: logical time, RFC 3339 dates, Docker's human durations.
 //! - `storage`: `/var/lib/docker` as overlay2, aufs or vfs lay it out.
-//! - `size`: Docker's human-readable sizes.
+//! - `size`: Docker's human-readable sizes; `sort`: one small stable sort for every type.
 
 pub mod archive;
 pub mod build;
