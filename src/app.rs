@@ -283,35 +283,18 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let on_reset = {
-        let (workspace, lesson, revision, step) = (
+        let (workspace, lesson, revision, step, playing) = (
             workspace.clone(),
             lesson.clone(),
             revision.clone(),
             step.clone(),
+            playing.clone(),
         );
         Callback::from(move |()| {
             if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
                 *workspace.borrow_mut() = Workspace::replay(&setup_log(l));
                 step.set(0);
-                revision.set(*revision + 1);
-            }
-        })
-    };
-    let on_solution = {
-        let (workspace, lesson, revision, step) = (
-            workspace.clone(),
-            lesson.clone(),
-            revision.clone(),
-            step.clone(),
-        );
-        Callback::from(move |()| {
-            if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
-                let mut w = workspace.borrow_mut();
-                for line in l.solution.iter().skip(*step) {
-                    w.submit(line);
-                }
-                drop(w);
-                step.set(l.solution.len());
+                playing.set(false);
                 revision.set(*revision + 1);
             }
         })
@@ -343,13 +326,21 @@ pub fn app(props: &AppProps) -> Html {
             revision.set(*revision + 1);
         })
     };
-    // Playing steps forward every two seconds until the solution is done.
+    // Show the solution: its lines play one by one, as in presenter mode.
+    let on_solution = {
+        let (on_step, playing) = (on_step.clone(), playing.clone());
+        Callback::from(move |()| {
+            on_step.emit(true);
+            playing.set(true);
+        })
+    };
+    // Playing steps forward every 1.2 seconds until the solution is done.
     {
         let on_step = on_step.clone();
         use_effect_with((*playing, *step), move |(playing, _)| {
             if *playing {
                 yew::platform::spawn_local(async move {
-                    yew::platform::time::sleep(std::time::Duration::from_secs(2)).await;
+                    yew::platform::time::sleep(std::time::Duration::from_millis(1200)).await;
                     on_step.emit(true);
                 });
             }

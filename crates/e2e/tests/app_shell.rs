@@ -754,7 +754,13 @@ fn switching_language_in_the_middle_of_lesson_7_keeps_everything() {
         }
         b.click(&b.find("#lesson-solution")?)?;
         b.wait_for(".goal.reached")?;
-        let before = b.text(&b.find(".screen")?)?;
+        // The solution plays line by line: wait for its last one.
+        let before = b.wait_until("the solution's last line", || {
+            b.find(".screen")
+                .ok()
+                .and_then(|s| b.text(&s).ok())
+                .filter(|t| t.contains("$ docker ps -s") && t.contains("(virtual"))
+        })?;
         b.click(&b.find("button[data-lang='zh']")?)?;
         let task = b.wait_until("the task in Chinese", || {
             b.find(".lesson .task")
