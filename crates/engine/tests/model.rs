@@ -5,6 +5,11 @@
 //! one as a tar consumer applies them (whiteouts delete, opaque directories
 //! empty, directories merge), then performs each operation with plain POSIX
 //! meaning. After every step the container's merged tree must equal the model.
+//!
+//! One overlayfs rule the model has to know: without `redirect_dir`, renaming
+//! a directory that comes from a lower layer fails with EXDEV, and `mv` then
+//! copies it, so its files get new inodes (hard links to them from outside
+//! break). The kernel differential test checks that rule against the kernel.
 
 mod common;
 
@@ -30,6 +35,11 @@ struct Model {
     tree: BTreeMap<FsPath, M>,
     inodes: BTreeMap<u64, (u32, Vec<u8>)>,
     next: u64,
+    /// Every path of the lower layers' merged view (they never change).
+    lower: std::collections::BTreeSet<FsPath>,
+    /// Directories made in the container (mkdir, or a move): renaming them
+    /// is a real rename even where a lower layer had the path.
+    fresh: std::collections::BTreeSet<FsPath>,
 }
 
 impl Model {
@@ -44,6 +54,7 @@ impl Model {
     }
     fn remove_tree(&mut self, p: &FsPath) {
         self.tree.retain(|q, _| !q.starts_with(p));
+        self.fresh.retain(|q| !q.starts_with(p));
     }
     fn children(&self, p: &FsPath) -> usize {
         self.tree
@@ -141,7 +152,7 @@ fn apply(model: &mut Model, op: &Op) -> bool {
             if !model.is_dir(p) || model.children(p) > 0 {
                 return false;
             }
-            model.tree.remove(p);
+            model.remove_tree(p);
             true
         }
         Op::RemoveTree(p) => {
@@ -156,6 +167,7 @@ fn apply(model: &mut Model, op: &Op) -> bool {
                 return false;
             }
             model.tree.insert(p.clone(), M::Dir(0o755));
+            model.fresh.insert(p.clone());
             true
         }
         Op::Move(a, b) => {
@@ -174,7 +186,16 @@ fn apply(model: &mut Model, op: &Op) -> bool {
                 (Some(M::Dir(_)), M::Dir(_)) if model.children(b) > 0 => return false,
                 _ => {}
             }
+            // A directory from a lower layer is copied (EXDEV, then mv's copy).
+            let copied =
+                matches!(src, M::Dir(_)) && model.lower.contains(a) && !model.fresh.contains(a);
             model.remove_tree(b);
+            let fresh: Vec<FsPath> = model
+                .fresh
+                .iter()
+                .filter(|q| q.starts_with(a))
+                .map(|q| q.rebase(a, b))
+                .collect();
             let moved: Vec<(FsPath, M)> = model
                 .tree
                 .iter()
@@ -182,7 +203,21 @@ fn apply(model: &mut Model, op: &Op) -> bool {
                 .map(|(q, m)| (q.rebase(a, b), m.clone()))
                 .collect();
             model.remove_tree(a);
-            model.tree.extend(moved);
+            for (q, m) in moved {
+                let m = match m {
+                    M::File(i) if copied => {
+                        let (mode, data) = model.inodes[&i].clone();
+                        M::File(model.new_file(mode, data))
+                    }
+                    M::Dir(_) if copied => {
+                        model.fresh.insert(q.clone());
+                        m
+                    }
+                    m => m,
+                };
+                model.tree.insert(q, m);
+            }
+            model.fresh.extend(fresh);
             true
         }
         Op::Chmod(p, mode) => match model.get(p).cloned() {
@@ -216,6 +251,7 @@ proptest! {
         for d in &diffs {
             model.apply(d);
         }
+        model.lower = model.tree.keys().cloned().collect();
         let stack = diffs.into_iter().enumerate().map(|(i, d)| Rc::new(Layer::new(LayerId(i as u64 + 1), d))).collect();
         let mut m = Merged::new(Rc::new(Lower::new(stack)));
         prop_assert_eq!(render_merged(&m), model.render(), "lower layers merged differently");
@@ -226,4 +262,30 @@ proptest! {
             prop_assert_eq!(render_merged(&m), model.render(), "after {:?}", op);
         }
     }
+}
+
+/// Found by the property test: a hard link into a lower directory, then a move
+/// of that directory (EXDEV, so a copy), then a write through the new path.
+/// The link outside keeps the old content, as on the kernel's overlayfs.
+#[test]
+fn a_link_out_of_a_lower_directory_that_moves_keeps_the_old_content() {
+    use common::Gen;
+    let p = |s: &str| FsPath::lexical(s).expect("path");
+    let layers = vec![vec![Gen::File(p("/a/b"), 0), Gen::File(p("/c/a"), 0)]];
+    let stack = build_stack(&layers)
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| Rc::new(Layer::new(LayerId(i as u64 + 1), d)))
+        .collect();
+    let mut m = Merged::new(Rc::new(Lower::new(stack)));
+    for op in [
+        Op::Link(p("/a/b"), p("/b")),
+        Op::Move(p("/a"), p("/c/c")),
+        Op::Write(p("/c/c/b"), 7),
+    ] {
+        run(&mut m, &op).expect("runs");
+    }
+    let read = |m: &Merged, path: &str| m.read(path).map(|(c, _)| c.to_vec()).expect("reads");
+    assert_eq!(read(&m, "/b"), [0, 0, 0]);
+    assert_eq!(read(&m, "/c/c/b"), [7]);
 }
