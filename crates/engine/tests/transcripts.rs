@@ -396,7 +396,9 @@ mod never_panics {
             let mut s = Session::new();
             for l in &lines {
                 let t = s.run(l);
-                if t.status != 0 {
+                // A docker command that fails says why; a shell line may fail
+                // silently, as `false` or `! true` do.
+                if t.status != 0 && l.trim_start().starts_with("docker") && s.attached.is_none() {
                     prop_assert!(t.lines.iter().any(|l| l.stderr), "a failure says why: {:?}", l);
                 }
             }

@@ -410,6 +410,12 @@ impl Run<'_, '_> {
                         return 2;
                     }
                 }
+                Ok((RedirOp::Read, target)) => {
+                    if let Err(e) = self.read_file(&target) {
+                        self.shell_error(&format!("cannot open {target}: {e}"));
+                        return 2;
+                    }
+                }
                 Ok(_) => {}
                 Err(msg) => {
                     self.shell_error(&msg);
