@@ -246,16 +246,29 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
 
-    // Choosing a lesson starts it in a fresh workspace, keeping the sandbox's
-    // lines; going back to the sandbox replays them.
-    let on_choose = {
-        let (workspace, lesson, sandbox, revision, step, playing) = (
+    // Puts a new workspace in place: the lesson's steps start again, nothing plays.
+    let restart = {
+        let (workspace, revision, step, playing) = (
             workspace.clone(),
-            lesson.clone(),
-            sandbox.clone(),
             revision.clone(),
             step.clone(),
             playing.clone(),
+        );
+        Callback::from(move |next: Workspace| {
+            *workspace.borrow_mut() = next;
+            step.set(0);
+            playing.set(false);
+            revision.set(*revision + 1);
+        })
+    };
+    // Choosing a lesson starts it in a fresh workspace, keeping the sandbox's
+    // lines; going back to the sandbox replays them.
+    let on_choose = {
+        let (workspace, lesson, sandbox, restart) = (
+            workspace.clone(),
+            lesson.clone(),
+            sandbox.clone(),
+            restart.clone(),
         );
         Callback::from(move |choice: Option<usize>| {
             if choice == *lesson {
@@ -275,27 +288,15 @@ pub fn app(props: &AppProps) -> Html {
                     Workspace::replay(&kept)
                 }
             };
-            *workspace.borrow_mut() = next;
             lesson.set(choice);
-            step.set(0);
-            playing.set(false);
-            revision.set(*revision + 1);
+            restart.emit(next);
         })
     };
     let on_reset = {
-        let (workspace, lesson, revision, step, playing) = (
-            workspace.clone(),
-            lesson.clone(),
-            revision.clone(),
-            step.clone(),
-            playing.clone(),
-        );
+        let lesson = lesson.clone();
         Callback::from(move |()| {
             if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
-                *workspace.borrow_mut() = Workspace::replay(&setup_log(l));
-                step.set(0);
-                playing.set(false);
-                revision.set(*revision + 1);
+                restart.emit(Workspace::replay(&setup_log(l)));
             }
         })
     };
