@@ -3,7 +3,8 @@
 
 use crate::browser;
 use crate::components::{
-    DiskUsage, DockerfileEditor, LessonPanel, Stage, StorageView, Terminal, TopBar,
+    scaled, Activity, DiskUsage, DockerfileEditor, Inspector, LessonPanel, Stage, StorageView,
+    Terminal, TopBar,
 };
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
@@ -140,6 +141,10 @@ pub fn app(props: &AppProps) -> Html {
     // How many of the lesson's solution lines have run since it started.
     let step = use_state(|| 0usize);
     let playing = use_state(|| false);
+    // What the inspector shows.
+    let selected = use_state(|| None::<crate::inspect::Selected>);
+    // Animation and playback speed, in percent.
+    let speed = use_state(|| 100u32);
     let root_ref = use_node_ref();
     let reached = lesson
         .and_then(|i| LESSONS.get(i))
@@ -335,18 +340,27 @@ pub fn app(props: &AppProps) -> Html {
             playing.set(true);
         })
     };
-    // Playing steps forward every 1.2 seconds until the solution is done.
+    // Playing steps forward every 1.2 seconds (at 1×) until the solution is done.
     {
         let on_step = on_step.clone();
+        let delay = scaled(crate::components::PLAY_MS, *speed);
         use_effect_with((*playing, *step), move |(playing, _)| {
             if *playing {
                 yew::platform::spawn_local(async move {
-                    yew::platform::time::sleep(std::time::Duration::from_millis(1200)).await;
+                    yew::platform::time::sleep(delay).await;
                     on_step.emit(true);
                 });
             }
         });
     }
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |s: Option<crate::inspect::Selected>| selected.set(s))
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |s: u32| speed.set(s))
+    };
     let on_presenter = {
         let (presenter, playing, root_ref) = (presenter.clone(), playing.clone(), root_ref.clone());
         Callback::from(move |()| {
@@ -436,9 +450,11 @@ pub fn app(props: &AppProps) -> Html {
             <main class="workspace">
                 <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} {on_build} />
                 <LessonPanel lang={*lang} lesson={*lesson} done={(*done).clone()} {reached} {on_choose} {on_reset} {on_solution} />
-                <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} {on_change} />
+                <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} on_change={on_change.clone()} />
+                <Activity lang={*lang} workspace={workspace.clone()} revision={*revision} speed={*speed} {on_speed} on_change={on_change.clone()} />
                 <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
-                <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} />
+                <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} on_select={on_select.reform(Some)} />
+                <Inspector lang={*lang} workspace={workspace.clone()} revision={*revision} selected={(*selected).clone()} {on_select} on_change={on_change.clone()} />
                 <StorageView lang={*lang} workspace={workspace.clone()} revision={*revision} />
             </main>
         </div>

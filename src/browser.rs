@@ -97,3 +97,14 @@ pub fn request_fullscreen() {
         let _ = root.request_fullscreen();
     }
 }
+
+/// Whether the learner asked the system for less motion (`prefers-reduced-motion`).
+pub fn prefers_reduced_motion() -> bool {
+    window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}

@@ -1,7 +1,7 @@
 //! The terminal's logic, free of the DOM: what a line produces on screen,
 //! history navigation and Tab completion. The component only draws this.
 
-use layerlab_engine::command::{Session, SUBCOMMANDS};
+use layerlab_engine::command::{Session, Transcript, SUBCOMMANDS};
 use layerlab_engine::shell::incomplete;
 
 /// One line on the terminal screen.
@@ -30,6 +30,9 @@ pub struct Console {
     pub log: Vec<String>,
     /// Lines typed so far of a command that needs more (an open heredoc or quote).
     pub pending: Option<String>,
+    /// The last command run and what it did (its output lines left out: they
+    /// are on the screen). The activity pane draws its events.
+    pub last: Option<(String, Transcript)>,
 }
 
 /// A session and its terminal: everything the commands change.
@@ -82,12 +85,45 @@ impl Workspace {
         true
     }
 
+    /// The timeline: how many commands have run, out of how many can be
+    /// (the undone ones can run again).
+    pub fn position(&self) -> (usize, usize) {
+        let now = self.console.log.len();
+        (now, now + self.undone.len())
+    }
+
+    /// Moves along the timeline to just after the `k`-th command: back by
+    /// replaying the first `k` (the rest can be redone), forward by redoing.
+    pub fn seek(&mut self, k: usize) -> bool {
+        let (now, total) = self.position();
+        let k = k.min(total);
+        if k > now {
+            while self.console.log.len() < k && self.redo() {}
+            return true;
+        }
+        if k == now {
+            return false;
+        }
+        let mut log = self.console.log.clone();
+        let later = log.split_off(k);
+        let mut undone = std::mem::take(&mut self.undone);
+        undone.extend(later.into_iter().rev());
+        let history = std::mem::take(&mut self.console.history);
+        *self = Workspace::replay(&log);
+        self.console.history = history;
+        self.undone = undone;
+        true
+    }
+
     /// Runs the last undone command again.
     pub fn redo(&mut self) -> bool {
         let Some(line) = self.undone.pop() else {
             return false;
         };
+        // The line is in the history already.
+        let history = std::mem::take(&mut self.console.history);
         self.console.submit(&mut self.session, &line);
+        self.console.history = history;
         true
     }
 
@@ -179,16 +215,17 @@ impl Console {
                 ));
             }
             _ => {
-                let t = session.run(&text);
+                let mut t = session.run(&text);
                 // Standard error is marked as an error only when the command
                 // failed: BuildKit and `docker pull` write progress there.
-                for l in t.lines {
+                for l in std::mem::take(&mut t.lines) {
                     self.screen.push(if l.stderr && t.status != 0 {
                         ScreenLine::Error(l.text)
                     } else {
                         ScreenLine::Output(l.text)
                     });
                 }
+                self.last = Some((text, t));
             }
         }
     }
@@ -481,6 +518,41 @@ mod tests {
         assert!(w.session.host.image("busybox").is_err());
         w.submit("docker images");
         assert!(!w.redo(), "a new command clears what could be redone");
+    }
+
+    #[test]
+    fn the_timeline_seeks_back_and_forth_through_the_log() {
+        let lines = [
+            "docker pull busybox",
+            "docker run -d --name one busybox sleep 60",
+            "docker run -d --name two busybox sleep 60",
+            "docker rm -f one",
+        ];
+        let mut w = Workspace::replay(&lines.map(String::from));
+        let end = w.session.host.containers().len();
+        assert_eq!(w.position(), (4, 4));
+        // (seek to, commands run, containers there)
+        let cases = [
+            (1, 1, 0),
+            (3, 3, 2),
+            (0, 0, 0),
+            (4, 4, end),
+            (2, 2, 1),
+            (9, 4, end),
+        ];
+        for (to, run, containers) in cases {
+            w.seek(to);
+            assert_eq!(w.position(), (run, 4), "seek to {to}");
+            assert_eq!(
+                w.session.host.containers().len(),
+                containers,
+                "seek to {to}"
+            );
+            assert_eq!(w.console.log, lines[..run], "seek to {to}");
+            let last = w.console.last.as_ref().map(|(line, _)| line.as_str());
+            assert_eq!(last, run.checked_sub(1).map(|k| lines[k]), "seek to {to}");
+        }
+        assert_eq!(w.console.history.len(), 4, "history survives seeking");
     }
 
     #[test]

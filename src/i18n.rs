@@ -224,6 +224,286 @@ messages! {
         en: "Undo the last command",
         zh: "撤销上一条命令",
     }
+    InspectorHeading {
+        en: "Inspector",
+        zh: "检查器",
+    }
+    InspectorHint {
+        en: "Click a layer or a container on the stage (or focus it and press Enter) to look inside.",
+        zh: "点击舞台上的镜像层或容器（或用 Tab 选中后按回车）查看里面的内容。",
+    }
+    InspectorGone {
+        en: "What was selected no longer exists.",
+        zh: "所选的对象已不存在。",
+    }
+    InspectorClose {
+        en: "Close the inspector",
+        zh: "关闭检查器",
+    }
+    InspectLayer {
+        en: "Layer",
+        zh: "镜像层",
+    }
+    InspectDiffId {
+        en: "DiffID (digest of the layer's uncompressed tar)",
+        zh: "DiffID（镜像层未压缩 tar 的摘要）",
+    }
+    InspectChainId {
+        en: "ChainID (this layer and all below it)",
+        zh: "ChainID（本层及其下所有层）",
+    }
+    InspectCacheId {
+        en: "cache ID: its directory under /var/lib/docker (not a digest)",
+        zh: "cache ID：它在 /var/lib/docker 下的目录名（不是摘要）",
+    }
+    InspectUsedBy {
+        en: "Used by",
+        zh: "使用它的镜像",
+    }
+    InspectOwnDiff {
+        en: "This layer's own changes, against the layers below it",
+        zh: "本层自己的改动（相对于它下面的镜像层）",
+    }
+    ChangeAdded {
+        en: "added",
+        zh: "新增",
+    }
+    ChangeChanged {
+        en: "changed (the whole file is in this layer)",
+        zh: "修改（整个文件都在本层）",
+    }
+    ChangeWhiteout {
+        en: "whiteout (deleted)",
+        zh: "whiteout（已删除）",
+    }
+    ChangeOpaque {
+        en: "opaque directory",
+        zh: "不透明目录",
+    }
+    InspectMore {
+        en: "more entries not listed",
+        zh: "条未列出",
+    }
+    InspectContainer {
+        en: "Files of container",
+        zh: "容器中的文件",
+    }
+    InspectUp {
+        en: "Up one directory",
+        zh: "上一级目录",
+    }
+    InspectName {
+        en: "Name",
+        zh: "名称",
+    }
+    InspectSize {
+        en: "Size",
+        zh: "大小",
+    }
+    InspectFrom {
+        en: "Comes from",
+        zh: "来自",
+    }
+    InspectActions {
+        en: "Actions (each types its command)",
+        zh: "操作（每个都会输入对应的命令）",
+    }
+    InspectRead {
+        en: "Read",
+        zh: "读取",
+    }
+    InspectEdit {
+        en: "Edit",
+        zh: "编辑",
+    }
+    InspectAppend {
+        en: "Append 1 byte",
+        zh: "追加 1 字节",
+    }
+    InspectDelete {
+        en: "Delete",
+        zh: "删除",
+    }
+    InspectSave {
+        en: "Save (docker exec -i …)",
+        zh: "保存（docker exec -i …）",
+    }
+    InspectCancel {
+        en: "Cancel",
+        zh: "取消",
+    }
+    InspectEditing {
+        en: "New content of",
+        zh: "新内容：",
+    }
+    InspectNotRunning {
+        en: "This container is not running: start it (docker start) to change its files.",
+        zh: "这个容器没有在运行：先启动它（docker start）才能修改文件。",
+    }
+    InspectSelect {
+        en: "Inspect",
+        zh: "检查",
+    }
+    ActivityHeading {
+        en: "What happened",
+        zh: "发生了什么",
+    }
+    ActivityEmpty {
+        en: "Run a command: what it did to layers, containers and files appears here, step by step.",
+        zh: "运行一条命令：它对镜像层、容器和文件做了什么，会在这里一步步显示。",
+    }
+    ActivityNothing {
+        en: "This command changed no layer, container or file.",
+        zh: "这条命令没有改变任何镜像层、容器或文件。",
+    }
+    TimelineLabel {
+        en: "Timeline: commands run",
+        zh: "时间线：已运行的命令",
+    }
+    TimelineStart {
+        en: "Back to the start",
+        zh: "回到开头",
+    }
+    TimelineBack {
+        en: "Step back",
+        zh: "后退一步",
+    }
+    TimelineForward {
+        en: "Step forward",
+        zh: "前进一步",
+    }
+    TimelineEnd {
+        en: "To the end",
+        zh: "跳到末尾",
+    }
+    TimelinePlay {
+        en: "Play",
+        zh: "播放",
+    }
+    TimelinePause {
+        en: "Pause",
+        zh: "暂停",
+    }
+    TimelineSpeed {
+        en: "Speed",
+        zh: "速度",
+    }
+    TimelineAt {
+        en: "Command",
+        zh: "命令",
+    }
+    DidStepBase {
+        en: "Base image: its layers are the bottom of the stack",
+        zh: "基础镜像：它的镜像层在最底部",
+    }
+    DidStepLayer {
+        en: "New layer",
+        zh: "新的镜像层",
+    }
+    DidStepCached {
+        en: "CACHED: the same layer is reused",
+        zh: "CACHED：复用同一个镜像层",
+    }
+    DidStepMetadata {
+        en: "Metadata only, no layer",
+        zh: "只改元数据，不产生镜像层",
+    }
+    DidStepFailed {
+        en: "Failed: the build stops here",
+        zh: "失败：构建在这里停止",
+    }
+    DidDownloaded {
+        en: "Pull complete",
+        zh: "拉取完成",
+    }
+    DidAlreadyExists {
+        en: "Already exists: shared, not downloaded",
+        zh: "Already exists：已共享，无需下载",
+    }
+    DidCopyUp {
+        en: "Copy-up: the whole file copied into the writable layer",
+        zh: "写时复制：整个文件被复制到可写层",
+    }
+    DidRead {
+        en: "Read from a lower layer: nothing copied",
+        zh: "从下层读取：不复制任何内容",
+    }
+    DidCreated {
+        en: "Created in the writable layer",
+        zh: "在可写层中创建",
+    }
+    DidWritten {
+        en: "Written in the writable layer",
+        zh: "在可写层中写入",
+    }
+    DidMetadata {
+        en: "Mode, owner or time changed",
+        zh: "权限、属主或时间被修改",
+    }
+    DidWhiteout {
+        en: "Whiteout: hides the file of the layers below",
+        zh: "whiteout 文件：遮住下层的文件",
+    }
+    DidOpaque {
+        en: "Opaque directory: hides the lower layers' contents",
+        zh: "不透明目录：遮住下层目录中的内容",
+    }
+    DidRemoved {
+        en: "Removed from the writable layer (no whiteout needed)",
+        zh: "从可写层删除（不需要 whiteout）",
+    }
+    DidRenamed {
+        en: "Renamed in the writable layer",
+        zh: "在可写层中重命名",
+    }
+    DidHardLinked {
+        en: "Hard link",
+        zh: "硬链接",
+    }
+    DidSizeNow {
+        en: "Container size now (docker ps -s)",
+        zh: "容器大小变为（docker ps -s）",
+    }
+    DidUnchanged {
+        en: "Unchanged: the image and the other containers",
+        zh: "未改变：镜像和其他容器",
+    }
+    DidLayerCreated {
+        en: "Layer created",
+        zh: "创建了镜像层",
+    }
+    DidLayerDeleted {
+        en: "Layer deleted",
+        zh: "删除了镜像层",
+    }
+    DidImageCreated {
+        en: "Image created",
+        zh: "创建了镜像",
+    }
+    DidImageTagged {
+        en: "Tagged",
+        zh: "打上标签",
+    }
+    DidImageUntagged {
+        en: "Untagged",
+        zh: "移除标签",
+    }
+    DidImageDeleted {
+        en: "Image deleted",
+        zh: "删除了镜像",
+    }
+    DidContainerCreated {
+        en: "Container created: the image plus a new writable layer",
+        zh: "创建了容器：镜像加上一个新的可写层",
+    }
+    DidContainerRemoved {
+        en: "Container removed with its writable layer",
+        zh: "删除了容器及其可写层",
+    }
+    DidMore {
+        en: "more items not shown",
+        zh: "条未显示",
+    }
     Redo {
         en: "Redo",
         zh: "重做",

@@ -1,22 +1,27 @@
 //! Layerlab's web app: a yew front end over `layerlab_engine`.
 //!
 //! # Layout
+//! - `activity`: what the last command did, item by item, from the engine's transcript.
 //! - `app`: the root component and the state it holds.
 //! - `components/`: one component per file, each with its own `Props`.
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
 //! - `disk_view`: where each layer lives under /var/lib/docker, per storage driver.
 //! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
 //! - `persist`: autosave to the browser's storage, versioned, never silently dropped.
+//! - `inspect`: what the inspector shows (a layer's diff and digests, a container's
+//!   files and where each comes from) and the file actions' command lines.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
 //! - `browser`: the few calls into the page (URL, navigator, `<html lang>`,
 //!   performance marks); nothing else touches web-sys directly.
 
+pub mod activity;
 pub mod app;
 pub mod browser;
 pub mod components;
 pub mod console;
 pub mod disk_view;
 pub mod i18n;
+pub mod inspect;
 pub mod lessons;
 pub mod persist;
 pub mod stage;

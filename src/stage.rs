@@ -7,6 +7,7 @@
 use layerlab_engine::command::Session;
 use layerlab_engine::digest::Digest;
 use layerlab_engine::host::State;
+use layerlab_engine::layer::LayerId;
 use layerlab_engine::size::human_size_with_precision;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -23,10 +24,14 @@ pub struct Slab {
     pub hue: u16,
     /// How many local images use this layer (by ChainID).
     pub shared_by: usize,
+    /// The engine's layer (none for metadata-only entries).
+    pub layer: Option<LayerId>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ContainerBox {
+    /// The full ID.
+    pub id: String,
     pub name: String,
     pub size: String,
     pub running: bool,
@@ -48,7 +53,7 @@ pub fn hue(chain: &Digest) -> u16 {
     (h % 360) as u16
 }
 
-fn shorten(by: &str) -> String {
+pub fn shorten(by: &str) -> String {
     let by = by
         .strip_prefix("/bin/sh -c #(nop) ")
         .or_else(|| by.strip_prefix("/bin/sh -c "))
@@ -86,6 +91,7 @@ pub fn stage_model(session: &Session) -> Vec<ImageStack> {
                             empty: true,
                             hue: 0,
                             shared_by: 0,
+                            layer: None,
                         });
                     }
                     let (layer, chain) = layers.next()?;
@@ -96,6 +102,7 @@ pub fn stage_model(session: &Session) -> Vec<ImageStack> {
                         empty: false,
                         hue: hue(chain),
                         shared_by: users.get(chain).copied().unwrap_or(1),
+                        layer: Some(layer.id),
                     })
                 })
                 .collect();
@@ -104,6 +111,7 @@ pub fn stage_model(session: &Session) -> Vec<ImageStack> {
                 .iter()
                 .filter(|c| c.image == image.id)
                 .map(|c| ContainerBox {
+                    id: c.id.clone(),
                     name: c.name.clone(),
                     size: human_size_with_precision(c.size_rw() as f64, 3),
                     running: matches!(c.state, State::Running { .. }),

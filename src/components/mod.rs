@@ -1,17 +1,21 @@
 //! One component per file, each with its own `Props`.
 
+mod activity;
 mod disk_usage;
 mod dockerfile_editor;
 mod ideas;
+mod inspector;
 mod lesson_panel;
 mod stage;
 mod storage_view;
 mod terminal;
 mod top_bar;
 
+pub use activity::{scaled, Activity, PLAY_MS, SPEEDS};
 pub use disk_usage::DiskUsage;
 pub use dockerfile_editor::DockerfileEditor;
 pub use ideas::Ideas;
+pub use inspector::Inspector;
 pub use lesson_panel::LessonPanel;
 pub use stage::Stage;
 pub use storage_view::StorageView;

@@ -2,9 +2,12 @@
 //! layer slabs (bottom first); its containers stand on top of that one stack,
 //! each with a thin writable layer. A text version follows for screen readers.
 
+use crate::activity::{activity, What};
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
+use crate::inspect::Selected;
 use crate::stage::{stage_model, ImageStack};
+use layerlab_engine::layer::LayerId;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -14,6 +17,8 @@ pub struct StageProps {
     pub lang: Lang,
     pub workspace: Rc<RefCell<Workspace>>,
     pub revision: u64,
+    /// Clicking (or Enter on) a layer or a container shows it in the inspector.
+    pub on_select: Callback<Selected>,
 }
 
 impl PartialEq for StageProps {
@@ -38,7 +43,35 @@ fn stack_height(img: &ImageStack) -> i32 {
         .sum()
 }
 
-fn draw_stack(img: &ImageStack, x: i32, base_y: i32, lang: Lang) -> Html {
+/// What the last command did to each read-only layer it touched (the first thing said).
+type Touched = Vec<(LayerId, What)>;
+
+/// Click and Enter/Space handlers that select `what`.
+fn selects(
+    on_select: &Callback<Selected>,
+    what: Selected,
+) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let (a, b) = (on_select.clone(), on_select.clone());
+    let what2 = what.clone();
+    (
+        Callback::from(move |_: MouseEvent| a.emit(what.clone())),
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                b.emit(what2.clone());
+            }
+        }),
+    )
+}
+
+fn draw_stack(
+    img: &ImageStack,
+    x: i32,
+    base_y: i32,
+    lang: Lang,
+    touched: &Touched,
+    on_select: &Callback<Selected>,
+) -> Html {
     let mut y = base_y;
     let mut slabs = Vec::new();
     for s in &img.slabs {
@@ -58,12 +91,31 @@ fn draw_stack(img: &ImageStack, x: i32, base_y: i32, lang: Lang) -> Html {
             } else {
                 String::new()
             };
+            let touch = touched
+                .iter()
+                .find(|(id, _)| Some(*id) == s.layer)
+                .map(|(_, what)| *what);
+            let label = match touch {
+                Some(what) => format!("{} {}", what.icon(), s.label),
+                None => s.label.clone(),
+            };
+            let said = touch
+                .map(|what| format!(" — {}", t(lang, what.word())))
+                .unwrap_or_default();
+            let (onclick, onkeydown) = match s.layer {
+                Some(id) => {
+                    let (c, k) = selects(on_select, Selected::Layer(id));
+                    (Some(c), Some(k))
+                }
+                None => (None, None),
+            };
+            let aria = format!("{} {} — {}", t(lang, Msg::InspectSelect), s.label, s.size);
             slabs.push(html! {
-                <g class="slab">
+                <g class={classes!("slab", touch.map(|_| "touched"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
                     <rect x={x.to_string()} y={y.to_string()} width={STACK_W.to_string()} height={h.to_string()} rx="3" fill={fill} />
-                    <text x={(x + 8).to_string()} y={(y + 19).to_string()} class="slab-label">{ &s.label }</text>
+                    <text x={(x + 8).to_string()} y={(y + 19).to_string()} class="slab-label">{ label }</text>
                     <text x={(x + STACK_W - 8).to_string()} y={(y + 19).to_string()} class="slab-size" text-anchor="end">{ format!("{}{shared}", s.size) }</text>
-                    <title>{ format!("{} — {} — sha256:{}…{}", s.label, s.size, s.digest,
+                    <title>{ format!("{} — {} — sha256:{}…{}{said}", s.label, s.size, s.digest,
                         if s.shared_by > 1 { format!(" — {} {}", t(lang, Msg::StageSharedBy), s.shared_by) } else { String::new() }) }</title>
                 </g>
             });
@@ -75,7 +127,25 @@ fn draw_stack(img: &ImageStack, x: i32, base_y: i32, lang: Lang) -> Html {
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
     let lang = props.lang;
-    let images = stage_model(&props.workspace.borrow().session);
+    let ws = props.workspace.borrow();
+    let images = stage_model(&ws.session);
+    // The layers the last command touched, and the container whose files it changed.
+    let last = ws.console.last.as_ref();
+    let mut touched: Touched = Vec::new();
+    for item in last
+        .map(|(_, t)| activity(&ws.session, t))
+        .unwrap_or_default()
+    {
+        if let Some(id) = item
+            .layer
+            .filter(|id| !touched.iter().any(|(t, _)| t == id))
+        {
+            touched.push((id, item.what));
+        }
+    }
+    let changed = last
+        .and_then(|(_, t)| t.container_files.as_ref())
+        .map(|f| f.container.clone());
     if images.is_empty() {
         return html! {
             <section class="pane stage-pane" aria-labelledby="stage-heading">
@@ -93,7 +163,7 @@ pub fn stage(props: &StageProps) -> Html {
     for (i, img) in images.iter().enumerate() {
         let x = PAD + i as i32 * (STACK_W + GAP);
         let top = base_y - stack_height(img);
-        parts.push(draw_stack(img, x, base_y, lang));
+        parts.push(draw_stack(img, x, base_y, lang, &touched, &props.on_select));
         parts.push(html! {
             <text x={(x + STACK_W / 2).to_string()} y={(base_y + 20).to_string()} class="image-name" text-anchor="middle">
                 { format!("{} · {} · {}", img.name, img.id, img.size) }
@@ -108,13 +178,30 @@ pub fn stage(props: &StageProps) -> Html {
             for (k, c) in img.containers.iter().enumerate() {
                 let cx = start + k as i32 * (w + 6);
                 let state = if c.running { "running" } else { "stopped" };
+                let is_changed = changed.as_deref() == Some(c.id.as_str());
+                let (onclick, onkeydown) = selects(
+                    &props.on_select,
+                    Selected::Container {
+                        id: c.id.clone(),
+                        dir: "/".into(),
+                    },
+                );
+                let aria = format!(
+                    "{} {} — {}: {}",
+                    t(lang, Msg::InspectSelect),
+                    c.name,
+                    t(lang, Msg::StageWritable),
+                    c.size
+                );
                 parts.push(html! {
-                    <g class={classes!("container", state)}>
+                    <g class={classes!("container", state, is_changed.then_some("changed"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
                         <line x1={(cx + w / 2).to_string()} y1={(box_y + BOX_H).to_string()} x2={(cx + w / 2).to_string()} y2={top.to_string()} class="stands-on" />
                         <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height={BOX_H.to_string()} rx="4" class="container-box" />
                         <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height="9" rx="3" class="writable" />
                         <text x={(cx + w / 2).to_string()} y={(box_y + 22).to_string()} text-anchor="middle" class="container-name">{ &c.name }</text>
-                        <text x={(cx + w / 2).to_string()} y={(box_y - 4).to_string()} text-anchor="middle" class="container-size">{ &c.size }</text>
+                        <text x={(cx + w / 2).to_string()} y={(box_y - 4).to_string()} text-anchor="middle" class="container-size">{
+                            if is_changed { format!("▲ {}", c.size) } else { c.size.clone() }
+                        }</text>
                         <title>{ format!("{} — {}: {}", c.name, t(lang, Msg::StageWritable), c.size) }</title>
                     </g>
                 });

@@ -122,7 +122,7 @@ fn a_rebuild_uses_the_cache_until_a_copied_file_changes() {
     expect![[r#"
         $ docker build -t app .
         #6 DONE 0.1s
-        steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=false | [3/3] RUN make /app cached=false
+        steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=false | [2/3] COPY . /app cached=false | [3/3] RUN make /app cached=false
         $ docker build -t app .
         #4 CACHED
         #6 CACHED

@@ -500,6 +500,39 @@ fn inspect_shows_the_manifest_digest_beside_the_image_id_and_the_overlay2_dirs()
 }
 
 #[test]
+fn a_heredoc_is_the_input_of_docker_exec_i_and_of_nothing_without_i() {
+    let mut s = Session::new();
+    run(&mut s, "docker run -d --name box busybox sleep 1d");
+    // (command line, then what `cat /note` prints)
+    let cases = [
+        (
+            "docker exec -i box sh -c 'cat > /note' <<'EOF'\nfirst\n$HOME stays\nEOF",
+            "first\n$HOME stays\n",
+        ),
+        (
+            "docker exec box sh -c 'cat > /note' <<'EOF'\nignored without -i\nEOF",
+            "",
+        ),
+        (
+            "docker exec -i box sh -c 'cat >> /note' <<EOF\nplain\nEOF",
+            "plain\n",
+        ),
+    ];
+    for (line, want) in cases {
+        let t = s.run(line);
+        assert_eq!(t.status, 0, "{line}: {}", t.text());
+        assert_eq!(s.run("docker exec box cat /note").text(), want, "{line}");
+    }
+    let t = s.run("docker exec -i box sh -c 'cat > /note' <<EOF\n$HOME\nEOF");
+    assert_eq!(
+        t.status,
+        2,
+        "a body to expand is not simulated: {}",
+        t.text()
+    );
+}
+
+#[test]
 fn programs_the_shell_simulates_really_run_in_containers() {
     check(
         "

@@ -238,7 +238,7 @@ impl Builder<'_> {
         self.steps.push(Step {
             line: i.start_line,
             label,
-            cached: true,
+            cached,
             layer: None,
             size: 0,
             output: Vec::new(),

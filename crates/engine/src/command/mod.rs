@@ -119,6 +119,8 @@ pub struct Session {
     pub stopped_stores: Vec<(Driver, Host, BuildCache)>,
     /// `systemctl stop docker`, or a restart that failed, stops the daemon.
     pub daemon_running: bool,
+    /// A heredoc given to the docker command being run, for `-i` to read.
+    pub stdin: Option<String>,
 }
 
 /// The commands of a scenario file: one per line, `#` comments and blank lines
@@ -200,24 +202,54 @@ pub(super) fn group_usage(mut t: Transcript, usage: &str, args: &[String]) -> Tr
 /// Whether `line` is one simple command with literal words: no pipe, list,
 /// redirection or expansion around it (quoted text may hold any character).
 fn single_command(line: &str) -> bool {
-    use crate::shell::syntax::{parse, Part};
-    let Ok(list) = parse(line) else {
-        return false;
-    };
+    matches!(lone_command(line), Some((_, None)))
+}
+
+/// A line that is one command of plain words, perhaps with a heredoc for its
+/// standard input (`docker exec -i web sh -c 'cat > f' <<'EOF'`): its words
+/// and that input. `None` for pipes, lists, other redirections or expansions.
+fn lone_command(line: &str) -> Option<(Vec<String>, Option<String>)> {
+    use crate::shell::syntax::{parse, Part, RedirOp};
+    let list = parse(line).ok()?;
     let [only] = list.as_slice() else {
-        return false;
+        return None;
     };
     let [command] = only.first.commands.as_slice() else {
-        return false;
+        return None;
     };
-    only.rest.is_empty()
-        && !only.first.bang
-        && command.redirs.is_empty()
-        && command
-            .words
-            .iter()
-            .flatten()
-            .all(|p| matches!(p, Part::Lit { .. }))
+    if !only.rest.is_empty() || only.first.bang {
+        return None;
+    }
+    let stdin = match command.redirs.as_slice() {
+        [] => None,
+        // The body is taken as written: a quoted delimiter, or nothing to expand.
+        [r] => match &r.op {
+            RedirOp::Here { body, expand }
+                if r.fd == 0 && (!expand || !body.contains(['$', '`', '\\'])) =>
+            {
+                Some(body.clone())
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let literal = |w: &crate::shell::syntax::Word| {
+        w.iter()
+            .map(|p| match p {
+                Part::Lit { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect::<Option<String>>()
+    };
+    // `DOCKER_BUILDKIT=0 docker build …`: the variables come first, as words.
+    let mut words = Vec::new();
+    for (name, value) in &command.assigns {
+        words.push(format!("{name}={}", literal(value)?));
+    }
+    for w in &command.words {
+        words.push(literal(w)?);
+    }
+    Some((words, stdin))
 }
 
 impl Default for Session {
@@ -275,6 +307,7 @@ impl Session {
             storage_synced: false,
             stopped_stores: Vec::new(),
             daemon_running: true,
+            stdin: None,
         }
     }
 
@@ -357,12 +390,25 @@ impl Session {
             );
         }
         self.storage_synced = false;
-        if !single_command(line) {
-            return t.fail(
+        let words = match lone_command(line) {
+            Some((words, None)) => words,
+            // A heredoc feeds the command's input (read with `-i`).
+            Some((words, Some(body))) if words.get(assigns).is_some_and(|w| w == "docker") => {
+                self.stdin = Some(body);
+                words
+            }
+            _ => return t.fail(
                 2,
-                "Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone.",
-            );
-        }
+                "Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone (a heredoc for `docker exec -i` is fine).",
+            ),
+        };
+        let t = self.docker(&words, assigns, t);
+        self.stdin = None;
+        t
+    }
+
+    /// Runs `docker …` (after `assigns` variables) given as words.
+    fn docker(&mut self, words: &[String], assigns: usize, t: Transcript) -> Transcript {
         let legacy = words[..assigns].iter().any(|w| w == "DOCKER_BUILDKIT=0");
         let rest = &words[assigns + 1..];
         let Some(sub) = rest.first() else {

@@ -136,13 +136,23 @@ fn shell_for(s: &mut Session, id: &str, program: &str) -> Option<(Shell, Prompt)
 }
 
 /// Runs `script` in container `id` with `shell`, its output into `t`.
-fn run_in(s: &mut Session, id: &str, shell: &mut Shell, script: &str, t: &mut Transcript) -> i32 {
+/// Runs `script` in the container; with `interactive` (`-i`), the command
+/// line's heredoc, if any, is its standard input.
+fn run_in(
+    s: &mut Session,
+    id: &str,
+    shell: &mut Shell,
+    script: &str,
+    interactive: bool,
+    t: &mut Transcript,
+) -> i32 {
+    let stdin = s.stdin.take().filter(|_| interactive).unwrap_or_default();
     let now = s.host.now();
     let Ok(fs) = s.host.fs(id) else {
         return 1;
     };
     fs.set_time(now);
-    let ran = shell.run(fs, script);
+    let ran = shell.run_with_input(fs, script, crate::content::Content::bytes(stdin));
     t.shell_output(&ran);
     note_files(t, id, ran.events);
     ran.status
@@ -202,7 +212,7 @@ pub fn main_process(
     }
     let (mut shell, _) = shell_for(s, id, "/bin/sh")?;
     let mut out = Transcript::default();
-    let status = run_in(s, id, &mut shell, &script_of(&argv), &mut out);
+    let status = run_in(s, id, &mut shell, &script_of(&argv), interactive, &mut out);
     if attach {
         t.lines.extend(out.lines);
     }
@@ -300,11 +310,12 @@ pub fn exec(
             id,
             &mut shell,
             &script_of(argv),
+            o.interactive,
             &mut Transcript::default(),
         );
         return 0;
     }
-    run_in(s, id, &mut shell, &script_of(argv), t)
+    run_in(s, id, &mut shell, &script_of(argv), o.interactive, t)
 }
 
 /// A line typed while attached: the container's shell runs it; `exit` leaves.

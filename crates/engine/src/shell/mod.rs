@@ -120,6 +120,11 @@ impl Shell {
 
     /// Runs `script` on `fs`. The exit status is also left in `$?`.
     pub fn run(&mut self, fs: &mut Merged, script: &str) -> Ran {
+        self.run_with_input(fs, script, Content::empty())
+    }
+
+    /// Runs `script` on `fs` with `stdin` as its standard input.
+    pub fn run_with_input(&mut self, fs: &mut Merged, script: &str, stdin: Content) -> Ran {
         let mut run = Run {
             sh: self,
             fs,
@@ -129,7 +134,7 @@ impl Shell {
             exit: None,
             line: 1,
         };
-        let status = run.script(script, Content::empty());
+        let status = run.script(script, stdin);
         let exited = run.exit.is_some();
         let (out, events) = (run.out, run.events);
         self.status = status;

@@ -1,0 +1,139 @@
+//! The inspector, with real clicks: a container's files and where each comes
+//! from, editing one (copy-up), deleting one (whiteout), a layer's own diff and
+//! digests, and a commit.
+
+use layerlab_e2e::{artifacts_dir, Browser, Harness};
+
+fn screen(b: &Browser) -> Result<String, String> {
+    b.text(&b.find(".screen")?)
+}
+
+fn run(b: &Browser, line: &str) -> Result<(), String> {
+    let input = b.find("#command")?;
+    b.type_into(&input, &format!("{line}\u{E007}"))?;
+    b.wait_until(&format!("{line} to run"), || {
+        b.find(".timeline-caption")
+            .and_then(|c| b.text(&c))
+            .ok()
+            .filter(|c| c.ends_with(line))
+    })?;
+    Ok(())
+}
+
+/// Clicks the first element matching `css` whose text contains `text`.
+fn click_text(b: &Browser, css: &str, text: &str) -> Result<(), String> {
+    let found = b.wait_until(&format!("{css} with {text:?}"), || {
+        b.find_all(css)
+            .ok()?
+            .into_iter()
+            .find(|e| b.text(e).is_ok_and(|t| t.contains(text)))
+    })?;
+    b.click(&found)
+}
+
+/// The row of the inspector's file table whose name is `name`, as text.
+fn row(b: &Browser, name: &str) -> Result<Option<String>, String> {
+    Ok(b.find_all(".inspector-pane tbody tr")?
+        .iter()
+        .filter_map(|r| b.text(r).ok())
+        .find(|t| t.split_whitespace().next() == Some(name)))
+}
+
+/// Clicks the action `word` in the row of file `name`.
+fn row_action(b: &Browser, name: &str, word: &str) -> Result<(), String> {
+    let clicked = b.execute(
+        "const row = [...document.querySelectorAll('.inspector-pane tbody tr')].find(r => r.cells[0].textContent === arguments[0]);
+         const button = row && [...row.querySelectorAll('.action')].find(a => a.textContent === arguments[1]);
+         if (button) { button.click(); return true; } return false;",
+        vec![name.into(), word.into()],
+    )?;
+    if clicked != true {
+        return Err(format!("no {word} button for {name}"));
+    }
+    Ok(())
+}
+
+fn size_of(b: &Browser, name: &str) -> Result<String, String> {
+    let v = b.execute(
+        "return [...document.querySelectorAll('.disk-pane tbody tr')].map(r => [...r.cells].map(c => c.textContent)).filter(c => c[0] === arguments[0]).map(c => c[2])[0] || '';",
+        vec![name.into()],
+    )?;
+    Ok(v.as_str().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a_layers_diff() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("inspector", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        b.click(&b.find("#build")?)?;
+        b.wait_until("the build", || screen(b).ok().filter(|s| s.contains("naming to docker.io/library/app:latest")))?;
+        run(b, "docker run -d --name one app sleep 1d")?;
+        run(b, "docker run -d --name two app sleep 1d")?;
+        let (one_before, two_before) = (size_of(b, "one")?, size_of(b, "two")?);
+
+        // A container's files: /app comes from the COPY layer.
+        click_text(b, ".stage .container", "one")?;
+        click_text(b, ".inspector-pane button.link", "app/")?;
+        let app_py = b.wait_until("app.py in the inspector", || row(b, "app.py").ok().flatten())?;
+        if !app_py.contains("COPY . /app") {
+            return Err(format!("app.py should come from the COPY layer: {app_py}"));
+        }
+        // Edit and save: the command is typed, the file is copied up.
+        row_action(b, "app.py", "Edit")?;
+        let area = b.wait_for("#file-text")?;
+        b.type_into(&area, "print('changed')\n")?;
+        b.click(&b.find("#file-save")?)?;
+        b.wait_until("the save command in the terminal", || {
+            screen(b).ok().filter(|s| s.contains("$ docker exec -i one sh -c 'cat > /app/app.py' <<'EOF'"))
+        })?;
+        b.wait_until("app.py in the writable layer", || {
+            row(b, "app.py").ok().flatten().filter(|r| r.contains("writable layer"))
+        })?;
+        b.wait_until("the copy-up in What happened", || {
+            b.find_all(".activity li").ok()?.iter().filter_map(|e| b.text(e).ok()).find(|t| t.contains("Copy-up") && t.contains("/app/app.py"))
+        })?;
+        let (one_after, two_after) = (size_of(b, "one")?, size_of(b, "two")?);
+        if one_after == one_before || two_after != two_before {
+            return Err(format!("SIZE one {one_before} → {one_after}, two {two_before} → {two_after}"));
+        }
+
+        // Delete a lower file: a whiteout, and the file is gone from the tree.
+        row_action(b, "Makefile", "Delete")?;
+        b.wait_until("the whiteout", || {
+            b.find_all(".activity li").ok()?.iter().filter_map(|e| b.text(e).ok()).find(|t| t.contains("Whiteout") && t.contains("/app/Makefile"))
+        })?;
+        if row(b, "Makefile")?.is_some() {
+            return Err("the deleted Makefile is still listed".into());
+        }
+        b.execute("document.querySelector('.inspector-pane').scrollIntoView();", vec![])?;
+        b.screenshot(&artifacts_dir().join("inspector-container-1280x720.png"))?;
+
+        // A layer: its own diff and digests, by keyboard.
+        b.execute(
+            "[...document.querySelectorAll('.stage .slab')].find(g => g.textContent.includes('COPY . /app')).focus();",
+            vec![],
+        )?;
+        b.keys("\u{E007}")?;
+        let digests = b.wait_until("the layer's digests", || {
+            b.find(".inspector-pane .digests").and_then(|d| b.text(&d)).ok()
+        })?;
+        if !digests.contains("sha256:") || !digests.contains("app:latest") {
+            return Err(format!("digests: {digests}"));
+        }
+        let diff = b.text(&b.find(".inspector-pane table")?)?;
+        if !diff.contains("/app/app.py") || !diff.contains("added") {
+            return Err(format!("the COPY layer's diff: {diff}"));
+        }
+        b.screenshot(&artifacts_dir().join("inspector-layer-1280x720.png"))?;
+
+        // Commit: the writable layer becomes a new image's top layer.
+        run(b, "docker commit one app:v2")?;
+        b.wait_until("the new image on the stage", || {
+            b.find_all(".stage .image-name").ok()?.iter().filter_map(|e| b.text(e).ok()).find(|t| t.starts_with("app:v2"))
+        })?;
+        Ok(())
+    });
+}

@@ -1,0 +1,559 @@
+//! What the last command did, item by item: build steps, pulled layers,
+//! copy-ups, whiteouts, reads, containers and images. Everything comes from
+//! the engine's transcript (its steps, pulls and events), never re-derived;
+//! each item has an icon and a word, so nothing relies on colour alone.
+
+use crate::i18n::Msg;
+use layerlab_engine::command::{Session, Transcript};
+use layerlab_engine::diff::Kind;
+use layerlab_engine::event::{Event, Source};
+use layerlab_engine::host::HostEvent;
+use layerlab_engine::layer::LayerId;
+use layerlab_engine::size::human_size_with_precision;
+
+/// Items beyond this many are summed up in one line (a `tar -x` can touch thousands of files).
+pub const MOST: usize = 40;
+
+/// What kind of thing happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum What {
+    StepBase,
+    StepLayer,
+    StepCached,
+    StepMetadata,
+    StepFailed,
+    Downloaded,
+    AlreadyExists,
+    CopyUp,
+    Read,
+    Created,
+    Written,
+    MetadataChanged,
+    Whiteout,
+    Opaque,
+    Removed,
+    Renamed,
+    HardLinked,
+    SizeNow,
+    Unchanged,
+    LayerCreated,
+    LayerDeleted,
+    ImageCreated,
+    ImageTagged,
+    ImageUntagged,
+    ImageDeleted,
+    ContainerCreated,
+    ContainerRemoved,
+    More,
+}
+
+impl What {
+    /// A symbol shown before the item's word (decorative: the word says it).
+    pub fn icon(self) -> &'static str {
+        match self {
+            What::StepBase => "▤",
+            What::StepLayer | What::LayerCreated => "▣",
+            What::StepCached => "↺",
+            What::StepMetadata => "▭",
+            What::StepFailed => "✗",
+            What::Downloaded => "⇩",
+            What::AlreadyExists => "✓",
+            What::CopyUp => "⇧",
+            What::Read => "◉",
+            What::Created => "+",
+            What::Written => "✎",
+            What::MetadataChanged => "⚙",
+            What::Whiteout => "⊘",
+            What::Opaque => "▦",
+            What::Removed => "−",
+            What::Renamed => "→",
+            What::HardLinked => "⇉",
+            What::SizeNow => "▲",
+            What::Unchanged => "=",
+            What::LayerDeleted | What::ImageDeleted | What::ContainerRemoved => "✕",
+            What::ImageCreated => "◆",
+            What::ImageTagged => "#",
+            What::ImageUntagged => "⌫",
+            What::ContainerCreated => "▢",
+            What::More => "…",
+        }
+    }
+
+    /// The item's word, in the learner's language.
+    pub fn word(self) -> Msg {
+        match self {
+            What::StepBase => Msg::DidStepBase,
+            What::StepLayer => Msg::DidStepLayer,
+            What::StepCached => Msg::DidStepCached,
+            What::StepMetadata => Msg::DidStepMetadata,
+            What::StepFailed => Msg::DidStepFailed,
+            What::Downloaded => Msg::DidDownloaded,
+            What::AlreadyExists => Msg::DidAlreadyExists,
+            What::CopyUp => Msg::DidCopyUp,
+            What::Read => Msg::DidRead,
+            What::Created => Msg::DidCreated,
+            What::Written => Msg::DidWritten,
+            What::MetadataChanged => Msg::DidMetadata,
+            What::Whiteout => Msg::DidWhiteout,
+            What::Opaque => Msg::DidOpaque,
+            What::Removed => Msg::DidRemoved,
+            What::Renamed => Msg::DidRenamed,
+            What::HardLinked => Msg::DidHardLinked,
+            What::SizeNow => Msg::DidSizeNow,
+            What::Unchanged => Msg::DidUnchanged,
+            What::LayerCreated => Msg::DidLayerCreated,
+            What::LayerDeleted => Msg::DidLayerDeleted,
+            What::ImageCreated => Msg::DidImageCreated,
+            What::ImageTagged => Msg::DidImageTagged,
+            What::ImageUntagged => Msg::DidImageUntagged,
+            What::ImageDeleted => Msg::DidImageDeleted,
+            What::ContainerCreated => Msg::DidContainerCreated,
+            What::ContainerRemoved => Msg::DidContainerRemoved,
+            What::More => Msg::DidMore,
+        }
+    }
+}
+
+/// One thing the command did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub what: What,
+    /// The facts, language-neutral: paths, sizes, digests, names.
+    pub detail: String,
+    /// The read-only layer involved (served a read, was copied from, was built).
+    pub layer: Option<LayerId>,
+    /// A pulled layer's size: the pane draws a progress bar for it.
+    pub pull: Option<u64>,
+}
+
+impl Item {
+    fn new(what: What, detail: impl Into<String>) -> Item {
+        Item {
+            what,
+            detail: detail.into(),
+            layer: None,
+            pull: None,
+        }
+    }
+
+    fn on(mut self, layer: Option<LayerId>) -> Item {
+        self.layer = layer;
+        self
+    }
+}
+
+fn size(bytes: u64) -> String {
+    human_size_with_precision(bytes as f64, 3)
+}
+
+/// A layer as the learner knows it: the instruction that made it, and its size.
+pub fn layer_name(session: &Session, id: LayerId) -> String {
+    for image in session.host.images() {
+        let made_by = image.config.history.iter().filter(|h| !h.empty_layer);
+        for (layer, h) in image.layers.iter().zip(made_by) {
+            if layer.id == id {
+                let by = crate::stage::shorten(&h.created_by);
+                return format!("{by} ({})", size(layer.size()));
+            }
+        }
+    }
+    if session.host.init_layer().id == id {
+        return "init layer (<id>-init)".into();
+    }
+    format!("#{}", id.0)
+}
+
+/// Whether a file event changed the writable layer.
+fn writes(e: &Event) -> bool {
+    !matches!(e, Event::Read { .. })
+}
+
+fn file_item(session: &Session, e: &Event) -> Item {
+    match e {
+        Event::Read { path, from, bytes } => {
+            let from_name = match from {
+                Source::Upper => "writable layer".to_owned(),
+                Source::Lower(id) => layer_name(session, *id),
+            };
+            let layer = match from {
+                Source::Lower(id) => Some(*id),
+                Source::Upper => None,
+            };
+            Item::new(
+                What::Read,
+                format!("{path} · {} ← {from_name}", size(*bytes)),
+            )
+            .on(layer)
+        }
+        Event::CopyUp {
+            path,
+            from,
+            kind,
+            bytes,
+        } => {
+            let what = if *kind == Kind::Dir {
+                // A directory's copy-up takes its metadata, never its contents.
+                format!("dir {path}")
+            } else {
+                format!("{} {path} · {} ({bytes} B)", kind.name(), size(*bytes))
+            };
+            let from_name = layer_name(session, *from);
+            Item::new(What::CopyUp, format!("{what} ← {from_name}")).on(Some(*from))
+        }
+        Event::Created { path, kind, bytes } => Item::new(
+            What::Created,
+            format!("{} {path} · {}", kind.name(), size(*bytes)),
+        ),
+        Event::Written { path, bytes } => {
+            Item::new(What::Written, format!("{path} · {}", size(*bytes)))
+        }
+        Event::MetadataChanged { path } => Item::new(What::MetadataChanged, path.to_string()),
+        Event::Whiteout { path } => Item::new(What::Whiteout, path.to_string()),
+        Event::OpaqueDir { path } => Item::new(What::Opaque, path.to_string()),
+        Event::Removed { path } => Item::new(What::Removed, path.to_string()),
+        Event::Renamed { from, to } => Item::new(What::Renamed, format!("{from} → {to}")),
+        Event::HardLinked { path, target } => {
+            Item::new(What::HardLinked, format!("{path} → {target}"))
+        }
+    }
+}
+
+fn host_item(e: &HostEvent) -> Option<Item> {
+    Some(match e {
+        HostEvent::LayerCreated {
+            layer,
+            diff_id,
+            size: bytes,
+        } => {
+            Item::new(What::LayerCreated, format!("{diff_id} · {}", size(*bytes))).on(Some(*layer))
+        }
+        HostEvent::LayerDeleted { chain_id, .. } => {
+            Item::new(What::LayerDeleted, chain_id.to_string())
+        }
+        HostEvent::ImageCreated { id } => Item::new(What::ImageCreated, id.to_string()),
+        HostEvent::ImageTagged { reference, .. } => Item::new(What::ImageTagged, reference.clone()),
+        HostEvent::ImageUntagged { reference, .. } => {
+            Item::new(What::ImageUntagged, reference.clone())
+        }
+        HostEvent::ImageDeleted { id } => Item::new(What::ImageDeleted, id.to_string()),
+        HostEvent::ContainerCreated { name, image, .. } => Item::new(
+            What::ContainerCreated,
+            format!("{name} · {}", image.short()),
+        ),
+        HostEvent::ContainerRemoved { name, .. } => Item::new(What::ContainerRemoved, name.clone()),
+        HostEvent::LayerReused { .. } | HostEvent::Fs { .. } => return None,
+    })
+}
+
+/// What `t` (the transcript of the last command run in `session`) did.
+pub fn activity(session: &Session, t: &Transcript) -> Vec<Item> {
+    let mut items = Vec::new();
+    for s in &t.build {
+        let (what, detail) = match (s.failed, s.cached, s.layer) {
+            (Some(status), ..) => (
+                What::StepFailed,
+                format!("{} · exit {status} · line {}", s.label, s.line),
+            ),
+            (None, true, _) => (What::StepCached, s.label.clone()),
+            (None, false, Some(_)) => (What::StepLayer, format!("{} · {}", s.label, size(s.size))),
+            // FROM: the base image's layers, stored already or just pulled.
+            (None, false, None) if s.label.contains(" FROM ") => (What::StepBase, s.label.clone()),
+            (None, false, None) => (What::StepMetadata, format!("{} · 0B", s.label)),
+        };
+        items.push(Item::new(what, detail).on(s.layer));
+    }
+    for p in &t.pulled {
+        let what = if p.downloaded {
+            What::Downloaded
+        } else {
+            What::AlreadyExists
+        };
+        let mut item = Item::new(what, format!("{} · {}", p.short, size(p.size)));
+        item.pull = Some(p.size);
+        items.push(item);
+    }
+    if let Some(files) = &t.container_files {
+        items.extend(files.events.iter().map(|e| file_item(session, e)));
+        let changed = files.events.iter().any(writes);
+        if let (true, Ok(c)) = (changed, session.host.container(&files.container)) {
+            items.push(Item::new(
+                What::SizeNow,
+                format!("{} · SIZE {}", c.name, size(c.size_rw())),
+            ));
+            let mut others: Vec<&str> = session
+                .host
+                .containers()
+                .iter()
+                .filter(|o| o.image == c.image && o.id != c.id)
+                .map(|o| o.name.as_str())
+                .collect();
+            let image = session
+                .host
+                .tags_of(&c.image)
+                .first()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| c.image.short().to_owned());
+            others.insert(0, &image);
+            items.push(Item::new(What::Unchanged, others.join(", ")));
+        }
+    }
+    let quiet = !t.build.is_empty() || !t.pulled.is_empty();
+    items.extend(
+        t.events
+            .iter()
+            .filter(|e| !(quiet && matches!(e, HostEvent::LayerCreated { .. })))
+            .filter_map(host_item),
+    );
+    if items.len() > MOST {
+        let more = items.len() - MOST;
+        items.truncate(MOST);
+        items.push(Item::new(What::More, more.to_string()));
+    }
+    items
+}
+
+/// Docker's default `max-concurrent-downloads`.
+const DOWNLOADS_AT_ONCE: usize = 3;
+
+/// One pulled layer at one moment of the pull's animation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PullAt {
+    /// Docker's progress word (`Downloading`, `Pull complete`, `Already exists` …).
+    pub state: &'static str,
+    /// How much of the layer is downloaded.
+    pub percent: u8,
+}
+
+/// Where each pulled layer (`(size, downloaded)`, bottom first) is at `tick`,
+/// as `docker pull` shows it: up to three downloads at a time, bigger layers
+/// longer, then extraction one layer after another, bottom first. Also returns
+/// the tick at which the pull is complete.
+pub fn pull_progress(layers: &[(u64, bool)], tick: u32) -> (Vec<PullAt>, u32) {
+    let mut slots = [0u32; DOWNLOADS_AT_ONCE];
+    let mut extracted = 0u32;
+    let mut at = Vec::with_capacity(layers.len());
+    for &(size, downloaded) in layers {
+        if !downloaded {
+            at.push(PullAt {
+                state: "Already exists",
+                percent: 100,
+            });
+            continue;
+        }
+        // The slot that frees first takes the next layer.
+        let slot =
+            (0..slots.len()).fold(0, |best, k| if slots[k] < slots[best] { k } else { best });
+        let start = slots[slot].max(1);
+        let took = (size / 4_000_000).clamp(2, 8) as u32;
+        let end = start + took;
+        slots[slot] = end;
+        let from = end.max(extracted);
+        extracted = from + 2;
+        let (state, percent) = match tick {
+            0 => ("Pulling fs layer", 0),
+            t if t < start => ("Waiting", 0),
+            t if t < end => ("Downloading", ((t - start) * 100 / took) as u8),
+            t if t < from => ("Download complete", 100),
+            t if t < extracted => ("Extracting", 100),
+            _ => ("Pull complete", 100),
+        };
+        at.push(PullAt { state, percent });
+    }
+    (at, extracted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::Workspace;
+
+    fn after(lines: &[&str]) -> (Workspace, Vec<Item>) {
+        let w = Workspace::replay(&lines.iter().map(|l| l.to_string()).collect::<Vec<_>>());
+        let items = w
+            .console
+            .last
+            .as_ref()
+            .map(|(_, t)| activity(&w.session, t))
+            .unwrap_or_default();
+        (w, items)
+    }
+
+    fn kinds(items: &[Item]) -> Vec<What> {
+        items.iter().map(|i| i.what).collect()
+    }
+
+    #[test]
+    fn each_command_says_what_it_did() {
+        use What::*;
+        // (commands, what the last one did)
+        let cases: &[(&[&str], &[What])] = &[
+            (
+                &["docker pull nginx", "docker pull python:3-slim"],
+                &[
+                    AlreadyExists,
+                    Downloaded,
+                    Downloaded,
+                    ImageCreated,
+                    ImageTagged,
+                ],
+            ),
+            (
+                &[
+                    "docker pull busybox",
+                    "docker run -d --name web busybox sleep 99",
+                    "docker exec web cat /etc/passwd",
+                ],
+                &[Read],
+            ),
+            (
+                &[
+                    "docker pull busybox",
+                    "docker run -d --name web busybox sleep 99",
+                    "docker exec web sh -c 'echo x >> /etc/passwd'",
+                ],
+                &[CopyUp, CopyUp, Written, SizeNow, Unchanged],
+            ),
+            (
+                &[
+                    "docker pull busybox",
+                    "docker run -d --name web busybox sleep 99",
+                    "docker exec web rm /etc/passwd",
+                ],
+                &[CopyUp, Whiteout, SizeNow, Unchanged],
+            ),
+            (
+                &[
+                    "docker pull busybox",
+                    "docker run -d --name web busybox sleep 99",
+                    "docker exec web sh -c 'rm -r /etc && mkdir /etc'",
+                ],
+                &[],
+            ),
+            (&["docker build -t app ."], &[]),
+            (
+                &["docker pull busybox", "docker create --name box busybox"],
+                &[ContainerCreated],
+            ),
+        ];
+        for (lines, want) in cases {
+            let (_, items) = after(lines);
+            if want.is_empty() {
+                assert!(!items.is_empty(), "{lines:?} says nothing");
+                continue;
+            }
+            assert_eq!(kinds(&items), *want, "{lines:?}: {items:#?}");
+        }
+    }
+
+    #[test]
+    fn a_copy_up_names_the_layer_and_the_whole_size_and_the_others_stay_unchanged() {
+        let (_, items) = after(&[
+            "docker pull busybox",
+            "docker run -d --name one busybox sleep 99",
+            "docker run -d --name two busybox sleep 99",
+            "docker exec one sh -c 'echo >> /bin/busybox'",
+        ]);
+        let copy = items
+            .iter()
+            .find(|i| i.what == What::CopyUp && i.detail.starts_with("file "))
+            .expect("the file's copy-up");
+        assert!(copy.layer.is_some());
+        assert!(
+            copy.detail.starts_with("file /bin/busybox · "),
+            "{}",
+            copy.detail
+        );
+        assert!(
+            copy.detail.contains("ADD "),
+            "names the layer by its instruction: {}",
+            copy.detail
+        );
+        let size = items
+            .iter()
+            .find(|i| i.what == What::SizeNow)
+            .expect("size");
+        assert!(size.detail.starts_with("one · SIZE "), "{}", size.detail);
+        let same = items
+            .iter()
+            .find(|i| i.what == What::Unchanged)
+            .expect("unchanged");
+        assert_eq!(same.detail, "busybox:latest, two");
+    }
+
+    #[test]
+    fn pulls_download_three_at_a_time_and_extract_bottom_first() {
+        let mb = 1_000_000;
+        // The nginx pull over a host that has Debian: one layer exists, five come down.
+        let layers = [
+            (29 * mb, false),
+            (41 * mb, true),
+            (900, true),
+            (600, true),
+            (1_200, true),
+            (1_400, true),
+        ];
+        let states = |tick| -> Vec<&str> {
+            pull_progress(&layers, tick)
+                .0
+                .iter()
+                .map(|p| p.state)
+                .collect()
+        };
+        let (_, done) = pull_progress(&layers, 0);
+        assert_eq!(states(0)[1..], ["Pulling fs layer"; 5]);
+        assert_eq!(states(0)[0], "Already exists");
+        assert_eq!(
+            states(1)[1..],
+            [
+                "Downloading",
+                "Downloading",
+                "Downloading",
+                "Waiting",
+                "Waiting"
+            ]
+        );
+        assert_eq!(
+            states(done - 1)[1..5],
+            ["Pull complete"; 4],
+            "extraction goes bottom first"
+        );
+        assert_eq!(states(done - 1)[5], "Extracting");
+        assert_eq!(
+            states(done),
+            [
+                "Already exists",
+                "Pull complete",
+                "Pull complete",
+                "Pull complete",
+                "Pull complete",
+                "Pull complete"
+            ]
+        );
+        // The big layer is still downloading when the small ones are done, and
+        // nothing above it is extracted before it.
+        let mid = pull_progress(&layers, 5).0;
+        assert_eq!(mid[1].state, "Downloading");
+        assert!(mid[1].percent > 0 && mid[1].percent < 100, "{:?}", mid[1]);
+        assert!(mid[2..]
+            .iter()
+            .all(|p| p.state != "Extracting" && p.state != "Pull complete"));
+    }
+
+    #[test]
+    fn builds_list_their_steps_cached_or_not_and_a_failure_names_its_line() {
+        let (_, first) = after(&["docker build -t app ."]);
+        assert!(first.iter().any(|i| i.what == What::StepLayer));
+        assert!(first.iter().all(|i| i.what != What::StepCached));
+        let (_, again) = after(&["docker build -t app .", "docker build -t app ."]);
+        assert!(again.iter().any(|i| i.what == What::StepCached));
+        let (_, failed) = after(&[
+            "printf 'FROM busybox\\nRUN false\\n' > Dockerfile",
+            "docker build -t app .",
+        ]);
+        let f = failed
+            .iter()
+            .find(|i| i.what == What::StepFailed)
+            .expect("failed step");
+        assert!(f.detail.ends_with("exit 1 · line 2"), "{}", f.detail);
+    }
+}

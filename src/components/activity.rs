@@ -1,0 +1,273 @@
+//! "What happened": the timeline of commands (scrub, step, play, speed) and,
+//! for the command at the timeline's position, what it did, item by item as
+//! the engine reported it. Items appear one after another and pulled layers go
+//! through Docker's progress states; with `prefers-reduced-motion` everything
+//! shows at once.
+
+use crate::activity::{activity, pull_progress, What};
+use crate::browser;
+use crate::console::Workspace;
+use crate::i18n::{t, Lang, Msg};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+// The timeline's icons, as SVG paths on a 16×16 grid.
+const START: &str = "M3 3h2v10H3zM13 3v10L6 8z";
+const BACK: &str = "M12 3v10L5 8zM3 3h2v10H3z";
+const PLAY: &str = "M4 2.5v11L13 8z";
+const PAUSE: &str = "M4 3h3v10H4zM9 3h3v10H9z";
+const FORWARD: &str = "M4 3v10l7-5zM11 3h2v10h-2z";
+const END: &str = "M3 3v10l7-5zM11 3h2v10h-2z";
+
+/// The speeds offered, in percent of normal.
+pub const SPEEDS: [u32; 5] = [25, 50, 100, 200, 400];
+
+/// One animation tick at normal speed.
+const TICK_MS: u64 = 200;
+/// Time between two commands while the timeline plays, at normal speed.
+pub const PLAY_MS: u64 = 1200;
+
+/// `ms` at normal speed, scaled for `speed` percent.
+pub fn scaled(ms: u64, speed: u32) -> Duration {
+    Duration::from_millis(ms * 100 / u64::from(speed.max(1)))
+}
+
+fn speed_text(speed: u32) -> String {
+    match speed {
+        25 => "0.25×".into(),
+        50 => "0.5×".into(),
+        s => format!("{}×", s / 100),
+    }
+}
+
+#[derive(Properties)]
+pub struct ActivityProps {
+    pub lang: Lang,
+    pub workspace: Rc<RefCell<Workspace>>,
+    pub revision: u64,
+    /// Animation and playback speed, in percent (one of [`SPEEDS`]).
+    pub speed: u32,
+    pub on_speed: Callback<u32>,
+    /// Called after the timeline moved, so other panes redraw.
+    pub on_change: Callback<()>,
+}
+
+impl PartialEq for ActivityProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && self.revision == other.revision
+            && self.speed == other.speed
+            && Rc::ptr_eq(&self.workspace, &other.workspace)
+    }
+}
+
+#[function_component(Activity)]
+pub fn activity_pane(props: &ActivityProps) -> Html {
+    let lang = props.lang;
+    let revision = props.revision;
+    // The animation's tick, for the revision it belongs to.
+    let tick = use_state(|| (revision, 0u32));
+    // The newest revision: a timer started for an older one does nothing.
+    let latest = use_mut_ref(|| revision);
+    *latest.borrow_mut() = revision;
+    let playing = use_state(|| false);
+    // Whether playing, as of the last render: a pause stops a waiting step.
+    let live = use_mut_ref(|| false);
+    *live.borrow_mut() = *playing;
+    let reduced = use_memo((), |_| browser::prefers_reduced_motion());
+
+    let ws = props.workspace.borrow();
+    let (now, total) = ws.position();
+    let items = ws
+        .console
+        .last
+        .as_ref()
+        .map(|(_, t)| activity(&ws.session, t))
+        .unwrap_or_default();
+    let pulls: Vec<(u64, bool)> = items
+        .iter()
+        .filter_map(|i| i.pull.map(|size| (size, i.what == What::Downloaded)))
+        .collect();
+    let (_, pulled_at) = pull_progress(&pulls, 0);
+    let others = items.len() - pulls.len();
+    let end = pulled_at + others as u32;
+    let at = match *tick {
+        (r, k) if r == revision => k,
+        _ if *reduced => end,
+        _ => 0,
+    };
+
+    // The animation: one tick after another until everything is shown.
+    {
+        let (tick, latest) = (tick.clone(), latest.clone());
+        let delay = scaled(TICK_MS, props.speed);
+        use_effect_with((revision, at, end), move |&(revision, at, end)| {
+            if at < end {
+                yew::platform::spawn_local(async move {
+                    yew::platform::time::sleep(delay).await;
+                    if *latest.borrow() == revision {
+                        tick.set((revision, at + 1));
+                    }
+                });
+            }
+        });
+    }
+    // Playing: the next command every 1.2 s (at 1×) until the end.
+    {
+        let (playing, latest, live) = (playing.clone(), latest.clone(), live.clone());
+        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
+        let delay = scaled(PLAY_MS, props.speed);
+        use_effect_with((*playing, revision), move |&(on, revision)| {
+            if on {
+                yew::platform::spawn_local(async move {
+                    yew::platform::time::sleep(delay).await;
+                    if *latest.borrow() != revision || !*live.borrow() {
+                        return;
+                    }
+                    let moved = workspace.borrow_mut().redo();
+                    if moved {
+                        on_change.emit(());
+                    }
+                    if !moved || workspace.borrow().undone.is_empty() {
+                        playing.set(false);
+                    }
+                });
+            }
+        });
+    }
+
+    let seek = {
+        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
+        move |to: usize| {
+            let workspace = workspace.clone();
+            let on_change = on_change.clone();
+            Callback::from(move |_: MouseEvent| {
+                if workspace.borrow_mut().seek(to) {
+                    on_change.emit(());
+                }
+            })
+        }
+    };
+    let on_scrub = {
+        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
+        Callback::from(move |e: InputEvent| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            if let Ok(to) = input.value().parse::<usize>() {
+                if workspace.borrow_mut().seek(to) {
+                    on_change.emit(());
+                }
+            }
+        })
+    };
+    let on_play = {
+        let playing = playing.clone();
+        let can_play = now < total;
+        Callback::from(move |_: MouseEvent| playing.set(!*playing && can_play))
+    };
+    let on_speed = {
+        let on_speed = props.on_speed.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                if let Ok(s) = select.value().parse::<u32>() {
+                    on_speed.emit(s);
+                }
+            }
+        })
+    };
+
+    let line = ws
+        .console
+        .last
+        .as_ref()
+        .filter(|_| now > 0)
+        .map(|(l, _)| l.lines().next().unwrap_or_default().to_owned());
+    let caption = match &line {
+        Some(l) => format!("{} {now}/{total}: {l}", t(lang, Msg::TimelineAt)),
+        None => format!("{} 0/{total}", t(lang, Msg::TimelineAt)),
+    };
+
+    let (progress, _) = pull_progress(&pulls, at);
+    let mut bars = progress.into_iter();
+    let mut other = 0u32;
+    let rows = items.iter().filter_map(|item| {
+        let word = t(lang, item.what.word());
+        if item.pull.is_some() {
+            let p = bars.next()?;
+            let state = p.state;
+            return Some(html! {
+                <li class="did pull">
+                    <span class="icon" aria-hidden="true">{ item.what.icon() }</span>
+                    <code class="detail">{ &item.detail }</code>
+                    <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+                        aria-valuenow={p.percent.to_string()} aria-valuetext={state} aria-label={item.detail.clone()}>
+                        <span class="fill" style={format!("width:{}%", p.percent)}></span>
+                    </span>
+                    <span class="state">{ state }</span>
+                    if state == "Already exists" || state == "Pull complete" {
+                        <span class="word">{ word }</span>
+                    }
+                </li>
+            });
+        }
+        let shown = pulled_at + other <= at;
+        other += 1;
+        let class = classes!("did", format!("did-{:?}", item.what).to_lowercase());
+        shown.then(|| html! {
+            <li {class}>
+                <span class="icon" aria-hidden="true">{ item.what.icon() }</span>
+                <span class="word">{ word }{ if item.what == What::More { "" } else { ":" } }</span>
+                { " " }
+                <code class="detail">{ &item.detail }</code>
+            </li>
+        })
+    });
+
+    // Icons are drawn, not taken from a font that may lack them.
+    let button = |id: &'static str,
+                  icon: &'static str,
+                  label: Msg,
+                  onclick: Callback<MouseEvent>,
+                  disabled: bool| {
+        html! {
+            <button type="button" {id} class="action" {onclick} {disabled} aria-label={t(lang, label)} title={t(lang, label)}>
+                <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d={icon} fill="currentColor" /></svg>
+            </button>
+        }
+    };
+    html! {
+        <section class="pane activity-pane" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">{ t(lang, Msg::ActivityHeading) }</h2>
+            <div class="timeline" role="group" aria-label={t(lang, Msg::TimelineLabel)}>
+                { button("timeline-start", START, Msg::TimelineStart, seek(0), now == 0) }
+                { button("timeline-back", BACK, Msg::TimelineBack, seek(now.saturating_sub(1)), now == 0) }
+                { button("timeline-play", if *playing { PAUSE } else { PLAY },
+                    if *playing { Msg::TimelinePause } else { Msg::TimelinePlay }, on_play, now == total && !*playing) }
+                { button("timeline-forward", FORWARD, Msg::TimelineForward, seek(now + 1), now == total) }
+                { button("timeline-end", END, Msg::TimelineEnd, seek(total), now == total) }
+                <input id="timeline" type="range" min="0" max={total.to_string()} value={now.to_string()}
+                    aria-label={t(lang, Msg::TimelineLabel)} aria-valuetext={caption.clone()} oninput={on_scrub} />
+                <label class="speed">
+                    <span>{ t(lang, Msg::TimelineSpeed) }</span>
+                    <select id="speed" onchange={on_speed}>
+                        { for SPEEDS.iter().map(|&s| html! {
+                            <option value={s.to_string()} selected={s == props.speed}>{ speed_text(s) }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <p class="timeline-caption" role="status" aria-live="polite">{ caption }</p>
+            if line.is_none() {
+                <p class="hint">{ t(lang, Msg::ActivityEmpty) }</p>
+            } else if items.is_empty() {
+                <p class="hint">{ t(lang, Msg::ActivityNothing) }</p>
+            } else {
+                <ol class="activity">{ for rows }</ol>
+            }
+        </section>
+    }
+}

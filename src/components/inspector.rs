@@ -1,0 +1,233 @@
+//! The inspector: a layer's own diff and digests, or a container's merged
+//! files with the layer each comes from. File actions type their command
+//! into the terminal (`docker exec …`), so the learner sees what they stand for.
+
+use crate::console::Workspace;
+use crate::i18n::{t, Lang, Msg};
+use crate::inspect::{action, container_dir, layer_view, Change, DirView, LayerView, Selected};
+use layerlab_engine::diff::Kind;
+use std::cell::RefCell;
+use std::rc::Rc;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct InspectorProps {
+    pub lang: Lang,
+    pub workspace: Rc<RefCell<Workspace>>,
+    pub revision: u64,
+    pub selected: Option<Selected>,
+    pub on_select: Callback<Option<Selected>>,
+    /// Called after an action ran a command.
+    pub on_change: Callback<()>,
+}
+
+impl PartialEq for InspectorProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && self.revision == other.revision
+            && self.selected == other.selected
+            && Rc::ptr_eq(&self.workspace, &other.workspace)
+    }
+}
+
+fn change_word(c: Change) -> Msg {
+    match c {
+        Change::Added => Msg::ChangeAdded,
+        Change::Changed => Msg::ChangeChanged,
+        Change::Whiteout => Msg::ChangeWhiteout,
+        Change::Opaque => Msg::ChangeOpaque,
+    }
+}
+
+fn layer_html(lang: Lang, v: &LayerView) -> Html {
+    let rows = v.entries.iter().map(|e| {
+        html! {
+            <tr class={format!("change-{:?}", e.change).to_lowercase()}>
+                <td><span aria-hidden="true" class="icon">{ e.change.icon() }</span>{ " " }{ t(lang, change_word(e.change)) }</td>
+                <td class="mono">{ &e.path }</td>
+                <td>{ e.kind }</td>
+                <td class="num">{ &e.size }</td>
+            </tr>
+        }
+    });
+    html! {
+        <>
+            <h3>{ t(lang, Msg::InspectLayer) }{ ": " }<span class="mono">{ &v.name }</span></h3>
+            <dl class="digests">
+                <dt>{ t(lang, Msg::InspectDiffId) }</dt><dd class="mono">{ &v.diff_id }</dd>
+                <dt>{ t(lang, Msg::InspectChainId) }</dt><dd class="mono">{ &v.chain_id }</dd>
+                <dt>{ t(lang, Msg::InspectCacheId) }</dt><dd class="mono">{ &v.cache_id }</dd>
+                <dt>{ t(lang, Msg::InspectUsedBy) }</dt><dd class="mono">{ v.images.join(", ") }</dd>
+            </dl>
+            <div class="table-scroll">
+                <table class="sizes files">
+                    <caption>{ t(lang, Msg::InspectOwnDiff) }</caption>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+            if v.more > 0 {
+                <p class="hint">{ format!("… {} {}", v.more, t(lang, Msg::InspectMore)) }</p>
+            }
+        </>
+    }
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let lang = props.lang;
+    // The file being edited and its text.
+    let editing = use_state(|| None::<(String, String)>);
+    let ws = props.workspace.borrow();
+    let close = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_: MouseEvent| on_select.emit(None))
+    };
+    let body = match &props.selected {
+        None => html! { <p class="hint">{ t(lang, Msg::InspectorHint) }</p> },
+        Some(Selected::Layer(id)) => match layer_view(&ws.session, *id) {
+            Some(v) => layer_html(lang, &v),
+            None => html! { <p class="hint">{ t(lang, Msg::InspectorGone) }</p> },
+        },
+        Some(Selected::Container { id, dir }) => match container_dir(&ws.session, id, dir) {
+            Ok(v) => container_html(props, id, &v, &editing),
+            Err(_) => html! { <p class="hint">{ t(lang, Msg::InspectorGone) }</p> },
+        },
+    };
+    html! {
+        <section class="pane inspector-pane" aria-labelledby="inspector-heading">
+            <div class="pane-head">
+                <h2 id="inspector-heading">{ t(lang, Msg::InspectorHeading) }</h2>
+                if props.selected.is_some() {
+                    <button type="button" class="action" id="inspector-close" onclick={close} aria-label={t(lang, Msg::InspectorClose)} title={t(lang, Msg::InspectorClose)}>
+                        <span aria-hidden="true">{ "×" }</span>
+                    </button>
+                }
+            </div>
+            { body }
+        </section>
+    }
+}
+
+fn container_html(
+    props: &InspectorProps,
+    id: &str,
+    v: &DirView,
+    editing: &UseStateHandle<Option<(String, String)>>,
+) -> Html {
+    let lang = props.lang;
+    // Runs a command line as if typed, then redraws everything.
+    let run = |line: String| {
+        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
+        Callback::from(move |_: MouseEvent| {
+            workspace.borrow_mut().submit(&line);
+            on_change.emit(());
+        })
+    };
+    let open = |dir: String| {
+        let on_select = props.on_select.clone();
+        let id = id.to_owned();
+        Callback::from(move |_: MouseEvent| {
+            on_select.emit(Some(Selected::Container {
+                id: id.clone(),
+                dir: dir.clone(),
+            }))
+        })
+    };
+    let name = &v.container;
+    let rows = v.rows.iter().map(|r| {
+        let is_dir = r.kind == Kind::Dir;
+        let label = if is_dir {
+            html! { <button type="button" class="link" onclick={open(r.path.clone())}>{ format!("{}/", r.name) }</button> }
+        } else {
+            html! { <span>{ &r.name }</span> }
+        };
+        let from = if r.upper {
+            html! { <strong><span aria-hidden="true">{ "✎ " }</span>{ t(lang, Msg::StageWritable) }</strong> }
+        } else {
+            html! { <span>{ &r.from }</span> }
+        };
+        let edit = r.text.clone().map(|text| {
+            let editing = editing.clone();
+            let path = r.path.clone();
+            let onclick = Callback::from(move |_: MouseEvent| editing.set(Some((path.clone(), text.clone()))));
+            html! { <button type="button" class="action" {onclick} disabled={!v.running}>{ t(lang, Msg::InspectEdit) }</button> }
+        });
+        let file = r.kind == Kind::File;
+        html! {
+            <tr class={classes!(r.upper.then_some("upper"))}>
+                <td class="mono">{ label }</td>
+                <td class="num">{ &r.size }</td>
+                <td class="from">{ from }</td>
+                <td class="file-actions">
+                    if file {
+                        <button type="button" class="action" onclick={run(action::read(name, &r.path))} disabled={!v.running}>{ t(lang, Msg::InspectRead) }</button>
+                        { for edit }
+                        <button type="button" class="action" onclick={run(action::append_byte(name, &r.path))} disabled={!v.running}>{ t(lang, Msg::InspectAppend) }</button>
+                    }
+                    <button type="button" class="action" onclick={run(action::delete(name, &r.path, is_dir))} disabled={!v.running}>{ t(lang, Msg::InspectDelete) }</button>
+                </td>
+            </tr>
+        }
+    });
+    let editor = editing.as_ref().map(|(path, text)| {
+        let oninput = {
+            let (editing, path) = (editing.clone(), path.clone());
+            Callback::from(move |e: InputEvent| {
+                if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                    editing.set(Some((path.clone(), area.value())));
+                }
+            })
+        };
+        let save = {
+            let (editing, workspace, on_change) = (editing.clone(), props.workspace.clone(), props.on_change.clone());
+            let line = action::save(name, path, text);
+            Callback::from(move |_: MouseEvent| {
+                workspace.borrow_mut().submit(&line);
+                editing.set(None);
+                on_change.emit(());
+            })
+        };
+        let cancel = {
+            let editing = editing.clone();
+            Callback::from(move |_: MouseEvent| editing.set(None))
+        };
+        html! {
+            <div class="file-editor">
+                <label>
+                    <span>{ t(lang, Msg::InspectEditing) }{ " " }<span class="mono">{ path }</span></span>
+                    <textarea id="file-text" spellcheck="false" value={text.clone()} {oninput} rows="6" />
+                </label>
+                <div class="lesson-actions">
+                    <button type="button" id="file-save" onclick={save}>{ t(lang, Msg::InspectSave) }</button>
+                    <button type="button" onclick={cancel}>{ t(lang, Msg::InspectCancel) }</button>
+                </div>
+            </div>
+        }
+    });
+    html! {
+        <>
+            <h3>{ t(lang, Msg::InspectContainer) }{ " " }<span class="mono">{ name }</span>{ ": " }<span class="mono">{ &v.dir }</span></h3>
+            if !v.running {
+                <p class="hint">{ t(lang, Msg::InspectNotRunning) }</p>
+            }
+            if let Some(up) = &v.parent {
+                <button type="button" class="action" id="dir-up" onclick={open(up.clone())}>
+                    <span aria-hidden="true">{ "↑ " }</span>{ t(lang, Msg::InspectUp) }
+                </button>
+            }
+            { for editor }
+            <div class="table-scroll">
+                <table class="sizes files">
+                    <thead><tr>
+                        <th>{ t(lang, Msg::InspectName) }</th>
+                        <th class="num">{ t(lang, Msg::InspectSize) }</th>
+                        <th>{ t(lang, Msg::InspectFrom) }</th>
+                        <th>{ t(lang, Msg::InspectActions) }</th>
+                    </tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </>
+    }
+}

@@ -1,0 +1,391 @@
+//! What the inspector shows, from the engine's state: a layer's own diff
+//! (added, changed, whiteout, opaque) with its digests, and a container's
+//! merged file tree, each entry with the layer it comes from. The file actions
+//! are command lines, typed into the terminal like every other action.
+
+use crate::activity::layer_name;
+use layerlab_engine::command::Session;
+use layerlab_engine::diff::{Entry, Kind};
+use layerlab_engine::event::Source;
+use layerlab_engine::layer::LayerId;
+use layerlab_engine::lower::Lower;
+use layerlab_engine::merged::Node;
+use layerlab_engine::size::human_size_with_precision;
+use layerlab_engine::storage::cache_id;
+
+/// Entries listed at most (a base image's layer has thousands).
+pub const MOST: usize = 200;
+/// Files up to this size with text content can be edited in place.
+pub const EDITABLE: u64 = 16 * 1024;
+
+/// What the inspector looks at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selected {
+    Layer(LayerId),
+    /// A container (full ID) and the directory shown.
+    Container {
+        id: String,
+        dir: String,
+    },
+}
+
+/// How a layer's entry changes what the layers below it show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Added,
+    Changed,
+    Whiteout,
+    Opaque,
+}
+
+impl Change {
+    pub fn icon(self) -> &'static str {
+        match self {
+            Change::Added => "+",
+            Change::Changed => "✎",
+            Change::Whiteout => "⊘",
+            Change::Opaque => "▦",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerEntry {
+    pub path: String,
+    pub change: Change,
+    /// `file`, `dir`, `symlink`, or empty for a whiteout.
+    pub kind: &'static str,
+    pub size: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayerView {
+    /// The instruction that made it, and its size.
+    pub name: String,
+    pub diff_id: String,
+    pub chain_id: String,
+    /// The storage driver's directory name for it.
+    pub cache_id: String,
+    /// The images that use it.
+    pub images: Vec<String>,
+    pub entries: Vec<LayerEntry>,
+    /// Entries left out after [`MOST`].
+    pub more: usize,
+}
+
+fn size(bytes: u64) -> String {
+    human_size_with_precision(bytes as f64, 3)
+}
+
+fn image_name(session: &Session, id: &layerlab_engine::digest::Digest) -> String {
+    session
+        .host
+        .tags_of(id)
+        .first()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| id.short().to_owned())
+}
+
+/// A layer's own diff, judged against the layers below it in an image that uses it.
+pub fn layer_view(session: &Session, id: LayerId) -> Option<LayerView> {
+    let mut found = None;
+    let mut images = Vec::new();
+    for image in session.host.images() {
+        if let Some(k) = image.layers.iter().position(|l| l.id == id) {
+            images.push(image_name(session, &image.id));
+            found.get_or_insert((image.clone(), k));
+        }
+    }
+    let (image, k) = found?;
+    let layer = image.layers.get(k)?.clone();
+    let below = Lower::new(image.layers[..k].to_vec());
+    let chain = image.chain_ids().get(k)?.clone();
+    let mut entries = Vec::new();
+    let mut count = 0;
+    for (path, entry) in layer.diff.entries() {
+        count += 1;
+        if entries.len() == MOST {
+            continue;
+        }
+        let there = below
+            .get(path)
+            .is_some_and(|(_, e, _)| !matches!(e, Entry::Whiteout));
+        let (change, kind, bytes) = match entry {
+            Entry::Whiteout => (Change::Whiteout, "", None),
+            Entry::Dir { opaque: true, .. } => (Change::Opaque, "dir", None),
+            Entry::Dir { .. } => (
+                if there {
+                    Change::Changed
+                } else {
+                    Change::Added
+                },
+                "dir",
+                None,
+            ),
+            Entry::File { ino } => (
+                if there {
+                    Change::Changed
+                } else {
+                    Change::Added
+                },
+                "file",
+                layer.diff.inode(*ino).map(|i| i.content.len()),
+            ),
+            Entry::Symlink { target, .. } => (
+                if there {
+                    Change::Changed
+                } else {
+                    Change::Added
+                },
+                "symlink",
+                Some(target.len() as u64),
+            ),
+        };
+        entries.push(LayerEntry {
+            path: path.to_string(),
+            change,
+            kind,
+            size: bytes.map(size).unwrap_or_default(),
+        });
+    }
+    Some(LayerView {
+        name: layer_name(session, id),
+        diff_id: layer.diff_id().to_string(),
+        chain_id: chain.to_string(),
+        cache_id: cache_id(&chain),
+        images,
+        more: count - entries.len(),
+        entries,
+    })
+}
+
+/// One entry of a container's directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileRow {
+    pub name: String,
+    pub path: String,
+    pub kind: Kind,
+    pub size: String,
+    /// The layer it comes from, as the learner knows it.
+    pub from: String,
+    /// In the container's writable layer.
+    pub upper: bool,
+    /// A small text file's content, which can be edited in place.
+    pub text: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirView {
+    pub container: String,
+    pub running: bool,
+    pub dir: String,
+    pub parent: Option<String>,
+    pub rows: Vec<FileRow>,
+}
+
+/// A directory of a container's merged tree.
+pub fn container_dir(session: &Session, id: &str, dir: &str) -> Result<DirView, String> {
+    let c = session.host.container(id).map_err(|e| e.to_string())?;
+    let stats = c.fs.read_dir(dir).map_err(|e| e.to_string())?;
+    let rows = stats
+        .into_iter()
+        .map(|st| {
+            let path = st.path.to_string();
+            let name = path.rsplit('/').next().unwrap_or_default().to_owned();
+            let text = match &st.node {
+                Node::File { content, .. }
+                    if content.len() <= EDITABLE && !content.is_described() =>
+                {
+                    String::from_utf8(content.to_vec()).ok()
+                }
+                _ => None,
+            };
+            let (from, upper) = match st.source {
+                Source::Upper => ("writable layer".to_owned(), true),
+                Source::Lower(layer) => (layer_name(session, layer), false),
+            };
+            FileRow {
+                name,
+                kind: st.node.kind(),
+                size: size(st.node.size()),
+                from,
+                upper,
+                text,
+                path,
+            }
+        })
+        .collect();
+    let parent = (dir != "/").then(|| match dir.trim_end_matches('/').rsplit_once('/') {
+        Some(("", _)) | None => "/".to_owned(),
+        Some((up, _)) => up.to_owned(),
+    });
+    Ok(DirView {
+        container: c.name.clone(),
+        running: matches!(c.state, layerlab_engine::host::State::Running { .. }),
+        dir: dir.to_owned(),
+        parent,
+        rows,
+    })
+}
+
+/// `text` quoted for `sh` (as is when nothing in it is special).
+pub fn sh_quote(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+@%:,=".contains(c));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// The command lines behind the file actions, as a learner would type them.
+pub mod action {
+    use super::sh_quote;
+
+    /// Saves `text` as the file: `cat` writes its input, given as a heredoc to `docker exec -i`.
+    pub fn save(container: &str, path: &str, text: &str) -> String {
+        let mut text = text.to_owned();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let mut delim = "EOF".to_owned();
+        while text.lines().any(|l| l == delim) {
+            delim.push('_');
+        }
+        let script = sh_quote(&format!("cat > {}", sh_quote(path)));
+        format!("docker exec -i {container} sh -c {script} <<'{delim}'\n{text}{delim}")
+    }
+
+    /// Adds one byte (a newline) at the end: enough for a whole copy-up.
+    pub fn append_byte(container: &str, path: &str) -> String {
+        let script = sh_quote(&format!("echo >> {}", sh_quote(path)));
+        format!("docker exec {container} sh -c {script}")
+    }
+
+    /// Reads the file (`wc -c` reads it all and prints only its size).
+    pub fn read(container: &str, path: &str) -> String {
+        format!("docker exec {container} wc -c {}", sh_quote(path))
+    }
+
+    pub fn delete(container: &str, path: &str, dir: bool) -> String {
+        let flag = if dir { "-r " } else { "" };
+        format!("docker exec {container} rm {flag}{}", sh_quote(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::Workspace;
+
+    fn workspace(lines: &[&str]) -> Workspace {
+        Workspace::replay(&lines.iter().map(|l| l.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_layer_shows_its_own_changes_against_the_layers_below() {
+        let w = workspace(&[
+            "docker pull busybox",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nRUN mkdir /data && echo hi >> /etc/passwd && rm /bin/ls\nEOF",
+            "docker build -t app .",
+        ]);
+        let image = w.session.host.image("app").expect("app");
+        let top = image.layers.last().expect("layer").id;
+        let view = layer_view(&w.session, top).expect("view");
+        let changes: Vec<(&str, Change)> = view
+            .entries
+            .iter()
+            .map(|e| (e.path.as_str(), e.change))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                ("/bin", Change::Changed),
+                ("/bin/ls", Change::Whiteout),
+                ("/data", Change::Added),
+                ("/etc", Change::Changed),
+                ("/etc/passwd", Change::Changed),
+            ]
+        );
+        assert!(view.name.starts_with("RUN "), "{}", view.name);
+        assert_eq!(view.images, ["app:latest"]);
+        assert_eq!(view.cache_id.len(), 64);
+        assert!(
+            !view.chain_id.contains(&view.cache_id),
+            "the directory is not the ChainID"
+        );
+        let base = image.layers[0].id;
+        let view = layer_view(&w.session, base).expect("base");
+        assert!(view.entries.iter().all(|e| e.change == Change::Added));
+        assert_eq!(view.images, ["app:latest", "busybox:latest"]);
+    }
+
+    #[test]
+    fn a_container_dir_names_where_each_entry_comes_from() {
+        let mut w = workspace(&["docker run -d --name box busybox sleep 1d"]);
+        let id = w.session.host.container("box").expect("box").id.clone();
+        w.submit(&action::append_byte("box", "/etc/passwd"));
+        w.submit(&action::save("box", "/etc/motd", "hello\n"));
+        let view = container_dir(&w.session, &id, "/etc").expect("dir");
+        let row = |name: &str| view.rows.iter().find(|r| r.name == name).expect(name);
+        assert!(row("passwd").upper, "copied up");
+        assert_eq!(row("motd").text.as_deref(), Some("hello\n"));
+        assert_eq!(view.parent.as_deref(), Some("/"));
+        let bin = container_dir(&w.session, &id, "/bin").expect("dir");
+        let ls = bin.rows.iter().find(|r| r.name == "ls").expect("ls");
+        assert!(!ls.upper);
+        assert!(ls.from.starts_with("ADD "), "{}", ls.from);
+        w.submit(&action::delete("box", "/bin/ls", false));
+        let bin = container_dir(&w.session, &id, "/bin").expect("dir");
+        assert!(bin.rows.iter().all(|r| r.name != "ls"), "deleted");
+        assert!(
+            container_dir(&w.session, &id, "/bin/busybox").is_err(),
+            "a file is no directory"
+        );
+    }
+
+    #[test]
+    fn file_actions_are_command_lines_that_survive_odd_names() {
+        let cases = [
+            (
+                action::read("web", "/app/app.py"),
+                "docker exec web wc -c /app/app.py",
+            ),
+            (
+                action::append_byte("web", "/big"),
+                "docker exec web sh -c 'echo >> /big'",
+            ),
+            (
+                action::delete("web", "/a b", false),
+                "docker exec web rm '/a b'",
+            ),
+            (
+                action::delete("web", "/etc", true),
+                "docker exec web rm -r /etc",
+            ),
+            (
+                action::append_byte("web", "/it's"),
+                "docker exec web sh -c 'echo >> '\\''/it'\\''\\'\\'''\\''s'\\'''",
+            ),
+            (
+                action::save("web", "/f", "a\nEOF\nb"),
+                "docker exec -i web sh -c 'cat > /f' <<'EOF_'\na\nEOF\nb\nEOF_",
+            ),
+        ];
+        for (got, want) in &cases {
+            assert_eq!(got, want);
+        }
+        // And they do what they say, even for the odd name.
+        let mut w = workspace(&["docker run -d --name web busybox sleep 1d"]);
+        w.submit(&action::save("web", "/it's", "x"));
+        w.submit(&action::append_byte("web", "/it's"));
+        let c = w.session.host.container("web").expect("web");
+        assert_eq!(
+            c.fs.read("/it's").map(|(c, _)| c.to_vec()),
+            Ok(b"x\n\n".to_vec())
+        );
+    }
+}
