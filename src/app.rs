@@ -141,6 +141,9 @@ pub fn app(props: &AppProps) -> Html {
     // How many of the lesson's solution lines have run since it started.
     let step = use_state(|| 0usize);
     let playing = use_state(|| false);
+    // After a scenario file was opened (or refused): what was there before, to bring back.
+    let opened =
+        use_state(|| None::<Result<(Vec<String>, Option<usize>), crate::scenario::Refused>>);
     // What the inspector shows.
     let selected = use_state(|| None::<crate::inspect::Selected>);
     // Animation and playback speed, in percent.
@@ -298,7 +301,7 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let on_reset = {
-        let lesson = lesson.clone();
+        let (lesson, restart) = (lesson.clone(), restart.clone());
         Callback::from(move |()| {
             if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
                 restart.emit(Workspace::replay(&setup_log(l)));
@@ -395,6 +398,60 @@ pub fn app(props: &AppProps) -> Html {
             e.prevent_default();
         })
     };
+    let on_download = {
+        let (workspace, lesson) = (workspace.clone(), lesson.clone());
+        Callback::from(move |_: MouseEvent| {
+            let id = lesson.and_then(|i| LESSONS.get(i)).map(|l| l.id);
+            let text = crate::scenario::to_text(&workspace.borrow().console.log, id);
+            browser::download(crate::scenario::FILE_NAME, &text);
+        })
+    };
+    // Opening a scenario replays it in a fresh workspace; what was there before can be brought back.
+    let on_open = {
+        let (workspace, lesson, opened, restart) = (
+            workspace.clone(),
+            lesson.clone(),
+            opened.clone(),
+            restart.clone(),
+        );
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let (workspace, lesson, opened, restart) = (
+                workspace.clone(),
+                lesson.clone(),
+                opened.clone(),
+                restart.clone(),
+            );
+            yew::platform::spawn_local(async move {
+                let bytes = browser::read_file(file).await.unwrap_or_default();
+                match crate::scenario::from_bytes(&bytes) {
+                    Ok(scenario) => {
+                        let before = (workspace.borrow().console.log.clone(), *lesson);
+                        lesson.set(scenario.lesson);
+                        restart.emit(Workspace::replay(&scenario.commands));
+                        opened.set(Some(Ok(before)));
+                    }
+                    Err(why) => opened.set(Some(Err(why))),
+                }
+            });
+        })
+    };
+    let on_bring_back = {
+        let (lesson, opened, restart) = (lesson.clone(), opened.clone(), restart.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(Ok((log, before))) = &*opened {
+                lesson.set(*before);
+                restart.emit(Workspace::replay(log));
+            }
+            opened.set(None);
+        })
+    };
     let caption = lesson.and_then(|i| LESSONS.get(i)).map(|l| {
         let shown = step.min(l.solution.len());
         let line = shown
@@ -438,6 +495,13 @@ pub fn app(props: &AppProps) -> Html {
                     </svg>
                     { t(*lang, Msg::ShareButton) }
                 </button>
+                <button type="button" id="download" onclick={on_download}>
+                    <span aria-hidden="true">{ "⇩ " }</span>{ t(*lang, Msg::ScenarioDownload) }
+                </button>
+                <label class="open-file">
+                    <input type="file" id="open-scenario" accept=".txt,.layerlab,text/plain" onchange={on_open} />
+                    <span aria-hidden="true">{ "⇧ " }</span>{ t(*lang, Msg::ScenarioOpen) }
+                </label>
                 if let Some(url) = &*shared {
                     <label class="share-url">
                         <span>{ t(*lang, Msg::ShareReady) }</span>
@@ -447,6 +511,18 @@ pub fn app(props: &AppProps) -> Html {
                     </label>
                 }
             </div>
+            if let Some(result) = &*opened {
+                <p class="notice opened" role="status">
+                    { match result {
+                        Ok(_) => t(*lang, Msg::ScenarioOpened).to_owned(),
+                        Err(why) => format!("{} {}", t(*lang, Msg::ScenarioRefused), t(*lang, why.message())),
+                    } }
+                    if result.is_ok() {
+                        { " " }
+                        <button type="button" id="bring-back" onclick={on_bring_back}>{ t(*lang, Msg::ScenarioBringBack) }</button>
+                    }
+                </p>
+            }
             <main class="workspace">
                 <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} {on_build} />
                 <LessonPanel lang={*lang} lesson={*lesson} done={(*done).clone()} {reached} {on_choose} {on_reset} {on_solution} />

@@ -224,6 +224,38 @@ messages! {
         en: "Undo the last command",
         zh: "撤销上一条命令",
     }
+    ScenarioDownload {
+        en: "Download scenario",
+        zh: "下载场景文件",
+    }
+    ScenarioOpen {
+        en: "Open scenario…",
+        zh: "打开场景文件…",
+    }
+    ScenarioOpened {
+        en: "Scenario opened: its commands were replayed.",
+        zh: "已打开场景文件：其中的命令已重新执行。",
+    }
+    ScenarioBringBack {
+        en: "Bring back what was here before",
+        zh: "恢复打开之前的内容",
+    }
+    ScenarioRefused {
+        en: "This file was not opened:",
+        zh: "没有打开这个文件：",
+    }
+    ScenarioTooLarge {
+        en: "it is larger than 1 MB; a scenario is a text file of commands.",
+        zh: "它超过 1 MB；场景文件是由命令组成的文本文件。",
+    }
+    ScenarioNotText {
+        en: "it is not a text file (a scenario holds one command per line).",
+        zh: "它不是文本文件（场景文件每行一条命令）。",
+    }
+    ScenarioEmpty {
+        en: "it has no command in it (lines starting with # are comments).",
+        zh: "其中没有任何命令（以 # 开头的行是注释）。",
+    }
     InspectorHeading {
         en: "Inspector",
         zh: "检查器",

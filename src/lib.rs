@@ -7,6 +7,7 @@
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
 //! - `disk_view`: where each layer lives under /var/lib/docker, per storage driver.
 //! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
+//! - `scenario`: scenario files (the CLI's format) to download and open.
 //! - `persist`: autosave to the browser's storage, versioned, never silently dropped.
 //! - `inspect`: what the inspector shows (a layer's diff and digests, a container's
 //!   files and where each comes from) and the file actions' command lines.
@@ -24,6 +25,7 @@ pub mod i18n;
 pub mod inspect;
 pub mod lessons;
 pub mod persist;
+pub mod scenario;
 pub mod stage;
 
 /// The Dockerfile of the source tutorial, shown when the app opens.
