@@ -124,6 +124,8 @@ pub struct Item {
     pub layer: Option<LayerId>,
     /// A pulled layer's size: the pane draws a progress bar for it.
     pub pull: Option<u64>,
+    /// A build step's Dockerfile line.
+    pub line: Option<usize>,
 }
 
 impl Item {
@@ -133,6 +135,7 @@ impl Item {
             detail: detail.into(),
             layer: None,
             pull: None,
+            line: None,
         }
     }
 
@@ -260,7 +263,9 @@ pub fn activity(session: &Session, t: &Transcript) -> Vec<Item> {
             (None, false, None) if s.label.contains(" FROM ") => (What::StepBase, s.label.clone()),
             (None, false, None) => (What::StepMetadata, format!("{} · 0B", s.label)),
         };
-        items.push(Item::new(what, detail).on(s.layer));
+        let mut item = Item::new(what, detail).on(s.layer);
+        item.line = Some(s.line);
+        items.push(item);
     }
     for p in &t.pulled {
         let what = if p.downloaded {

@@ -3,8 +3,8 @@
 
 use crate::browser;
 use crate::components::{
-    scaled, Activity, DiskUsage, DockerfileEditor, Inspector, LessonPanel, Stage, StorageView,
-    Terminal, TopBar,
+    scaled, Activity, ContextFiles, DiskUsage, DockerfileEditor, Inspector, LessonPanel, Stage,
+    StorageView, Terminal, TopBar,
 };
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
@@ -144,6 +144,8 @@ pub fn app(props: &AppProps) -> Html {
     // After a scenario file was opened (or refused): what was there before, to bring back.
     let opened =
         use_state(|| None::<Result<(Vec<String>, Option<usize>), crate::scenario::Refused>>);
+    // The build step the activity pane shows, lit up in the editor.
+    let build_line = use_state(|| None::<(usize, bool)>);
     // What the inspector shows.
     let selected = use_state(|| None::<crate::inspect::Selected>);
     // Animation and playback speed, in percent.
@@ -470,7 +472,7 @@ pub fn app(props: &AppProps) -> Html {
     });
 
     html! {
-        <div class={classes!("app", presenter.then_some("presenter"))} ref={root_ref} tabindex="-1" onkeydown={on_key}>
+        <div class={classes!("app", presenter.then_some("presenter"), format!("speed-{}", *speed))} ref={root_ref} tabindex="-1" onkeydown={on_key}>
             <TopBar lang={*lang} {on_lang} presenter={*presenter} {on_presenter} />
             if *presenter {
                 <div class="presenter-bar">
@@ -524,10 +526,13 @@ pub fn app(props: &AppProps) -> Html {
                 </p>
             }
             <main class="workspace">
-                <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} {on_build} />
+                <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} {on_build} step={*build_line}>
+                    <ContextFiles lang={*lang} workspace={workspace.clone()} revision={*revision} on_change={on_change.clone()} />
+                </DockerfileEditor>
                 <LessonPanel lang={*lang} lesson={*lesson} done={(*done).clone()} {reached} {on_choose} {on_reset} {on_solution} />
                 <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} on_change={on_change.clone()} />
-                <Activity lang={*lang} workspace={workspace.clone()} revision={*revision} speed={*speed} {on_speed} on_change={on_change.clone()} />
+                <Activity lang={*lang} workspace={workspace.clone()} revision={*revision} speed={*speed} {on_speed} on_change={on_change.clone()}
+                    on_build_line={let b = build_line.clone(); Callback::from(move |l| b.set(l))} />
                 <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
                 <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} on_select={on_select.reform(Some)} />
                 <Inspector lang={*lang} workspace={workspace.clone()} revision={*revision} selected={(*selected).clone()} {on_select} on_change={on_change.clone()} />

@@ -224,6 +224,38 @@ messages! {
         en: "Undo the last command",
         zh: "撤销上一条命令",
     }
+    BuildingLine {
+        en: "building: line",
+        zh: "正在构建：行",
+    }
+    BuildFailedAt {
+        en: "the build failed at line",
+        zh: "构建失败：行",
+    }
+    ContextHeading {
+        en: "Build context: files beside the Dockerfile",
+        zh: "构建上下文：Dockerfile 旁边的文件",
+    }
+    ContextHint {
+        en: "What docker build . sends and COPY . /app copies (.dockerignore leaves some out). Every change is typed as a command.",
+        zh: "docker build . 发送、COPY . /app 复制的内容（.dockerignore 会排除一部分）。每个改动都以命令的形式输入。",
+    }
+    ContextSave {
+        en: "Save (cat > … <<'EOF')",
+        zh: "保存（cat > … <<'EOF'）",
+    }
+    ContextNewLabel {
+        en: "New file",
+        zh: "新文件",
+    }
+    ContextAdd {
+        en: "Add",
+        zh: "添加",
+    }
+    ContextBadName {
+        en: "Give a name inside the project, such as notes.txt or src/main.py (no leading /, no ..).",
+        zh: "请输入项目内的文件名，例如 notes.txt 或 src/main.py（不要以 / 开头，也不要包含 ..）。",
+    }
     ScenarioDownload {
         en: "Download scenario",
         zh: "下载场景文件",

@@ -228,6 +228,57 @@ pub fn container_dir(session: &Session, id: &str, dir: &str) -> Result<DirView, 
     })
 }
 
+/// One file of the build context (the project's directory on the host).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextFile {
+    /// Its path from the project directory (`app.py`, `src/m.py`).
+    pub name: String,
+    pub path: String,
+    pub size: String,
+    /// A small text file's content, which can be edited in place.
+    pub text: Option<String>,
+}
+
+/// The files of the build context, depth-first, without the Dockerfile (it has its own editor).
+pub fn context_files(session: &Session) -> Vec<ContextFile> {
+    let root = layerlab_engine::command::PROJECT_DIR;
+    let mut out = Vec::new();
+    let mut dirs = vec![root.to_owned()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = session.host_fs.read_dir(&dir) else {
+            continue;
+        };
+        for st in entries.into_iter().rev() {
+            let path = st.path.to_string();
+            match &st.node {
+                Node::Dir { .. } => dirs.push(path),
+                Node::File { content, .. } => {
+                    let name = path
+                        .strip_prefix(root)
+                        .unwrap_or(&path)
+                        .trim_start_matches('/')
+                        .to_owned();
+                    if name == "Dockerfile" {
+                        continue;
+                    }
+                    let text = (content.len() <= EDITABLE && !content.is_described())
+                        .then(|| String::from_utf8(content.to_vec()).ok())
+                        .flatten();
+                    out.push(ContextFile {
+                        name,
+                        size: size(content.len()),
+                        text,
+                        path,
+                    });
+                }
+                Node::Symlink { .. } => {}
+            }
+        }
+    }
+    layerlab_engine::sort::sort_by_key(&mut out, |f| f.name.clone());
+    out
+}
+
 /// `text` quoted for `sh` (as is when nothing in it is special).
 pub fn sh_quote(text: &str) -> String {
     let plain = !text.is_empty()
@@ -245,8 +296,8 @@ pub fn sh_quote(text: &str) -> String {
 pub mod action {
     use super::sh_quote;
 
-    /// Saves `text` as the file: `cat` writes its input, given as a heredoc to `docker exec -i`.
-    pub fn save(container: &str, path: &str, text: &str) -> String {
+    /// `text` ending with a newline, and a heredoc delimiter none of its lines is.
+    fn heredoc(text: &str) -> (String, String) {
         let mut text = text.to_owned();
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
@@ -255,8 +306,35 @@ pub mod action {
         while text.lines().any(|l| l == delim) {
             delim.push('_');
         }
+        (text, delim)
+    }
+
+    /// Saves `text` as the file: `cat` writes its input, given as a heredoc to `docker exec -i`.
+    pub fn save(container: &str, path: &str, text: &str) -> String {
+        let (text, delim) = heredoc(text);
         let script = sh_quote(&format!("cat > {}", sh_quote(path)));
         format!("docker exec -i {container} sh -c {script} <<'{delim}'\n{text}{delim}")
+    }
+
+    /// Saves `text` as a file of the host (the build context).
+    pub fn save_on_host(path: &str, text: &str) -> String {
+        let (text, delim) = heredoc(text);
+        format!("cat > {} <<'{delim}'\n{text}{delim}", sh_quote(path))
+    }
+
+    /// Creates an empty file on the host, and its directory if needed.
+    pub fn new_on_host(path: &str) -> String {
+        match path.rsplit_once('/') {
+            Some((dir, _)) if !dir.is_empty() && dir != layerlab_engine::command::PROJECT_DIR => {
+                format!("mkdir -p {} && touch {}", sh_quote(dir), sh_quote(path))
+            }
+            _ => format!("touch {}", sh_quote(path)),
+        }
+    }
+
+    /// Removes a file of the host.
+    pub fn delete_on_host(path: &str) -> String {
+        format!("rm {}", sh_quote(path))
     }
 
     /// Adds one byte (a newline) at the end: enough for a whole copy-up.
@@ -348,6 +426,27 @@ mod tests {
     }
 
     #[test]
+    fn the_build_context_lists_the_projects_files_and_follows_the_terminal() {
+        let mut w = workspace(&[]);
+        let names = |w: &Workspace| {
+            context_files(&w.session)
+                .into_iter()
+                .map(|f| f.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&w), [".dockerignore", "Makefile", "app.py"]);
+        w.submit(&action::new_on_host("/root/app/src/m.py"));
+        w.submit(&action::delete_on_host("/root/app/Makefile"));
+        assert_eq!(names(&w), [".dockerignore", "app.py", "src/m.py"]);
+        w.submit(&action::save_on_host("/root/app/app.py", "print(2)"));
+        let app = context_files(&w.session)
+            .into_iter()
+            .find(|f| f.name == "app.py")
+            .expect("app.py");
+        assert_eq!(app.text.as_deref(), Some("print(2)\n"));
+    }
+
+    #[test]
     fn file_actions_are_command_lines_that_survive_odd_names() {
         let cases = [
             (
@@ -376,6 +475,27 @@ mod tests {
             ),
         ];
         for (got, want) in &cases {
+            assert_eq!(got, want);
+        }
+        let host = [
+            (
+                action::save_on_host("/root/app/app.py", "x"),
+                "cat > /root/app/app.py <<'EOF'\nx\nEOF",
+            ),
+            (
+                action::new_on_host("/root/app/notes.txt"),
+                "touch /root/app/notes.txt",
+            ),
+            (
+                action::new_on_host("/root/app/src/m.py"),
+                "mkdir -p /root/app/src && touch /root/app/src/m.py",
+            ),
+            (
+                action::delete_on_host("/root/app/my file"),
+                "rm '/root/app/my file'",
+            ),
+        ];
+        for (got, want) in &host {
             assert_eq!(got, want);
         }
         // And they do what they say, even for the odd name.

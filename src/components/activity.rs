@@ -53,6 +53,9 @@ pub struct ActivityProps {
     pub on_speed: Callback<u32>,
     /// Called after the timeline moved, so other panes redraw.
     pub on_change: Callback<()>,
+    /// The Dockerfile line of the build step shown last, and whether it failed
+    /// (the editor lights it up); `None` once a build has finished well.
+    pub on_build_line: Callback<Option<(usize, bool)>>,
 }
 
 impl PartialEq for ActivityProps {
@@ -114,6 +117,22 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
                 });
             }
         });
+    }
+    // The build step on show, for the editor: the last one revealed while the
+    // animation runs; afterwards only a failed one.
+    {
+        let shown: Vec<(usize, bool)> = items
+            .iter()
+            .filter(|i| i.pull.is_none())
+            .take((at.saturating_sub(pulled_at) as usize + 1).min(others))
+            .filter_map(|i| i.line.map(|l| (l, i.what == What::StepFailed)))
+            .collect();
+        let current = match shown.last() {
+            Some(&(line, failed)) if failed || at < end => Some((line, failed)),
+            _ => None,
+        };
+        let on_build_line = props.on_build_line.clone();
+        use_effect_with(current, move |current| on_build_line.emit(*current));
     }
     // Playing: the next command every 1.2 s (at 1×) until the end.
     {
@@ -203,9 +222,12 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
                 <li class="did pull">
                     <span class="icon" aria-hidden="true">{ item.what.icon() }</span>
                     <code class="detail">{ &item.detail }</code>
+                    // Drawn in SVG: the page's policy allows no inline style.
                     <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
                         aria-valuenow={p.percent.to_string()} aria-valuetext={state} aria-label={item.detail.clone()}>
-                        <span class="fill" style={format!("width:{}%", p.percent)}></span>
+                        <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                            <rect class="fill" width={p.percent.to_string()} height="10" />
+                        </svg>
                     </span>
                     <span class="state">{ state }</span>
                     if state == "Already exists" || state == "Pull complete" {

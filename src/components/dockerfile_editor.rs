@@ -11,6 +11,12 @@ pub struct DockerfileEditorProps {
     pub text: String,
     pub on_edit: Callback<String>,
     pub on_build: Callback<()>,
+    /// The line of the build step on show, and whether it failed.
+    #[prop_or_default]
+    pub step: Option<(usize, bool)>,
+    /// Shown under the editor (the build context).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// How many lines the gutter numbers: the text's lines, and at least one.
@@ -48,10 +54,12 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
             <p class="hint">{ t(props.lang, Msg::DockerfileHint) }</p>
             <div class="editor">
                 <ol class="gutter" aria-hidden="true">
-                    { for (1..=lines).map(|n| match marks(n) {
-                        Some(Severity::Error) => html! { <li class="mark error">{"✖ "}{ n }</li> },
-                        Some(Severity::Warning) => html! { <li class="mark warning">{"⚠ "}{ n }</li> },
-                        None => html! { <li>{ n }</li> },
+                    { for (1..=lines).map(|n| match (marks(n), props.step) {
+                        (_, Some((line, true))) if line == n => html! { <li class="mark error step">{"✗ "}{ n }</li> },
+                        (_, Some((line, false))) if line == n => html! { <li class="mark step">{"▶ "}{ n }</li> },
+                        (Some(Severity::Error), _) => html! { <li class="mark error">{"✖ "}{ n }</li> },
+                        (Some(Severity::Warning), _) => html! { <li class="mark warning">{"⚠ "}{ n }</li> },
+                        (None, _) => html! { <li>{ n }</li> },
                     }) }
                 </ol>
                 <textarea id="dockerfile" spellcheck="false" autocapitalize="off" autocomplete="off"
@@ -69,7 +77,15 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                 </button>
                 <span id="build-hint" class="hint">{ t(props.lang, Msg::BuildHint) }</span>
             </div>
-            <p class="status">{ format!("{lines} {}", t(props.lang, Msg::LineCount)) }</p>
+            <p class="status" role="status">
+                { format!("{lines} {}", t(props.lang, Msg::LineCount)) }
+                { match props.step {
+                    Some((line, true)) => format!(" · ✗ {} {line}", t(props.lang, Msg::BuildFailedAt)),
+                    Some((line, false)) => format!(" · ▶ {} {line}", t(props.lang, Msg::BuildingLine)),
+                    None => String::new(),
+                } }
+            </p>
+            { props.children.clone() }
             <ul class="diagnostics" aria-live="polite" aria-label={t(props.lang, Msg::DiagnosticsLabel)}>
                 { for parsed.diagnostics.iter().map(|d| {
                     let (class, icon, word) = match d.severity {

@@ -1,6 +1,7 @@
 //! One component per file, each with its own `Props`.
 
 mod activity;
+mod context_files;
 mod disk_usage;
 mod dockerfile_editor;
 mod ideas;
@@ -12,6 +13,7 @@ mod terminal;
 mod top_bar;
 
 pub use activity::{scaled, Activity, PLAY_MS, SPEEDS};
+pub use context_files::ContextFiles;
 pub use disk_usage::DiskUsage;
 pub use dockerfile_editor::DockerfileEditor;
 pub use ideas::Ideas;

@@ -111,7 +111,7 @@ fn draw_stack(
             };
             let aria = format!("{} {} — {}", t(lang, Msg::InspectSelect), s.label, s.size);
             slabs.push(html! {
-                <g class={classes!("slab", touch.map(|_| "touched"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
+                <g class={classes!("slab", touch.map(|_| "touched"), matches!(touch, Some(What::StepLayer | What::LayerCreated)).then_some("arrived"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
                     <rect x={x.to_string()} y={y.to_string()} width={STACK_W.to_string()} height={h.to_string()} rx="3" fill={fill} />
                     <text x={(x + 8).to_string()} y={(y + 19).to_string()} class="slab-label">{ label }</text>
                     <text x={(x + STACK_W - 8).to_string()} y={(y + 19).to_string()} class="slab-size" text-anchor="end">{ format!("{}{shared}", s.size) }</text>
@@ -146,6 +146,20 @@ pub fn stage(props: &StageProps) -> Html {
     let changed = last
         .and_then(|(_, t)| t.container_files.as_ref())
         .map(|f| f.container.clone());
+    // Containers the last command created: they rise onto their image.
+    let arrived: Vec<&str> = last
+        .map(|(_, t)| {
+            t.events
+                .iter()
+                .filter_map(|e| match e {
+                    layerlab_engine::host::HostEvent::ContainerCreated { id, .. } => {
+                        Some(id.as_str())
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     if images.is_empty() {
         return html! {
             <section class="pane stage-pane" aria-labelledby="stage-heading">
@@ -194,7 +208,7 @@ pub fn stage(props: &StageProps) -> Html {
                     c.size
                 );
                 parts.push(html! {
-                    <g class={classes!("container", state, is_changed.then_some("changed"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
+                    <g class={classes!("container", state, is_changed.then_some("changed"), arrived.contains(&c.id.as_str()).then_some("arrived"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
                         <line x1={(cx + w / 2).to_string()} y1={(box_y + BOX_H).to_string()} x2={(cx + w / 2).to_string()} y2={top.to_string()} class="stands-on" />
                         <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height={BOX_H.to_string()} rx="4" class="container-box" />
                         <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height="9" rx="3" class="writable" />

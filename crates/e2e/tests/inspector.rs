@@ -137,3 +137,66 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
         Ok(())
     });
 }
+
+#[test]
+fn the_build_context_is_edited_by_commands_and_a_failing_run_is_pointed_at() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("?lang=en");
+    h.run("context", |b| {
+        b.goto(&url)?;
+        b.wait_for(".context-files")?;
+        // Edit app.py: the command is typed and the file changes.
+        b.execute(
+            "[...document.querySelectorAll('.context-files li')].find(l => l.querySelector('.name').textContent === 'app.py').querySelector('.action').click();",
+            vec![],
+        )?;
+        let area = b.wait_for("#context-text")?;
+        b.type_into(&area, "print('edited')\n")?;
+        b.click(&b.find("#context-save")?)?;
+        b.wait_until("the save in the terminal", || {
+            screen(b).ok().filter(|s| s.contains("$ cat > /root/app/app.py <<'EOF'"))
+        })?;
+        // A new file, and a name outside the project refused.
+        let name = b.find("#context-new")?;
+        b.type_into(&name, "../escape\u{E007}")?;
+        b.wait_until("the refusal", || {
+            b.find("#context-problem").and_then(|p| b.text(&p)).ok().filter(|t| t.contains("inside the project"))
+        })?;
+        b.execute("document.getElementById('context-new').value = '';", vec![])?;
+        let name = b.find("#context-new")?;
+        b.execute("arguments[0].value = ''; arguments[0].dispatchEvent(new InputEvent('input', { bubbles: true }));", vec![name.arg()])?;
+        b.type_into(&name, "notes.txt\u{E007}")?;
+        b.wait_until("notes.txt in the context", || {
+            b.find_all(".context-files .name").ok()?.iter().filter_map(|e| b.text(e).ok()).find(|t| t == "notes.txt")
+        })?;
+        // A RUN that fails: the editor points at its line.
+        let editor = b.find("#dockerfile")?;
+        b.execute(
+            "arguments[0].value = 'FROM busybox\\nCOPY . /app\\nRUN false\\n'; arguments[0].dispatchEvent(new InputEvent('input', { bubbles: true }));",
+            vec![editor.arg()],
+        )?;
+        b.click(&b.find("#build")?)?;
+        let mark = b.wait_until("the failed line in the gutter", || {
+            b.find(".gutter .mark.error.step").and_then(|m| b.text(&m)).ok()
+        })?;
+        if !mark.contains('3') {
+            return Err(format!("the failed step is marked on {mark:?}, not line 3"));
+        }
+        let status = b.text(&b.find(".dockerfile-pane .status")?)?;
+        if !status.contains("failed at line 3") {
+            return Err(format!("status: {status}"));
+        }
+        b.execute("document.querySelector('.dockerfile-pane').scrollIntoView();", vec![])?;
+        b.screenshot(&artifacts_dir().join("context-failed-build-1280x720.png"))?;
+        // Pulls drew their bars without breaking the page's policy.
+        let problems: Vec<String> = b
+            .console()?
+            .into_iter()
+            .filter(|l| l.starts_with("SEVERE") || l.contains("Content Security Policy"))
+            .collect();
+        if !problems.is_empty() {
+            return Err(format!("console errors: {problems:#?}"));
+        }
+        Ok(())
+    });
+}
