@@ -31,3 +31,16 @@ pub mod stage;
 /// The Dockerfile of the source tutorial, shown when the app opens.
 pub const TUTORIAL_DOCKERFILE: &str =
     "FROM ubuntu:15.04\nCOPY . /app\nRUN make /app\nCMD python /app/app.py\n";
+
+/// The size of the app's wasm memory in bytes: `cargo xtask bench` adds it to
+/// the JS heap for its memory figure (`window.wasmBindings.wasm_memory_bytes()`).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    use wasm_bindgen::JsCast;
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map_or(0.0, |b| f64::from(b.byte_length()))
+}

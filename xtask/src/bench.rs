@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the engine's criterion benchmarks and the browser's
-//! figures, printed as one table. Browser times come with a floor measured in
-//! the same run (a static page with no wasm), never as bare numbers.
+//! figures, printed as one table. Browser times come with floors measured in
+//! the same run (a static page with no wasm, and a bare yew page), never as
+//! bare numbers.
 
 use crate::dist;
 use crate::run::{cmd, root};
@@ -18,8 +19,11 @@ pub fn run() -> Result<(), String> {
     println!("\n==> Release build");
     let report = dist::build()?;
 
+    println!("\n==> The bare yew page (the floor for load times)");
+    let floor = dist::build_floor()?;
+
     println!("\n==> Browser figures (headless Chromium)");
-    let browser = browser_rows()?;
+    let browser = browser_rows(&floor)?;
 
     println!("\n==> Benchmarks");
     println!("  {:<56} {:>26}  note", "benchmark", "figure");
@@ -101,7 +105,7 @@ fn per_iter(ns: f64) -> String {
 }
 
 /// Runs the e2e crate's `browser-figures` program, which prints `name<TAB>figure<TAB>note` lines.
-fn browser_rows() -> Result<Vec<(String, String, String)>, String> {
+fn browser_rows(floor: &std::path::Path) -> Result<Vec<(String, String, String)>, String> {
     let out = cmd("cargo")
         .args([
             "run",
@@ -113,6 +117,7 @@ fn browser_rows() -> Result<Vec<(String, String, String)>, String> {
             "browser-figures",
         ])
         .env("LAYERLAB_DIST", root().join("dist"))
+        .env("LAYERLAB_FLOOR_DIST", floor)
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("could not run browser-figures: {e}"))?;

@@ -37,6 +37,27 @@ impl Report {
     }
 }
 
+/// Builds the bare yew page (`crates/floor`) that the bench loads as its floor,
+/// with the app's release settings, into `target/floor-dist`.
+pub fn build_floor() -> Result<std::path::PathBuf, String> {
+    let out = root().join("target/floor-dist");
+    run::status(
+        cmd("trunk")
+            .env("PATH", crate::tools::path_with_tools())
+            .args([
+                "build",
+                "--release",
+                "--offline",
+                "--public-url",
+                "./",
+                "--dist",
+            ])
+            .arg(&out)
+            .arg(root().join("crates/floor/index.html")),
+    )?;
+    Ok(out)
+}
+
 pub fn build() -> Result<Report, String> {
     let mut plan = Plan::default();
     plan.require(Tool::WasmTarget);

@@ -12,7 +12,7 @@ pub mod webdriver;
 
 use std::path::PathBuf;
 
-pub use server::Server;
+pub use server::{Server, EXTRA_PREFIX};
 pub use webdriver::{Browser, Element};
 
 /// The sub-path the app is served under: the build must not assume `/`.

@@ -21,6 +21,11 @@ pub struct Server {
 
 impl Server {
     pub fn start(root: PathBuf, prefix: &str) -> Result<Self, String> {
+        Self::start_with(root, prefix, None)
+    }
+
+    /// Also serves `extra`'s files under [`EXTRA_PREFIX`] (the bench's bare yew page).
+    pub fn start_with(root: PathBuf, prefix: &str, extra: Option<PathBuf>) -> Result<Self, String> {
         let listener = TcpListener::bind("127.0.0.1:0")
             .map_err(|e| format!("cannot listen on loopback: {e}"))?;
         let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -35,7 +40,10 @@ impl Server {
                 }
                 if let Ok(stream) = stream {
                     let (root, prefix, log) = (root.clone(), prefix.clone(), requests2.clone());
-                    std::thread::spawn(move || serve(stream, &root, &prefix, &log));
+                    let extra = extra.clone();
+                    std::thread::spawn(move || {
+                        serve(stream, &root, &prefix, extra.as_deref(), &log)
+                    });
                 }
             }
         });
@@ -80,7 +88,16 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn serve(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<String>>) {
+/// Where [`Server::start_with`]'s extra files are served.
+pub const EXTRA_PREFIX: &str = "/__yew/";
+
+fn serve(
+    stream: TcpStream,
+    root: &Path,
+    prefix: &str,
+    extra: Option<&Path>,
+    log: &Mutex<Vec<String>>,
+) {
     let mut reader = BufReader::new(&stream);
     let mut request_line = String::new();
     if reader.read_line(&mut request_line).is_err() {
@@ -107,7 +124,11 @@ fn serve(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<String>>)
             FLOOR_PAGE.as_bytes().to_vec(),
         )
     } else {
-        match resolve(root, prefix, &path) {
+        let found = match extra {
+            Some(dir) if path.starts_with(EXTRA_PREFIX) => resolve(dir, EXTRA_PREFIX, &path),
+            _ => resolve(root, prefix, &path),
+        };
+        match found {
             Some(file) => match std::fs::read(&file) {
                 Ok(bytes) => ("200 OK", content_type(&file), bytes),
                 Err(_) => ("404 Not Found", "text/plain", b"not found".to_vec()),

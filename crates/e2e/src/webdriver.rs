@@ -94,6 +94,8 @@ impl Browser {
             "--no-sandbox".to_owned(),
             "--disable-gpu".to_owned(),
             "--disable-dev-shm-usage".to_owned(),
+            // Exact figures from performance.memory (the bench reads the JS heap).
+            "--enable-precise-memory-info".to_owned(),
             "--disable-background-networking".to_owned(),
             "--disable-component-update".to_owned(),
             "--disable-sync".to_owned(),

@@ -1,10 +1,14 @@
 //! Prints the browser figures for `cargo xtask bench`, one `name<TAB>figure<TAB>note`
-//! line each. Every time is the median of several fresh loads, shown next to the
-//! floor measured in the same run: a static page with no wasm at all.
+//! line each. Every time is the median of several fresh loads, shown next to
+//! the floors measured in the same run: a static page with no wasm at all, and
+//! (when `LAYERLAB_FLOOR_DIST` names its build) a bare yew page.
 
-use layerlab_e2e::{Harness, PREFIX};
+use layerlab_e2e::{dist_dir, Browser, Harness, Server, EXTRA_PREFIX, PREFIX};
+use serde_json::json;
 
 const LOADS: usize = 7;
+/// The autosave key: a reload replays what it holds.
+const AUTOSAVE: &str = "layerlab.autosave";
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -18,57 +22,168 @@ fn main() {
     }
 }
 
+/// Milliseconds from navigation to the page's `layerlab:ready` mark.
+fn ready_mark(b: &Browser) -> Result<f64, String> {
+    b.wait_until("the page's ready mark", || {
+        b.execute(
+            "const m = performance.getEntriesByName('layerlab:ready')[0]; return m ? m.startTime : null;",
+            vec![],
+        )
+        .ok()
+        .and_then(|v| v.as_f64())
+    })
+}
+
+/// An autosave holding `commands`: loading the app replays them.
+fn autosave(commands: &[String]) -> String {
+    json!({
+        "version": 1,
+        "lang": "en",
+        "dockerfile": "FROM ubuntu:15.04\nCOPY . /app\nRUN make /app\nCMD python /app/app.py\n",
+        "commands": commands,
+    })
+    .to_string()
+}
+
+fn store(b: &Browser, value: &str) -> Result<(), String> {
+    b.execute(
+        "localStorage.setItem(arguments[0], arguments[1]);",
+        vec![AUTOSAVE.into(), value.into()],
+    )
+    .map(|_| ())
+}
+
 fn run() -> Result<(), String> {
-    let mut h = Harness::start(1280, 720)?;
-    let floor_url = h.server.url("/__floor.html");
+    let floor_dist = std::env::var_os("LAYERLAB_FLOOR_DIST").map(std::path::PathBuf::from);
+    let server = Server::start_with(dist_dir()?, PREFIX, floor_dist.clone())?;
+    let mut h = Harness {
+        server,
+        browser: Browser::start(1280, 720)?,
+    };
+    let static_url = h.server.url("/__floor.html");
+    let yew_url = h.server.url(EXTRA_PREFIX);
     let app_url = h.server.url(PREFIX);
+    let b = &mut h.browser;
+    let tutorial = layerlab_engine::command::scenario_commands(include_str!(
+        "../../../cli/scenarios/tutorial.txt"
+    ));
 
-    let mut floor = Vec::new();
-    let mut app = Vec::new();
+    let (mut floor, mut yew_floor, mut shell, mut scenario) = (vec![], vec![], vec![], vec![]);
     for _ in 0..LOADS {
-        h.browser.goto(&floor_url)?;
-        h.browser.wait_for("#ready")?;
-        floor.push(h.browser.navigation_timing()?.0);
-
-        h.browser.goto(&app_url)?;
-        let ready = h.browser.wait_until("the app's ready mark", || {
-            h.browser
-                .execute(
-                    "const m = performance.getEntriesByName('layerlab:ready')[0]; return m ? m.startTime : null;",
-                    vec![],
-                )
-                .ok()
-                .and_then(|v| v.as_f64())
-        })?;
-        app.push(ready);
+        b.goto(&static_url)?;
+        b.wait_for("#ready")?;
+        floor.push(b.navigation_timing()?.0);
+        if floor_dist.is_some() {
+            b.goto(&yew_url)?;
+            yew_floor.push(ready_mark(b)?);
+        }
+        // A fresh app, then the tutorial's scenario restored and drawn.
+        b.goto(&app_url)?;
+        b.execute("localStorage.clear();", vec![])?;
+        b.goto(&app_url)?;
+        shell.push(ready_mark(b)?);
+        store(b, &autosave(&tutorial))?;
+        b.goto(&app_url)?;
+        scenario.push(ready_mark(b)?);
+        b.wait_for(".stage .container")?;
+        b.execute("localStorage.clear();", vec![])?;
     }
-    let (f, a) = (median(floor), median(app));
+    let (f, s, t) = (median(floor), median(shell), median(scenario));
     println!("navigation → static page loaded (floor)\t{f:.0} ms\tmedian of {LOADS}");
+    let versus = if floor_dist.is_some() {
+        let y = median(yew_floor);
+        println!("navigation → bare yew page drawn (floor)\t{y:.0} ms\tmedian of {LOADS}");
+        format!("{:.2}× the bare yew page (budget 2×)", t / y)
+    } else {
+        "no bare yew page built".into()
+    };
     println!(
-        "navigation → app shell drawn\t{a:.0} ms\tmedian of {LOADS}; {:.1}× the floor",
-        a / f
+        "navigation → app shell drawn\t{s:.0} ms\tmedian of {LOADS}; {:.1}× the static floor",
+        s / f
+    );
+    println!(
+        "navigation → tutorial scenario drawn ({} commands)\t{t:.0} ms\tmedian of {LOADS}; {versus}",
+        tutorial.len()
     );
 
     // `docker pull nginx` in the page: hashing and tarring 109 MB of layers in wasm.
-    h.browser.goto(&app_url)?;
-    let input = h.browser.wait_for("#command")?;
-    h.browser.observe_long_tasks()?;
-    let now = |b: &layerlab_e2e::Browser| -> Result<f64, String> {
+    b.goto(&app_url)?;
+    let input = b.wait_for("#command")?;
+    b.observe_long_tasks()?;
+    let now = |b: &Browser| -> Result<f64, String> {
         Ok(b.execute("return performance.now();", vec![])?
             .as_f64()
             .unwrap_or(0.0))
     };
-    let start = now(&h.browser)?;
-    h.browser.type_into(&input, "docker pull nginx\u{E007}")?;
-    h.browser.wait_until("the pull to finish", || {
-        h.browser
-            .find(".screen")
+    let start = now(b)?;
+    b.type_into(&input, "docker pull nginx\u{E007}")?;
+    b.wait_until("the pull to finish", || {
+        b.find(".screen")
             .ok()
-            .and_then(|s| h.browser.text(&s).ok())
+            .and_then(|s| b.text(&s).ok())
             .filter(|t| t.contains("Status: "))
     })?;
-    let took = now(&h.browser)? - start;
-    let longest = h.browser.long_tasks()?.into_iter().fold(0.0, f64::max);
+    let took = now(b)? - start;
+    let longest = b.long_tasks()?.into_iter().fold(0.0, f64::max);
     println!("docker pull nginx (109 MB of layers) in the page\t{took:.0} ms\tlongest task {longest:.0} ms");
+
+    // The tutorial's build animating with three containers on stage.
+    for n in 1..=3 {
+        b.type_into(
+            &input,
+            &format!("docker run -d --name web{n} nginx\u{E007}"),
+        )?;
+    }
+    b.wait_until("three containers on stage", || {
+        b.find_all(".stage .container")
+            .ok()
+            .filter(|c| c.len() == 3)
+    })?;
+    b.execute("window.__longTasks = [];", vec![])?;
+    b.click(&b.find("#build")?)?;
+    b.wait_until("the build's animation to end", || {
+        b.find_all(".activity li")
+            .ok()?
+            .iter()
+            .filter_map(|e| b.text(e).ok())
+            .any(|t| t.starts_with('#') || t.contains("Tagged"))
+            .then_some(())
+    })?;
+    let tasks = b.long_tasks()?;
+    let longest = tasks.iter().copied().fold(0.0, f64::max);
+    println!(
+        "long tasks while the tutorial's build animates, 3 containers on stage\t{} over 50 ms\tlongest {longest:.0} ms (budget: none over 50 ms)",
+        tasks.iter().filter(|&&d| d > 50.0).count()
+    );
+
+    // Memory after 100 builds and 100 containers.
+    let mut heavy = Vec::new();
+    for n in 0..100 {
+        heavy.push(format!("echo '# change {n}' >> app.py"));
+        heavy.push("docker build -t app .".to_owned());
+    }
+    for n in 0..100 {
+        heavy.push(format!("docker run -d --name box{n} app sleep 1d"));
+    }
+    b.goto(&app_url)?;
+    store(b, &autosave(&heavy))?;
+    b.goto(&app_url)?;
+    ready_mark(b)?;
+    b.wait_until("100 containers", || {
+        b.find_all(".disk-pane tbody tr")
+            .ok()
+            .filter(|r| r.len() == 100)
+    })?;
+    let memory = b.execute(
+        "return [performance.memory ? performance.memory.usedJSHeapSize : 0, window.wasmBindings && window.wasmBindings.wasm_memory_bytes ? window.wasmBindings.wasm_memory_bytes() : 0];",
+        vec![],
+    )?;
+    let value = |i: usize| memory.get(i).and_then(|v| v.as_f64()).unwrap_or(0.0) / 1e6;
+    let (js, wasm) = (value(0), value(1));
+    println!(
+        "memory after 100 builds and 100 containers\t{:.1} MB\tJS heap {js:.1} MB + wasm memory {wasm:.1} MB (budget 100 MB)",
+        js + wasm
+    );
+    b.execute("localStorage.clear();", vec![])?;
     Ok(())
 }
