@@ -67,7 +67,7 @@ pub fn stage_model(session: &Session) -> Vec<ImageStack> {
     let host = &session.host;
     let mut images: Vec<_> = host.images().cloned().collect();
     layerlab_engine::sort::sort_by_key(&mut images, |i| (i.created, i.id.clone()));
-    let mut users: std::collections::BTreeMap<Digest, usize> = Default::default();
+    let mut users: layerlab_engine::map::Map<Digest, usize> = Default::default();
     for image in &images {
         for chain in image.chain_ids() {
             *users.entry(chain).or_default() += 1;

@@ -260,7 +260,7 @@ meta /bin/sh -c #(nop)  CMD [\"isso\"]
 }
 
 fn busybox_links(dir: &str) -> String {
-    let mut lines = std::collections::BTreeSet::new();
+    let mut lines = crate::map::Set::new();
     for n in COREUTILS.split(' ').chain(["sh"]) {
         lines.insert(format!("l {dir}/{n} /bin/busybox\n"));
     }

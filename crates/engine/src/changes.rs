@@ -9,7 +9,7 @@
 use crate::diff::Entry;
 use crate::merged::{Merged, Node, Stat};
 use crate::path::FsPath;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::map::{Map, Set};
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -55,7 +55,7 @@ pub fn changes(container: &Merged) -> Vec<Change> {
     let image = Merged::new(container.lower().clone());
     let stat = |view: &Merged, p: &FsPath| view.lstat(&p.to_string()).ok();
 
-    let mut candidates: BTreeSet<FsPath> = BTreeSet::new();
+    let mut candidates: Set<FsPath> = Set::new();
     for (p, e) in container.upper().entries() {
         candidates.insert(p.clone());
         if matches!(e, Entry::Dir { opaque: true, .. }) {
@@ -69,7 +69,7 @@ pub fn changes(container: &Merged) -> Vec<Change> {
         }
     }
 
-    let mut found: BTreeMap<FsPath, ChangeKind> = BTreeMap::new();
+    let mut found: Map<FsPath, ChangeKind> = Map::new();
     for p in candidates {
         if found
             .iter()

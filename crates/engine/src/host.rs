@@ -11,7 +11,7 @@ use crate::layer::{Layer, LayerId};
 use crate::merged::Merged;
 use crate::path::FsPath;
 use crate::reference::Reference;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::map::{Map, Set};
 use std::fmt;
 use std::rc::Rc;
 
@@ -236,15 +236,15 @@ pub struct Host {
     clock: u64,
     next_layer: u64,
     next_container: u64,
-    images: BTreeMap<Digest, Rc<Image>>,
-    tags: BTreeMap<Reference, Digest>,
+    images: Map<Digest, Rc<Image>>,
+    tags: Map<Reference, Digest>,
     containers: Vec<Container>,
     /// Container names in use.
-    names: BTreeSet<String>,
+    names: Set<String>,
     /// `RepoDigests` of each image: `repository@sha256:<manifest digest>`.
-    repo_digests: BTreeMap<Digest, BTreeSet<String>>,
+    repo_digests: Map<Digest, Set<String>>,
     /// Every layer by ChainID: images with the same bottom layers share them.
-    layers: BTreeMap<Digest, Rc<Layer>>,
+    layers: Map<Digest, Rc<Layer>>,
     init_layer: Rc<Layer>,
 }
 
@@ -260,12 +260,12 @@ impl Host {
             clock: 0,
             next_layer: 1,
             next_container: 1,
-            images: BTreeMap::new(),
-            tags: BTreeMap::new(),
+            images: Map::new(),
+            tags: Map::new(),
             containers: Vec::new(),
-            names: BTreeSet::new(),
-            repo_digests: BTreeMap::new(),
-            layers: BTreeMap::new(),
+            names: Set::new(),
+            repo_digests: Map::new(),
+            layers: Map::new(),
             init_layer: Rc::new(Layer::new(LayerId(0), init_layer_diff(EPOCH))),
         }
     }
@@ -877,7 +877,7 @@ impl Host {
 
     /// Every stored layer by ChainID, with its parent's ChainID, bottom layers first.
     pub fn stored_layers(&self) -> Vec<(Digest, Rc<Layer>, Option<Digest>)> {
-        let mut seen: BTreeMap<Digest, (Rc<Layer>, Option<Digest>, usize)> = BTreeMap::new();
+        let mut seen: Map<Digest, (Rc<Layer>, Option<Digest>, usize)> = Map::new();
         for image in self.images.values() {
             let chains = image.chain_ids();
             for (i, (layer, chain)) in image.layers.iter().zip(&chains).enumerate() {
@@ -901,7 +901,7 @@ impl Host {
 
     /// `(SIZE, virtual)` of every container, in creation order (`docker ps -s`).
     pub fn ps_sizes(&self) -> Vec<(u64, u64)> {
-        let mut image_sizes: BTreeMap<&Digest, u64> = BTreeMap::new();
+        let mut image_sizes: Map<&Digest, u64> = Map::new();
         self.containers
             .iter()
             .map(|c| {
@@ -917,7 +917,7 @@ impl Host {
     /// stand on once, plus each writable layer. For N containers of one image this
     /// is Σ size + (virtual − size).
     pub fn disk_usage(&self) -> DiskUsage {
-        let mut chains: BTreeSet<Digest> = BTreeSet::new();
+        let mut chains: Set<Digest> = Set::new();
         let mut image_layers = 0;
         let mut writable = 0;
         let mut naive = 0;
@@ -943,13 +943,13 @@ impl Host {
 
     /// The numbers of `docker system df` (and `-v`).
     pub fn system_df(&self) -> SystemDf {
-        let mut users: BTreeMap<Digest, usize> = BTreeMap::new();
+        let mut users: Map<Digest, usize> = Map::new();
         for image in self.images.values() {
             for chain in image.chain_ids() {
                 *users.entry(chain).or_default() += 1;
             }
         }
-        let mut all_layers: BTreeMap<Digest, u64> = BTreeMap::new();
+        let mut all_layers: Map<Digest, u64> = Map::new();
         let mut per_image = Vec::new();
         let mut reclaimable = 0;
         let mut active = 0;

@@ -6,7 +6,7 @@ use crate::digest::{chain_ids, Digest};
 use crate::layer::Layer;
 use crate::lower::Lower;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use crate::map::Map;
 use std::rc::Rc;
 
 fn is_false(b: &bool) -> bool {
@@ -22,20 +22,20 @@ pub struct Empty {}
 pub struct RunConfig {
     #[serde(rename = "User", skip_serializing_if = "String::is_empty")]
     pub user: String,
-    #[serde(rename = "ExposedPorts", skip_serializing_if = "BTreeMap::is_empty")]
-    pub exposed_ports: BTreeMap<String, Empty>,
+    #[serde(rename = "ExposedPorts", skip_serializing_if = "Map::is_empty")]
+    pub exposed_ports: Map<String, Empty>,
     #[serde(rename = "Env", skip_serializing_if = "Vec::is_empty")]
     pub env: Vec<String>,
     #[serde(rename = "Entrypoint", skip_serializing_if = "Option::is_none")]
     pub entrypoint: Option<Vec<String>>,
     #[serde(rename = "Cmd", skip_serializing_if = "Option::is_none")]
     pub cmd: Option<Vec<String>>,
-    #[serde(rename = "Volumes", skip_serializing_if = "BTreeMap::is_empty")]
-    pub volumes: BTreeMap<String, Empty>,
+    #[serde(rename = "Volumes", skip_serializing_if = "Map::is_empty")]
+    pub volumes: Map<String, Empty>,
     #[serde(rename = "WorkingDir", skip_serializing_if = "String::is_empty")]
     pub working_dir: String,
-    #[serde(rename = "Labels", skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
+    #[serde(rename = "Labels", skip_serializing_if = "Map::is_empty")]
+    pub labels: Map<String, String>,
     #[serde(rename = "StopSignal", skip_serializing_if = "String::is_empty")]
     pub stop_signal: String,
     #[serde(rename = "ArgsEscaped", skip_serializing_if = "is_false")]

@@ -11,6 +11,7 @@
 //! - `diff`: one layer's changes: entries, inodes, whiteouts, opaque dirs.
 //! - `layer`, `lower`: read-only layers and the merged index of a stack.
 //! - `merged`: a container's view: lower stack + writable upper, copy-on-write.
+//! - `map`: small ordered maps and sets as sorted vectors (less code than B-trees).
 //! - `event`: what each operation did, for the app to animate.
 //! - `tar`, `digest`: layer tars, DiffIDs, ChainIDs.
 //! - `archive`: tar and gzip files a user makes and unpacks (`tar`, ADD).
@@ -45,6 +46,7 @@ pub mod image;
 pub mod layer;
 pub mod lower;
 pub mod manifest;
+pub mod map;
 pub mod merged;
 pub mod path;
 pub mod reference;

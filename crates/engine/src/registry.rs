@@ -10,7 +10,7 @@ use crate::image::{Image, ImageConfig};
 use crate::layer::Layer;
 use crate::manifest::{blob, Manifest};
 use crate::reference::Reference;
-use std::collections::BTreeMap;
+use crate::map::Map;
 use std::rc::Rc;
 
 /// One image in the registry.
@@ -108,13 +108,13 @@ pub fn parse_wanted(text: &str) -> Result<Wanted, String> {
 }
 
 pub struct Registry {
-    images: BTreeMap<Reference, Served>,
+    images: Map<Reference, Served>,
 }
 
 impl Registry {
     /// The teaching images, with layers numbered by the host.
     pub fn teaching(host: &mut Host) -> Registry {
-        let mut images = BTreeMap::new();
+        let mut images = Map::new();
         for r in catalog::REFERENCES {
             if let (Some(t), Ok(reference)) = (catalog::teaching_image(r), Reference::parse(r)) {
                 let layers = t
@@ -203,7 +203,7 @@ impl Registry {
 
         let diff_ids: Vec<Digest> = served.layers.iter().map(|l| l.diff_id().clone()).collect();
         let chains = chain_ids(&diff_ids);
-        let mut present = std::collections::BTreeSet::new();
+        let mut present = crate::map::Set::new();
         for (c, _, _) in host.stored_layers() {
             present.insert(c);
         }

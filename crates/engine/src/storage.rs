@@ -197,8 +197,8 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
     t.dir(&format!("{ROOT}/containers"));
 
     let stored = host.stored_layers();
-    let mut cache_of: BTreeMap<Digest, String> = BTreeMap::new();
-    let mut stack_of: BTreeMap<Digest, Vec<Rc<Layer>>> = BTreeMap::new();
+    let mut cache_of: crate::map::Map<Digest, String> = crate::map::Map::new();
+    let mut stack_of: crate::map::Map<Digest, Vec<Rc<Layer>>> = crate::map::Map::new();
     let has_child: Vec<&Digest> = stored.iter().filter_map(|(_, _, p)| p.as_ref()).collect();
     for (chain, layer, parent) in &stored {
         let cid = cache_id(chain);
@@ -262,7 +262,7 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
             );
         }
     }
-    let mut repos: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut repos: crate::map::Map<String, crate::map::Map<String, String>> = crate::map::Map::new();
     for (r, id) in host.tag_list() {
         repos
             .entry(r.repository.clone())

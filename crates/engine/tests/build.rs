@@ -556,7 +556,7 @@ fn dockerfile_errors_are_reported_with_their_line() {
             Start a build
             [exit 1]
             $ docker build . 2>&1 | grep ERROR
-            Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone.
+            Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone (a heredoc for `docker exec -i` is fine).
             [exit 2]
             $ printf 'FROM nosuchimage:1\n' > Dockerfile
             $ docker build .

@@ -23,7 +23,7 @@ use crate::image::ImageConfig;
 use crate::layer::{Layer, LayerId};
 use crate::reference::Reference;
 use crate::registry::Registry;
-use std::collections::BTreeMap;
+use crate::map::Map;
 use std::rc::Rc;
 
 /// How to build.
@@ -34,7 +34,7 @@ pub struct BuildOptions {
     pub tag: Option<Reference>,
     pub no_cache: bool,
     pub target: Option<String>,
-    pub build_args: BTreeMap<String, String>,
+    pub build_args: Map<String, String>,
     /// The legacy builder (`DOCKER_BUILDKIT=0`): every instruction commits an
     /// intermediate image, output in `Step N/M` style, the image store is the cache.
     pub legacy: bool,
@@ -43,7 +43,7 @@ pub struct BuildOptions {
 /// BuildKit's cache: step keys to the layer the step produced.
 #[derive(Clone, Debug, Default)]
 pub struct BuildCache {
-    steps: BTreeMap<Digest, Cached>,
+    steps: Map<Digest, Cached>,
 }
 
 #[derive(Clone, Debug)]
@@ -421,7 +421,7 @@ pub(crate) fn source_snippet(name: &str, text: &str, line: usize) -> String {
 
 /// The Dockerfile cut into stages, and which of them the target needs.
 struct Plan<'a> {
-    global_args: BTreeMap<String, String>,
+    global_args: Map<String, String>,
     stages: Vec<Vec<&'a Instruction>>,
     counts: Vec<usize>,
     needed: Vec<usize>,
@@ -429,7 +429,7 @@ struct Plan<'a> {
 
 impl<'a> Plan<'a> {
     fn new(instructions: &'a [Instruction], opts: &BuildOptions) -> Result<Plan<'a>, String> {
-        let mut global_args = BTreeMap::new();
+        let mut global_args = Map::new();
         let mut stages: Vec<Vec<&Instruction>> = Vec::new();
         for i in instructions {
             match i.keyword {

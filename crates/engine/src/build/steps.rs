@@ -16,7 +16,7 @@ use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
 use crate::reference::Reference;
 use crate::registry::Registry;
 use crate::shell::{account_id, Shell};
-use std::collections::BTreeMap;
+use crate::map::Map;
 use std::rc::Rc;
 
 pub(crate) struct Builder<'a> {
@@ -28,7 +28,7 @@ pub(crate) struct Builder<'a> {
     pub progress: Progress,
     pub steps: Vec<Step>,
     pub stages: Vec<Stage>,
-    pub global_args: BTreeMap<String, String>,
+    pub global_args: Map<String, String>,
     pub dockerfile: String,
     pub source: String,
     pub context_sent: bool,
@@ -138,8 +138,8 @@ impl Builder<'_> {
         format!("Step {}/{} : {}", self.step, self.total, i.original)
     }
 
-    fn vars(&self, stage: &Stage) -> BTreeMap<String, String> {
-        let mut v = BTreeMap::new();
+    fn vars(&self, stage: &Stage) -> Map<String, String> {
+        let mut v = Map::new();
         for (k, val) in &stage.args {
             v.insert(k.clone(), val.clone());
         }

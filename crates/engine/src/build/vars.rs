@@ -3,10 +3,10 @@
 //! COPY, ADD, ENV, LABEL, WORKDIR, USER, VOLUME, STOPSIGNAL, ARG, EXPOSE and FROM.
 //! Quotes are removed; `\$` keeps a literal dollar.
 
-use std::collections::BTreeMap;
+use crate::map::Map;
 
 /// Expands `word` with `vars`. Errors are worded as BuildKit words them.
-pub fn expand(word: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
+pub fn expand(word: &str, vars: &Map<String, String>) -> Result<String, String> {
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -46,7 +46,7 @@ pub fn expand(word: &str, vars: &BTreeMap<String, String>) -> Result<String, Str
 /// The value after a `$` and how many characters it used (`None`: a literal `$`).
 fn variable(
     rest: &[char],
-    vars: &BTreeMap<String, String>,
+    vars: &Map<String, String>,
 ) -> Result<(Option<String>, usize), String> {
     let name_len = |s: &[char]| {
         s.iter()
@@ -138,11 +138,11 @@ fn variable(
 #[cfg(test)]
 mod tests {
     use super::expand;
-    use std::collections::BTreeMap;
+    use crate::map::Map;
 
     #[test]
     fn forms_expand_as_buildkit_expands_them() {
-        let vars: BTreeMap<String, String> = [("A", "1"), ("E", "")]
+        let vars: Map<String, String> = [("A", "1"), ("E", "")]
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();

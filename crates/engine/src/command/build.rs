@@ -73,7 +73,7 @@ pub fn build(s: &mut Session, args: &[String], t: Transcript, legacy: bool) -> T
         Ok(c) => c,
         Err(e) => return t.fail(1, format!("ERROR: {e}")),
     };
-    let mut build_args = std::collections::BTreeMap::new();
+    let mut build_args = crate::map::Map::new();
     for a in p.values("build-arg") {
         let (k, v) = a.split_once('=').unwrap_or((a, ""));
         build_args.insert(k.to_owned(), v.to_owned());

@@ -3,7 +3,7 @@
 //! Flags stop at `--`, and, for commands that run a program, at the first
 //! positional argument (`docker run -d nginx nginx -g 'daemon off;'`).
 
-use std::collections::BTreeMap;
+use crate::map::Map;
 
 /// One accepted flag.
 #[derive(Clone, Copy)]
@@ -45,7 +45,7 @@ pub const fn list_flag(short: Option<char>, long: &'static str) -> Flag {
 /// Parsed flags and positional arguments.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    values: BTreeMap<&'static str, Vec<String>>,
+    values: Map<&'static str, Vec<String>>,
     pub args: Vec<String>,
 }
 

@@ -5,7 +5,7 @@
 
 use super::Run;
 use crate::merged::Node;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::map::{Map, Set};
 
 struct Rule {
     prereqs: Vec<String>,
@@ -15,10 +15,10 @@ struct Rule {
 #[derive(Default)]
 struct Makefile {
     name: String,
-    vars: BTreeMap<String, String>,
-    rules: BTreeMap<String, Rule>,
+    vars: Map<String, String>,
+    rules: Map<String, Rule>,
     order: Vec<String>,
-    phony: BTreeSet<String>,
+    phony: Set<String>,
 }
 
 pub(super) fn make(r: &mut Run, args: &[String]) -> i32 {
@@ -125,7 +125,7 @@ fn run_make(
         mk: &mk,
         silent,
         dry,
-        done: BTreeSet::new(),
+        done: Set::new(),
         ran: false,
     };
     for goal in &goals {
@@ -273,7 +273,7 @@ fn assignment(line: &str) -> Option<(String, &'static str, &str)> {
 }
 
 /// `$(VAR)`, `${VAR}`, `$@`, `$<`, `$^`, `$$`.
-fn expand(vars: &BTreeMap<String, String>, text: &str, auto: Option<(&str, &[String])>) -> String {
+fn expand(vars: &Map<String, String>, text: &str, auto: Option<(&str, &[String])>) -> String {
     let mut out = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -314,7 +314,7 @@ struct Ctx<'m> {
     mk: &'m Makefile,
     silent: bool,
     dry: bool,
-    done: BTreeSet<String>,
+    done: Set<String>,
     ran: bool,
 }
 

@@ -24,7 +24,7 @@ mod utils;
 use crate::content::Content;
 use crate::event::Event;
 use crate::merged::{Merged, Node, WriteMode};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::map::{Map, Set};
 use syntax::{AndOr, Join, Pipeline, Redir, RedirOp, Simple, SyntaxError};
 
 pub(crate) use expand::{matches as glob_match, strip};
@@ -72,8 +72,8 @@ impl Ran {
 /// The shell's own state: variables, the working directory, `$?`, `set -e`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Shell {
-    pub vars: BTreeMap<String, String>,
-    pub exported: BTreeSet<String>,
+    pub vars: Map<String, String>,
+    pub exported: Set<String>,
     pub cwd: String,
     pub status: i32,
     pub errexit: bool,
@@ -93,8 +93,8 @@ impl Shell {
     /// A shell with `env` (`NAME=value` lines, all exported) in `cwd`.
     pub fn new(name: &str, env: &[String], cwd: &str) -> Shell {
         let mut sh = Shell {
-            vars: BTreeMap::new(),
-            exported: BTreeSet::new(),
+            vars: Map::new(),
+            exported: Set::new(),
             cwd: if cwd.is_empty() {
                 "/".into()
             } else {
