@@ -202,3 +202,234 @@ fn the_tutorial_scenario_transcript_matches_the_native_cli() {
         );
     }
 }
+
+mod components {
+    //! Each new pane rendered alone over a prepared workspace, driven through its DOM.
+    use super::{mount, text_of, until};
+    use layerlab::components::{Activity, ContextFiles, Inspector};
+    use layerlab::console::Workspace;
+    use layerlab::i18n::Lang;
+    use layerlab::inspect::Selected;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_test::*;
+    use web_sys::{Element, HtmlElement, HtmlInputElement};
+    use yew::prelude::*;
+
+    fn workspace(lines: &[&str]) -> Rc<RefCell<Workspace>> {
+        let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        Rc::new(RefCell::new(Workspace::replay(&lines)))
+    }
+
+    #[derive(Properties)]
+    struct PaneProps {
+        workspace: Rc<RefCell<Workspace>>,
+        pane: &'static str,
+        #[prop_or_default]
+        selected: Option<Selected>,
+    }
+
+    impl PartialEq for PaneProps {
+        fn eq(&self, other: &Self) -> bool {
+            Rc::ptr_eq(&self.workspace, &other.workspace) && self.pane == other.pane
+        }
+    }
+
+    /// One pane with the app's wiring: a revision bumped after every change.
+    #[function_component(Pane)]
+    fn pane(props: &PaneProps) -> Html {
+        let revision = use_state(|| 0u64);
+        let selected = use_state(|| props.selected.clone());
+        let on_change = {
+            let revision = revision.clone();
+            Callback::from(move |()| revision.set(*revision + 1))
+        };
+        let workspace = props.workspace.clone();
+        match props.pane {
+            "activity" => html! {
+                <Activity lang={Lang::En} {workspace} revision={*revision} speed={400} on_speed={Callback::noop()}
+                    {on_change} on_build_line={Callback::noop()} />
+            },
+            "inspector" => {
+                let on_select = {
+                    let selected = selected.clone();
+                    Callback::from(move |s| selected.set(s))
+                };
+                html! {
+                    <Inspector lang={Lang::En} {workspace} revision={*revision} selected={(*selected).clone()} {on_select} {on_change} />
+                }
+            }
+            _ => {
+                html! { <ContextFiles lang={Lang::En} {workspace} revision={*revision} {on_change} /> }
+            }
+        }
+    }
+
+    fn render(props: PaneProps) -> Element {
+        let root = mount();
+        yew::Renderer::<Pane>::with_root_and_props(root.clone(), props).render();
+        root
+    }
+
+    fn texts(root: &Element, css: &str) -> Vec<String> {
+        let list = root.query_selector_all(css).expect("selector");
+        (0..list.length())
+            .filter_map(|i| list.item(i).and_then(|n| n.text_content()))
+            .collect()
+    }
+
+    fn click(root: &Element, css: &str) {
+        root.query_selector(css)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+            .unwrap_or_else(|| panic!("no {css}"))
+            .click();
+    }
+
+    #[wasm_bindgen_test]
+    async fn what_happened_lists_a_copy_up_and_the_timeline_steps_back() {
+        let ws = workspace(&[
+            "docker run -d --name one busybox sleep 1d",
+            "docker run -d --name two busybox sleep 1d",
+            "docker exec one sh -c 'echo >> /etc/passwd'",
+        ]);
+        let root = render(PaneProps {
+            workspace: ws.clone(),
+            pane: "activity",
+            selected: None,
+        });
+        assert!(
+            until(|| texts(&root, ".activity li")
+                .iter()
+                .any(|t| t.starts_with("=Unchanged")))
+            .await,
+            "items: {:?}",
+            texts(&root, ".activity li")
+        );
+        let items = texts(&root, ".activity li");
+        assert!(
+            items
+                .iter()
+                .any(|t| t.contains("Copy-up") && t.contains("/etc/passwd")),
+            "{items:?}"
+        );
+        assert!(
+            items.iter().any(|t| t.contains("busybox:latest, two")),
+            "{items:?}"
+        );
+        assert!(text_of(&root, ".timeline-caption").starts_with("Command 3/3"));
+        click(&root, "#timeline-back");
+        assert!(until(|| text_of(&root, ".timeline-caption").starts_with("Command 2/3")).await);
+        assert_eq!(ws.borrow().console.log.len(), 2, "the workspace moved back");
+        assert!(
+            until(|| texts(&root, ".activity li")
+                .iter()
+                .any(|t| t.contains("Container created")))
+            .await,
+            "the second run's items: {:?}",
+            texts(&root, ".activity li")
+        );
+        click(&root, "#timeline-end");
+        assert!(until(|| text_of(&root, ".timeline-caption").starts_with("Command 3/3")).await);
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_inspector_shows_where_files_come_from_and_deletes_by_command() {
+        let ws = workspace(&[
+            "docker run -d --name box busybox sleep 1d",
+            "docker exec box sh -c 'echo >> /etc/passwd'",
+        ]);
+        let id = ws
+            .borrow()
+            .session
+            .host
+            .container("box")
+            .expect("box")
+            .id
+            .clone();
+        let selected = Some(Selected::Container {
+            id,
+            dir: "/etc".into(),
+        });
+        let root = render(PaneProps {
+            workspace: ws.clone(),
+            pane: "inspector",
+            selected,
+        });
+        assert!(until(|| !texts(&root, ".inspector-pane tbody tr").is_empty()).await);
+        let rows = texts(&root, ".inspector-pane tbody tr");
+        let passwd = rows
+            .iter()
+            .find(|r| r.starts_with("passwd"))
+            .expect("passwd");
+        assert!(passwd.contains("writable layer"), "{passwd}");
+        let hosts = rows.iter().find(|r| r.starts_with("hosts")).expect("hosts");
+        assert!(!hosts.contains("writable layer"), "{hosts}");
+        // Delete passwd: the command runs and the file leaves the listing.
+        let delete = root
+            .query_selector_all(".inspector-pane tbody tr")
+            .ok()
+            .and_then(|l| {
+                (0..l.length())
+                    .filter_map(|i| l.item(i))
+                    .find(|n| n.text_content().is_some_and(|t| t.starts_with("passwd")))
+            })
+            .and_then(|n| n.dyn_into::<Element>().ok())
+            .and_then(|row| row.query_selector(".action:last-child").ok().flatten())
+            .and_then(|b| b.dyn_into::<HtmlElement>().ok())
+            .expect("passwd's Delete");
+        delete.click();
+        assert!(
+            until(|| !texts(&root, ".inspector-pane tbody tr")
+                .iter()
+                .any(|r| r.starts_with("passwd")))
+            .await
+        );
+        assert_eq!(
+            ws.borrow().console.log.last().map(String::as_str),
+            Some("docker exec box rm /etc/passwd")
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_build_context_adds_a_file_and_refuses_a_name_outside_the_project() {
+        let ws = workspace(&[]);
+        let root = render(PaneProps {
+            workspace: ws.clone(),
+            pane: "context",
+            selected: None,
+        });
+        assert!(
+            until(
+                || texts(&root, ".context-files .name") == [".dockerignore", "Makefile", "app.py"]
+            )
+            .await
+        );
+        let input: HtmlInputElement = root
+            .query_selector("#context-new")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+            .expect("the name field");
+        // Typed as a browser would: an input event that bubbles up to yew.
+        let submit = |name: &str| {
+            input.set_value(name);
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("event");
+            input.dispatch_event(&event).expect("dispatched");
+        };
+        submit("../outside");
+        let send = || click(&root, ".context-new button[type=submit]");
+        send();
+        assert!(until(|| text_of(&root, "#context-problem").contains("inside the project")).await);
+        submit("notes.txt");
+        send();
+        assert!(
+            until(|| texts(&root, ".context-files .name").contains(&"notes.txt".to_owned())).await
+        );
+        assert_eq!(ws.borrow().console.log, ["touch /root/app/notes.txt"]);
+    }
+}

@@ -7,9 +7,9 @@
 //! and every ancestor of a change is `C` too. Sorted by path.
 
 use crate::diff::Entry;
+use crate::map::{Map, Set};
 use crate::merged::{Merged, Node, Stat};
 use crate::path::FsPath;
-use crate::map::{Map, Set};
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

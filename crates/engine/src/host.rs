@@ -8,10 +8,10 @@ use crate::digest::{chain_ids, Digest};
 use crate::event::Event;
 use crate::image::{History, Image, ImageConfig};
 use crate::layer::{Layer, LayerId};
+use crate::map::{Map, Set};
 use crate::merged::Merged;
 use crate::path::FsPath;
 use crate::reference::Reference;
-use crate::map::{Map, Set};
 use std::fmt;
 use std::rc::Rc;
 

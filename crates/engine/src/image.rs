@@ -5,8 +5,8 @@ use crate::clock;
 use crate::digest::{chain_ids, Digest};
 use crate::layer::Layer;
 use crate::lower::Lower;
-use serde::Serialize;
 use crate::map::Map;
+use serde::Serialize;
 use std::rc::Rc;
 
 fn is_false(b: &bool) -> bool {

@@ -9,8 +9,8 @@ use crate::host::{Host, HostEvent};
 use crate::image::{Image, ImageConfig};
 use crate::layer::Layer;
 use crate::manifest::{blob, Manifest};
-use crate::reference::Reference;
 use crate::map::Map;
+use crate::reference::Reference;
 use std::rc::Rc;
 
 /// One image in the registry.

@@ -262,7 +262,8 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
             );
         }
     }
-    let mut repos: crate::map::Map<String, crate::map::Map<String, String>> = crate::map::Map::new();
+    let mut repos: crate::map::Map<String, crate::map::Map<String, String>> =
+        crate::map::Map::new();
     for (r, id) in host.tag_list() {
         repos
             .entry(r.repository.clone())

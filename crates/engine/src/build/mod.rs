@@ -21,9 +21,9 @@ use crate::dockerfile::{self, Args, Instruction, Keyword};
 use crate::host::{Host, HostEvent};
 use crate::image::ImageConfig;
 use crate::layer::{Layer, LayerId};
+use crate::map::Map;
 use crate::reference::Reference;
 use crate::registry::Registry;
-use crate::map::Map;
 use std::rc::Rc;
 
 /// How to build.

@@ -12,11 +12,11 @@ use crate::host::{Host, HostEvent};
 use crate::image::{History, ImageConfig};
 use crate::layer::Layer;
 use crate::lower::Lower;
+use crate::map::Map;
 use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
 use crate::reference::Reference;
 use crate::registry::Registry;
 use crate::shell::{account_id, Shell};
-use crate::map::Map;
 use std::rc::Rc;
 
 pub(crate) struct Builder<'a> {

@@ -44,10 +44,7 @@ pub fn expand(word: &str, vars: &Map<String, String>) -> Result<String, String> 
 }
 
 /// The value after a `$` and how many characters it used (`None`: a literal `$`).
-fn variable(
-    rest: &[char],
-    vars: &Map<String, String>,
-) -> Result<(Option<String>, usize), String> {
+fn variable(rest: &[char], vars: &Map<String, String>) -> Result<(Option<String>, usize), String> {
     let name_len = |s: &[char]| {
         s.iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')

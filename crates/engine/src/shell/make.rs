@@ -4,8 +4,8 @@
 //! `-C DIR`, `-f FILE`, and GNU make's own messages.
 
 use super::Run;
-use crate::merged::Node;
 use crate::map::{Map, Set};
+use crate::merged::Node;
 
 struct Rule {
     prereqs: Vec<String>,

@@ -23,8 +23,8 @@ mod utils;
 
 use crate::content::Content;
 use crate::event::Event;
-use crate::merged::{Merged, Node, WriteMode};
 use crate::map::{Map, Set};
+use crate::merged::{Merged, Node, WriteMode};
 use syntax::{AndOr, Join, Pipeline, Redir, RedirOp, Simple, SyntaxError};
 
 pub(crate) use expand::{matches as glob_match, strip};
