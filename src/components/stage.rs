@@ -109,12 +109,14 @@ fn draw_stack(
                 }
                 None => (None, None),
             };
-            let aria = format!("{} {} — {}", t(lang, Msg::InspectSelect), s.label, s.size);
+            // The accessible name starts with the visible text, as read.
+            let size = format!("{}{shared}", s.size);
+            let aria = format!("{label} {size} — {}", t(lang, Msg::InspectSelect));
             slabs.push(html! {
                 <g class={classes!("slab", touch.map(|_| "touched"), matches!(touch, Some(What::StepLayer | What::LayerCreated)).then_some("arrived"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
                     <rect x={x.to_string()} y={y.to_string()} width={STACK_W.to_string()} height={h.to_string()} rx="3" fill={fill} />
                     <text x={(x + 8).to_string()} y={(y + 19).to_string()} class="slab-label">{ label }</text>
-                    <text x={(x + STACK_W - 8).to_string()} y={(y + 19).to_string()} class="slab-size" text-anchor="end">{ format!("{}{shared}", s.size) }</text>
+                    <text x={(x + STACK_W - 8).to_string()} y={(y + 19).to_string()} class="slab-size" text-anchor="end">{ size }</text>
                     <title>{ format!("{} — {} — sha256:{}…{}{said}", s.label, s.size, s.digest,
                         if s.shared_by > 1 { format!(" — {} {}", t(lang, Msg::StageSharedBy), s.shared_by) } else { String::new() }) }</title>
                 </g>
@@ -200,23 +202,20 @@ pub fn stage(props: &StageProps) -> Html {
                         dir: "/".into(),
                     },
                 );
-                let aria = format!(
-                    "{} {} — {}: {}",
-                    t(lang, Msg::InspectSelect),
-                    c.name,
-                    t(lang, Msg::StageWritable),
-                    c.size
-                );
+                let size = if is_changed {
+                    format!("▲ {}", c.size)
+                } else {
+                    c.size.clone()
+                };
                 parts.push(html! {
-                    <g class={classes!("container", state, is_changed.then_some("changed"), arrived.contains(&c.id.as_str()).then_some("arrived"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
+                    <g class={classes!("container", state, is_changed.then_some("changed"), arrived.contains(&c.id.as_str()).then_some("arrived"))} tabindex="0" role="button" {onclick} {onkeydown}>
                         <line x1={(cx + w / 2).to_string()} y1={(box_y + BOX_H).to_string()} x2={(cx + w / 2).to_string()} y2={top.to_string()} class="stands-on" />
                         <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height={BOX_H.to_string()} rx="4" class="container-box" />
                         <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height="9" rx="3" class="writable" />
                         <text x={(cx + w / 2).to_string()} y={(box_y + 22).to_string()} text-anchor="middle" class="container-name">{ &c.name }</text>
-                        <text x={(cx + w / 2).to_string()} y={(box_y - 4).to_string()} text-anchor="middle" class="container-size">{
-                            if is_changed { format!("▲ {}", c.size) } else { c.size.clone() }
-                        }</text>
-                        <title>{ format!("{} — {}: {}", c.name, t(lang, Msg::StageWritable), c.size) }</title>
+                        <text x={(cx + w / 2).to_string()} y={(box_y - 4).to_string()} text-anchor="middle" class="container-size" aria-hidden="true">{ size }</text>
+                        // Its name for screen readers (SVG takes it from the title).
+                        <title>{ format!("{} — {}: {} — {}", c.name, t(lang, Msg::StageWritable), c.size, t(lang, Msg::InspectSelect)) }</title>
                     </g>
                 });
             }
@@ -236,7 +235,7 @@ pub fn stage(props: &StageProps) -> Html {
         <section class="pane stage-pane" aria-labelledby="stage-heading">
             <h2 id="stage-heading">{ t(lang, Msg::StageHeading) }</h2>
             <div class="stage-scroll" tabindex="0" role="region" aria-labelledby="stage-heading">
-                <svg class="stage" role="img" aria-labelledby="stage-heading stage-text" viewBox={format!("0 0 {width} {height}")}
+                <svg class="stage" role="group" aria-labelledby="stage-heading stage-text" viewBox={format!("0 0 {width} {height}")}
                     width={width.to_string()} height={height.to_string()}>
                     { for parts }
                 </svg>

@@ -502,6 +502,10 @@ fn axe_finds_no_serious_or_critical_accessibility_violation() {
                 b.type_into(&input, &format!("{line}\u{E007}"))?;
             }
             b.wait_until("the stage", || b.find_all(".stage .container").ok().filter(|c| c.len() == 1))?;
+            // The inspector open on the container, the activity pane filled.
+            b.click(&b.find(".stage .container")?)?;
+            b.wait_for(".inspector-pane tbody tr")?;
+            b.wait_for(".activity li")?;
             b.click(&b.find("#share")?)?;
             b.wait_for(".share-url input")?;
             b.execute(&axe, vec![])?;
