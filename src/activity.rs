@@ -79,6 +79,18 @@ impl What {
         }
     }
 
+    /// Items that changed a layer's files, and items that show something kept
+    /// or shared (styled apart, beside their icon and word).
+    pub fn tone(self) -> Option<&'static str> {
+        match self {
+            What::CopyUp | What::Whiteout | What::Opaque | What::SizeNow | What::StepFailed => {
+                Some("change")
+            }
+            What::Read | What::StepCached | What::AlreadyExists | What::Unchanged => Some("kept"),
+            _ => None,
+        }
+    }
+
     /// The item's word, in the learner's language.
     pub fn word(self) -> Msg {
         match self {

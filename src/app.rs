@@ -139,7 +139,7 @@ pub fn app(props: &AppProps) -> Html {
     // stepped through with the keyboard (`?present=1` starts in it).
     let presenter = use_state(|| browser::query_param("present").is_some_and(|v| v == "1"));
     // How many of the lesson's solution lines have run since it started.
-    let step = use_state(|| 0usize);
+    let step = use_state(|| boot.saved.as_ref().map_or(0, |s| s.step));
     let playing = use_state(|| false);
     // After a scenario file was opened (or refused): what was there before, to bring back.
     let opened =
@@ -196,8 +196,9 @@ pub fn app(props: &AppProps) -> Html {
                 lesson_id,
                 (*done).clone(),
                 (*sandbox).clone(),
+                *step,
             ),
-            move |(lang, dockerfile, _, lesson, done, sandbox)| {
+            move |(lang, dockerfile, _, lesson, done, sandbox, step)| {
                 if enabled {
                     let saved = Saved {
                         version: persist::VERSION,
@@ -207,6 +208,7 @@ pub fn app(props: &AppProps) -> Html {
                         lesson: lesson.clone(),
                         done: done.clone(),
                         sandbox: sandbox.clone(),
+                        step: *step,
                     };
                     browser::store(persist::KEY, &persist::save(&saved));
                 }
@@ -223,12 +225,13 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |text: String| dockerfile.set(text))
     };
     let on_share = {
-        let (shared, workspace, lang, dockerfile, lesson) = (
+        let (shared, workspace, lang, dockerfile, lesson, step) = (
             shared.clone(),
             workspace.clone(),
             lang.clone(),
             dockerfile.clone(),
             lesson.clone(),
+            step.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             let saved = Saved {
@@ -239,6 +242,7 @@ pub fn app(props: &AppProps) -> Html {
                 lesson: lesson.and_then(|i| LESSONS.get(i)).map(|l| l.id.to_owned()),
                 done: Vec::new(),
                 sandbox: None,
+                step: *step,
             };
             shared.set(browser::set_location_hash(&persist::to_fragment(&saved)));
         })
@@ -535,8 +539,8 @@ pub fn app(props: &AppProps) -> Html {
                     on_build_line={let b = build_line.clone(); Callback::from(move |l| b.set(l))} />
                 <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
                 <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} on_select={on_select.reform(Some)} />
-                <Inspector lang={*lang} workspace={workspace.clone()} revision={*revision} selected={(*selected).clone()} {on_select} on_change={on_change.clone()} />
-                <StorageView lang={*lang} workspace={workspace.clone()} revision={*revision} />
+                <Inspector lang={*lang} workspace={workspace.clone()} revision={*revision} selected={(*selected).clone()} on_select={on_select.clone()} on_change={on_change.clone()} />
+                <StorageView lang={*lang} workspace={workspace.clone()} revision={*revision} {on_select} />
             </main>
         </div>
     }

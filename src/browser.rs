@@ -148,3 +148,10 @@ pub async fn read_file(file: web_sys::File) -> Option<Vec<u8>> {
         .ok()?;
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
+
+/// Scrolls `element` into view only as far as needed (`block: nearest`).
+pub fn reveal(element: &web_sys::Element) {
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    element.scroll_into_view_with_scroll_into_view_options(&options);
+}

@@ -272,12 +272,25 @@ pub fn quick_actions(session: &Session) -> Vec<(String, String)> {
             "docker history app".to_owned(),
             "docker history app".to_owned(),
         ));
+        let name = (1..)
+            .map(|i| format!("app{i}"))
+            .find(|n| !taken(n))
+            .unwrap_or_else(|| "app".into());
+        let line = format!("docker run -d --name {name} app sleep 1d");
+        actions.push((line.clone(), line));
     }
     if let Some(last) = session.host.containers().last() {
         actions.push((
             format!("docker diff {}", last.name),
             format!("docker diff {}", last.name),
         ));
+        // A repository name is lower case.
+        let line = format!(
+            "docker commit {} {}:committed",
+            last.name,
+            last.name.to_lowercase()
+        );
+        actions.push((line.clone(), line));
         actions.push((
             format!("docker rm -f {}", last.name),
             format!("docker rm -f {}", last.name),
@@ -518,6 +531,33 @@ mod tests {
         assert!(w.session.host.image("busybox").is_err());
         w.submit("docker images");
         assert!(!w.redo(), "a new command clears what could be redone");
+    }
+
+    #[test]
+    fn every_button_types_a_command_that_succeeds_where_it_is_offered() {
+        let states: [&[&str]; 3] = [
+            &[],
+            &["docker run -d --name web1 nginx"],
+            &[
+                "docker build -t app .",
+                "docker run -d --name App-1 app sleep 1d",
+            ],
+        ];
+        for lines in states {
+            let log: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            let offered = quick_actions(&Workspace::replay(&log).session);
+            for (_, line) in offered {
+                let mut w = Workspace::replay(&log);
+                w.submit(&line);
+                let status = w.console.last.as_ref().map(|(_, t)| t.status);
+                assert_eq!(
+                    status,
+                    Some(0),
+                    "{line} after {lines:?}: {:?}",
+                    w.console.screen.last()
+                );
+            }
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! next to the names the CLI shows for it. Since Docker 1.10 the directory is a
 //! cache ID that matches neither the DiffID nor the ChainID.
 
+use crate::inspect::Selected;
 use crate::stage::hue;
 use layerlab_engine::command::Session;
 use layerlab_engine::size::human_size_with_precision;
@@ -18,6 +19,8 @@ pub struct LayerRow {
     pub directory: String,
     pub size: String,
     pub hue: Option<u16>,
+    /// What the inspector shows for this row: the layer, or the container.
+    pub select: Selected,
 }
 
 /// Rows for every stored layer (bottom layers first), then each container's init and writable layers.
@@ -49,6 +52,7 @@ pub fn layer_rows(session: &Session, driver: Driver) -> Vec<LayerRow> {
                 directory: dir(&cache_id(&chain)),
                 size: human_size_with_precision(layer.size() as f64, 3),
                 hue: Some(hue(&chain)),
+                select: Selected::Layer(layer.id),
             }
         })
         .collect();
@@ -62,6 +66,10 @@ pub fn layer_rows(session: &Session, driver: Driver) -> Vec<LayerRow> {
                 directory: dir(&format!("{mid}{suffix}")),
                 size: human_size_with_precision(size as f64, 3),
                 hue: None,
+                select: Selected::Container {
+                    id: c.id.clone(),
+                    dir: "/".into(),
+                },
             });
         }
     }

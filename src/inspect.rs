@@ -39,6 +39,14 @@ pub enum Change {
 }
 
 impl Change {
+    /// Its class on the page: hidden entries (whiteouts, opaque directories) stand out.
+    pub fn class(self) -> &'static str {
+        match self {
+            Change::Added | Change::Changed => "change",
+            Change::Whiteout | Change::Opaque => "change hides",
+        }
+    }
+
     pub fn icon(self) -> &'static str {
         match self {
             Change::Added => "+",

@@ -29,6 +29,13 @@ pub struct Saved {
     /// The sandbox's command lines, kept while a lesson is followed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<Vec<String>>,
+    /// How many of the lesson's solution steps have run (presenter mode's place).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub step: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,6 +94,7 @@ mod tests {
             lesson: Some("cow".into()),
             done: vec!["layers".into()],
             sandbox: Some(vec!["docker images".into()]),
+            step: 2,
         }
     }
 
@@ -186,6 +194,7 @@ mod link_tests {
             lesson: None,
             done: Vec::new(),
             sandbox: None,
+            step: 0,
         };
         let link = to_fragment(&saved);
         assert!(link.starts_with("v1."));

@@ -238,7 +238,7 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
         }
         let shown = pulled_at + other <= at;
         other += 1;
-        let class = classes!("did", format!("did-{:?}", item.what).to_lowercase());
+        let class = classes!("did", item.what.tone());
         shown.then(|| html! {
             <li {class}>
                 <span class="icon" aria-hidden="true">{ item.what.icon() }</span>

@@ -43,7 +43,7 @@ fn change_word(c: Change) -> Msg {
 fn layer_html(lang: Lang, v: &LayerView) -> Html {
     let rows = v.entries.iter().map(|e| {
         html! {
-            <tr class={format!("change-{:?}", e.change).to_lowercase()}>
+            <tr class={e.change.class()}>
                 <td><span aria-hidden="true" class="icon">{ e.change.icon() }</span>{ " " }{ t(lang, change_word(e.change)) }</td>
                 <td class="mono">{ &e.path }</td>
                 <td>{ e.kind }</td>
@@ -78,6 +78,22 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let lang = props.lang;
     // The file being edited and its text.
     let editing = use_state(|| None::<(String, String)>);
+    // A new selection brings the inspector into view (it may be chosen from
+    // the storage table below it).
+    let pane = use_node_ref();
+    {
+        let pane = pane.clone();
+        // What is looked at, not where in it (moving between directories stays put).
+        let what = props.selected.as_ref().map(|s| match s {
+            Selected::Layer(id) => format!("layer {}", id.0),
+            Selected::Container { id, .. } => format!("container {id}"),
+        });
+        use_effect_with(what, move |what| {
+            if let (Some(_), Some(el)) = (what, pane.cast::<web_sys::Element>()) {
+                crate::browser::reveal(&el);
+            }
+        });
+    }
     let ws = props.workspace.borrow();
     let close = {
         let on_select = props.on_select.clone();
@@ -95,7 +111,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         },
     };
     html! {
-        <section class="pane inspector-pane" aria-labelledby="inspector-heading">
+        <section class="pane inspector-pane" aria-labelledby="inspector-heading" ref={pane}>
             <div class="pane-head">
                 <h2 id="inspector-heading">{ t(lang, Msg::InspectorHeading) }</h2>
                 if props.selected.is_some() {

@@ -14,6 +14,8 @@ pub struct StorageViewProps {
     pub lang: Lang,
     pub workspace: Rc<RefCell<Workspace>>,
     pub revision: u64,
+    /// A row's owner opens its layer (or container) in the inspector.
+    pub on_select: Callback<Option<crate::inspect::Selected>>,
 }
 
 impl PartialEq for StorageViewProps {
@@ -49,7 +51,12 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
             .unwrap_or_default();
         html! {
             <tr>
-                <td><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill={swatch} /></svg>{ &r.owner }</td>
+                <td><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill={swatch} /></svg>
+                    <button type="button" class="link" onclick={{
+                        let (on_select, what) = (props.on_select.clone(), r.select.clone());
+                        Callback::from(move |_: MouseEvent| on_select.emit(Some(what.clone())))
+                    }}>{ &r.owner }</button>
+                </td>
                 <td class="mono">{ &r.chain_id }</td>
                 <td class="mono">{ &r.diff_id }</td>
                 <td class="mono path">{ &r.directory }</td>

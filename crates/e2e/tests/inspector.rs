@@ -129,6 +129,18 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
         }
         b.screenshot(&artifacts_dir().join("inspector-layer-1280x720.png"))?;
 
+        // The storage table links each directory to its layer.
+        b.click(&b.find("#inspector-close")?)?;
+        b.click(&b.find(".storage-pane tbody tr .link")?)?;
+        let digests = b.wait_until("a layer opened from the storage table", || {
+            b.find(".inspector-pane .digests").and_then(|d| b.text(&d)).ok()
+        })?;
+        let first_dir = b.text(&b.find(".storage-pane tbody tr .path")?)?;
+        let cache = first_dir.split('/').nth(5).unwrap_or_default().to_owned();
+        if cache.len() != 64 || !digests.contains(&cache) {
+            return Err(format!("the directory {first_dir} is not the cache ID shown: {digests}"));
+        }
+
         // Commit: the writable layer becomes a new image's top layer.
         run(b, "docker commit one app:v2")?;
         b.wait_until("the new image on the stage", || {
