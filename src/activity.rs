@@ -24,6 +24,7 @@ pub enum What {
     StepFailed,
     Downloaded,
     AlreadyExists,
+    Manifest,
     CopyUp,
     Read,
     Created,
@@ -58,6 +59,7 @@ impl What {
             What::StepFailed => "✗",
             What::Downloaded => "⇩",
             What::AlreadyExists => "✓",
+            What::Manifest => "◈",
             What::CopyUp => "⇧",
             What::Read => "◉",
             What::Created => "+",
@@ -101,6 +103,7 @@ impl What {
             What::StepFailed => Msg::DidStepFailed,
             What::Downloaded => Msg::DidDownloaded,
             What::AlreadyExists => Msg::DidAlreadyExists,
+            What::Manifest => Msg::DidManifest,
             What::CopyUp => Msg::DidCopyUp,
             What::Read => Msg::DidRead,
             What::Created => Msg::DidCreated,
@@ -289,6 +292,9 @@ pub fn activity(session: &Session, t: &Transcript) -> Vec<Item> {
         item.pull = Some(p.size);
         items.push(item);
     }
+    if let Some(digest) = &t.manifest {
+        items.push(Item::new(What::Manifest, digest.to_string()));
+    }
     if let Some(files) = &t.container_files {
         items.extend(files.events.iter().map(|e| file_item(session, e)));
         let changed = files.events.iter().any(writes);
@@ -410,6 +416,7 @@ mod tests {
                     AlreadyExists,
                     Downloaded,
                     Downloaded,
+                    Manifest,
                     ImageCreated,
                     ImageTagged,
                 ],

@@ -456,6 +456,10 @@ messages! {
         en: "Command",
         zh: "命令",
     }
+    DidManifest {
+        en: "Digest: the manifest's digest, not the image ID",
+        zh: "Digest：清单（manifest）的摘要，不是镜像 ID",
+    }
     DidStepBase {
         en: "Base image: its layers are the bottom of the stack",
         zh: "基础镜像：它的镜像层在最底部",
@@ -541,8 +545,8 @@ messages! {
         zh: "删除了镜像层",
     }
     DidImageCreated {
-        en: "Image created",
-        zh: "创建了镜像",
+        en: "Image created: its ID is the digest of its config",
+        zh: "创建了镜像：镜像 ID 是其配置的摘要",
     }
     DidImageTagged {
         en: "Tagged",

@@ -66,6 +66,8 @@ pub struct LayerPull {
 pub struct Pull {
     pub lines: Vec<String>,
     pub layers: Vec<LayerPull>,
+    /// The manifest's digest (`Digest:`), which is not the image ID.
+    pub manifest: Digest,
     pub image: Digest,
     pub events: Vec<HostEvent>,
 }
@@ -271,6 +273,7 @@ impl Registry {
         Ok(Pull {
             lines,
             layers,
+            manifest: manifest_digest.clone(),
             image: outcome.value,
             events: outcome.events,
         })
