@@ -164,7 +164,7 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
                 }
                 t.events.extend(pull.events);
                 t.pulled = pull.layers;
-                t.manifest = Some(pull.manifest);
+                t.manifest = Some(Box::new(pull.manifest));
             }
             Err(e) => {
                 return t.fail(

@@ -121,7 +121,7 @@ pub fn pull(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
             }
             t.events.extend(pull.events);
             t.pulled = pull.layers;
-            t.manifest = Some(pull.manifest);
+            t.manifest = Some(Box::new(pull.manifest));
             t
         }
         Err(e) => t.fail(1, e),

@@ -45,7 +45,7 @@ pub struct Transcript {
     /// Per-layer detail of a `docker pull`, for progress animations.
     pub pulled: Vec<LayerPull>,
     /// The pulled manifest's digest.
-    pub manifest: Option<crate::digest::Digest>,
+    pub manifest: Option<Box<crate::digest::Digest>>,
     /// Per-step detail of a `docker build`, for build animations.
     pub build: Vec<Step>,
     /// What a shell in a container did to its files (copy-ups, whiteouts, reads).
