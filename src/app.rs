@@ -144,6 +144,8 @@ pub fn app(props: &AppProps) -> Html {
     // After a scenario file was opened (or refused): what was there before, to bring back.
     let opened =
         use_state(|| None::<Result<(Vec<String>, Option<usize>), crate::scenario::Refused>>);
+    // Whether the activity pane has shown all of the last command's items.
+    let settled = use_state(|| true);
     // The build step the activity pane shows, lit up in the editor.
     let build_line = use_state(|| None::<(usize, bool)>);
     // What the inspector shows.
@@ -349,15 +351,28 @@ pub fn app(props: &AppProps) -> Html {
             playing.set(true);
         })
     };
-    // Playing steps forward every 1.2 seconds (at 1×) until the solution is done.
+    // Playing steps forward 1.2 seconds (at 1×) after each step's activity has
+    // been shown, until the solution is done.
+    // `now` holds (playing, step, settled) as last drawn; `pending` the step a
+    // timer waits to run, so one step never runs twice.
+    let now = use_mut_ref(|| (false, 0usize, true));
+    *now.borrow_mut() = (*playing, *step, *settled);
+    let pending = use_mut_ref(|| None::<usize>);
     {
         let on_step = on_step.clone();
         let delay = scaled(crate::components::PLAY_MS, *speed);
-        use_effect_with((*playing, *step), move |(playing, _)| {
-            if *playing {
+        use_effect_with((*playing, *step, *settled), move |&(on, at, settled)| {
+            if on && settled && *pending.borrow() != Some(at) {
+                *pending.borrow_mut() = Some(at);
                 yew::platform::spawn_local(async move {
                     yew::platform::time::sleep(delay).await;
-                    on_step.emit(true);
+                    let still = *now.borrow() == (true, at, true);
+                    if *pending.borrow() == Some(at) {
+                        *pending.borrow_mut() = None;
+                    }
+                    if still {
+                        on_step.emit(true);
+                    }
                 });
             }
         });
@@ -536,7 +551,8 @@ pub fn app(props: &AppProps) -> Html {
                 <LessonPanel lang={*lang} lesson={*lesson} done={(*done).clone()} {reached} {on_choose} {on_reset} {on_solution} />
                 <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} on_change={on_change.clone()} />
                 <Activity lang={*lang} workspace={workspace.clone()} revision={*revision} speed={*speed} {on_speed} on_change={on_change.clone()}
-                    on_build_line={let b = build_line.clone(); Callback::from(move |l| b.set(l))} />
+                    on_build_line={let b = build_line.clone(); Callback::from(move |l| b.set(l))}
+                    on_settled={let s = settled.clone(); Callback::from(move |v| s.set(v))} />
                 <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
                 <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} on_select={on_select.reform(Some)} />
                 <Inspector lang={*lang} workspace={workspace.clone()} revision={*revision} selected={(*selected).clone()} on_select={on_select.clone()} on_change={on_change.clone()} />

@@ -56,6 +56,10 @@ pub struct ActivityProps {
     /// The Dockerfile line of the build step shown last, and whether it failed
     /// (the editor lights it up); `None` once a build has finished well.
     pub on_build_line: Callback<Option<(usize, bool)>>,
+    /// Whether the last command's items have all been shown (lesson playback
+    /// waits for it before the next step).
+    #[prop_or_default]
+    pub on_settled: Callback<bool>,
 }
 
 impl PartialEq for ActivityProps {
@@ -134,28 +138,36 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
         let on_build_line = props.on_build_line.clone();
         use_effect_with(current, move |current| on_build_line.emit(*current));
     }
-    // Playing: the next command every 1.2 s (at 1×) until the end.
+    {
+        let on_settled = props.on_settled.clone();
+        use_effect_with(at >= end, move |settled| on_settled.emit(*settled));
+    }
+    // Playing: once a command's items have all been shown, the next one
+    // after 1.2 s (at 1×), until the end.
     {
         let (playing, latest, live) = (playing.clone(), latest.clone(), live.clone());
         let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
         let delay = scaled(PLAY_MS, props.speed);
-        use_effect_with((*playing, revision), move |&(on, revision)| {
-            if on {
-                yew::platform::spawn_local(async move {
-                    yew::platform::time::sleep(delay).await;
-                    if *latest.borrow() != revision || !*live.borrow() {
-                        return;
-                    }
-                    let moved = workspace.borrow_mut().redo();
-                    if moved {
-                        on_change.emit(());
-                    }
-                    if !moved || workspace.borrow().undone.is_empty() {
-                        playing.set(false);
-                    }
-                });
-            }
-        });
+        use_effect_with(
+            (*playing, revision, at >= end),
+            move |&(on, revision, shown)| {
+                if on && shown {
+                    yew::platform::spawn_local(async move {
+                        yew::platform::time::sleep(delay).await;
+                        if *latest.borrow() != revision || !*live.borrow() {
+                            return;
+                        }
+                        let moved = workspace.borrow_mut().redo();
+                        if moved {
+                            on_change.emit(());
+                        }
+                        if !moved || workspace.borrow().undone.is_empty() {
+                            playing.set(false);
+                        }
+                    });
+                }
+            },
+        );
     }
 
     let seek = {

@@ -2,13 +2,14 @@
 //! sends), to edit, add and remove. Every change is a command typed into the
 //! terminal (`cat > … <<'EOF'`, `touch`, `rm`), so the log replays it.
 
+use super::file_editor::file_editor;
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::inspect::{action, context_files};
 use layerlab_engine::command::PROJECT_DIR;
 use std::cell::RefCell;
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties)]
@@ -72,39 +73,19 @@ pub fn context_files_pane(props: &ContextFilesProps) -> Html {
             </li>
         }
     });
-    let editor = editing.as_ref().map(|(path, text)| {
-        let oninput = {
-            let (editing, path) = (editing.clone(), path.clone());
-            Callback::from(move |e: InputEvent| {
-                if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                    editing.set(Some((path.clone(), area.value())));
-                }
-            })
-        };
-        let save = {
-            let (editing, submit, line) = (editing.clone(), submit.clone(), action::save_on_host(path, text));
-            Callback::from(move |_: MouseEvent| {
-                submit(line.clone());
-                editing.set(None);
-            })
-        };
-        let cancel = {
-            let editing = editing.clone();
-            Callback::from(move |_: MouseEvent| editing.set(None))
-        };
-        html! {
-            <div class="file-editor">
-                <label>
-                    <span>{ t(lang, Msg::InspectEditing) }{ " " }<span class="mono">{ path }</span></span>
-                    <textarea id="context-text" spellcheck="false" value={text.clone()} {oninput} rows="5" />
-                </label>
-                <div class="lesson-actions">
-                    <button type="button" id="context-save" onclick={save}>{ t(lang, Msg::ContextSave) }</button>
-                    <button type="button" onclick={cancel}>{ t(lang, Msg::InspectCancel) }</button>
-                </div>
-            </div>
-        }
-    });
+    let on_save = {
+        let submit = submit.clone();
+        Callback::from(move |(path, text): (String, String)| {
+            submit(action::save_on_host(&path, &text))
+        })
+    };
+    let editor = file_editor(
+        lang,
+        ("context-text", "context-save"),
+        &editing,
+        Msg::ContextSave,
+        &on_save,
+    );
     let on_name = {
         let (new_name, problem) = (new_name.clone(), problem.clone());
         Callback::from(move |e: InputEvent| {
@@ -139,7 +120,7 @@ pub fn context_files_pane(props: &ContextFilesProps) -> Html {
             <summary>{ format!("{} ({})", t(lang, Msg::ContextHeading), files.len()) }</summary>
             <p class="hint">{ t(lang, Msg::ContextHint) }</p>
             <ul class="context-files">{ for rows }</ul>
-            { for editor }
+            { editor }
             <form class="context-new" onsubmit={on_add}>
                 <label>
                     <span>{ t(lang, Msg::ContextNewLabel) }</span>

@@ -2,13 +2,13 @@
 //! files with the layer each comes from. File actions type their command
 //! into the terminal (`docker exec …`), so the learner sees what they stand for.
 
+use super::file_editor::file_editor;
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::inspect::{action, container_dir, layer_view, Change, DirView, LayerView, Selected};
 use layerlab_engine::diff::Kind;
 use std::cell::RefCell;
 use std::rc::Rc;
-use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 #[derive(Properties)]
@@ -186,41 +186,26 @@ fn container_html(
             </tr>
         }
     });
-    let editor = editing.as_ref().map(|(path, text)| {
-        let oninput = {
-            let (editing, path) = (editing.clone(), path.clone());
-            Callback::from(move |e: InputEvent| {
-                if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                    editing.set(Some((path.clone(), area.value())));
-                }
-            })
-        };
-        let save = {
-            let (editing, workspace, on_change) = (editing.clone(), props.workspace.clone(), props.on_change.clone());
-            let line = action::save(name, path, text);
-            Callback::from(move |_: MouseEvent| {
-                workspace.borrow_mut().submit(&line);
-                editing.set(None);
-                on_change.emit(());
-            })
-        };
-        let cancel = {
-            let editing = editing.clone();
-            Callback::from(move |_: MouseEvent| editing.set(None))
-        };
-        html! {
-            <div class="file-editor">
-                <label>
-                    <span>{ t(lang, Msg::InspectEditing) }{ " " }<span class="mono">{ path }</span></span>
-                    <textarea id="file-text" spellcheck="false" value={text.clone()} {oninput} rows="6" />
-                </label>
-                <div class="lesson-actions">
-                    <button type="button" id="file-save" onclick={save}>{ t(lang, Msg::InspectSave) }</button>
-                    <button type="button" onclick={cancel}>{ t(lang, Msg::InspectCancel) }</button>
-                </div>
-            </div>
-        }
-    });
+    let on_save = {
+        let (workspace, on_change, name) = (
+            props.workspace.clone(),
+            props.on_change.clone(),
+            name.clone(),
+        );
+        Callback::from(move |(path, text): (String, String)| {
+            workspace
+                .borrow_mut()
+                .submit(&action::save(&name, &path, &text));
+            on_change.emit(());
+        })
+    };
+    let editor = file_editor(
+        lang,
+        ("file-text", "file-save"),
+        editing,
+        Msg::InspectSave,
+        &on_save,
+    );
     html! {
         <>
             <h3>{ t(lang, Msg::InspectContainer) }{ " " }<span class="mono">{ name }</span>{ ": " }<span class="mono">{ &v.dir }</span></h3>
@@ -232,7 +217,7 @@ fn container_html(
                     <span aria-hidden="true">{ "↑ " }</span>{ t(lang, Msg::InspectUp) }
                 </button>
             }
-            { for editor }
+            { editor }
             <div class="table-scroll">
                 <table class="sizes files">
                     <thead><tr>

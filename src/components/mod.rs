@@ -4,6 +4,7 @@ mod activity;
 mod context_files;
 mod disk_usage;
 mod dockerfile_editor;
+mod file_editor;
 mod ideas;
 mod inspector;
 mod lesson_panel;
