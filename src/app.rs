@@ -41,7 +41,16 @@ enum Problem {
     Link(String),
 }
 
+/// The start, with performance marks around it (`cargo xtask bench` reads
+/// how long restoring took).
 fn boot(autosave: bool) -> Boot {
+    browser::mark("layerlab:boot");
+    let b = restore(autosave);
+    browser::mark("layerlab:restored");
+    b
+}
+
+fn restore(autosave: bool) -> Boot {
     let fresh = || Rc::new(RefCell::new(Workspace::default()));
     // A permalink wins over the autosave.
     if let Some(fragment) = autosave.then(browser::location_hash).flatten() {

@@ -127,13 +127,31 @@ pub fn terminal(props: &TerminalProps) -> Html {
             }
         })
     };
-    let lines = ws.console.screen.iter().map(|l| match l {
-        ScreenLine::Input(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"$ "}</span>{ text }</div> },
-        ScreenLine::InContainer { prompt, text } => html! { <div class="line input in-container"><span class="prompt" aria-hidden="true">{ prompt.clone() }</span>{ text }</div> },
-        ScreenLine::More(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"> "}</span>{ text }</div> },
-        ScreenLine::Output(text) => html! { <div class="line out">{ text }</div> },
-        ScreenLine::Error(text) => html! { <div class="line err">{ text }</div> },
-    });
+    // Consecutive output lines share one element (a long transcript draws fast).
+    let mut lines: Vec<Html> = Vec::new();
+    let mut out = String::new();
+    let flush = |out: &mut String, lines: &mut Vec<Html>| {
+        if !out.is_empty() {
+            out.pop();
+            lines.push(html! { <div class="line out">{ std::mem::take(out) }</div> });
+        }
+    };
+    for l in &ws.console.screen {
+        if let ScreenLine::Output(text) = l {
+            out.push_str(text);
+            out.push('\n');
+            continue;
+        }
+        flush(&mut out, &mut lines);
+        lines.push(match l {
+            ScreenLine::Input(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"$ "}</span>{ text }</div> },
+            ScreenLine::InContainer { prompt, text } => html! { <div class="line input in-container"><span class="prompt" aria-hidden="true">{ prompt.clone() }</span>{ text }</div> },
+            ScreenLine::More(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"> "}</span>{ text }</div> },
+            ScreenLine::Error(text) => html! { <div class="line err">{ text }</div> },
+            ScreenLine::Output(_) => Html::default(),
+        });
+    }
+    flush(&mut out, &mut lines);
 
     html! {
         <section class="pane terminal-pane" aria-labelledby="terminal-heading">
@@ -142,7 +160,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 if ws.console.screen.is_empty() {
                     <div class="line hint">{ t(props.lang, Msg::TerminalHint) }</div>
                 }
-                { for lines }
+                { for lines.into_iter() }
             </div>
             <div class="actions" role="group" aria-label={t(props.lang, Msg::TerminalActions)}>
                 <button type="button" id="undo" class="action undo" onclick={undo_redo(true)} disabled={ws.console.log.is_empty()}>

@@ -6,7 +6,7 @@
 use layerlab_e2e::{dist_dir, Browser, Harness, Server, EXTRA_PREFIX, PREFIX};
 use serde_json::json;
 
-const LOADS: usize = 7;
+const LOADS: usize = 15;
 /// The autosave key: a reload replays what it holds.
 const AUTOSAVE: &str = "layerlab.autosave";
 
@@ -69,6 +69,7 @@ fn run() -> Result<(), String> {
     ));
 
     let (mut floor, mut yew_floor, mut shell, mut scenario) = (vec![], vec![], vec![], vec![]);
+    let mut replay = vec![];
     for _ in 0..LOADS {
         b.goto(&static_url)?;
         b.wait_for("#ready")?;
@@ -85,6 +86,14 @@ fn run() -> Result<(), String> {
         store(b, &autosave(&tutorial))?;
         b.goto(&app_url)?;
         scenario.push(ready_mark(b)?);
+        replay.push(
+            b.execute(
+                "const m = n => performance.getEntriesByName(n)[0].startTime; return m('layerlab:restored') - m('layerlab:boot');",
+                vec![],
+            )?
+            .as_f64()
+            .unwrap_or(f64::NAN),
+        );
         b.wait_for(".stage .container")?;
         b.execute("localStorage.clear();", vec![])?;
     }
@@ -104,6 +113,10 @@ fn run() -> Result<(), String> {
     println!(
         "navigation → tutorial scenario drawn ({} commands)\t{t:.0} ms\tmedian of {LOADS}; {versus}",
         tutorial.len()
+    );
+    println!(
+        "  of which replaying its commands in the engine\t{:.0} ms\tmedian of {LOADS}",
+        median(replay)
     );
 
     // `docker pull nginx` in the page: hashing and tarring 109 MB of layers in wasm.
