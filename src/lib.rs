@@ -9,6 +9,7 @@
 //! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
 //! - `scenario`: scenario files (the CLI's format) to download and open.
 //! - `persist`: autosave to the browser's storage, versioned, never silently dropped.
+//! - `highlight`: the Dockerfile editor's syntax colouring (pieces of each line).
 //! - `inspect`: what the inspector shows (a layer's diff and digests, a container's
 //!   files and where each comes from) and the file actions' command lines.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
@@ -21,6 +22,7 @@ pub mod browser;
 pub mod components;
 pub mod console;
 pub mod disk_view;
+pub mod highlight;
 pub mod i18n;
 pub mod inspect;
 pub mod lessons;

@@ -1,5 +1,6 @@
 //! The Dockerfile pane: a plain-text editor with line numbers.
 
+use crate::highlight::{highlight, Pieces, Tok};
 use crate::i18n::{t, Lang, Msg};
 use layerlab_engine::dockerfile::{parse, Severity};
 use web_sys::HtmlTextAreaElement;
@@ -26,6 +27,16 @@ pub fn line_count(text: &str) -> usize {
         .split('\n')
         .count()
         .max(1)
+}
+
+/// The coloured lines under the text area: one per numbered line (a final
+/// newline starts no line of its own).
+fn shown_lines(text: &str) -> Vec<Pieces<'_>> {
+    let mut lines = highlight(text);
+    if text.ends_with('\n') {
+        lines.pop();
+    }
+    lines
 }
 
 #[function_component(DockerfileEditor)]
@@ -62,10 +73,31 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                         (None, _) => html! { <li>{ n }</li> },
                     }) }
                 </ol>
-                <textarea id="dockerfile" spellcheck="false" autocapitalize="off" autocomplete="off"
-                    wrap="off" rows={(lines + 1).to_string()}
-                    aria-label={t(props.lang, Msg::DockerfileEditorLabel)}
-                    value={props.text.clone()} {oninput} />
+                // The coloured text lies under a transparent text area of
+                // the same size, which takes the typing.
+                <div class="code">
+                    <pre class="highlight" aria-hidden="true">
+                        { for shown_lines(&props.text).into_iter().enumerate().map(|(k, pieces)| {
+                            let bad = marks(k + 1) == Some(Severity::Error);
+                            html! {
+                                <>
+                                    <span class={classes!(bad.then_some("bad"))}>
+                                        { for pieces.into_iter().map(|(tok, text)| match tok {
+                                            Tok::Plain => html! { { text } },
+                                            tok => html! { <span class={tok.class()}>{ text }</span> },
+                                        }) }
+                                    </span>
+                                    { "\n" }
+                                </>
+                            }
+                        }) }
+                        { " " }
+                    </pre>
+                    <textarea id="dockerfile" spellcheck="false" autocapitalize="off" autocomplete="off"
+                        wrap="off" rows={(lines + 1).to_string()}
+                        aria-label={t(props.lang, Msg::DockerfileEditorLabel)}
+                        value={props.text.clone()} {oninput} />
+                </div>
             </div>
             <div class="build-row">
                 <button type="button" id="build" class="primary" aria-describedby="build-hint"
