@@ -206,7 +206,9 @@ fn the_tutorial_scenario_transcript_matches_the_native_cli() {
 mod components {
     //! Each new pane rendered alone over a prepared workspace, driven through its DOM.
     use super::{mount, text_of, until};
-    use layerlab::components::{Activity, ContextFiles, Inspector};
+    use layerlab::components::{
+        Activity, ContextFiles, DiskUsage, Inspector, Stage, StorageView, Terminal,
+    };
     use layerlab::console::Workspace;
     use layerlab::i18n::Lang;
     use layerlab::inspect::Selected;
@@ -228,6 +230,9 @@ mod components {
         pane: &'static str,
         #[prop_or_default]
         selected: Option<Selected>,
+        /// Where the stage and the storage table report a selection.
+        #[prop_or_default]
+        chosen: Rc<RefCell<Option<Selected>>>,
     }
 
     impl PartialEq for PaneProps {
@@ -260,6 +265,19 @@ mod components {
                     <Inspector lang={Lang::En} {workspace} revision={*revision} selected={(*selected).clone()} {on_select} {on_change} />
                 }
             }
+            "terminal" => {
+                html! { <Terminal lang={Lang::En} {workspace} revision={*revision} {on_change} /> }
+            }
+            "disk" => html! { <DiskUsage lang={Lang::En} {workspace} revision={*revision} /> },
+            "stage" | "storage" => {
+                let chosen = props.chosen.clone();
+                let on_select = Callback::from(move |s: Option<Selected>| *chosen.borrow_mut() = s);
+                if props.pane == "stage" {
+                    html! { <Stage lang={Lang::En} {workspace} revision={*revision} on_select={on_select.reform(Some)} /> }
+                } else {
+                    html! { <StorageView lang={Lang::En} {workspace} revision={*revision} {on_select} /> }
+                }
+            }
             _ => {
                 html! { <ContextFiles lang={Lang::En} {workspace} revision={*revision} {on_change} /> }
             }
@@ -288,6 +306,157 @@ mod components {
             .click();
     }
 
+    /// An event that bubbles, as the browser's own do (yew listens at its root).
+    fn bubbles<T: JsCast>(
+        make: impl FnOnce(&web_sys::EventInit) -> Result<T, wasm_bindgen::JsValue>,
+    ) -> web_sys::Event {
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        make(&init).expect("event").unchecked_into()
+    }
+
+    fn key(el: &Element, name: &str) {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_bubbles(true);
+        init.set_key(name);
+        let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+            .expect("key");
+        el.dispatch_event(&event).expect("dispatched");
+    }
+
+    fn type_text(input: &HtmlInputElement, text: &str) {
+        input.set_value(text);
+        let event = bubbles(|i| web_sys::Event::new_with_event_init_dict("input", i));
+        input.dispatch_event(&event).expect("dispatched");
+    }
+
+    fn first(root: &Element, css: &str) -> Element {
+        root.query_selector(css)
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("no {css}"))
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_terminal_runs_a_typed_line_and_recalls_it() {
+        let ws = workspace(&[]);
+        let root = render(PaneProps {
+            workspace: ws.clone(),
+            pane: "terminal",
+            selected: None,
+            chosen: Default::default(),
+        });
+        assert!(until(|| root.query_selector("#command").ok().flatten().is_some()).await);
+        let input: HtmlInputElement = first(&root, "#command").dyn_into().expect("input");
+        type_text(&input, "docker run -d --name web busybox sleep 1d");
+        key(&input, "Enter");
+        assert!(
+            until(|| text_of(&root, ".screen")
+                .contains("$ docker run -d --name web busybox sleep 1d"))
+            .await
+        );
+        assert_eq!(ws.borrow().session.host.containers().len(), 1);
+        assert!(
+            until(|| input.value().is_empty()).await,
+            "the line is cleared"
+        );
+        key(&input, "ArrowUp");
+        assert!(
+            until(|| input.value() == "docker run -d --name web busybox sleep 1d").await,
+            "↑ recalls it"
+        );
+        assert!(
+            texts(&root, ".actions .action")
+                .iter()
+                .any(|t| t == "docker rm -f web"),
+            "a button for the container"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_stage_stands_containers_on_their_image_and_selects_by_click_and_key() {
+        let ws = workspace(&[
+            "docker run -d --name one busybox sleep 1d",
+            "docker run -d --name two busybox sleep 1d",
+        ]);
+        let chosen: Rc<RefCell<Option<Selected>>> = Default::default();
+        let root = render(PaneProps {
+            workspace: ws.clone(),
+            pane: "stage",
+            selected: None,
+            chosen: chosen.clone(),
+        });
+        assert!(until(|| texts(&root, ".stage .container-name") == ["one", "two"]).await);
+        assert_eq!(
+            texts(&root, ".stage .image-name").len(),
+            1,
+            "one image, drawn once"
+        );
+        let slab = first(&root, ".stage .slab[role=button]");
+        let click = bubbles(|i| web_sys::Event::new_with_event_init_dict("click", i));
+        slab.dispatch_event(&click).expect("clicked");
+        assert!(
+            until(|| matches!(*chosen.borrow(), Some(Selected::Layer(_)))).await,
+            "a click selects the layer"
+        );
+        let container = first(&root, ".stage .container");
+        key(&container, "Enter");
+        assert!(
+            until(
+                || matches!(&*chosen.borrow(), Some(Selected::Container { dir, .. }) if dir == "/")
+            )
+            .await,
+            "Enter selects the container"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn disk_usage_counts_shared_layers_once() {
+        let ws = workspace(&[
+            "docker run -d --name web1 nginx",
+            "docker run -d --name web2 nginx",
+        ]);
+        let root = render(PaneProps {
+            workspace: ws,
+            pane: "disk",
+            selected: None,
+            chosen: Default::default(),
+        });
+        assert!(
+            until(|| text_of(&root, "[data-figure='total']") == "109MB").await,
+            "{}",
+            text_of(&root, ".disk-pane")
+        );
+        assert_eq!(text_of(&root, "[data-figure='naive']"), "218MB");
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_storage_table_follows_the_driver_and_opens_a_layer() {
+        let ws = workspace(&["docker pull busybox"]);
+        let chosen: Rc<RefCell<Option<Selected>>> = Default::default();
+        let root = render(PaneProps {
+            workspace: ws,
+            pane: "storage",
+            selected: None,
+            chosen: chosen.clone(),
+        });
+        assert!(
+            until(|| texts(&root, ".storage-pane td.path")
+                .iter()
+                .any(|p| p.contains("/overlay2/")))
+            .await
+        );
+        click(&root, "input[value='aufs']");
+        assert!(
+            until(|| texts(&root, ".storage-pane td.path")
+                .iter()
+                .all(|p| p.contains("/aufs/diff/")))
+            .await
+        );
+        click(&root, ".storage-pane tbody .link");
+        assert!(until(|| matches!(*chosen.borrow(), Some(Selected::Layer(_)))).await);
+    }
+
     #[wasm_bindgen_test]
     async fn what_happened_lists_a_copy_up_and_the_timeline_steps_back() {
         let ws = workspace(&[
@@ -299,6 +468,7 @@ mod components {
             workspace: ws.clone(),
             pane: "activity",
             selected: None,
+            chosen: Default::default(),
         });
         assert!(
             until(|| texts(&root, ".activity li")
@@ -357,6 +527,7 @@ mod components {
             workspace: ws.clone(),
             pane: "inspector",
             selected,
+            chosen: Default::default(),
         });
         assert!(until(|| !texts(&root, ".inspector-pane tbody tr").is_empty()).await);
         let rows = texts(&root, ".inspector-pane tbody tr");
@@ -400,6 +571,7 @@ mod components {
             workspace: ws.clone(),
             pane: "context",
             selected: None,
+            chosen: Default::default(),
         });
         assert!(
             until(
