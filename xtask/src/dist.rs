@@ -39,24 +39,33 @@ impl Report {
     }
 }
 
+/// `trunk build --release` of `page` (the app's `index.html` when `None`) into
+/// `out`, with relative URLs (`./`), so it works under any sub-path of any
+/// static server.
+fn trunk_build(out: &Path, page: Option<&Path>) -> Result<(), String> {
+    let mut trunk = cmd("trunk");
+    trunk
+        .env("PATH", crate::tools::path_with_tools())
+        .args([
+            "build",
+            "--release",
+            "--offline",
+            "--public-url",
+            "./",
+            "--dist",
+        ])
+        .arg(out);
+    if let Some(page) = page {
+        trunk.arg(page);
+    }
+    run::status(&mut trunk)
+}
+
 /// Builds the bare yew page (`crates/floor`) that the bench loads as its floor,
 /// with the app's release settings, into `target/floor-dist`.
 pub fn build_floor() -> Result<std::path::PathBuf, String> {
     let out = root().join("target/floor-dist");
-    run::status(
-        cmd("trunk")
-            .env("PATH", crate::tools::path_with_tools())
-            .args([
-                "build",
-                "--release",
-                "--offline",
-                "--public-url",
-                "./",
-                "--dist",
-            ])
-            .arg(&out)
-            .arg(root().join("crates/floor/index.html")),
-    )?;
+    trunk_build(&out, Some(&root().join("crates/floor/index.html")))?;
     Ok(out)
 }
 
@@ -69,20 +78,7 @@ pub fn build() -> Result<Report, String> {
     plan.ensure()?;
 
     let dist = root().join("dist");
-    // Relative URLs (`./`), so dist/ works under any sub-path of any static server.
-    run::status(
-        cmd("trunk")
-            .env("PATH", crate::tools::path_with_tools())
-            .args([
-                "build",
-                "--release",
-                "--offline",
-                "--public-url",
-                "./",
-                "--dist",
-                "dist",
-            ]),
-    )?;
+    trunk_build(&dist, None)?;
     add_content_security_policy(&dist.join("index.html"))?;
 
     let report = measure(&dist)?;
