@@ -152,7 +152,7 @@ pub fn app(props: &AppProps) -> Html {
     let playing = use_state(|| false);
     // After a scenario file was opened (or refused): what was there before, to bring back.
     let opened =
-        use_state(|| None::<Result<(Vec<String>, Option<usize>), crate::scenario::Refused>>);
+        use_state(|| None::<Result<(Vec<String>, Option<usize>, usize), crate::scenario::Refused>>);
     // Whether the activity pane has shown all of the last command's items.
     let settled = use_state(|| true);
     // The build step the activity pane shows, lit up in the editor.
@@ -361,9 +361,9 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     // Playing steps forward 1.2 seconds (at 1×) after each step's activity has
-    // been shown, until the solution is done.
-    // `now` holds (playing, step, settled) as last drawn; `pending` the step a
-    // timer waits to run, so one step never runs twice.
+    // been shown, until the solution is done. `now` holds (playing, step,
+    // settled) as last drawn; `pending` the step a timer waits to run, so one
+    // step never runs twice.
     let now = use_mut_ref(|| (false, 0usize, true));
     *now.borrow_mut() = (*playing, *step, *settled);
     let pending = use_mut_ref(|| None::<usize>);
@@ -462,10 +462,12 @@ pub fn app(props: &AppProps) -> Html {
                 let bytes = browser::read_file(file).await.unwrap_or_default();
                 match crate::scenario::from_bytes(&bytes) {
                     Ok(scenario) => {
-                        let before = (workspace.borrow().console.log.clone(), *lesson);
+                        let before = workspace.borrow().console.log.clone();
                         lesson.set(scenario.lesson);
-                        restart.emit(Workspace::replay(&scenario.commands));
-                        opened.set(Some(Ok(before)));
+                        let next = Workspace::replay(&scenario.commands);
+                        let len = next.console.log.len();
+                        restart.emit(next);
+                        opened.set(Some(Ok((before, *lesson, len))));
                     }
                     Err(why) => opened.set(Some(Err(why))),
                 }
@@ -475,7 +477,7 @@ pub fn app(props: &AppProps) -> Html {
     let on_bring_back = {
         let (lesson, opened, restart) = (lesson.clone(), opened.clone(), restart.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some(Ok((log, before))) = &*opened {
+            if let Some(Ok((log, before, _))) = &*opened {
                 lesson.set(*before);
                 restart.emit(Workspace::replay(log));
             }
@@ -541,7 +543,11 @@ pub fn app(props: &AppProps) -> Html {
                     </label>
                 }
             </div>
-            if let Some(result) = &*opened {
+            // Once a command ran after the open, bringing back would drop it: the notice goes.
+            if let Some(result) = opened.as_ref().filter(|r| match r {
+                Ok((_, _, len)) => workspace.borrow().console.log.len() == *len,
+                Err(_) => true,
+            }) {
                 <p class="notice opened" role="status">
                     { match result {
                         Ok(_) => t(*lang, Msg::ScenarioOpened).to_owned(),
