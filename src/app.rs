@@ -36,9 +36,22 @@ struct Boot {
 /// Saved work that could not be restored, and from where.
 enum Problem {
     /// The autosave; its text is kept under [`persist::BACKUP_KEY`].
-    Autosave(String),
+    Autosave(persist::LoadError),
     /// A permalink; the autosave is untouched.
-    Link(String),
+    Link(persist::LoadError),
+}
+
+/// Why saved work could not be read, in the learner's language (the parser's
+/// own detail stays as it is, like Docker's messages).
+fn explain(lang: Lang, why: &persist::LoadError) -> String {
+    match why {
+        persist::LoadError::Corrupt(detail) => format!("{} ({detail})", t(lang, Msg::SaveDamaged)),
+        persist::LoadError::FutureVersion(v) => {
+            format!("{} {v} (> {})", t(lang, Msg::SaveNewer), persist::VERSION)
+        }
+        persist::LoadError::NotALink => t(lang, Msg::LinkNotOurs).to_owned(),
+        persist::LoadError::Altered => t(lang, Msg::LinkAltered).to_owned(),
+    }
 }
 
 /// The start, with performance marks around it (`cargo xtask bench` reads
@@ -66,7 +79,7 @@ fn restore(autosave: bool) -> Boot {
             Err(e) => Boot {
                 workspace: fresh(),
                 saved: None,
-                problem: Some(Problem::Link(e.to_string())),
+                problem: Some(Problem::Link(e)),
             },
         };
     }
@@ -97,7 +110,7 @@ fn restore(autosave: bool) -> Boot {
             Boot {
                 workspace: fresh(),
                 saved: None,
-                problem: Some(Problem::Autosave(e.to_string())),
+                problem: Some(Problem::Autosave(e)),
             }
         }
     }
@@ -515,8 +528,8 @@ pub fn app(props: &AppProps) -> Html {
             if let Some(problem) = &boot.problem {
                 <p class="notice" role="alert">
                     { match problem {
-                        Problem::Autosave(why) => format!("{} {why}. {}", t(*lang, Msg::RestoreFailed), t(*lang, Msg::RestoreKept)),
-                        Problem::Link(why) => format!("{} {why}. {}", t(*lang, Msg::LinkUnreadable), t(*lang, Msg::LinkFailed)),
+                        Problem::Autosave(why) => format!("{} {}. {}", t(*lang, Msg::RestoreFailed), explain(*lang, why), t(*lang, Msg::RestoreKept)),
+                        Problem::Link(why) => format!("{} {}. {}", t(*lang, Msg::LinkUnreadable), explain(*lang, why), t(*lang, Msg::LinkFailed)),
                     } }
                 </p>
             }
@@ -574,5 +587,40 @@ pub fn app(props: &AppProps) -> Html {
                 <StorageView lang={*lang} workspace={workspace.clone()} revision={*revision} {on_select} />
             </main>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain;
+    use crate::i18n::Lang;
+    use crate::persist::LoadError;
+
+    #[test]
+    fn unreadable_work_is_explained_in_the_learners_language() {
+        // (why, language, what the explanation holds)
+        let cases = [
+            (
+                LoadError::FutureVersion(7),
+                Lang::En,
+                "newer Layerlab, in format 7 (> 1)",
+            ),
+            (
+                LoadError::FutureVersion(7),
+                Lang::Zh,
+                "更新版本的 Layerlab 写入，格式为 7",
+            ),
+            (LoadError::Altered, Lang::Zh, "链接不完整或被修改过"),
+            (LoadError::NotALink, Lang::En, "not a Layerlab link"),
+            (
+                LoadError::Corrupt("EOF at line 1".into()),
+                Lang::Zh,
+                "数据已损坏 (EOF at line 1)",
+            ),
+        ];
+        for (why, lang, want) in cases {
+            let said = explain(lang, &why);
+            assert!(said.contains(want), "{why:?} in {lang:?}: {said}");
+        }
     }
 }

@@ -644,6 +644,22 @@ messages! {
         en: "read-only image layer",
         zh: "只读镜像层",
     }
+    SaveDamaged {
+        en: "the data is damaged",
+        zh: "数据已损坏",
+    }
+    SaveNewer {
+        en: "it was written by a newer Layerlab, in format",
+        zh: "它由更新版本的 Layerlab 写入，格式为",
+    }
+    LinkNotOurs {
+        en: "it is not a Layerlab link",
+        zh: "这不是 Layerlab 的链接",
+    }
+    LinkAltered {
+        en: "the link is cut short or altered",
+        zh: "链接不完整或被修改过",
+    }
     RestoreFailed {
         en: "Your saved work could not be restored:",
         zh: "无法恢复你保存的工作：",

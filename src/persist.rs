@@ -40,10 +40,15 @@ fn is_zero(n: &usize) -> bool {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadError {
-    /// Not JSON of the expected shape (truncated, edited, or from elsewhere).
+    /// Not JSON of the expected shape (truncated, edited, or from elsewhere);
+    /// the JSON reader's own words.
     Corrupt(String),
     /// Written by a newer Layerlab.
     FutureVersion(u32),
+    /// A fragment that is no Layerlab link.
+    NotALink,
+    /// A link cut short or altered (its text no longer decodes).
+    Altered,
 }
 
 impl fmt::Display for LoadError {
@@ -54,6 +59,8 @@ impl fmt::Display for LoadError {
                 f,
                 "it was saved by a newer Layerlab (format {v}; this one reads {VERSION})"
             ),
+            LoadError::NotALink => f.write_str("not a Layerlab link"),
+            LoadError::Altered => f.write_str("the link is cut short or altered"),
         }
     }
 }
@@ -157,24 +164,22 @@ pub fn from_fragment(fragment: &str) -> Result<Saved, LoadError> {
     use base64::Engine as _;
     use std::io::Read as _;
     let fragment = fragment.trim_start_matches('#');
-    let (version, body) = fragment
-        .split_once('.')
-        .ok_or_else(|| LoadError::Corrupt("not a Layerlab link".into()))?;
+    let (version, body) = fragment.split_once('.').ok_or(LoadError::NotALink)?;
     let version: u32 = version
         .strip_prefix('v')
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| LoadError::Corrupt("not a Layerlab link".into()))?;
+        .ok_or(LoadError::NotALink)?;
     if version > VERSION {
         return Err(LoadError::FutureVersion(version));
     }
     let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(body)
-        .map_err(|_| LoadError::Corrupt("the link is cut short or altered".into()))?;
+        .map_err(|_| LoadError::Altered)?;
     let mut json = String::new();
     flate2::read::DeflateDecoder::new(&packed[..])
         .take(LINK_LIMIT)
         .read_to_string(&mut json)
-        .map_err(|_| LoadError::Corrupt("the link is cut short or altered".into()))?;
+        .map_err(|_| LoadError::Altered)?;
     load(&json)
 }
 
