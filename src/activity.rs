@@ -3,7 +3,7 @@
 //! the engine's transcript (its steps, pulls and events), never re-derived;
 //! each item has an icon and a word, so nothing relies on colour alone.
 
-use crate::i18n::Msg;
+use crate::i18n::{kind_word, t, Lang, Msg};
 use layerlab_engine::command::{Session, Transcript};
 use layerlab_engine::diff::Kind;
 use layerlab_engine::event::{Event, Source};
@@ -176,7 +176,7 @@ pub fn layer_name(session: &Session, id: LayerId) -> String {
         }
     }
     if session.host.init_layer().id == id {
-        return "init layer (<id>-init)".into();
+        return "<id>-init".into();
     }
     format!("#{}", id.0)
 }
@@ -186,11 +186,11 @@ fn writes(e: &Event) -> bool {
     !matches!(e, Event::Read { .. })
 }
 
-fn file_item(session: &Session, e: &Event) -> Item {
+fn file_item(session: &Session, lang: Lang, e: &Event) -> Item {
     match e {
         Event::Read { path, from, bytes } => {
             let from_name = match from {
-                Source::Upper => "writable layer".to_owned(),
+                Source::Upper => t(lang, Msg::StageWritable).to_owned(),
                 Source::Lower(id) => layer_name(session, *id),
             };
             let layer = match from {
@@ -211,16 +211,20 @@ fn file_item(session: &Session, e: &Event) -> Item {
         } => {
             let what = if *kind == Kind::Dir {
                 // A directory's copy-up takes its metadata, never its contents.
-                format!("dir {path}")
+                format!("{} {path}", kind_word(lang, Kind::Dir))
             } else {
-                format!("{} {path} · {} ({bytes} B)", kind.name(), size(*bytes))
+                format!(
+                    "{} {path} · {} ({bytes} B)",
+                    kind_word(lang, *kind),
+                    size(*bytes)
+                )
             };
             let from_name = layer_name(session, *from);
             Item::new(What::CopyUp, format!("{what} ← {from_name}")).on(Some(*from))
         }
         Event::Created { path, kind, bytes } => Item::new(
             What::Created,
-            format!("{} {path} · {}", kind.name(), size(*bytes)),
+            format!("{} {path} · {}", kind_word(lang, *kind), size(*bytes)),
         ),
         Event::Written { path, bytes } => {
             Item::new(What::Written, format!("{path} · {}", size(*bytes)))
@@ -264,13 +268,13 @@ fn host_item(e: &HostEvent) -> Option<Item> {
 }
 
 /// What `t` (the transcript of the last command run in `session`) did.
-pub fn activity(session: &Session, t: &Transcript) -> Vec<Item> {
+pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
     let mut items = Vec::new();
-    for s in &t.build {
+    for s in &ran.build {
         let (what, detail) = match (s.failed, s.cached, s.layer) {
             (Some(status), ..) => (
                 What::StepFailed,
-                format!("{} · exit {status} · line {}", s.label, s.line),
+                format!("{} · exit code: {status} · Dockerfile:{}", s.label, s.line),
             ),
             (None, true, _) => (What::StepCached, s.label.clone()),
             (None, false, Some(_)) => (What::StepLayer, format!("{} · {}", s.label, size(s.size))),
@@ -282,7 +286,7 @@ pub fn activity(session: &Session, t: &Transcript) -> Vec<Item> {
         item.line = Some(s.line);
         items.push(item);
     }
-    for p in &t.pulled {
+    for p in &ran.pulled {
         let what = if p.downloaded {
             What::Downloaded
         } else {
@@ -292,11 +296,11 @@ pub fn activity(session: &Session, t: &Transcript) -> Vec<Item> {
         item.pull = Some(p.size);
         items.push(item);
     }
-    if let Some(digest) = &t.manifest {
+    if let Some(digest) = &ran.manifest {
         items.push(Item::new(What::Manifest, digest.to_string()));
     }
-    if let Some(files) = &t.container_files {
-        items.extend(files.events.iter().map(|e| file_item(session, e)));
+    if let Some(files) = &ran.container_files {
+        items.extend(files.events.iter().map(|e| file_item(session, lang, e)));
         let changed = files.events.iter().any(writes);
         if let (true, Ok(c)) = (changed, session.host.container(&files.container)) {
             items.push(Item::new(
@@ -320,9 +324,9 @@ pub fn activity(session: &Session, t: &Transcript) -> Vec<Item> {
             items.push(Item::new(What::Unchanged, others.join(", ")));
         }
     }
-    let quiet = !t.build.is_empty() || !t.pulled.is_empty();
+    let quiet = !ran.build.is_empty() || !ran.pulled.is_empty();
     items.extend(
-        t.events
+        ran.events
             .iter()
             .filter(|e| !(quiet && matches!(e, HostEvent::LayerCreated { .. })))
             .filter_map(host_item),
@@ -396,7 +400,7 @@ mod tests {
             .console
             .last
             .as_ref()
-            .map(|(_, t)| activity(&w.session, t))
+            .map(|(_, t)| activity(&w.session, Lang::En, t))
             .unwrap_or_default();
         (w, items)
     }
@@ -578,6 +582,10 @@ mod tests {
             .iter()
             .find(|i| i.what == What::StepFailed)
             .expect("failed step");
-        assert!(f.detail.ends_with("exit 1 · line 2"), "{}", f.detail);
+        assert!(
+            f.detail.ends_with("exit code: 1 · Dockerfile:2"),
+            "{}",
+            f.detail
+        );
     }
 }

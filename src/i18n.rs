@@ -256,6 +256,18 @@ messages! {
         en: "Give a name inside the project, such as notes.txt or src/main.py (no leading /, no ..).",
         zh: "请输入项目内的文件名，例如 notes.txt 或 src/main.py（不要以 / 开头，也不要包含 ..）。",
     }
+    KindFile {
+        en: "file",
+        zh: "文件",
+    }
+    KindDir {
+        en: "dir",
+        zh: "目录",
+    }
+    KindSymlink {
+        en: "symlink",
+        zh: "符号链接",
+    }
     ScenarioDownload {
         en: "Download scenario",
         zh: "下载场景文件",
@@ -758,6 +770,19 @@ pub fn hint(lang: Lang, h: &layerlab_engine::dockerfile::Hint) -> String {
             Hint::FromFirst => "每个构建阶段都以 FROM 开始；第一个 FROM 之前只能有 ARG".into(),
         },
     }
+}
+
+/// A file-system object's kind in words (`file`, `dir`, `symlink`).
+pub fn kind_word(lang: Lang, kind: layerlab_engine::diff::Kind) -> &'static str {
+    use layerlab_engine::diff::Kind;
+    t(
+        lang,
+        match kind {
+            Kind::File => Msg::KindFile,
+            Kind::Dir => Msg::KindDir,
+            Kind::Symlink => Msg::KindSymlink,
+        },
+    )
 }
 
 #[cfg(test)]

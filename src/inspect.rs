@@ -61,8 +61,8 @@ impl Change {
 pub struct LayerEntry {
     pub path: String,
     pub change: Change,
-    /// `file`, `dir`, `symlink`, or empty for a whiteout.
-    pub kind: &'static str,
+    /// What it is; `None` for a whiteout.
+    pub kind: Option<Kind>,
     pub size: String,
 }
 
@@ -118,36 +118,22 @@ pub fn layer_view(session: &Session, id: LayerId) -> Option<LayerView> {
         let there = below
             .get(path)
             .is_some_and(|(_, e, _)| !matches!(e, Entry::Whiteout));
+        // Added, or changed: the whole object is in this layer again.
+        let new = if there {
+            Change::Changed
+        } else {
+            Change::Added
+        };
         let (change, kind, bytes) = match entry {
-            Entry::Whiteout => (Change::Whiteout, "", None),
-            Entry::Dir { opaque: true, .. } => (Change::Opaque, "dir", None),
-            Entry::Dir { .. } => (
-                if there {
-                    Change::Changed
-                } else {
-                    Change::Added
-                },
-                "dir",
-                None,
-            ),
+            Entry::Whiteout => (Change::Whiteout, None, None),
+            Entry::Dir { opaque: true, .. } => (Change::Opaque, Some(Kind::Dir), None),
+            Entry::Dir { .. } => (new, Some(Kind::Dir), None),
             Entry::File { ino } => (
-                if there {
-                    Change::Changed
-                } else {
-                    Change::Added
-                },
-                "file",
+                new,
+                Some(Kind::File),
                 layer.diff.inode(*ino).map(|i| i.content.len()),
             ),
-            Entry::Symlink { target, .. } => (
-                if there {
-                    Change::Changed
-                } else {
-                    Change::Added
-                },
-                "symlink",
-                Some(target.len() as u64),
-            ),
+            Entry::Symlink { target, .. } => (new, Some(Kind::Symlink), Some(target.len() as u64)),
         };
         entries.push(LayerEntry {
             path: path.to_string(),

@@ -92,7 +92,7 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
         .console
         .last
         .as_ref()
-        .map(|(_, t)| activity(&ws.session, t))
+        .map(|(_, t)| activity(&ws.session, lang, t))
         .unwrap_or_default();
     let pulls: Vec<(u64, bool)> = items
         .iter()

@@ -4,7 +4,7 @@
 
 use super::file_editor::file_editor;
 use crate::console::Workspace;
-use crate::i18n::{t, Lang, Msg};
+use crate::i18n::{kind_word, t, Lang, Msg};
 use crate::inspect::{action, container_dir, layer_view, Change, DirView, LayerView, Selected};
 use layerlab_engine::diff::Kind;
 use std::cell::RefCell;
@@ -46,7 +46,7 @@ fn layer_html(lang: Lang, v: &LayerView) -> Html {
             <tr class={e.change.class()}>
                 <td><span aria-hidden="true" class="icon">{ e.change.icon() }</span>{ " " }{ t(lang, change_word(e.change)) }</td>
                 <td class="mono">{ &e.path }</td>
-                <td>{ e.kind }</td>
+                <td>{ e.kind.map(|k| kind_word(lang, k)).unwrap_or_default() }</td>
                 <td class="num">{ &e.size }</td>
             </tr>
         }

@@ -135,7 +135,7 @@ pub fn stage(props: &StageProps) -> Html {
     let last = ws.console.last.as_ref();
     let mut touched: Touched = Vec::new();
     for item in last
-        .map(|(_, t)| activity(&ws.session, t))
+        .map(|(_, t)| activity(&ws.session, lang, t))
         .unwrap_or_default()
     {
         if let Some(id) = item
