@@ -26,6 +26,7 @@ pub enum What {
     AlreadyExists,
     Manifest,
     CopyUp,
+    CopyUpDir,
     Read,
     Created,
     Written,
@@ -61,6 +62,7 @@ impl What {
             What::AlreadyExists => "✓",
             What::Manifest => "◈",
             What::CopyUp => "⇧",
+            What::CopyUpDir => "⇡",
             What::Read => "◉",
             What::Created => "+",
             What::Written => "✎",
@@ -105,6 +107,7 @@ impl What {
             What::AlreadyExists => Msg::DidAlreadyExists,
             What::Manifest => Msg::DidManifest,
             What::CopyUp => Msg::DidCopyUp,
+            What::CopyUpDir => Msg::DidCopyUpDir,
             What::Read => Msg::DidRead,
             What::Created => Msg::DidCreated,
             What::Written => Msg::DidWritten,
@@ -209,18 +212,18 @@ fn file_item(session: &Session, lang: Lang, e: &Event) -> Item {
             kind,
             bytes,
         } => {
-            let what = if *kind == Kind::Dir {
-                // A directory's copy-up takes its metadata, never its contents.
-                format!("{} {path}", kind_word(lang, Kind::Dir))
+            // A directory's copy-up takes its metadata, never its contents.
+            let (what, detail) = if *kind == Kind::Dir {
+                (What::CopyUpDir, path.to_string())
             } else {
-                format!(
-                    "{} {path} · {} ({bytes} B)",
-                    kind_word(lang, *kind),
-                    size(*bytes)
+                let kind = kind_word(lang, *kind);
+                (
+                    What::CopyUp,
+                    format!("{kind} {path} · {} ({bytes} B)", size(*bytes)),
                 )
             };
             let from_name = layer_name(session, *from);
-            Item::new(What::CopyUp, format!("{what} ← {from_name}")).on(Some(*from))
+            Item::new(what, format!("{detail} ← {from_name}")).on(Some(*from))
         }
         Event::Created { path, kind, bytes } => Item::new(
             What::Created,
@@ -439,7 +442,7 @@ mod tests {
                     "docker run -d --name web busybox sleep 99",
                     "docker exec web sh -c 'echo x >> /etc/passwd'",
                 ],
-                &[CopyUp, CopyUp, Written, SizeNow, Unchanged],
+                &[CopyUpDir, CopyUp, Written, SizeNow, Unchanged],
             ),
             (
                 &[
@@ -447,7 +450,7 @@ mod tests {
                     "docker run -d --name web busybox sleep 99",
                     "docker exec web rm /etc/passwd",
                 ],
-                &[CopyUp, Whiteout, SizeNow, Unchanged],
+                &[CopyUpDir, Whiteout, SizeNow, Unchanged],
             ),
             (
                 &[

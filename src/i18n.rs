@@ -504,6 +504,10 @@ messages! {
         en: "Copy-up: the whole file copied into the writable layer",
         zh: "写时复制：整个文件被复制到可写层",
     }
+    DidCopyUpDir {
+        en: "Copy-up of a directory: its metadata only, not its contents",
+        zh: "目录的写时复制：只复制元数据，不复制内容",
+    }
     DidRead {
         en: "Read from a lower layer: nothing copied",
         zh: "从下层读取：不复制任何内容",

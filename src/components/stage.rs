@@ -138,11 +138,12 @@ pub fn stage(props: &StageProps) -> Html {
         .map(|(_, t)| activity(&ws.session, lang, t))
         .unwrap_or_default()
     {
-        if let Some(id) = item
-            .layer
-            .filter(|id| !touched.iter().any(|(t, _)| t == id))
-        {
-            touched.push((id, item.what));
+        let Some(id) = item.layer else { continue };
+        // One mark per layer: a file's copy-up says more than its directory's.
+        match touched.iter_mut().find(|(t, _)| *t == id) {
+            Some(mark) if item.what == What::CopyUp => mark.1 = What::CopyUp,
+            Some(_) => {}
+            None => touched.push((id, item.what)),
         }
     }
     let changed = last
