@@ -81,6 +81,8 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
     let latest = use_mut_ref(|| revision);
     *latest.borrow_mut() = revision;
     let playing = use_state(|| false);
+    // Where the slider is being dragged to, before it is let go.
+    let dragged = use_state(|| None::<usize>);
     // Whether playing, as of the last render: a pause stops a waiting step.
     let live = use_mut_ref(|| false);
     *live.borrow_mut() = *playing;
@@ -182,9 +184,25 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
             })
         }
     };
-    let on_scrub = {
-        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
+    // Dragging the slider only shows where it would go; letting go (or a key)
+    // moves there: going back replays the log, too slow to do on every pixel.
+    let on_drag = {
+        let dragged = dragged.clone();
         Callback::from(move |e: InputEvent| {
+            let to = e
+                .target_dyn_into::<HtmlInputElement>()
+                .and_then(|i| i.value().parse::<usize>().ok());
+            dragged.set(to);
+        })
+    };
+    let on_scrub = {
+        let (workspace, on_change, dragged) = (
+            props.workspace.clone(),
+            props.on_change.clone(),
+            dragged.clone(),
+        );
+        Callback::from(move |e: Event| {
+            dragged.set(None);
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
                 return;
             };
@@ -217,9 +235,10 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
         .as_ref()
         .filter(|_| now > 0)
         .map(|(l, _)| l.lines().next().unwrap_or_default().to_owned());
-    let caption = match &line {
-        Some(l) => format!("{} {now}/{total}: {l}", t(lang, Msg::TimelineAt)),
-        None => format!("{} 0/{total}", t(lang, Msg::TimelineAt)),
+    let caption = match (*dragged, &line) {
+        (Some(to), _) if to != now => format!("{} {to}/{total} …", t(lang, Msg::TimelineAt)),
+        (_, Some(l)) => format!("{} {now}/{total}: {l}", t(lang, Msg::TimelineAt)),
+        (_, None) => format!("{} 0/{total}", t(lang, Msg::TimelineAt)),
     };
 
     let (progress, _) = pull_progress(&pulls, at);
@@ -283,8 +302,8 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
                     if *playing { Msg::TimelinePause } else { Msg::TimelinePlay }, on_play, now == total && !*playing) }
                 { button("timeline-forward", FORWARD, Msg::TimelineForward, seek(now + 1), now == total) }
                 { button("timeline-end", END, Msg::TimelineEnd, seek(total), now == total) }
-                <input id="timeline" type="range" min="0" max={total.to_string()} value={now.to_string()}
-                    aria-label={t(lang, Msg::TimelineLabel)} aria-valuetext={caption.clone()} oninput={on_scrub} />
+                <input id="timeline" type="range" min="0" max={total.to_string()} value={dragged.unwrap_or(now).to_string()}
+                    aria-label={t(lang, Msg::TimelineLabel)} aria-valuetext={caption.clone()} oninput={on_drag} onchange={on_scrub} />
                 <label class="speed">
                     <span>{ t(lang, Msg::TimelineSpeed) }</span>
                     <select id="speed" onchange={on_speed}>
