@@ -143,9 +143,15 @@ fn what_happened_shows_pulls_copy_up_and_whiteouts_and_the_timeline_moves_throug
         // The slider by keyboard: Home goes to the start, → one command on.
         b.execute("document.getElementById('timeline').focus();", vec![])?;
         b.keys("\u{E011}")?;
-        b.wait_until("the slider at the start", || caption(b).ok().filter(|c| c.contains(" 0/6")))?;
+        b.wait_until("the slider at the start", || {
+            caption(b).ok().filter(|c| c.contains(" 0/6"))
+        })?;
         b.keys("\u{E014}")?;
-        b.wait_until("the slider one on", || caption(b).ok().filter(|c| c.contains(" 1/6: docker pull nginx")))?;
+        b.wait_until("the slider one on", || {
+            caption(b)
+                .ok()
+                .filter(|c| c.contains(" 1/6: docker pull nginx"))
+        })?;
         b.set_viewport(768, 1024)?;
         b.execute(
             "document.querySelector('.activity-pane').scrollIntoView();",
