@@ -247,6 +247,32 @@ mod tests {
     }
 
     #[test]
+    fn every_short_text_of_tricky_characters_is_cut_without_loss() {
+        // Every text of up to four of these characters: the pieces put back
+        // together are the text, whatever unclosed quote, brace or heredoc it holds.
+        let alphabet = [
+            '$', '{', '}', '"', '\'', '<', '-', '#', '\\', '\n', ' ', 'a', '\t', 'é',
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .filter(|t| t.chars().count() == texts.last().map_or(0, |l| l.chars().count()))
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        assert!(texts.len() > 40_000);
+        for text in &texts {
+            let joined: Vec<String> = highlight(text)
+                .iter()
+                .map(|l| l.iter().map(|(_, s)| *s).collect())
+                .collect();
+            assert_eq!(&joined.join("\n"), text);
+        }
+    }
+
+    #[test]
     fn the_pieces_always_make_up_the_text() {
         let texts = [
             "a\u{e9}\u{4e2d} $ ${ '\" <<",
