@@ -27,7 +27,8 @@ pub const SPEEDS: [u32; 5] = [25, 50, 100, 200, 400];
 
 /// One animation tick at normal speed.
 const TICK_MS: u64 = 200;
-/// Time between two commands while the timeline plays, at normal speed.
+/// The pause after a command's items have all been shown, before the next
+/// command plays (timeline and lesson playback), at normal speed.
 pub const PLAY_MS: u64 = 1200;
 
 /// `ms` at normal speed, scaled for `speed` percent.
