@@ -302,8 +302,18 @@ pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
     if let Some(digest) = &ran.manifest {
         items.push(Item::new(What::Manifest, digest.to_string()));
     }
+    // Items past MOST are only counted: a `tar -x` can touch thousands of files.
+    let mut skipped = 0;
     if let Some(files) = &ran.container_files {
-        items.extend(files.events.iter().map(|e| file_item(session, lang, e)));
+        let room = MOST.saturating_sub(items.len());
+        skipped = files.events.len().saturating_sub(room);
+        items.extend(
+            files
+                .events
+                .iter()
+                .take(room)
+                .map(|e| file_item(session, lang, e)),
+        );
         let changed = files.events.iter().any(writes);
         if let (true, Ok(c)) = (changed, session.host.container(&files.container)) {
             items.push(Item::new(
@@ -334,8 +344,8 @@ pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
             .filter(|e| !(quiet && matches!(e, HostEvent::LayerCreated { .. })))
             .filter_map(host_item),
     );
-    if items.len() > MOST {
-        let more = items.len() - MOST;
+    let more = items.len().saturating_sub(MOST) + skipped;
+    if more > 0 {
         items.truncate(MOST);
         items.push(Item::new(What::More, more.to_string()));
     }
@@ -474,6 +484,18 @@ mod tests {
             }
             assert_eq!(kinds(&items), *want, "{lines:?}: {items:#?}");
         }
+    }
+
+    #[test]
+    fn past_forty_items_the_rest_are_counted() {
+        let dirs: Vec<String> = (1..=60).map(|n| format!("/d{n}")).collect();
+        let make = format!("docker exec box mkdir {}", dirs.join(" "));
+        let (_, items) = after(&["docker run -d --name box busybox sleep 1d", &make]);
+        assert_eq!(items.len(), MOST + 1);
+        assert!(items[..MOST].iter().all(|i| i.what == What::Created));
+        let more = items.last().expect("more");
+        // 60 directories, the new SIZE and what stayed unchanged: 62, of which 40 shown.
+        assert_eq!((more.what, more.detail.as_str()), (What::More, "22"));
     }
 
     #[test]

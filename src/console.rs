@@ -72,17 +72,8 @@ impl Workspace {
     /// Takes the last command back: the engine is deterministic, so replaying
     /// the others from a fresh session gives exactly the state before it.
     pub fn undo(&mut self) -> bool {
-        let mut log = self.console.log.clone();
-        let Some(last) = log.pop() else {
-            return false;
-        };
-        let mut undone = std::mem::take(&mut self.undone);
-        undone.push(last);
-        let history = std::mem::take(&mut self.console.history);
-        *self = Workspace::replay(&log);
-        self.console.history = history;
-        self.undone = undone;
-        true
+        let (now, _) = self.position();
+        now > 0 && self.seek(now - 1)
     }
 
     /// The timeline: how many commands have run, out of how many can be

@@ -91,12 +91,19 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
 
     let ws = props.workspace.borrow();
     let (now, total) = ws.position();
-    let items = ws
-        .console
-        .last
-        .as_ref()
-        .map(|(_, t)| activity(&ws.session, lang, t))
-        .unwrap_or_default();
+    // Once per command (and language), not on every tick of the animation.
+    let items = {
+        let workspace = props.workspace.clone();
+        use_memo((revision, lang), move |&(_, lang)| {
+            let ws = workspace.borrow();
+            let items = ws
+                .console
+                .last
+                .as_ref()
+                .map(|(_, t)| activity(&ws.session, lang, t));
+            items.unwrap_or_default()
+        })
+    };
     let pulls: Vec<(u64, bool)> = items
         .iter()
         .filter_map(|i| i.pull.map(|size| (size, i.what == What::Downloaded)))

@@ -262,6 +262,21 @@ impl Browser {
             .map(|v| v.as_str().unwrap_or_default().to_owned())
     }
 
+    /// The texts of every element matching `css`, in page order (those gone meanwhile left out).
+    pub fn texts(&self, css: &str) -> Result<Vec<String>, String> {
+        Ok(self
+            .find_all(css)?
+            .iter()
+            .filter_map(|e| self.text(e).ok())
+            .collect())
+    }
+
+    /// A form field's current value.
+    pub fn value(&self, e: &Element) -> Result<String, String> {
+        let v = self.execute("return arguments[0].value;", vec![e.arg()])?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
     pub fn attribute(&self, e: &Element, name: &str) -> Result<Option<String>, String> {
         self.session_request("GET", &format!("/element/{}/attribute/{name}", e.0), None)
             .map(|v| v.as_str().map(str::to_owned))

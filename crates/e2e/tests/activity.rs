@@ -20,12 +20,7 @@ fn caption(b: &Browser) -> Result<String, String> {
 /// The activity items' texts, once `want` is among them.
 fn wait_item(b: &Browser, want: &str) -> Result<Vec<String>, String> {
     b.wait_until(&format!("{want:?} in What happened"), || {
-        let items: Vec<String> = b
-            .find_all(".activity li")
-            .ok()?
-            .iter()
-            .filter_map(|e| b.text(e).ok())
-            .collect();
+        let items = b.texts(".activity li").ok()?;
         items.iter().any(|t| t.contains(want)).then_some(items)
     })
 }
@@ -50,12 +45,7 @@ fn what_happened_shows_pulls_copy_up_and_whiteouts_and_the_timeline_moves_throug
         run(b, "docker pull nginx", 1)?;
         let mut seen = Vec::new();
         b.wait_until("every layer of nginx to be pulled", || {
-            let states: Vec<String> = b
-                .find_all(".activity .pull .state")
-                .ok()?
-                .iter()
-                .filter_map(|e| b.text(e).ok())
-                .collect();
+            let states = b.texts(".activity .pull .state").ok()?;
             for s in &states {
                 if !seen.contains(s) {
                     seen.push(s.clone());

@@ -33,9 +33,8 @@ fn click_text(b: &Browser, css: &str, text: &str) -> Result<(), String> {
 
 /// The row of the inspector's file table whose name is `name`, as text.
 fn row(b: &Browser, name: &str) -> Result<Option<String>, String> {
-    Ok(b.find_all(".inspector-pane tbody tr")?
-        .iter()
-        .filter_map(|r| b.text(r).ok())
+    Ok(b.texts(".inspector-pane tbody tr")?
+        .into_iter()
         .find(|t| t.split_whitespace().next() == Some(name)))
 }
 
@@ -93,7 +92,7 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
             row(b, "app.py").ok().flatten().filter(|r| r.contains("writable layer"))
         })?;
         b.wait_until("the copy-up in What happened", || {
-            b.find_all(".activity li").ok()?.iter().filter_map(|e| b.text(e).ok()).find(|t| t.contains("Copy-up") && t.contains("/app/app.py"))
+            b.texts(".activity li").ok()?.into_iter().find(|t| t.contains("Copy-up") && t.contains("/app/app.py"))
         })?;
         let (one_after, two_after) = (size_of(b, "one")?, size_of(b, "two")?);
         if one_after == one_before || two_after != two_before {
@@ -103,7 +102,7 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
         // Delete a lower file: a whiteout, and the file is gone from the tree.
         row_action(b, "Makefile", "Delete")?;
         b.wait_until("the whiteout", || {
-            b.find_all(".activity li").ok()?.iter().filter_map(|e| b.text(e).ok()).find(|t| t.contains("Whiteout") && t.contains("/app/Makefile"))
+            b.texts(".activity li").ok()?.into_iter().find(|t| t.contains("Whiteout") && t.contains("/app/Makefile"))
         })?;
         if row(b, "Makefile")?.is_some() {
             return Err("the deleted Makefile is still listed".into());
@@ -144,7 +143,7 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
         // Commit: the writable layer becomes a new image's top layer.
         run(b, "docker commit one app:v2")?;
         b.wait_until("the new image on the stage", || {
-            b.find_all(".stage .image-name").ok()?.iter().filter_map(|e| b.text(e).ok()).find(|t| t.starts_with("app:v2"))
+            b.texts(".stage .image-name").ok()?.into_iter().find(|t| t.starts_with("app:v2"))
         })?;
         Ok(())
     });
@@ -179,7 +178,7 @@ fn the_build_context_is_edited_by_commands_and_a_failing_run_is_pointed_at() {
         b.execute("arguments[0].value = ''; arguments[0].dispatchEvent(new InputEvent('input', { bubbles: true }));", vec![name.arg()])?;
         b.type_into(&name, "notes.txt\u{E007}")?;
         b.wait_until("notes.txt in the context", || {
-            b.find_all(".context-files .name").ok()?.iter().filter_map(|e| b.text(e).ok()).find(|t| t == "notes.txt")
+            b.texts(".context-files .name").ok()?.into_iter().find(|t| t == "notes.txt")
         })?;
         // A RUN that fails: the editor points at its line.
         let editor = b.find("#dockerfile")?;

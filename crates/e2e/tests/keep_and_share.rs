@@ -13,10 +13,7 @@ fn task(b: &Browser) -> Result<String, String> {
 }
 
 fn containers(b: &Browser) -> Result<Vec<String>, String> {
-    Ok(b.find_all(".stage .container-name")?
-        .iter()
-        .filter_map(|e| b.text(e).ok())
-        .collect())
+    b.texts(".stage .container-name")
 }
 
 /// Chooses lesson `index` (0-based) in the lesson list, as a change of the select.
@@ -65,11 +62,7 @@ fn a_lesson_survives_a_reload_and_a_permalink_opens_it_in_a_fresh_browser() {
 
             b.click(&b.find("#share")?)?;
             let field = b.wait_for(".share-url input")?;
-            link = b
-                .execute("return arguments[0].value;", vec![field.arg()])?
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
+            link = b.value(&field)?;
             seen = (want, containers(b)?);
             Ok(())
         });
