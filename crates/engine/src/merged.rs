@@ -814,6 +814,17 @@ impl Merged {
         self.copy_up(&src, &mut events);
         self.copy_up_parents(&dst, &mut events);
         let dst_hides_lower = self.in_lower(&dst);
+        // The kernel also makes a directory opaque when it moves into a
+        // directory that merges lower layers (`ovl_rename`: a pure upper
+        // directory gets the opaque mark there), so nothing from below can
+        // ever show through it at its new place.
+        let parent = dst.parent();
+        let into_merged = if parent.is_root() {
+            !self.lower.layers().is_empty()
+        } else {
+            self.in_lower(&parent) && self.lower_open_below(&parent)
+        };
+        let goes_opaque = src_is_dir && (dst_hides_lower || into_merged);
         // Clear the destination (an empty directory or a file is replaced).
         self.upper.remove_descendants(&dst);
         self.upper.remove(&dst);
@@ -828,7 +839,7 @@ impl Merged {
             .collect();
         for (p, mut e) in moved {
             let q = p.rebase(&src, &dst);
-            if q == dst && dst_hides_lower {
+            if q == dst && goes_opaque {
                 if let Entry::Dir { opaque, .. } = &mut e {
                     *opaque = true;
                 }
@@ -842,7 +853,7 @@ impl Merged {
             from: src.clone(),
             to: dst.clone(),
         });
-        if src_is_dir && dst_hides_lower {
+        if goes_opaque {
             events.push(Event::OpaqueDir { path: dst });
         }
         if src_hides_lower {

@@ -297,24 +297,25 @@ fn a_hard_link_to_a_lower_file_copies_it_up_first() {
 }
 
 #[test]
-fn a_new_directory_is_not_opaque_and_upper_only_trees_move_freely() {
+fn a_new_directory_is_not_opaque_but_goes_opaque_when_moved_into_a_merged_directory() {
     check(
         BASE,
         "mkdir /srv\nwrite /srv/a 1\nrename /srv /data\nread /data/a",
         expect![[r#"
-        > mkdir /srv
-          create dir /srv (0 B)
-        > write /srv/a 1
-          create file /srv/a (1 B)
-        > rename /srv /data
-          rename /srv -> /data
-        > read /data/a
-          content: "1"
-          read /data/a (1 B) from writable layer
-        upper:
-        d /data 755
-        f /data/a 644 "1"
-    "#]],
+            > mkdir /srv
+              create dir /srv (0 B)
+            > write /srv/a 1
+              create file /srv/a (1 B)
+            > rename /srv /data
+              rename /srv -> /data
+              opaque dir /data
+            > read /data/a
+              content: "1"
+              read /data/a (1 B) from writable layer
+            upper:
+            o /data 755
+            f /data/a 644 "1"
+        "#]],
     );
 }
 

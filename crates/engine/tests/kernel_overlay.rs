@@ -327,6 +327,15 @@ fn kernel_overlayfs_agrees_with_the_engine() {
         vec![Op::Move(p("/f"), p("/g"))],
         vec![Op::Mkdir(p("/new"))],
         vec![Op::Mkdir(p("/g"))],
+        // A new directory moved into one that merges lower layers goes opaque,
+        // at the top as further down (a case the random search found).
+        vec![Op::Mkdir(p("/c")), Op::Move(p("/c"), p("/d/a"))],
+        vec![Op::Mkdir(p("/c")), Op::Move(p("/c"), p("/e"))],
+        vec![
+            Op::Mkdir(p("/c")),
+            Op::Mkdir(p("/c/k")),
+            Op::Move(p("/c/k"), p("/c/m")),
+        ],
     ];
     for ops in fixed {
         let diffs = build_stack(&lower);

@@ -232,7 +232,7 @@ fn file_utilities_and_their_errors() {
             d /tmp/a 755
             d /tmp/a/b 755
             f /tmp/a/b/c 755 ""
-            d /tmp/e 755
+            o /tmp/e 755
             d /tmp/e/b 755
             f /tmp/e/b/c 644 ""
             l /tmp/link e
