@@ -59,6 +59,18 @@ fn what_happened_shows_pulls_copy_up_and_whiteouts_and_the_timeline_moves_throug
         {
             return Err(format!("the bars never showed a download: {seen:?}"));
         }
+        // Then the manifest's digest, told apart from the image ID.
+        let sha = |t: &str| t.split("sha256:").nth(1).map(|h| h.trim().to_owned());
+        let (digest, image) = b.wait_until("the manifest digest and the image ID", || {
+            let items = b.texts(".activity li").ok()?;
+            let find = |want: &str| items.iter().find(|t| t.contains(want)).and_then(|t| sha(t));
+            Some((find("not the image ID")?, find("Image created")?))
+        })?;
+        if digest == image {
+            return Err(format!(
+                "the manifest digest is shown as the image ID: {digest}"
+            ));
+        }
 
         // The tutorial's image, two containers, and a 1-byte append in the first.
         b.click(&b.find("#build")?)?;
@@ -69,7 +81,16 @@ fn what_happened_shows_pulls_copy_up_and_whiteouts_and_the_timeline_moves_throug
         run(b, "docker run -d --name two app sleep 1d", 4)?;
         let before = container_size(b, "two")?;
         run(b, "docker exec one sh -c 'echo >> /app/app.py'", 5)?;
-        let items = wait_item(b, "Unchanged")?;
+        // Read until the whole list is there: items still appearing are
+        // redrawn, and an element read mid-redraw is left out.
+        let items = b.wait_until("the copy-up and what stayed unchanged", || {
+            let items = b.texts(".activity li").ok()?;
+            let copied = items
+                .iter()
+                .any(|t| t.contains("Copy-up: the whole file") && t.contains("/app/app.py"));
+            let unchanged = items.iter().any(|t| t.contains("Unchanged"));
+            (copied && unchanged).then_some(items)
+        })?;
         let copy = items
             .iter()
             .find(|t| t.contains("Copy-up") && t.contains("/app/app.py"))
