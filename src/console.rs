@@ -279,7 +279,7 @@ pub fn quick_actions(session: &Session) -> Vec<(String, String)> {
         let line = format!(
             "docker commit {} {}:committed",
             last.name,
-            last.name.to_lowercase()
+            last.name.to_ascii_lowercase()
         );
         actions.push((line.clone(), line));
         actions.push((

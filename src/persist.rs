@@ -143,16 +143,12 @@ mod tests {
 }
 
 /// The largest state a link may unpack to, so a hostile link cannot exhaust memory.
-const LINK_LIMIT: u64 = 1 << 20;
+const LINK_LIMIT: usize = 1 << 20;
 
 /// A permalink fragment for `saved`: `v1.` + base64url(deflate(JSON)).
 pub fn to_fragment(saved: &Saved) -> String {
     use base64::Engine as _;
-    use std::io::Write as _;
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(save(saved).as_bytes());
-    let packed = enc.finish().unwrap_or_default();
+    let packed = layerlab_engine::gzip::deflate_raw(save(saved).as_bytes(), 9);
     format!(
         "v{VERSION}.{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed)
@@ -162,7 +158,6 @@ pub fn to_fragment(saved: &Saved) -> String {
 /// Reads a permalink fragment (with or without the leading `#`).
 pub fn from_fragment(fragment: &str) -> Result<Saved, LoadError> {
     use base64::Engine as _;
-    use std::io::Read as _;
     let fragment = fragment.trim_start_matches('#');
     let (version, body) = fragment.split_once('.').ok_or(LoadError::NotALink)?;
     let version: u32 = version
@@ -175,12 +170,9 @@ pub fn from_fragment(fragment: &str) -> Result<Saved, LoadError> {
     let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(body)
         .map_err(|_| LoadError::Altered)?;
-    let mut json = String::new();
-    flate2::read::DeflateDecoder::new(&packed[..])
-        .take(LINK_LIMIT)
-        .read_to_string(&mut json)
-        .map_err(|_| LoadError::Altered)?;
-    load(&json)
+    let json =
+        layerlab_engine::gzip::inflate_raw(&packed, LINK_LIMIT).map_err(|_| LoadError::Altered)?;
+    load(std::str::from_utf8(&json).map_err(|_| LoadError::Altered)?)
 }
 
 #[cfg(test)]

@@ -9,7 +9,6 @@ use crate::error::FsError;
 use crate::event::Event;
 use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
 use crate::tar::{write_header, Header, TypeFlag};
-use std::io::Read;
 
 const BLOCK: u64 = 512;
 
@@ -60,18 +59,15 @@ pub const MAX_INFLATE: u64 = 256 << 20;
 pub fn decompress(data: &Content) -> Result<Content, String> {
     match compression(data) {
         Compression::None => Ok(data.clone()),
-        Compression::Gzip => {
-            let bytes = data.to_vec();
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(bytes.as_slice())
-                .take(MAX_INFLATE + 1)
-                .read_to_end(&mut out)
-                .map_err(|_| "gzip: invalid compressed data--format violated".to_owned())?;
-            if out.len() as u64 > MAX_INFLATE {
-                return Err("gzip: more than 256 MB uncompressed is not simulated".into());
+        Compression::Gzip => match crate::gzip::gunzip(&data.to_vec(), MAX_INFLATE as usize) {
+            Ok(out) => Ok(Content::bytes(out)),
+            Err(crate::gzip::GzError::TooLarge) => {
+                Err("gzip: more than 256 MB uncompressed is not simulated".into())
             }
-            Ok(Content::bytes(out))
-        }
+            Err(crate::gzip::GzError::Invalid) => {
+                Err("gzip: invalid compressed data--format violated".to_owned())
+            }
+        },
         other => Err(format!(
             "{other:?} archives are not simulated; only tar and tar.gz are"
         )),
@@ -83,13 +79,11 @@ pub fn gzip(data: &Content) -> Result<Content, String> {
     if data.len() > MAX_INFLATE {
         return Err("gzip: compressing more than 256 MB is not simulated".into());
     }
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut failed = false;
-    data.for_each_chunk(|c| failed |= std::io::Write::write_all(&mut enc, c).is_err());
-    match enc.finish() {
-        Ok(out) if !failed => Ok(Content::bytes(out)),
-        _ => Err("gzip: compression failed".into()),
-    }
+    let mut out = Vec::new();
+    let mut gz = crate::gzip::GzWriter::new(6, |b: &[u8]| out.extend_from_slice(b));
+    data.for_each_chunk(|c| gz.write(c));
+    gz.finish();
+    Ok(Content::bytes(out))
 }
 
 /// Whether `data` starts with a valid tar header (how ADD decides to unpack).

@@ -25,6 +25,7 @@ pub struct Layer {
     pub diff: Diff,
     diff_id: OnceCell<Digest>,
     blob: OnceCell<(Digest, u64)>,
+    size: OnceCell<u64>,
 }
 
 impl Layer {
@@ -34,12 +35,14 @@ impl Layer {
             diff,
             diff_id: OnceCell::new(),
             blob: OnceCell::new(),
+            size: OnceCell::new(),
         }
     }
 
-    /// The layer's size as Docker counts it (see [`Diff::size`]).
+    /// The layer's size as Docker counts it (see [`Diff::size`]), computed once:
+    /// a layer never changes.
     pub fn size(&self) -> u64 {
-        self.diff.size()
+        *self.size.get_or_init(|| self.diff.size())
     }
 
     /// `sha256` of the layer's uncompressed tar, computed once.

@@ -15,6 +15,7 @@
 //! - `event`: what each operation did, for the app to animate.
 //! - `tar`, `digest`: layer tars, DiffIDs, ChainIDs.
 //! - `archive`: tar and gzip files a user makes and unpacks (`tar`, ADD).
+//! - `gzip`: the gzip format and CRC-32 around DEFLATE (blobs, `tar -z`, the app's links).
 //! - `manifest`: gzip blobs, blob digests, the image manifest and its digest.
 //! - `fixture`: layers and trees described as text (tests and teaching images).
 //! - `image`, `reference`: image configs, IDs and tags.
@@ -41,6 +42,7 @@ pub mod dockerfile;
 pub mod error;
 pub mod event;
 pub mod fixture;
+pub mod gzip;
 pub mod host;
 pub mod image;
 pub mod layer;

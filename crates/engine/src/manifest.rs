@@ -12,7 +12,6 @@ use crate::image::Image;
 use crate::layer::Layer;
 use crate::tar;
 use serde::Serialize;
-use std::io::Write;
 
 pub const MANIFEST_V2: &str = "application/vnd.docker.distribution.manifest.v2+json";
 pub const CONFIG_V1: &str = "application/vnd.docker.container.image.v1+json";
@@ -74,43 +73,19 @@ impl Manifest {
     }
 }
 
-/// Feeds a writer into a hasher and counts the bytes.
-struct HashWriter {
-    hasher: Hasher,
-    len: u64,
-}
-
-impl Write for HashWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.hasher.update(buf);
-        self.len += buf.len() as u64;
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The digest and size of a layer's gzip blob, streamed (no copy of the tar is kept).
 pub fn blob(layer: &Layer) -> (Digest, u64) {
     layer
         .blob_cache()
         .get_or_init(|| {
-            let sink = HashWriter {
-                hasher: Hasher::new(),
-                len: 0,
-            };
-            let mut gz = flate2::GzBuilder::new()
-                .operating_system(255)
-                .write(sink, flate2::Compression::none());
-            tar::write_diff(&layer.diff, &mut |chunk: &[u8]| {
-                // Writing into a hasher cannot fail.
-                let _ = gz.write_all(chunk);
+            let (mut hasher, mut len) = (Hasher::new(), 0u64);
+            let mut gz = crate::gzip::GzWriter::new(0, |b: &[u8]| {
+                hasher.update(b);
+                len += b.len() as u64;
             });
-            match gz.finish() {
-                Ok(w) => (w.hasher.finish(), w.len),
-                Err(_) => (Digest::of(b""), 0),
-            }
+            tar::write_diff(&layer.diff, &mut |chunk: &[u8]| gz.write(chunk));
+            gz.finish();
+            (hasher.finish(), len)
         })
         .clone()
 }

@@ -108,6 +108,16 @@ pub struct Merged {
     /// The logical time stamped on what this view creates or changes.
     now: u64,
     root_meta: Meta,
+    watch: Option<Watch>,
+}
+
+/// A directory whose use someone wants to hear of: any look at it, at something
+/// in it, or at a directory on its way (`Session` rebuilds `/var/lib/docker`
+/// only for a shell line that goes there). Clones of the view share `seen`.
+#[derive(Clone, Debug)]
+struct Watch {
+    dir: FsPath,
+    seen: Rc<std::cell::Cell<bool>>,
 }
 
 impl Merged {
@@ -117,6 +127,7 @@ impl Merged {
             upper: Diff::new(),
             now: 0,
             root_meta: Meta::new(DIR_MODE, 0),
+            watch: None,
         }
     }
 
@@ -125,6 +136,29 @@ impl Merged {
         Merged {
             upper,
             ..Merged::new(lower)
+        }
+    }
+
+    /// From now on, notes every use of `dir`, of what is in it, and of the
+    /// directories on its way: every path looked up ([`Merged::child`]), every
+    /// directory listed (listing `/` shows whether `/var` is there), every walk.
+    pub fn watch(&mut self, dir: FsPath) {
+        self.watch = Some(Watch {
+            dir,
+            seen: Rc::default(),
+        });
+    }
+
+    /// Stops watching, and says whether the watched directory was used.
+    pub fn unwatch(&mut self) -> bool {
+        self.watch.take().is_some_and(|w| w.seen.get())
+    }
+
+    fn note(&self, p: &FsPath) {
+        if let Some(w) = &self.watch {
+            if p.starts_with(&w.dir) || w.dir.starts_with(p) {
+                w.seen.set(true);
+            }
         }
     }
 
@@ -175,6 +209,7 @@ impl Merged {
     /// The visible object `p` inside a directory whose lower layers are visible
     /// (`dir_open`), where it comes from, and whether lower layers are visible inside it.
     fn child(&self, dir_open: bool, p: &FsPath) -> Option<(Node, Source, bool)> {
+        self.note(p);
         match self.upper.get(p) {
             Some(Entry::Whiteout) => None,
             Some(e) => {
@@ -349,6 +384,8 @@ impl Merged {
         if !matches!(node, Node::Dir { .. }) {
             return Err(FsError::new(Errno::NotADirectory, path));
         }
+        // A listing shows names, even of what it then does not look up.
+        self.note(&dir);
         let mut names: Vec<FsPath> = self.upper.children(&dir).map(|(p, _)| p.clone()).collect();
         if self.lower_open_below(&dir) {
             names.extend(self.lower.children(&dir).cloned());
@@ -371,6 +408,7 @@ impl Merged {
     /// pass over the upper layer and the lower index together.
     pub fn walk(&self) -> Vec<Stat> {
         let root = FsPath::root();
+        self.note(&root);
         let mut paths: Vec<&FsPath> = self.upper.descendants(&root).map(|(p, _)| p).collect();
         paths.extend(self.lower.descendants(&root));
         crate::sort::sort(&mut paths);

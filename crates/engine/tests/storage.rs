@@ -208,3 +208,61 @@ fn vfs_stores_every_layer_as_a_full_copy() {
             && !map.contains_key(&format!("{rw}/bin/bash"))
     );
 }
+
+/// `/var/lib/docker` is rebuilt only for a shell line that goes there, yet
+/// every line sees it as the daemon left it, however the line gets there.
+#[test]
+fn shell_lines_see_the_daemons_current_storage() {
+    use layerlab_engine::command::Session;
+    // The storage never built, or last built before the pull and the run.
+    let stale = |built_before: bool| {
+        let mut s = Session::new();
+        if built_before {
+            s.run("ls /var/lib/docker > /dev/null");
+        }
+        for line in [
+            "docker pull ubuntu:15.04",
+            "docker run -d --name c ubuntu:15.04 sleep 1d",
+        ] {
+            s.run(line);
+        }
+        s
+    };
+    let lines = [
+        "ls /var/lib/docker/overlay2 | wc -l",
+        "cat /var/lib/docker/image/overlay2/repositories.json",
+        "find / -name cache-id | wc -l",
+        "cd /var/lib/docker/containers && ls | wc -l",
+        "cd / && ls var/lib/docker/image/overlay2/layerdb/sha256 | wc -l",
+        "cd ../../var/lib/docker && ls",
+        "ls /var/lib",
+        "ls /",
+        "du -s /var",
+        "cat /var/lib/docker/*/repositories.json | wc -c",
+        "rm -rf /var/lib/docker/containers; ls /var/lib/docker",
+        "cat Dockerfile > /dev/null; ls /var/lib/docker/overlay2 | wc -l",
+    ];
+    for (line, built_before) in lines.iter().flat_map(|l| [(l, false), (l, true)]) {
+        let mut lazy = stale(built_before);
+        let mut eager = stale(built_before);
+        eager.run("ls /var/lib/docker > /dev/null");
+        assert!(eager.storage_synced);
+        let (got, want) = (lazy.run(line), eager.run(line));
+        let case = format!("{line} (built before: {built_before})");
+        assert_eq!(
+            (got.text(), got.status),
+            (want.text(), want.status),
+            "{case}"
+        );
+        assert_eq!(
+            lazy.run("ls -R /var").text(),
+            eager.run("ls -R /var").text(),
+            "{case}"
+        );
+    }
+    // A line that stays in the project leaves the storage for later.
+    let mut s = stale(true);
+    let t = s.run("cat Dockerfile; ls; cd /root && ls app");
+    assert_eq!(t.status, 0, "{}", t.text());
+    assert!(!s.storage_synced);
+}

@@ -6,7 +6,14 @@
 use layerlab_e2e::{dist_dir, Browser, Harness, Server, EXTRA_PREFIX, PREFIX};
 use serde_json::json;
 
-const LOADS: usize = 15;
+/// Fresh loads per figure (`LAYERLAB_LOADS` overrides it for a quick look).
+fn loads() -> usize {
+    std::env::var("LAYERLAB_LOADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(15)
+}
+
 /// The autosave key: a reload replays what it holds.
 const AUTOSAVE: &str = "layerlab.autosave";
 
@@ -32,6 +39,20 @@ fn ready_mark(b: &Browser) -> Result<f64, String> {
         .ok()
         .and_then(|v| v.as_f64())
     })
+}
+
+/// Where one load's time went: navigation → the wasm's last byte, → the app's
+/// boot mark (compiled, instantiated, started), and restored → ready (drawing).
+fn load_phases(b: &Browser) -> Result<[f64; 3], String> {
+    let v = b.execute(
+        "const m = n => performance.getEntriesByName(n)[0].startTime;
+         const w = performance.getEntriesByType('resource').find(r => r.name.endsWith('.wasm'));
+         const arrived = w ? w.responseEnd : 0;
+         return [arrived, m('layerlab:boot') - arrived, m('layerlab:ready') - m('layerlab:restored')];",
+        vec![],
+    )?;
+    let at = |i: usize| v.get(i).and_then(|x| x.as_f64()).unwrap_or(f64::NAN);
+    Ok([at(0), at(1), at(2)])
 }
 
 /// An autosave holding `commands`: loading the app replays them.
@@ -69,8 +90,9 @@ fn run() -> Result<(), String> {
     ));
 
     let (mut floor, mut yew_floor, mut shell, mut scenario) = (vec![], vec![], vec![], vec![]);
-    let mut replay = vec![];
-    for _ in 0..LOADS {
+    let (mut replay, mut phases) = (vec![], vec![]);
+    let loads = loads();
+    for _ in 0..loads {
         b.goto(&static_url)?;
         b.wait_for("#ready")?;
         floor.push(b.navigation_timing()?.0);
@@ -94,29 +116,37 @@ fn run() -> Result<(), String> {
             .as_f64()
             .unwrap_or(f64::NAN),
         );
+        phases.push(load_phases(b)?);
         b.wait_for(".stage .container")?;
         b.execute("localStorage.clear();", vec![])?;
     }
     let (f, s, t) = (median(floor), median(shell), median(scenario));
-    println!("navigation → static page loaded (floor)\t{f:.0} ms\tmedian of {LOADS}");
+    println!("navigation → static page loaded (floor)\t{f:.0} ms\tmedian of {loads}");
     let versus = if floor_dist.is_some() {
         let y = median(yew_floor);
-        println!("navigation → bare yew page drawn (floor)\t{y:.0} ms\tmedian of {LOADS}");
+        println!("navigation → bare yew page drawn (floor)\t{y:.0} ms\tmedian of {loads}");
         format!("{:.2}× the bare yew page (budget 2×)", t / y)
     } else {
         "no bare yew page built".into()
     };
     println!(
-        "navigation → app shell drawn\t{s:.0} ms\tmedian of {LOADS}; {:.1}× the static floor",
+        "navigation → app shell drawn\t{s:.0} ms\tmedian of {loads}; {:.1}× the static floor",
         s / f
     );
     println!(
-        "navigation → tutorial scenario drawn ({} commands)\t{t:.0} ms\tmedian of {LOADS}; {versus}",
+        "navigation → tutorial scenario drawn ({} commands)\t{t:.0} ms\tmedian of {loads}; {versus}",
         tutorial.len()
     );
     println!(
-        "  of which replaying its commands in the engine\t{:.0} ms\tmedian of {LOADS}",
+        "  of which replaying its commands in the engine\t{:.0} ms\tmedian of {loads}",
         median(replay)
+    );
+    let phase = |i: usize| median(phases.iter().map(|p: &[f64; 3]| p[i]).collect());
+    println!(
+        "  of which the wasm arriving / compiled and started / drawn after the replay\t{:.0} / {:.0} / {:.0} ms\tmedian of {loads}",
+        phase(0),
+        phase(1),
+        phase(2)
     );
 
     // `docker pull nginx` in the page: hashing and tarring 109 MB of layers in wasm.

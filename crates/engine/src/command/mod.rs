@@ -23,6 +23,7 @@ use crate::host::{Host, HostEvent};
 use crate::layer::Layer;
 use crate::lower::Lower;
 use crate::merged::Merged;
+use crate::path::FsPath;
 use crate::registry::{LayerPull, Registry};
 use crate::shell::Shell;
 use crate::storage::Driver;
@@ -330,12 +331,26 @@ impl Session {
 
     /// A line that is not a `docker` command: the host's shell runs it.
     fn host_shell(&mut self, line: &str) -> Transcript {
-        if !self.storage_synced {
-            daemon::sync_storage(self);
-        }
-        let mut t = Transcript::default();
         self.host_fs.set_time(self.host.now());
-        let ran = self.shell.run(&mut self.host_fs, line);
+        // `/var/lib/docker` is rebuilt only for a line that goes there: the line
+        // runs on a watched copy of the shell and its files first, and runs again
+        // on the rebuilt ones if it looked (a copy costs O(1): layers are shared).
+        let ran = if self.storage_synced {
+            self.shell.run(&mut self.host_fs, line)
+        } else {
+            let (mut fs, mut shell) = (self.host_fs.clone(), self.shell.clone());
+            fs.watch(FsPath::lexical(crate::storage::ROOT).unwrap_or_else(|_| FsPath::root()));
+            let ran = shell.run(&mut fs, line);
+            if fs.unwatch() {
+                daemon::sync_storage(self);
+                self.host_fs.set_time(self.host.now());
+                self.shell.run(&mut self.host_fs, line)
+            } else {
+                (self.host_fs, self.shell) = (fs, shell);
+                ran
+            }
+        };
+        let mut t = Transcript::default();
         t.shell_output(&ran);
         t.status = ran.status;
         t
