@@ -8,7 +8,7 @@ use crate::components::{
 };
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
-use crate::lessons::{setup_log, Lesson, LESSONS};
+use crate::lessons::{setup_log, steps_done, Lesson, LESSONS};
 use crate::persist::{self, Saved};
 use crate::TUTORIAL_DOCKERFILE;
 use std::cell::RefCell;
@@ -203,6 +203,18 @@ pub fn app(props: &AppProps) -> Html {
                     dockerfile.set(text.clone());
                 }
                 on_disk.set(now);
+            }
+        });
+    }
+    // The presenter's place follows the log, also when the timeline is moved by hand.
+    {
+        let (workspace, step) = (workspace.clone(), step.clone());
+        use_effect_with((*revision, *lesson), move |(_, lesson)| {
+            if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
+                let done = steps_done(l, &workspace.borrow().console.log);
+                if done != *step {
+                    step.set(done);
+                }
             }
         });
     }

@@ -461,10 +461,66 @@ pub fn setup_log(lesson: &Lesson) -> Vec<String> {
     lesson.setup.iter().map(|l| (*l).to_owned()).collect()
 }
 
+/// How many of the lesson's solution steps the log holds in order right after
+/// the lesson's setup: the presenter's place, however the timeline moved.
+pub fn steps_done(lesson: &Lesson, log: &[String]) -> usize {
+    let setup = lesson.setup.len();
+    let set_up = log.len() >= setup && log.iter().zip(lesson.setup).all(|(a, b)| a == b.trim());
+    if !set_up {
+        return 0;
+    }
+    log[setup..]
+        .iter()
+        .zip(lesson.solution)
+        .take_while(|(a, b)| a.as_str() == b.trim())
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::console::Workspace;
+
+    #[test]
+    fn the_presenters_place_follows_the_log() {
+        for lesson in LESSONS {
+            let setup = setup_log(lesson);
+            let with = |extra: &[&str]| {
+                let mut log = setup.clone();
+                log.extend(extra.iter().map(|l| l.trim().to_owned()));
+                steps_done(lesson, &log)
+            };
+            let n = lesson.solution.len();
+            // (the log after the setup, the steps it holds)
+            let cases: Vec<(Vec<&str>, usize)> = vec![
+                (vec![], 0),
+                (lesson.solution.to_vec(), n),
+                (lesson.solution[..n - 1].to_vec(), n - 1),
+                ([&lesson.solution[..1], &["docker ps -a"][..]].concat(), 1),
+                (vec!["docker images"], 0),
+            ];
+            for (extra, want) in cases {
+                assert_eq!(with(&extra), want, "{}: {extra:?}", lesson.id);
+            }
+            // A log that does not start with the setup (another lesson's, the
+            // sandbox's) holds none of its steps.
+            let mut elsewhere = vec!["echo elsewhere".to_owned()];
+            elsewhere.extend(setup.iter().cloned());
+            elsewhere.extend(lesson.solution.iter().map(|l| l.trim().to_owned()));
+            assert_eq!(steps_done(lesson, &elsewhere), 0, "{}", lesson.id);
+            // Replayed for real, the log gives the same place.
+            let mut w = Workspace::replay(&setup);
+            for line in &lesson.solution[..n.min(2)] {
+                w.submit(line);
+            }
+            assert_eq!(
+                steps_done(lesson, &w.console.log),
+                n.min(2),
+                "{}",
+                lesson.id
+            );
+        }
+    }
 
     #[test]
     fn each_solution_reaches_the_goal_and_the_start_does_not() {

@@ -14,9 +14,10 @@ pub const BUDGET_BYTES: u64 = 350_000;
 /// met, so growth never goes unnoticed. It moves only with a recorded reason:
 /// 425 KB after the shell and the builder; 455 KB when the activity pane,
 /// timeline, inspector, build-context editor and scenario files added about
-/// 48 KB, of which sorted-vector maps (`engine::map`) won 23 KB back. Lower it
+/// 48 KB, of which sorted-vector maps (`engine::map`) won 23 KB back; 425 KB
+/// again once gzip without flate2 (`engine::gzip`) took 33 KB out. Lower it
 /// as the size drops; remove it once the first load fits [`BUDGET_BYTES`].
-pub const CEILING_BYTES: u64 = 455_000;
+pub const CEILING_BYTES: u64 = 425_000;
 
 pub struct FileSize {
     pub name: String,

@@ -833,6 +833,19 @@ fn presenter_mode_steps_through_a_lesson_in_large_type() {
         b.wait_until("step 1 after ←", || {
             b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("1/3"))
         })?;
+        // The timeline moved by hand moves the presenter's place with it.
+        b.click(&b.find("#timeline-forward")?)?;
+        b.wait_until("step 2 after the timeline's forward", || {
+            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("2/3"))
+        })?;
+        b.click(&b.find("#timeline-start")?)?;
+        b.wait_until("step 0 at the timeline's start", || {
+            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("0/3"))
+        })?;
+        b.click(&b.find("#timeline-end")?)?;
+        b.wait_until("step 2 at the timeline's end", || {
+            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("2/3"))
+        })?;
         // Nothing visible is set under 20 px.
         let smallest = b.execute(
             "let min = 1e9, what = ''; for (const el of document.querySelectorAll('body *')) { \
