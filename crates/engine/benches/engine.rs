@@ -171,6 +171,15 @@ fn digests(c: &mut Criterion) {
     group.bench_function("diff_id of a layer with 64 MiB of real bytes", |b| {
         b.iter(|| black_box(Layer::new(LayerId(1), d.clone()).diff_id().clone()))
     });
+    // The blob: the same tar in a stored gzip stream (CRC-32 over every byte), hashed.
+    group.bench_function("blob digest of a layer with 64 MiB of real bytes", |b| {
+        b.iter(|| {
+            black_box(layerlab_engine::manifest::blob(&Layer::new(
+                LayerId(1),
+                d.clone(),
+            )))
+        })
+    });
     group.bench_function("floor/sha256 of 64 MiB", |b| {
         b.iter(|| black_box(Digest::of(&bytes)))
     });

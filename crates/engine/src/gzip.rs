@@ -82,12 +82,20 @@ fn compressor(level: u8) -> Box<CompressorOxide> {
     c
 }
 
-/// Runs `input` through the compressor, handing each piece of output to `sink`;
-/// with `Finish`, until the stream is closed.
-fn pump(c: &mut CompressorOxide, mut input: &[u8], flush: MZFlush, sink: &mut dyn FnMut(&[u8])) {
-    let mut out = vec![0u8; 32 * 1024];
+/// Where the compressor writes before the sink takes it.
+const OUT_BUF: usize = 32 * 1024;
+
+/// Runs `input` through the compressor via `out`, handing each piece of output
+/// to `sink`; with `Finish`, until the stream is closed.
+fn pump(
+    c: &mut CompressorOxide,
+    out: &mut [u8],
+    mut input: &[u8],
+    flush: MZFlush,
+    sink: &mut dyn FnMut(&[u8]),
+) {
     loop {
-        let r = miniz_oxide::deflate::stream::deflate(c, input, &mut out, flush);
+        let r = miniz_oxide::deflate::stream::deflate(c, input, out, flush);
         sink(&out[..r.bytes_written]);
         input = &input[r.bytes_consumed..];
         let ended = matches!(r.status, Ok(MZStatus::StreamEnd));
@@ -105,6 +113,7 @@ fn pump(c: &mut CompressorOxide, mut input: &[u8], flush: MZFlush, sink: &mut dy
 pub struct GzWriter<F: FnMut(&[u8])> {
     sink: F,
     deflate: Box<CompressorOxide>,
+    out: Vec<u8>,
     crc: Crc32,
     len: u64,
 }
@@ -121,6 +130,7 @@ impl<F: FnMut(&[u8])> GzWriter<F> {
         GzWriter {
             sink,
             deflate: compressor(level),
+            out: vec![0; OUT_BUF],
             crc: Crc32::default(),
             len: 0,
         }
@@ -129,12 +139,24 @@ impl<F: FnMut(&[u8])> GzWriter<F> {
     pub fn write(&mut self, data: &[u8]) {
         self.crc.update(data);
         self.len += data.len() as u64;
-        pump(&mut self.deflate, data, MZFlush::None, &mut self.sink);
+        pump(
+            &mut self.deflate,
+            &mut self.out,
+            data,
+            MZFlush::None,
+            &mut self.sink,
+        );
     }
 
     /// Closes the stream.
     pub fn finish(mut self) {
-        pump(&mut self.deflate, &[], MZFlush::Finish, &mut self.sink);
+        pump(
+            &mut self.deflate,
+            &mut self.out,
+            &[],
+            MZFlush::Finish,
+            &mut self.sink,
+        );
         (self.sink)(&self.crc.value().to_le_bytes());
         // ISIZE: the length modulo 2^32, as RFC 1952 has it.
         (self.sink)(&(self.len as u32).to_le_bytes());
@@ -155,7 +177,7 @@ pub fn gzip(data: &[u8], level: u8) -> Vec<u8> {
 fn inflate(input: &[u8], limit: usize) -> Result<(Vec<u8>, usize), GzError> {
     let mut state = InflateState::new_boxed(DataFormat::Raw);
     let mut out = Vec::new();
-    let mut buf = vec![0u8; 32 * 1024];
+    let mut buf = vec![0u8; OUT_BUF];
     let mut at = 0;
     loop {
         let r = miniz_oxide::inflate::stream::inflate(
@@ -180,9 +202,14 @@ fn inflate(input: &[u8], limit: usize) -> Result<(Vec<u8>, usize), GzError> {
 /// Raw DEFLATE of `data` (the app's links).
 pub fn deflate_raw(data: &[u8], level: u8) -> Vec<u8> {
     let mut out = Vec::new();
-    pump(&mut compressor(level), data, MZFlush::Finish, &mut |b| {
-        out.extend_from_slice(b)
-    });
+    let mut buf = vec![0; OUT_BUF];
+    pump(
+        &mut compressor(level),
+        &mut buf,
+        data,
+        MZFlush::Finish,
+        &mut |b| out.extend_from_slice(b),
+    );
     out
 }
 
