@@ -112,10 +112,29 @@ fn pump(
 /// names no operating system (255), so the same bytes give the same stream.
 pub struct GzWriter<F: FnMut(&[u8])> {
     sink: F,
-    deflate: Box<CompressorOxide>,
-    out: Vec<u8>,
+    body: Body,
     crc: Crc32,
     len: u64,
+}
+
+/// How the data is put in the stream.
+enum Body {
+    /// Level 0: stored blocks, cut where miniz_oxide cuts them (layer blobs
+    /// are this; copying is all it takes).
+    Stored(Vec<u8>),
+    Deflate(Box<CompressorOxide>, Vec<u8>),
+}
+
+/// The length of every stored block but the last, as miniz_oxide writes them.
+const STORED_BLOCK: usize = 31_745;
+
+/// A stored block: BFINAL, BTYPE 00 and the padding to a byte, LEN, NLEN, the data.
+fn stored_block(last: bool, data: &[u8], sink: &mut dyn FnMut(&[u8])) {
+    let len = data.len() as u16;
+    let l = len.to_le_bytes();
+    let n = (!len).to_le_bytes();
+    sink(&[u8::from(last), l[0], l[1], n[0], n[1]]);
+    sink(data);
 }
 
 impl<F: FnMut(&[u8])> GzWriter<F> {
@@ -127,36 +146,45 @@ impl<F: FnMut(&[u8])> GzWriter<F> {
             _ => 0,
         };
         sink(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 255]);
+        let body = if level == 0 {
+            Body::Stored(Vec::with_capacity(STORED_BLOCK))
+        } else {
+            Body::Deflate(compressor(level), vec![0; OUT_BUF])
+        };
         GzWriter {
             sink,
-            deflate: compressor(level),
-            out: vec![0; OUT_BUF],
+            body,
             crc: Crc32::default(),
             len: 0,
         }
     }
 
-    pub fn write(&mut self, data: &[u8]) {
+    pub fn write(&mut self, mut data: &[u8]) {
         self.crc.update(data);
         self.len += data.len() as u64;
-        pump(
-            &mut self.deflate,
-            &mut self.out,
-            data,
-            MZFlush::None,
-            &mut self.sink,
-        );
+        match &mut self.body {
+            Body::Stored(pending) => {
+                // A full block is never the last: the last one comes on finish.
+                while !data.is_empty() {
+                    let take = (STORED_BLOCK - pending.len()).min(data.len());
+                    pending.extend_from_slice(&data[..take]);
+                    data = &data[take..];
+                    if pending.len() == STORED_BLOCK {
+                        stored_block(false, pending, &mut self.sink);
+                        pending.clear();
+                    }
+                }
+            }
+            Body::Deflate(c, out) => pump(c, out, data, MZFlush::None, &mut self.sink),
+        }
     }
 
     /// Closes the stream.
     pub fn finish(mut self) {
-        pump(
-            &mut self.deflate,
-            &mut self.out,
-            &[],
-            MZFlush::Finish,
-            &mut self.sink,
-        );
+        match &mut self.body {
+            Body::Stored(pending) => stored_block(true, pending, &mut self.sink),
+            Body::Deflate(c, out) => pump(c, out, &[], MZFlush::Finish, &mut self.sink),
+        }
         (self.sink)(&self.crc.value().to_le_bytes());
         // ISIZE: the length modulo 2^32, as RFC 1952 has it.
         (self.sink)(&(self.len as u32).to_le_bytes());
@@ -268,12 +296,16 @@ mod tests {
             x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             noise.push((x >> 16) as u8);
         }
-        vec![
+        // Around the stored blocks' length, exactly on it and on twice it.
+        let edges = [31_744, 31_745, 31_746, 63_490].map(|n| noise[..n].to_vec());
+        let mut all = vec![
             Vec::new(),
             b"hello, layers\n".to_vec(),
             b"FROM ubuntu:15.04\nCOPY . /app\n".repeat(5_000),
             noise,
-        ]
+        ];
+        all.extend(edges);
+        all
     }
 
     fn flate2_gzip(data: &[u8], level: u32) -> Vec<u8> {
