@@ -820,32 +820,27 @@ fn presenter_mode_steps_through_a_lesson_in_large_type() {
         })?;
         b.click(&b.find("#presenter")?)?;
         b.wait_for(".app.presenter .caption")?;
+        // The caption once it shows `step`, after `why`.
+        let caption_at = |step: &str, why: &str| {
+            b.wait_until(&format!("step {step} in the caption {why}"), || {
+                b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains(step))
+            })
+        };
         // → twice: two steps of the solution run; ← takes one back.
         b.keys("\u{E014}")?;
         b.keys("\u{E014}")?;
-        let caption = b.wait_until("step 2 in the caption", || {
-            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("2/3"))
-        })?;
+        let caption = caption_at("2/3", "after → →")?;
         if !caption.contains("docker run -d --name web2 nginx") {
             return Err(format!("caption: {caption}"));
         }
         b.keys("\u{E012}")?;
-        b.wait_until("step 1 after ←", || {
-            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("1/3"))
-        })?;
+        caption_at("1/3", "after ←")?;
         // The timeline moved by hand moves the presenter's place with it.
-        b.click(&b.find("#timeline-forward")?)?;
-        b.wait_until("step 2 after the timeline's forward", || {
-            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("2/3"))
-        })?;
-        b.click(&b.find("#timeline-start")?)?;
-        b.wait_until("step 0 at the timeline's start", || {
-            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("0/3"))
-        })?;
-        b.click(&b.find("#timeline-end")?)?;
-        b.wait_until("step 2 at the timeline's end", || {
-            b.find(".caption").ok().and_then(|e| b.text(&e).ok()).filter(|t| t.contains("2/3"))
-        })?;
+        // (button, the step it leads to)
+        for (button, step) in [("#timeline-forward", "2/3"), ("#timeline-start", "0/3"), ("#timeline-end", "2/3")] {
+            b.click(&b.find(button)?)?;
+            caption_at(step, &format!("after {button}"))?;
+        }
         // Nothing visible is set under 20 px.
         let smallest = b.execute(
             "let min = 1e9, what = ''; for (const el of document.querySelectorAll('body *')) { \
