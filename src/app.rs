@@ -160,8 +160,11 @@ pub fn app(props: &AppProps) -> Html {
     // Presenter mode: large type, no editing chrome, the lesson's solution
     // stepped through with the keyboard (`?present=1` starts in it).
     let presenter = use_state(|| browser::query_param("present").is_some_and(|v| v == "1"));
-    // How many of the lesson's solution lines have run since it started.
-    let step = use_state(|| boot.saved.as_ref().map_or(0, |s| s.step));
+    // The presenter's place: the lesson's solution lines the log holds after
+    // its setup (so moving the timeline by hand moves it too).
+    let step = lesson
+        .and_then(|i| LESSONS.get(i))
+        .map_or(0, |l| steps_done(l, &workspace.borrow().console.log));
     let playing = use_state(|| false);
     // After a scenario file was opened (or refused): what was there before, to bring back.
     let opened =
@@ -206,18 +209,6 @@ pub fn app(props: &AppProps) -> Html {
             }
         });
     }
-    // The presenter's place follows the log, also when the timeline is moved by hand.
-    {
-        let (workspace, step) = (workspace.clone(), step.clone());
-        use_effect_with((*revision, *lesson), move |(_, lesson)| {
-            if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
-                let done = steps_done(l, &workspace.borrow().console.log);
-                if done != *step {
-                    step.set(done);
-                }
-            }
-        });
-    }
     use_effect_with(*lang, |lang| browser::set_document_language(*lang));
     use_effect_with((), |_| browser::mark("layerlab:ready"));
     {
@@ -232,7 +223,7 @@ pub fn app(props: &AppProps) -> Html {
                 lesson_id,
                 (*done).clone(),
                 (*sandbox).clone(),
-                *step,
+                step,
             ),
             move |(lang, dockerfile, _, lesson, done, sandbox, step)| {
                 if enabled {
@@ -261,13 +252,12 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |text: String| dockerfile.set(text))
     };
     let on_share = {
-        let (shared, workspace, lang, dockerfile, lesson, step) = (
+        let (shared, workspace, lang, dockerfile, lesson) = (
             shared.clone(),
             workspace.clone(),
             lang.clone(),
             dockerfile.clone(),
             lesson.clone(),
-            step.clone(),
         );
         Callback::from(move |_: MouseEvent| {
             let saved = Saved {
@@ -278,7 +268,7 @@ pub fn app(props: &AppProps) -> Html {
                 lesson: lesson.and_then(|i| LESSONS.get(i)).map(|l| l.id.to_owned()),
                 done: Vec::new(),
                 sandbox: None,
-                step: *step,
+                step,
             };
             shared.set(browser::set_location_hash(&persist::to_fragment(&saved)));
         })
@@ -298,15 +288,9 @@ pub fn app(props: &AppProps) -> Html {
 
     // Puts a new workspace in place: the lesson's steps start again, nothing plays.
     let restart = {
-        let (workspace, revision, step, playing) = (
-            workspace.clone(),
-            revision.clone(),
-            step.clone(),
-            playing.clone(),
-        );
+        let (workspace, revision, playing) = (workspace.clone(), revision.clone(), playing.clone());
         Callback::from(move |next: Workspace| {
             *workspace.borrow_mut() = next;
-            step.set(0);
             playing.set(false);
             revision.set(*revision + 1);
         })
@@ -352,27 +336,24 @@ pub fn app(props: &AppProps) -> Html {
     };
     // → runs the next line of the lesson's solution, ← takes the last back.
     let on_step = {
-        let (workspace, lesson, revision, step, playing) = (
+        let (workspace, lesson, revision, playing) = (
             workspace.clone(),
             lesson.clone(),
             revision.clone(),
-            step.clone(),
             playing.clone(),
         );
         Callback::from(move |forward: bool| {
             let Some(l) = lesson.and_then(|i| LESSONS.get(i)) else {
                 return;
             };
+            let step = steps_done(l, &workspace.borrow().console.log);
             if forward {
-                match l.solution.get(*step) {
-                    Some(line) => {
-                        workspace.borrow_mut().submit(line);
-                        step.set(*step + 1);
-                    }
+                match l.solution.get(step) {
+                    Some(line) => workspace.borrow_mut().submit(line),
                     None => playing.set(false),
                 }
-            } else if *step > 0 && workspace.borrow_mut().undo() {
-                step.set(*step - 1);
+            } else if step > 0 {
+                workspace.borrow_mut().undo();
             }
             revision.set(*revision + 1);
         })
@@ -390,12 +371,12 @@ pub fn app(props: &AppProps) -> Html {
     // settled) as last drawn; `pending` the step a timer waits to run, so one
     // step never runs twice.
     let now = use_mut_ref(|| (false, 0usize, true));
-    *now.borrow_mut() = (*playing, *step, *settled);
+    *now.borrow_mut() = (*playing, step, *settled);
     let pending = use_mut_ref(|| None::<usize>);
     {
         let on_step = on_step.clone();
         let delay = scaled(crate::components::PLAY_MS, *speed);
-        use_effect_with((*playing, *step, *settled), move |&(on, at, settled)| {
+        use_effect_with((*playing, step, *settled), move |&(on, at, settled)| {
             if on && settled && *pending.borrow() != Some(at) {
                 *pending.borrow_mut() = Some(at);
                 yew::platform::spawn_local(async move {

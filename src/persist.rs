@@ -30,6 +30,8 @@ pub struct Saved {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<Vec<String>>,
     /// How many of the lesson's solution steps have run (presenter mode's place).
+    /// Written for whoever reads the save; the app derives the place from
+    /// `commands` (`lessons::steps_done`), so the two always agree.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub step: usize,
 }

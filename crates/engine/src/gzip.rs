@@ -191,15 +191,6 @@ impl<F: FnMut(&[u8])> GzWriter<F> {
     }
 }
 
-/// `data` gzipped at `level`.
-pub fn gzip(data: &[u8], level: u8) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut w = GzWriter::new(level, |b: &[u8]| out.extend_from_slice(b));
-    w.write(data);
-    w.finish();
-    out
-}
-
 /// Inflates raw DEFLATE from `input`, at most `limit` bytes of output; returns
 /// the output and how much input the stream took.
 fn inflate(input: &[u8], limit: usize) -> Result<(Vec<u8>, usize), GzError> {
