@@ -210,7 +210,10 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     use_effect_with(*lang, |lang| browser::set_document_language(*lang));
-    use_effect_with((), |_| browser::mark("layerlab:ready"));
+    use_effect_with((), |_| {
+        browser::mark("layerlab:ready");
+        crate::split::prefetch();
+    });
     {
         let workspace = workspace.clone();
         let enabled = props.autosave;

@@ -13,6 +13,8 @@
 //! - `inspect`: what the inspector shows (a layer's diff and digests, a container's
 //!   files and where each comes from) and the file actions' command lines.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
+//! - `split`: the page's side of the release build's split into the first
+//!   load's code and the rest (fetched once the page is drawn).
 //! - `browser`: the few calls into the page (URL, navigator, `<html lang>`,
 //!   performance marks); nothing else touches web-sys directly.
 
@@ -28,6 +30,7 @@ pub mod inspect;
 pub mod lessons;
 pub mod persist;
 pub mod scenario;
+pub mod split;
 pub mod stage;
 
 /// The Dockerfile of the source tutorial, shown when the app opens.

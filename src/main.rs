@@ -1,4 +1,5 @@
 fn main() {
+    layerlab::split::init();
     let props = layerlab::app::AppProps {
         lang: None,
         autosave: true,

@@ -3,21 +3,13 @@
 use crate::run::{self, cmd, root};
 use crate::tools::{Plan, Tool};
 use base64::Engine as _;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384};
 use std::io::Write as _;
 use std::path::Path;
 
-/// The first-load budget: wasm + JS + CSS + HTML, gzipped.
+/// The first-load budget: wasm + JS + CSS + HTML, gzipped, without the rest of
+/// the code (`split_first_load`), which is fetched after the first draw.
 pub const BUDGET_BYTES: u64 = 350_000;
-
-/// The ceiling the release build may not pass while the budget above is not yet
-/// met, so growth never goes unnoticed. It moves only with a recorded reason:
-/// 425 KB after the shell and the builder; 455 KB when the activity pane,
-/// timeline, inspector, build-context editor and scenario files added about
-/// 48 KB, of which sorted-vector maps (`engine::map`) won 23 KB back; 425 KB
-/// again once gzip without flate2 (`engine::gzip`) took 33 KB out. Lower it
-/// as the size drops; remove it once the first load fits [`BUDGET_BYTES`].
-pub const CEILING_BYTES: u64 = 425_000;
 
 pub struct FileSize {
     pub name: String,
@@ -76,32 +68,150 @@ pub fn build() -> Result<Report, String> {
     plan.require(Tool::WasmBindgen);
     plan.require(Tool::Trunk);
     plan.require(Tool::WasmOpt);
+    // The split's profiling run loads the app in Chromium.
+    plan.require(Tool::Chromium);
     plan.ensure()?;
 
     let dist = root().join("dist");
     trunk_build(&dist, None)?;
+    split_first_load(&dist)?;
     add_content_security_policy(&dist.join("index.html"))?;
 
     let report = measure(&dist)?;
     print_report(&report);
     let total = report.first_load_gzipped();
-    if total > CEILING_BYTES {
+    if total > BUDGET_BYTES {
         return Err(format!(
-            "first load is {} gzipped, over the ceiling of {} (the budget is {})",
+            "the first load is {} gzipped, over its budget of {} by {}",
             kb(total),
-            kb(CEILING_BYTES),
-            kb(BUDGET_BYTES)
+            kb(BUDGET_BYTES),
+            kb(total - BUDGET_BYTES)
         ));
     }
-    if total > BUDGET_BYTES {
-        println!(
-            "  OVER BUDGET: the first load is {} over the {} budget (allowed up to the {} ceiling until it is brought down)",
-            kb(total - BUDGET_BYTES),
-            kb(BUDGET_BYTES),
-            kb(CEILING_BYTES)
-        );
-    }
     Ok(report)
+}
+
+/// How the second wasm file's name ends: `<app>_bg.wasm` → `<app>_rest.wasm`.
+const REST_SUFFIX: &str = "_rest.wasm";
+
+/// Splits the app's wasm into the first load's code and the rest
+/// (`split.rs`): instruments a copy, loads it in Chromium the way a first
+/// visit does (`crates/e2e/src/bin/split-profile.rs`), then moves every
+/// function that did not run into `<app>_rest.wasm`, which the page fetches
+/// once it is drawn (`static/split.js`, named by a `<meta>` in index.html).
+fn split_first_load(dist: &Path) -> Result<(), String> {
+    let wasm_name = std::fs::read_dir(dist)
+        .map_err(|e| format!("cannot list {}: {e}", dist.display()))?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with("_bg.wasm"))
+        .ok_or("trunk wrote no _bg.wasm file")?;
+    let wasm_path = dist.join(&wasm_name);
+    let bytes = std::fs::read(&wasm_path)
+        .map_err(|e| format!("cannot read {}: {e}", wasm_path.display()))?;
+
+    println!(
+        "\n  Profiling which functions a first load runs (an instrumented build in Chromium)…"
+    );
+    let profile = root().join("target/split-profile");
+    let _ = std::fs::remove_dir_all(&profile);
+    copy_dir(dist, &profile)?;
+    let instrumented = crate::split::instrument(&bytes)?;
+    write(&profile.join(&wasm_name), &instrumented)?;
+    set_integrity(&profile.join("index.html"), &wasm_name, &instrumented, None)?;
+    let listed = run::output(
+        cmd("cargo")
+            .env("PATH", crate::tools::path_with_tools())
+            .args(["run", "-q", "-p", "layerlab-e2e", "--bin", "split-profile", "--"])
+            .arg(&profile),
+    )
+    .ok_or("the profiling run failed (run `cargo run -p layerlab-e2e --bin split-profile -- target/split-profile` to see why)")?;
+    let ran: std::collections::BTreeSet<usize> = listed
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
+    if ran.is_empty() {
+        return Err("the profiling run saw no function run".into());
+    }
+
+    let split = crate::split::split(&bytes, &ran)?;
+    let rest_name = wasm_name.replace("_bg.wasm", REST_SUFFIX);
+    write(&wasm_path, &split.first)?;
+    write(&dist.join(&rest_name), &split.rest)?;
+    set_integrity(
+        &dist.join("index.html"),
+        &wasm_name,
+        &split.first,
+        Some(&rest_name),
+    )?;
+    println!(
+        "  Split: {} functions in the first load ({}), {} in {rest_name} ({}).",
+        split.kept,
+        kb(split.first.len() as u64),
+        split.moved,
+        kb(split.rest.len() as u64)
+    );
+    Ok(())
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    let mut found = Vec::new();
+    files_under(from, from, &mut found)?;
+    for (name, path) in found {
+        let target = to.join(name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::copy(&path, &target)
+            .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Gives the preload link of `wasm_name` the integrity of its new `bytes`, and
+/// names the rest of the code in a `<meta>` for `static/split.js`.
+fn set_integrity(
+    index: &Path,
+    wasm_name: &str,
+    bytes: &[u8],
+    rest: Option<&str>,
+) -> Result<(), String> {
+    let html = std::fs::read_to_string(index)
+        .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let href = format!("href=\"./{wasm_name}\"");
+    let at = html
+        .find(&href)
+        .ok_or_else(|| format!("index.html does not preload {wasm_name}"))?;
+    let tag_end = at
+        + html[at..]
+            .find('>')
+            .ok_or("unclosed <link> in index.html")?;
+    let key = "integrity=\"";
+    let value_start = at
+        + html[at..tag_end]
+            .find(key)
+            .ok_or("the wasm preload has no integrity")?
+        + key.len();
+    let value_end = value_start
+        + html[value_start..]
+            .find('"')
+            .ok_or("unclosed integrity value")?;
+    let digest = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes));
+    let mut html = format!(
+        "{}sha384-{digest}{}",
+        &html[..value_start],
+        &html[value_end..]
+    );
+    if let Some(rest) = rest {
+        let meta = format!("<meta name=\"layerlab-rest\" content=\"./{rest}\">");
+        html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
+    }
+    write(index, html.as_bytes())
 }
 
 /// Allows only our own origin, plus the one inline module script Trunk writes
@@ -153,21 +263,42 @@ fn gzip_len(bytes: &[u8]) -> u64 {
         .unwrap_or(bytes.len() as u64)
 }
 
-pub fn measure(dist: &Path) -> Result<Report, String> {
-    let mut files = Vec::new();
+/// Every file under `dir`, with its path relative to `dist`.
+fn files_under(
+    dist: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, std::path::PathBuf)>,
+) -> Result<(), String> {
     let entries =
-        std::fs::read_dir(dist).map_err(|e| format!("cannot list {}: {e}", dist.display()))?;
+        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if !path.is_file() {
-            continue;
+        if path.is_dir() {
+            files_under(dist, &path, out)?;
+        } else if path.is_file() {
+            let name = path
+                .strip_prefix(dist)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
+            out.push((name, path));
         }
+    }
+    Ok(())
+}
+
+pub fn measure(dist: &Path) -> Result<Report, String> {
+    let mut files = Vec::new();
+    let mut found = Vec::new();
+    files_under(dist, dist, &mut found)?;
+    for (name, path) in found {
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+        // The rest of the code is fetched after the first draw.
         let first_load = [".wasm", ".js", ".css", ".html"]
             .iter()
-            .any(|ext| name.ends_with(ext));
+            .any(|ext| name.ends_with(ext))
+            && !name.ends_with(REST_SUFFIX);
         files.push(FileSize {
             raw: bytes.len() as u64,
             gzipped: gzip_len(&bytes),
@@ -189,7 +320,7 @@ pub fn print_report(report: &Report) {
         let mark = if f.first_load {
             ""
         } else {
-            "  (not loaded at start)"
+            "  (not part of the first load)"
         };
         println!(
             "  {:<44} {:>11} {:>11}{mark}",

@@ -12,6 +12,7 @@ mod bench;
 mod dist;
 mod fuzz;
 mod run;
+mod split;
 mod test;
 mod tools;
 

@@ -153,16 +153,20 @@ impl Browser {
 
     /// Sets the layout viewport to exactly `width`×`height` CSS pixels.
     pub fn set_viewport(&mut self, width: u32, height: u32) -> Result<(), String> {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
+        )
+        .map(|_| ())
+    }
+
+    /// Sends one Chrome DevTools Protocol command.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Result<Value, String> {
         self.session_request(
             "POST",
             "/goog/cdp/execute",
-            Some(
-                json!({"cmd": "Emulation.setDeviceMetricsOverride", "params": {
-                    "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false
-                }}),
-            ),
+            Some(json!({"cmd": cmd, "params": params})),
         )
-        .map(|_| ())
     }
 
     pub fn goto(&mut self, url: &str) -> Result<(), String> {

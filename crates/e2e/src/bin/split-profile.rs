@@ -1,0 +1,93 @@
+//! The profiling run of `cargo xtask dist`'s split: loads an instrumented
+//! release build (the directory given) the way a learner's first visits do, and
+//! prints the index of every function that ran, one per line.
+//!
+//! The loads: a fresh app, the tutorial's scenario restored from the autosave,
+//! and both again in Chinese; each waits a little after the page is drawn, so
+//! the first moments after the draw need nothing from the rest either.
+
+use layerlab_e2e::{Browser, Server, PREFIX};
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+const AUTOSAVE: &str = "layerlab.autosave";
+
+/// The marks set so far in this page's instance (see `xtask/src/split.rs`).
+const READ_MARKS: &str = "const e = window.wasmBindings.module_exports();
+    return Object.keys(e)
+        .filter(k => k.startsWith('__layerlab_ran') && e[k].value)
+        .map(k => Number(k.slice('__layerlab_ran'.length)));";
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("split-profile: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn ready(b: &Browser) -> Result<(), String> {
+    b.wait_until("the page's ready mark", || {
+        b.execute(
+            "return performance.getEntriesByName('layerlab:ready').length > 0 || null;",
+            vec![],
+        )
+        .ok()
+        .and_then(|v| v.as_bool())
+    })?;
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    Ok(())
+}
+
+fn run() -> Result<(), String> {
+    let dir = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .ok_or("usage: split-profile <instrumented dist directory>")?;
+    let server = Server::start(dir, PREFIX)?;
+    let mut b = Browser::start(1280, 720)?;
+    let tutorial = layerlab_engine::command::scenario_commands(include_str!(
+        "../../../cli/scenarios/tutorial.txt"
+    ));
+    let mut ran = BTreeSet::new();
+    for lang in ["en", "zh"] {
+        let url = server.url(&format!("{PREFIX}?lang={lang}"));
+        b.goto(&url)?;
+        b.execute("localStorage.clear();", vec![])?;
+        b.goto(&url)?;
+        ready(&b)?;
+        collect(&b, &mut ran)?;
+        let saved = json!({
+            "version": 1,
+            "lang": lang,
+            "dockerfile": layerlab_tutorial_dockerfile(),
+            "commands": tutorial,
+        });
+        b.execute(
+            "localStorage.setItem(arguments[0], arguments[1]);",
+            vec![AUTOSAVE.into(), saved.to_string().into()],
+        )?;
+        b.goto(&url)?;
+        ready(&b)?;
+        b.wait_for(".stage .container")?;
+        collect(&b, &mut ran)?;
+        b.execute("localStorage.clear();", vec![])?;
+    }
+    for i in ran {
+        println!("{i}");
+    }
+    Ok(())
+}
+
+fn layerlab_tutorial_dockerfile() -> &'static str {
+    "FROM ubuntu:15.04\nCOPY . /app\nRUN make /app\nCMD python /app/app.py\n"
+}
+
+fn collect(b: &Browser, ran: &mut BTreeSet<u64>) -> Result<(), String> {
+    let marks = b.execute(READ_MARKS, vec![])?;
+    let marks = marks
+        .as_array()
+        .ok_or("the page has no marks: is this an instrumented build?")?;
+    ran.extend(marks.iter().filter_map(|v| v.as_u64()));
+    Ok(())
+}

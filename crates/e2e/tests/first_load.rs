@@ -1,0 +1,112 @@
+//! The first load carries only the code that draws the page; the rest of the
+//! code (`*_rest.wasm`, see `xtask/src/split.rs`) arrives after the first draw,
+//! and everything works whether or not it has arrived when it is needed.
+
+use layerlab_e2e::{Browser, Harness};
+use serde_json::json;
+
+/// Commands whose code a first load never runs, and what each must print.
+const NEEDS_THE_REST: &[(&str, &str)] = &[
+    ("echo hello > /tmp/a.txt", ""),
+    ("sed -i s/hello/bye/ /tmp/a.txt", ""),
+    ("cat /tmp/a.txt", "bye"),
+    (
+        "docker run -d --name c1 busybox sleep 1d",
+        "Status: Downloaded newer image for busybox:latest",
+    ),
+    ("docker commit c1 snap", "sha256:"),
+    ("docker images snap", "snap         latest"),
+    (
+        "tar czf /tmp/a.tgz /tmp/a.txt",
+        "tar: Removing leading `/' from member names",
+    ),
+];
+
+fn run(b: &Browser, line: &str, prints: &str) -> Result<(), String> {
+    let input = b.find("#command")?;
+    b.type_into(&input, &format!("{line}\u{E007}"))?;
+    b.wait_until(&format!("{line:?} to print {prints:?}"), || {
+        let screen = b.text(&b.find(".screen").ok()?).ok()?;
+        let after = &screen[screen.rfind(&format!("$ {line}"))?..];
+        after.contains(prints).then_some(())
+    })
+}
+
+fn rest_requests(h: &Harness) -> usize {
+    h.server
+        .requests()
+        .iter()
+        .filter(|p| p.ends_with("_rest.wasm"))
+        .count()
+}
+
+fn console_errors(b: &Browser) -> Result<Vec<String>, String> {
+    Ok(b.console()?
+        .into_iter()
+        .filter(|l| l.starts_with("SEVERE"))
+        .collect())
+}
+
+#[test]
+fn the_rest_of_the_code_is_fetched_after_the_first_draw() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("rest_after_draw", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        let order = b.wait_until("the rest of the code to arrive", || {
+            b.execute(
+                "const rest = performance.getEntriesByType('resource').find(r => r.name.endsWith('_rest.wasm'));
+                 const ready = performance.getEntriesByName('layerlab:ready')[0];
+                 return rest && ready ? [ready.startTime, rest.startTime] : null;",
+                vec![],
+            )
+            .ok()
+            .filter(|v| v.is_array())
+        })?;
+        let (ready, fetched) = (order[0].as_f64(), order[1].as_f64());
+        if fetched < ready {
+            return Err(format!(
+                "the rest was fetched at {fetched:?} ms, before the page was drawn at {ready:?} ms"
+            ));
+        }
+        for (line, prints) in NEEDS_THE_REST {
+            run(b, line, prints)?;
+        }
+        let errors = console_errors(b)?;
+        if !errors.is_empty() {
+            return Err(format!("console errors: {errors:#?}"));
+        }
+        Ok(())
+    });
+    assert_eq!(rest_requests(&h), 1, "the rest is fetched once");
+}
+
+#[test]
+fn a_command_that_needs_the_rest_before_it_arrives_loads_it_at_once() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    // The background fetch of the rest never completes in this page.
+    h.browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": "const f = window.fetch; window.fetch = (u, o) =>
+                String(u).endsWith('_rest.wasm') ? new Promise(() => {}) : f(u, o);"}),
+        )
+        .expect("cdp");
+    h.run("rest_on_demand", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        for (line, prints) in NEEDS_THE_REST {
+            run(b, line, prints)?;
+        }
+        let errors = console_errors(b)?;
+        if !errors.is_empty() {
+            return Err(format!("console errors: {errors:#?}"));
+        }
+        Ok(())
+    });
+    // The held background fetch never reached the server: the one request is
+    // the synchronous load a stub made.
+    assert_eq!(rest_requests(&h), 1, "the rest was loaded on demand, once");
+}

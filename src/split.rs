@@ -1,0 +1,52 @@
+//! The first load's code and the rest: the page's side of `cargo xtask dist`'s
+//! split (`xtask/src/split.rs`). The release build's first wasm file holds only
+//! the functions that drawing the page runs; the others are stubs that call
+//! through the function table into a second file, which `static/split.js`
+//! fetches once the page is drawn, or loads at once if a stub runs first.
+//! Development builds are not split, and these calls do nothing there.
+
+#[cfg(target_arch = "wasm32")]
+mod imp {
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(module = "/static/split.js")]
+    extern "C" {
+        fn split_init(exports: JsValue);
+        fn split_prefetch();
+        /// The stubs call this import directly (the split finds it by name).
+        #[wasm_bindgen(js_name = layerlabLoadRest)]
+        fn load_rest();
+    }
+
+    pub fn init() {
+        split_init(wasm_bindgen::exports());
+    }
+
+    pub fn prefetch() {
+        split_prefetch();
+    }
+
+    /// Loads the rest of the code now (tests call it).
+    #[wasm_bindgen]
+    pub fn load_rest_now() {
+        load_rest();
+    }
+
+    /// This instance's exports: the build's profiling run reads its marks here.
+    #[wasm_bindgen]
+    pub fn module_exports() -> JsValue {
+        wasm_bindgen::exports()
+    }
+}
+
+/// Hands the module's exports to the loader: the second file links to them.
+pub fn init() {
+    #[cfg(target_arch = "wasm32")]
+    imp::init();
+}
+
+/// Starts fetching the rest of the code in the background.
+pub fn prefetch() {
+    #[cfg(target_arch = "wasm32")]
+    imp::prefetch();
+}

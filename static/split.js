@@ -1,0 +1,61 @@
+// The rest of Layerlab's code. `cargo xtask dist` keeps in the first wasm file
+// only the functions a first load runs; every other function becomes a stub
+// there, and its body moves to a second file named by
+// <meta name="layerlab-rest" content="…">. That file is fetched and compiled
+// once the page is drawn; a stub that runs before then loads it at once.
+// Without the meta tag (development builds) every function is already here.
+
+let primary = null;
+let state = "idle"; // "idle" → "fetching" → "linked"
+
+function restUrl() {
+  const meta = document.querySelector('meta[name="layerlab-rest"]');
+  return meta ? meta.content : null;
+}
+
+// Instantiating the second file writes its functions into the first file's
+// table, where the stubs call them.
+function link(module) {
+  if (state === "linked") return;
+  new WebAssembly.Instance(module, { primary });
+  primary.__layerlab_rest_linked.value = 1;
+  state = "linked";
+}
+
+export function split_init(exports) {
+  primary = exports;
+}
+
+export function split_prefetch() {
+  const url = restUrl();
+  if (!url || !primary || state !== "idle") return;
+  state = "fetching";
+  fetch(url)
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.arrayBuffer();
+    })
+    .then((bytes) => WebAssembly.compile(bytes))
+    .then(link)
+    .catch((error) => {
+      if (state === "fetching") state = "idle";
+      console.warn(`Layerlab will load ${url} when first needed: ${error}`);
+    });
+}
+
+// Called by a stub whose body is not loaded yet: loads it synchronously.
+export function layerlabLoadRest() {
+  if (state === "linked") return;
+  const url = restUrl();
+  const request = new XMLHttpRequest();
+  request.open("GET", url, false);
+  request.overrideMimeType("text/plain; charset=x-user-defined");
+  request.send();
+  if (request.status !== 200) {
+    throw new Error(`Layerlab could not load ${url} (HTTP ${request.status}): reload the page`);
+  }
+  const text = request.responseText;
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  link(new WebAssembly.Module(bytes));
+}
