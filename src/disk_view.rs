@@ -17,6 +17,8 @@ pub struct LayerRow {
     pub diff_id: String,
     /// The driver's directory for it.
     pub directory: String,
+    /// overlay2's short link to that directory (`l/…`), for image layers.
+    pub link: String,
     pub size: String,
     pub hue: Option<u16>,
     /// What the inspector shows for this row: the layer, or the container.
@@ -45,11 +47,16 @@ pub fn layer_rows(session: &Session, driver: Driver) -> Vec<LayerRow> {
                         .collect::<Vec<_>>()
                 })
                 .collect();
+            let cache = cache_id(&chain);
             LayerRow {
                 owner: owners.join(", "),
                 chain_id: chain.short().to_owned(),
                 diff_id: layer.diff_id().short().to_owned(),
-                directory: dir(&cache_id(&chain)),
+                directory: dir(&cache),
+                link: match driver {
+                    Driver::Overlay2 => format!("l/{}", link_id(&cache)),
+                    _ => String::new(),
+                },
                 size: human_size_with_precision(layer.size() as f64, 3),
                 hue: Some(hue(&chain)),
                 select: Selected::Layer(layer.id),
@@ -64,6 +71,7 @@ pub fn layer_rows(session: &Session, driver: Driver) -> Vec<LayerRow> {
                 chain_id: String::new(),
                 diff_id: String::new(),
                 directory: dir(&format!("{mid}{suffix}")),
+                link: String::new(),
                 size: human_size_with_precision(size as f64, 3),
                 hue: None,
                 select: Selected::Container {
@@ -101,16 +109,6 @@ pub fn top_level_listing(session: &Session, driver: Driver) -> Vec<String> {
         .collect()
 }
 
-/// The link name overlay2 gives a stored layer (shown beside its directory).
-pub fn overlay_link(chain_short_hex: &str, session: &Session) -> Option<String> {
-    session
-        .host
-        .stored_layers()
-        .into_iter()
-        .find(|(c, _, _)| c.short() == chain_short_hex)
-        .map(|(c, _, _)| link_id(&cache_id(&c)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,7 +132,20 @@ mod tests {
         let listing = top_level_listing(&s, Driver::Overlay2);
         assert!(listing.iter().any(|l| l == "l/"));
         assert_eq!(listing.iter().filter(|l| l.contains(" -> ../")).count(), 6);
-        assert!(overlay_link(&rows[0].chain_id, &s).is_some_and(|l| l.len() == 26));
+        // Each image layer's link is the one overlay2's l/ holds for its directory.
+        for r in rows.iter().filter(|r| !r.chain_id.is_empty()) {
+            let cache = r.directory.trim_end_matches("/diff").rsplit('/').next();
+            let line = format!("{} -> ../{}/diff", r.link, cache.unwrap_or_default());
+            assert_eq!(r.link.len(), "l/".len() + 26, "{r:?}");
+            assert!(listing.contains(&line), "{line} not in {listing:?}");
+        }
+        assert!(rows
+            .iter()
+            .filter(|r| r.chain_id.is_empty())
+            .all(|r| r.link.is_empty()));
+        assert!(layer_rows(&s, Driver::Aufs)
+            .iter()
+            .all(|r| r.link.is_empty()));
         assert!(layer_rows(&s, Driver::Aufs)[0]
             .directory
             .starts_with("/var/lib/docker/aufs/diff/"));

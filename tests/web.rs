@@ -446,12 +446,31 @@ mod components {
                 .any(|p| p.contains("/overlay2/")))
             .await
         );
+        // `ls /var/lib/docker/overlay2` is worked out once it is opened.
+        assert_eq!(text_of(&root, ".storage-pane .listing"), "");
+        click(&root, ".storage-pane summary");
+        assert!(
+            until(|| text_of(&root, ".storage-pane .listing")
+                .lines()
+                .any(|l| l.starts_with("l/") && l.contains(" -> ../")))
+            .await,
+            "{}",
+            text_of(&root, ".storage-pane .listing")
+        );
         click(&root, "input[value='aufs']");
         assert!(
             until(|| texts(&root, ".storage-pane td.path")
                 .iter()
                 .all(|p| p.contains("/aufs/diff/")))
             .await
+        );
+        assert!(
+            until(|| text_of(&root, ".storage-pane .listing")
+                .lines()
+                .any(|l| l == "layers/"))
+            .await,
+            "{}",
+            text_of(&root, ".storage-pane .listing")
         );
         click(&root, ".storage-pane tbody .link");
         assert!(until(|| matches!(*chosen.borrow(), Some(Selected::Layer(_)))).await);

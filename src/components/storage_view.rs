@@ -2,7 +2,7 @@
 //! CLI shows, for overlay2, aufs or vfs.
 
 use crate::console::Workspace;
-use crate::disk_view::{layer_rows, overlay_link, top_level_listing};
+use crate::disk_view::{layer_rows, top_level_listing};
 use crate::i18n::{t, Lang, Msg};
 use layerlab_engine::storage::Driver;
 use std::cell::RefCell;
@@ -44,11 +44,6 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
     });
     let body = rows.iter().map(|r| {
         let swatch = r.hue.map(|h| format!("hsl({h}, 55%, 72%)")).unwrap_or_else(|| "#f2b544".into());
-        let link = (*driver == Driver::Overlay2 && !r.chain_id.is_empty())
-            .then(|| overlay_link(&r.chain_id, &ws.session))
-            .flatten()
-            .map(|l| format!("l/{l}"))
-            .unwrap_or_default();
         html! {
             <tr>
                 <td><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill={swatch} /></svg>
@@ -60,12 +55,26 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
                 <td class="mono">{ &r.chain_id }</td>
                 <td class="mono">{ &r.diff_id }</td>
                 <td class="mono path">{ &r.directory }</td>
-                <td class="mono">{ link }</td>
+                <td class="mono">{ &r.link }</td>
                 <td class="num">{ &r.size }</td>
             </tr>
         }
     });
-    let listing = top_level_listing(&ws.session, *driver).join("\n");
+    // The listing is worked out only while it is open.
+    let listing_open = use_state(|| false);
+    let ontoggle = {
+        let listing_open = listing_open.clone();
+        Callback::from(move |e: Event| {
+            if let Some(details) = e.target_dyn_into::<web_sys::Element>() {
+                listing_open.set(details.has_attribute("open"));
+            }
+        })
+    };
+    let listing = if *listing_open {
+        top_level_listing(&ws.session, *driver).join("\n")
+    } else {
+        String::new()
+    };
     html! {
         <section class="pane storage-pane" aria-labelledby="storage-heading">
             <h2 id="storage-heading">{ t(lang, Msg::StorageHeading) }</h2>
@@ -92,7 +101,7 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
                     </table>
                 </div>
                 <p class="hint">{ t(lang, Msg::StorageExplain) }</p>
-                <details>
+                <details open={*listing_open} {ontoggle}>
                     <summary>{ format!("ls /var/lib/docker/{}", driver.name()) }</summary>
                     <pre class="listing" tabindex="0">{ listing }</pre>
                 </details>

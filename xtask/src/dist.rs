@@ -118,7 +118,7 @@ fn split_first_load(dist: &Path) -> Result<(), String> {
     copy_dir(dist, &profile)?;
     let instrumented = crate::split::instrument(&bytes)?;
     write(&profile.join(&wasm_name), &instrumented)?;
-    set_integrity(&profile.join("index.html"), &wasm_name, &instrumented, None)?;
+    update_wasm_preload(&profile.join("index.html"), &wasm_name, &instrumented, None)?;
     let listed = run::output(
         cmd("cargo")
             .env("PATH", crate::tools::path_with_tools())
@@ -138,7 +138,7 @@ fn split_first_load(dist: &Path) -> Result<(), String> {
     let rest_name = wasm_name.replace("_bg.wasm", REST_SUFFIX);
     write(&wasm_path, &split.first)?;
     write(&dist.join(&rest_name), &split.rest)?;
-    set_integrity(
+    update_wasm_preload(
         &dist.join("index.html"),
         &wasm_name,
         &split.first,
@@ -173,9 +173,11 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Gives the preload link of `wasm_name` the integrity of its new `bytes`, and
-/// names the rest of the code in a `<meta>` for `static/split.js`.
-fn set_integrity(
+/// Gives the preload link of `wasm_name` the integrity of its new `bytes` and a
+/// high fetch priority, and names the rest of the code in a `<meta>` for
+/// `static/split.js`. (Chromium holds back a preload of normal priority while
+/// the stylesheet loads; the wasm is what the page waits for.)
+fn update_wasm_preload(
     index: &Path,
     wasm_name: &str,
     bytes: &[u8],
@@ -202,10 +204,15 @@ fn set_integrity(
             .find('"')
             .ok_or("unclosed integrity value")?;
     let digest = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes));
+    let priority = if html[at..tag_end].contains("fetchpriority") {
+        ""
+    } else {
+        " fetchpriority=\"high\""
+    };
     let mut html = format!(
-        "{}sha384-{digest}{}",
+        "{}sha384-{digest}\"{priority}{}",
         &html[..value_start],
-        &html[value_end..]
+        &html[value_end + 1..]
     );
     if let Some(rest) = rest {
         let meta = format!("<meta name=\"layerlab-rest\" content=\"./{rest}\">");

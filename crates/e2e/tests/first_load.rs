@@ -64,6 +64,16 @@ fn the_rest_of_the_code_is_fetched_after_the_first_draw() {
             .ok()
             .filter(|v| v.is_array())
         })?;
+        // The first file is fetched at high priority (the page waits for it),
+        // and the rest is named for the loader.
+        let head = b.execute(
+            "return [document.querySelector('link[rel=preload][href$=\"_bg.wasm\"]')?.getAttribute('fetchpriority'),
+                     document.querySelector('meta[name=layerlab-rest]')?.content];",
+            vec![],
+        )?;
+        if head[0] != "high" || !head[1].as_str().is_some_and(|r| r.ends_with("_rest.wasm")) {
+            return Err(format!("the page's head does not set up the split: {head}"));
+        }
         let (ready, fetched) = (order[0].as_f64(), order[1].as_f64());
         if fetched < ready {
             return Err(format!(
