@@ -36,6 +36,10 @@ impl Report {
 /// `out`, with relative URLs (`./`), so it works under any sub-path of any
 /// static server.
 fn trunk_build(out: &Path, page: Option<&Path>) -> Result<(), String> {
+    // wasm-bindgen leaves JS snippets in a directory every release build
+    // shares, and Trunk copies and preloads all it finds there: without this,
+    // the bare yew page would load the app's loader too.
+    let _ = std::fs::remove_dir_all(root().join("target/wasm-bindgen/release/snippets"));
     let mut trunk = cmd("trunk");
     trunk
         .env("PATH", crate::tools::path_with_tools())
