@@ -91,6 +91,8 @@ fn content_type(path: &Path) -> &'static str {
 /// Where [`Server::start_with`]'s extra files are served.
 pub const EXTRA_PREFIX: &str = "/__yew/";
 
+/// Answers the requests of one connection, kept alive as static hosts do
+/// (pages with more files would otherwise pay for more connections).
 fn serve(
     stream: TcpStream,
     root: &Path,
@@ -98,51 +100,64 @@ fn serve(
     extra: Option<&Path>,
     log: &Mutex<Vec<String>>,
 ) {
+    let _ = stream.set_nodelay(true);
+    // An idle connection is closed after a while, and its thread ends.
+    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
     let mut reader = BufReader::new(&stream);
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
+    loop {
+        let mut request_line = String::new();
+        match reader.read_line(&mut request_line) {
+            Ok(n) if n > 0 => {}
+            _ => return,
+        }
+        // Drain the headers.
+        let mut line = String::new();
+        while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+            line.clear();
+        }
+        let target = request_line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("/")
+            .to_owned();
+        let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
+        if let Ok(mut l) = log.lock() {
+            l.push(path.clone());
+        }
+        let (status, kind, body) = respond(&path, root, prefix, extra);
+        let mut out = format!(
+            "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        out.extend_from_slice(&body);
+        if (&stream).write_all(&out).is_err() {
+            return;
+        }
     }
-    // Drain the headers.
-    let mut line = String::new();
-    while reader.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
-        line.clear();
-    }
-    let target = request_line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .to_owned();
-    let path = target.split(['?', '#']).next().unwrap_or("/").to_owned();
-    if let Ok(mut l) = log.lock() {
-        l.push(path.clone());
-    }
-    let (status, kind, body) = if path == "/__floor.html" {
-        (
+}
+
+fn respond(
+    path: &str,
+    root: &Path,
+    prefix: &str,
+    extra: Option<&Path>,
+) -> (&'static str, &'static str, Vec<u8>) {
+    if path == "/__floor.html" {
+        return (
             "200 OK",
             "text/html; charset=utf-8",
             FLOOR_PAGE.as_bytes().to_vec(),
-        )
-    } else {
-        let found = match extra {
-            Some(dir) if path.starts_with(EXTRA_PREFIX) => resolve(dir, EXTRA_PREFIX, &path),
-            _ => resolve(root, prefix, &path),
-        };
-        match found {
-            Some(file) => match std::fs::read(&file) {
-                Ok(bytes) => ("200 OK", content_type(&file), bytes),
-                Err(_) => ("404 Not Found", "text/plain", b"not found".to_vec()),
-            },
-            None => ("404 Not Found", "text/plain", b"not found".to_vec()),
-        }
+        );
+    }
+    let found = match extra {
+        Some(dir) if path.starts_with(EXTRA_PREFIX) => resolve(dir, EXTRA_PREFIX, path),
+        _ => resolve(root, prefix, path),
     };
-    let mut out = &stream;
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = out.write_all(head.as_bytes());
-    let _ = out.write_all(&body);
+    match found.map(|file| (std::fs::read(&file), file)) {
+        Some((Ok(bytes), file)) => ("200 OK", content_type(&file), bytes),
+        _ => ("404 Not Found", "text/plain", b"not found".to_vec()),
+    }
 }
 
 /// Maps a request path under `prefix` to a file in `root`, refusing anything that escapes it.

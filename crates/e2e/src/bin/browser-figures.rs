@@ -182,17 +182,25 @@ fn run() -> Result<(), String> {
         );
         // Each load's ratio to the floor loaded just before it, too: the
         // machine's pace drifts over a run.
-        let paired = median(
-            scenario
-                .iter()
-                .zip(&yew_floor)
-                .map(|(s, y)| s.paint / y.paint)
-                .collect(),
-        );
+        let mut paired: Vec<f64> = scenario
+            .iter()
+            .zip(&yew_floor)
+            .map(|(s, y)| s.paint / y.paint)
+            .collect();
+        paired.sort_by(f64::total_cmp);
+        let quartile = |q: usize| {
+            paired
+                .get(paired.len() * q / 4)
+                .copied()
+                .unwrap_or(f64::NAN)
+        };
         (
             format!(
-                "{:.2}× the bare yew page (budget 2×); load by load {paired:.2}×",
-                paint(&scenario) / y
+                "{:.2}× the bare yew page (budget 2×); load by load {:.2}× (middle half {:.2}–{:.2}×)",
+                paint(&scenario) / y,
+                quartile(2),
+                quartile(1),
+                quartile(3)
             ),
             format!("{:.2}× the bare yew page's", mark(&scenario) / ym),
         )
