@@ -126,10 +126,12 @@ fn split_first_load(dist: &Path) -> Result<(), String> {
     let listed = run::output(
         cmd("cargo")
             .env("PATH", crate::tools::path_with_tools())
-            .args(["run", "-q", "-p", "layerlab-e2e", "--bin", "split-profile", "--"])
-            .arg(&profile),
+            .args(["run", "-p", "layerlab-e2e", "--bin", "split-profile", "--"])
+            .arg(&profile)
+            // Compiling the profiler, and any error, shows as it happens.
+            .stderr(std::process::Stdio::inherit()),
     )
-    .ok_or("the profiling run failed (run `cargo run -p layerlab-e2e --bin split-profile -- target/split-profile` to see why)")?;
+    .ok_or("the profiling run failed (its error is above)")?;
     let ran: std::collections::BTreeSet<usize> = listed
         .lines()
         .filter_map(|l| l.trim().parse().ok())
