@@ -26,7 +26,8 @@ mod imp {
         split_prefetch();
     }
 
-    /// Loads the rest of the code now (tests call it).
+    /// Loads the rest of the code now. Exported so that the loader's import
+    /// stays in the module: only the stubs the split writes call it otherwise.
     #[wasm_bindgen]
     pub fn load_rest_now() {
         load_rest();

@@ -231,6 +231,20 @@ impl Browser {
         }
     }
 
+    /// Milliseconds from navigation to the page's performance entry `name` (a
+    /// mark such as `layerlab:ready`, or a paint such as `first-contentful-paint`),
+    /// once it exists.
+    pub fn wait_for_entry(&self, name: &str) -> Result<f64, String> {
+        self.wait_until(&format!("the page's {name}"), || {
+            self.execute(
+                "const e = performance.getEntriesByName(arguments[0])[0]; return e ? e.startTime : null;",
+                vec![name.into()],
+            )
+            .ok()
+            .and_then(|v| v.as_f64())
+        })
+    }
+
     pub fn click(&self, e: &Element) -> Result<(), String> {
         self.session_request("POST", &format!("/element/{}/click", e.0), Some(json!({})))
             .map(|_| ())

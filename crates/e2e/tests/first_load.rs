@@ -32,19 +32,29 @@ fn run(b: &Browser, line: &str, prints: &str) -> Result<(), String> {
     })
 }
 
+/// Runs [`NEEDS_THE_REST`], checking each output, and that the console stayed clean.
+fn run_the_commands_that_need_the_rest(b: &Browser) -> Result<(), String> {
+    for (line, prints) in NEEDS_THE_REST {
+        run(b, line, prints)?;
+    }
+    let errors: Vec<String> = b
+        .console()?
+        .into_iter()
+        .filter(|l| l.starts_with("SEVERE"))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("console errors: {errors:#?}"))
+    }
+}
+
 fn rest_requests(h: &Harness) -> usize {
     h.server
         .requests()
         .iter()
         .filter(|p| p.ends_with("_rest.wasm"))
         .count()
-}
-
-fn console_errors(b: &Browser) -> Result<Vec<String>, String> {
-    Ok(b.console()?
-        .into_iter()
-        .filter(|l| l.starts_with("SEVERE"))
-        .collect())
 }
 
 #[test]
@@ -80,14 +90,7 @@ fn the_rest_of_the_code_is_fetched_after_the_first_draw() {
                 "the rest was fetched at {fetched:?} ms, before the page was drawn at {ready:?} ms"
             ));
         }
-        for (line, prints) in NEEDS_THE_REST {
-            run(b, line, prints)?;
-        }
-        let errors = console_errors(b)?;
-        if !errors.is_empty() {
-            return Err(format!("console errors: {errors:#?}"));
-        }
-        Ok(())
+        run_the_commands_that_need_the_rest(b)
     });
     assert_eq!(rest_requests(&h), 1, "the rest is fetched once");
 }
@@ -107,14 +110,7 @@ fn a_command_that_needs_the_rest_before_it_arrives_loads_it_at_once() {
     h.run("rest_on_demand", |b| {
         b.goto(&url)?;
         b.wait_for("#command")?;
-        for (line, prints) in NEEDS_THE_REST {
-            run(b, line, prints)?;
-        }
-        let errors = console_errors(b)?;
-        if !errors.is_empty() {
-            return Err(format!("console errors: {errors:#?}"));
-        }
-        Ok(())
+        run_the_commands_that_need_the_rest(b)
     });
     // The held background fetch never reached the server: the one request is
     // the synchronous load a stub made.

@@ -29,32 +29,6 @@ fn main() {
     }
 }
 
-/// Milliseconds from navigation to the page's `layerlab:ready` mark.
-fn ready_mark(b: &Browser) -> Result<f64, String> {
-    b.wait_until("the page's ready mark", || {
-        b.execute(
-            "const m = performance.getEntriesByName('layerlab:ready')[0]; return m ? m.startTime : null;",
-            vec![],
-        )
-        .ok()
-        .and_then(|v| v.as_f64())
-    })
-}
-
-/// Milliseconds from navigation to the first paint with content (Paint
-/// Timing's `first-contentful-paint`): when the page is first on screen.
-/// Chromium reports it in steps of 4 ms, hence medians of many loads.
-fn first_paint(b: &Browser) -> Result<f64, String> {
-    b.wait_until("the page's first contentful paint", || {
-        b.execute(
-            "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? p.startTime : null;",
-            vec![],
-        )
-        .ok()
-        .and_then(|v| v.as_f64())
-    })
-}
-
 /// One load: navigation → the first paint, and → the page's ready mark (its
 /// DOM built and its effects run; a long first render lets the browser paint
 /// before the effects, a short one paints after them).
@@ -64,10 +38,12 @@ struct Drawn {
     mark: f64,
 }
 
+/// Paint Timing's `first-contentful-paint` is when the page is first on screen
+/// (Chromium reports it in steps of 4 ms, hence medians of many loads).
 fn drawn(b: &Browser) -> Result<Drawn, String> {
-    let mark = ready_mark(b)?;
+    let mark = b.wait_for_entry("layerlab:ready")?;
     Ok(Drawn {
-        paint: first_paint(b)?,
+        paint: b.wait_for_entry("first-contentful-paint")?,
         mark,
     })
 }
@@ -298,7 +274,7 @@ fn run() -> Result<(), String> {
     b.goto(&app_url)?;
     store(b, &autosave(&heavy))?;
     b.goto(&app_url)?;
-    ready_mark(b)?;
+    b.wait_for_entry("layerlab:ready")?;
     b.wait_until("100 containers", || {
         b.find_all(".disk-pane tbody tr")
             .ok()

@@ -26,15 +26,9 @@ fn main() {
     }
 }
 
+/// Waits for the page to be drawn, then a little longer.
 fn ready(b: &Browser) -> Result<(), String> {
-    b.wait_until("the page's ready mark", || {
-        b.execute(
-            "return performance.getEntriesByName('layerlab:ready').length > 0 || null;",
-            vec![],
-        )
-        .ok()
-        .and_then(|v| v.as_bool())
-    })?;
+    b.wait_for_entry("layerlab:ready")?;
     std::thread::sleep(std::time::Duration::from_millis(300));
     Ok(())
 }
