@@ -49,6 +49,28 @@ fn run_the_commands_that_need_the_rest(b: &Browser) -> Result<(), String> {
     }
 }
 
+/// The rest's first request came after the page was drawn: nothing the first
+/// load ran needed it.
+fn fetched_after_the_draw(b: &Browser) -> Result<(), String> {
+    let order = b.wait_until("the rest of the code to arrive", || {
+        b.execute(
+            "const rest = performance.getEntriesByType('resource').find(r => r.name.endsWith('_rest.wasm'));
+             const ready = performance.getEntriesByName('layerlab:ready')[0];
+             return rest && ready ? [ready.startTime, rest.startTime] : null;",
+            vec![],
+        )
+        .ok()
+        .filter(|v| v.is_array())
+    })?;
+    let (ready, fetched) = (order[0].as_f64(), order[1].as_f64());
+    if fetched < ready {
+        return Err(format!(
+            "the rest was fetched at {fetched:?} ms, before the page was drawn at {ready:?} ms"
+        ));
+    }
+    Ok(())
+}
+
 fn rest_requests(h: &Harness) -> usize {
     h.server
         .requests()
@@ -64,16 +86,6 @@ fn the_rest_of_the_code_is_fetched_after_the_first_draw() {
     h.run("rest_after_draw", |b| {
         b.goto(&url)?;
         b.wait_for("#command")?;
-        let order = b.wait_until("the rest of the code to arrive", || {
-            b.execute(
-                "const rest = performance.getEntriesByType('resource').find(r => r.name.endsWith('_rest.wasm'));
-                 const ready = performance.getEntriesByName('layerlab:ready')[0];
-                 return rest && ready ? [ready.startTime, rest.startTime] : null;",
-                vec![],
-            )
-            .ok()
-            .filter(|v| v.is_array())
-        })?;
         // The first file is fetched at high priority (the page waits for it),
         // and the rest is named for the loader.
         let head = b.execute(
@@ -84,12 +96,7 @@ fn the_rest_of_the_code_is_fetched_after_the_first_draw() {
         if head[0] != "high" || !head[1].as_str().is_some_and(|r| r.ends_with("_rest.wasm")) {
             return Err(format!("the page's head does not set up the split: {head}"));
         }
-        let (ready, fetched) = (order[0].as_f64(), order[1].as_f64());
-        if fetched < ready {
-            return Err(format!(
-                "the rest was fetched at {fetched:?} ms, before the page was drawn at {ready:?} ms"
-            ));
-        }
+        fetched_after_the_draw(b)?;
         run_the_commands_that_need_the_rest(b)
     });
     assert_eq!(rest_requests(&h), 1, "the rest is fetched once");
@@ -120,4 +127,27 @@ fn a_command_that_needs_the_rest_before_it_arrives_loads_it_at_once() {
         "the rest should be loaded on demand, once (none: the first load now runs every \
          command in NEEDS_THE_REST, so list commands it does not run)"
     );
+}
+
+#[test]
+fn a_permalink_and_presenter_mode_open_without_waiting_for_the_rest() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    let presenter = h.app_url("?present=1");
+    h.run("rest_after_permalink", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        b.click(&b.find("#share")?)?;
+        let field = b.wait_for(".share-url input")?;
+        let link = b.execute("return arguments[0].value;", vec![field.arg()])?;
+        let link = link.as_str().ok_or("no permalink")?.to_owned();
+        for page in [link.as_str(), presenter.as_str()] {
+            b.execute("localStorage.clear();", vec![])?;
+            b.goto("about:blank")?;
+            b.goto(page)?;
+            b.wait_for("#command")?;
+            fetched_after_the_draw(b).map_err(|e| format!("{page}: {e}"))?;
+        }
+        Ok(())
+    });
 }

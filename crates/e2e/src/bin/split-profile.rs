@@ -2,9 +2,10 @@
 //! release build (the directory given) the way a learner's first visits do, and
 //! prints the index of every function that ran, one per line.
 //!
-//! The loads: a fresh app, the tutorial's scenario restored from the autosave,
-//! and both again in Chinese; each waits a little after the page is drawn, so
-//! the first moments after the draw need nothing from the rest either.
+//! The loads, in English and in Chinese: a fresh app, the tutorial's scenario
+//! restored from the autosave, a permalink to that state, and presenter mode.
+//! Each waits a little after the page is drawn, so the first moments after the
+//! draw need nothing from the rest either.
 
 use layerlab_e2e::{Browser, Server, PREFIX};
 use serde_json::json;
@@ -64,6 +65,22 @@ fn run() -> Result<(), String> {
         b.goto(&url)?;
         ready(&b)?;
         b.wait_for(".stage .container")?;
+        collect(&b, &mut ran)?;
+        // A permalink to that state, opened in a fresh page (making it is not
+        // a first load's work: the marks were read before).
+        b.click(&b.find("#share")?)?;
+        let field = b.wait_for(".share-url input")?;
+        let link = b.execute("return arguments[0].value;", vec![field.arg()])?;
+        let link = link.as_str().ok_or("no permalink")?.to_owned();
+        b.execute("localStorage.clear();", vec![])?;
+        b.goto("about:blank")?;
+        b.goto(&link)?;
+        ready(&b)?;
+        collect(&b, &mut ran)?;
+        // Presenter mode, as a teacher opens it.
+        b.execute("localStorage.clear();", vec![])?;
+        b.goto(&format!("{url}&present=1"))?;
+        ready(&b)?;
         collect(&b, &mut ran)?;
         b.execute("localStorage.clear();", vec![])?;
     }
