@@ -130,7 +130,7 @@ fn a_command_that_needs_the_rest_before_it_arrives_loads_it_at_once() {
 }
 
 #[test]
-fn a_permalink_and_presenter_mode_open_without_waiting_for_the_rest() {
+fn a_permalink_presenter_mode_and_a_lesson_open_without_waiting_for_the_rest() {
     let mut h = Harness::start(1280, 720).expect("harness");
     let url = h.app_url("");
     let presenter = h.app_url("?present=1");
@@ -148,6 +148,17 @@ fn a_permalink_and_presenter_mode_open_without_waiting_for_the_rest() {
             b.wait_for("#command")?;
             fetched_after_the_draw(b).map_err(|e| format!("{page}: {e}"))?;
         }
-        Ok(())
+        // Coming back in the middle of the last lesson.
+        b.execute(
+            "const s = document.getElementById('lesson');
+             s.value = s.options[s.options.length - 1].value;
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )?;
+        b.wait_for(".lesson .task")?;
+        b.goto("about:blank")?;
+        b.goto(&url)?;
+        b.wait_for(".lesson .task")?;
+        fetched_after_the_draw(b).map_err(|e| format!("the last lesson, reloaded: {e}"))
     });
 }

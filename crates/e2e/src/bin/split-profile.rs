@@ -4,8 +4,9 @@
 //!
 //! The loads, in English and in Chinese: a fresh app, the tutorial's scenario
 //! restored from the autosave, a permalink to that state, and presenter mode.
-//! Each waits a little after the page is drawn, so the first moments after the
-//! draw need nothing from the rest either.
+//! Then, in English, the app reloaded in the middle of each lesson. Each load
+//! waits a little after the page is drawn, so the first moments after the draw
+//! need nothing from the rest either.
 
 use layerlab_e2e::{Browser, Server, PREFIX};
 use serde_json::json;
@@ -83,6 +84,32 @@ fn run() -> Result<(), String> {
         ready(&b)?;
         collect(&b, &mut ran)?;
         b.execute("localStorage.clear();", vec![])?;
+    }
+    // A learner coming back in the middle of each lesson (the autosave holds
+    // it): choosing it is not a first load's work, the reload is.
+    let url = server.url(PREFIX);
+    b.goto(&url)?;
+    ready(&b)?;
+    let lessons = b
+        .execute(
+            "return document.getElementById('lesson').options.length;",
+            vec![],
+        )?
+        .as_u64()
+        .ok_or("no lesson list")?;
+    for i in 1..lessons {
+        b.execute(
+            "const s = document.getElementById('lesson');
+             s.value = s.options[arguments[0]].value;
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![i.into()],
+        )?;
+        b.wait_for(".lesson .task")?;
+        b.goto("about:blank")?;
+        b.goto(&url)?;
+        ready(&b)?;
+        b.wait_for(".lesson .task")?;
+        collect(&b, &mut ran)?;
     }
     for i in ran {
         println!("{i}");
