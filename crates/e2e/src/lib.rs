@@ -40,6 +40,38 @@ pub fn dist_dir() -> Result<PathBuf, String> {
     }
 }
 
+/// Makes a permalink to the page's state ("Link to this state") and returns it.
+pub fn permalink(b: &Browser) -> Result<String, String> {
+    b.click(&b.find("#share")?)?;
+    let field = b.wait_for(".share-url input")?;
+    let link = b.execute("return arguments[0].value;", vec![field.arg()])?;
+    link.as_str()
+        .filter(|l| l.contains("#v1."))
+        .map(str::to_owned)
+        .ok_or_else(|| format!("no permalink: {link}"))
+}
+
+/// How many entries the lesson list has, the free sandbox (entry 0) included.
+pub fn lesson_entries(b: &Browser) -> Result<u64, String> {
+    b.execute(
+        "return document.getElementById('lesson').options.length;",
+        vec![],
+    )?
+    .as_u64()
+    .ok_or_else(|| "no lesson list".to_owned())
+}
+
+/// Chooses entry `index` of the lesson list, as picking it does, and waits for its task.
+pub fn choose_lesson(b: &Browser, index: u64) -> Result<(), String> {
+    b.execute(
+        "const s = document.getElementById('lesson');
+         s.value = s.options[arguments[0]].value;
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![index.into()],
+    )?;
+    b.wait_for(".lesson .task").map(|_| ())
+}
+
 /// A served release build plus a browser.
 pub struct Harness {
     pub server: Server,

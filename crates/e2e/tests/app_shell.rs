@@ -394,16 +394,7 @@ fn a_permalink_opens_the_same_state_in_a_fresh_browser() {
                     .ok()
                     .filter(|c| c.len() == 1)
             })?;
-            b.click(&b.find("#share")?)?;
-            let field = b.wait_for(".share-url input")?;
-            link = b
-                .execute("return arguments[0].value;", vec![field.arg()])?
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            if !link.contains("#v1.") {
-                return Err(format!("no permalink: {link:?}"));
-            }
+            link = layerlab_e2e::permalink(b)?;
             Ok(())
         });
         // Same path on the next server: keep only what follows the origin.

@@ -2,7 +2,7 @@
 //! code (`*_rest.wasm`, see `xtask/src/split.rs`) arrives after the first draw,
 //! and everything works whether or not it has arrived when it is needed.
 
-use layerlab_e2e::{Browser, Harness};
+use layerlab_e2e::{choose_lesson, lesson_entries, permalink, Browser, Harness};
 use serde_json::json;
 
 /// Commands whose code a first load never runs, and what each must print.
@@ -137,10 +137,7 @@ fn a_permalink_presenter_mode_and_a_lesson_open_without_waiting_for_the_rest() {
     h.run("rest_after_permalink", |b| {
         b.goto(&url)?;
         b.wait_for("#command")?;
-        b.click(&b.find("#share")?)?;
-        let field = b.wait_for(".share-url input")?;
-        let link = b.execute("return arguments[0].value;", vec![field.arg()])?;
-        let link = link.as_str().ok_or("no permalink")?.to_owned();
+        let link = permalink(b)?;
         for page in [link.as_str(), presenter.as_str()] {
             b.execute("localStorage.clear();", vec![])?;
             b.goto("about:blank")?;
@@ -149,13 +146,7 @@ fn a_permalink_presenter_mode_and_a_lesson_open_without_waiting_for_the_rest() {
             fetched_after_the_draw(b).map_err(|e| format!("{page}: {e}"))?;
         }
         // Coming back in the middle of the last lesson.
-        b.execute(
-            "const s = document.getElementById('lesson');
-             s.value = s.options[s.options.length - 1].value;
-             s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )?;
-        b.wait_for(".lesson .task")?;
+        choose_lesson(b, lesson_entries(b)? - 1)?;
         b.goto("about:blank")?;
         b.goto(&url)?;
         b.wait_for(".lesson .task")?;

@@ -8,7 +8,7 @@
 //! waits a little after the page is drawn, so the first moments after the draw
 //! need nothing from the rest either.
 
-use layerlab_e2e::{Browser, Server, PREFIX};
+use layerlab_e2e::{choose_lesson, lesson_entries, permalink, Browser, Server, PREFIX};
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -69,10 +69,7 @@ fn run() -> Result<(), String> {
         collect(&b, &mut ran)?;
         // A permalink to that state, opened in a fresh page (making it is not
         // a first load's work: the marks were read before).
-        b.click(&b.find("#share")?)?;
-        let field = b.wait_for(".share-url input")?;
-        let link = b.execute("return arguments[0].value;", vec![field.arg()])?;
-        let link = link.as_str().ok_or("no permalink")?.to_owned();
+        let link = permalink(&b)?;
         b.execute("localStorage.clear();", vec![])?;
         b.goto("about:blank")?;
         b.goto(&link)?;
@@ -90,21 +87,8 @@ fn run() -> Result<(), String> {
     let url = server.url(PREFIX);
     b.goto(&url)?;
     ready(&b)?;
-    let lessons = b
-        .execute(
-            "return document.getElementById('lesson').options.length;",
-            vec![],
-        )?
-        .as_u64()
-        .ok_or("no lesson list")?;
-    for i in 1..lessons {
-        b.execute(
-            "const s = document.getElementById('lesson');
-             s.value = s.options[arguments[0]].value;
-             s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![i.into()],
-        )?;
-        b.wait_for(".lesson .task")?;
+    for i in 1..lesson_entries(&b)? {
+        choose_lesson(&b, i)?;
         b.goto("about:blank")?;
         b.goto(&url)?;
         ready(&b)?;
