@@ -40,6 +40,27 @@ pub fn dist_dir() -> Result<PathBuf, String> {
     }
 }
 
+/// The tutorial's scenario (`crates/cli/scenarios/tutorial.txt`), one command each.
+pub fn tutorial_commands() -> Vec<String> {
+    layerlab_engine::command::scenario_commands(include_str!("../../cli/scenarios/tutorial.txt"))
+}
+
+/// Stores an autosave that holds `commands` in `lang`: the next load of the app
+/// replays them.
+pub fn store_autosave(b: &Browser, commands: &[String], lang: &str) -> Result<(), String> {
+    let saved = serde_json::json!({
+        "version": 1,
+        "lang": lang,
+        "dockerfile": "FROM ubuntu:15.04\nCOPY . /app\nRUN make /app\nCMD python /app/app.py\n",
+        "commands": commands,
+    });
+    b.execute(
+        "localStorage.setItem('layerlab.autosave', arguments[0]);",
+        vec![saved.to_string().into()],
+    )
+    .map(|_| ())
+}
+
 /// Makes a permalink to the page's state ("Link to this state") and returns it.
 pub fn permalink(b: &Browser) -> Result<String, String> {
     b.click(&b.find("#share")?)?;

@@ -3,8 +3,9 @@
 //! the floors measured in the same run: a static page with no wasm at all, and
 //! (when `LAYERLAB_FLOOR_DIST` names its build) a bare yew page.
 
-use layerlab_e2e::{dist_dir, Browser, Harness, Server, EXTRA_PREFIX, PREFIX};
-use serde_json::json;
+use layerlab_e2e::{
+    dist_dir, store_autosave, tutorial_commands, Browser, Harness, Server, EXTRA_PREFIX, PREFIX,
+};
 
 /// Fresh loads per figure (`LAYERLAB_LOADS` overrides it for a quick look).
 fn loads() -> usize {
@@ -13,9 +14,6 @@ fn loads() -> usize {
         .and_then(|n| n.parse().ok())
         .unwrap_or(15)
 }
-
-/// The autosave key: a reload replays what it holds.
-const AUTOSAVE: &str = "layerlab.autosave";
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -80,25 +78,6 @@ fn painted_after_replay(b: &Browser, paint: f64) -> Result<(), String> {
     Ok(())
 }
 
-/// An autosave holding `commands`: loading the app replays them.
-fn autosave(commands: &[String]) -> String {
-    json!({
-        "version": 1,
-        "lang": "en",
-        "dockerfile": "FROM ubuntu:15.04\nCOPY . /app\nRUN make /app\nCMD python /app/app.py\n",
-        "commands": commands,
-    })
-    .to_string()
-}
-
-fn store(b: &Browser, value: &str) -> Result<(), String> {
-    b.execute(
-        "localStorage.setItem(arguments[0], arguments[1]);",
-        vec![AUTOSAVE.into(), value.into()],
-    )
-    .map(|_| ())
-}
-
 fn run() -> Result<(), String> {
     let floor_dist = std::env::var_os("LAYERLAB_FLOOR_DIST").map(std::path::PathBuf::from);
     let server = Server::start_with(dist_dir()?, PREFIX, floor_dist.clone())?;
@@ -110,9 +89,7 @@ fn run() -> Result<(), String> {
     let yew_url = h.server.url(EXTRA_PREFIX);
     let app_url = h.server.url(PREFIX);
     let b = &mut h.browser;
-    let tutorial = layerlab_engine::command::scenario_commands(include_str!(
-        "../../../cli/scenarios/tutorial.txt"
-    ));
+    let tutorial = tutorial_commands();
 
     let (mut floor, mut yew_floor, mut shell, mut scenario) = (vec![], vec![], vec![], vec![]);
     let (mut replay, mut phases) = (vec![], vec![]);
@@ -130,7 +107,7 @@ fn run() -> Result<(), String> {
         b.execute("localStorage.clear();", vec![])?;
         b.goto(&app_url)?;
         shell.push(drawn(b)?);
-        store(b, &autosave(&tutorial))?;
+        store_autosave(b, &tutorial, "en")?;
         b.goto(&app_url)?;
         let d = drawn(b)?;
         painted_after_replay(b, d.paint)?;
@@ -272,7 +249,7 @@ fn run() -> Result<(), String> {
         heavy.push(format!("docker run -d --name box{n} app sleep 1d"));
     }
     b.goto(&app_url)?;
-    store(b, &autosave(&heavy))?;
+    store_autosave(b, &heavy, "en")?;
     b.goto(&app_url)?;
     b.wait_for_entry("layerlab:ready")?;
     b.wait_until("100 containers", || {

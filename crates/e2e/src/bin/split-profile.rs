@@ -8,12 +8,12 @@
 //! waits a little after the page is drawn, so the first moments after the draw
 //! need nothing from the rest either.
 
-use layerlab_e2e::{choose_lesson, lesson_entries, permalink, Browser, Server, PREFIX};
-use serde_json::json;
+use layerlab_e2e::{
+    choose_lesson, lesson_entries, permalink, store_autosave, tutorial_commands, Browser, Server,
+    PREFIX,
+};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-
-const AUTOSAVE: &str = "layerlab.autosave";
 
 /// The marks set so far in this page's instance (see `xtask/src/split.rs`).
 const READ_MARKS: &str = "const e = window.wasmBindings.module_exports();
@@ -42,9 +42,7 @@ fn run() -> Result<(), String> {
         .ok_or("usage: split-profile <instrumented dist directory>")?;
     let server = Server::start(dir, PREFIX)?;
     let mut b = Browser::start(1280, 720)?;
-    let tutorial = layerlab_engine::command::scenario_commands(include_str!(
-        "../../../cli/scenarios/tutorial.txt"
-    ));
+    let tutorial = tutorial_commands();
     let mut ran = BTreeSet::new();
     for lang in ["en", "zh"] {
         let url = server.url(&format!("{PREFIX}?lang={lang}"));
@@ -53,16 +51,7 @@ fn run() -> Result<(), String> {
         b.goto(&url)?;
         ready(&b)?;
         collect(&b, &mut ran)?;
-        let saved = json!({
-            "version": 1,
-            "lang": lang,
-            "dockerfile": layerlab_tutorial_dockerfile(),
-            "commands": tutorial,
-        });
-        b.execute(
-            "localStorage.setItem(arguments[0], arguments[1]);",
-            vec![AUTOSAVE.into(), saved.to_string().into()],
-        )?;
+        store_autosave(&b, &tutorial, lang)?;
         b.goto(&url)?;
         ready(&b)?;
         b.wait_for(".stage .container")?;
@@ -99,10 +88,6 @@ fn run() -> Result<(), String> {
         println!("{i}");
     }
     Ok(())
-}
-
-fn layerlab_tutorial_dockerfile() -> &'static str {
-    "FROM ubuntu:15.04\nCOPY . /app\nRUN make /app\nCMD python /app/app.py\n"
 }
 
 fn collect(b: &Browser, ran: &mut BTreeSet<u64>) -> Result<(), String> {
