@@ -209,6 +209,19 @@ fn builds(c: &mut Criterion) {
             BatchSize::LargeInput,
         )
     });
+    // What the web app does on every load with an autosave: a fresh session,
+    // then the tutorial's commands one by one.
+    let tutorial = layerlab_engine::command::scenario_commands(include_str!(
+        "../../cli/scenarios/tutorial.txt"
+    ));
+    c.bench_function("replay/the tutorial scenario's 19 commands", |b| {
+        b.iter(|| {
+            let mut s = layerlab_engine::command::Session::new();
+            for line in &tutorial {
+                black_box(s.run(line));
+            }
+        })
+    });
     c.bench_function("build/rebuild after one edit to a COPY source", |b| {
         b.iter_batched(
             || {

@@ -35,6 +35,9 @@ impl FsPath {
     /// may cross symlinks, resolve through a file system view instead.
     pub fn lexical(path: &str) -> Result<Self, FsError> {
         check_length(path)?;
+        if let Some(clean) = Self::already_clean(path) {
+            return Ok(clean);
+        }
         let mut parts: Vec<&str> = Vec::new();
         for c in path.split('/') {
             match c {
@@ -49,6 +52,24 @@ impl FsPath {
             }
         }
         Ok(FsPath(parts.join("\0")))
+    }
+
+    /// The common case, without splitting into parts: an absolute path with no
+    /// `.`, `..` or empty component, whose names are all valid.
+    fn already_clean(path: &str) -> Option<Self> {
+        let rest = path.strip_prefix('/')?;
+        if rest.is_empty() {
+            return Some(FsPath::root());
+        }
+        let clean = rest.split('/').all(|name| {
+            !matches!(name, "" | "." | "..") && name.len() <= NAME_MAX && !name.contains('\0')
+        });
+        if !clean {
+            return None;
+        }
+        // One ASCII byte for another: still UTF-8.
+        let bytes = rest.bytes().map(|b| if b == b'/' { SEP as u8 } else { b });
+        String::from_utf8(bytes.collect()).ok().map(FsPath)
     }
 
     /// The child `name` of this directory path. `name` must be one valid component.

@@ -7,10 +7,11 @@ use crate::catalog;
 use crate::digest::{chain_ids, Digest};
 use crate::host::{Host, HostEvent};
 use crate::image::{Image, ImageConfig};
-use crate::layer::Layer;
+use crate::layer::{Layer, LayerId};
 use crate::manifest::{blob, Manifest};
 use crate::map::Map;
 use crate::reference::Reference;
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 /// One image in the registry.
@@ -110,53 +111,95 @@ pub fn parse_wanted(text: &str) -> Result<Wanted, String> {
 }
 
 pub struct Registry {
-    images: Map<Reference, Served>,
+    images: Map<Reference, Listing>,
+}
+
+/// Layer ids set aside for each teaching image (none has more layers).
+pub const TEACHING_LAYER_IDS: u64 = 64;
+
+/// One repository tag: a teaching image is read from its text only when it is
+/// first asked for (most sessions pull a few), with layer ids fixed in advance
+/// so that the order of pulls changes nothing.
+struct Listing {
+    served: OnceCell<Option<Served>>,
+    /// A teaching image not read yet: its reference and its first layer id.
+    teaching: Option<(&'static str, u64)>,
+}
+
+impl Listing {
+    fn served(&self) -> Option<&Served> {
+        self.served
+            .get_or_init(|| self.teaching.and_then(|(r, first)| read_teaching(r, first)))
+            .as_ref()
+    }
+}
+
+fn read_teaching(reference: &str, first_id: u64) -> Option<Served> {
+    let t = catalog::teaching_image(reference)?;
+    let layers = t
+        .layers
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let layer = Rc::new(Layer::new(LayerId(first_id + i as u64), d));
+            if let Some((diff_id, blob)) = catalog::memo(reference, i) {
+                layer.seed(diff_id, blob);
+            }
+            layer
+        })
+        .collect();
+    Some(Served {
+        config: t.config,
+        layers,
+        created: t.created,
+        note: t.note,
+        manifest: Default::default(),
+    })
 }
 
 impl Registry {
-    /// The teaching images, with layers numbered by the host.
+    /// The teaching images, with layer ids the host sets aside for them.
     pub fn teaching(host: &mut Host) -> Registry {
         let mut images = Map::new();
+        let mut first_id = 1;
         for r in catalog::REFERENCES {
-            if let (Some(t), Ok(reference)) = (catalog::teaching_image(r), Reference::parse(r)) {
-                let layers = t
-                    .layers
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, d)| {
-                        let layer = host.new_layer(d);
-                        if let Some((diff_id, blob)) = catalog::memo(r, i) {
-                            layer.seed(diff_id, blob);
-                        }
-                        layer
-                    })
-                    .collect();
+            if let Ok(reference) = Reference::parse(r) {
                 images.insert(
                     reference,
-                    Served {
-                        config: t.config,
-                        layers,
-                        created: t.created,
-                        note: t.note,
-                        manifest: Default::default(),
+                    Listing {
+                        served: OnceCell::new(),
+                        teaching: Some((r, first_id)),
                     },
                 );
             }
+            first_id += TEACHING_LAYER_IDS;
         }
+        host.reserve_layer_ids(first_id);
         Registry { images }
     }
 
     pub fn get(&self, reference: &Reference) -> Option<&Served> {
-        self.images.get(reference)
+        self.images.get(reference).and_then(Listing::served)
     }
 
     pub fn references(&self) -> impl Iterator<Item = &Reference> {
         self.images.keys()
     }
 
+    /// Every image served, with its reference.
+    fn served(&self) -> impl Iterator<Item = (&Reference, &Served)> {
+        self.images
+            .iter()
+            .filter_map(|(r, l)| l.served().map(|s| (r, s)))
+    }
+
     fn find(&self, host: &Host, wanted: &Wanted) -> Result<(&Reference, &Served), String> {
         match wanted {
-            Wanted::Tag { reference, .. } => match self.images.get_key_value(reference) {
+            Wanted::Tag { reference, .. } => match self
+                .images
+                .get_key_value(reference)
+                .and_then(|(r, l)| l.served().map(|s| (r, s)))
+            {
                 Some(found) => Ok(found),
                 None if self.images.keys().any(|r| r.repository == reference.repository) => Err(format!(
                     "Error response from daemon: manifest for {reference} not found: manifest unknown: manifest unknown"
@@ -164,8 +207,7 @@ impl Registry {
                 None => Err(denied(&reference.repository)),
             },
             Wanted::Digest { repository, digest } => self
-                .images
-                .iter()
+                .served()
                 .filter(|(r, _)| &r.repository == repository)
                 .find(|(_, s)| &s.manifest(host).1 == digest)
                 .ok_or_else(|| {
@@ -334,8 +376,7 @@ impl Registry {
         for l in image.layers.iter().rev() {
             // The same layer has the same blob: a repository holding it has the blob.
             let holder = self
-                .images
-                .iter()
+                .served()
                 .filter(|(_, s)| s.layers.iter().any(|x| x.diff_id() == l.diff_id()))
                 .min_by_key(|(r, _)| r.repository != reference.repository);
             let state = match holder {
@@ -361,7 +402,13 @@ impl Registry {
             let (m, d) = served.manifest(host);
             (m.to_json().len(), d.clone())
         };
-        self.images.insert(reference.clone(), served);
+        self.images.insert(
+            reference.clone(),
+            Listing {
+                served: OnceCell::from(Some(served)),
+                teaching: None,
+            },
+        );
         host.add_repo_digest(&image.id, &format!("{}@{digest}", reference.repository));
         lines.push(format!("{}: digest: {digest} size: {size}", reference.tag));
         Ok(Push { lines, digest })

@@ -97,15 +97,17 @@ struct Tree {
 }
 
 impl Tree {
+    /// `path` and its parents, as directories where nothing is yet.
     fn dir(&mut self, path: &str) {
-        let mut at = String::new();
-        for c in path.split('/').filter(|c| !c.is_empty()) {
-            at.push('/');
-            at.push_str(c);
-            self.entries
-                .entry(at.clone())
-                .or_insert((DiskNode::Dir, None));
+        let path = path.trim_end_matches('/');
+        // Most entries land in a directory already there: one lookup.
+        if path.is_empty() || self.entries.contains_key(path) {
+            return;
         }
+        if let Some((parent, _)) = path.rsplit_once('/') {
+            self.dir(parent);
+        }
+        self.entries.insert(path.to_owned(), (DiskNode::Dir, None));
     }
     fn file(&mut self, path: &str, text: impl Into<Vec<u8>>) {
         self.put(path, DiskNode::File(Content::bytes(text)), None);
@@ -200,6 +202,13 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
     let mut cache_of: crate::map::Map<Digest, String> = crate::map::Map::new();
     let mut stack_of: crate::map::Map<Digest, Vec<Rc<Layer>>> = crate::map::Map::new();
     let has_child: Vec<&Digest> = stored.iter().filter_map(|(_, _, p)| p.as_ref()).collect();
+    // The top layer of every container's image: containers stand on it.
+    let under_containers: Vec<Digest> = host
+        .containers()
+        .iter()
+        .filter_map(|c| host.image(c.image.as_str()).ok())
+        .filter_map(|i| i.chain_ids().last().cloned())
+        .collect();
     for (chain, layer, parent) in &stored {
         let cid = cache_id(chain);
         let mut stack = parent
@@ -219,14 +228,7 @@ pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
         let parent_cache = parent.as_ref().and_then(|p| cache_of.get(p)).cloned();
         match driver {
             Driver::Overlay2 => {
-                let committed = has_child.contains(&chain)
-                    || host.containers().iter().any(|c| {
-                        host.image(c.image.as_str())
-                            .ok()
-                            .and_then(|i| i.chain_ids().last().cloned())
-                            .as_ref()
-                            == Some(chain)
-                    });
+                let committed = has_child.contains(&chain) || under_containers.contains(chain);
                 overlay2_layer(
                     &mut t,
                     &home,

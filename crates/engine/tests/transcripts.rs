@@ -1027,3 +1027,41 @@ fn every_subcommand_has_help() {
         );
     }
 }
+
+/// The teaching images are read on first pull, with layer ids set aside in
+/// advance: pulling them in another order, or with a build in between, gives
+/// the same layers. (What the build makes depends on the clock, as in Docker.)
+#[test]
+fn teaching_images_are_the_same_whatever_order_they_are_pulled_in() {
+    // The build pulls ubuntu:15.04 for its FROM: the bottom four layers of `app`.
+    let orders = [
+        ["docker build -t app .", "docker pull nginx:latest"],
+        ["docker pull nginx:latest", "docker build -t app ."],
+    ];
+    let layers = |s: &Session, image: &str, take: usize| -> Vec<(u64, String)> {
+        let image = s.host.image(image).expect("pulled or built");
+        image
+            .layers
+            .iter()
+            .take(take)
+            .map(|l| (l.id.0, l.diff_id().to_string()))
+            .collect()
+    };
+    let mut seen = Vec::new();
+    for order in orders {
+        let mut s = Session::new();
+        for line in order {
+            run(&mut s, line);
+        }
+        seen.push((layers(&s, "nginx:latest", usize::MAX), layers(&s, "app", 4)));
+    }
+    assert_eq!(seen[0], seen[1]);
+    assert_eq!(seen[0].1.len(), 4, "ubuntu:15.04 has four layers");
+    for r in layerlab_engine::catalog::REFERENCES {
+        let t = layerlab_engine::catalog::teaching_image(r).expect("a teaching image");
+        assert!(
+            (t.layers.len() as u64) < layerlab_engine::registry::TEACHING_LAYER_IDS,
+            "{r} has more layers than ids set aside for it"
+        );
+    }
+}
