@@ -170,9 +170,9 @@ pub fn app(props: &AppProps) -> Html {
     let opened =
         use_state(|| None::<Result<(Vec<String>, Option<usize>, usize), crate::scenario::Refused>>);
     // Whether the activity pane has shown all of the last command's items.
-    let settled = use_state(|| true);
+    let settled = use_state_eq(|| true);
     // The build step the activity pane shows, lit up in the editor.
-    let build_line = use_state(|| None::<(usize, bool)>);
+    let build_line = use_state_eq(|| None::<(usize, bool)>);
     // What the inspector shows.
     let selected = use_state(|| None::<crate::inspect::Selected>);
     // Animation and playback speed, in percent.

@@ -476,6 +476,42 @@ mod components {
         assert!(until(|| matches!(*chosen.borrow(), Some(Selected::Layer(_)))).await);
     }
 
+    /// A reload shows the last command's items at once, without sliding them
+    /// in again; a command run afterwards animates as usual.
+    #[wasm_bindgen_test]
+    async fn what_was_there_when_the_pane_appeared_is_shown_whole() {
+        let ws = workspace(&[
+            "docker run -d --name one busybox sleep 1d",
+            "docker run -d --name two busybox sleep 1d",
+            "docker exec one sh -c 'echo >> /etc/passwd'",
+        ]);
+        let root = render(PaneProps {
+            workspace: ws,
+            pane: "activity",
+            selected: None,
+            chosen: Default::default(),
+        });
+        assert!(until(|| root.query_selector(".activity").ok().flatten().is_some()).await);
+        let first = texts(&root, ".activity li");
+        assert!(first.len() > 1, "{first:?}");
+        assert!(root
+            .query_selector(".activity.at-rest")
+            .ok()
+            .flatten()
+            .is_some());
+        yew::platform::time::sleep(std::time::Duration::from_millis(400)).await;
+        assert_eq!(texts(&root, ".activity li"), first, "nothing more slid in");
+        click(&root, "#timeline-back");
+        assert!(until(|| text_of(&root, ".timeline-caption").starts_with("Command 2/3")).await);
+        assert!(
+            root.query_selector(".activity.at-rest")
+                .ok()
+                .flatten()
+                .is_none(),
+            "the step back's items animate"
+        );
+    }
+
     #[wasm_bindgen_test]
     async fn what_happened_lists_a_copy_up_and_the_timeline_steps_back() {
         let ws = workspace(&[

@@ -76,8 +76,9 @@ impl PartialEq for ActivityProps {
 pub fn activity_pane(props: &ActivityProps) -> Html {
     let lang = props.lang;
     let revision = props.revision;
-    // The animation's tick, for the revision it belongs to.
-    let tick = use_state(|| (revision, 0u32));
+    // The animation's tick, for the revision it belongs to. What was there
+    // when the pane appeared (a reload, a permalink) is shown whole.
+    let tick = use_state(|| (revision, u32::MAX));
     // The newest revision: a timer started for an older one does nothing.
     let latest = use_mut_ref(|| revision);
     *latest.borrow_mut() = revision;
@@ -111,8 +112,10 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
     let (_, pulled_at) = pull_progress(&pulls, 0);
     let others = items.len() - pulls.len();
     let end = pulled_at + others as u32;
+    // Shown whole as the pane appeared: nothing slides in.
+    let at_rest = tick.1 == u32::MAX && tick.0 == revision;
     let at = match *tick {
-        (r, k) if r == revision => k,
+        (r, k) if r == revision => k.min(end),
         _ if *reduced => end,
         _ => 0,
     };
@@ -327,7 +330,7 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
             } else if items.is_empty() {
                 <p class="hint">{ t(lang, Msg::ActivityNothing) }</p>
             } else {
-                <ol class="activity">{ for rows }</ol>
+                <ol class={classes!("activity", at_rest.then_some("at-rest"))}>{ for rows }</ol>
             }
         </section>
     }

@@ -27,10 +27,10 @@ pub struct LessonPanelProps {
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let lang = props.lang;
     // How many hints are shown; back to none for each lesson.
-    let hints = use_state(|| 0usize);
+    let hints = use_state_eq(|| 0usize);
     // The learner's prediction and, once checked, whether it was right and the answer.
-    let guess = use_state(String::new);
-    let verdict = use_state(|| None::<(bool, String)>);
+    let guess = use_state_eq(String::new);
+    let verdict = use_state_eq(|| None::<(bool, String)>);
     {
         let (hints, guess, verdict) = (hints.clone(), guess.clone(), verdict.clone());
         use_effect_with(props.lesson, move |_| {

@@ -4,8 +4,17 @@
 //! (when `LAYERLAB_FLOOR_DIST` names its build) a bare yew page.
 
 use layerlab_e2e::{
-    dist_dir, store_autosave, tutorial_commands, Browser, Harness, Server, EXTRA_PREFIX, PREFIX,
+    dist_dir, permalink, store_autosave, tutorial_commands, Browser, Harness, Server, EXTRA_PREFIX,
+    PREFIX,
 };
+
+/// First visits, each in a fresh browser (`LAYERLAB_FIRST_VISITS` overrides it).
+fn first_visits() -> usize {
+    std::env::var("LAYERLAB_FIRST_VISITS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5)
+}
 
 /// Fresh loads per figure (`LAYERLAB_LOADS` overrides it for a quick look).
 fn loads() -> usize {
@@ -188,6 +197,37 @@ fn run() -> Result<(), String> {
         phase(1),
         phase(2)
     );
+
+    // A learner's first visit: a fresh browser, whose V8 has compiled nothing
+    // yet (the loads above share one page process, and with it the compiled
+    // wasm). The scenario comes by permalink, as a first visit has no autosave.
+    if floor_dist.is_some() {
+        store_autosave(b, &tutorial, "en")?;
+        b.goto(&app_url)?;
+        b.wait_for(".stage .container")?;
+        let link = permalink(b)?;
+        b.execute("localStorage.clear();", vec![])?;
+        let (mut app, mut bare) = (vec![], vec![]);
+        let visits = first_visits();
+        for _ in 0..visits {
+            for (url, into) in [(&link, &mut app), (&yew_url, &mut bare)] {
+                let mut fresh = Browser::start(1280, 720)?;
+                fresh.goto(url)?;
+                into.push(drawn(&fresh)?.paint);
+            }
+        }
+        let (a, y) = (median(app.clone()), median(bare.clone()));
+        let mut paired: Vec<f64> = app.iter().zip(&bare).map(|(a, y)| a / y).collect();
+        paired.sort_by(f64::total_cmp);
+        println!(
+            "first visit, fresh browser: bare yew page painted\t{y:.0} ms\tmedian of {visits}"
+        );
+        println!(
+            "first visit, fresh browser: tutorial scenario by permalink painted\t{a:.0} ms\tmedian of {visits}; {:.2}× the bare yew page; load by load {:.2}×",
+            a / y,
+            median(paired)
+        );
+    }
 
     // `docker pull nginx` in the page: hashing and tarring 109 MB of layers in wasm.
     b.goto(&app_url)?;
