@@ -305,12 +305,12 @@ impl Host {
         &self.init_layer
     }
 
-    /// A new read-only layer from a diff (not yet in the store).
     /// Layer ids below `next` are taken (the registry's teaching images have them).
     pub fn reserve_layer_ids(&mut self, next: u64) {
         self.next_layer = self.next_layer.max(next);
     }
 
+    /// A new read-only layer from a diff (not yet in the store).
     pub fn new_layer(&mut self, diff: Diff) -> Rc<Layer> {
         let id = LayerId(self.next_layer);
         self.next_layer += 1;
