@@ -1,5 +1,5 @@
-//! The page around the app: URL query, browser languages, `<html lang>`, title
-//! and performance marks. Every call degrades to a no-op outside a browser.
+//! The page around the app: URL query, browser languages, `<html lang>`, title,
+//! performance marks and frames. Every call degrades to a no-op outside a browser.
 
 use crate::i18n::Lang;
 
@@ -42,7 +42,11 @@ pub fn set_document_language(lang: Lang) {
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
     {
-        let _ = root.set_attribute("lang", lang.tag());
+        // Setting it, even to the same value, makes the browser restyle the
+        // whole page.
+        if root.get_attribute("lang").as_deref() != Some(lang.tag()) {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
     }
 }
 
@@ -154,4 +158,18 @@ pub fn reveal(element: &web_sys::Element) {
     let options = web_sys::ScrollIntoViewOptions::new();
     options.set_block(web_sys::ScrollLogicalPosition::Nearest);
     element.scroll_into_view_with_scroll_into_view_options(&options);
+}
+
+/// Runs `f` just before the browser next lays out and draws the page. Sizes
+/// read there cost no extra layout: the frame needs that layout anyway
+/// (read from an effect, they force one of their own first).
+pub fn before_next_frame(f: impl FnOnce() + 'static) {
+    use wasm_bindgen::JsCast;
+    match window() {
+        Some(w) => {
+            let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+            let _ = w.request_animation_frame(callback.unchecked_ref());
+        }
+        None => f(),
+    }
 }

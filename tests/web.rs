@@ -337,6 +337,57 @@ mod components {
             .unwrap_or_else(|| panic!("no {css}"))
     }
 
+    /// The screen shows its newest lines: after a restore, and after each
+    /// command (scrolled just before the frame is drawn).
+    #[wasm_bindgen_test]
+    async fn the_terminal_screen_follows_the_newest_line() {
+        let lines: Vec<String> = layerlab_engine::command::scenario_commands(include_str!(
+            "../crates/cli/scenarios/tutorial.txt"
+        ));
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        // The app's stylesheet is not on the test page: the screen's scrolling part of it.
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .expect("a document");
+        let style = document.create_element("style").expect("a style element");
+        style.set_text_content(Some(
+            ".screen { max-height: 10rem; overflow: auto; white-space: pre; }",
+        ));
+        document
+            .body()
+            .expect("a body")
+            .append_child(&style)
+            .expect("appended");
+        let root = render(PaneProps {
+            workspace: workspace(&lines),
+            pane: "terminal",
+            selected: None,
+            chosen: Default::default(),
+        });
+        let at_bottom = |root: &Element| {
+            root.query_selector(".screen")
+                .ok()
+                .flatten()
+                .is_some_and(|s| {
+                    s.scroll_height() > s.client_height() + 100
+                        && s.scroll_top() + s.client_height() >= s.scroll_height() - 2
+                })
+        };
+        assert!(
+            until(|| at_bottom(&root)).await,
+            "restored: the last lines show"
+        );
+        let screen = first(&root, ".screen");
+        screen.set_scroll_top(0);
+        let input: HtmlInputElement = first(&root, "#command").dyn_into().expect("input");
+        type_text(&input, "docker images");
+        key(&input, "Enter");
+        assert!(
+            until(|| at_bottom(&root)).await,
+            "after a command: its output shows"
+        );
+    }
+
     #[wasm_bindgen_test]
     async fn the_terminal_runs_a_typed_line_and_recalls_it() {
         let ws = workspace(&[]);

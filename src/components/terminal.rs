@@ -35,10 +35,13 @@ pub fn terminal(props: &TerminalProps) -> Html {
 
     {
         let screen_ref = screen_ref.clone();
+        // To the newest line, once the frame lays the screen out.
         use_effect_with(props.revision, move |_| {
-            if let Some(el) = screen_ref.cast::<web_sys::Element>() {
-                el.set_scroll_top(el.scroll_height());
-            }
+            crate::browser::before_next_frame(move || {
+                if let Some(el) = screen_ref.cast::<web_sys::Element>() {
+                    el.set_scroll_top(el.scroll_height());
+                }
+            });
         });
     }
 
