@@ -29,15 +29,16 @@ pub fn sync_storage(s: &mut Session) {
     for (driver, host, _) in &s.stopped_stores {
         entries.extend(layout(host, *driver));
     }
+    // `/var/lib/docker` and each driver's directory are for root's group only.
+    let private: Vec<String> = std::iter::once(ROOT.to_owned())
+        .chain(Driver::ALL.iter().map(|d| format!("{ROOT}/{}", d.name())))
+        .collect();
     let mut diff = Diff::new();
     for e in entries {
         let Ok(path) = FsPath::lexical(&e.path) else {
             continue;
         };
-        let private = e.path == ROOT
-            || Driver::ALL
-                .iter()
-                .any(|d| e.path == format!("{ROOT}/{}", d.name()));
+        let private = private.contains(&e.path);
         match e.node {
             DiskNode::Dir => diff.put(
                 path,
