@@ -25,6 +25,10 @@ const END: &str = "M3 3v10l7-5zM11 3h2v10h-2z";
 /// The speeds offered, in percent of normal.
 pub const SPEEDS: [u32; 5] = [25, 50, 100, 200, 400];
 
+/// The tick of a pane that appeared with its items already there: past the
+/// end, so everything shows and nothing slides in.
+const AT_REST: u32 = u32::MAX;
+
 /// One animation tick at normal speed.
 const TICK_MS: u64 = 200;
 /// The pause after a command's items have all been shown, before the next
@@ -78,7 +82,7 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
     let revision = props.revision;
     // The animation's tick, for the revision it belongs to. What was there
     // when the pane appeared (a reload, a permalink) is shown whole.
-    let tick = use_state(|| (revision, u32::MAX));
+    let tick = use_state(|| (revision, AT_REST));
     // The newest revision: a timer started for an older one does nothing.
     let latest = use_mut_ref(|| revision);
     *latest.borrow_mut() = revision;
@@ -113,7 +117,7 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
     let others = items.len() - pulls.len();
     let end = pulled_at + others as u32;
     // Shown whole as the pane appeared: nothing slides in.
-    let at_rest = tick.1 == u32::MAX && tick.0 == revision;
+    let at_rest = *tick == (revision, AT_REST);
     let at = match *tick {
         (r, k) if r == revision => k.min(end),
         _ if *reduced => end,

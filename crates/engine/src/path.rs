@@ -61,9 +61,9 @@ impl FsPath {
         if rest.is_empty() {
             return Some(FsPath::root());
         }
-        let clean = rest.split('/').all(|name| {
-            !matches!(name, "" | "." | "..") && name.len() <= NAME_MAX && !name.contains('\0')
-        });
+        let clean = rest
+            .split('/')
+            .all(|name| !matches!(name, "" | "." | "..") && check_name(name, path).is_ok());
         if !clean {
             return None;
         }
