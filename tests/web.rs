@@ -224,6 +224,15 @@ mod components {
         Rc::new(RefCell::new(Workspace::replay(&lines)))
     }
 
+    /// Two containers of one image; the first has copied up `/etc/passwd`.
+    fn two_containers_one_copy_up() -> Rc<RefCell<Workspace>> {
+        workspace(&[
+            "docker run -d --name one busybox sleep 1d",
+            "docker run -d --name two busybox sleep 1d",
+            "docker exec one sh -c 'echo >> /etc/passwd'",
+        ])
+    }
+
     #[derive(Properties)]
     struct PaneProps {
         workspace: Rc<RefCell<Workspace>>,
@@ -531,11 +540,7 @@ mod components {
     /// in again; a command run afterwards animates as usual.
     #[wasm_bindgen_test]
     async fn what_was_there_when_the_pane_appeared_is_shown_whole() {
-        let ws = workspace(&[
-            "docker run -d --name one busybox sleep 1d",
-            "docker run -d --name two busybox sleep 1d",
-            "docker exec one sh -c 'echo >> /etc/passwd'",
-        ]);
+        let ws = two_containers_one_copy_up();
         let root = render(PaneProps {
             workspace: ws,
             pane: "activity",
@@ -565,11 +570,7 @@ mod components {
 
     #[wasm_bindgen_test]
     async fn what_happened_lists_a_copy_up_and_the_timeline_steps_back() {
-        let ws = workspace(&[
-            "docker run -d --name one busybox sleep 1d",
-            "docker run -d --name two busybox sleep 1d",
-            "docker exec one sh -c 'echo >> /etc/passwd'",
-        ]);
+        let ws = two_containers_one_copy_up();
         let root = render(PaneProps {
             workspace: ws.clone(),
             pane: "activity",
