@@ -13,7 +13,7 @@ fn first_visits() -> usize {
     std::env::var("LAYERLAB_FIRST_VISITS")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(5)
+        .unwrap_or(9)
 }
 
 /// Fresh loads per figure (`LAYERLAB_LOADS` overrides it for a quick look).
