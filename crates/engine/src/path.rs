@@ -67,9 +67,11 @@ impl FsPath {
         if !clean {
             return None;
         }
-        // One ASCII byte for another: still UTF-8.
-        let bytes = rest.bytes().map(|b| if b == b'/' { SEP as u8 } else { b });
-        String::from_utf8(bytes.collect()).ok().map(FsPath)
+        Some(FsPath(
+            rest.chars()
+                .map(|c| if c == '/' { SEP } else { c })
+                .collect(),
+        ))
     }
 
     /// The child `name` of this directory path. `name` must be one valid component.

@@ -87,6 +87,14 @@ fn painted_after_replay(b: &Browser, paint: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// Loads `url` from the static page, as the bare yew page is loaded: taking
+/// down the page before is part of a navigation's time.
+fn from_static_page(b: &mut Browser, static_url: &str, url: &str) -> Result<(), String> {
+    b.goto(static_url)?;
+    b.wait_for("#ready")?;
+    b.goto(url)
+}
+
 fn run() -> Result<(), String> {
     let floor_dist = std::env::var_os("LAYERLAB_FLOOR_DIST").map(std::path::PathBuf::from);
     let server = Server::start_with(dist_dir()?, PREFIX, floor_dist.clone())?;
@@ -114,16 +122,10 @@ fn run() -> Result<(), String> {
         // A fresh app, then the tutorial's scenario restored and drawn.
         b.goto(&app_url)?;
         b.execute("localStorage.clear();", vec![])?;
-        b.goto(&static_url)?;
-        b.wait_for("#ready")?;
-        b.goto(&app_url)?;
+        from_static_page(b, &static_url, &app_url)?;
         shell.push(drawn(b)?);
         store_autosave(b, &tutorial, "en")?;
-        // From the same page as the bare yew page's load: taking down the
-        // page before is part of a navigation's time.
-        b.goto(&static_url)?;
-        b.wait_for("#ready")?;
-        b.goto(&app_url)?;
+        from_static_page(b, &static_url, &app_url)?;
         let d = drawn(b)?;
         painted_after_replay(b, d.paint)?;
         scenario.push(d);
