@@ -46,7 +46,7 @@ pub fn init() {
     imp::init();
 }
 
-/// Starts fetching the rest of the code in the background.
+/// Fetches the rest of the code in the background, once the first frame is on screen.
 pub fn prefetch() {
     #[cfg(target_arch = "wasm32")]
     imp::prefetch();

@@ -2,7 +2,7 @@
 // only the functions a first load runs; every other function becomes a stub
 // there, and its body moves to a second file named by
 // <meta name="layerlab-rest" content="…">. That file is fetched and compiled
-// once the page is drawn; a stub that runs before then loads it at once.
+// once the page is on screen; a stub that runs before then loads it at once.
 // Without the meta tag (development builds) every function is already here.
 
 let primary = null;
@@ -26,7 +26,30 @@ export function split_init(exports) {
   primary = exports;
 }
 
+// Fetching and compiling the rest competes with drawing the first frame (on a
+// two-core machine, for the same cores), so it waits until the browser reports
+// the first contentful paint, or a few seconds where none is reported (a page
+// opened in a background tab).
 export function split_prefetch() {
+  const types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
+  if (!types.includes("paint")) {
+    fetchRest();
+    return;
+  }
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntriesByName("first-contentful-paint").length > 0) {
+      observer.disconnect();
+      fetchRest();
+    }
+  });
+  observer.observe({ type: "paint", buffered: true });
+  setTimeout(() => {
+    observer.disconnect();
+    fetchRest();
+  }, 3000);
+}
+
+function fetchRest() {
   const url = restUrl();
   if (!url || !primary || state !== "idle") return;
   state = "fetching";

@@ -346,6 +346,16 @@ mod components {
             .unwrap_or_else(|| panic!("no {css}"))
     }
 
+    /// A rule of the app's stylesheet, from its selector to its closing brace.
+    fn app_rule(start: &str) -> &'static str {
+        let css = include_str!("../static/style.css");
+        let from = css
+            .find(&format!("\n{start}"))
+            .unwrap_or_else(|| panic!("no {start} rule"));
+        let len = css[from..].find('}').map_or(0, |end| end + 1);
+        &css[from..from + len]
+    }
+
     /// The screen shows its newest lines: after a restore, and after each
     /// command (scrolled just before the frame is drawn).
     #[wasm_bindgen_test]
@@ -354,14 +364,14 @@ mod components {
             "../crates/cli/scenarios/tutorial.txt"
         ));
         let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
-        // The app's stylesheet is not on the test page: the screen's scrolling part of it.
+        // The app's stylesheet is not on the test page: its rules for the
+        // screen are, with a shorter screen.
         let document = web_sys::window()
             .and_then(|w| w.document())
             .expect("a document");
         let style = document.create_element("style").expect("a style element");
-        style.set_text_content(Some(
-            ".screen { max-height: 10rem; overflow: auto; white-space: pre; }",
-        ));
+        let rules = [".screen {", ".transcript {"].map(app_rule).concat();
+        style.set_text_content(Some(&format!("{rules} .screen {{ max-height: 10rem; }}")));
         document
             .body()
             .expect("a body")
@@ -373,21 +383,31 @@ mod components {
             selected: None,
             chosen: Default::default(),
         });
+        // The newest line is inside the screen's box, the first one far above it.
         let at_bottom = |root: &Element| {
-            root.query_selector(".screen")
-                .ok()
-                .flatten()
-                .is_some_and(|s| {
-                    s.scroll_height() > s.client_height() + 100
-                        && s.scroll_top() + s.client_height() >= s.scroll_height() - 2
-                })
+            let (Ok(Some(screen)), Ok(Some(oldest)), Ok(Some(newest))) = (
+                root.query_selector(".screen"),
+                root.query_selector(".transcript > .line:first-child"),
+                root.query_selector(".transcript > .line:last-child"),
+            ) else {
+                return false;
+            };
+            let (screen, oldest, newest) = (
+                screen.get_bounding_client_rect(),
+                oldest.get_bounding_client_rect(),
+                newest.get_bounding_client_rect(),
+            );
+            oldest.bottom() < screen.top() - 100.0
+                && newest.top() >= screen.top()
+                && newest.bottom() <= screen.bottom() + 1.0
         };
         assert!(
             until(|| at_bottom(&root)).await,
             "restored: the last lines show"
         );
         let screen = first(&root, ".screen");
-        screen.set_scroll_top(0);
+        screen.scroll_by_with_x_and_y(0.0, -1e6);
+        assert!(!at_bottom(&root), "scrolled up to the first lines");
         let input: HtmlInputElement = first(&root, "#command").dyn_into().expect("input");
         type_text(&input, "docker images");
         key(&input, "Enter");

@@ -35,7 +35,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
 
     {
         let screen_ref = screen_ref.clone();
-        // To the newest line, once the frame lays the screen out.
+        // The screen opens on its newest line (its column runs bottom-up, in
+        // the stylesheet) and returns there after each command, once the
+        // frame lays it out.
         use_effect_with(props.revision, move |_| {
             crate::browser::before_next_frame(move || {
                 if let Some(el) = screen_ref.cast::<web_sys::Element>() {
@@ -160,10 +162,12 @@ pub fn terminal(props: &TerminalProps) -> Html {
         <section class="pane terminal-pane" aria-labelledby="terminal-heading">
             <h2 id="terminal-heading">{ t(props.lang, Msg::TerminalHeading) }</h2>
             <div class="screen" ref={screen_ref} role="log" aria-live="polite" aria-label={t(props.lang, Msg::TerminalOutput)} tabindex="0">
-                if ws.console.screen.is_empty() {
-                    <div class="line hint">{ t(props.lang, Msg::TerminalHint) }</div>
-                }
-                { for lines.into_iter() }
+                <div class="transcript">
+                    if ws.console.screen.is_empty() {
+                        <div class="line hint">{ t(props.lang, Msg::TerminalHint) }</div>
+                    }
+                    { for lines.into_iter() }
+                </div>
             </div>
             <div class="actions" role="group" aria-label={t(props.lang, Msg::TerminalActions)}>
                 <button type="button" id="undo" class="action undo" onclick={undo_redo(true)} disabled={ws.console.log.is_empty()}>

@@ -102,7 +102,7 @@ const REST_SUFFIX: &str = "_rest.wasm";
 /// (`split.rs`): instruments a copy, loads it in Chromium the way a first
 /// visit does (`crates/e2e/src/bin/split-profile.rs`), then moves every
 /// function that did not run into `<app>_rest.wasm`, which the page fetches
-/// once it is drawn (`static/split.js`, named by a `<meta>` in index.html).
+/// once it is on screen (`static/split.js`, named by a `<meta>` in index.html).
 fn split_first_load(dist: &Path) -> Result<(), String> {
     let wasm_name = std::fs::read_dir(dist)
         .map_err(|e| format!("cannot list {}: {e}", dist.display()))?

@@ -61,6 +61,19 @@ pub fn store_autosave(b: &Browser, commands: &[String], lang: &str) -> Result<()
     .map(|_| ())
 }
 
+/// The terminal's transcript as the page renders it (`innerText`), with the
+/// lines scrolled out of view. WebDriver's element text leaves out what lies
+/// above a scroll box that starts at its bottom, as the terminal's screen does.
+pub fn terminal_text(b: &Browser) -> Result<String, String> {
+    let text = b.execute(
+        "return document.querySelector('.screen')?.innerText ?? null;",
+        vec![],
+    )?;
+    text.as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| "no terminal screen on the page".to_owned())
+}
+
 /// Makes a permalink to the page's state ("Link to this state") and returns it.
 pub fn permalink(b: &Browser) -> Result<String, String> {
     b.click(&b.find("#share")?)?;

@@ -1,6 +1,6 @@
 //! The release build, served under a sub-path, in headless Chromium.
 
-use layerlab_e2e::{artifacts_dir, Harness};
+use layerlab_e2e::{artifacts_dir, terminal_text, Harness};
 
 const LANGUAGE_SWITCH: &str = "button[data-lang='zh']";
 
@@ -161,12 +161,11 @@ fn the_terminal_runs_docker_commands_with_history_and_completion() {
         let input = b.wait_for("#command")?;
         b.type_into(&input, "docker pul\u{E004}ubuntu:15.04\u{E007}")?;
         b.wait_until("the pull to finish", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| t.contains("Status: Downloaded newer image for ubuntu:15.04"))
         })?;
-        let screen = b.text(&b.find(".screen")?)?;
+        let screen = terminal_text(b)?;
         if !screen.contains("$ docker pull ubuntu:15.04")
             || screen.matches("Pull complete").count() != 4
         {
@@ -178,9 +177,8 @@ fn the_terminal_runs_docker_commands_with_history_and_completion() {
         )?;
         b.type_into(&input, "docker ps -a\u{E007}")?;
         b.wait_until("docker ps to list the container", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| t.contains("CONTAINER ID") && t.contains(" box"))
         })?;
         // ↑ recalls the last command.
@@ -288,9 +286,8 @@ fn a_reload_restores_the_work_and_damaged_saves_are_reported_not_lost() {
 
         b.goto(&url)?;
         b.wait_until("the restored container", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| t.contains("$ docker run -d --name keepme"))
         })?;
         b.wait_until("the restored stage", || {
@@ -411,7 +408,7 @@ fn a_permalink_opens_the_same_state_in_a_fresh_browser() {
                 .ok()
                 .filter(|c| c.len() == 1)
         })?;
-        let screen = b.text(&b.find(".screen")?)?;
+        let screen = terminal_text(b)?;
         if !screen.contains("$ docker run -d --name linked busybox sleep 5") {
             return Err(format!("the transcript was not rebuilt:\n{screen}"));
         }
@@ -571,9 +568,8 @@ fn buttons_type_their_command_into_the_terminal() {
         })?;
         click("docker ps -s")?;
         let screen = b.wait_until("the ps table", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| t.contains("$ docker ps -s") && t.contains("(virtual 109MB)"))
         })?;
         if !screen.contains("$ docker run -d --name web1 nginx") {
@@ -600,9 +596,8 @@ fn the_build_button_saves_the_dockerfile_and_builds_its_layers() {
         )?;
         b.click(&b.find("#build")?)?;
         let screen = b.wait_until("BuildKit's output", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| t.contains("naming to docker.io/library/app:latest done"))
         })?;
         for want in [
@@ -639,9 +634,8 @@ fn a_lesson_is_followed_to_its_goal_and_the_sandbox_comes_back() {
         let input = b.find("#command")?;
         b.type_into(&input, "docker pull busybox\u{E007}")?;
         b.wait_until("the pull", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| t.contains("Status: Downloaded newer image for busybox:latest"))
         })?;
         // Choose lesson 1 with the keyboard: focus the list, pick the next entry.
@@ -666,7 +660,7 @@ fn a_lesson_is_followed_to_its_goal_and_the_sandbox_comes_back() {
         if !reached.contains("parent chain") {
             return Err(format!("no why after the goal: {reached}"));
         }
-        let screen = b.text(&b.find(".screen")?)?;
+        let screen = terminal_text(b)?;
         if !screen.contains("Step 2/4 : COPY . /app") {
             return Err(format!(
                 "the solution's legacy build is not in the terminal:\n{screen}"
@@ -683,9 +677,8 @@ fn a_lesson_is_followed_to_its_goal_and_the_sandbox_comes_back() {
         b.execute("document.getElementById('lesson').focus()", vec![])?;
         b.keys("\u{E011}")?;
         b.wait_until("the sandbox's terminal", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| t.contains("docker pull busybox") && !t.contains("Step 2/4"))
         })?;
         Ok(())
@@ -751,9 +744,8 @@ fn switching_language_in_the_middle_of_lesson_7_keeps_everything() {
         b.wait_for(".goal.reached")?;
         // The solution plays line by line: wait for its last one.
         let before = b.wait_until("the solution's last line", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| t.contains("$ docker ps -s") && t.contains("(virtual"))
         })?;
         b.click(&b.find("button[data-lang='zh']")?)?;
@@ -773,7 +765,7 @@ fn switching_language_in_the_middle_of_lesson_7_keeps_everything() {
                 return Err(format!("{what} is gone after switching language ({task})"));
             }
         }
-        let after = b.text(&b.find(".screen")?)?;
+        let after = terminal_text(b)?;
         if after != before {
             return Err("the terminal changed when the language did".into());
         }
@@ -781,16 +773,14 @@ fn switching_language_in_the_middle_of_lesson_7_keeps_everything() {
         // Undo takes the solution's last command back, redo brings it again.
         b.click(&b.find("#undo")?)?;
         b.wait_until("the last command undone", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| !t.contains("$ docker ps -s"))
         })?;
         b.click(&b.find("#redo")?)?;
         b.wait_until("the command redone", || {
-            b.find(".screen")
+            terminal_text(b)
                 .ok()
-                .and_then(|s| b.text(&s).ok())
                 .filter(|t| t.contains("$ docker ps -s"))
         })?;
         Ok(())

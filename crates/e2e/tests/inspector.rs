@@ -2,11 +2,7 @@
 //! from, editing one (copy-up), deleting one (whiteout), a layer's own diff and
 //! digests, and a commit.
 
-use layerlab_e2e::{artifacts_dir, Browser, Harness};
-
-fn screen(b: &Browser) -> Result<String, String> {
-    b.text(&b.find(".screen")?)
-}
+use layerlab_e2e::{artifacts_dir, terminal_text, Browser, Harness};
 
 fn run(b: &Browser, line: &str) -> Result<(), String> {
     let input = b.find("#command")?;
@@ -68,7 +64,7 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
         b.goto(&url)?;
         b.wait_for("#command")?;
         b.click(&b.find("#build")?)?;
-        b.wait_until("the build", || screen(b).ok().filter(|s| s.contains("naming to docker.io/library/app:latest")))?;
+        b.wait_until("the build", || terminal_text(b).ok().filter(|s| s.contains("naming to docker.io/library/app:latest")))?;
         run(b, "docker run -d --name one app sleep 1d")?;
         run(b, "docker run -d --name two app sleep 1d")?;
         let (one_before, two_before) = (size_of(b, "one")?, size_of(b, "two")?);
@@ -86,7 +82,7 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
         b.type_into(&area, "print('changed')\n")?;
         b.click(&b.find("#file-save")?)?;
         b.wait_until("the save command in the terminal", || {
-            screen(b).ok().filter(|s| s.contains("$ docker exec -i one sh -c 'cat > /app/app.py' <<'EOF'"))
+            terminal_text(b).ok().filter(|s| s.contains("$ docker exec -i one sh -c 'cat > /app/app.py' <<'EOF'"))
         })?;
         b.wait_until("app.py in the writable layer", || {
             row(b, "app.py").ok().flatten().filter(|r| r.contains("writable layer"))
@@ -165,7 +161,7 @@ fn the_build_context_is_edited_by_commands_and_a_failing_run_is_pointed_at() {
         b.type_into(&area, "print('edited')\n")?;
         b.click(&b.find("#context-save")?)?;
         b.wait_until("the save in the terminal", || {
-            screen(b).ok().filter(|s| s.contains("$ cat > /root/app/app.py <<'EOF'"))
+            terminal_text(b).ok().filter(|s| s.contains("$ cat > /root/app/app.py <<'EOF'"))
         })?;
         // A new file, and a name outside the project refused.
         let name = b.find("#context-new")?;

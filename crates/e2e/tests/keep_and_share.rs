@@ -2,11 +2,7 @@
 //! permalink into a fresh browser profile, and scenario files downloaded and
 //! opened.
 
-use layerlab_e2e::{artifacts_dir, Browser, Harness};
-
-fn screen(b: &Browser) -> Result<String, String> {
-    b.text(&b.find(".screen")?)
-}
+use layerlab_e2e::{artifacts_dir, terminal_text, Browser, Harness};
 
 fn task(b: &Browser) -> Result<String, String> {
     b.text(&b.find(".lesson .task")?)
@@ -56,7 +52,7 @@ fn a_lesson_survives_a_reload_and_a_permalink_opens_it_in_a_fresh_browser() {
             if chosen != "3" {
                 return Err(format!("the lesson list shows {chosen}"));
             }
-            if !screen(b)?.contains("$ docker run -d --name web1 nginx") {
+            if !terminal_text(b)?.contains("$ docker run -d --name web1 nginx") {
                 return Err("the terminal was not restored".into());
             }
 

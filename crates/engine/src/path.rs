@@ -67,11 +67,7 @@ impl FsPath {
         if !clean {
             return None;
         }
-        Some(FsPath(
-            rest.chars()
-                .map(|c| if c == '/' { SEP } else { c })
-                .collect(),
-        ))
+        Some(FsPath(rest.replace('/', "\0")))
     }
 
     /// The child `name` of this directory path. `name` must be one valid component.
