@@ -56,6 +56,8 @@ pub fn disk_usage(props: &DiskUsageProps) -> Html {
             if rows.is_empty() {
                 <p class="hint">{ t(lang, Msg::DiskEmpty) }</p>
             } else {
+                // Scrolls sideways on its own on a narrow screen.
+                <div class="table-scroll" tabindex="0" role="region" aria-label={t(lang, Msg::DiskCaption)}>
                 <table class="sizes">
                     <caption class="visually-hidden">{ t(lang, Msg::DiskCaption) }</caption>
                     <thead>
@@ -68,6 +70,7 @@ pub fn disk_usage(props: &DiskUsageProps) -> Html {
                     </thead>
                     <tbody>{ for rows }</tbody>
                 </table>
+                </div>
                 <dl class="totals">
                     <dt>{ t(lang, Msg::DiskWritable) }</dt>
                     <dd class="num" data-figure="writable">{ size(usage.writable) }</dd>

@@ -429,8 +429,8 @@ fn h_url_with(url: &str, fragment: &str) -> String {
 }
 
 #[test]
-fn the_whole_page_on_a_tablet_and_a_projector() {
-    for (w, hgt) in [(768, 1024), (1280, 720)] {
+fn the_whole_page_on_a_phone_a_tablet_and_a_projector() {
+    for (w, hgt) in [(375, 667), (768, 1024), (1280, 720)] {
         let mut h = Harness::start(w, hgt).expect("harness");
         let url = h.app_url("?lang=zh");
         h.run("tablet", |b| {
