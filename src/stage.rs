@@ -20,7 +20,7 @@ pub struct Slab {
     pub digest: String,
     /// Metadata-only history entry: no layer.
     pub empty: bool,
-    /// A hue (0–359) from the ChainID, so a layer has the same colour in every image.
+    /// A hue from the ChainID ([`hue`]), so a layer has the same colour in every image and on disk.
     pub hue: u16,
     /// How many local images use this layer (by ChainID).
     pub shared_by: usize,
@@ -47,10 +47,19 @@ pub struct ImageStack {
     pub containers: Vec<ContainerBox>,
 }
 
-/// A hue (0–359) for a layer, from its ChainID.
+/// How many hues layers are coloured with (`.hue-0` … `.hue-23` in the
+/// stylesheet, 15° apart).
+pub const HUES: u32 = 24;
+
+/// A layer's hue, one of [`HUES`], from its ChainID.
 pub fn hue(chain: &Digest) -> u16 {
     let h = u32::from_str_radix(&chain.hex()[..6], 16).unwrap_or(0);
-    (h % 360) as u16
+    (h % HUES) as u16
+}
+
+/// The class that colours a layer with its hue (the stylesheet sets `--hue`).
+pub fn hue_class(hue: u16) -> String {
+    format!("hue-{hue}")
 }
 
 pub fn shorten(by: &str) -> String {
@@ -65,19 +74,18 @@ pub fn shorten(by: &str) -> String {
 /// The stage's content for the current state of `session`.
 pub fn stage_model(session: &Session) -> Vec<ImageStack> {
     let host = &session.host;
-    let mut images: Vec<_> = host.images().cloned().collect();
+    let mut images: Vec<_> = host.images().collect();
     layerlab_engine::sort::sort_by_key(&mut images, |i| (i.created, i.id.clone()));
     let mut users: layerlab_engine::map::Map<Digest, usize> = Default::default();
     for image in &images {
         for chain in image.chain_ids() {
-            *users.entry(chain).or_default() += 1;
+            *users.entry(chain.clone()).or_default() += 1;
         }
     }
     images
         .iter()
         .map(|image| {
-            let chains = image.chain_ids();
-            let mut layers = image.layers.iter().zip(&chains);
+            let mut layers = image.layers.iter().zip(image.chain_ids());
             let slabs = image
                 .config
                 .history

@@ -6,7 +6,7 @@ use crate::activity::{activity, What};
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::inspect::Selected;
-use crate::stage::{stage_model, ImageStack};
+use crate::stage::{hue_class, stage_model, ImageStack};
 use layerlab_engine::layer::LayerId;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -85,7 +85,6 @@ fn draw_stack(
                 </g>
             });
         } else {
-            let fill = format!("hsl({}, 55%, 72%)", s.hue);
             let shared = if s.shared_by > 1 {
                 format!(" ⇄{}", s.shared_by)
             } else {
@@ -113,8 +112,8 @@ fn draw_stack(
             let size = format!("{}{shared}", s.size);
             let aria = format!("{label} {size} — {}", t(lang, Msg::InspectSelect));
             slabs.push(html! {
-                <g class={classes!("slab", touch.map(|_| "touched"), matches!(touch, Some(What::StepLayer | What::LayerCreated)).then_some("arrived"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
-                    <rect x={x.to_string()} y={y.to_string()} width={STACK_W.to_string()} height={h.to_string()} rx="3" fill={fill} />
+                <g class={classes!("slab", hue_class(s.hue), touch.map(|_| "touched"), matches!(touch, Some(What::StepLayer | What::LayerCreated)).then_some("arrived"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
+                    <rect x={x.to_string()} y={y.to_string()} width={STACK_W.to_string()} height={h.to_string()} rx="3" />
                     <text x={(x + 8).to_string()} y={(y + 19).to_string()} class="slab-label">{ label }</text>
                     <text x={(x + STACK_W - 8).to_string()} y={(y + 19).to_string()} class="slab-size" text-anchor="end">{ size }</text>
                     <title>{ format!("{} — {} — sha256:{}…{}{said}", s.label, s.size, s.digest,

@@ -4,6 +4,7 @@
 use crate::console::Workspace;
 use crate::disk_view::{layer_rows, top_level_listing};
 use crate::i18n::{t, Lang, Msg};
+use crate::stage::hue_class;
 use layerlab_engine::storage::Driver;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -43,10 +44,11 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
         }
     });
     let body = rows.iter().map(|r| {
-        let swatch = r.hue.map(|h| format!("hsl({h}, 55%, 72%)")).unwrap_or_else(|| "#f2b544".into());
+        // The layer's colour on the stage; a container's layers in the writable layer's.
+        let swatch = r.hue.map_or_else(|| "writable".to_owned(), hue_class);
         html! {
             <tr>
-                <td><svg class="swatch" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" fill={swatch} /></svg>
+                <td><span class={classes!("swatch", swatch)} aria-hidden="true"></span>
                     <button type="button" class="link" onclick={{
                         let (on_select, what) = (props.on_select.clone(), r.select.clone());
                         Callback::from(move |_: MouseEvent| on_select.emit(Some(what.clone())))

@@ -782,7 +782,7 @@ impl Host {
         let image = self.images.remove(id)?;
         self.repo_digests.remove(id);
         events.push(HostEvent::ImageDeleted { id: id.clone() });
-        let (chains, parent) = (image.chain_ids(), image.parent.clone());
+        let (chains, parent) = (image.chain_ids().to_vec(), image.parent.clone());
         drop(image);
         // A layer goes when no image left uses it (the registry and the build
         // cache may still hold it: they are not the daemon's layer store).
@@ -885,7 +885,7 @@ impl Host {
         let mut seen: Map<Digest, (Rc<Layer>, Option<Digest>, usize)> = Map::new();
         for image in self.images.values() {
             let chains = image.chain_ids();
-            for (i, (layer, chain)) in image.layers.iter().zip(&chains).enumerate() {
+            for (i, (layer, chain)) in image.layers.iter().zip(chains).enumerate() {
                 let parent = i.checked_sub(1).and_then(|j| chains.get(j)).cloned();
                 seen.entry(chain.clone())
                     .or_insert((layer.clone(), parent, i));
@@ -931,7 +931,7 @@ impl Host {
                 continue;
             };
             for (layer, chain) in image.layers.iter().zip(image.chain_ids()) {
-                if chains.insert(chain) {
+                if chains.insert(chain.clone()) {
                     image_layers += layer.size();
                 }
             }
@@ -951,7 +951,7 @@ impl Host {
         let mut users: Map<Digest, usize> = Map::new();
         for image in self.images.values() {
             for chain in image.chain_ids() {
-                *users.entry(chain).or_default() += 1;
+                *users.entry(chain.clone()).or_default() += 1;
             }
         }
         let mut all_layers: Map<Digest, u64> = Map::new();
@@ -966,10 +966,10 @@ impl Host {
                 .count();
             let mut shared = 0;
             for (layer, chain) in image.layers.iter().zip(image.chain_ids()) {
-                if users.get(&chain).copied().unwrap_or(0) > 1 {
+                if users.get(chain).copied().unwrap_or(0) > 1 {
                     shared += layer.size();
                 }
-                all_layers.insert(chain, layer.size());
+                all_layers.insert(chain.clone(), layer.size());
             }
             let size = image.size();
             if containers == 0 {

@@ -168,8 +168,8 @@ impl Image {
     }
 
     /// ChainIDs of the layers, bottom first.
-    pub fn chain_ids(&self) -> Vec<Digest> {
-        self.chain_ids.clone()
+    pub fn chain_ids(&self) -> &[Digest] {
+        &self.chain_ids
     }
 
     /// What `docker images` shows: the sum of the layers' sizes.

@@ -257,7 +257,7 @@ fn identical_content_gives_identical_digests() {
         (
             image.id.clone(),
             image.config.rootfs.diff_ids.clone(),
-            image.chain_ids(),
+            image.chain_ids().to_vec(),
         )
     };
     assert_eq!(build(), build());

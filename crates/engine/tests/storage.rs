@@ -192,7 +192,7 @@ fn vfs_stores_every_layer_as_a_full_copy() {
             .sum()
     };
     // bash (1 MB) is copied into every one of the four layer directories.
-    for chain in &chains {
+    for chain in chains {
         assert!(size_under(format!("{ROOT}/vfs/dir/{}", cache_id(chain))) >= 1_000_000);
     }
     let top = format!("{ROOT}/vfs/dir/{}", cache_id(&chains[3]));

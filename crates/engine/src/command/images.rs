@@ -142,7 +142,7 @@ pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     }
     header.extend(["IMAGE ID", "CREATED", "SIZE"].map(str::to_owned));
     let mut rows = vec![header];
-    let mut images: Vec<_> = s.host.images().cloned().collect();
+    let mut images: Vec<_> = s.host.images().collect();
     crate::sort::sort_by_key(&mut images, |i| {
         std::cmp::Reverse((i.created, i.id.clone()))
     });
