@@ -184,6 +184,13 @@ mod tests {
             nginx.slabs[0].hue, python.slabs[0].hue,
             "one colour per layer"
         );
+        let css = include_str!("../static/style.css");
+        for h in 0..HUES {
+            assert!(
+                css.contains(&format!(".hue-{h} {{")),
+                "no .hue-{h} in the stylesheet"
+            );
+        }
         assert!(
             nginx.slabs.iter().any(|s| s.empty && s.size == "0B"),
             "metadata entries as thin 0B slabs"

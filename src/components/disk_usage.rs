@@ -58,18 +58,18 @@ pub fn disk_usage(props: &DiskUsageProps) -> Html {
             } else {
                 // Scrolls sideways on its own on a narrow screen.
                 <div class="table-scroll" tabindex="0" role="region" aria-label={t(lang, Msg::DiskCaption)}>
-                <table class="sizes">
-                    <caption class="visually-hidden">{ t(lang, Msg::DiskCaption) }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{"NAMES"}</th>
-                            <th scope="col">{"IMAGE"}</th>
-                            <th scope="col" class="num">{"SIZE"}</th>
-                            <th scope="col" class="num">{"virtual"}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{ for rows }</tbody>
-                </table>
+                    <table class="sizes">
+                        <caption class="visually-hidden">{ t(lang, Msg::DiskCaption) }</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{"NAMES"}</th>
+                                <th scope="col">{"IMAGE"}</th>
+                                <th scope="col" class="num">{"SIZE"}</th>
+                                <th scope="col" class="num">{"virtual"}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{ for rows }</tbody>
+                    </table>
                 </div>
                 <dl class="totals">
                     <dt>{ t(lang, Msg::DiskWritable) }</dt>

@@ -67,7 +67,7 @@ impl FsPath {
         if !clean {
             return None;
         }
-        Some(FsPath(rest.replace('/', "\0")))
+        Some(FsPath(rest.replace('/', SEP.encode_utf8(&mut [0; 4]))))
     }
 
     /// The child `name` of this directory path. `name` must be one valid component.
