@@ -227,44 +227,59 @@ fn update_wasm_preload(
     write(index, html.as_bytes())
 }
 
-/// Allows only our own origin, plus the one inline module script Trunk writes
-/// (by its hash) and WebAssembly compilation.
+/// Allows only our own origin, plus what `index.html` carries inline (Trunk's
+/// module script and the stylesheet, each by its hash) and WebAssembly
+/// compilation.
 fn add_content_security_policy(index: &Path) -> Result<(), String> {
     let html = std::fs::read_to_string(index)
         .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     if html.contains("Content-Security-Policy") {
         return Ok(());
     }
-    let mut hashes = Vec::new();
-    let mut rest = html.as_str();
-    while let Some(open) = rest.find("<script") {
-        let after = &rest[open..];
-        let body_start = after
-            .find('>')
-            .map(|i| i + 1)
-            .ok_or("unclosed <script> tag in index.html")?;
-        let body_end = after
-            .find("</script>")
-            .ok_or("unclosed <script> in index.html")?;
-        let body = &after[body_start..body_end];
-        if !body.trim().is_empty() {
-            let digest = Sha256::digest(body.as_bytes());
-            hashes.push(format!(
-                "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(digest)
-            ));
-        }
-        rest = &after[body_end + "</script>".len()..];
-    }
+    let sources = |tag: &str| -> Result<String, String> {
+        Ok(inline_hashes(&html, tag)?
+            .iter()
+            .map(|h| format!(" '{h}'"))
+            .collect())
+    };
     let policy = format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; \
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}; style-src 'self'{}; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'none'",
-        hashes.join(" ")
+        sources("script")?,
+        sources("style")?,
     );
     let meta = format!("<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">");
     let html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
     std::fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+}
+
+/// `sha256-…` of the body of every non-empty `<tag>` element in `html`, as a
+/// Content-Security-Policy source names it.
+fn inline_hashes(html: &str, tag: &str) -> Result<Vec<String>, String> {
+    let (open_tag, close_tag) = (format!("<{tag}"), format!("</{tag}>"));
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(open) = rest.find(&open_tag) {
+        let after = &rest[open..];
+        let body_start = after
+            .find('>')
+            .map(|i| i + 1)
+            .ok_or_else(|| format!("unclosed {open_tag}> tag in index.html"))?;
+        let body_end = after
+            .find(&close_tag)
+            .ok_or_else(|| format!("unclosed {open_tag}> in index.html"))?;
+        let body = &after[body_start..body_end];
+        if !body.trim().is_empty() {
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push(format!(
+                "sha256-{}",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &after[body_end + close_tag.len()..];
+    }
+    Ok(hashes)
 }
 
 fn gzip_len(bytes: &[u8]) -> u64 {
@@ -347,4 +362,41 @@ pub fn print_report(report: &Report) {
         kb(report.first_load_gzipped()),
         kb(BUDGET_BYTES)
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_hashes;
+
+    #[test]
+    fn inline_elements_are_allowed_by_the_hash_of_their_body() {
+        // (page, tag, hashes a Content-Security-Policy must list)
+        let cases: [(&str, &str, &[&str]); 4] = [
+            (
+                "<head><style>p{}</style></head>",
+                "style",
+                &["sha256-gG2yISYereRMiG2lMXrbiUgi0Ubw9p7QCeWcroOvy9Y="],
+            ),
+            (
+                "<script type=\"module\">go()</script><script src=\"a.js\"></script>",
+                "script",
+                &["sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw="],
+            ),
+            ("<style>\n  </style>", "style", &[]),
+            ("<link rel=\"stylesheet\" href=\"s.css\">", "style", &[]),
+        ];
+        for (page, tag, want) in cases {
+            assert_eq!(
+                inline_hashes(page, tag),
+                Ok(want.iter().map(|h| h.to_string()).collect()),
+                "{page}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unclosed_inline_element_is_an_error_not_a_guess() {
+        let why = inline_hashes("<style>p{}", "style").unwrap_err();
+        assert!(why.contains("unclosed <style>"), "{why}");
+    }
 }
