@@ -173,6 +173,7 @@ fn run() -> Result<(), String> {
                 .unwrap_or(f64::NAN)
         };
         let iqm = |v: &[Drawn]| interquartile_mean(v.iter().map(|d| d.paint).collect());
+        let (app_iqm, floor_iqm) = (iqm(&scenario), iqm(&yew_floor));
         (
             format!(
                 "{:.2}× the bare yew page (budget 2×); load by load {:.2}× (middle half {:.2}–{:.2}×); means of the middle halves {:.1} / {:.1} ms = {:.2}×",
@@ -180,9 +181,9 @@ fn run() -> Result<(), String> {
                 quartile(2),
                 quartile(1),
                 quartile(3),
-                iqm(&scenario),
-                iqm(&yew_floor),
-                iqm(&scenario) / iqm(&yew_floor)
+                app_iqm,
+                floor_iqm,
+                app_iqm / floor_iqm
             ),
             format!("{:.2}× the bare yew page's", mark(&scenario) / ym),
         )
