@@ -102,6 +102,11 @@ pub fn request_fullscreen() {
     }
 }
 
+/// The element that has the keyboard focus, if any.
+pub fn active_element() -> Option<web_sys::Element> {
+    window()?.document()?.active_element()
+}
+
 /// Whether the learner asked the system for less motion (`prefers-reduced-motion`).
 pub fn prefers_reduced_motion() -> bool {
     window()

@@ -7,6 +7,8 @@
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
 //! - `disk_view`: where each layer lives under /var/lib/docker, per storage driver.
 //! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
+//! - `drawing`: large, redrawn-whole pieces of the page (the stage's SVG, the
+//!   table of layers on disk) written as one JSON text and made in one call.
 //! - `scenario`: scenario files (the CLI's format) to download and open.
 //! - `persist`: autosave to the browser's storage, versioned, never silently dropped.
 //! - `highlight`: the Dockerfile editor's syntax colouring (pieces of each line).
@@ -24,6 +26,7 @@ pub mod browser;
 pub mod components;
 pub mod console;
 pub mod disk_view;
+pub mod drawing;
 pub mod highlight;
 pub mod i18n;
 pub mod inspect;

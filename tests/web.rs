@@ -242,6 +242,9 @@ mod components {
         /// Where the stage and the storage table report a selection.
         #[prop_or_default]
         chosen: Rc<RefCell<Option<Selected>>>,
+        /// Filled with the pane's `on_change`, for a test to redraw it.
+        #[prop_or_default]
+        redraw: Rc<RefCell<Option<Callback<()>>>>,
     }
 
     impl PartialEq for PaneProps {
@@ -259,6 +262,7 @@ mod components {
             let revision = revision.clone();
             Callback::from(move |()| revision.set(*revision + 1))
         };
+        *props.redraw.borrow_mut() = Some(on_change.clone());
         let workspace = props.workspace.clone();
         match props.pane {
             "activity" => html! {
@@ -382,6 +386,7 @@ mod components {
             pane: "terminal",
             selected: None,
             chosen: Default::default(),
+            redraw: Default::default(),
         });
         // The newest line is inside the screen's box, the first one far above it.
         let at_bottom = |root: &Element| {
@@ -425,6 +430,7 @@ mod components {
             pane: "terminal",
             selected: None,
             chosen: Default::default(),
+            redraw: Default::default(),
         });
         assert!(until(|| root.query_selector("#command").ok().flatten().is_some()).await);
         let input: HtmlInputElement = first(&root, "#command").dyn_into().expect("input");
@@ -465,6 +471,7 @@ mod components {
             pane: "stage",
             selected: None,
             chosen: chosen.clone(),
+            redraw: Default::default(),
         });
         assert!(until(|| texts(&root, ".stage .container-name") == ["one", "two"]).await);
         assert_eq!(
@@ -491,6 +498,53 @@ mod components {
     }
 
     #[wasm_bindgen_test]
+    async fn a_redrawn_stage_keeps_the_keyboard_focus_on_the_same_container() {
+        let ws = workspace(&[
+            "docker run -d --name one busybox sleep 1d",
+            "docker run -d --name two busybox sleep 1d",
+        ]);
+        let redraw: Rc<RefCell<Option<Callback<()>>>> = Default::default();
+        let root = render(PaneProps {
+            workspace: ws.clone(),
+            pane: "stage",
+            selected: None,
+            chosen: Default::default(),
+            redraw: redraw.clone(),
+        });
+        assert!(until(|| texts(&root, ".stage .container-name").len() == 2).await);
+        let focused_name = || {
+            let active = web_sys::window()?.document()?.active_element()?;
+            root.contains(Some(&active)).then(|| {
+                active
+                    .query_selector(".container-name")
+                    .ok()??
+                    .text_content()
+            })?
+        };
+        let two = root
+            .query_selector_all(".stage .container")
+            .expect("selector")
+            .item(1)
+            .expect("a second container");
+        // SVG elements have `focus()` as HTML elements do.
+        two.unchecked_ref::<HtmlElement>().focus().expect("focused");
+        assert_eq!(focused_name().as_deref(), Some("two"));
+        ws.borrow_mut()
+            .submit("docker run -d --name three busybox sleep 1d");
+        redraw
+            .borrow()
+            .as_ref()
+            .expect("the pane's on_change")
+            .emit(());
+        assert!(until(|| texts(&root, ".stage .container-name").len() == 3).await);
+        assert!(
+            until(|| focused_name().as_deref() == Some("two")).await,
+            "the focus stays on two, drawn anew: {:?}",
+            focused_name()
+        );
+    }
+
+    #[wasm_bindgen_test]
     async fn disk_usage_counts_shared_layers_once() {
         let ws = workspace(&[
             "docker run -d --name web1 nginx",
@@ -501,6 +555,7 @@ mod components {
             pane: "disk",
             selected: None,
             chosen: Default::default(),
+            redraw: Default::default(),
         });
         assert!(
             until(|| text_of(&root, "[data-figure='total']") == "109MB").await,
@@ -519,6 +574,7 @@ mod components {
             pane: "storage",
             selected: None,
             chosen: chosen.clone(),
+            redraw: Default::default(),
         });
         assert!(
             until(|| texts(&root, ".storage-pane td.path")
@@ -566,6 +622,7 @@ mod components {
             pane: "activity",
             selected: None,
             chosen: Default::default(),
+            redraw: Default::default(),
         });
         assert!(until(|| root.query_selector(".activity").ok().flatten().is_some()).await);
         let first = texts(&root, ".activity li");
@@ -596,6 +653,7 @@ mod components {
             pane: "activity",
             selected: None,
             chosen: Default::default(),
+            redraw: Default::default(),
         });
         assert!(
             until(|| texts(&root, ".activity li")
@@ -655,6 +713,7 @@ mod components {
             pane: "inspector",
             selected,
             chosen: Default::default(),
+            redraw: Default::default(),
         });
         assert!(until(|| !texts(&root, ".inspector-pane tbody tr").is_empty()).await);
         let rows = texts(&root, ".inspector-pane tbody tr");
@@ -699,6 +758,7 @@ mod components {
             pane: "context",
             selected: None,
             chosen: Default::default(),
+            redraw: Default::default(),
         });
         assert!(
             until(

@@ -4,6 +4,7 @@
 
 use crate::activity::{activity, What};
 use crate::console::Workspace;
+use crate::drawing::{self, use_choices, Drawing, SELECT};
 use crate::i18n::{t, Lang, Msg};
 use crate::inspect::Selected;
 use crate::stage::{hue_class, stage_model, ImageStack};
@@ -46,88 +47,99 @@ fn stack_height(img: &ImageStack) -> i32 {
 /// What the last command did to each read-only layer it touched (the first thing said).
 type Touched = Vec<(LayerId, What)>;
 
-/// Click and Enter/Space handlers that select `what`.
-fn selects(
-    on_select: &Callback<Selected>,
-    what: Selected,
-) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
-    let (a, b) = (on_select.clone(), on_select.clone());
-    let what2 = what.clone();
-    (
-        Callback::from(move |_: MouseEvent| a.emit(what.clone())),
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                b.emit(what2.clone());
-            }
-        }),
-    )
-}
-
+/// Draws one image's slabs, bottom first, with their base at `base_y`. A slab
+/// that opens a layer in the inspector names it by its place in `selections`.
 fn draw_stack(
+    d: &mut Drawing,
     img: &ImageStack,
     x: i32,
     base_y: i32,
     lang: Lang,
     touched: &Touched,
-    on_select: &Callback<Selected>,
-) -> Html {
+    selections: &mut Vec<Selected>,
+) {
     let mut y = base_y;
-    let mut slabs = Vec::new();
     for s in &img.slabs {
         let h = if s.empty { THIN_H } else { SLAB_H };
         y -= h;
         if s.empty {
-            slabs.push(html! {
-                <g class="slab empty">
-                    <rect x={x.to_string()} y={y.to_string()} width={STACK_W.to_string()} height={h.to_string()} rx="2" />
-                    <title>{ format!("{} — 0B ({})", s.label, t(lang, Msg::StageMetadataOnly)) }</title>
-                </g>
-            });
-        } else {
-            let shared = if s.shared_by > 1 {
-                format!(" ⇄{}", s.shared_by)
-            } else {
-                String::new()
-            };
-            let touch = touched
-                .iter()
-                .find(|(id, _)| Some(*id) == s.layer)
-                .map(|(_, what)| *what);
-            let label = match touch {
-                Some(what) => format!("{} {}", what.icon(), s.label),
-                None => s.label.clone(),
-            };
-            let said = touch
-                .map(|what| format!(" — {}", t(lang, what.word())))
-                .unwrap_or_default();
-            let (onclick, onkeydown) = match s.layer {
-                Some(id) => {
-                    let (c, k) = selects(on_select, Selected::Layer(id));
-                    (Some(c), Some(k))
-                }
-                None => (None, None),
-            };
-            // The accessible name starts with the visible text, as read.
-            let size = format!("{}{shared}", s.size);
-            let aria = format!("{label} {size} — {}", t(lang, Msg::InspectSelect));
-            slabs.push(html! {
-                <g class={classes!("slab", hue_class(s.hue), touch.map(|_| "touched"), matches!(touch, Some(What::StepLayer | What::LayerCreated)).then_some("arrived"))} tabindex="0" role="button" aria-label={aria} {onclick} {onkeydown}>
-                    <rect x={x.to_string()} y={y.to_string()} width={STACK_W.to_string()} height={h.to_string()} rx="3" />
-                    <text x={(x + 8).to_string()} y={(y + 19).to_string()} class="slab-label">{ label }</text>
-                    <text x={(x + STACK_W - 8).to_string()} y={(y + 19).to_string()} class="slab-size" text-anchor="end">{ size }</text>
-                    <title>{ format!("{} — {} — sha256:{}…{}{said}", s.label, s.size, s.digest,
-                        if s.shared_by > 1 { format!(" — {} {}", t(lang, Msg::StageSharedBy), s.shared_by) } else { String::new() }) }</title>
-                </g>
-            });
+            d.open("g").attr("class", "slab empty");
+            d.rect(x, y, STACK_W, h, 2).close();
+            d.title(&format!(
+                "{} — 0B ({})",
+                s.label,
+                t(lang, Msg::StageMetadataOnly)
+            ));
+            d.close();
+            continue;
         }
+        let shared = if s.shared_by > 1 {
+            format!(" ⇄{}", s.shared_by)
+        } else {
+            String::new()
+        };
+        let touch = touched
+            .iter()
+            .find(|(id, _)| Some(*id) == s.layer)
+            .map(|(_, what)| *what);
+        let label = match touch {
+            Some(what) => format!("{} {}", what.icon(), s.label),
+            None => s.label.clone(),
+        };
+        let said = touch
+            .map(|what| format!(" — {}", t(lang, what.word())))
+            .unwrap_or_default();
+        // The accessible name starts with the visible text, as read.
+        let size = format!("{}{shared}", s.size);
+        let mut class = format!("slab {}", hue_class(s.hue));
+        if touch.is_some() {
+            class.push_str(" touched");
+        }
+        if matches!(touch, Some(What::StepLayer | What::LayerCreated)) {
+            class.push_str(" arrived");
+        }
+        d.open("g").attr("class", class);
+        if let Some(id) = s.layer {
+            d.attr("tabindex", 0)
+                .attr("role", "button")
+                .attr(
+                    "aria-label",
+                    format!("{label} {size} — {}", t(lang, Msg::InspectSelect)),
+                )
+                .attr(SELECT, selections.len());
+            selections.push(Selected::Layer(id));
+        }
+        d.rect(x, y, STACK_W, h, 3).close();
+        d.text_at(x + 8, y + 19)
+            .attr("class", "slab-label")
+            .text(&label)
+            .close();
+        d.text_at(x + STACK_W - 8, y + 19)
+            .attr("class", "slab-size")
+            .attr("text-anchor", "end")
+            .text(&size)
+            .close();
+        let shared_by = if s.shared_by > 1 {
+            format!(" — {} {}", t(lang, Msg::StageSharedBy), s.shared_by)
+        } else {
+            String::new()
+        };
+        d.title(&format!(
+            "{} — {} — sha256:{}…{shared_by}{said}",
+            s.label, s.size, s.digest
+        ));
+        d.close();
     }
-    html! { <>{ for slabs }</> }
 }
 
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
     let lang = props.lang;
+    let choices = use_choices::<Selected>();
+    // The drawing is made anew each time: when only the language changed,
+    // nothing on it moves again.
+    let drawn_revision = use_mut_ref(|| None::<u64>);
+    let fresh = drawn_revision.replace(Some(props.revision)) != Some(props.revision);
     let ws = props.workspace.borrow();
     let images = stage_model(&ws.session);
     // The layers the last command touched, and the container whose files it changed.
@@ -175,52 +187,95 @@ pub fn stage(props: &StageProps) -> Html {
     let height = PAD + 22 + columns_h + tallest + 28 + PAD;
     let width = PAD * 2 + images.len() as i32 * (STACK_W + GAP) - GAP;
     let base_y = height - PAD - 28;
-    let mut parts = Vec::new();
+    let mut d = Drawing::new();
+    d.open("svg")
+        .attr("class", if fresh { "stage" } else { "stage still" })
+        .attr("role", "group")
+        .attr("aria-labelledby", "stage-heading stage-text")
+        .attr("viewBox", format!("0 0 {width} {height}"))
+        .attr("width", width)
+        .attr("height", height);
+    let mut selections = Vec::new();
     for (i, img) in images.iter().enumerate() {
         let x = PAD + i as i32 * (STACK_W + GAP);
         let top = base_y - stack_height(img);
-        parts.push(draw_stack(img, x, base_y, lang, &touched, &props.on_select));
-        parts.push(html! {
-            <text x={(x + STACK_W / 2).to_string()} y={(base_y + 20).to_string()} class="image-name" text-anchor="middle">
-                { format!("{} · {} · {}", img.name, img.id, img.size) }
-            </text>
-        });
+        draw_stack(&mut d, img, x, base_y, lang, &touched, &mut selections);
+        d.text_at(x + STACK_W / 2, base_y + 20)
+            .attr("class", "image-name")
+            .attr("text-anchor", "middle")
+            .text(&format!("{} · {} · {}", img.name, img.id, img.size))
+            .close();
         let n = img.containers.len() as i32;
-        if n > 0 {
-            let w = ((STACK_W - (n - 1) * 6) / n).min(110);
-            let total = n * w + (n - 1) * 6;
-            let start = x + (STACK_W - total) / 2;
-            let box_y = top - 44 - BOX_H;
-            for (k, c) in img.containers.iter().enumerate() {
-                let cx = start + k as i32 * (w + 6);
-                let state = if c.running { "running" } else { "stopped" };
-                let is_changed = changed.as_deref() == Some(c.id.as_str());
-                let (onclick, onkeydown) = selects(
-                    &props.on_select,
-                    Selected::Container {
-                        id: c.id.clone(),
-                        dir: "/".into(),
-                    },
-                );
-                let size = if is_changed {
-                    format!("▲ {}", c.size)
-                } else {
-                    c.size.clone()
-                };
-                parts.push(html! {
-                    <g class={classes!("container", state, is_changed.then_some("changed"), arrived.contains(&c.id.as_str()).then_some("arrived"))} tabindex="0" role="button" {onclick} {onkeydown}>
-                        <line x1={(cx + w / 2).to_string()} y1={(box_y + BOX_H).to_string()} x2={(cx + w / 2).to_string()} y2={top.to_string()} class="stands-on" />
-                        <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height={BOX_H.to_string()} rx="4" class="container-box" />
-                        <rect x={cx.to_string()} y={box_y.to_string()} width={w.to_string()} height="9" rx="3" class="writable" />
-                        <text x={(cx + w / 2).to_string()} y={(box_y + 22).to_string()} text-anchor="middle" class="container-name">{ &c.name }</text>
-                        <text x={(cx + w / 2).to_string()} y={(box_y - 4).to_string()} text-anchor="middle" class="container-size" aria-hidden="true">{ size }</text>
-                        // Its name for screen readers (SVG takes it from the title).
-                        <title>{ format!("{} — {}: {} — {}", c.name, t(lang, Msg::StageWritable), c.size, t(lang, Msg::InspectSelect)) }</title>
-                    </g>
-                });
+        if n == 0 {
+            continue;
+        }
+        let w = ((STACK_W - (n - 1) * 6) / n).min(110);
+        let total = n * w + (n - 1) * 6;
+        let start = x + (STACK_W - total) / 2;
+        let box_y = top - 44 - BOX_H;
+        for (k, c) in img.containers.iter().enumerate() {
+            let cx = start + k as i32 * (w + 6);
+            let is_changed = changed.as_deref() == Some(c.id.as_str());
+            let mut class = String::from(if c.running {
+                "container running"
+            } else {
+                "container stopped"
+            });
+            if is_changed {
+                class.push_str(" changed");
             }
+            if arrived.contains(&c.id.as_str()) {
+                class.push_str(" arrived");
+            }
+            let size = if is_changed {
+                format!("▲ {}", c.size)
+            } else {
+                c.size.clone()
+            };
+            d.open("g")
+                .attr("class", class)
+                .attr("tabindex", 0)
+                .attr("role", "button")
+                .attr(SELECT, selections.len());
+            selections.push(Selected::Container {
+                id: c.id.clone(),
+                dir: "/".into(),
+            });
+            let mid = cx + w / 2;
+            d.open("line")
+                .attr("x1", mid)
+                .attr("y1", box_y + BOX_H)
+                .attr("x2", mid)
+                .attr("y2", top)
+                .attr("class", "stands-on")
+                .close();
+            d.rect(cx, box_y, w, BOX_H, 4)
+                .attr("class", "container-box")
+                .close();
+            d.rect(cx, box_y, w, 9, 3).attr("class", "writable").close();
+            d.text_at(mid, box_y + 22)
+                .attr("text-anchor", "middle")
+                .attr("class", "container-name")
+                .text(&c.name)
+                .close();
+            d.text_at(mid, box_y - 4)
+                .attr("text-anchor", "middle")
+                .attr("class", "container-size")
+                .attr("aria-hidden", "true")
+                .text(&size)
+                .close();
+            // Its name for screen readers (SVG takes it from the title).
+            d.title(&format!(
+                "{} — {}: {} — {}",
+                c.name,
+                t(lang, Msg::StageWritable),
+                c.size,
+                t(lang, Msg::InspectSelect)
+            ));
+            d.close();
         }
     }
+    let (onclick, onkeydown) = choices.handlers(selections, &props.on_select);
     let description = images.iter().map(|img| {
         let layers = img.slabs.iter().filter(|s| !s.empty).count();
         let containers: Vec<String> = img.containers.iter().map(|c| format!("{} ({} {})", c.name, t(lang, Msg::StageWritable), c.size)).collect();
@@ -234,11 +289,8 @@ pub fn stage(props: &StageProps) -> Html {
     html! {
         <section class="pane stage-pane" aria-labelledby="stage-heading">
             <h2 id="stage-heading">{ t(lang, Msg::StageHeading) }</h2>
-            <div class="stage-scroll" tabindex="0" role="region" aria-labelledby="stage-heading">
-                <svg class="stage" role="group" aria-labelledby="stage-heading stage-text" viewBox={format!("0 0 {width} {height}")}
-                    width={width.to_string()} height={height.to_string()}>
-                    { for parts }
-                </svg>
+            <div class="stage-scroll" tabindex="0" role="region" aria-labelledby="stage-heading" ref={choices.node.clone()} {onclick} {onkeydown}>
+                { drawing::svg(d) }
             </div>
             <ul id="stage-text" class="visually-hidden">{ for description }</ul>
             <p class="legend">

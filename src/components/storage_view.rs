@@ -3,6 +3,7 @@
 
 use crate::console::Workspace;
 use crate::disk_view::{layer_rows, top_level_listing};
+use crate::drawing::{self, use_choices, Drawing, SELECT};
 use crate::i18n::{t, Lang, Msg};
 use crate::stage::hue_class;
 use layerlab_engine::storage::Driver;
@@ -31,6 +32,7 @@ impl PartialEq for StorageViewProps {
 pub fn storage_view(props: &StorageViewProps) -> Html {
     let lang = props.lang;
     let driver = use_state(|| Driver::Overlay2);
+    let opens = use_choices::<crate::inspect::Selected>();
     let ws = props.workspace.borrow();
     let rows = layer_rows(&ws.session, *driver);
     let choices = Driver::ALL.iter().map(|&d| {
@@ -43,25 +45,55 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
             </label>
         }
     });
-    let body = rows.iter().map(|r| {
+    // Drawn in one piece (`drawing`): a row is nine elements, and a store
+    // holds dozens of layers.
+    let mut d = Drawing::new();
+    d.open("table").attr("class", "layers-on-disk");
+    d.open("thead").open("tr");
+    for (heading, class) in [
+        (t(lang, Msg::StorageLayer), None),
+        ("ChainID", None),
+        ("DiffID", None),
+        (t(lang, Msg::StorageDirectory), None),
+        ("link", None),
+        ("size", Some("num")),
+    ] {
+        d.open("th").attr("scope", "col");
+        if let Some(class) = class {
+            d.attr("class", class);
+        }
+        d.text(heading).close();
+    }
+    d.close().close().open("tbody");
+    for (i, r) in rows.iter().enumerate() {
         // The layer's colour on the stage; a container's layers in the writable layer's.
         let swatch = r.hue.map_or_else(|| "writable".to_owned(), hue_class);
-        html! {
-            <tr>
-                <td><span class={classes!("swatch", swatch)} aria-hidden="true"></span>
-                    <button type="button" class="link" onclick={{
-                        let (on_select, what) = (props.on_select.clone(), r.select.clone());
-                        Callback::from(move |_: MouseEvent| on_select.emit(Some(what.clone())))
-                    }}>{ &r.owner }</button>
-                </td>
-                <td class="mono">{ &r.chain_id }</td>
-                <td class="mono">{ &r.diff_id }</td>
-                <td class="mono path">{ &r.directory }</td>
-                <td class="mono">{ &r.link }</td>
-                <td class="num">{ &r.size }</td>
-            </tr>
+        d.open("tr").open("td");
+        d.open("span")
+            .attr("class", format!("swatch {swatch}"))
+            .attr("aria-hidden", "true")
+            .close();
+        d.open("button")
+            .attr("type", "button")
+            .attr("class", "link")
+            .attr(SELECT, i)
+            .text(&r.owner)
+            .close();
+        d.close();
+        for (class, text) in [
+            ("mono", &r.chain_id),
+            ("mono", &r.diff_id),
+            ("mono path", &r.directory),
+            ("mono", &r.link),
+            ("num", &r.size),
+        ] {
+            d.open("td").attr("class", class).text(text).close();
         }
-    });
+        d.close();
+    }
+    let on_choose = props.on_select.reform(Some);
+    let (onclick, onkeydown) =
+        opens.handlers(rows.iter().map(|r| r.select.clone()).collect(), &on_choose);
     // The listing is worked out only while it is open.
     let listing_open = use_state(|| false);
     let ontoggle = {
@@ -87,20 +119,8 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
             if rows.is_empty() {
                 <p class="hint">{ t(lang, Msg::StageEmpty) }</p>
             } else {
-                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="storage-heading">
-                    <table class="layers-on-disk">
-                        <thead>
-                            <tr>
-                                <th scope="col">{ t(lang, Msg::StorageLayer) }</th>
-                                <th scope="col">{"ChainID"}</th>
-                                <th scope="col">{"DiffID"}</th>
-                                <th scope="col">{ t(lang, Msg::StorageDirectory) }</th>
-                                <th scope="col">{"link"}</th>
-                                <th scope="col" class="num">{"size"}</th>
-                            </tr>
-                        </thead>
-                        <tbody>{ for body }</tbody>
-                    </table>
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="storage-heading" ref={opens.node.clone()} {onclick} {onkeydown}>
+                    { drawing::html(d) }
                 </div>
                 <p class="hint">{ t(lang, Msg::StorageExplain) }</p>
                 <details open={*listing_open} {ontoggle}>

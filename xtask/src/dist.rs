@@ -79,6 +79,7 @@ pub fn build() -> Result<Report, String> {
     let dist = root().join("dist");
     trunk_build(&dist, None)?;
     split_first_load(&dist)?;
+    crate::bundle::inline_snippets(&dist)?;
     add_content_security_policy(&dist.join("index.html"))?;
 
     let report = measure(&dist)?;
@@ -160,7 +161,7 @@ fn split_first_load(dist: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
@@ -191,40 +192,53 @@ fn update_wasm_preload(
 ) -> Result<(), String> {
     let html = std::fs::read_to_string(index)
         .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
-    let href = format!("href=\"./{wasm_name}\"");
-    let at = html
-        .find(&href)
-        .ok_or_else(|| format!("index.html does not preload {wasm_name}"))?;
-    let tag_end = at
-        + html[at..]
-            .find('>')
-            .ok_or("unclosed <link> in index.html")?;
+    let mut html = with_integrity(&html, wasm_name, bytes)?;
+    let tag = preload_tag(&html, wasm_name)?;
+    if !html[tag.clone()].contains("fetchpriority") {
+        html.insert_str(tag.end - 1, " fetchpriority=\"high\"");
+    }
+    if let Some(rest) = rest {
+        let meta = format!("<meta name=\"layerlab-rest\" content=\"./{rest}\">");
+        html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
+    }
+    write(index, html.as_bytes())
+}
+
+/// `html` with the preload link of `file` (beside index.html) carrying the
+/// integrity of its new `bytes`.
+pub(crate) fn with_integrity(html: &str, file: &str, bytes: &[u8]) -> Result<String, String> {
+    let tag = preload_tag(html, file)?;
     let key = "integrity=\"";
-    let value_start = at
-        + html[at..tag_end]
+    let value_start = tag.start
+        + html[tag]
             .find(key)
-            .ok_or("the wasm preload has no integrity")?
+            .ok_or_else(|| format!("the preload of {file} has no integrity"))?
         + key.len();
     let value_end = value_start
         + html[value_start..]
             .find('"')
             .ok_or("unclosed integrity value")?;
     let digest = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes));
-    let priority = if html[at..tag_end].contains("fetchpriority") {
-        ""
-    } else {
-        " fetchpriority=\"high\""
-    };
-    let mut html = format!(
-        "{}sha384-{digest}\"{priority}{}",
+    Ok(format!(
+        "{}sha384-{digest}{}",
         &html[..value_start],
-        &html[value_end + 1..]
-    );
-    if let Some(rest) = rest {
-        let meta = format!("<meta name=\"layerlab-rest\" content=\"./{rest}\">");
-        html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
-    }
-    write(index, html.as_bytes())
+        &html[value_end..]
+    ))
+}
+
+/// Where the `<link>` that preloads `file` is in `html`, from `<` to `>`.
+fn preload_tag(html: &str, file: &str) -> Result<std::ops::Range<usize>, String> {
+    let href = format!("href=\"./{file}\"");
+    let at = html
+        .find(&href)
+        .ok_or_else(|| format!("index.html does not preload {file}"))?;
+    let start = html[..at]
+        .rfind("<link")
+        .ok_or_else(|| format!("the preload of {file} is not a <link>"))?;
+    let len = html[at..]
+        .find('>')
+        .ok_or("unclosed <link> in index.html")?;
+    Ok(start..at + len + 1)
 }
 
 /// Allows only our own origin, plus what `index.html` carries inline (Trunk's
@@ -292,7 +306,7 @@ fn gzip_len(bytes: &[u8]) -> u64 {
 }
 
 /// Every file under `dir`, with its path relative to `dist`.
-fn files_under(
+pub(crate) fn files_under(
     dist: &Path,
     dir: &Path,
     out: &mut Vec<(String, std::path::PathBuf)>,
@@ -366,7 +380,21 @@ pub fn print_report(report: &Report) {
 
 #[cfg(test)]
 mod tests {
-    use super::inline_hashes;
+    use super::{inline_hashes, with_integrity};
+
+    #[test]
+    fn a_rewritten_file_gets_the_integrity_of_its_new_bytes_in_its_preload_only() {
+        let html = "<link rel=\"modulepreload\" href=\"./a.js\" integrity=\"sha384-old\">\
+                    <link rel=\"preload\" href=\"./b.wasm\" integrity=\"sha384-keep\">";
+        // sha384 of "abc", as `openssl dgst -sha384 -binary | base64` prints it.
+        let abc = "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn";
+        assert_eq!(
+            with_integrity(html, "a.js", b"abc"),
+            Ok(html.replace("sha384-old", abc))
+        );
+        let why = with_integrity(html, "c.js", b"abc").unwrap_err();
+        assert!(why.contains("does not preload c.js"), "{why}");
+    }
 
     #[test]
     fn inline_elements_are_allowed_by_the_hash_of_their_body() {

@@ -9,6 +9,7 @@
 //! - `fuzz`: the engine's fuzz targets under cargo-fuzz, each for a time budget.
 
 mod bench;
+mod bundle;
 mod dist;
 mod fuzz;
 mod run;

@@ -769,6 +769,11 @@ fn switching_language_in_the_middle_of_lesson_7_keeps_everything() {
         if after != before {
             return Err("the terminal changed when the language did".into());
         }
+        // The stage is drawn again in Chinese, but what the last command did
+        // is not played again.
+        if b.find("svg.stage.still").is_err() {
+            return Err("the stage animates again when only the language changed".into());
+        }
         b.screenshot(&artifacts_dir().join("lesson7-zh-1280x720.png"))?;
         // Undo takes the solution's last command back, redo brings it again.
         b.click(&b.find("#undo")?)?;
