@@ -1,8 +1,8 @@
-//! A drawing: a tree of SVG elements written as one JSON text, which
-//! `static/drawing.js` turns into DOM nodes in a single call. The stage draws
-//! hundreds of elements; made one by one from wasm, each element, attribute
-//! and text costs a call across to JavaScript and a string decoded there,
-//! several times what making the node costs.
+//! A drawing: a tree of elements (SVG or HTML) written as one JSON text, which
+//! `static/drawing.js` turns into DOM nodes in a single call. The stage and the
+//! table of layers on disk are hundreds of elements; made one by one from
+//! wasm, each element, attribute and text costs a call across to JavaScript
+//! and a string decoded there, several times what making the node costs.
 //!
 //! Text goes into text nodes and attribute values, never into markup.
 //!
@@ -26,8 +26,8 @@ pub const SELECT: &str = "data-select";
 #[derive(Default)]
 pub struct Drawing {
     json: String,
-    /// For each open element: whether a child has been written.
-    open: Vec<bool>,
+    /// How many elements are open.
+    depth: usize,
     /// The open element's attribute list is still being written.
     in_attrs: bool,
 }
@@ -43,7 +43,7 @@ impl Drawing {
         self.json.push('[');
         push_string(&mut self.json, tag);
         self.json.push_str(",[");
-        self.open.push(false);
+        self.depth += 1;
         self.in_attrs = true;
         self
     }
@@ -92,15 +92,16 @@ impl Drawing {
 
     /// Closes the open element.
     pub fn close(&mut self) -> &mut Self {
+        debug_assert!(self.depth > 0, "nothing is open");
         self.end_attrs();
         self.json.push(']');
-        self.open.pop();
+        self.depth -= 1;
         self
     }
 
     /// The JSON text of the drawing, with every element closed.
     pub fn finish(mut self) -> String {
-        while !self.open.is_empty() {
+        while self.depth > 0 {
             self.close();
         }
         self.json
@@ -114,10 +115,13 @@ impl Drawing {
     }
 
     fn next_child(&mut self) {
+        debug_assert!(
+            self.depth > 0 || self.json.is_empty(),
+            "a drawing has one root"
+        );
         self.end_attrs();
-        if let Some(open) = self.open.last_mut() {
+        if self.depth > 0 {
             self.json.push(',');
-            *open = true;
         }
     }
 }
