@@ -498,6 +498,33 @@ mod components {
     }
 
     #[wasm_bindgen_test]
+    async fn markup_in_a_dockerfile_stays_text_on_the_stage() {
+        let ws = workspace(&[
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nRUN echo '<i>'\nEOF",
+            "docker build -t markup .",
+        ]);
+        let root = render(PaneProps {
+            workspace: ws,
+            pane: "stage",
+            selected: None,
+            chosen: Default::default(),
+            redraw: Default::default(),
+        });
+        assert!(
+            until(|| texts(&root, ".stage .slab-label")
+                .iter()
+                .any(|t| t.ends_with("echo '<i>'")))
+            .await,
+            "the RUN line is shown as typed: {:?}",
+            texts(&root, ".stage .slab-label")
+        );
+        assert!(
+            root.query_selector(".stage i").expect("selector").is_none(),
+            "and no element was made from it"
+        );
+    }
+
+    #[wasm_bindgen_test]
     async fn a_redrawn_stage_keeps_the_keyboard_focus_on_the_same_container() {
         let ws = workspace(&[
             "docker run -d --name one busybox sleep 1d",
