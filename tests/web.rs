@@ -247,6 +247,19 @@ mod components {
         redraw: Rc<RefCell<Option<Callback<()>>>>,
     }
 
+    impl PaneProps {
+        /// `pane` over `workspace`, nothing selected, nobody listening.
+        fn of(workspace: Rc<RefCell<Workspace>>, pane: &'static str) -> Self {
+            Self {
+                workspace,
+                pane,
+                selected: None,
+                chosen: Default::default(),
+                redraw: Default::default(),
+            }
+        }
+    }
+
     impl PartialEq for PaneProps {
         fn eq(&self, other: &Self) -> bool {
             Rc::ptr_eq(&self.workspace, &other.workspace) && self.pane == other.pane
@@ -381,13 +394,7 @@ mod components {
             .expect("a body")
             .append_child(&style)
             .expect("appended");
-        let root = render(PaneProps {
-            workspace: workspace(&lines),
-            pane: "terminal",
-            selected: None,
-            chosen: Default::default(),
-            redraw: Default::default(),
-        });
+        let root = render(PaneProps::of(workspace(&lines), "terminal"));
         // The newest line is inside the screen's box, the first one far above it.
         let at_bottom = |root: &Element| {
             let (Ok(Some(screen)), Ok(Some(oldest)), Ok(Some(newest))) = (
@@ -425,13 +432,7 @@ mod components {
     #[wasm_bindgen_test]
     async fn the_terminal_runs_a_typed_line_and_recalls_it() {
         let ws = workspace(&[]);
-        let root = render(PaneProps {
-            workspace: ws.clone(),
-            pane: "terminal",
-            selected: None,
-            chosen: Default::default(),
-            redraw: Default::default(),
-        });
+        let root = render(PaneProps::of(ws.clone(), "terminal"));
         assert!(until(|| root.query_selector("#command").ok().flatten().is_some()).await);
         let input: HtmlInputElement = first(&root, "#command").dyn_into().expect("input");
         type_text(&input, "docker run -d --name web busybox sleep 1d");
@@ -467,11 +468,8 @@ mod components {
         ]);
         let chosen: Rc<RefCell<Option<Selected>>> = Default::default();
         let root = render(PaneProps {
-            workspace: ws.clone(),
-            pane: "stage",
-            selected: None,
             chosen: chosen.clone(),
-            redraw: Default::default(),
+            ..PaneProps::of(ws.clone(), "stage")
         });
         assert!(until(|| texts(&root, ".stage .container-name") == ["one", "two"]).await);
         assert_eq!(
@@ -503,13 +501,7 @@ mod components {
             "cat > Dockerfile <<'EOF'\nFROM busybox\nRUN echo '<i>'\nEOF",
             "docker build -t markup .",
         ]);
-        let root = render(PaneProps {
-            workspace: ws,
-            pane: "stage",
-            selected: None,
-            chosen: Default::default(),
-            redraw: Default::default(),
-        });
+        let root = render(PaneProps::of(ws, "stage"));
         assert!(
             until(|| texts(&root, ".stage .slab-label")
                 .iter()
@@ -532,11 +524,8 @@ mod components {
         ]);
         let redraw: Rc<RefCell<Option<Callback<()>>>> = Default::default();
         let root = render(PaneProps {
-            workspace: ws.clone(),
-            pane: "stage",
-            selected: None,
-            chosen: Default::default(),
             redraw: redraw.clone(),
+            ..PaneProps::of(ws.clone(), "stage")
         });
         assert!(until(|| texts(&root, ".stage .container-name").len() == 2).await);
         let focused_name = || {
@@ -577,13 +566,7 @@ mod components {
             "docker run -d --name web1 nginx",
             "docker run -d --name web2 nginx",
         ]);
-        let root = render(PaneProps {
-            workspace: ws,
-            pane: "disk",
-            selected: None,
-            chosen: Default::default(),
-            redraw: Default::default(),
-        });
+        let root = render(PaneProps::of(ws, "disk"));
         assert!(
             until(|| text_of(&root, "[data-figure='total']") == "109MB").await,
             "{}",
@@ -597,11 +580,8 @@ mod components {
         let ws = workspace(&["docker pull busybox"]);
         let chosen: Rc<RefCell<Option<Selected>>> = Default::default();
         let root = render(PaneProps {
-            workspace: ws,
-            pane: "storage",
-            selected: None,
             chosen: chosen.clone(),
-            redraw: Default::default(),
+            ..PaneProps::of(ws, "storage")
         });
         assert!(
             until(|| texts(&root, ".storage-pane td.path")
@@ -644,13 +624,7 @@ mod components {
     #[wasm_bindgen_test]
     async fn what_was_there_when_the_pane_appeared_is_shown_whole() {
         let ws = two_containers_one_copy_up();
-        let root = render(PaneProps {
-            workspace: ws,
-            pane: "activity",
-            selected: None,
-            chosen: Default::default(),
-            redraw: Default::default(),
-        });
+        let root = render(PaneProps::of(ws, "activity"));
         assert!(until(|| root.query_selector(".activity").ok().flatten().is_some()).await);
         let first = texts(&root, ".activity li");
         assert!(first.len() > 1, "{first:?}");
@@ -675,13 +649,7 @@ mod components {
     #[wasm_bindgen_test]
     async fn what_happened_lists_a_copy_up_and_the_timeline_steps_back() {
         let ws = two_containers_one_copy_up();
-        let root = render(PaneProps {
-            workspace: ws.clone(),
-            pane: "activity",
-            selected: None,
-            chosen: Default::default(),
-            redraw: Default::default(),
-        });
+        let root = render(PaneProps::of(ws.clone(), "activity"));
         assert!(
             until(|| texts(&root, ".activity li")
                 .iter()
@@ -736,11 +704,8 @@ mod components {
             dir: "/etc".into(),
         });
         let root = render(PaneProps {
-            workspace: ws.clone(),
-            pane: "inspector",
             selected,
-            chosen: Default::default(),
-            redraw: Default::default(),
+            ..PaneProps::of(ws.clone(), "inspector")
         });
         assert!(until(|| !texts(&root, ".inspector-pane tbody tr").is_empty()).await);
         let rows = texts(&root, ".inspector-pane tbody tr");
@@ -780,13 +745,7 @@ mod components {
     #[wasm_bindgen_test]
     async fn the_build_context_adds_a_file_and_refuses_a_name_outside_the_project() {
         let ws = workspace(&[]);
-        let root = render(PaneProps {
-            workspace: ws.clone(),
-            pane: "context",
-            selected: None,
-            chosen: Default::default(),
-            redraw: Default::default(),
-        });
+        let root = render(PaneProps::of(ws.clone(), "context"));
         assert!(
             until(
                 || texts(&root, ".context-files .name") == [".dockerignore", "Makefile", "app.py"]
