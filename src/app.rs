@@ -513,14 +513,6 @@ pub fn app(props: &AppProps) -> Html {
     html! {
         <div class={classes!("app", presenter.then_some("presenter"), format!("speed-{}", *speed))} ref={root_ref} tabindex="-1" onkeydown={on_key}>
             <TopBar lang={*lang} {on_lang} presenter={*presenter} {on_presenter} />
-            if *presenter {
-                <div class="presenter-bar">
-                    <p class="caption" role="status" aria-live="polite">
-                        { caption.unwrap_or_else(|| t(*lang, Msg::PresenterNoLesson).to_owned()) }
-                    </p>
-                    <p class="keys">{ t(*lang, Msg::PresenterKeys) }</p>
-                </div>
-            }
             if let Some(problem) = &boot.problem {
                 <p class="notice" role="alert">
                     { match problem {
@@ -569,6 +561,15 @@ pub fn app(props: &AppProps) -> Html {
                 </p>
             }
             <main class="workspace">
+                // In the grid: on a wide screen the caption stands beside the stage.
+                if *presenter {
+                    <div class="presenter-bar">
+                        <p class="caption" role="status" aria-live="polite">
+                            { caption.unwrap_or_else(|| t(*lang, Msg::PresenterNoLesson).to_owned()) }
+                        </p>
+                        <p class="keys">{ t(*lang, Msg::PresenterKeys) }</p>
+                    </div>
+                }
                 <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} {on_build} step={*build_line}>
                     <ContextFiles lang={*lang} workspace={workspace.clone()} revision={*revision} on_change={on_change.clone()} />
                 </DockerfileEditor>

@@ -32,9 +32,11 @@ impl PartialEq for StageProps {
 
 const STACK_W: i32 = 290;
 const GAP: i32 = 40;
-const SLAB_H: i32 = 30;
+const SLAB_H: i32 = 26;
 const THIN_H: i32 = 8;
 const BOX_H: i32 = 34;
+/// How far a container stands above its image's top slab.
+const LINE_H: i32 = 30;
 const PAD: i32 = 12;
 
 fn stack_height(img: &ImageStack) -> i32 {
@@ -110,11 +112,11 @@ fn draw_stack(
             selections.push(Selected::Layer(id));
         }
         d.rect(x, y, STACK_W, h, 3).close();
-        d.text_at(x + 8, y + 19)
+        d.text_at(x + 8, y + 17)
             .attr("class", "slab-label")
             .text(&label)
             .close();
-        d.text_at(x + STACK_W - 8, y + 19)
+        d.text_at(x + STACK_W - 8, y + 17)
             .attr("class", "slab-size")
             .attr("text-anchor", "end")
             .text(&size)
@@ -183,7 +185,7 @@ pub fn stage(props: &StageProps) -> Html {
         };
     }
     let tallest = images.iter().map(stack_height).max().unwrap_or(0);
-    let columns_h = BOX_H + 44;
+    let columns_h = BOX_H + LINE_H;
     let height = PAD + 22 + columns_h + tallest + 28 + PAD;
     let width = PAD * 2 + images.len() as i32 * (STACK_W + GAP) - GAP;
     let base_y = height - PAD - 28;
@@ -212,7 +214,7 @@ pub fn stage(props: &StageProps) -> Html {
         let w = ((STACK_W - (n - 1) * 6) / n).min(110);
         let total = n * w + (n - 1) * 6;
         let start = x + (STACK_W - total) / 2;
-        let box_y = top - 44 - BOX_H;
+        let box_y = top - LINE_H - BOX_H;
         for (k, c) in img.containers.iter().enumerate() {
             let cx = start + k as i32 * (w + 6);
             let is_changed = changed.as_deref() == Some(c.id.as_str());

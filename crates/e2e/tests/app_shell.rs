@@ -842,6 +842,18 @@ fn presenter_mode_steps_through_a_lesson_in_large_type() {
         if size < 20.0 {
             return Err(format!("text at {size}px in presenter mode: {}", smallest[1]));
         }
+        // The whole picture is on the projector's screen at once, beside the caption.
+        b.execute("window.scrollTo(0, 0)", vec![])?;
+        let fits = b.execute(
+            "const s = document.querySelector('.stage').getBoundingClientRect(); \
+             const c = document.querySelector('.caption').getBoundingClientRect(); \
+             return [s.top, s.bottom, s.right, innerHeight, innerWidth, c.right <= s.left];",
+            vec![],
+        )?;
+        let at = |i: usize| fits[i].as_f64().unwrap_or(f64::NAN);
+        if !(at(0) >= 0.0 && at(1) <= at(3) && at(2) <= at(4)) || fits[5] != true {
+            return Err(format!("the stage is not whole on screen beside the caption: {fits}"));
+        }
         b.screenshot(&artifacts_dir().join("presenter-1280x720.png"))?;
         Ok(())
     });
