@@ -31,6 +31,8 @@ struct Boot {
     saved: Option<Saved>,
     /// Set when saved data existed but could not be restored.
     problem: Option<Problem>,
+    /// The autosave's text when it was restored: saving the same again is skipped.
+    autosaved: Option<String>,
 }
 
 /// Saved work that could not be restored, and from where.
@@ -74,12 +76,14 @@ fn restore(autosave: bool) -> Boot {
                     workspace,
                     saved: Some(saved),
                     problem: None,
+                    autosaved: None,
                 }
             }
             Err(e) => Boot {
                 workspace: fresh(),
                 saved: None,
                 problem: Some(Problem::Link(e)),
+                autosaved: None,
             },
         };
     }
@@ -93,6 +97,7 @@ fn restore(autosave: bool) -> Boot {
             workspace: fresh(),
             saved: None,
             problem: None,
+            autosaved: None,
         },
         Some(Ok(saved)) => {
             let workspace = Rc::new(RefCell::new(Workspace::replay(&saved.commands)));
@@ -100,6 +105,7 @@ fn restore(autosave: bool) -> Boot {
                 workspace,
                 saved: Some(saved),
                 problem: None,
+                autosaved: raw,
             }
         }
         Some(Err(e)) => {
@@ -111,6 +117,7 @@ fn restore(autosave: bool) -> Boot {
                 workspace: fresh(),
                 saved: None,
                 problem: Some(Problem::Autosave(e)),
+                autosaved: None,
             }
         }
     }
@@ -178,6 +185,8 @@ pub fn app(props: &AppProps) -> Html {
     // Animation and playback speed, in percent.
     let speed = use_state(|| 100u32);
     let root_ref = use_node_ref();
+    // The autosave's text last written (or restored).
+    let written = use_mut_ref(|| boot.autosaved.clone());
     let reached = lesson
         .and_then(|i| LESSONS.get(i))
         .is_some_and(|l| (l.check)(&workspace.borrow().session));
@@ -217,6 +226,7 @@ pub fn app(props: &AppProps) -> Html {
     {
         let workspace = workspace.clone();
         let enabled = props.autosave;
+        let written = written.clone();
         let lesson_id = lesson.and_then(|i| LESSONS.get(i)).map(|l| l.id.to_owned());
         use_effect_with(
             (
@@ -240,7 +250,13 @@ pub fn app(props: &AppProps) -> Html {
                         sandbox: sandbox.clone(),
                         step: *step,
                     };
-                    browser::store(persist::KEY, &persist::save(&saved));
+                    // A reload restores what is stored: nothing to write again.
+                    let text = persist::save(&saved);
+                    if written.borrow().as_deref() != Some(text.as_str())
+                        && browser::store(persist::KEY, &text)
+                    {
+                        *written.borrow_mut() = Some(text);
+                    }
                 }
             },
         );

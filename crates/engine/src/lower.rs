@@ -11,6 +11,7 @@ use crate::layer::{Layer, LayerId};
 use crate::path::FsPath;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::rc::Rc;
 
 #[derive(Debug)]
@@ -46,14 +47,8 @@ impl Lower {
 
     /// Visible paths strictly below `dir`, depth-first.
     pub fn descendants<'a>(&'a self, dir: &'a FsPath) -> impl Iterator<Item = &'a FsPath> + 'a {
-        use std::ops::Bound;
-        let start = if dir.is_root() {
-            Bound::Unbounded
-        } else {
-            Bound::Excluded(dir.clone())
-        };
         self.index()
-            .range((start, Bound::Unbounded))
+            .range::<FsPath, _>((after(dir), Bound::Unbounded))
             .map(|(p, _)| p)
             .take_while(move |p| p.is_below(dir))
     }
@@ -70,15 +65,18 @@ impl Lower {
     }
 }
 
-fn remove_below(index: &mut BTreeMap<FsPath, u32>, dir: &FsPath) {
-    use std::ops::Bound;
-    let start = if dir.is_root() {
+/// Where the paths below `dir` start in the index (descendants sort right after it).
+fn after(dir: &FsPath) -> Bound<&FsPath> {
+    if dir.is_root() {
         Bound::Unbounded
     } else {
-        Bound::Excluded(dir.clone())
-    };
+        Bound::Excluded(dir)
+    }
+}
+
+fn remove_below(index: &mut BTreeMap<FsPath, u32>, dir: &FsPath) {
     let doomed: Vec<FsPath> = index
-        .range((start, Bound::Unbounded))
+        .range::<FsPath, _>((after(dir), Bound::Unbounded))
         .map(|(p, _)| p.clone())
         .take_while(|p| p.is_below(dir))
         .collect();
