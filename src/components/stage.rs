@@ -184,9 +184,20 @@ pub fn stage(props: &StageProps) -> Html {
             </section>
         };
     }
-    let tallest = images.iter().map(stack_height).max().unwrap_or(0);
-    let columns_h = BOX_H + LINE_H;
-    let height = PAD + 22 + columns_h + tallest + 28 + PAD;
+    // The tallest column: a stack, with its containers standing on it if it has any.
+    let tallest = images
+        .iter()
+        .map(|img| {
+            stack_height(img)
+                + if img.containers.is_empty() {
+                    0
+                } else {
+                    BOX_H + LINE_H
+                }
+        })
+        .max()
+        .unwrap_or(0);
+    let height = PAD + 22 + tallest + 28 + PAD;
     let width = PAD * 2 + images.len() as i32 * (STACK_W + GAP) - GAP;
     let base_y = height - PAD - 28;
     let mut d = Drawing::new();
