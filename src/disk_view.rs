@@ -6,7 +6,7 @@ use crate::inspect::Selected;
 use crate::stage::hue;
 use layerlab_engine::command::Session;
 use layerlab_engine::size::human_size_with_precision;
-use layerlab_engine::storage::{cache_id, layout, link_id, mount_id, DiskNode, Driver, ROOT};
+use layerlab_engine::storage::{cache_id, link_id, mount_id, outline, DiskNode, Driver, ROOT};
 
 /// One layer's row.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,7 +88,7 @@ pub fn layer_rows(session: &Session, driver: Driver) -> Vec<LayerRow> {
 /// the `l/` links — what `ls -l /var/lib/docker/<driver>` would show.
 pub fn top_level_listing(session: &Session, driver: Driver) -> Vec<String> {
     let home = format!("{ROOT}/{}", driver.name());
-    let entries = layout(&session.host, driver);
+    let entries = outline(&session.host, driver);
     let depth = |p: &str| p.matches('/').count();
     let base = depth(&home);
     entries

@@ -94,6 +94,8 @@ pub fn mount_id(container_id: &str) -> String {
 
 struct Tree {
     entries: BTreeMap<String, (DiskNode, Option<LayerId>)>,
+    /// Only the layers' directories, not the files in them (see [`outline`]).
+    shallow: bool,
 }
 
 impl Tree {
@@ -129,6 +131,9 @@ impl Tree {
     /// A layer's own files below `dir`, in the driver's native form.
     fn diff(&mut self, dir: &str, diff: &Diff, layer: LayerId, aufs: bool) {
         self.put(dir, DiskNode::Dir, Some(layer));
+        if self.shallow {
+            return;
+        }
         for (p, e) in diff.entries() {
             let at = format!("{dir}{p}");
             let node = match e {
@@ -169,6 +174,9 @@ impl Tree {
         layer: LayerId,
     ) {
         self.put(dir, DiskNode::Dir, Some(layer));
+        if self.shallow {
+            return;
+        }
         let lower = Rc::new(Lower::new(layers));
         let view = match upper {
             Some(u) => Merged::with_upper(lower, u.clone()),
@@ -187,8 +195,19 @@ impl Tree {
 
 /// Everything under `/var/lib/docker` for `driver`, sorted by path.
 pub fn layout(host: &Host, driver: Driver) -> Vec<DiskEntry> {
+    lay_out(host, driver, false)
+}
+
+/// [`layout`] without the files inside the layers' directories: what listing
+/// the driver's directories needs, at a fraction of the cost.
+pub fn outline(host: &Host, driver: Driver) -> Vec<DiskEntry> {
+    lay_out(host, driver, true)
+}
+
+fn lay_out(host: &Host, driver: Driver, shallow: bool) -> Vec<DiskEntry> {
     let mut t = Tree {
         entries: BTreeMap::new(),
+        shallow,
     };
     let d = driver.name();
     let home = format!("{ROOT}/{d}");

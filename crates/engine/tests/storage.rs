@@ -6,7 +6,9 @@ use layerlab_engine::host::Host;
 use layerlab_engine::image::ImageConfig;
 use layerlab_engine::merged::WriteMode;
 use layerlab_engine::reference::Reference;
-use layerlab_engine::storage::{cache_id, layout, mount_id, DiskEntry, DiskNode, Driver, ROOT};
+use layerlab_engine::storage::{
+    cache_id, layout, mount_id, outline, DiskEntry, DiskNode, Driver, ROOT,
+};
 use std::collections::BTreeMap;
 
 const UBUNTU: &str = "
@@ -265,4 +267,34 @@ fn shell_lines_see_the_daemons_current_storage() {
     let t = s.run("cat Dockerfile; ls; cd /root && ls app");
     assert_eq!(t.status, 0, "{}", t.text());
     assert!(!s.storage_synced);
+}
+
+/// The outline is the layout without the files inside layers' directories
+/// (two levels below the driver's home): the same entries, and nothing else.
+#[test]
+fn the_outline_is_the_layout_without_the_layers_files() {
+    let host = host();
+    for driver in Driver::ALL {
+        let home = format!("{ROOT}/{}/", driver.name());
+        let inside_a_layer = |path: &str| {
+            path.strip_prefix(&home)
+                .is_some_and(|rest| rest.matches('/').count() >= 2)
+        };
+        let full = layout(&host, driver);
+        let expected: Vec<_> = full.iter().filter(|e| !inside_a_layer(&e.path)).collect();
+        let outline = outline(&host, driver);
+        assert!(
+            full.len() > outline.len(),
+            "{driver:?}: the layout has layers' files to leave out"
+        );
+        let paths = |v: &[&DiskEntry]| v.iter().map(|e| e.path.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            paths(&outline.iter().collect::<Vec<_>>()),
+            paths(&expected),
+            "{driver:?}"
+        );
+        for (o, e) in outline.iter().zip(expected) {
+            assert_eq!((&o.node, o.layer), (&e.node, e.layer), "{}", o.path);
+        }
+    }
 }
