@@ -46,6 +46,16 @@ fn stack_height(img: &ImageStack) -> i32 {
         .sum()
 }
 
+/// A stack, with its containers standing on it if it has any.
+fn column_height(img: &ImageStack) -> i32 {
+    let containers = if img.containers.is_empty() {
+        0
+    } else {
+        BOX_H + LINE_H
+    };
+    stack_height(img) + containers
+}
+
 /// What the last command did to each read-only layer it touched (the first thing said).
 type Touched = Vec<(LayerId, What)>;
 
@@ -184,19 +194,7 @@ pub fn stage(props: &StageProps) -> Html {
             </section>
         };
     }
-    // The tallest column: a stack, with its containers standing on it if it has any.
-    let tallest = images
-        .iter()
-        .map(|img| {
-            stack_height(img)
-                + if img.containers.is_empty() {
-                    0
-                } else {
-                    BOX_H + LINE_H
-                }
-        })
-        .max()
-        .unwrap_or(0);
+    let tallest = images.iter().map(column_height).max().unwrap_or(0);
     let height = PAD + 22 + tallest + 28 + PAD;
     let width = PAD * 2 + images.len() as i32 * (STACK_W + GAP) - GAP;
     let base_y = height - PAD - 28;
