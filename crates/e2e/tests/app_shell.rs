@@ -870,6 +870,15 @@ fn presenter_mode_steps_through_a_lesson_in_large_type() {
                 "the stage is not whole on screen beside the caption: {fits}"
             ));
         }
+        // The screenshot once the newest container has risen into place.
+        b.wait_until("the stage's animations to end", || {
+            b.execute(
+                "return document.getAnimations().length === 0 || null;",
+                vec![],
+            )
+            .ok()
+            .and_then(|v| v.as_bool())
+        })?;
         b.screenshot(&artifacts_dir().join("presenter-1280x720.png"))?;
         Ok(())
     });
