@@ -136,7 +136,18 @@ fn engine_wasm() -> Result<(), String> {
 }
 
 fn browser() -> Result<(), String> {
-    run::status(cmd("wasm-pack").args(["test", "--headless", "--chrome"]))
+    // Chromium, started by the test runner without a profile of its own, makes
+    // one in the temporary directory and leaves it there (about 50 MB a run):
+    // give it a directory under target/ and empty it afterwards.
+    let tmp = root().join("target").join("browser-tmp");
+    std::fs::create_dir_all(&tmp).map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+    let result = run::status(
+        cmd("wasm-pack")
+            .args(["test", "--headless", "--chrome"])
+            .env("TMPDIR", &tmp),
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+    result
 }
 
 fn release() -> Result<(), String> {
