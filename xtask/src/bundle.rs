@@ -10,8 +10,7 @@
 use std::path::Path;
 
 /// Bundles every snippet under `dist/snippets` into the glue that imports it,
-/// removes the snippet files and their preloads, and gives the glue's preload
-/// the integrity of its new text.
+/// and removes the snippet files and their preloads.
 pub fn inline_snippets(dist: &Path) -> Result<(), String> {
     let snippets_dir = dist.join("snippets");
     if !snippets_dir.is_dir() {
@@ -38,7 +37,6 @@ pub fn inline_snippets(dist: &Path) -> Result<(), String> {
     for (name, _) in &snippets {
         html = without_preload(&html, name);
     }
-    let html = crate::dist::with_integrity(&html, &glue_name, bundled.as_bytes())?;
     crate::dist::write(&index, html.as_bytes())?;
     std::fs::remove_dir_all(&snippets_dir)
         .map_err(|e| format!("cannot remove {}: {e}", snippets_dir.display()))

@@ -3,7 +3,7 @@
 use crate::run::{self, cmd, root};
 use crate::tools::{Plan, Tool};
 use base64::Engine as _;
-use sha2::{Digest, Sha256, Sha384};
+use sha2::{Digest, Sha256};
 use std::io::Write as _;
 use std::path::Path;
 
@@ -123,7 +123,7 @@ fn split_first_load(dist: &Path) -> Result<(), String> {
     copy_dir(dist, &profile)?;
     let instrumented = crate::split::instrument(&bytes)?;
     write(&profile.join(&wasm_name), &instrumented)?;
-    update_wasm_preload(&profile.join("index.html"), &wasm_name, &instrumented, None)?;
+    update_wasm_preload(&profile.join("index.html"), &wasm_name, None)?;
     let listed = run::output(
         cmd("cargo")
             .env("PATH", crate::tools::path_with_tools())
@@ -145,12 +145,7 @@ fn split_first_load(dist: &Path) -> Result<(), String> {
     let rest_name = wasm_name.replace("_bg.wasm", REST_SUFFIX);
     write(&wasm_path, &split.first)?;
     write(&dist.join(&rest_name), &split.rest)?;
-    update_wasm_preload(
-        &dist.join("index.html"),
-        &wasm_name,
-        &split.first,
-        Some(&rest_name),
-    )?;
+    update_wasm_preload(&dist.join("index.html"), &wasm_name, Some(&rest_name))?;
     println!(
         "  Split: {} functions in the first load ({}), {} in {rest_name} ({}).",
         split.kept,
@@ -180,19 +175,13 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Gives the preload link of `wasm_name` the integrity of its new `bytes` and a
-/// high fetch priority, and names the rest of the code in a `<meta>` for
-/// `static/split.js`. (Chromium holds back a preload of normal priority while
-/// the stylesheet loads; the wasm is what the page waits for.)
-fn update_wasm_preload(
-    index: &Path,
-    wasm_name: &str,
-    bytes: &[u8],
-    rest: Option<&str>,
-) -> Result<(), String> {
-    let html = std::fs::read_to_string(index)
+/// Gives the preload link of `wasm_name` a high fetch priority, and names the
+/// rest of the code in a `<meta>` for `static/split.js`. (Chromium holds back
+/// a preload of normal priority while the stylesheet loads; the wasm is what
+/// the page waits for.)
+fn update_wasm_preload(index: &Path, wasm_name: &str, rest: Option<&str>) -> Result<(), String> {
+    let mut html = std::fs::read_to_string(index)
         .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
-    let mut html = with_integrity(&html, wasm_name, bytes)?;
     let tag = preload_tag(&html, wasm_name)?;
     if !html[tag.clone()].contains("fetchpriority") {
         html.insert_str(tag.end - 1, " fetchpriority=\"high\"");
@@ -202,28 +191,6 @@ fn update_wasm_preload(
         html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
     }
     write(index, html.as_bytes())
-}
-
-/// `html` with the preload link of `file` (beside index.html) carrying the
-/// integrity of its new `bytes`.
-pub(crate) fn with_integrity(html: &str, file: &str, bytes: &[u8]) -> Result<String, String> {
-    let tag = preload_tag(html, file)?;
-    let key = "integrity=\"";
-    let value_start = tag.start
-        + html[tag]
-            .find(key)
-            .ok_or_else(|| format!("the preload of {file} has no integrity"))?
-        + key.len();
-    let value_end = value_start
-        + html[value_start..]
-            .find('"')
-            .ok_or("unclosed integrity value")?;
-    let digest = base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes));
-    Ok(format!(
-        "{}sha384-{digest}{}",
-        &html[..value_start],
-        &html[value_end..]
-    ))
 }
 
 /// Where the `<link>` that preloads `file` is in `html`, from `<` to `>`.
@@ -380,21 +347,7 @@ pub fn print_report(report: &Report) {
 
 #[cfg(test)]
 mod tests {
-    use super::{inline_hashes, with_integrity};
-
-    #[test]
-    fn a_rewritten_file_gets_the_integrity_of_its_new_bytes_in_its_preload_only() {
-        let html = "<link rel=\"modulepreload\" href=\"./a.js\" integrity=\"sha384-old\">\
-                    <link rel=\"preload\" href=\"./b.wasm\" integrity=\"sha384-keep\">";
-        // sha384 of "abc", as `openssl dgst -sha384 -binary | base64` prints it.
-        let abc = "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn";
-        assert_eq!(
-            with_integrity(html, "a.js", b"abc"),
-            Ok(html.replace("sha384-old", abc))
-        );
-        let why = with_integrity(html, "c.js", b"abc").unwrap_err();
-        assert!(why.contains("does not preload c.js"), "{why}");
-    }
+    use super::inline_hashes;
 
     #[test]
     fn inline_elements_are_allowed_by_the_hash_of_their_body() {
