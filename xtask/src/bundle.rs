@@ -1,11 +1,15 @@
-//! The JS snippets (`static/*.js`, which wasm-bindgen copies to
-//! `dist/snippets/…`) go into the JS glue that imports them. As files of their
-//! own, each is one more request before the app can start: a few milliseconds
-//! apiece on a two-core machine, where the browser's network work competes
-//! with the page for the same cores.
+//! The page's JS in one place. The snippets (`static/*.js`, which
+//! wasm-bindgen copies to `dist/snippets/…`) go into the JS glue that imports
+//! them, and the glue goes into the loader script in `index.html`. As files of
+//! their own, each is one more request before the app can start: a few
+//! milliseconds apiece on a two-core machine, where the browser's network
+//! work competes with the page for the same cores; and the wasm cannot start
+//! compiling until the glue has arrived and asked for it.
 //!
 //! A snippet runs once, in a scope of its own, before the glue, as an imported
-//! module would; the glue's imports read its exports from that scope.
+//! module would; the glue's imports read its exports from that scope. The
+//! glue, too, runs in a scope of its own, and the loader reads its exports
+//! from there.
 
 use std::path::Path;
 
@@ -57,6 +61,102 @@ fn top_level_js(dist: &Path) -> Result<String, String> {
             dist.display()
         )),
     }
+}
+
+/// Puts the glue into the loader script that imports it (Trunk's
+/// `import init, * as bindings from './app.js'`), removes the glue's file and
+/// its preload.
+pub fn inline_glue(dist: &Path) -> Result<(), String> {
+    let glue_name = top_level_js(dist)?;
+    let glue_path = dist.join(&glue_name);
+    let glue = std::fs::read_to_string(&glue_path)
+        .map_err(|e| format!("cannot read {}: {e}", glue_path.display()))?;
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index)
+        .map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let html = with_glue_inline(&html, &format!("./{glue_name}"), &glue)?;
+    crate::dist::write(
+        &index,
+        without_preload(&html, &format!("./{glue_name}")).as_bytes(),
+    )?;
+    std::fs::remove_file(&glue_path)
+        .map_err(|e| format!("cannot remove {}: {e}", glue_path.display()))
+}
+
+/// `html` with the import of the glue (at `path`) replaced by the glue itself,
+/// in a scope whose exports become the namespace the import named.
+pub fn with_glue_inline(html: &str, path: &str, glue: &str) -> Result<String, String> {
+    // Inside a <script> element, the HTML parser ends the script at `</script`
+    // and treats `<!--` specially: such glue would not survive being inlined.
+    let lower = glue.to_ascii_lowercase();
+    if lower.contains("</script") || lower.contains("<!--") {
+        return Err(format!(
+            "{path} contains `</script` or `<!--`, which cannot go inline in a <script>"
+        ));
+    }
+    let line = html
+        .lines()
+        .find(|l| imports_from(l.trim(), path))
+        .ok_or_else(|| format!("index.html has no script that imports {path}"))?;
+    let clause = line
+        .trim()
+        .strip_prefix("import ")
+        .and_then(|l| l.rsplit_once(" from "))
+        .map(|(clause, _)| clause)
+        .ok_or_else(|| format!("cannot read the loader's import: {line}"))?;
+    let (default, namespace) = clause
+        .split_once(", * as ")
+        .map(|(d, n)| (d.trim(), n.trim()))
+        .ok_or_else(|| {
+            format!("the loader's import is not `import init, * as bindings`: {line}")
+        })?;
+    let (body, exports) = glue_without_exports(glue)?;
+    let inline = format!(
+        "// {path}\nconst {namespace} = (() => {{\n{body}return {{ {} }};\n}})();\nconst {default} = {namespace}.default;",
+        exports.join(", ")
+    );
+    Ok(html.replacen(line, &inline, 1))
+}
+
+/// The glue's code with `export` taken off, and what it exported, as the
+/// fields of an object (`name`, or `alias: name`).
+fn glue_without_exports(glue: &str) -> Result<(String, Vec<String>), String> {
+    let mut body = String::with_capacity(glue.len());
+    let mut exports = Vec::new();
+    for line in glue.lines() {
+        if let Some(list) = line.strip_prefix("export {").and_then(|l| {
+            l.trim_end()
+                .strip_suffix(';')
+                .unwrap_or(l)
+                .strip_suffix('}')
+        }) {
+            for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+                exports.push(match item.split_once(" as ") {
+                    Some((name, alias)) => format!("{}: {}", alias.trim(), name.trim()),
+                    None => item.to_owned(),
+                });
+            }
+            continue;
+        }
+        let line = match line.strip_prefix("export ") {
+            Some(rest) => {
+                let name = rest
+                    .strip_prefix("async ")
+                    .unwrap_or(rest)
+                    .strip_prefix("function ")
+                    .or_else(|| rest.strip_prefix("class "))
+                    .and_then(|f| f.split(['(', ' ', '{']).next())
+                    .filter(|n| !n.is_empty())
+                    .ok_or_else(|| format!("the glue exports what cannot be inlined: {line}"))?;
+                exports.push(name.to_owned());
+                rest
+            }
+            None => line,
+        };
+        body.push_str(line);
+        body.push('\n');
+    }
+    Ok((body, exports))
 }
 
 /// `html` without the `<link rel="modulepreload">` of `href`.
@@ -230,6 +330,44 @@ mod tests {
         for (glue, code, words) in cases {
             let why = bundle(glue, &[(SNIPPET.into(), code.into())]).unwrap_err();
             assert!(why.contains(words), "{glue} / {code}: {why}");
+        }
+    }
+
+    #[test]
+    fn the_glue_goes_inline_where_the_loader_imported_it() {
+        let html = "<script type=\"module\">\nimport init, * as bindings from './app.js';\nconst wasm = await init({ module_or_path: './app_bg.wasm' });\n</script>";
+        let glue = "let wasm;\nexport function go() { wasm.go(); }\nexport class Thing {}\nasync function __wbg_init(m) {}\nexport { initSync, __wbg_init as default };\n";
+        assert_eq!(
+            with_glue_inline(html, "./app.js", glue),
+            Ok("<script type=\"module\">\n// ./app.js\n\
+                const bindings = (() => {\n\
+                let wasm;\nfunction go() { wasm.go(); }\nclass Thing {}\nasync function __wbg_init(m) {}\n\
+                return { go, Thing, initSync, default: __wbg_init };\n})();\n\
+                const init = bindings.default;\n\
+                const wasm = await init({ module_or_path: './app_bg.wasm' });\n</script>"
+                .to_owned())
+        );
+    }
+
+    #[test]
+    fn glue_that_cannot_go_inline_is_an_error() {
+        // (page, glue, words the error must contain)
+        let page =
+            "<script type=\"module\">\nimport init, * as bindings from './app.js';\n</script>";
+        let cases = [
+            (page, "const s = '</SCRIPT>';", "cannot go inline"),
+            (page, "// <!-- old comment", "cannot go inline"),
+            (page, "export const x = 1;", "cannot be inlined"),
+            (
+                "<script type=\"module\">\nimport init from './app.js';\n</script>",
+                "",
+                "not `import init, * as bindings`",
+            ),
+            ("<p>no loader</p>", "", "no script that imports ./app.js"),
+        ];
+        for (html, glue, words) in cases {
+            let why = with_glue_inline(html, "./app.js", glue).unwrap_err();
+            assert!(why.contains(words), "{glue}: {why}");
         }
     }
 

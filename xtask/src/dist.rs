@@ -80,6 +80,7 @@ pub fn build() -> Result<Report, String> {
     trunk_build(&dist, None)?;
     split_first_load(&dist)?;
     crate::bundle::inline_snippets(&dist)?;
+    crate::bundle::inline_glue(&dist)?;
     add_content_security_policy(&dist.join("index.html"))?;
 
     let report = measure(&dist)?;
