@@ -54,20 +54,34 @@ impl FsPath {
         Ok(FsPath(parts.join("\0")))
     }
 
-    /// The common case, without splitting into parts: an absolute path with no
+    /// The common case, in one pass over the bytes: an absolute path with no
     /// `.`, `..` or empty component, whose names are all valid.
     fn already_clean(path: &str) -> Option<Self> {
         let rest = path.strip_prefix('/')?;
         if rest.is_empty() {
             return Some(FsPath::root());
         }
-        let clean = rest
-            .split('/')
-            .all(|name| !matches!(name, "" | "." | "..") && check_name(name, path).is_ok());
-        if !clean {
+        let plain = |name: &[u8]| !matches!(name, b"" | b"." | b"..") && name.len() <= NAME_MAX;
+        let mut bytes = rest.as_bytes().to_vec();
+        let mut start = 0;
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            match *byte {
+                0 => return None,
+                b'/' => {
+                    if !plain(&rest.as_bytes()[start..i]) {
+                        return None;
+                    }
+                    *byte = SEP as u8;
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        if !plain(&rest.as_bytes()[start..]) {
             return None;
         }
-        Some(FsPath(rest.replace('/', SEP.encode_utf8(&mut [0; 4]))))
+        // Only ASCII `/` became ASCII NUL: still UTF-8.
+        String::from_utf8(bytes).ok().map(FsPath)
     }
 
     /// The child `name` of this directory path. `name` must be one valid component.
@@ -187,6 +201,11 @@ mod tests {
             ("etc/./hosts/", "/etc/hosts"),
             ("/../../etc", "/etc"),
             ("/a/b/../c", "/a/c"),
+            ("/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6"),
+            ("/é/ü", "/é/ü"),
+            ("/a/.", "/a"),
+            ("/a/..", "/"),
+            ("/.hidden/..x", "/.hidden/..x"),
         ];
         for (input, want) in cases {
             assert_eq!(p(input).to_string(), want, "{input}");
@@ -201,6 +220,11 @@ mod tests {
             Errno::NameTooLong
         );
         assert!(FsPath::lexical(&"x".repeat(255)).is_ok());
+        assert!(FsPath::lexical(&format!("/a/{long_name}/b")).is_err());
+        assert_eq!(
+            FsPath::lexical("/a/b\0c").unwrap_err().errno,
+            Errno::InvalidArgument
+        );
         let long_path = "/a".repeat(2048);
         assert_eq!(
             FsPath::lexical(&long_path).unwrap_err().errno,
