@@ -339,8 +339,9 @@ impl Host {
     ) -> Outcome<Digest> {
         let mut events = Vec::new();
         let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
+        let chains = chain_ids(&diff_ids);
         let mut stored = Vec::with_capacity(layers.len());
-        for (layer, chain) in layers.into_iter().zip(chain_ids(&diff_ids)) {
+        for (layer, chain) in layers.into_iter().zip(chains.iter().cloned()) {
             match self.layers.get(&chain) {
                 Some(existing) => {
                     events.push(HostEvent::LayerReused {
@@ -360,7 +361,7 @@ impl Host {
                 }
             }
         }
-        let image = Image::new(config, stored, self.init_layer.clone(), created);
+        let image = Image::with_chain_ids(config, stored, chains, self.init_layer.clone(), created);
         let id = image.id.clone();
         if !self.images.contains_key(&id) {
             self.images.insert(id.clone(), Rc::new(image));

@@ -143,16 +143,24 @@ pub struct Image {
 
 impl Image {
     /// Builds an image from its layers; fills `rootfs.diff_ids` and computes the ID.
-    pub fn new(
+    pub fn new(config: ImageConfig, layers: Vec<Rc<Layer>>, init: Rc<Layer>, created: u64) -> Self {
+        let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
+        let chains = chain_ids(&diff_ids);
+        Image::with_chain_ids(config, layers, chains, init, created)
+    }
+
+    /// [`Image::new`] for a caller that has the layers' ChainIDs already.
+    pub(crate) fn with_chain_ids(
         mut config: ImageConfig,
         layers: Vec<Rc<Layer>>,
+        chain_ids: Vec<Digest>,
         init: Rc<Layer>,
         created: u64,
     ) -> Self {
+        debug_assert_eq!(chain_ids.len(), layers.len());
         config.rootfs.diff_ids = layers.iter().map(|l| l.diff_id().clone()).collect();
         let config_json = serde_json::to_string(&config).unwrap_or_default();
         let id = Digest::of(config_json.as_bytes());
-        let chain_ids = chain_ids(&config.rootfs.diff_ids);
         let mut stack = layers.clone();
         stack.push(init);
         Image {

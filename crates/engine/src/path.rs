@@ -201,7 +201,10 @@ mod tests {
             ("etc/./hosts/", "/etc/hosts"),
             ("/../../etc", "/etc"),
             ("/a/b/../c", "/a/c"),
-            ("/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6"),
+            (
+                "/usr/lib/x86_64-linux-gnu/libc.so.6",
+                "/usr/lib/x86_64-linux-gnu/libc.so.6",
+            ),
             ("/é/ü", "/é/ü"),
             ("/a/.", "/a"),
             ("/a/..", "/"),
