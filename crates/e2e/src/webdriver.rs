@@ -60,15 +60,21 @@ impl Browser {
     pub fn start(width: u32, height: u32) -> Result<Self, String> {
         let binary = find_browser()?;
         let port = free_port()?;
+        let profile =
+            std::env::temp_dir().join(format!("layerlab-e2e-{}-{port}", std::process::id()));
+        // Chromium leaves a scoped directory in the temporary directory at each
+        // start: give it one inside the profile, which goes when the browser does.
+        let tmp = profile.join("tmp");
+        std::fs::create_dir_all(&tmp)
+            .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .env("TMPDIR", &tmp)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start chromedriver: {e}"))?;
         let base = format!("http://127.0.0.1:{port}");
-        let profile =
-            std::env::temp_dir().join(format!("layerlab-e2e-{}-{port}", std::process::id()));
         let mut browser = Self {
             driver,
             base,
