@@ -421,13 +421,17 @@ fn overlay2_layer(
         Some(layer),
     );
     if let Some(parent) = parent {
+        // As overlay2 does, read the parent's own `link` and `lower` files.
+        let parent_link = t
+            .text(&format!("{home}/{parent}/link"))
+            .unwrap_or_else(|| link_id(parent));
         let parent_lower = t
             .text(&format!("{home}/{parent}/lower"))
             .map(|l| format!(":{l}"))
             .unwrap_or_default();
         t.file(
             &format!("{dir}/lower"),
-            format!("l/{}{parent_lower}", link_id(parent)),
+            format!("l/{parent_link}{parent_lower}"),
         );
         t.dir(&format!("{dir}/work"));
     }
