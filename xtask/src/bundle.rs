@@ -140,13 +140,7 @@ fn glue_without_exports(glue: &str) -> Result<(String, Vec<String>), String> {
         }
         let line = match line.strip_prefix("export ") {
             Some(rest) => {
-                let name = rest
-                    .strip_prefix("async ")
-                    .unwrap_or(rest)
-                    .strip_prefix("function ")
-                    .or_else(|| rest.strip_prefix("class "))
-                    .and_then(|f| f.split(['(', ' ', '{']).next())
-                    .filter(|n| !n.is_empty())
+                let name = declared_name(rest, true)
                     .ok_or_else(|| format!("the glue exports what cannot be inlined: {line}"))?;
                 exports.push(name.to_owned());
                 rest
@@ -242,6 +236,20 @@ fn import_as_const(line: &str, scope: &str) -> Result<String, String> {
     Ok(format!("const {{ {} }} = {scope};", bindings.join(", ")))
 }
 
+/// The name that `declaration` (what follows `export `) declares: an
+/// `[async] function name(…)`, or, if `classes`, a `class name {…}` too.
+fn declared_name(declaration: &str, classes: bool) -> Option<&str> {
+    let rest = declaration.strip_prefix("async ").unwrap_or(declaration);
+    let named = rest
+        .strip_prefix("function ")
+        .or_else(|| rest.strip_prefix("class ").filter(|_| classes))?;
+    named
+        .split(['(', ' ', '{'])
+        .next()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+}
+
 /// A snippet's code with `export` taken off its functions, and their names.
 /// Snippets export functions only and import nothing: anything else is an
 /// error rather than a guess.
@@ -251,16 +259,9 @@ fn without_exports(path: &str, code: &str) -> Result<(String, Vec<String>), Stri
     for line in code.lines() {
         let line = match line.strip_prefix("export ") {
             Some(rest) => {
-                let name = rest
-                    .strip_prefix("async ")
-                    .unwrap_or(rest)
-                    .strip_prefix("function ")
-                    .and_then(|f| f.split('(').next())
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .ok_or_else(|| {
-                        format!("{path}: only `export function` can be bundled, not: {line}")
-                    })?;
+                let name = declared_name(rest, false).ok_or_else(|| {
+                    format!("{path}: only `export function` can be bundled, not: {line}")
+                })?;
                 exports.push(name.to_owned());
                 rest
             }
