@@ -124,12 +124,10 @@ fn glue_without_exports(glue: &str) -> Result<(String, Vec<String>), String> {
     let mut body = String::with_capacity(glue.len());
     let mut exports = Vec::new();
     for line in glue.lines() {
-        if let Some(list) = line.strip_prefix("export {").and_then(|l| {
-            l.trim_end()
-                .strip_suffix(';')
-                .unwrap_or(l)
-                .strip_suffix('}')
-        }) {
+        if let Some(list) = line
+            .strip_prefix("export {")
+            .and_then(|l| l.trim_end().trim_end_matches(';').strip_suffix('}'))
+        {
             for item in list.split(',').map(str::trim).filter(|i| !i.is_empty()) {
                 exports.push(match item.split_once(" as ") {
                     Some((name, alias)) => format!("{}: {}", alias.trim(), name.trim()),
