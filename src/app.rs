@@ -586,18 +586,23 @@ pub fn app(props: &AppProps) -> Html {
                         <p class="keys">{ t(*lang, Msg::PresenterKeys) }</p>
                     </div>
                 }
-                <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} {on_build} step={*build_line}>
-                    <ContextFiles lang={*lang} workspace={workspace.clone()} revision={*revision} on_change={on_change.clone()} />
-                </DockerfileEditor>
-                <LessonPanel lang={*lang} lesson={*lesson} done={(*done).clone()} {reached} {on_choose} {on_reset} {on_solution} />
+                // The picture first: on a wide screen it holds the main area,
+                // with the terminal and what happened under it; everything
+                // else opens beside it in the side panel, never instead of it.
+                <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} speed={*speed} on_select={on_select.reform(Some)} />
                 <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} on_change={on_change.clone()} />
                 <Activity lang={*lang} workspace={workspace.clone()} revision={*revision} speed={*speed} {on_speed} on_change={on_change.clone()}
                     on_build_line={let b = build_line.clone(); Callback::from(move |l| b.set(l))}
                     on_settled={let s = settled.clone(); Callback::from(move |v| s.set(v))} />
-                <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
-                <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} on_select={on_select.reform(Some)} />
-                <Inspector lang={*lang} workspace={workspace.clone()} revision={*revision} selected={(*selected).clone()} on_select={on_select.clone()} on_change={on_change.clone()} />
-                <StorageView lang={*lang} workspace={workspace.clone()} revision={*revision} {on_select} />
+                <aside class="side" aria-label={t(*lang, Msg::SidePanel)}>
+                    <LessonPanel lang={*lang} lesson={*lesson} done={(*done).clone()} {reached} {on_choose} {on_reset} {on_solution} />
+                    <DockerfileEditor lang={*lang} text={(*dockerfile).clone()} {on_edit} {on_build} step={*build_line}>
+                        <ContextFiles lang={*lang} workspace={workspace.clone()} revision={*revision} on_change={on_change.clone()} />
+                    </DockerfileEditor>
+                    <Inspector lang={*lang} workspace={workspace.clone()} revision={*revision} selected={(*selected).clone()} on_select={on_select.clone()} on_change={on_change.clone()} />
+                    <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
+                    <StorageView lang={*lang} workspace={workspace.clone()} revision={*revision} {on_select} />
+                </aside>
             </main>
         </div>
     }

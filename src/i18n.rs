@@ -657,8 +657,60 @@ messages! {
         zh: "容器",
     }
     StageLegendLayer {
-        en: "read-only image layer",
-        zh: "只读镜像层",
+        en: "read-only image layer, drawn once however many images use it (one colour per layer)",
+        zh: "只读镜像层（无论被多少镜像使用都只画一次，每层一种颜色）",
+    }
+    SidePanel {
+        en: "Lessons, Dockerfile, inspector and disk",
+        zh: "课程、Dockerfile、检查器与磁盘",
+    }
+    StageUsedBy {
+        en: "used by images:",
+        zh: "使用它的镜像数：",
+    }
+    StageImageTag {
+        en: "image: a name on the top layer of its chain",
+        zh: "镜像：标在其层链最顶层上的名字",
+    }
+    StageInitLayer {
+        en: "Each container also has a small init layer (/etc/hosts, /etc/hostname, /etc/resolv.conf) between the image and its writable layer; it is not drawn.",
+        zh: "每个容器在镜像与可写层之间还有一个很小的 init 层（/etc/hosts、/etc/hostname、/etc/resolv.conf），图中未画出。",
+    }
+    StageCopiedUp {
+        en: "copied up from",
+        zh: "写时复制自",
+    }
+    StageNewFile {
+        en: "new in the writable layer",
+        zh: "可写层中新建",
+    }
+    StageWhiteout {
+        en: "whiteout: deleted, hidden from the layers below",
+        zh: "遮蔽文件（whiteout）：已删除，下层的同名文件被隐藏",
+    }
+    StageWhiteoutShort {
+        en: "whiteout",
+        zh: "遮蔽",
+    }
+    StageOpaque {
+        en: "opaque directory: hides what the layers below hold in it",
+        zh: "不透明目录：隐藏下层在该目录中的内容",
+    }
+    StageMore {
+        en: "more",
+        zh: "项未列出",
+    }
+    StageEmptyWritable {
+        en: "nothing written yet",
+        zh: "尚未写入",
+    }
+    StageConfig {
+        en: "configuration",
+        zh: "配置",
+    }
+    StageState {
+        en: "state",
+        zh: "状态",
     }
     SaveDamaged {
         en: "the data is damaged",

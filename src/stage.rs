@@ -1,31 +1,58 @@
-//! What the stage draws, taken from the engine's state: each local image once,
-//! as a stack of its read-only layers (bottom first, with empty-layer history
-//! entries as thin slabs), and the containers standing on it, each with its own
-//! writable layer. Layers keep one colour wherever they appear (by ChainID), so
-//! layers shared between images are visibly the same.
+//! What the stage draws, taken from the engine's state: the layer store as it
+//! really is — one slab per layer (by ChainID), however many images use it —
+//! with images as labels on the tip of their chain, so an image built or
+//! committed from another grows from the shared slab like a branch. Each
+//! container stands on its image's tip with its own writable layer and what
+//! that layer holds. Metadata-only history entries (CMD, ENV …) make no layer:
+//! they are shown as the image's configuration.
 
 use layerlab_engine::command::Session;
 use layerlab_engine::digest::Digest;
 use layerlab_engine::host::State;
 use layerlab_engine::layer::LayerId;
 use layerlab_engine::size::human_size_with_precision;
+use layerlab_engine::writable::{held, Origin};
 
+/// One read-only layer of the store, drawn once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Slab {
-    /// `created_by` of the history entry, shortened.
+    pub layer: LayerId,
+    pub chain: Digest,
+    /// The slab it stands on (an index into [`Stage::slabs`]).
+    pub parent: Option<usize>,
+    /// `created_by` of the history entry that made it, shortened.
     pub label: String,
-    /// Docker's size text (`0B` for metadata-only entries).
+    /// Docker's size text.
     pub size: String,
-    /// Short DiffID (empty for metadata-only entries).
+    /// Short DiffID.
     pub digest: String,
-    /// Metadata-only history entry: no layer.
-    pub empty: bool,
-    /// A hue from the ChainID ([`hue`]), so a layer has the same colour in every image and on disk.
+    /// A hue from the ChainID ([`hue`]), the same on the stage and on disk.
     pub hue: u16,
-    /// How many local images use this layer (by ChainID).
-    pub shared_by: usize,
-    /// The engine's layer (none for metadata-only entries).
-    pub layer: Option<LayerId>,
+    /// How many local images use this layer.
+    pub used_by: usize,
+}
+
+/// An image: a label on the tip of its chain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageTag {
+    /// Its first tag, or `<none>`.
+    pub name: String,
+    pub id: String,
+    pub size: String,
+    /// The slab its chain ends with (`None`: an image with no layer at all).
+    pub tip: Option<usize>,
+    /// Its metadata-only history entries (no layer), shortened, oldest first.
+    pub config: Vec<String>,
+}
+
+/// One entry of a writable layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HeldFile {
+    pub path: String,
+    /// The last component of the path.
+    pub name: String,
+    pub origin: Origin,
+    pub size: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -33,18 +60,35 @@ pub struct ContainerBox {
     /// The full ID.
     pub id: String,
     pub name: String,
+    /// SIZE: the writable layer's bytes, as `docker ps -s` shows them.
     pub size: String,
     pub running: bool,
+    /// `Up`, `Exited (N)` or `Created`: Docker's own words.
+    pub state: String,
+    /// The image it runs (an index into [`Stage::images`]).
+    pub image: usize,
+    /// What its writable layer holds.
+    pub files: Vec<HeldFile>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct ImageStack {
-    pub name: String,
-    pub id: String,
-    pub size: String,
-    /// Bottom first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stage {
+    /// Parents before children.
     pub slabs: Vec<Slab>,
+    /// Oldest first.
+    pub images: Vec<ImageTag>,
     pub containers: Vec<ContainerBox>,
+}
+
+impl Stage {
+    pub fn is_empty(&self) -> bool {
+        self.images.is_empty() && self.containers.is_empty()
+    }
+
+    /// The slab that holds `layer`.
+    pub fn slab_of(&self, layer: LayerId) -> Option<usize> {
+        self.slabs.iter().position(|s| s.layer == layer)
+    }
 }
 
 /// How many hues layers are coloured with (`.hue-0` … `.hue-23` in the
@@ -71,119 +115,145 @@ pub fn shorten(by: &str) -> String {
     layerlab_engine::table::ellipsis(by, 27)
 }
 
+fn size(bytes: u64) -> String {
+    human_size_with_precision(bytes as f64, 3)
+}
+
+/// Docker's word for a container's state, without the time `docker ps` adds.
+pub fn state_word(state: &State) -> String {
+    match state {
+        State::Created => "Created".into(),
+        State::Running { .. } => "Up".into(),
+        State::Exited { code, .. } => format!("Exited ({code})"),
+    }
+}
+
 /// The stage's content for the current state of `session`.
-pub fn stage_model(session: &Session) -> Vec<ImageStack> {
+pub fn stage_model(session: &Session) -> Stage {
     let host = &session.host;
     let mut images: Vec<_> = host.images().collect();
     layerlab_engine::sort::sort_by_key(&mut images, |i| (i.created, i.id.clone()));
-    let mut users: layerlab_engine::map::Map<Digest, usize> = Default::default();
+    let mut stage = Stage::default();
     for image in &images {
-        for chain in image.chain_ids() {
-            *users.entry(chain.clone()).or_default() += 1;
+        let made_by = image.config.history.iter().filter(|h| !h.empty_layer);
+        let mut parent = None;
+        for ((layer, chain), h) in image.layers.iter().zip(image.chain_ids()).zip(made_by) {
+            let at = match stage.slabs.iter().position(|s| &s.chain == chain) {
+                Some(at) => at,
+                None => {
+                    stage.slabs.push(Slab {
+                        layer: layer.id,
+                        chain: chain.clone(),
+                        parent,
+                        label: shorten(&h.created_by),
+                        size: size(layer.size()),
+                        digest: layer.diff_id().short().to_owned(),
+                        hue: hue(chain),
+                        used_by: 0,
+                    });
+                    stage.slabs.len() - 1
+                }
+            };
+            stage.slabs[at].used_by += 1;
+            parent = Some(at);
         }
-    }
-    images
-        .iter()
-        .map(|image| {
-            let mut layers = image.layers.iter().zip(image.chain_ids());
-            let slabs = image
+        let name = host
+            .tags_of(&image.id)
+            .first()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "<none>".into());
+        stage.images.push(ImageTag {
+            name,
+            id: image.id.short().to_owned(),
+            size: size(image.size()),
+            tip: parent,
+            config: image
                 .config
                 .history
                 .iter()
-                .filter_map(|h| {
-                    if h.empty_layer {
-                        return Some(Slab {
-                            label: shorten(&h.created_by),
-                            size: "0B".into(),
-                            digest: String::new(),
-                            empty: true,
-                            hue: 0,
-                            shared_by: 0,
-                            layer: None,
-                        });
-                    }
-                    let (layer, chain) = layers.next()?;
-                    Some(Slab {
-                        label: shorten(&h.created_by),
-                        size: human_size_with_precision(layer.size() as f64, 3),
-                        digest: layer.diff_id().short().to_owned(),
-                        empty: false,
-                        hue: hue(chain),
-                        shared_by: users.get(chain).copied().unwrap_or(1),
-                        layer: Some(layer.id),
-                    })
-                })
-                .collect();
-            let containers = host
-                .containers()
-                .iter()
-                .filter(|c| c.image == image.id)
-                .map(|c| ContainerBox {
-                    id: c.id.clone(),
-                    name: c.name.clone(),
-                    size: human_size_with_precision(c.size_rw() as f64, 3),
-                    running: matches!(c.state, State::Running { .. }),
-                })
-                .collect();
-            let name = host
-                .tags_of(&image.id)
-                .first()
-                .map(|r| r.to_string())
-                .unwrap_or_else(|| "<none>".into());
-            ImageStack {
-                name,
-                id: image.id.short().to_owned(),
-                size: human_size_with_precision(image.size() as f64, 3),
-                slabs,
-                containers,
-            }
-        })
-        .collect()
+                .filter(|h| h.empty_layer)
+                .map(|h| shorten(&h.created_by))
+                .collect(),
+        });
+    }
+    for c in host.containers() {
+        let Some(image) = images.iter().position(|i| i.id == c.image) else {
+            continue;
+        };
+        let files = held(&c.fs)
+            .into_iter()
+            .map(|h| HeldFile {
+                name: h.path.name().to_owned(),
+                path: h.path.to_string(),
+                origin: h.origin,
+                size: size(h.bytes),
+            })
+            .collect();
+        stage.containers.push(ContainerBox {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            size: size(c.size_rw()),
+            running: matches!(c.state, State::Running { .. }),
+            state: state_word(&c.state),
+            image,
+            files,
+        });
+    }
+    stage
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn containers_stand_on_one_stack_per_image_and_shared_layers_are_marked() {
+    fn stage_after(lines: &[&str]) -> Stage {
         let mut s = Session::new();
-        for line in [
+        for line in lines {
+            s.run(line);
+        }
+        stage_model(&s)
+    }
+
+    #[test]
+    fn a_layer_shared_by_images_is_one_slab_and_images_are_labels_on_tips() {
+        let stage = stage_after(&[
             "docker pull nginx",
             "docker pull python:3-slim",
             "docker run -d --name web1 nginx",
             "docker run -d --name web2 nginx",
-        ] {
-            s.run(line);
-        }
-        let stage = stage_model(&s);
-        assert_eq!(stage.len(), 2, "each image drawn once");
-        let nginx = stage
-            .iter()
-            .find(|i| i.name == "nginx:latest")
-            .expect("nginx");
-        assert_eq!(
-            nginx
-                .containers
+        ]);
+        assert_eq!(stage.images.len(), 2);
+        let chains: Vec<&Digest> = stage.slabs.iter().map(|s| &s.chain).collect();
+        let mut unique = chains.clone();
+        unique.dedup();
+        assert_eq!(chains.len(), unique.len(), "one slab per ChainID");
+        let debian = &stage.slabs[0];
+        assert_eq!(debian.used_by, 2, "the Debian layer is used by both images");
+        assert!(
+            stage
+                .slabs
                 .iter()
-                .map(|c| c.name.as_str())
-                .collect::<Vec<_>>(),
-            ["web1", "web2"]
+                .filter(|s| s.parent == Some(0))
+                .count()
+                .eq(&2),
+            "both images grow from the shared bottom layer"
         );
-        assert_eq!(nginx.slabs.iter().filter(|s| !s.empty).count(), 6);
-        assert_eq!(nginx.size, "109MB");
-        let python = stage
+        let nginx = &stage.images[0];
+        assert_eq!(
+            (nginx.name.as_str(), nginx.size.as_str()),
+            ("nginx:latest", "109MB")
+        );
+        assert!(
+            nginx.config.iter().any(|c| c.starts_with("CMD")),
+            "{:?}",
+            nginx.config
+        );
+        let names: Vec<(&str, &str)> = stage
+            .containers
             .iter()
-            .find(|i| i.name == "python:3-slim")
-            .expect("python");
-        assert_eq!(
-            nginx.slabs[0].shared_by, 2,
-            "the Debian layer is used by both images"
-        );
-        assert_eq!(
-            nginx.slabs[0].hue, python.slabs[0].hue,
-            "one colour per layer"
-        );
+            .map(|c| (c.name.as_str(), c.state.as_str()))
+            .collect();
+        assert_eq!(names, [("web1", "Up"), ("web2", "Up")]);
         let css = include_str!("../static/style.css");
         for h in 0..HUES {
             assert!(
@@ -191,9 +261,37 @@ mod tests {
                 "no .hue-{h} in the stylesheet"
             );
         }
-        assert!(
-            nginx.slabs.iter().any(|s| s.empty && s.size == "0B"),
-            "metadata entries as thin 0B slabs"
+    }
+
+    #[test]
+    fn a_commit_grows_one_slab_from_the_image_it_came_from() {
+        let stage = stage_after(&[
+            "docker run --name c1 busybox sh -c 'echo x >> /etc/passwd; rm /etc/mtab'",
+            "docker commit c1 mine",
+        ]);
+        assert_eq!(
+            stage.slabs.len(),
+            2,
+            "busybox's layer once, the commit's once"
         );
+        assert_eq!(stage.slabs[1].parent, Some(0));
+        assert_eq!(stage.images[1].tip, Some(1));
+        let c1 = &stage.containers[0];
+        assert_eq!(c1.state, "Exited (0)");
+        let held: Vec<(&str, Origin)> = c1
+            .files
+            .iter()
+            .map(|f| (f.name.as_str(), f.origin))
+            .collect();
+        assert!(
+            held.contains(&(
+                "passwd",
+                Origin::CopiedUp {
+                    from: stage.slabs[0].layer
+                }
+            )),
+            "{held:?}"
+        );
+        assert!(held.contains(&("mtab", Origin::Whiteout)), "{held:?}");
     }
 }

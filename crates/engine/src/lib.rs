@@ -22,6 +22,7 @@
 //! - `catalog`, `registry`: the teaching images, and `docker pull` from a simulated registry.
 //! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
 //! - `changes`: `docker diff`'s A/C/D list; `change`: `docker commit --change`.
+//! - `writable`: what a container's writable layer holds (copy-ups, new files, whiteouts).
 //! - `dockerfile`: the Dockerfile parser (never fails; diagnostics with line, column, hint).
 //! - `command`: the command language (`docker …` lines) over a host and its registry.
 //! - `clock`: logical time, RFC 3339 dates, Docker's human durations.
@@ -59,3 +60,4 @@ pub mod sort;
 pub mod storage;
 pub mod table;
 pub mod tar;
+pub mod writable;

@@ -185,6 +185,35 @@ fn a_missing_program_fails_as_docker_says_and_the_container_stays_created() {
 }
 
 #[test]
+fn a_shell_form_cmd_running_a_program_not_simulated_keeps_its_container_up() {
+    // The tutorial's image: `CMD python /app/app.py` is `/bin/sh -c …`.
+    check(
+        "docker build -q -t app .
+docker run -d --name c1 app
+docker run --name c2 app
+docker run --name c3 app sh -c 'echo hi; nosuch'
+docker ps -a",
+        expect![[r#"
+            $ docker build -q -t app .
+            sha256:1d672103a7ab2ca70b04ae9a264328fa29ecf792113d00a4be49bd7bce42e811
+            $ docker run -d --name c1 app
+            11babd0ae2dfa490955063ef52d66a4080abe24014efda45eead0782fd858515
+            $ docker run --name c2 app
+            Layerlab does not run python's code: the container stays Up, as a server would, and its output is not shown (docker run -d runs it in the background).
+            $ docker run --name c3 app sh -c 'echo hi; nosuch'
+            hi
+            /bin/sh: 1: nosuch: not found
+            [exit 127]
+            $ docker ps -a
+            CONTAINER ID   IMAGE     COMMAND                  CREATED         STATUS                      PORTS     NAMES
+            d8201120ad0e   app       "sh -c echo hi; nosu…"   1 second ago    Exited (127) 1 second ago             c3
+            dd300de58434   app       "/bin/sh -c python /…"   2 seconds ago   Up 2 seconds                          c2
+            11babd0ae2df   app       "/bin/sh -c python /…"   3 seconds ago   Up 3 seconds                          c1
+        "#]],
+    );
+}
+
+#[test]
 fn commit_and_diff_through_the_command_line() {
     let mut s = Session::new();
     let mut out = run(&mut s, "docker run -d --name web nginx");

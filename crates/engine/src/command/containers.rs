@@ -221,11 +221,13 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
     } else if let Some(code) = ended {
         t.status = code;
     } else if s.attached.is_none() {
-        let program = s
+        let command = s
             .host
             .container(&id)
-            .ok()
-            .and_then(|c| c.command.first().cloned())
+            .map(|c| c.command.clone())
+            .unwrap_or_default();
+        let program = super::process::serves(s, &id, &command)
+            .or_else(|| command.first().cloned())
             .unwrap_or_default();
         t.err(format!(
             "Layerlab does not run {program}'s code: the container stays Up, as a server would, and its output is not shown (docker run -d runs it in the background)."

@@ -207,7 +207,10 @@ pub fn main_process(
         exited(s, id, 0);
         return Some(0);
     }
-    if !simulates(&program) || waits(&argv) {
+    if waits(&argv) {
+        return None;
+    }
+    if serves(s, id, &argv).is_some() {
         return None;
     }
     let (mut shell, _) = shell_for(s, id, "/bin/sh")?;
@@ -221,6 +224,54 @@ pub fn main_process(
     }
     exited(s, id, status);
     Some(status)
+}
+
+/// The program a main process starts that the shell does not simulate
+/// (nginx, `sh -c 'python /app/app.py'`), when the container has it: such a
+/// container stays `Up`. A program it lacks is left to the shell, which says
+/// `not found` and exits 127, as Docker's container would.
+pub(super) fn serves(s: &Session, id: &str, argv: &[String]) -> Option<String> {
+    let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
+    let program = argv.first().map(|p| name(p)).unwrap_or_default();
+    if !simulates(&program) {
+        return Some(program);
+    }
+    let shell_form = matches!(program.as_str(), "sh" | "bash" | "dash" | "ash")
+        && argv.get(1).map(String::as_str) == Some("-c");
+    let script = argv.get(2).filter(|_| shell_form)?;
+    let mut words = script.split_whitespace();
+    let first = match words.next()? {
+        "exec" => words.next()?,
+        w => w,
+    };
+    if simulates(first)
+        || !first
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c))
+    {
+        return None;
+    }
+    let c = s.host.container(id).ok()?;
+    let path = s
+        .host
+        .image(c.image.as_str())
+        .ok()?
+        .config
+        .config
+        .env
+        .iter()
+        .find_map(|e| e.strip_prefix("PATH="))
+        .unwrap_or("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        .to_owned();
+    let found = if first.contains('/') {
+        c.fs.stat(first).is_ok()
+    } else {
+        path.split(':').any(|d| {
+            c.fs.stat(&format!("{}/{first}", d.trim_end_matches('/')))
+                .is_ok()
+        })
+    };
+    found.then(|| name(first))
 }
 
 fn stdin_open(s: &Session, id: &str) -> bool {
