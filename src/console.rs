@@ -318,7 +318,7 @@ pub fn complete(session: &Session, line: &str) -> Option<String> {
                 .map(|r| r.to_string())
                 .collect();
             let mut c = match words[1] {
-                "rm" | "start" | "stop" | "diff" | "commit" => containers(),
+                "rm" | "start" | "stop" | "diff" | "commit" | "logs" => containers(),
                 "pull" | "run" | "create" => {
                     images.extend(session.registry.references().map(|r| r.to_string()));
                     images

@@ -166,6 +166,8 @@ pub struct FileRow {
     pub upper: bool,
     /// A small text file's content, which can be edited in place.
     pub text: Option<String>,
+    /// Deleted: a whiteout in the writable layer hides what a read-only layer has here.
+    pub deleted: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -206,9 +208,44 @@ pub fn container_dir(session: &Session, id: &str, dir: &str) -> Result<DirView, 
                 upper,
                 text,
                 path,
+                deleted: false,
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // What a whiteout hides is shown as deleted, not silently left out.
+    let mut rows = rows;
+    let here = dir.trim_end_matches('/');
+    for h in layerlab_engine::writable::held(&c.fs) {
+        let parent = h.path.parent().to_string();
+        if h.origin != layerlab_engine::writable::Origin::Whiteout
+            || parent.trim_end_matches('/') != here
+        {
+            continue;
+        }
+        let hidden =
+            c.fs.lower()
+                .get(&h.path)
+                .map(|(layer, e, d)| (layer, e.clone(), d));
+        let Some((layer, entry, diff)) = hidden else {
+            continue;
+        };
+        let (kind, bytes) = match entry {
+            Entry::Dir { .. } => (Kind::Dir, 0),
+            Entry::File { ino } => (Kind::File, diff.inode(ino).map_or(0, |i| i.content.len())),
+            _ => (Kind::Symlink, 0),
+        };
+        rows.push(FileRow {
+            name: h.path.name().to_owned(),
+            path: h.path.to_string(),
+            kind,
+            size: size(bytes),
+            from: layer_name(session, layer),
+            upper: true,
+            text: None,
+            deleted: true,
+        });
+    }
+    layerlab_engine::sort::sort_by_key(&mut rows, |r| r.name.clone());
     let parent = (dir != "/").then(|| match dir.trim_end_matches('/').rsplit_once('/') {
         Some(("", _)) | None => "/".to_owned(),
         Some((up, _)) => up.to_owned(),
@@ -412,7 +449,16 @@ mod tests {
         assert!(ls.from.starts_with("ADD "), "{}", ls.from);
         w.submit(&action::delete("box", "/bin/ls", false));
         let bin = container_dir(&w.session, &id, "/bin").expect("dir");
-        assert!(bin.rows.iter().all(|r| r.name != "ls"), "deleted");
+        let ls = bin
+            .rows
+            .iter()
+            .find(|r| r.name == "ls")
+            .expect("ls, marked");
+        assert!(
+            ls.deleted && ls.upper,
+            "deleted by a whiteout, and shown so"
+        );
+        assert!(ls.from.starts_with("ADD "), "hiding {}", ls.from);
         assert!(
             container_dir(&w.session, &id, "/bin/busybox").is_err(),
             "a file is no directory"

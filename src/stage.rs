@@ -128,6 +128,40 @@ pub fn state_word(state: &State) -> String {
     }
 }
 
+/// A layer's own files, largest first: the first `n` as (path, size), and
+/// how many more it holds.
+pub fn largest_files(session: &Session, id: LayerId, n: usize) -> (Vec<(String, String)>, usize) {
+    let layer = session
+        .host
+        .images()
+        .flat_map(|i| i.layers.iter())
+        .find(|l| l.id == id);
+    let Some(layer) = layer else {
+        return (Vec::new(), 0);
+    };
+    let mut files: Vec<(u64, String)> = layer
+        .diff
+        .entries()
+        .filter_map(|(path, e)| match e {
+            layerlab_engine::diff::Entry::File { ino } => layer
+                .diff
+                .inode(*ino)
+                .map(|i| (i.content.len(), path.to_string())),
+            _ => None,
+        })
+        .collect();
+    layerlab_engine::sort::sort_by_key(&mut files, |(bytes, path)| {
+        (u64::MAX - bytes, path.clone())
+    });
+    let more = files.len().saturating_sub(n);
+    let shown = files
+        .into_iter()
+        .take(n)
+        .map(|(bytes, path)| (path, size(bytes)))
+        .collect();
+    (shown, more)
+}
+
 /// The stage's content for the current state of `session`.
 pub fn stage_model(session: &Session) -> Stage {
     let host = &session.host;

@@ -153,6 +153,16 @@ fn container_html(
     let name = &v.container;
     let rows = v.rows.iter().map(|r| {
         let is_dir = r.kind == Kind::Dir;
+        if r.deleted {
+            return html! {
+                <tr class="upper deleted">
+                    <td class="mono"><del>{ &r.name }</del></td>
+                    <td class="num">{ &r.size }</td>
+                    <td class="from"><strong><span aria-hidden="true">{ "⊘ " }</span>{ t(lang, Msg::StageWhiteout) }</strong>{ format!(" ({})", r.from) }</td>
+                    <td class="file-actions"></td>
+                </tr>
+            };
+        }
         let label = if is_dir {
             html! { <button type="button" class="link" onclick={open(r.path.clone())}>{ format!("{}/", r.name) }</button> }
         } else {

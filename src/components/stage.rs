@@ -63,6 +63,8 @@ const PAD: i32 = 14;
 /// The drawing is never smaller than this, so a small one is not blown up.
 const MIN_W: i32 = 560;
 const MIN_H: i32 = 300;
+/// Files listed when a layer is opened in place.
+const OPEN_FILES: usize = 5;
 
 /// Motion at normal speed, in milliseconds.
 const TRAVEL_MS: u64 = 1400;
@@ -190,6 +192,8 @@ struct Motion {
     reads: Vec<(String, LayerId)>,
     /// Layers made, in order.
     layers: Vec<LayerId>,
+    /// Layers a build took from its cache (`CACHED`).
+    cached: Vec<LayerId>,
     /// Containers made.
     containers: Vec<String>,
     /// The container whose writable layer a commit turned into a layer.
@@ -219,6 +223,12 @@ fn motion(session: &layerlab_engine::command::Session, line: &str, ran: &Transcr
         }
         m.changed = Some(c.clone());
     }
+    m.cached = ran
+        .build
+        .iter()
+        .filter(|s| s.cached)
+        .filter_map(|s| s.layer)
+        .collect();
     for e in &ran.events {
         match e {
             HostEvent::LayerCreated { layer, .. } => m.layers.push(*layer),
@@ -319,7 +329,8 @@ impl Painter<'_> {
             let rises = self.m.layers.iter().position(|&id| id == slab.layer);
             let reads = self.m.reads.iter().any(|(_, id)| *id == slab.layer);
             let copied = self.m.copied.iter().any(|(_, _, id)| *id == slab.layer);
-            if copied || reads {
+            let cached = self.m.cached.contains(&slab.layer);
+            if copied || reads || cached {
                 class.push_str(" touched");
             }
             self.d
@@ -349,6 +360,8 @@ impl Painter<'_> {
                 "⇧ "
             } else if reads {
                 "◉ "
+            } else if cached {
+                "↺ CACHED "
             } else {
                 ""
             };
@@ -626,6 +639,39 @@ impl Painter<'_> {
         }
     }
 
+    /// A layer's largest files, in a card beside its slab.
+    fn opened(&mut self, (id, (files, more)): &Opened) {
+        let Some(s) = self.stage.slab_of(*id) else {
+            return;
+        };
+        let at = self.slab_at[s];
+        let rows = files.len() as i32 + i32::from(*more > 0) + 1;
+        let h = rows * ROW_H + 10;
+        let (x, y) = (at.x + 24, (at.y - h).max(2));
+        self.d.open("g").attr("class", "layer-files");
+        self.d.rect(x, y, SLAB_W + 40, h, 4).close();
+        let slab = &self.stage.slabs[s];
+        self.d
+            .text_at(x + 8, y + 15)
+            .attr("class", "layer-files-title")
+            .text(&format!("▤ {} · {}", slab.label, slab.size))
+            .close();
+        for (k, (path, size)) in files.iter().enumerate() {
+            self.d
+                .text_at(x + 8, y + 15 + (k as i32 + 1) * ROW_H)
+                .text(&format!("{path} · {size}"))
+                .close();
+        }
+        if *more > 0 {
+            self.d
+                .text_at(x + 8, y + 15 + rows.saturating_sub(1) * ROW_H)
+                .attr("class", "more")
+                .text(&format!("+ {more} {}", t(self.lang, Msg::StageMore)))
+                .close();
+        }
+        self.d.close();
+    }
+
     /// A short ray from each layer that served a read to the container.
     fn rays(&mut self, l: &Layout) {
         for (id, layer) in &self.m.reads {
@@ -649,6 +695,9 @@ impl Painter<'_> {
     }
 }
 
+/// A layer opened in place, and its largest files.
+type Opened = (LayerId, (Vec<(String, String)>, usize));
+
 /// The stage as SVG, with the choices its slabs and containers open.
 fn paint(
     stage: &Picture,
@@ -656,6 +705,7 @@ fn paint(
     lang: Lang,
     fresh: bool,
     speed: u32,
+    opened: Option<&Opened>,
 ) -> (Drawing, Vec<Selected>) {
     let l = lay_out(stage);
     let mut xs = Vec::with_capacity(l.widths.len());
@@ -702,6 +752,9 @@ fn paint(
     p.tags(&l);
     p.containers(&l);
     p.rays(&l);
+    if let Some(opened) = opened {
+        p.opened(opened);
+    }
     (p.d, p.selections)
 }
 
@@ -769,6 +822,8 @@ pub fn stage(props: &StageProps) -> Html {
     // speed changed, nothing on it moves again.
     let drawn_revision = use_mut_ref(|| None::<u64>);
     let fresh = drawn_revision.replace(Some(props.revision)) != Some(props.revision);
+    let open_state = use_state(|| None::<LayerId>);
+    let open = *open_state;
     let ws = props.workspace.borrow();
     let stage = stage_model(&ws.session);
     let m = ws
@@ -798,8 +853,21 @@ pub fn stage(props: &StageProps) -> Html {
             </section>
         };
     }
-    let (d, selections) = paint(&stage, &m, lang, fresh, props.speed);
-    let (onclick, onkeydown) = choices.handlers(selections, &props.on_select);
+    let open_files = open
+        .filter(|id| stage.slab_of(*id).is_some())
+        .map(|id| (id, crate::stage::largest_files(&ws.session, id, OPEN_FILES)));
+    let (d, selections) = paint(&stage, &m, lang, fresh, props.speed, open_files.as_ref());
+    // A layer chosen on the stage also opens in place, showing its files.
+    let on_select = {
+        let (on_select, open_state) = (props.on_select.clone(), open_state.clone());
+        Callback::from(move |s: Selected| {
+            if let Selected::Layer(id) = &s {
+                open_state.set((*open_state != Some(*id)).then_some(*id));
+            }
+            on_select.emit(s);
+        })
+    };
+    let (onclick, onkeydown) = choices.handlers(selections, &on_select);
     html! {
         <section class="pane stage-pane" id="stage" aria-labelledby="stage-heading">
             <h2 id="stage-heading">{ t(lang, Msg::StageHeading) }</h2>

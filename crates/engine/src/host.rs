@@ -160,6 +160,8 @@ pub struct Container {
     pub fs: Merged,
     /// Created with `-i`: its standard input stays open, so a shell waits on it.
     pub open_stdin: bool,
+    /// What its main process wrote, as `docker logs` shows it: (on stderr, line).
+    pub log: Vec<(bool, String)>,
 }
 
 impl Container {
@@ -446,6 +448,7 @@ impl Host {
             command,
             fs: Merged::with_upper(img.lower().clone(), upper),
             open_stdin: false,
+            log: Vec::new(),
         });
         vec![HostEvent::ContainerCreated {
             id,
@@ -586,6 +589,7 @@ impl Host {
             },
             fs,
             open_stdin: false,
+            log: Vec::new(),
         });
         let events = vec![HostEvent::ContainerCreated {
             id: id.clone(),

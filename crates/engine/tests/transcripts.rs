@@ -192,7 +192,9 @@ fn a_shell_form_cmd_running_a_program_not_simulated_keeps_its_container_up() {
 docker run -d --name c1 app
 docker run --name c2 app
 docker run --name c3 app sh -c 'echo hi; nosuch'
-docker ps -a",
+docker ps -a
+docker logs c3
+docker logs c1",
         expect![[r#"
             $ docker build -q -t app .
             sha256:1d672103a7ab2ca70b04ae9a264328fa29ecf792113d00a4be49bd7bce42e811
@@ -209,6 +211,11 @@ docker ps -a",
             d8201120ad0e   app       "sh -c echo hi; nosu…"   1 second ago    Exited (127) 1 second ago             c3
             dd300de58434   app       "/bin/sh -c python /…"   2 seconds ago   Up 2 seconds                          c2
             11babd0ae2df   app       "/bin/sh -c python /…"   3 seconds ago   Up 3 seconds                          c1
+            $ docker logs c3
+            hi
+            /bin/sh: 1: nosuch: not found
+            $ docker logs c1
+            layerlab: python's own output is not simulated, so its logs are empty here
         "#]],
     );
 }
@@ -288,6 +295,7 @@ fn errors_read_as_dockers() {
               images      List images
               info        Display system-wide information
               inspect     Return low-level information on Docker objects
+              logs        Fetch the logs of a container
               ps          List containers
               pull        Download an image from a registry
               push        Upload an image to a registry

@@ -97,6 +97,12 @@ const DIFF: Cmd = Cmd::new(
     "Inspect changes to files or directories on a container's filesystem",
 );
 
+const LOGS: Cmd = Cmd::new(
+    "logs",
+    "docker logs [OPTIONS] CONTAINER",
+    "Fetch the logs of a container",
+);
+
 const COMMIT: Cmd = Cmd {
     flags: &[
         value_flag(Some('m'), "message"),
@@ -492,6 +498,36 @@ pub fn diff(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         }
         Err(e) => t.fail(1, e.to_string()),
     }
+}
+
+/// `docker logs`: what the container's main process wrote. A program the
+/// shell does not simulate wrote nothing Layerlab knows of: a note says so.
+pub fn logs(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+    let (p, mut t) = match LOGS.parse(args, t) {
+        Ok(x) => x,
+        Err(t) => return t,
+    };
+    let [name] = p.args.as_slice() else {
+        return LOGS.needs(t, "exactly 1");
+    };
+    let c = match s.host.container(name) {
+        Ok(c) => c,
+        Err(e) => return t.fail(1, e.to_string()),
+    };
+    let (id, command, log) = (c.id.clone(), c.command.clone(), c.log.clone());
+    for (stderr, line) in log {
+        if stderr {
+            t.err(line);
+        } else {
+            t.out(line);
+        }
+    }
+    if let Some(program) = super::process::serves(s, &id, &command) {
+        t.err(format!(
+            "layerlab: {program}'s own output is not simulated, so its logs are empty here"
+        ));
+    }
+    t
 }
 
 pub fn commit(s: &mut Session, args: &[String], t: Transcript) -> Transcript {

@@ -216,6 +216,10 @@ pub fn main_process(
     let (mut shell, _) = shell_for(s, id, "/bin/sh")?;
     let mut out = Transcript::default();
     let status = run_in(s, id, &mut shell, &script_of(&argv), interactive, &mut out);
+    if let Ok(c) = s.host.container_mut(id) {
+        c.log
+            .extend(out.lines.iter().map(|l| (l.stderr, l.text.clone())));
+    }
     if attach {
         t.lines.extend(out.lines);
     }

@@ -1,0 +1,286 @@
+//! The stage as a learner sees it: where the picture is on the screen, what
+//! moves on it while a command runs, and what it holds afterwards — measured
+//! in the release build with real keys and clicks.
+
+use layerlab_e2e::{artifacts_dir, choose_lesson, Browser, Harness};
+use serde_json::Value;
+
+/// Types a command line into the terminal and presses Enter.
+fn run(b: &Browser, line: &str) -> Result<(), String> {
+    let input = b.find("#command")?;
+    b.type_into(&input, &format!("{line}\u{E007}"))
+}
+
+/// The share of the stage's drawing inside the viewport (0 when there is none).
+fn stage_in_view(b: &Browser) -> Result<f64, String> {
+    let share = b.execute(
+        "const svg = document.querySelector('svg.stage');
+         if (!svg) return 0;
+         const r = svg.getBoundingClientRect();
+         const w = Math.max(0, Math.min(r.right, innerWidth) - Math.max(r.left, 0));
+         const h = Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
+         return r.width * r.height > 0 ? (w * h) / (r.width * r.height) : 0;",
+        vec![],
+    )?;
+    share
+        .as_f64()
+        .ok_or_else(|| format!("no share of the stage: {share}"))
+}
+
+fn expect_in_view(b: &Browser, after: &str) -> Result<(), String> {
+    let share = stage_in_view(b)?;
+    let scrolled = b.execute("return scrollY;", vec![])?;
+    if share < 0.5 {
+        return Err(format!(
+            "after {after}, only {:.0}% of the stage's drawing is in view (page scrolled to {scrolled})",
+            share * 100.0
+        ));
+    }
+    Ok(())
+}
+
+/// Starts recording, on every frame, where the element `css` is (its
+/// bounding box's left and top), until [`positions`] reads them.
+fn start_sampling(b: &Browser, css: &str) -> Result<(), String> {
+    b.execute(
+        "const css = arguments[0];
+         window.layerlabSamples = [];
+         const t0 = performance.now();
+         const tick = () => {
+           const el = document.querySelector(css);
+           if (el) {
+             const r = el.getBoundingClientRect();
+             window.layerlabSamples.push([Math.round(r.left), Math.round(r.top)]);
+           }
+           if (performance.now() - t0 < 4000) requestAnimationFrame(tick);
+         };
+         requestAnimationFrame(tick);",
+        vec![css.into()],
+    )
+    .map(|_| ())
+}
+
+/// The distinct positions recorded since [`start_sampling`].
+fn positions(b: &Browser) -> Result<Vec<(i64, i64)>, String> {
+    let samples = b.execute("return window.layerlabSamples;", vec![])?;
+    let mut seen: Vec<(i64, i64)> = Vec::new();
+    for s in samples.as_array().into_iter().flatten() {
+        let p = (
+            s[0].as_i64().unwrap_or_default(),
+            s[1].as_i64().unwrap_or_default(),
+        );
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    Ok(seen)
+}
+
+fn wait_settled(b: &Browser) -> Result<(), String> {
+    b.wait_until("the stage's motions to end", || {
+        b.execute(
+            "return document.getAnimations().filter(a => a.playState === 'running').length === 0;",
+            vec![],
+        )
+        .ok()
+        .filter(|v| *v == Value::Bool(true))
+    })
+    .map(|_| ())
+}
+
+fn texts_of(b: &Browser, css: &str) -> Result<Vec<String>, String> {
+    let v = b.execute(
+        "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);",
+        vec![css.into()],
+    )?;
+    Ok(v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.as_str().map(str::to_owned))
+        .collect())
+}
+
+#[test]
+fn the_stage_stays_in_view_while_the_learner_types_builds_and_follows_a_lesson() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("stage_in_view", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        run(b, "docker pull ubuntu:15.04")?;
+        b.wait_for("svg.stage .slab")?;
+        expect_in_view(b, "docker pull ubuntu:15.04")?;
+        b.screenshot(&artifacts_dir().join("stage-first-view-1280x720.png"))?;
+        b.click(&b.find("#build")?)?;
+        b.wait_until("the app image on the stage", || {
+            texts_of(b, ".stage .image-name")
+                .ok()
+                .filter(|t| t.iter().any(|n| n.contains("app:latest")))
+        })?;
+        expect_in_view(b, "Build")?;
+        wait_settled(b)?;
+        b.screenshot(&artifacts_dir().join("stage-after-build-1280x720.png"))?;
+        run(b, "docker run -d --name c1 app")?;
+        b.wait_for(".stage .container[data-container='c1']")?;
+        expect_in_view(b, "docker run")?;
+        choose_lesson(b, 1)?;
+        b.click(&b.find("#lesson-solution")?)?;
+        b.wait_for("svg.stage .slab")?;
+        expect_in_view(b, "a lesson step")?;
+        Ok(())
+    });
+}
+
+#[test]
+fn a_copied_up_file_travels_from_its_layer_into_the_writable_layer() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("copy_up", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        run(b, "docker build -t app .")?;
+        run(b, "docker run -d --name c1 app")?;
+        run(b, "docker run -d --name c2 app")?;
+        b.wait_for(".stage .container[data-container='c2']")?;
+        // The tutorial's image keeps its containers Up (`CMD python …`).
+        let states = texts_of(b, ".stage .container-state")?;
+        if states != ["Up", "Up"] {
+            return Err(format!("the containers' states read {states:?}"));
+        }
+        wait_settled(b)?;
+        b.screenshot(&artifacts_dir().join("stage-two-containers-1280x720.png"))?;
+        let chip = ".stage .container[data-container='c1'] .held[data-path='/app/app.py']";
+        start_sampling(b, chip)?;
+        run(b, "docker exec c1 sh -c 'echo more >> /app/app.py'")?;
+        b.wait_for(chip)?;
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        b.screenshot(&artifacts_dir().join("stage-copy-up-1-1280x720.png"))?;
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        b.screenshot(&artifacts_dir().join("stage-copy-up-2-1280x720.png"))?;
+        wait_settled(b)?;
+        b.screenshot(&artifacts_dir().join("stage-copy-up-3-1280x720.png"))?;
+        let seen = positions(b)?;
+        if seen.len() < 3 {
+            return Err(format!(
+                "app.py was seen at {} positions only: {seen:?}",
+                seen.len()
+            ));
+        }
+        // It travelled from the layer the COPY made, down and across, to its place.
+        let layer = b.execute(
+            "const svg = document.querySelector('svg.stage');
+             const copy = [...svg.querySelectorAll('.slab')].find(s => s.textContent.includes('COPY'));
+             const r = copy.getBoundingClientRect();
+             return [Math.round(r.left), Math.round(r.top), Math.round(r.bottom)];",
+            vec![],
+        )?;
+        let (first, last) = (seen[0], seen[seen.len() - 1]);
+        let near_layer = (first.1 - layer[1].as_i64().unwrap_or(0)).abs() < 40;
+        if !near_layer || first == last {
+            return Err(format!(
+                "app.py went from {first:?} to {last:?}; the COPY layer is at {layer}"
+            ));
+        }
+        let held = texts_of(b, ".stage .container[data-container='c1'] .held")?;
+        if !held.iter().any(|t| t.contains("app.py")) {
+            return Err(format!("c1's writable layer lists {held:?}"));
+        }
+        let c2 = texts_of(b, ".stage .container[data-container='c2'] .held")?;
+        if c2.iter().any(|t| t.contains("app.py")) {
+            return Err(format!("c2's writable layer lists {c2:?}: copy-up is per container"));
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn a_deleted_file_is_a_whiteout_and_a_commit_shares_every_layer() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("whiteout_commit", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        run(b, "docker build -t app .")?;
+        run(b, "docker run -d --name c1 app")?;
+        run(b, "docker exec c1 rm /app/Makefile")?;
+        let whiteout = b.wait_for(
+            ".stage .container[data-container='c1'] .held.whiteout[data-path='/app/Makefile']",
+        )?;
+        let said = b.execute("return arguments[0].textContent;", vec![whiteout.arg()])?;
+        let said = said.as_str().unwrap_or_default();
+        if !said.contains("Makefile") || !said.contains('⊘') {
+            return Err(format!("the whiteout reads {said:?}"));
+        }
+        wait_settled(b)?;
+        b.screenshot(&artifacts_dir().join("stage-whiteout-1280x720.png"))?;
+        run(b, "docker commit c1 app:committed")?;
+        b.wait_until("the committed image on the stage", || {
+            texts_of(b, ".stage .image-name")
+                .ok()
+                .filter(|t| t.iter().any(|n| n.contains("app:committed")))
+        })?;
+        let chains = b.execute(
+            "return [...document.querySelectorAll('svg.stage .slab')].map(s => s.dataset.chain);",
+            vec![],
+        )?;
+        let chains: Vec<&str> = chains
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let mut unique = chains.clone();
+        unique.sort();
+        unique.dedup();
+        if unique.len() != chains.len() {
+            return Err(format!("a layer is drawn more than once: {chains:?}"));
+        }
+        wait_settled(b)?;
+        b.screenshot(&artifacts_dir().join("stage-after-commit-1280x720.png"))?;
+        run(b, "docker run --name once busybox echo hi")?;
+        let state = b.wait_for(".stage .container[data-container='once'] .container-state")?;
+        let state = b.execute("return arguments[0].textContent;", vec![state.arg()])?;
+        if state != "Exited (0)" {
+            return Err(format!("the exited container is labelled {state}"));
+        }
+        let alternative = b.execute(
+            "return document.getElementById('stage-text').textContent;",
+            vec![],
+        )?;
+        let alternative = alternative.as_str().unwrap_or_default();
+        for want in ["app:committed", "c1", "/app/Makefile", "Exited (0)"] {
+            if !alternative.contains(want) {
+                return Err(format!("the text version lacks {want:?}: {alternative}"));
+            }
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn the_stage_fits_a_tablet_and_a_phone_without_sideways_scrolling() {
+    for (w, h) in [(768, 1024), (390, 844)] {
+        let mut harness = Harness::start(w, h).expect("harness");
+        let url = harness.app_url("");
+        harness.run(&format!("stage_{w}x{h}"), |b| {
+            b.goto(&url)?;
+            b.wait_for("#command")?;
+            run(b, "docker build -t app .")?;
+            run(b, "docker run -d --name c1 app")?;
+            run(b, "docker exec c1 sh -c 'echo more >> /app/app.py'")?;
+            b.wait_for(".stage .held[data-path='/app/app.py']")?;
+            let wide = b.execute(
+                "return document.documentElement.scrollWidth - innerWidth;",
+                vec![],
+            )?;
+            if wide.as_i64().unwrap_or(0) > 0 {
+                return Err(format!("the page scrolls sideways by {wide} px"));
+            }
+            b.execute("window.scrollTo(0, 0);", vec![])?;
+            expect_in_view(b, "the first screen")?;
+            wait_settled(b)?;
+            b.screenshot(&artifacts_dir().join(format!("stage-copy-up-{w}x{h}.png")))?;
+            Ok(())
+        });
+    }
+}
