@@ -164,6 +164,13 @@ pub fn app(props: &AppProps) -> Html {
             .unwrap_or_default()
     });
     let sandbox = use_state(|| boot.saved.as_ref().and_then(|s| s.sandbox.clone()));
+    // Each lesson's lines as the learner left it, by lesson id.
+    let kept = use_state(|| {
+        boot.saved
+            .as_ref()
+            .map(|s| s.lessons.clone())
+            .unwrap_or_default()
+    });
     // Presenter mode: large type, no editing chrome, the lesson's solution
     // stepped through with the keyboard (`?present=1` starts in it).
     let presenter = use_state(|| browser::query_param("present").is_some_and(|v| v == "1"));
@@ -237,8 +244,9 @@ pub fn app(props: &AppProps) -> Html {
                 (*done).clone(),
                 (*sandbox).clone(),
                 step,
+                (*kept).clone(),
             ),
-            move |(lang, dockerfile, _, lesson, done, sandbox, step)| {
+            move |(lang, dockerfile, _, lesson, done, sandbox, step, kept)| {
                 if enabled {
                     let saved = Saved {
                         version: persist::VERSION,
@@ -249,6 +257,7 @@ pub fn app(props: &AppProps) -> Html {
                         done: done.clone(),
                         sandbox: sandbox.clone(),
                         step: *step,
+                        lessons: kept.clone(),
                     };
                     // A reload restores what is stored: nothing to write again.
                     let text = persist::save(&saved);
@@ -288,6 +297,7 @@ pub fn app(props: &AppProps) -> Html {
                 done: Vec::new(),
                 sandbox: None,
                 step,
+                lessons: Vec::new(),
             };
             shared.set(browser::set_location_hash(&persist::to_fragment(&saved)));
         })
@@ -317,23 +327,33 @@ pub fn app(props: &AppProps) -> Html {
     // Choosing a lesson starts it in a fresh workspace, keeping the sandbox's
     // lines; going back to the sandbox replays them.
     let on_choose = {
-        let (workspace, lesson, sandbox, restart) = (
+        let (workspace, lesson, sandbox, restart, kept) = (
             workspace.clone(),
             lesson.clone(),
             sandbox.clone(),
             restart.clone(),
+            kept.clone(),
         );
         Callback::from(move |choice: Option<usize>| {
             if choice == *lesson {
                 return;
             }
             let log = workspace.borrow().console.log.clone();
+            // The lesson left keeps its lines, to come back to.
+            let mut lessons = (*kept).clone();
+            if let Some(l) = lesson.and_then(|i| LESSONS.get(i)) {
+                lessons.retain(|(id, _)| id != l.id);
+                lessons.push((l.id.to_owned(), log.clone()));
+            }
             let next = match choice.and_then(|i| LESSONS.get(i)) {
                 Some(l) => {
                     if lesson.is_none() {
                         sandbox.set(Some(log));
                     }
-                    Workspace::replay(&setup_log(l))
+                    match lessons.iter().find(|(id, _)| id == l.id) {
+                        Some((_, lines)) => Workspace::replay(lines),
+                        None => Workspace::replay(&setup_log(l)),
+                    }
                 }
                 None => {
                     let kept = (*sandbox).clone().unwrap_or_default();
@@ -341,6 +361,7 @@ pub fn app(props: &AppProps) -> Html {
                     Workspace::replay(&kept)
                 }
             };
+            kept.set(lessons);
             lesson.set(choice);
             restart.emit(next);
         })
@@ -430,29 +451,45 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
-    let on_key = {
-        let (presenter, playing, on_step) = (presenter.clone(), playing.clone(), on_step.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            if !*presenter {
-                return;
-            }
-            // Typing in a field keeps its keys.
-            let typing = e.target_dyn_into::<web_sys::Element>().is_some_and(|el| {
-                matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+    // Presenter keys work right after load and whatever has the focus, but
+    // for typing in a text field; on the lesson picker, → runs a step
+    // rather than choosing the next lesson.
+    {
+        let (presenter, playing, on_step) = (*presenter, playing.clone(), on_step.clone());
+        use_effect(move || {
+            let listener = browser::on_any_key(move |e: &web_sys::KeyboardEvent| {
+                if !presenter || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                let typing = e
+                    .target()
+                    .and_then(|t| {
+                        use wasm_bindgen::JsCast;
+                        t.dyn_into::<web_sys::Element>().ok()
+                    })
+                    .is_some_and(|el| match el.tag_name().as_str() {
+                        "TEXTAREA" => true,
+                        "INPUT" => !matches!(
+                            el.get_attribute("type").as_deref(),
+                            Some("range" | "checkbox" | "radio" | "button")
+                        ),
+                        _ => false,
+                    });
+                if typing {
+                    return;
+                }
+                match e.key().as_str() {
+                    "ArrowRight" => on_step.emit(true),
+                    "ArrowLeft" => on_step.emit(false),
+                    " " => playing.set(!*playing),
+                    "f" | "F" => browser::request_fullscreen(),
+                    _ => return,
+                }
+                e.prevent_default();
             });
-            if typing {
-                return;
-            }
-            match e.key().as_str() {
-                "ArrowRight" => on_step.emit(true),
-                "ArrowLeft" => on_step.emit(false),
-                " " => playing.set(!*playing),
-                "f" | "F" => browser::request_fullscreen(),
-                _ => return,
-            }
-            e.prevent_default();
-        })
-    };
+            move || drop(listener)
+        });
+    }
     let on_download = {
         let (workspace, lesson) = (workspace.clone(), lesson.clone());
         Callback::from(move |_: MouseEvent| {
@@ -527,7 +564,13 @@ pub fn app(props: &AppProps) -> Html {
     });
 
     html! {
-        <div class={classes!("app", presenter.then_some("presenter"), format!("speed-{}", *speed))} ref={root_ref} tabindex="-1" onkeydown={on_key}>
+        <div class={classes!("app", presenter.then_some("presenter"), format!("speed-{}", *speed))} ref={root_ref} tabindex="-1">
+            // A link, as skip links are, that moves the focus without
+            // touching the address (its fragment is for permalinks).
+            <a class="skip-link" href="#command" onclick={Callback::from(|e: MouseEvent| {
+                e.prevent_default();
+                browser::focus_id("command");
+            })}>{ t(*lang, Msg::SkipToTerminal) }</a>
             <TopBar lang={*lang} {on_lang} presenter={*presenter} {on_presenter} />
             if let Some(problem) = &boot.problem {
                 <p class="notice" role="alert">

@@ -92,6 +92,24 @@ pub fn set_location_hash(fragment: &str) -> Option<String> {
     w.location().href().ok()
 }
 
+/// Calls `f` with every key pressed anywhere in the page, whatever has the
+/// focus, until the returned listener is dropped.
+pub fn on_any_key(
+    f: impl Fn(&web_sys::KeyboardEvent) + 'static,
+) -> Option<gloo_events::EventListener> {
+    use wasm_bindgen::JsCast;
+    let document = window()?.document()?;
+    Some(gloo_events::EventListener::new(
+        &document,
+        "keydown",
+        move |e| {
+            if let Some(key) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+                f(key);
+            }
+        },
+    ))
+}
+
 /// Asks the browser to show the page full screen (a user gesture must start it).
 pub fn request_fullscreen() {
     if let Some(root) = window()
@@ -99,6 +117,18 @@ pub fn request_fullscreen() {
         .and_then(|d| d.document_element())
     {
         let _ = root.request_fullscreen();
+    }
+}
+
+/// Moves the keyboard focus to the element with `id`.
+pub fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    let element = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(e) = element {
+        let _ = e.focus();
     }
 }
 

@@ -41,6 +41,9 @@ pub struct Workspace {
     pub console: Console,
     /// Lines taken back by undo, the most recent last (what redo runs again).
     pub undone: Vec<String>,
+    /// The whole log of a timeline left when a new line was typed after
+    /// stepping back: [`Workspace::bring_back`] returns to it.
+    pub set_aside: Option<Vec<String>>,
 }
 
 impl Default for Workspace {
@@ -49,6 +52,7 @@ impl Default for Workspace {
             session: Session::new(),
             console: Console::default(),
             undone: Vec::new(),
+            set_aside: None,
         }
     }
 }
@@ -63,10 +67,33 @@ impl Workspace {
         w
     }
 
-    /// Runs a line the learner typed; what was undone can no longer be redone.
+    /// Runs a line the learner typed. The next undone line typed again is
+    /// redone; any other line starts a new timeline, and the one left is set
+    /// aside whole, never dropped.
     pub fn submit(&mut self, line: &str) {
-        self.undone.clear();
+        if self.console.pending.is_none() && !self.undone.is_empty() {
+            if self.undone.last().map(String::as_str) == Some(line.trim()) {
+                self.undone.pop();
+            } else {
+                let mut whole = self.console.log.clone();
+                whole.extend(self.undone.drain(..).rev());
+                self.set_aside = Some(whole);
+            }
+        }
         self.console.submit(&mut self.session, line);
+    }
+
+    /// Goes back to the timeline set aside; the one left is set aside in turn.
+    pub fn bring_back(&mut self) -> bool {
+        let Some(lines) = self.set_aside.take() else {
+            return false;
+        };
+        let now = self.console.log.clone();
+        let history = std::mem::take(&mut self.console.history);
+        *self = Workspace::replay(&lines);
+        self.console.history = history;
+        self.set_aside = Some(now);
+        true
     }
 
     /// Takes the last command back: the engine is deterministic, so replaying
@@ -100,9 +127,11 @@ impl Workspace {
         let mut undone = std::mem::take(&mut self.undone);
         undone.extend(later.into_iter().rev());
         let history = std::mem::take(&mut self.console.history);
+        let set_aside = self.set_aside.take();
         *self = Workspace::replay(&log);
         self.console.history = history;
         self.undone = undone;
+        self.set_aside = set_aside;
         true
     }
 
@@ -549,6 +578,34 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn typing_after_stepping_back_sets_the_later_lines_aside_to_bring_back() {
+        let lines = [
+            "docker pull busybox",
+            "docker images",
+            "docker ps",
+            "docker ps -a",
+        ];
+        let mut w = Workspace::replay(&lines.map(String::from));
+        w.seek(1);
+        // The next undone line typed again is a redo: nothing is set aside.
+        w.submit("docker images");
+        assert_eq!((w.position(), w.set_aside.is_none()), ((2, 4), true));
+        w.submit("docker run -d --name box busybox sleep 9");
+        assert_eq!(w.position(), (3, 3));
+        assert_eq!(w.set_aside.as_deref(), Some(&lines.map(String::from)[..]));
+        assert!(w.bring_back());
+        assert_eq!(w.console.log, lines);
+        assert!(w.session.host.containers().is_empty());
+        assert_eq!(
+            w.set_aside.as_ref().map(|l| l.len()),
+            Some(3),
+            "the new timeline is set aside in turn"
+        );
+        assert!(w.bring_back());
+        assert_eq!(w.session.host.containers().len(), 1);
     }
 
     #[test]

@@ -137,8 +137,8 @@ messages! {
         zh: "自由沙盒（不跟随课程）",
     }
     LessonProgress {
-        en: "Lessons done:",
-        zh: "已完成课程：",
+        en: "Lessons done",
+        zh: "已完成课程",
     }
     LessonDoneShort {
         en: "done",
@@ -177,8 +177,16 @@ messages! {
         zh: "答对了：Docker 显示",
     }
     QuizAnswer {
-        en: "Not quite: Docker shows",
-        zh: "不太对：Docker 显示",
+        en: "Docker shows",
+        zh: "Docker 显示",
+    }
+    QuizWrong {
+        en: "Not quite. Look again at what the stage and the terminal show, then try another figure.",
+        zh: "不太对。再看看舞台和终端显示的内容，然后换个数字试试。",
+    }
+    QuizReveal {
+        en: "Show the answer",
+        zh: "显示答案",
     }
     LessonReset {
         en: "Reset the lesson",
@@ -361,8 +369,8 @@ messages! {
         zh: "条未列出",
     }
     InspectContainer {
-        en: "Files of container",
-        zh: "容器中的文件",
+        en: "Files of container {name}",
+        zh: "容器 {name} 中的文件",
     }
     InspectUp {
         en: "Up one directory",
@@ -629,8 +637,8 @@ messages! {
         zh: "同一镜像的多个容器共享其只读镜像层：它们占用的磁盘空间是 SUM(size) + (virtual − size)，而不是各个 virtual 之和。",
     }
     StageHeading {
-        en: "Images and containers",
-        zh: "镜像与容器",
+        en: "Stage: images and containers",
+        zh: "舞台：镜像与容器",
     }
     StageEmpty {
         en: "No images yet. Pull one in the terminal (docker pull ubuntu:15.04) to see its layers.",
@@ -659,6 +667,18 @@ messages! {
     StageLegendLayer {
         en: "read-only image layer, drawn once however many images use it (one colour per layer)",
         zh: "只读镜像层（无论被多少镜像使用都只画一次，每层一种颜色）",
+    }
+    TimelineSetAside {
+        en: "You went back and typed a new command: the commands that came after were set aside.",
+        zh: "你回到了之前的位置并输入了新命令：原来之后的命令已被搁置。",
+    }
+    TimelineBringBack {
+        en: "Bring them back",
+        zh: "恢复它们",
+    }
+    SkipToTerminal {
+        en: "Skip to the terminal",
+        zh: "跳到终端",
     }
     SidePanel {
         en: "Lessons, Dockerfile, inspector and disk",
@@ -805,6 +825,30 @@ messages! {
 /// Shorthand used by components: `t(lang, Msg::Tagline)`.
 pub fn t(lang: Lang, msg: Msg) -> &'static str {
     msg.text(lang)
+}
+
+/// A colon before what follows it: `: ` in English, `：` in Chinese.
+pub fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ": ",
+        Lang::Zh => "：",
+    }
+}
+
+/// A comma in a list: `, ` in English, `，` in Chinese.
+pub fn comma(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ", ",
+        Lang::Zh => "，",
+    }
+}
+
+/// What separates two sentences: a space in English, nothing after `。`.
+pub fn between_sentences(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => " ",
+        Lang::Zh => "",
+    }
 }
 
 /// A Dockerfile hint in the learner's language. The match is exhaustive, so a

@@ -202,8 +202,8 @@ pub const LESSONS: &[Lesson] = &[
             "无论从一个镜像运行多少个容器，镜像层都只存一份；每个容器只多出自己的可写层。",
         ),
         task: text(
-            "Run three containers of nginx: web1, web2 and web3. Then compare the two totals under the stage.",
-            "运行三个 nginx 容器：web1、web2 和 web3，然后对比舞台下方的两个总数。",
+            "Run three containers of nginx: web1, web2 and web3. Then compare the two totals in the Disk usage pane, beside the stage.",
+            "运行三个 nginx 容器：web1、web2 和 web3，然后对比舞台旁“磁盘占用”面板中的两个总数。",
         ),
         hints: &[text("docker run -d --name web1 nginx", "docker run -d --name web1 nginx")],
         setup: &["docker pull nginx"],

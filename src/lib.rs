@@ -32,6 +32,7 @@ pub mod i18n;
 pub mod inspect;
 pub mod lessons;
 pub mod persist;
+pub mod punctuation;
 pub mod scenario;
 pub mod split;
 pub mod stage;

@@ -34,6 +34,10 @@ pub struct Saved {
     /// `commands` (`lessons::steps_done`), so the two always agree.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub step: usize,
+    /// Each lesson's command lines as the learner left it (by lesson id):
+    /// switching away and back brings the work back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lessons: Vec<(String, Vec<String>)>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -104,6 +108,7 @@ mod tests {
             done: vec!["layers".into()],
             sandbox: Some(vec!["docker images".into()]),
             step: 2,
+            lessons: vec![("layers".into(), vec!["docker pull ubuntu:15.04".into()])],
         }
     }
 
@@ -194,6 +199,7 @@ mod link_tests {
             done: Vec::new(),
             sandbox: None,
             step: 0,
+            lessons: Vec::new(),
         };
         let link = to_fragment(&saved);
         assert!(link.starts_with("v1."));

@@ -228,6 +228,14 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
             }
         })
     };
+    let on_bring_back = {
+        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
+        Callback::from(move |_: MouseEvent| {
+            if workspace.borrow_mut().bring_back() {
+                on_change.emit(());
+            }
+        })
+    };
     let on_play = {
         let playing = playing.clone();
         let can_play = now < total;
@@ -252,7 +260,11 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
         .map(|(l, _)| l.lines().next().unwrap_or_default().to_owned());
     let caption = match (*dragged, &line) {
         (Some(to), _) if to != now => format!("{} {to}/{total} …", t(lang, Msg::TimelineAt)),
-        (_, Some(l)) => format!("{} {now}/{total}: {l}", t(lang, Msg::TimelineAt)),
+        (_, Some(l)) => format!(
+            "{} {now}/{total}{}{l}",
+            t(lang, Msg::TimelineAt),
+            crate::i18n::colon(lang)
+        ),
         (_, None) => format!("{} 0/{total}", t(lang, Msg::TimelineAt)),
     };
 
@@ -288,8 +300,8 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
         shown.then(|| html! {
             <li {class}>
                 <span class="icon" aria-hidden="true">{ item.what.icon() }</span>
-                <span class="word">{ word }{ if item.what == What::More { "" } else { ":" } }</span>
-                { " " }
+                <span class="word">{ word }{ if item.what == What::More { "" } else { crate::i18n::colon(lang).trim_end() } }</span>
+                { crate::i18n::between_sentences(lang) }
                 <code class="detail">{ &item.detail }</code>
             </li>
         })
@@ -329,6 +341,12 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
                 </label>
             </div>
             <p class="timeline-caption" role="status" aria-live="polite">{ caption }</p>
+            if ws.set_aside.is_some() {
+                <p class="notice set-aside" role="status">
+                    { t(lang, Msg::TimelineSetAside) }{ " " }
+                    <button type="button" id="bring-back-timeline" onclick={on_bring_back}>{ t(lang, Msg::TimelineBringBack) }</button>
+                </p>
+            }
             if line.is_none() {
                 <p class="hint">{ t(lang, Msg::ActivityEmpty) }</p>
             } else if items.is_empty() {

@@ -218,7 +218,7 @@ fn container_html(
     );
     html! {
         <>
-            <h3>{ t(lang, Msg::InspectContainer) }{ " " }<span class="mono">{ name }</span>{ ": " }<span class="mono">{ &v.dir }</span></h3>
+            <h3>{ t(lang, Msg::InspectContainer).replace("{name}", name) }{ crate::i18n::colon(lang) }<span class="mono">{ &v.dir }</span></h3>
             if !v.running {
                 <p class="hint">{ t(lang, Msg::InspectNotRunning) }</p>
             }

@@ -31,12 +31,20 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     // The learner's prediction and, once checked, whether it was right and the answer.
     let guess = use_state_eq(String::new);
     let verdict = use_state_eq(|| None::<(bool, String)>);
+    // Whether the learner asked for the answer after a wrong guess.
+    let revealed = use_state_eq(|| false);
     {
-        let (hints, guess, verdict) = (hints.clone(), guess.clone(), verdict.clone());
+        let (hints, guess, verdict, revealed) = (
+            hints.clone(),
+            guess.clone(),
+            verdict.clone(),
+            revealed.clone(),
+        );
         use_effect_with(props.lesson, move |_| {
             hints.set(0);
             guess.set(String::new());
             verdict.set(None);
+            revealed.set(false);
         });
     }
     let onchange = {
@@ -85,6 +93,10 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                         }
                     })
                 };
+                let on_reveal = {
+                    let revealed = revealed.clone();
+                    Callback::from(move |_: MouseEvent| revealed.set(true))
+                };
                 let onsubmit = {
                     let (guess, verdict) = (guess.clone(), verdict.clone());
                     Callback::from(move |e: SubmitEvent| {
@@ -101,11 +113,26 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                             <input id="quiz-guess" type="text" spellcheck="false" autocomplete="off" value={(*guess).clone()} {oninput} />
                             <button type="submit" id="quiz-check">{ t(lang, Msg::QuizCheck) }</button>
                         </div>
+                        // A wrong guess says so and leaves the answer for
+                        // the learner to find, or to ask for.
                         if let Some((right, answer)) = &*verdict {
-                            <p class={classes!("quiz-verdict", right.then_some("right"))} role="status">
-                                <span aria-hidden="true">{ if *right { "✓ " } else { "✗ " } }</span>
-                                { format!("{} {answer}", t(lang, if *right { Msg::QuizRight } else { Msg::QuizAnswer })) }
-                            </p>
+                            if *right {
+                                <p class="quiz-verdict right" role="status">
+                                    <span aria-hidden="true">{ "✓ " }</span>
+                                    { format!("{} {answer}", t(lang, Msg::QuizRight)) }
+                                </p>
+                            } else if *revealed {
+                                <p class="quiz-verdict shown" role="status">
+                                    <span aria-hidden="true">{ "ⓘ " }</span>
+                                    { format!("{} {answer}", t(lang, Msg::QuizAnswer)) }
+                                </p>
+                            } else {
+                                <p class="quiz-verdict" role="status">
+                                    <span aria-hidden="true">{ "✗ " }</span>
+                                    { t(lang, Msg::QuizWrong) }{ " " }
+                                    <button type="button" id="quiz-reveal" class="link" onclick={on_reveal}>{ t(lang, Msg::QuizReveal) }</button>
+                                </p>
+                            }
                         }
                     </form>
                 }
@@ -120,7 +147,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                         <p class="goal reached" role="status">
                             <span aria-hidden="true">{ "✓ " }</span>
                             <strong>{ t(lang, Msg::LessonReached) }</strong>
-                            { " " }{ lesson.why.get(lang) }
+                            { crate::i18n::between_sentences(lang) }{ lesson.why.get(lang) }
                         </p>
                     } else {
                         <p class="goal" role="status">
@@ -158,7 +185,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     { for options }
                 </select>
             </label>
-            <p class="progress">{ format!("{} {}/{}", t(lang, Msg::LessonProgress), props.done.len(), LESSONS.len()) }</p>
+            <p class="progress">{ format!("{}{}{}/{}", t(lang, Msg::LessonProgress), crate::i18n::colon(lang), props.done.len(), LESSONS.len()) }</p>
             { body }
         </section>
     }

@@ -10,7 +10,7 @@
 use crate::components::scaled;
 use crate::console::Workspace;
 use crate::drawing::{self, use_choices, Drawing, SELECT};
-use crate::i18n::{t, Lang, Msg};
+use crate::i18n::{colon, comma, t, Lang, Msg};
 use crate::inspect::Selected;
 use crate::stage::{hue_class, stage_model, ContainerBox, HeldFile, Stage as Picture};
 use layerlab_engine::command::Transcript;
@@ -776,10 +776,10 @@ fn description(stage: &Picture, lang: Lang) -> Html {
         let config = if i.config.is_empty() {
             String::new()
         } else {
-            format!(" — {}: {}", t(lang, Msg::StageConfig), i.config.join(" · "))
+            format!(" — {}{}{}", t(lang, Msg::StageConfig), colon(lang), i.config.join(" · "))
         };
         html! {
-            <li>{ format!("{} ({}, {}): {} {}, {}{config}", i.name, i.id, i.size, chain.len(), t(lang, Msg::StageLayers), chain.iter().rev().cloned().collect::<Vec<_>>().join(" → ")) }</li>
+            <li>{ format!("{} ({}, {}){}{} {}{}{}{config}", i.name, i.id, i.size, colon(lang), chain.len(), t(lang, Msg::StageLayers), comma(lang), chain.iter().rev().cloned().collect::<Vec<_>>().join(" → ")) }</li>
         }
     });
     let containers = stage.containers.iter().map(|c| {
@@ -797,13 +797,13 @@ fn description(stage: &Picture, lang: Lang) -> Html {
                     Origin::Whiteout => t(lang, Msg::StageWhiteout).to_owned(),
                     Origin::Opaque => t(lang, Msg::StageOpaque).to_owned(),
                 };
-                format!("{} ({how}, {})", f.path, f.size)
+                format!("{} ({how}{}{})", f.path, comma(lang), f.size)
             })
             .collect();
         let image = stage.images.get(c.image).map(|i| i.name.clone()).unwrap_or_default();
         html! {
-            <li>{ format!("{} — {image} — {} — {}: {}{}{}", c.name, c.state, t(lang, Msg::StageWritable), c.size,
-                if files.is_empty() { "" } else { ": " }, files.join(", ")) }</li>
+            <li>{ format!("{} — {image} — {} — {}{}{}{}{}", c.name, c.state, t(lang, Msg::StageWritable), colon(lang), c.size,
+                if files.is_empty() { "" } else { colon(lang) }, files.join(comma(lang))) }</li>
         }
     });
     html! {

@@ -740,8 +740,18 @@ fn switching_language_in_the_middle_of_lesson_7_keeps_everything() {
         let verdict = b.wait_until("the verdict", || {
             b.find(".quiz-verdict").ok().and_then(|e| b.text(&e).ok())
         })?;
-        if !verdict.contains("4.46MB") {
-            return Err(format!("verdict: {verdict}"));
+        // A wrong guess is said to be wrong, and the answer waits to be asked for.
+        if verdict.contains("4.46MB") || !verdict.contains("Not quite") {
+            return Err(format!("a wrong guess's verdict: {verdict}"));
+        }
+        b.click(&b.find("#quiz-reveal")?)?;
+        let shown = b.wait_until("the answer", || {
+            b.find(".quiz-verdict.shown")
+                .ok()
+                .and_then(|e| b.text(&e).ok())
+        })?;
+        if !shown.contains("4.46MB") {
+            return Err(format!("the answer shown: {shown}"));
         }
         b.click(&b.find("#lesson-solution")?)?;
         b.wait_for(".goal.reached")?;
