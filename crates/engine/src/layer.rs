@@ -61,6 +61,12 @@ impl Layer {
         let _ = self.blob.set(blob);
     }
 
+    /// Supplies the DiffID of a layer read from an archive, whose tar as the
+    /// engine would write it differs from the original. Ignored once computed.
+    pub fn seed_diff_id(&self, diff_id: Digest) {
+        let _ = self.diff_id.set(diff_id);
+    }
+
     /// Where [`crate::manifest::blob`] keeps the compressed blob's digest and size.
     pub(crate) fn blob_cache(&self) -> &OnceCell<(Digest, u64)> {
         &self.blob

@@ -45,6 +45,7 @@ pub mod fixture;
 pub mod gzip;
 pub mod host;
 pub mod image;
+pub mod import;
 pub mod layer;
 pub mod lower;
 pub mod manifest;
