@@ -54,6 +54,7 @@ pub mod merged;
 pub mod path;
 pub mod reference;
 pub mod registry;
+pub mod save;
 pub mod shell;
 pub mod size;
 pub mod sort;

@@ -8,6 +8,7 @@
 //! start, stop, rm, ps, diff, commit), `images` (pull, images, rmi, tag,
 //! history), `inspect`, `system` (system df, info, version).
 
+mod archive;
 mod build;
 mod containers;
 pub mod daemon;
@@ -275,12 +276,17 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("images", "List images"),
     ("info", "Display system-wide information"),
     ("inspect", "Return low-level information on Docker objects"),
+    ("load", "Load an image from a tar archive or STDIN"),
     ("ps", "List containers"),
     ("pull", "Download an image from a registry"),
     ("push", "Upload an image to a registry"),
     ("rm", "Remove one or more containers"),
     ("rmi", "Remove one or more images"),
     ("run", "Create and run a new container from an image"),
+    (
+        "save",
+        "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    ),
     ("start", "Start one or more stopped containers"),
     ("stop", "Stop one or more running containers"),
     ("system", "Manage Docker (system df)"),
@@ -478,9 +484,13 @@ impl Session {
                 Some("tag") => images::tag(self, &args[1..], t),
                 Some("history") => images::history(self, &args[1..], t),
                 Some("inspect") => inspect::inspect_typed(self, "image", &args[1..], t),
+                Some("save") => archive::save(self, &args[1..], t),
+                Some("load") => archive::load(self, &args[1..], t),
                 _ => group_usage(t, "Usage:  docker image COMMAND\n\nManage images", args),
             },
             "rmi" => images::rmi(self, args, t),
+            "save" => archive::save(self, args, t),
+            "load" => archive::load(self, args, t),
             "tag" => images::tag(self, args, t),
             "history" => images::history(self, args, t),
             "inspect" => inspect::inspect(self, args, t),

@@ -242,7 +242,8 @@ impl Importer {
         if self.failed {
             return Err(ImportError::Finished);
         }
-        if self.progress.bytes == 0 {
+        // Less than one header: whatever it is, it is not a tar.
+        if self.progress.bytes == 0 || (self.outer.entries() == 0 && !self.outer.ended()) {
             return Err(ImportError::NotTar { at: 0 });
         }
         self.outer.finish()?;

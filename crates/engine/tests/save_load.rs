@@ -1,0 +1,148 @@
+//! `docker save` writes what Docker 25+ writes, and `docker load` reads it
+//! back with the same image IDs. When a real Docker 26 daemon is reachable
+//! (`/work/shared/oracles/docker26`), the saved archive is loaded there too and
+//! must keep its image ID; elsewhere that part prints `SKIP: …`.
+
+use layerlab_engine::command::Session;
+use layerlab_engine::import::Importer;
+
+fn run(s: &mut Session, line: &str) -> String {
+    let t = s.run(line);
+    assert_eq!(t.status, 0, "{line}: {}", t.text());
+    t.text()
+}
+
+fn id(s: &Session, name: &str) -> String {
+    s.host.image(name).expect("image").id.to_string()
+}
+
+/// A session with busybox pulled and an image built on it.
+fn session() -> Session {
+    let mut s = Session::new();
+    run(&mut s, "docker pull busybox");
+    run(
+        &mut s,
+        "cat > Dockerfile <<'EOF'\nFROM busybox\nRUN echo hello > /greeting && rm /etc/passwd\nCMD [\"cat\", \"/greeting\"]\nEOF",
+    );
+    run(&mut s, "docker build -t app .");
+    s
+}
+
+#[test]
+fn save_then_load_gives_back_the_same_images() {
+    let mut s = session();
+    let (busybox, app) = (id(&s, "busybox"), id(&s, "app"));
+    run(&mut s, "docker save -o images.tar busybox app");
+    let (tar, _) = s.host_fs.read("/root/app/images.tar").expect("saved");
+    let imported = Importer::import(&tar.to_vec()).expect("imports");
+    let ids: Vec<String> = imported.images.iter().map(|i| i.id.to_string()).collect();
+    assert_eq!(ids, [busybox.clone(), app.clone()]);
+    let app_image = s.host.image("app").expect("app").clone();
+    let diff_ids: Vec<_> = app_image
+        .layers
+        .iter()
+        .map(|l| l.diff_id().clone())
+        .collect();
+    assert_eq!(imported.images[1].diff_ids, diff_ids);
+    run(&mut s, "docker rmi app busybox");
+    let out = run(&mut s, "docker load -i images.tar");
+    assert_eq!(
+        out,
+        "Loaded image: busybox:latest\nLoaded image: app:latest\n"
+    );
+    assert_eq!((id(&s, "busybox"), id(&s, "app")), (busybox, app));
+    let out = run(&mut s, "docker run --rm app");
+    assert_eq!(out, "hello\n");
+}
+
+#[test]
+fn load_says_what_is_wrong_with_a_file() {
+    let mut s = Session::new();
+    run(&mut s, "echo hello > notes.txt");
+    let t = s.run("docker load -i notes.txt");
+    assert_eq!(t.status, 1);
+    assert!(t.text().contains("not a tar archive"), "{}", t.text());
+    let t = s.run("docker load -i missing.tar");
+    assert_eq!(t.text(), "open missing.tar: no such file or directory\n");
+    let t = s.run("docker save busybox");
+    assert_eq!(
+        t.text(),
+        "cowardly refusing to save to a terminal. Use the -o flag or redirect\n"
+    );
+}
+
+/// Real Docker 26 loads Layerlab's archive with the same image ID.
+#[test]
+fn real_docker_loads_what_layerlab_saves_with_the_same_ids() {
+    let setup = "/work/shared/oracles/docker26/setup-docker26.sh";
+    let env = match std::process::Command::new(setup).arg("env").output() {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        _ => {
+            println!("SKIP: no Docker 26 oracle here ({setup})");
+            return;
+        }
+    };
+    let vars: Vec<(String, String)> = env
+        .lines()
+        .filter_map(|l| l.trim_start_matches("export ").split_once('='))
+        .map(|(k, v)| {
+            (
+                k.to_owned(),
+                v.trim_matches(|c| c == '"' || c == '\'').to_owned(),
+            )
+        })
+        .collect();
+    let docker = || {
+        let mut c = std::process::Command::new("docker");
+        c.envs(vars.iter().map(|(k, v)| (k, v)));
+        c
+    };
+    let ping = docker()
+        .args(["version", "--format", "{{.Server.Version}}"])
+        .output();
+    match ping {
+        Ok(o) if o.status.success() => {}
+        _ => {
+            println!("SKIP: the Docker 26 daemon is not running (setup-docker26.sh start)");
+            return;
+        }
+    }
+    let mut s = session();
+    run(&mut s, "docker tag app layerlab-roundtrip/app:1");
+    run(&mut s, "docker save -o rt.tar layerlab-roundtrip/app:1");
+    let (tar, _) = s.host_fs.read("/root/app/rt.tar").expect("saved");
+    let path = std::env::temp_dir().join(format!("layerlab-rt-{}.tar", std::process::id()));
+    std::fs::write(&path, tar.to_vec()).expect("written");
+    let load = docker()
+        .arg("load")
+        .arg("-i")
+        .arg(&path)
+        .output()
+        .expect("docker load");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        load.status.success(),
+        "docker load: {}",
+        String::from_utf8_lossy(&load.stderr)
+    );
+    let inspect = docker()
+        .args([
+            "image",
+            "inspect",
+            "layerlab-roundtrip/app:1",
+            "--format",
+            "{{.Id}} {{json .RootFS.Layers}}",
+        ])
+        .output()
+        .expect("inspect");
+    let real = String::from_utf8_lossy(&inspect.stdout).trim().to_owned();
+    let image = s.host.image("app").expect("app").clone();
+    let diff_ids: Vec<String> = image
+        .layers
+        .iter()
+        .map(|l| format!("\"{}\"", l.diff_id()))
+        .collect();
+    assert_eq!(real, format!("{} [{}]", image.id, diff_ids.join(",")));
+    let _ = docker().args(["rmi", "layerlab-roundtrip/app:1"]).output();
+    println!("real Docker 26 loaded {} with the same ID", image.id);
+}
