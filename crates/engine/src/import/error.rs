@@ -16,7 +16,9 @@ pub enum ImportError {
     /// The data stopped inside `what`, `at` bytes in.
     Truncated { at: u64, what: &'static str },
     /// A gzip layer is damaged: gzip's own words (`checksum error`, `unexpected EOF`).
-    Gzip(&'static str),
+    Gzip { blob: String, problem: &'static str },
+    /// A layer whose tar is damaged or cut short (`problem` says how and where).
+    DamagedLayer { blob: String, problem: String },
     /// A zstd-compressed layer.
     Zstd { blob: String },
     /// More than a limit allows (a tar bomb, a huge JSON file).
@@ -83,7 +85,8 @@ impl fmt::Display for ImportError {
             NotTar { at } => write!(f, "damaged tar archive: the header at byte {at} has a wrong checksum"),
             BadTarHeader { at, what } => write!(f, "damaged tar archive: the header at byte {at} has an unreadable {what}"),
             Truncated { at, what } => write!(f, "unexpected end of file: the archive stops at byte {at}, inside {what}"),
-            Gzip(problem) => write!(f, "gzip: {problem} in a compressed layer"),
+            Gzip { blob, problem } => write!(f, "{blob}: gzip: {problem}"),
+            DamagedLayer { blob, problem } => write!(f, "{blob}: damaged layer: {problem}"),
             Zstd { blob } => write!(f, "{blob}: zstd-compressed layers are not supported yet (only uncompressed and gzip layers are)"),
             TooLarge { what, limit } => write!(f, "refusing {what}: more than the limit of {limit}"),
             PathEscapes { blob, path } => write!(f, "{blob}: entry {path:?} escapes the root directory"),

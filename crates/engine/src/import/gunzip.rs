@@ -8,6 +8,14 @@ use miniz_oxide::inflate::stream::InflateState;
 use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
 
 const OUT_BUF: usize = 32 * 1024;
+
+/// A gzip error; the reader of the blob names it ([`super::Importer`]).
+fn gz(problem: &'static str) -> ImportError {
+    ImportError::Gzip {
+        blob: String::new(),
+        problem,
+    }
+}
 /// The longest gzip header read (names and comments included).
 const MAX_HEADER: usize = 64 * 1024;
 
@@ -72,7 +80,7 @@ impl Gunzip {
                             self.len = 0;
                         }
                         None if head.len() >= MAX_HEADER => {
-                            return Err(ImportError::Gzip("header too long"));
+                            return Err(gz("header too long"));
                         }
                         None => data = &data[take..],
                     }
@@ -102,10 +110,10 @@ impl Gunzip {
                                 break;
                             }
                             if r.bytes_consumed == 0 && r.bytes_written == 0 {
-                                return Err(ImportError::Gzip("invalid compressed data"));
+                                return Err(gz("invalid compressed data"));
                             }
                         }
-                        Err(_) => return Err(ImportError::Gzip("invalid compressed data")),
+                        Err(_) => return Err(gz("invalid compressed data")),
                     }
                 },
                 State::Trailer(t) => {
@@ -116,10 +124,10 @@ impl Gunzip {
                         let crc = u32::from_le_bytes([t[0], t[1], t[2], t[3]]);
                         let len = u32::from_le_bytes([t[4], t[5], t[6], t[7]]);
                         if crc != self.crc.value() {
-                            return Err(ImportError::Gzip("checksum error"));
+                            return Err(gz("checksum error"));
                         }
                         if len != self.len as u32 {
-                            return Err(ImportError::Gzip("length error"));
+                            return Err(gz("length error"));
                         }
                         self.state = State::Between;
                     }
@@ -133,7 +141,7 @@ impl Gunzip {
     pub fn finish(&self) -> Result<(), ImportError> {
         match self.state {
             State::Between => Ok(()),
-            _ => Err(ImportError::Gzip("unexpected EOF")),
+            _ => Err(gz("unexpected EOF")),
         }
     }
 }
@@ -146,7 +154,7 @@ fn header_len(h: &[u8]) -> Result<Option<usize>, ImportError> {
     const FCOMMENT: u8 = 16;
     for (i, want) in [0x1f, 0x8b, 8].iter().enumerate() {
         match h.get(i) {
-            Some(b) if b != want => return Err(ImportError::Gzip("invalid header")),
+            Some(b) if b != want => return Err(gz("invalid header")),
             None => return Ok(None),
             _ => {}
         }
@@ -183,7 +191,7 @@ fn header_len(h: &[u8]) -> Result<Option<usize>, ImportError> {
 mod tests {
     use super::*;
 
-    fn gz(data: &[u8], level: u8) -> Vec<u8> {
+    fn compress(data: &[u8], level: u8) -> Vec<u8> {
         let mut out = Vec::new();
         let mut w = crate::gzip::GzWriter::new(level, |b: &[u8]| out.extend_from_slice(b));
         w.write(data);
@@ -208,7 +216,7 @@ mod tests {
     fn inflates_whatever_the_slice_size() {
         let text = b"FROM busybox\nRUN echo hi\n".repeat(9000);
         for level in [0, 6] {
-            let blob = gz(&text, level);
+            let blob = compress(&text, level);
             for step in [1, 3, 100, 4096, blob.len()] {
                 assert_eq!(
                     gunzip_in_slices(&blob, step).unwrap(),
@@ -217,28 +225,25 @@ mod tests {
                 );
             }
         }
-        let mut two = gz(b"one ", 6);
-        two.extend(gz(b"two", 6));
+        let mut two = compress(b"one ", 6);
+        two.extend(compress(b"two", 6));
         assert_eq!(gunzip_in_slices(&two, 5).unwrap(), b"one two");
     }
 
     #[test]
     fn damage_is_named() {
-        let blob = gz(&b"hello layers ".repeat(100), 6);
+        let blob = compress(&b"hello layers ".repeat(100), 6);
         let mut crc = blob.clone();
         let n = crc.len();
         crc[n - 8] ^= 1;
-        assert_eq!(
-            gunzip_in_slices(&crc, 64),
-            Err(ImportError::Gzip("checksum error"))
-        );
+        assert_eq!(gunzip_in_slices(&crc, 64), Err(gz("checksum error")));
         assert_eq!(
             gunzip_in_slices(&blob[..blob.len() - 3], 64),
-            Err(ImportError::Gzip("unexpected EOF"))
+            Err(gz("unexpected EOF"))
         );
         assert_eq!(
             gunzip_in_slices(b"\x1f\x8b\x09rest-of-it", 64),
-            Err(ImportError::Gzip("invalid header"))
+            Err(gz("invalid header"))
         );
     }
 }

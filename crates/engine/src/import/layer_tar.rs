@@ -88,6 +88,7 @@ impl LayerTar {
                 limit: limits.max_tar_bytes,
             });
         }
+        let blob_name = self.blob.clone();
         let LayerTar {
             blob,
             stream,
@@ -96,53 +97,75 @@ impl LayerTar {
             open,
             ..
         } = self;
-        stream.feed(data, &mut |event| match event {
-            TarEvent::Header(h) => {
-                totals.entries += 1;
-                if totals.entries > limits.max_entries {
-                    return Err(ImportError::TooLarge {
-                        what: "this many layer entries",
-                        limit: limits.max_entries,
-                    });
-                }
-                if h.kind == EntryKind::File {
-                    totals.file_bytes += h.size;
-                    if totals.file_bytes > limits.max_file_bytes {
+        stream
+            .feed(data, &mut |event| match event {
+                TarEvent::Header(h) => {
+                    totals.entries += 1;
+                    if totals.entries > limits.max_entries {
                         return Err(ImportError::TooLarge {
-                            what: "files this large in total (bytes)",
-                            limit: limits.max_file_bytes,
+                            what: "this many layer entries",
+                            limit: limits.max_entries,
                         });
                     }
-                }
-                entry(blob, diff, names, open, h)
-            }
-            TarEvent::Data(d) => {
-                if let Some(o) = open {
-                    o.hasher.update(d);
-                    if let Some(b) = &mut o.bytes {
-                        b.extend_from_slice(d);
+                    if h.kind == EntryKind::File {
+                        totals.file_bytes += h.size;
+                        if totals.file_bytes > limits.max_file_bytes {
+                            return Err(ImportError::TooLarge {
+                                what: "files this large in total (bytes)",
+                                limit: limits.max_file_bytes,
+                            });
+                        }
                     }
+                    entry(blob, diff, names, open, h)
                 }
-                Ok(())
-            }
-            TarEvent::End => {
-                if let Some(o) = open.take() {
-                    close(diff, names, o);
+                TarEvent::Data(d) => {
+                    if let Some(o) = open {
+                        o.hasher.update(d);
+                        if let Some(b) = &mut o.bytes {
+                            b.extend_from_slice(d);
+                        }
+                    }
+                    Ok(())
                 }
-                Ok(())
-            }
-        })
+                TarEvent::End => {
+                    if let Some(o) = open.take() {
+                        close(diff, names, o);
+                    }
+                    Ok(())
+                }
+            })
+            .map_err(|e| damaged(e, &blob_name))
     }
 
     /// Ends the layer: the tar must not stop inside an entry.
     pub fn finish(self) -> Result<LayerSummary, ImportError> {
-        self.stream.finish()?;
+        self.stream.finish().map_err(|e| damaged(e, &self.blob))?;
         Ok(LayerSummary {
             entries: self.stream.entries(),
             diff: self.diff,
             diff_id: self.diff_id.finish(),
             tar_size: self.uncompressed,
         })
+    }
+}
+
+/// A tar reader's error inside a layer, named after the layer.
+fn damaged(e: ImportError, blob: &str) -> ImportError {
+    let problem = match e {
+        ImportError::NotTar { at } => {
+            format!("the tar header at byte {at} (uncompressed) has a wrong checksum")
+        }
+        ImportError::BadTarHeader { at, what } => {
+            format!("the tar header at byte {at} (uncompressed) has an unreadable {what}")
+        }
+        ImportError::Truncated { at, what } => {
+            format!("the tar stops at byte {at} (uncompressed), inside {what}")
+        }
+        other => return other,
+    };
+    ImportError::DamagedLayer {
+        blob: blob.to_owned(),
+        problem,
     }
 }
 

@@ -303,7 +303,9 @@ impl Member {
                 Ok(())
             }
             Reader::Tar(layer) => layer.feed(d, totals, limits),
-            Reader::Gzip(gz, layer) => gz.feed(d, &mut |out| layer.feed(out, totals, limits)),
+            Reader::Gzip(gz, layer) => gz
+                .feed(d, &mut |out| layer.feed(out, totals, limits))
+                .map_err(|e| name_gzip(e, &self.name)),
         }
     }
 
@@ -326,7 +328,7 @@ impl Member {
                 gzip: false,
             },
             Reader::Gzip(gz, layer) => {
-                gz.finish()?;
+                gz.finish().map_err(|e| name_gzip(e, &self.name))?;
                 BlobKind::Layer {
                     summary: layer.finish()?,
                     gzip: true,
@@ -339,6 +341,17 @@ impl Member {
             kind,
         };
         Ok((self.name, blob))
+    }
+}
+
+/// A gzip error with the blob it was found in.
+fn name_gzip(e: ImportError, name: &str) -> ImportError {
+    match e {
+        ImportError::Gzip { blob, problem } if blob.is_empty() => ImportError::Gzip {
+            blob: name.to_owned(),
+            problem,
+        },
+        e => e,
     }
 }
 
