@@ -39,6 +39,7 @@ pub mod content;
 pub mod diff;
 pub mod digest;
 pub mod dockerfile;
+pub mod efficiency;
 pub mod error;
 pub mod event;
 pub mod fixture;
