@@ -146,3 +146,48 @@ fn real_docker_loads_what_layerlab_saves_with_the_same_ids() {
     let _ = docker().args(["rmi", "layerlab-roundtrip/app:1"]).output();
     println!("real Docker 26 loaded {} with the same ID", image.id);
 }
+
+/// umoci, which checks every digest, size and DiffID, unpacks Layerlab's
+/// archive (an OCI layout) to the image's file system.
+#[test]
+fn umoci_unpacks_what_layerlab_saves() {
+    let umoci = std::process::Command::new("umoci")
+        .arg("--version")
+        .output();
+    if !umoci.is_ok_and(|o| o.status.success()) {
+        println!("SKIP: umoci is not installed (apt-get install umoci)");
+        return;
+    }
+    let mut s = session();
+    run(&mut s, "docker save -o app.tar app");
+    let (tar, _) = s.host_fs.read("/root/app/app.tar").expect("saved");
+    let dir = std::env::temp_dir().join(format!("layerlab-umoci-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("layout")).expect("temp dir");
+    std::fs::write(dir.join("app.tar"), tar.to_vec()).expect("written");
+    let untar = std::process::Command::new("tar")
+        .arg("-xf")
+        .arg(dir.join("app.tar"))
+        .arg("-C")
+        .arg(dir.join("layout"))
+        .status()
+        .expect("tar");
+    assert!(untar.success());
+    let unpack = std::process::Command::new("umoci")
+        .args(["unpack", "--rootless", "--image"])
+        .arg(format!("{}:latest", dir.join("layout").display()))
+        .arg(dir.join("bundle"))
+        .output()
+        .expect("umoci");
+    let rootfs = dir.join("bundle/rootfs");
+    let greeting = std::fs::read_to_string(rootfs.join("greeting"));
+    let passwd = rootfs.join("etc/passwd").exists();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        unpack.status.success(),
+        "umoci unpack: {}",
+        String::from_utf8_lossy(&unpack.stderr)
+    );
+    assert_eq!(greeting.expect("greeting"), "hello\n");
+    assert!(!passwd, "the whiteout of /etc/passwd applies");
+}
