@@ -11,6 +11,9 @@ use std::process::ExitCode;
 
 pub const USAGE: &str = "layerlab inspect IMAGE.tar [--json] [--ci [--lowest-efficiency R] [--highest-wasted-bytes B] [--highest-user-wasted-percent R]]";
 
+/// How many wasted paths the text report lists (largest first).
+const SHOWN: usize = 20;
+
 /// The `--ci` thresholds (dive's defaults; `disabled` turns one off).
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Rules {
@@ -262,7 +265,7 @@ fn render(image: &ImportedImage, a: &Analysis, checks: &[Check]) -> String {
                 format!("layer {i} ({})", short(instr, 40))
             }
         };
-        for w in &a.wasted {
+        for w in a.wasted.iter().take(SHOWN) {
             o.push_str(&format!(
                 "  {}  {} ({} bytes)\n",
                 w.path,
@@ -286,6 +289,15 @@ fn render(image: &ImportedImage, a: &Analysis, checks: &[Check]) -> String {
                 None => o.push_str("    the image no longer has this file\n"),
             }
         }
+    }
+    if a.wasted.len() > SHOWN {
+        let rest = &a.wasted[SHOWN..];
+        let bytes: u64 = rest.iter().map(|w| w.bytes).sum();
+        o.push_str(&format!(
+            "  … and {} more paths, {} ({bytes} bytes) in all (--json lists every one)\n",
+            rest.len(),
+            size(bytes)
+        ));
     }
     if !checks.is_empty() {
         o.push_str("\nCI rules\n");

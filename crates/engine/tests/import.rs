@@ -165,7 +165,8 @@ mod host {
             image.id.as_str(),
             "sha256:02a6a54deec5989d431cd04a37e8553e970cf994c073b7a4bde8cea6867d29b8"
         );
-        // Docker counts 40125 bytes; Layerlab counts the symlink's 5 bytes too.
+        // Docker's `docker images` counts 40125 bytes (the regular files in
+        // the layer tars); Layerlab's image size also counts the symlink's 5.
         assert_eq!(image.size(), 40_130);
         host.create_container("layerlab-fixture/scratch-fs:1", Some("web"))
             .expect("created");
@@ -313,4 +314,36 @@ fn the_oracles_busybox_imports_and_runs() {
     assert_eq!(imported.format, layerlab_engine::import::Format::DockerOci);
     assert_eq!(imported.images[0].id.as_str(), id);
     assert_eq!(imported.images[0].diff_ids[0].as_str(), diff_id);
+}
+
+/// The docker commands act on a loaded image as on any other: history from
+/// its config, a container's size, commit on top of its layers.
+#[test]
+fn docker_commands_see_a_loaded_image() {
+    let mut s = layerlab_engine::command::Session::new();
+    let imported = Importer::import(&fixture("multi-stage.tar")).expect("imports");
+    import::load(&mut s.host, &imported);
+    let t =
+        s.run("docker history --format '{{.CreatedBy}}|{{.Size}}' layerlab-fixture/multi-stage:1");
+    let history = if t.status == 0 {
+        t.text()
+    } else {
+        s.run("docker history layerlab-fixture/multi-stage:1")
+            .text()
+    };
+    assert!(history.contains("COPY /out/ /srv/ # buildkit"), "{history}");
+    assert!(history.contains("WORKDIR /srv"), "{history}");
+    let t = s.run("docker images layerlab-fixture/multi-stage");
+    assert!(t.text().contains("ac69d625aaab"), "{}", t.text());
+    let t = s.run("docker create --name web layerlab-fixture/multi-stage:1");
+    assert_eq!(t.status, 0, "{}", t.text());
+    let t = s.run("docker commit web snapshot");
+    assert_eq!(t.status, 0, "{}", t.text());
+    let committed = s.host.image("snapshot").expect("committed").clone();
+    let loaded = s
+        .host
+        .image("layerlab-fixture/multi-stage:1")
+        .expect("loaded")
+        .clone();
+    assert_eq!(committed.chain_ids()[..3], loaded.chain_ids()[..]);
 }

@@ -90,11 +90,11 @@ fn load_image(host: &mut Host, image: &ImportedImage) -> Outcome<Loaded> {
 /// `diff` plus the directories its entries need that neither it nor a layer
 /// below has (a tar may leave them out; the kernel would make them 0755).
 fn with_parents(diff: &Diff, dirs: &mut BTreeSet<FsPath>) -> Diff {
-    let mut missing = Vec::new();
+    let mut missing = BTreeSet::new();
     for (path, entry) in diff.entries() {
         for a in path.ancestors() {
-            if !dirs.contains(&a) && diff.get(&a).is_none() && !missing.contains(&a) {
-                missing.push(a);
+            if !dirs.contains(&a) && diff.get(&a).is_none() {
+                missing.insert(a);
             }
         }
         if entry.is_dir() {
