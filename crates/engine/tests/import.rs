@@ -270,8 +270,16 @@ fn the_oracles_busybox_imports_and_runs() {
     assert_eq!(imported.images[0].id.as_str(), id);
     assert_eq!(imported.images[0].diff_ids[0].as_str(), diff_id);
     let mut s = layerlab_engine::command::Session::new();
+    s.run("docker pull busybox");
+    let teaching = s.host.image("busybox").expect("pulled").id.clone();
     let loaded = import::load(&mut s.host, &imported);
-    assert_eq!(loaded.value[0].lines(), ["Loaded image: busybox:latest"]);
+    assert_eq!(
+        loaded.value[0].lines(),
+        [
+            format!("The image busybox:latest already exists, renaming the old one with ID {teaching} to empty string"),
+            "Loaded image: busybox:latest".to_owned()
+        ]
+    );
     let t = s.run("docker run --rm busybox cat /etc/passwd");
     assert_eq!(t.text(), "root:x:0:0:root:/root:/bin/sh\n");
     assert_eq!(t.status, 0);

@@ -17,20 +17,29 @@ use std::rc::Rc;
 pub struct Loaded {
     pub id: Digest,
     pub tags: Vec<Reference>,
+    /// Tags that pointed at another image before, with that image's ID.
+    pub moved: Vec<(Reference, Digest)>,
 }
 
 impl Loaded {
     /// `docker load`'s lines for this image: `Loaded image: busybox:latest`
     /// per tag, or `Loaded image ID: sha256:…` when it has none.
     pub fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .moved
+            .iter()
+            .map(|(t, old)| {
+                format!(
+                    "The image {t} already exists, renaming the old one with ID {old} to empty string"
+                )
+            })
+            .collect();
         if self.tags.is_empty() {
-            vec![format!("Loaded image ID: {}", self.id)]
+            lines.push(format!("Loaded image ID: {}", self.id));
         } else {
-            self.tags
-                .iter()
-                .map(|t| format!("Loaded image: {t}"))
-                .collect()
+            lines.extend(self.tags.iter().map(|t| format!("Loaded image: {t}")));
         }
+        lines
     }
 }
 
@@ -72,8 +81,14 @@ fn load_image(host: &mut Host, image: &ImportedImage) -> Outcome<Loaded> {
         created,
     );
     let mut tags = Vec::new();
+    let mut moved = Vec::new();
     for t in &image.tags {
         if let Ok(r) = Reference::parse(t) {
+            if let Ok(old) = host.image(&r.to_string()) {
+                if old.id != out.value {
+                    moved.push((r.clone(), old.id.clone()));
+                }
+            }
             out.events.extend(host.tag(&out.value, &r));
             tags.push(r);
         }
@@ -82,6 +97,7 @@ fn load_image(host: &mut Host, image: &ImportedImage) -> Outcome<Loaded> {
         value: Loaded {
             id: out.value,
             tags,
+            moved,
         },
         events: out.events,
     }
