@@ -176,6 +176,21 @@ fn every_damaged_or_hostile_archive_gets_its_message() {
             Limits::default(),
         ),
         (
+            "an entry through a symlink of the same layer",
+            oci(
+                &[layer(vec![
+                    Member {
+                        name: "etc".into(),
+                        kind: Kind::Symlink("/etc".into()),
+                        meta: Meta::new(0o777, 0),
+                    },
+                    file("etc/passwd", "root::0:0::/:/bin/sh\n"),
+                ])],
+                Vec::new(),
+            ),
+            Limits::default(),
+        ),
+        (
             "a hard link to nothing",
             oci(&[layer(vec![file("a", "x"), link])], Vec::new()),
             Limits::default(),
@@ -259,6 +274,8 @@ fn every_damaged_or_hostile_archive_gets_its_message() {
           blobs/sha256/c4d78352191ef994fb0fff0b276501f2c9c3217fedeb8d7f487d30f1ce19eb0a: damaged layer: the tar header at byte 0 (uncompressed) has a wrong checksum
         a layer entry escaping the root:
           blobs/sha256/3ce9d3ee7411c0371215d4cece25c91b27d9fcb1abda9ea8090e20d6d8f4ede2: entry "../../etc/evil" escapes the root directory
+        an entry through a symlink of the same layer:
+          blobs/sha256/044697bfa0b706a4412735a0aa1e72b6de934d33f936f81d7f665a9671953dc9: entry "etc/passwd" lies below "etc", which is not a directory
         a hard link to nothing:
           blobs/sha256/f82781c81d1168e1c30c01498b808d7a5100242e4a280f0b32ddc92613679372: hard link "b" points to "nope", which is not earlier in the layer
         a zstd layer:

@@ -26,6 +26,13 @@ pub enum ImportError {
     /// A layer entry whose name leaves the root (`../etc/passwd`), or a hard
     /// link whose target does.
     PathEscapes { blob: String, path: String },
+    /// An entry below a symlink or a file of the same layer (`link/passwd`
+    /// where `link -> /etc`): unpacking it would write outside its directory.
+    ThroughLink {
+        blob: String,
+        path: String,
+        link: String,
+    },
     /// A name the file system cannot hold (too long, a NUL byte).
     BadPath { blob: String, path: String },
     /// A hard link to a name this layer does not have.
@@ -90,6 +97,7 @@ impl fmt::Display for ImportError {
             Zstd { blob } => write!(f, "{blob}: zstd-compressed layers are not supported yet (only uncompressed and gzip layers are)"),
             TooLarge { what, limit } => write!(f, "refusing {what}: more than the limit of {limit}"),
             PathEscapes { blob, path } => write!(f, "{blob}: entry {path:?} escapes the root directory"),
+            ThroughLink { blob, path, link } => write!(f, "{blob}: entry {path:?} lies below {link:?}, which is not a directory"),
             BadPath { blob, path } => write!(f, "{blob}: entry {path:?} is not a valid file name"),
             HardLinkTarget { blob, path, target } => write!(f, "{blob}: hard link {path:?} points to {target:?}, which is not earlier in the layer"),
             DigestMismatch { blob, expected, actual } => write!(f, "{blob}: verified reader digest mismatch: expected {expected}, got {actual}"),

@@ -209,6 +209,18 @@ fn entry(
     let Some(path) = fs_path(blob, &h.name)? else {
         return Ok(());
     };
+    for a in path.ancestors() {
+        if matches!(
+            diff.get(&a),
+            Some(Entry::Symlink { .. } | Entry::File { .. })
+        ) {
+            return Err(ImportError::ThroughLink {
+                blob: blob.to_owned(),
+                path: h.name,
+                link: a.as_relative(),
+            });
+        }
+    }
     let name = path.name().to_owned();
     if name == OPAQUE_MARKER {
         let dir = path.parent();
