@@ -44,13 +44,21 @@ fn save_then_load_gives_back_the_same_images() {
         .map(|l| l.diff_id().clone())
         .collect();
     assert_eq!(imported.images[1].diff_ids, diff_ids);
+    run(&mut s, "docker save app > app.tar");
+    let (by_redirect, _) = s.host_fs.read("/root/app/app.tar").expect("saved");
+    let again = Importer::import(&by_redirect.to_vec()).expect("imports");
+    assert_eq!(again.images[0].id.to_string(), app);
     run(&mut s, "docker rmi app busybox");
     let out = run(&mut s, "docker load -i images.tar");
     assert_eq!(
         out,
         "Loaded image: busybox:latest\nLoaded image: app:latest\n"
     );
-    assert_eq!((id(&s, "busybox"), id(&s, "app")), (busybox, app));
+    assert_eq!((id(&s, "busybox"), id(&s, "app")), (busybox, app.clone()));
+    run(&mut s, "docker rmi app");
+    let out = run(&mut s, "docker load < app.tar");
+    assert_eq!(out, "Loaded image: app:latest\n");
+    assert_eq!(id(&s, "app"), app);
     let out = run(&mut s, "docker run --rm app");
     assert_eq!(out, "hello\n");
 }

@@ -115,3 +115,52 @@ pub fn load(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     }
     t
 }
+
+/// `docker save IMAGE… > FILE` and `docker load < FILE`: the redirection
+/// these two take, read as `-o FILE` and `-i FILE` (the only redirections a
+/// docker line may carry besides a heredoc).
+pub(super) fn redirected(line: &str) -> Option<Vec<String>> {
+    use crate::shell::syntax::{parse, Part, RedirOp, Word};
+    let list = parse(line).ok()?;
+    let [only] = list.as_slice() else {
+        return None;
+    };
+    let [command] = only.first.commands.as_slice() else {
+        return None;
+    };
+    if !only.rest.is_empty() || only.first.bang || !command.assigns.is_empty() {
+        return None;
+    }
+    let literal = |w: &Word| {
+        w.iter()
+            .map(|p| match p {
+                Part::Lit { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect::<Option<String>>()
+    };
+    let mut words = command
+        .words
+        .iter()
+        .map(literal)
+        .collect::<Option<Vec<String>>>()?;
+    let [redir] = command.redirs.as_slice() else {
+        return None;
+    };
+    let sub: Vec<&str> = words.iter().skip(1).take(2).map(String::as_str).collect();
+    let (save, load) = (
+        matches!(sub.as_slice(), ["save", ..] | ["image", "save"]),
+        matches!(sub.as_slice(), ["load", ..] | ["image", "load"]),
+    );
+    let flag = match (&redir.op, redir.fd) {
+        (RedirOp::Write, 1) if save => "-o",
+        (RedirOp::Read, 0) if load => "-i",
+        _ => return None,
+    };
+    if words.first().map(String::as_str) != Some("docker") {
+        return None;
+    }
+    words.push(flag.to_owned());
+    words.push(literal(&redir.target)?);
+    Some(words)
+}

@@ -420,6 +420,8 @@ impl Session {
                 self.stdin = Some(body);
                 words
             }
+            // `docker save … > FILE`, `docker load < FILE`.
+            _ if archive::redirected(line).is_some() => archive::redirected(line).unwrap_or_default(),
             _ => return t.fail(
                 2,
                 "Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone (a heredoc for `docker exec -i` is fine).",
