@@ -44,6 +44,13 @@ fn save_then_load_gives_back_the_same_images() {
         .map(|l| l.diff_id().clone())
         .collect();
     assert_eq!(imported.images[1].diff_ids, diff_ids);
+    // Shared layers are written once: busybox's layer serves both images.
+    let layer_blobs = imported
+        .blobs
+        .values()
+        .filter(|b| matches!(b.kind, layerlab_engine::import::BlobKind::Layer { .. }))
+        .count();
+    assert_eq!(layer_blobs, app_image.layers.len());
     run(&mut s, "docker save app > app.tar");
     let (by_redirect, _) = s.host_fs.read("/root/app/app.tar").expect("saved");
     let again = Importer::import(&by_redirect.to_vec()).expect("imports");
@@ -61,6 +68,16 @@ fn save_then_load_gives_back_the_same_images() {
     assert_eq!(id(&s, "app"), app);
     let out = run(&mut s, "docker run --rm app");
     assert_eq!(out, "hello\n");
+}
+
+#[test]
+fn an_image_saved_by_its_id_loads_untagged() {
+    let mut s = session();
+    let app = id(&s, "app");
+    run(&mut s, &format!("docker save -o by-id.tar {}", &app[7..19]));
+    run(&mut s, "docker rmi app");
+    let out = run(&mut s, "docker load -i by-id.tar");
+    assert_eq!(out, format!("Loaded image ID: {app}\n"));
 }
 
 #[test]

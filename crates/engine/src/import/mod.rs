@@ -116,13 +116,28 @@ struct Member {
     reader: Reader,
 }
 
-/// A streaming import. Feed it the archive's bytes in order, then finish.
+/// A streaming import. Feed it the archive's bytes in order, in slices of
+/// any size (the browser reads a `File` with `Blob.slice` and feeds each
+/// slice between frames), then finish and load the images into a host:
 ///
 /// ```
-/// use layerlab_engine::import::Importer;
+/// use layerlab_engine::host::Host;
+/// use layerlab_engine::import::{self, Importer};
+///
+/// # fn archive() -> Vec<u8> { layerlab_engine::save::save(&Host::new(), &[], 0).unwrap().to_vec() }
+/// let file: Vec<u8> = archive();
 /// let mut importer = Importer::new();
-/// let err = importer.feed(b"not a tar").and_then(|_| importer.finish().map(|_| ()));
-/// assert!(err.is_err());
+/// for slice in file.chunks(256 * 1024) {
+///     let progress = importer.feed(slice)?; // bytes, members, layer entries so far
+///     let _ = progress.bytes;
+/// }
+/// let imported = importer.finish()?; // every digest checked here
+/// let mut host = Host::new();
+/// let outcome = import::load(&mut host, &imported);
+/// for loaded in &outcome.value {
+///     let _lines: Vec<String> = loaded.lines(); // "Loaded image: busybox:latest"
+/// }
+/// # Ok::<(), import::ImportError>(())
 /// ```
 pub struct Importer {
     limits: Limits,
@@ -252,7 +267,7 @@ impl Importer {
                 self.blobs.insert(name.clone(), blob);
             }
         }
-        let images = resolve::resolve(&self.blobs, &self.limits)?;
+        let images = resolve::resolve(&self.blobs)?;
         Ok(Imported {
             format: resolve::format(&self.blobs),
             images,
@@ -393,11 +408,6 @@ pub fn import_slices<'a>(
         importer.feed(s)?;
     }
     importer.finish()
-}
-
-/// The image ID of a config: the digest of its exact bytes.
-pub fn config_digest(bytes: &[u8]) -> Digest {
-    Digest::of(bytes)
 }
 
 /// `target` seen from the directory `dir` of the archive, `..` applied; a

@@ -6,7 +6,7 @@
 //! digest must hash to it.
 
 use super::error::ImportError;
-use super::{Blob, BlobKind, LayerSummary, Limits};
+use super::{Blob, BlobKind, LayerSummary};
 use crate::digest::{chain_ids, Digest};
 use crate::image::{History, ImageConfig, RunConfig};
 use crate::map::Map;
@@ -98,11 +98,7 @@ fn blob_path(digest: &str) -> Option<String> {
     Some(format!("blobs/sha256/{}", d.hex()))
 }
 
-pub fn resolve(
-    blobs: &Map<String, Blob>,
-    limits: &Limits,
-) -> Result<Vec<ImportedImage>, ImportError> {
-    let _ = limits;
+pub fn resolve(blobs: &Map<String, Blob>) -> Result<Vec<ImportedImage>, ImportError> {
     check_blob_names(blobs)?;
     if blobs.contains_key("manifest.json") {
         docker_manifest(blobs)
