@@ -96,7 +96,8 @@ fn load_says_what_is_wrong_with_a_file() {
     );
 }
 
-/// Real Docker 26 loads Layerlab's archive with the same image ID.
+/// Real Docker 26 loads Layerlab's archive with the same image ID and
+/// DiffIDs, and its own `docker save` of it has the same manifest digest.
 #[test]
 fn real_docker_loads_what_layerlab_saves_with_the_same_ids() {
     let setup = "/work/shared/oracles/docker26/setup-docker26.sh";
@@ -168,8 +169,32 @@ fn real_docker_loads_what_layerlab_saves_with_the_same_ids() {
         .map(|l| format!("\"{}\"", l.diff_id()))
         .collect();
     assert_eq!(real, format!("{} [{}]", image.id, diff_ids.join(",")));
+    // Docker's own save of what it loaded: the same manifest, byte for byte.
+    let back = std::env::temp_dir().join(format!("layerlab-rt-back-{}.tar", std::process::id()));
+    let saved = docker()
+        .args(["save", "-o"])
+        .arg(&back)
+        .arg("layerlab-roundtrip/app:1")
+        .output()
+        .expect("docker save");
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    let theirs = Importer::import(&std::fs::read(&back).expect("saved")).expect("imports");
+    let _ = std::fs::remove_file(&back);
+    let ours = Importer::import(&tar.to_vec()).expect("imports");
+    assert_eq!(theirs.images[0].id, ours.images[0].id);
+    assert_eq!(
+        theirs.images[0].manifest_digest,
+        ours.images[0].manifest_digest
+    );
     let _ = docker().args(["rmi", "layerlab-roundtrip/app:1"]).output();
-    println!("real Docker 26 loaded {} with the same ID", image.id);
+    println!(
+        "real Docker 26 loaded {} with the same ID and DiffIDs, and saves it with the same manifest {:?}",
+        image.id, ours.images[0].manifest_digest
+    );
 }
 
 /// umoci, which checks every digest, size and DiffID, unpacks Layerlab's
