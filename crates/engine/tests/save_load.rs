@@ -241,3 +241,40 @@ fn umoci_unpacks_what_layerlab_saves() {
     assert_eq!(greeting.expect("greeting"), "hello\n");
     assert!(!passwd, "the whiteout of /etc/passwd applies");
 }
+
+/// A loaded image's large files are described here, so saving it writes new
+/// layer tars: the archive is consistent (every digest checks) under new
+/// DiffIDs and a new image ID, and its files read back the same.
+#[test]
+fn a_loaded_image_saves_under_new_diff_ids_and_reads_back() {
+    let path = format!("{}/tests/images/scratch-fs.tar", env!("CARGO_MANIFEST_DIR"));
+    let imported = Importer::import(&std::fs::read(path).expect("fixture")).expect("imports");
+    let mut s = Session::new();
+    layerlab_engine::import::load(&mut s.host, &imported);
+    let docker_id = imported.images[0].id.to_string();
+    run(
+        &mut s,
+        "docker save -o fs.tar layerlab-fixture/scratch-fs:1",
+    );
+    let (tar, _) = s.host_fs.read("/root/app/fs.tar").expect("saved");
+    let again = Importer::import(&tar.to_vec()).expect("a consistent archive");
+    assert_ne!(again.images[0].id.to_string(), docker_id);
+    // The text file kept its bytes: its layer's DiffID is Docker's still.
+    assert_eq!(again.images[0].diff_ids[0], imported.images[0].diff_ids[0]);
+    assert_ne!(again.images[0].diff_ids[1], imported.images[0].diff_ids[1]);
+    run(&mut s, "docker rmi layerlab-fixture/scratch-fs:1");
+    run(&mut s, "docker load -i fs.tar");
+    run(
+        &mut s,
+        "docker create --name web layerlab-fixture/scratch-fs:1",
+    );
+    let (release, _) = s
+        .host
+        .fs("web")
+        .expect("container")
+        .read("/etc/os-release")
+        .expect("file");
+    assert!(String::from_utf8(release.to_vec())
+        .expect("text")
+        .contains("Layerlab Test Linux"));
+}
