@@ -355,3 +355,23 @@ fn docker_commands_see_a_loaded_image() {
         .clone();
     assert_eq!(committed.chain_ids()[..3], loaded.chain_ids()[..]);
 }
+
+/// `docker save … | gzip > image.tar.gz`: the archive itself compressed.
+#[test]
+fn a_gzipped_docker_save_imports_the_same() {
+    let data = fixture("scratch-fs.tar");
+    let mut gz = Vec::new();
+    let mut w = layerlab_engine::gzip::GzWriter::new(6, |b: &[u8]| gz.extend_from_slice(b));
+    w.write(&data);
+    w.finish();
+    let plain = Importer::import(&data).expect("imports");
+    for step in [1, 3, 4096] {
+        let packed = import::import_slices(gz.chunks(step)).expect("imports");
+        assert_eq!(render(&packed), render(&plain), "slices of {step}");
+    }
+    let cut = Importer::import(&gz[..gz.len() - 4]).map(|_| ());
+    assert_eq!(
+        cut.map_err(|e| e.to_string()),
+        Err("the archive: gzip: unexpected EOF".to_owned())
+    );
+}

@@ -116,6 +116,14 @@ struct Member {
     reader: Reader,
 }
 
+/// How the archive's own bytes are read.
+enum Outer {
+    /// Its first bytes, until they say whether it is compressed.
+    Sniffing(Vec<u8>),
+    Tar,
+    Gzip(Box<Gunzip>),
+}
+
 /// A streaming import. Feed it the archive's bytes in order, in slices of
 /// any size (the browser reads a `File` with `Blob.slice` and feeds each
 /// slice between frames), then finish and load the images into a host:
@@ -141,6 +149,7 @@ struct Member {
 /// ```
 pub struct Importer {
     limits: Limits,
+    mode: Outer,
     outer: TarStream,
     member: Option<Member>,
     blobs: Map<String, Blob>,
@@ -169,6 +178,7 @@ impl Importer {
     pub fn with_limits(limits: Limits) -> Self {
         Importer {
             limits,
+            mode: Outer::Sniffing(Vec::new()),
             outer: TarStream::new(),
             member: None,
             blobs: Map::new(),
@@ -194,6 +204,54 @@ impl Importer {
     }
 
     fn feed_inner(&mut self, data: &[u8]) -> Result<Progress, ImportError> {
+        self.progress.bytes += data.len() as u64;
+        if let Outer::Sniffing(head) = &mut self.mode {
+            head.extend_from_slice(data);
+            if head.len() < 4 {
+                return Ok(self.progress);
+            }
+            let head = std::mem::take(head);
+            self.decide(&head)?;
+            self.pass(&head)?;
+        } else {
+            self.pass(data)?;
+        }
+        self.progress.layer_entries = self.totals.entries;
+        Ok(self.progress)
+    }
+
+    /// How the archive itself is compressed, from its first bytes
+    /// (`docker save … | gzip > image.tar.gz` is what `docker load` takes too).
+    fn decide(&mut self, head: &[u8]) -> Result<(), ImportError> {
+        self.mode = if head.starts_with(&[0x1f, 0x8b]) {
+            Outer::Gzip(Box::default())
+        } else if head.starts_with(&ZSTD_MAGIC) {
+            return Err(ImportError::Zstd {
+                blob: "the archive".into(),
+            });
+        } else {
+            Outer::Tar
+        };
+        Ok(())
+    }
+
+    fn pass(&mut self, data: &[u8]) -> Result<(), ImportError> {
+        match std::mem::replace(&mut self.mode, Outer::Tar) {
+            Outer::Gzip(mut gz) => {
+                let r = gz
+                    .feed(data, &mut |out| self.feed_tar(out))
+                    .map_err(|e| name_gzip(e, "the archive"));
+                self.mode = Outer::Gzip(gz);
+                r
+            }
+            other => {
+                self.mode = other;
+                self.feed_tar(data)
+            }
+        }
+    }
+
+    fn feed_tar(&mut self, data: &[u8]) -> Result<(), ImportError> {
         let Importer {
             limits,
             outer,
@@ -245,10 +303,7 @@ impl Importer {
                 }
                 None => Ok(()),
             },
-        })?;
-        self.progress.bytes += data.len() as u64;
-        self.progress.layer_entries = self.totals.entries;
-        Ok(self.progress)
+        })
     }
 
     /// Ends the import: checks that the archive is whole, then reads its
@@ -256,6 +311,11 @@ impl Importer {
     pub fn finish(mut self) -> Result<Imported, ImportError> {
         if self.failed {
             return Err(ImportError::Finished);
+        }
+        match std::mem::replace(&mut self.mode, Outer::Tar) {
+            Outer::Sniffing(head) => self.feed_tar(&head)?,
+            Outer::Gzip(gz) => gz.finish().map_err(|e| name_gzip(e, "the archive"))?,
+            Outer::Tar => {}
         }
         // Less than one header: whatever it is, it is not a tar.
         if self.progress.bytes == 0 || (self.outer.entries() == 0 && !self.outer.ended()) {
