@@ -375,3 +375,20 @@ fn a_gzipped_docker_save_imports_the_same() {
         Err("the archive: gzip: unexpected EOF".to_owned())
     );
 }
+
+/// Members may come in any order: a manifest before or after the blobs it
+/// names gives the same import.
+#[test]
+fn the_order_of_the_members_does_not_matter() {
+    use layerlab_engine::archive;
+    use layerlab_engine::content::Content;
+    for name in ["scratch-fs.tar", "oci-gzip.tar"] {
+        let data = fixture(name);
+        let mut members = archive::read(&Content::bytes(data.clone())).expect("a tar");
+        members.reverse();
+        let reversed = archive::write(&members).to_vec();
+        let a = Importer::import(&data).expect("imports");
+        let b = Importer::import(&reversed).expect("imports reversed");
+        assert_eq!(render(&a), render(&b), "{name}");
+    }
+}
