@@ -354,6 +354,16 @@ fn docker_commands_see_a_loaded_image() {
         .expect("loaded")
         .clone();
     assert_eq!(committed.chain_ids()[..3], loaded.chain_ids()[..]);
+    let t = s.run("docker tag layerlab-fixture/multi-stage:1 learner/site");
+    assert_eq!(t.status, 0, "{}", t.text());
+    let t = s.run("docker push learner/site");
+    assert_eq!(t.status, 0, "{}", t.text());
+    let t = s.run("ls /var/lib/docker/image/overlay2/layerdb/sha256");
+    assert!(
+        t.text().contains(loaded.chain_ids()[1].hex()),
+        "{}",
+        t.text()
+    );
 }
 
 /// `docker save … | gzip > image.tar.gz`: the archive itself compressed.
