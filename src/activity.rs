@@ -307,13 +307,24 @@ pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
     if let Some(files) = &ran.container_files {
         let room = MOST.saturating_sub(items.len());
         skipped = files.events.len().saturating_sub(room);
-        items.extend(
-            files
-                .events
+        // The file's own copy-up is the headline; its directories'
+        // metadata copy-ups follow, folded into one line.
+        let (dirs, rest): (Vec<Item>, Vec<Item>) = files
+            .events
+            .iter()
+            .take(room)
+            .map(|e| file_item(session, lang, e))
+            .partition(|i| i.what == What::CopyUpDir);
+        items.extend(rest);
+        if !dirs.is_empty() {
+            let paths: Vec<&str> = dirs
                 .iter()
-                .take(room)
-                .map(|e| file_item(session, lang, e)),
-        );
+                .map(|d| d.detail.split(" ← ").next().unwrap_or_default())
+                .collect();
+            let mut folded = Item::new(What::CopyUpDir, paths.join(", "));
+            folded.layer = dirs[0].layer;
+            items.push(folded);
+        }
         let changed = files.events.iter().any(writes);
         if let (true, Ok(c)) = (changed, session.host.container(&files.container)) {
             items.push(Item::new(
@@ -452,7 +463,7 @@ mod tests {
                     "docker run -d --name web busybox sleep 99",
                     "docker exec web sh -c 'echo x >> /etc/passwd'",
                 ],
-                &[CopyUpDir, CopyUp, Written, SizeNow, Unchanged],
+                &[CopyUp, Written, CopyUpDir, SizeNow, Unchanged],
             ),
             (
                 &[
@@ -460,7 +471,7 @@ mod tests {
                     "docker run -d --name web busybox sleep 99",
                     "docker exec web rm /etc/passwd",
                 ],
-                &[CopyUpDir, Whiteout, SizeNow, Unchanged],
+                &[Whiteout, CopyUpDir, SizeNow, Unchanged],
             ),
             (
                 &[

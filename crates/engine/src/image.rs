@@ -175,6 +175,31 @@ impl Image {
         }
     }
 
+    /// An image read from an archive: its config's exact bytes are kept, so
+    /// the image ID stays the digest of what was read.
+    pub(crate) fn with_config_json(
+        config: ImageConfig,
+        config_json: String,
+        layers: Vec<Rc<Layer>>,
+        chain_ids: Vec<Digest>,
+        init: Rc<Layer>,
+        created: u64,
+    ) -> Self {
+        let id = Digest::of(config_json.as_bytes());
+        let mut stack = layers.clone();
+        stack.push(init);
+        Image {
+            id,
+            config,
+            config_json,
+            lower: Rc::new(Lower::new(stack)),
+            layers,
+            chain_ids,
+            parent: None,
+            created,
+        }
+    }
+
     /// ChainIDs of the layers, bottom first.
     pub fn chain_ids(&self) -> &[Digest] {
         &self.chain_ids

@@ -4,7 +4,7 @@
 use crate::diff::Diff;
 use crate::digest::{self, Digest};
 use crate::tar;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::fmt;
 
 /// A layer's identity inside the engine (for events and the UI). Docker's own
@@ -26,6 +26,8 @@ pub struct Layer {
     diff_id: OnceCell<Digest>,
     blob: OnceCell<(Digest, u64)>,
     size: OnceCell<u64>,
+    /// Whether the DiffID was read from an archive rather than computed.
+    recorded: Cell<bool>,
 }
 
 impl Layer {
@@ -36,6 +38,7 @@ impl Layer {
             diff_id: OnceCell::new(),
             blob: OnceCell::new(),
             size: OnceCell::new(),
+            recorded: Cell::new(false),
         }
     }
 
@@ -59,6 +62,20 @@ impl Layer {
     pub fn seed(&self, diff_id: Digest, blob: (Digest, u64)) {
         let _ = self.diff_id.set(diff_id);
         let _ = self.blob.set(blob);
+    }
+
+    /// Supplies the DiffID of a layer read from an archive, whose tar as the
+    /// engine would write it differs from the original. Ignored once computed.
+    pub fn seed_diff_id(&self, diff_id: Digest) {
+        if self.diff_id.set(diff_id).is_ok() {
+            self.recorded.set(true);
+        }
+    }
+
+    /// Whether the DiffID is the one an archive gave ([`Layer::seed_diff_id`]):
+    /// the tar the engine writes for this layer then hashes to another.
+    pub fn has_recorded_diff_id(&self) -> bool {
+        self.recorded.get()
     }
 
     /// Where [`crate::manifest::blob`] keeps the compressed blob's digest and size.

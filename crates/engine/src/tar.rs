@@ -5,6 +5,7 @@
 //! directory, and hard links as link entries to the first name. The tar ends
 //! with two zero blocks, so an empty layer is 1024 zero bytes, as Docker's.
 
+use crate::content::Content;
 use crate::diff::{Diff, Entry, Ino, Meta};
 use std::collections::BTreeMap;
 
@@ -44,13 +45,40 @@ pub struct Header<'a> {
 
 /// Streams the tar of `diff` into `sink`.
 pub fn write_diff(diff: &Diff, sink: &mut dyn FnMut(&[u8])) {
+    write_pieces(diff, &mut |piece| match piece {
+        Piece::Bytes(b) => sink(b),
+        Piece::File(c) => c.for_each_chunk(|chunk| sink(chunk)),
+    });
+}
+
+/// The tar of `diff` as [`Content`]: the same bytes as [`write_diff`], with
+/// file contents shared rather than made (a described 100 MB file stays O(1)).
+pub fn diff_content(diff: &Diff) -> Content {
+    let mut out = Content::empty();
+    let mut pending: Vec<u8> = Vec::new();
+    write_pieces(diff, &mut |piece| match piece {
+        Piece::Bytes(b) => pending.extend_from_slice(b),
+        Piece::File(c) => {
+            out = out.appended(&std::mem::take(&mut pending)).concat(c);
+        }
+    });
+    out.appended(&pending)
+}
+
+/// A piece of a layer tar: header or padding bytes, or a file's content.
+enum Piece<'a> {
+    Bytes(&'a [u8]),
+    File(&'a Content),
+}
+
+fn write_pieces(diff: &Diff, out: &mut dyn FnMut(Piece<'_>)) {
     let mut first_name: BTreeMap<Ino, String> = BTreeMap::new();
     for (path, entry) in diff.entries() {
         let rel = &path.as_relative();
         match entry {
             Entry::Dir { meta, opaque } => {
                 write_header(
-                    sink,
+                    &mut |b| out(Piece::Bytes(b)),
                     &Header {
                         name: format!("{rel}/"),
                         flag: TypeFlag::Dir,
@@ -66,7 +94,7 @@ pub fn write_diff(diff: &Diff, sink: &mut dyn FnMut(&[u8])) {
                     };
                     let name = format!("{rel}/{OPAQUE_MARKER}");
                     write_header(
-                        sink,
+                        &mut |b| out(Piece::Bytes(b)),
                         &Header {
                             name,
                             flag: TypeFlag::Regular,
@@ -89,12 +117,12 @@ pub fn write_diff(diff: &Diff, sink: &mut dyn FnMut(&[u8])) {
                         size: 0,
                         link: first,
                     };
-                    write_header(sink, &h);
+                    write_header(&mut |b| out(Piece::Bytes(b)), &h);
                 } else {
                     first_name.insert(*ino, rel.to_owned());
                     let size = inode.content.len();
                     write_header(
-                        sink,
+                        &mut |b| out(Piece::Bytes(b)),
                         &Header {
                             name: rel.to_owned(),
                             flag: TypeFlag::Regular,
@@ -103,13 +131,13 @@ pub fn write_diff(diff: &Diff, sink: &mut dyn FnMut(&[u8])) {
                             link: "",
                         },
                     );
-                    inode.content.for_each_chunk(|c| sink(c));
-                    pad(sink, size);
+                    out(Piece::File(&inode.content));
+                    pad(&mut |b| out(Piece::Bytes(b)), size);
                 }
             }
             Entry::Symlink { meta, target } => {
                 write_header(
-                    sink,
+                    &mut |b| out(Piece::Bytes(b)),
                     &Header {
                         name: rel.to_owned(),
                         flag: TypeFlag::Symlink,
@@ -133,7 +161,7 @@ pub fn write_diff(diff: &Diff, sink: &mut dyn FnMut(&[u8])) {
                     mtime: 0,
                 };
                 write_header(
-                    sink,
+                    &mut |b| out(Piece::Bytes(b)),
                     &Header {
                         name,
                         flag: TypeFlag::Regular,
@@ -145,7 +173,7 @@ pub fn write_diff(diff: &Diff, sink: &mut dyn FnMut(&[u8])) {
             }
         }
     }
-    sink(&[0u8; 2 * BLOCK]);
+    out(Piece::Bytes(&[0u8; 2 * BLOCK]));
 }
 
 fn pad(sink: &mut dyn FnMut(&[u8]), size: u64) {

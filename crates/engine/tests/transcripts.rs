@@ -295,6 +295,7 @@ fn errors_read_as_dockers() {
               images      List images
               info        Display system-wide information
               inspect     Return low-level information on Docker objects
+              load        Load an image from a tar archive or STDIN
               logs        Fetch the logs of a container
               ps          List containers
               pull        Download an image from a registry
@@ -302,6 +303,7 @@ fn errors_read_as_dockers() {
               rm          Remove one or more containers
               rmi         Remove one or more images
               run         Create and run a new container from an image
+              save        Save one or more images to a tar archive (streamed to STDOUT by default)
               start       Start one or more stopped containers
               stop        Stop one or more running containers
               system      Manage Docker (system df)

@@ -8,6 +8,7 @@
 //! start, stop, rm, ps, diff, commit), `images` (pull, images, rmi, tag,
 //! history), `inspect`, `system` (system df, info, version).
 
+mod archive;
 mod build;
 mod containers;
 pub mod daemon;
@@ -275,6 +276,7 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("images", "List images"),
     ("info", "Display system-wide information"),
     ("inspect", "Return low-level information on Docker objects"),
+    ("load", "Load an image from a tar archive or STDIN"),
     ("logs", "Fetch the logs of a container"),
     ("ps", "List containers"),
     ("pull", "Download an image from a registry"),
@@ -282,6 +284,10 @@ pub const SUBCOMMANDS: &[(&str, &str)] = &[
     ("rm", "Remove one or more containers"),
     ("rmi", "Remove one or more images"),
     ("run", "Create and run a new container from an image"),
+    (
+        "save",
+        "Save one or more images to a tar archive (streamed to STDOUT by default)",
+    ),
     ("start", "Start one or more stopped containers"),
     ("stop", "Stop one or more running containers"),
     ("system", "Manage Docker (system df)"),
@@ -415,6 +421,8 @@ impl Session {
                 self.stdin = Some(body);
                 words
             }
+            // `docker save … > FILE`, `docker load < FILE`.
+            _ if archive::redirected(line).is_some() => archive::redirected(line).unwrap_or_default(),
             _ => return t.fail(
                 2,
                 "Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone (a heredoc for `docker exec -i` is fine).",
@@ -480,9 +488,13 @@ impl Session {
                 Some("tag") => images::tag(self, &args[1..], t),
                 Some("history") => images::history(self, &args[1..], t),
                 Some("inspect") => inspect::inspect_typed(self, "image", &args[1..], t),
+                Some("save") => archive::save(self, &args[1..], t),
+                Some("load") => archive::load(self, &args[1..], t),
                 _ => group_usage(t, "Usage:  docker image COMMAND\n\nManage images", args),
             },
             "rmi" => images::rmi(self, args, t),
+            "save" => archive::save(self, args, t),
+            "load" => archive::load(self, args, t),
             "tag" => images::tag(self, args, t),
             "history" => images::history(self, args, t),
             "inspect" => inspect::inspect(self, args, t),
