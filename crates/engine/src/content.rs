@@ -92,6 +92,11 @@ impl Content {
 
     fn from_pieces(pieces: Vec<Piece>) -> Self {
         let pieces: Vec<Piece> = pieces.into_iter().filter(|p| p.len() > 0).collect();
+        let pieces = if pieces.len() > MAX_PIECES {
+            compact(pieces)
+        } else {
+            pieces
+        };
         let size = pieces.iter().map(Piece::len).sum();
         Content {
             pieces: Rc::from(pieces),
@@ -185,6 +190,54 @@ impl Content {
     pub fn head(&self, limit: usize) -> Vec<u8> {
         self.truncated(self.size.min(limit as u64)).to_vec()
     }
+}
+
+/// Above this many pieces a content is compacted, so that a file doubled line
+/// by line (`cat f f > g`) does not double its pieces too.
+const MAX_PIECES: usize = 64;
+
+/// Typed pieces are gathered into pieces of up to 64 KiB, short generated ones
+/// (up to 4 KiB) made into bytes, and contiguous generated ones joined: the
+/// count then stays near size / 32 KiB plus the long generated pieces.
+fn compact(pieces: Vec<Piece>) -> Vec<Piece> {
+    const GATHER: usize = 64 * 1024;
+    let mut out: Vec<Piece> = Vec::new();
+    let mut pending: Vec<u8> = Vec::new();
+    for p in pieces {
+        match p {
+            Piece::Generated { seed, offset, len } if len <= 4096 => {
+                let mut buf = vec![0; len as usize];
+                generate(seed, offset, &mut buf);
+                gather(&mut out, &mut pending, &buf, GATHER);
+            }
+            Piece::Bytes(b) => gather(&mut out, &mut pending, &b, GATHER),
+            Piece::Generated { seed, offset, len } => {
+                if !pending.is_empty() {
+                    out.push(Piece::Bytes(Rc::from(std::mem::take(&mut pending))));
+                }
+                match out.last_mut() {
+                    Some(Piece::Generated {
+                        seed: s,
+                        offset: o,
+                        len: l,
+                    }) if *s == seed && *o + *l == offset => *l += len,
+                    _ => out.push(Piece::Generated { seed, offset, len }),
+                }
+            }
+        }
+    }
+    if !pending.is_empty() {
+        out.push(Piece::Bytes(Rc::from(pending)));
+    }
+    out
+}
+
+/// Adds `bytes` to the typed piece being gathered, starting a new one when it would pass `limit`.
+fn gather(out: &mut Vec<Piece>, pending: &mut Vec<u8>, bytes: &[u8], limit: usize) {
+    if !pending.is_empty() && pending.len() + bytes.len() > limit {
+        out.push(Piece::Bytes(Rc::from(std::mem::take(pending))));
+    }
+    pending.extend_from_slice(bytes);
 }
 
 /// The seed whose stream is all zero bytes.
@@ -284,6 +337,19 @@ mod tests {
         expected.extend(Content::described(200_000, 4).to_vec());
         assert_eq!(whole, expected);
         assert_eq!(largest, 64 * 1024);
+    }
+
+    #[test]
+    fn doubling_a_file_keeps_its_pieces_few_and_its_bytes_the_same() {
+        let mut c = Content::bytes("ab").concat(&Content::described(3, 9));
+        let mut expected = c.to_vec();
+        for _ in 0..16 {
+            c = c.concat(&c);
+            expected = [expected.clone(), expected].concat();
+        }
+        assert_eq!(c.len(), 5 << 16);
+        assert!(c.pieces.len() <= MAX_PIECES, "{} pieces", c.pieces.len());
+        assert_eq!(c.to_vec(), expected);
     }
 
     #[test]

@@ -100,7 +100,7 @@ impl Run<'_, '_> {
 
     /// An unquoted heredoc body or a `${V:-word}` word, expanded.
     pub(super) fn expand_text(&mut self, text: &str) -> Result<String, String> {
-        let word = syntax::parse_text(text).map_err(|e| e.message().to_owned())?;
+        let word = syntax::parse_text(text).map_err(|e| e.message())?;
         self.expand_single(&word)
     }
 
