@@ -5,7 +5,14 @@
 use crate::run::{self, cmd, output};
 
 /// The targets, in the order `cargo xtask fuzz` runs them.
-pub const TARGETS: &[&str] = &["dockerfile", "shell", "tar", "command_line", "docker_build"];
+pub const TARGETS: &[&str] = &[
+    "dockerfile",
+    "shell",
+    "tar",
+    "command_line",
+    "docker_build",
+    "budget",
+];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let (targets, seconds): (Vec<&str>, u64) = match args {

@@ -82,11 +82,19 @@ fn bytes(n: u64) -> String {
 #[derive(Clone, Debug)]
 pub struct Budget {
     limits: Limits,
-    spent: Rc<Spent>,
+    spent: Rc<Meter>,
+}
+
+/// What a line has spent (for tests and fuzzing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spent {
+    pub steps: u64,
+    pub bytes: u64,
+    pub written: u64,
 }
 
 #[derive(Debug, Default)]
-struct Spent {
+struct Meter {
     steps: Cell<u64>,
     bytes: Cell<u64>,
     written: Cell<u64>,
@@ -118,13 +126,23 @@ impl Budget {
         let s = &self.spent;
         Budget {
             limits: self.limits,
-            spent: Rc::new(Spent {
+            spent: Rc::new(Meter {
                 steps: Cell::new(s.steps.get()),
                 bytes: Cell::new(s.bytes.get()),
                 written: Cell::new(s.written.get()),
                 exceeded: Cell::new(s.exceeded.get()),
                 reported: Cell::new(s.reported.get()),
             }),
+        }
+    }
+
+    /// What the line has spent so far.
+    pub fn spent(&self) -> Spent {
+        let s = &self.spent;
+        Spent {
+            steps: s.steps.get(),
+            bytes: s.bytes.get(),
+            written: s.written.get(),
         }
     }
 
