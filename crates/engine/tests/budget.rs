@@ -493,3 +493,46 @@ fn a_40000_line_heredoc_is_read_in_linear_time() {
     assert_eq!(commands.len(), 2);
     assert_eq!(commands[1], "wc -l f");
 }
+
+#[test]
+fn arithmetic_functions_head_tail_and_child_shells_say_what_they_do() {
+    check(
+        LIMITS,
+        r#"
+echo $((1+2)) $((2*(3+4))) "$((7/2))"
+x=5; echo $((x*x - 1))
+echo $((1/0))
+echo $((9223372036854775807+1))
+f() { echo hi; }
+printf 'hello world\n' > f && head -c 5 f && echo && tail -c 6 f
+tail -f f
+sh -c ls
+echo next
+"#,
+        expect![[r#"
+            $ echo $((1+2)) $((2*(3+4))) "$((7/2))"
+            3 14 3
+            $ x=5; echo $((x*x - 1))
+            24
+            $ echo $((1/0))
+            sh: 1: arithmetic expression: division by zero: "1/0"
+            [exit 2]
+            $ echo $((9223372036854775807+1))
+            sh: 1: arithmetic expression: result out of the 64-bit range: "922337203…
+            [exit 2]
+            $ f() { echo hi; }
+            sh: 1: Syntax error: function definitions (name() { … }) are not simulat…
+            [exit 2]
+            $ printf 'hello world\n' > f && head -c 5 f && echo && tail -c 6 f
+            hello
+            world
+            $ tail -f f
+            hello world
+            tail: following a file is not simulated; this is its end as it stands
+            $ sh -c ls
+            Dockerfile  Makefile  app.py  f
+            $ echo next
+            next
+        "#]],
+    );
+}

@@ -49,7 +49,7 @@ impl Run<'_, '_> {
                     word,
                     quoted,
                 } => (self.param(name, op, word)?, *quoted),
-                Part::Command { script, quoted } => (self.substitute(script), *quoted),
+                Part::Command { script, quoted } => (self.substitute(script)?, *quoted),
             };
             if quoted {
                 cur.real = true;
@@ -92,7 +92,7 @@ impl Run<'_, '_> {
             match part {
                 Part::Lit { text, .. } => s.push_str(text),
                 Part::Param { name, op, word, .. } => s.push_str(&self.param(name, op, word)?),
-                Part::Command { script, .. } => s.push_str(&self.substitute(script)),
+                Part::Command { script, .. } => s.push_str(&self.substitute(script)?),
             }
         }
         Ok(s)
@@ -170,8 +170,16 @@ impl Run<'_, '_> {
         })
     }
 
-    /// `$(…)`: the script's stdout, trailing newlines removed; stderr passes through.
-    fn substitute(&mut self, script: &str) -> String {
+    /// `$(…)`: the script's stdout, trailing newlines removed; stderr passes
+    /// through. `$((…))` (read as `$(` around `(…)`) is arithmetic.
+    fn substitute(&mut self, script: &str) -> Result<String, String> {
+        if let Some(expr) = script.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+            let expanded = self.expand_text(expr)?;
+            let var = |name: &str| self.var(name);
+            return super::arith::eval(&expanded, &var)
+                .map(|n| n.to_string())
+                .map_err(|e| e.message(expr.trim()));
+        }
         let saved = std::mem::take(&mut self.out);
         let status = self.nested(script);
         let produced = std::mem::replace(&mut self.out, saved);
@@ -184,7 +192,7 @@ impl Run<'_, '_> {
             }
         }
         self.sh.status = status;
-        text.trim_end_matches('\n').to_owned()
+        Ok(text.trim_end_matches('\n').to_owned())
     }
 
     /// Paths matching `pattern`, sorted; none when nothing matches.

@@ -10,10 +10,13 @@
 //! - `make`: GNU make over the `Makefile` in the file system.
 //! - `packages`: apt-get, apk and pip with a small catalog of packages.
 //!
+//! - `arith`: arithmetic expansion, `$((…))`, in checked 64-bit integers.
+//!
 //! Not simulated (each says so when used): compound commands (`if`, `for`,
-//! `while`, `case`, subshells), background jobs, and running programs other
-//! than the ones above (they are found, and exit 0 with a notice).
+//! `while`, `case`, subshells), functions, background jobs, and running
+//! programs other than the ones above (they are found, and exit 0 with a notice).
 
+mod arith;
 mod expand;
 mod make;
 mod packages;

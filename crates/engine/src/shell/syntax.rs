@@ -668,6 +668,11 @@ impl Parser {
                     };
                     cmd.redirs.push(Redir { fd, op, target });
                 }
+                Some(Token::Op("(")) if cmd.words.len() == 1 && cmd.assigns.is_empty() => {
+                    return Err(SyntaxError::Bad(
+                        "function definitions (name() { … }) are not simulated yet; write the commands out where they are used".into(),
+                    ))
+                }
                 Some(Token::Op("(")) => {
                     return Err(SyntaxError::Bad(
                         "subshells ( … ) are not simulated yet; write the steps one after another with && or ;".into(),
