@@ -260,21 +260,35 @@ impl Content {
 }
 
 /// The byte at position `i` of stream `seed` comes from block `i / 8` of a
-/// SplitMix64 sequence; seed 0 is all zeros.
+/// SplitMix64 sequence; seed 0 is all zeros. Whole blocks are written as
+/// words, so generating costs a small part of hashing what it makes.
 fn generate(seed: u64, offset: u64, out: &mut [u8]) {
     if seed == ZERO_SEED {
         out.fill(0);
         return;
     }
-    let mut pos = offset;
-    let mut i = 0;
-    while i < out.len() {
-        let block = splitmix64(seed ^ (pos / 8).wrapping_mul(0x9E37_79B9_7F4A_7C15)).to_le_bytes();
-        let start = (pos % 8) as usize;
-        let n = (8 - start).min(out.len() - i);
-        out[i..i + n].copy_from_slice(&block[start..start + n]);
-        i += n;
-        pos += n as u64;
+    let block = |b: u64| splitmix64(seed ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15)).to_le_bytes();
+    // An unaligned start takes the tail of its block.
+    let start = (offset % 8) as usize;
+    let head = if start == 0 {
+        0
+    } else {
+        (8 - start).min(out.len())
+    };
+    let (first, out) = out.split_at_mut(head);
+    if head > 0 {
+        first.copy_from_slice(&block(offset / 8)[start..start + head]);
+    }
+    let mut b = (offset + head as u64) / 8;
+    let mut words = out.chunks_exact_mut(8);
+    for w in &mut words {
+        w.copy_from_slice(&block(b));
+        b += 1;
+    }
+    let rest = words.into_remainder();
+    let n = rest.len();
+    if n > 0 {
+        rest.copy_from_slice(&block(b)[..n]);
     }
 }
 
