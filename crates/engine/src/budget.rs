@@ -33,10 +33,16 @@ pub struct Limits {
 }
 
 /// The limits every session uses.
+///
+/// The tutorial's longest line runs a few dozen commands and writes a few
+/// megabytes; the lessons' `dd` writes 2 MB. Each limit is sized so that
+/// reaching it costs about a second in the browser: 16 MiB of text for `sed`
+/// to make, 256 MiB of files for a build to hash (SHA-256 in wasm runs at
+/// some 100–300 MB/s).
 pub const LIMITS: Limits = Limits {
     steps: 10_000,
-    bytes: 64 << 20,
-    written: 1 << 30,
+    bytes: 16 << 20,
+    written: 256 << 20,
     depth: 16,
 };
 
@@ -213,11 +219,11 @@ mod tests {
         assert_eq!(b.bytes(1), Err(Exceeded::Steps(2)));
         assert_eq!((b.report(), b.report()), (Some(Exceeded::Steps(2)), None));
         let b = Budget::new(LIMITS);
-        assert_eq!(b.bytes(64 << 20), Ok(()));
-        assert_eq!(b.bytes(1), Err(Exceeded::Bytes(64 << 20)));
+        assert_eq!(b.bytes(16 << 20), Ok(()));
+        assert_eq!(b.bytes(1), Err(Exceeded::Bytes(16 << 20)));
         assert_eq!(
-            Exceeded::Written(1 << 30).to_string(),
-            "stopped: this command wrote more than 1 GiB to files — Layerlab bounds the work of one command"
+            Exceeded::Written(256 << 20).to_string(),
+            "stopped: this command wrote more than 256 MiB to files — Layerlab bounds the work of one command"
         );
     }
 }

@@ -227,7 +227,7 @@ fn sed_that_multiplies_its_text_stops_before_making_it() {
         expect![[r#"
             $ echo aaaa > f
             $ sed -e s/a/aaaaaaaaaa/g -e s/a/aaaaaaaaaa/g -e s/a/aaaaaaaaaa/g -e s/a/a…
-            sh: 1: stopped: this command produced more than 64 MiB — Layerlab bounds…
+            sh: 1: stopped: this command produced more than 16 MiB — Layerlab bounds…
             [exit 2]
             $ echo next
             next
@@ -327,7 +327,8 @@ fn huge_sizes_end_at_once_at_the_real_limits() {
         LIMITS,
         r#"
 truncate -s 1E f
-truncate -s 1G f && ls -l f
+truncate -s 256M f && ls -l f
+truncate -s 268435457 f
 dd if=/dev/zero of=g bs=1M count=10000
 printf 'FROM busybox\nRUN dd if=/dev/zero of=/big bs=1M count=100000\n' > Dockerfile
 docker build -q .
@@ -337,8 +338,11 @@ echo next
             $ truncate -s 1E f
             truncate: failed to truncate 'f' at 1152921504606846976 bytes: File too …
             [exit 1]
-            $ truncate -s 1G f && ls -l f
-            -rw-r--r-- 1 root root 1073741824 Jan  1 00:00 f
+            $ truncate -s 256M f && ls -l f
+            -rw-r--r-- 1 root root 268435456 Jan  1 00:00 f
+            $ truncate -s 268435457 f
+            truncate: failed to truncate 'f' at 268435457 bytes: File too large
+            [exit 1]
             $ dd if=/dev/zero of=g bs=1M count=10000
             dd: error writing 'g': File too large
             [exit 1]
