@@ -967,12 +967,7 @@ impl Merged {
         }
         let mut items = vec![(src.clone(), node)];
         if matches!(items[0].1, Node::Dir { .. }) {
-            items.extend(
-                self.walk()
-                    .into_iter()
-                    .filter(|s| s.path.is_below(&src))
-                    .map(|s| (s.path, s.node)),
-            );
+            items.extend(self.walk_below(&src).into_iter().map(|s| (s.path, s.node)));
         }
         let mut events = Vec::new();
         self.copy_up_parents(&dst, &mut events);
