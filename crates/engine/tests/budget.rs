@@ -540,3 +540,23 @@ echo next
         "#]],
     );
 }
+
+#[test]
+fn a_variable_doubled_in_one_line_stops_at_the_byte_limit() {
+    let limits = Limits {
+        bytes: 1 << 10,
+        ..LIMITS
+    };
+    let doubling = "x=$x$x; ".repeat(40);
+    check(
+        limits,
+        &format!("x=0123456789abcdef; {doubling}echo done\necho next"),
+        expect![[r#"
+            $ x=0123456789abcdef; x=$x$x; x=$x$x; x=$x$x; x=$x$x; x=$x$x; x=$x$x; x=$x…
+            sh: 1: stopped: this command produced more than 1 KiB — Layerlab bounds …
+            [exit 2]
+            $ echo next
+            next
+        "#]],
+    );
+}

@@ -51,6 +51,7 @@ impl Run<'_, '_> {
                 } => (self.param(name, op, word)?, *quoted),
                 Part::Command { script, quoted } => (self.substitute(script)?, *quoted),
             };
+            self.hold(&value)?;
             if quoted {
                 cur.real = true;
                 cur.push(&value, true);
@@ -91,11 +92,28 @@ impl Run<'_, '_> {
         for part in word {
             match part {
                 Part::Lit { text, .. } => s.push_str(text),
-                Part::Param { name, op, word, .. } => s.push_str(&self.param(name, op, word)?),
-                Part::Command { script, .. } => s.push_str(&self.substitute(script)?),
+                Part::Param { name, op, word, .. } => {
+                    let value = self.param(name, op, word)?;
+                    self.hold(&value)?;
+                    s.push_str(&value);
+                }
+                Part::Command { script, .. } => {
+                    let value = self.substitute(script)?;
+                    self.hold(&value)?;
+                    s.push_str(&value);
+                }
             }
         }
         Ok(s)
+    }
+
+    /// Counts an expansion's text against the budget (`x=$x$x` doubles it
+    /// each time): past it, the line stops and the error is the stop itself.
+    fn hold(&mut self, value: &str) -> Result<(), String> {
+        match self.budget.bytes(value.len() as u64) {
+            Ok(()) => Ok(()),
+            Err(why) => Err(why.to_string()),
+        }
     }
 
     /// An unquoted heredoc body or a `${V:-word}` word, expanded.

@@ -258,8 +258,12 @@ impl Run<'_, '_> {
         cost.is_ok() || !self.stopped()
     }
 
-    /// The shell's own error: `sh: 1: message`.
+    /// The shell's own error: `sh: 1: message`. Once the line is stopped,
+    /// the stop is the one message shown.
     fn shell_error(&mut self, message: &str) {
+        if self.stopped() {
+            return;
+        }
         let prefix = format!("{}: {}: ", self.sh.name, self.line);
         self.stderr(format!("{prefix}{message}"));
     }
