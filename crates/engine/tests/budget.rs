@@ -560,3 +560,63 @@ fn a_variable_doubled_in_one_line_stops_at_the_byte_limit() {
         "#]],
     );
 }
+
+/// Lines built from pieces known to multiply work, as the fuzz target
+/// `budget` builds them (`crates/engine/fuzz`), here from a fixed sequence.
+const PIECES: &[&str] = &[
+    "echo 'sh r.sh; sh r.sh; sh r.sh' > r.sh",
+    "sh r.sh",
+    "printf 'all:\\n\\t$(MAKE); $(MAKE)\\n' > Makefile",
+    "make",
+    "echo aaaa > f",
+    "sed -e s/a/aaaaaaaa/g -e s/a/aaaaaaaa/g -e s/a/aaaaaaaa/g f > g",
+    "cat f f f f > g",
+    "mv g f",
+    "x=$x$x$x$x",
+    "mkdir -p d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d",
+    "du -s d",
+    "chmod -R 700 d",
+    "tar -czf t.tgz d",
+    "cp -r d e",
+    "rm -r d e",
+    "truncate -s 1E big",
+    "dd if=/dev/zero of=big bs=1M count=4",
+    "echo $((1<<62)) ${x:-${x:-x}}",
+    "docker run busybox sh -c 'echo \"sh r.sh; sh r.sh\" > r.sh; sh r.sh'",
+    ";",
+    "&&",
+    "|",
+];
+
+#[test]
+fn random_lines_of_work_multiplying_pieces_each_end_within_the_budget() {
+    let limits = Limits {
+        steps: 300,
+        bytes: 1 << 20,
+        written: 8 << 20,
+        depth: 6,
+    };
+    let mut seed = 0u64;
+    let mut next = move || {
+        seed = layerlab_engine::content::splitmix64(seed);
+        seed
+    };
+    let mut stopped = 0;
+    for _ in 0..40 {
+        let mut s = Session::new();
+        s.limits = limits;
+        for _ in 0..8 {
+            let n = 1 + next() % 6;
+            let line: Vec<&str> = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            s.run(&line.join(" "));
+            let spent = s.budget.spent();
+            assert!(spent.steps <= limits.steps + 1, "{line:?}: {spent:?}");
+            stopped += usize::from(s.budget.exceeded().is_some());
+        }
+        assert_eq!(s.run("echo next").text(), "next\n");
+    }
+    // The pieces do reach the limits.
+    assert!(stopped > 10, "{stopped} lines stopped");
+}
