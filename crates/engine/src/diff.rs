@@ -221,3 +221,22 @@ impl Diff {
         files.saturating_add(links)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_past_2_to_the_64_saturate_rather_than_wrap() {
+        let mut d = Diff::new();
+        for (i, size) in [u64::MAX / 2, u64::MAX / 2, 3].iter().enumerate() {
+            let p = FsPath::lexical(&format!("/f{i}")).expect("path");
+            d.put_file(p, Meta::new(0o644, 0), Content::described(*size, 1));
+        }
+        assert_eq!(d.size(), u64::MAX);
+        assert_eq!(
+            crate::size::human_size_with_precision(d.size() as f64, 3),
+            "18.4EB"
+        );
+    }
+}
