@@ -12,6 +12,7 @@ pub const TARGETS: &[&str] = &[
     "command_line",
     "docker_build",
     "image_import",
+    "budget",
 ];
 
 pub fn run(args: &[String]) -> Result<(), String> {

@@ -277,26 +277,33 @@ pub fn write(members: &[Member]) -> Content {
 
 /// The members for `name` (a file, or a directory and everything below it)
 /// read from `fs` at `abs`, in sorted order.
+///
+/// One walk of the tree (paths order depth-first, each directory's entries by
+/// name), so a 2,000-deep tree costs its entries, not a lookup of each from the root.
 pub fn collect(fs: &Merged, abs: &str, name: &str) -> Result<Vec<Member>, FsError> {
+    let top = fs.lstat(abs)?;
+    let below = match top.node {
+        Node::Dir { .. } => fs.walk_below(&top.path),
+        _ => Vec::new(),
+    };
+    let prefix = top.path.to_string();
+    let skip = if top.path.is_root() {
+        1
+    } else {
+        prefix.len() + 1
+    };
     let mut out = Vec::new();
-    let mut todo = vec![(abs.to_owned(), name.to_owned())];
-    while let Some((abs, name)) = todo.pop() {
-        let stat = fs.lstat(&abs)?;
-        let (kind, meta) = match stat.node {
-            Node::Dir { meta } => {
-                let mut children = fs.read_dir(&abs)?;
-                crate::sort::sort_by(&mut children, |a, b| b.path.name().cmp(a.path.name()));
-                for c in children {
-                    let child = c.path.name().to_owned();
-                    let child_name = if name.is_empty() {
-                        child.clone()
-                    } else {
-                        format!("{name}/{child}")
-                    };
-                    todo.push((c.path.to_string(), child_name));
-                }
-                (Kind::Dir, meta)
-            }
+    for (path, node) in std::iter::once((String::new(), top.node))
+        .chain(below.into_iter().map(|s| (s.path.to_string(), s.node)))
+    {
+        let rel = path.get(skip..).unwrap_or("");
+        let name = match (name.is_empty(), rel.is_empty()) {
+            (_, true) => name.to_owned(),
+            (true, false) => rel.to_owned(),
+            (false, false) => format!("{name}/{rel}"),
+        };
+        let (kind, meta) = match node {
+            Node::Dir { meta } => (Kind::Dir, meta),
             Node::File { meta, content } => (Kind::File(content), meta),
             Node::Symlink { meta, target } => (Kind::Symlink(target), meta),
         };

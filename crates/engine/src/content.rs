@@ -92,6 +92,11 @@ impl Content {
 
     fn from_pieces(pieces: Vec<Piece>) -> Self {
         let pieces: Vec<Piece> = pieces.into_iter().filter(|p| p.len() > 0).collect();
+        let pieces = if pieces.len() > MAX_PIECES {
+            compact(pieces)
+        } else {
+            pieces
+        };
         let size = pieces.iter().map(Piece::len).sum();
         Content {
             pieces: Rc::from(pieces),
@@ -187,6 +192,54 @@ impl Content {
     }
 }
 
+/// Above this many pieces a content is compacted, so that a file doubled line
+/// by line (`cat f f > g`) does not double its pieces too.
+const MAX_PIECES: usize = 64;
+
+/// Typed pieces are gathered into pieces of up to 64 KiB, short generated ones
+/// (up to 4 KiB) made into bytes, and contiguous generated ones joined: the
+/// count then stays near size / 32 KiB plus the long generated pieces.
+fn compact(pieces: Vec<Piece>) -> Vec<Piece> {
+    const GATHER: usize = 64 * 1024;
+    let mut out: Vec<Piece> = Vec::new();
+    let mut pending: Vec<u8> = Vec::new();
+    for p in pieces {
+        match p {
+            Piece::Generated { seed, offset, len } if len <= 4096 => {
+                let mut buf = vec![0; len as usize];
+                generate(seed, offset, &mut buf);
+                gather(&mut out, &mut pending, &buf, GATHER);
+            }
+            Piece::Bytes(b) => gather(&mut out, &mut pending, &b, GATHER),
+            Piece::Generated { seed, offset, len } => {
+                if !pending.is_empty() {
+                    out.push(Piece::Bytes(Rc::from(std::mem::take(&mut pending))));
+                }
+                match out.last_mut() {
+                    Some(Piece::Generated {
+                        seed: s,
+                        offset: o,
+                        len: l,
+                    }) if *s == seed && *o + *l == offset => *l += len,
+                    _ => out.push(Piece::Generated { seed, offset, len }),
+                }
+            }
+        }
+    }
+    if !pending.is_empty() {
+        out.push(Piece::Bytes(Rc::from(pending)));
+    }
+    out
+}
+
+/// Adds `bytes` to the typed piece being gathered, starting a new one when it would pass `limit`.
+fn gather(out: &mut Vec<Piece>, pending: &mut Vec<u8>, bytes: &[u8], limit: usize) {
+    if !pending.is_empty() && pending.len() + bytes.len() > limit {
+        out.push(Piece::Bytes(Rc::from(std::mem::take(pending))));
+    }
+    pending.extend_from_slice(bytes);
+}
+
 /// The seed whose stream is all zero bytes.
 pub const ZERO_SEED: u64 = 0;
 
@@ -207,21 +260,35 @@ impl Content {
 }
 
 /// The byte at position `i` of stream `seed` comes from block `i / 8` of a
-/// SplitMix64 sequence; seed 0 is all zeros.
+/// SplitMix64 sequence; seed 0 is all zeros. Whole blocks are written as
+/// words, so generating costs a small part of hashing what it makes.
 fn generate(seed: u64, offset: u64, out: &mut [u8]) {
     if seed == ZERO_SEED {
         out.fill(0);
         return;
     }
-    let mut pos = offset;
-    let mut i = 0;
-    while i < out.len() {
-        let block = splitmix64(seed ^ (pos / 8).wrapping_mul(0x9E37_79B9_7F4A_7C15)).to_le_bytes();
-        let start = (pos % 8) as usize;
-        let n = (8 - start).min(out.len() - i);
-        out[i..i + n].copy_from_slice(&block[start..start + n]);
-        i += n;
-        pos += n as u64;
+    let block = |b: u64| splitmix64(seed ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15)).to_le_bytes();
+    // An unaligned start takes the tail of its block.
+    let start = (offset % 8) as usize;
+    let head = if start == 0 {
+        0
+    } else {
+        (8 - start).min(out.len())
+    };
+    let (first, out) = out.split_at_mut(head);
+    if head > 0 {
+        first.copy_from_slice(&block(offset / 8)[start..start + head]);
+    }
+    let mut b = (offset + head as u64) / 8;
+    let mut words = out.chunks_exact_mut(8);
+    for w in &mut words {
+        w.copy_from_slice(&block(b));
+        b += 1;
+    }
+    let rest = words.into_remainder();
+    let n = rest.len();
+    if n > 0 {
+        rest.copy_from_slice(&block(b)[..n]);
     }
 }
 
@@ -284,6 +351,19 @@ mod tests {
         expected.extend(Content::described(200_000, 4).to_vec());
         assert_eq!(whole, expected);
         assert_eq!(largest, 64 * 1024);
+    }
+
+    #[test]
+    fn doubling_a_file_keeps_its_pieces_few_and_its_bytes_the_same() {
+        let mut c = Content::bytes("ab").concat(&Content::described(3, 9));
+        let mut expected = c.to_vec();
+        for _ in 0..16 {
+            c = c.concat(&c);
+            expected = [expected.clone(), expected].concat();
+        }
+        assert_eq!(c.len(), 5 << 16);
+        assert!(c.pieces.len() <= MAX_PIECES, "{} pieces", c.pieces.len());
+        assert_eq!(c.to_vec(), expected);
     }
 
     #[test]

@@ -208,16 +208,35 @@ impl Diff {
 
     /// Bytes as Docker counts a layer directory (`directory.Size`): the size of
     /// every regular file, each inode once, plus each symlink's target length.
+    /// Saturates at `u64::MAX` rather than wrap (sizes are shown, never trusted).
     pub fn size(&self) -> u64 {
-        let files: u64 = self.inodes.values().map(|i| i.content.len()).sum();
-        let links: u64 = self
-            .entries
+        let files = self
+            .inodes
             .values()
-            .map(|e| match e {
-                Entry::Symlink { target, .. } => target.len() as u64,
-                _ => 0,
-            })
-            .sum();
-        files + links
+            .fold(0u64, |n, i| n.saturating_add(i.content.len()));
+        let links = self.entries.values().fold(0u64, |n, e| match e {
+            Entry::Symlink { target, .. } => n.saturating_add(target.len() as u64),
+            _ => n,
+        });
+        files.saturating_add(links)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_past_2_to_the_64_saturate_rather_than_wrap() {
+        let mut d = Diff::new();
+        for (i, size) in [u64::MAX / 2, u64::MAX / 2, 3].iter().enumerate() {
+            let p = FsPath::lexical(&format!("/f{i}")).expect("path");
+            d.put_file(p, Meta::new(0o644, 0), Content::described(*size, 1));
+        }
+        assert_eq!(d.size(), u64::MAX);
+        assert_eq!(
+            crate::size::human_size_with_precision(d.size() as f64, 3),
+            "18.4EB"
+        );
     }
 }

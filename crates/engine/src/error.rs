@@ -30,6 +30,8 @@ pub enum Errno {
     NotPermitted,
     /// EBUSY, e.g. removing or renaming the root.
     Busy,
+    /// EFBIG: a file past the largest size the simulation holds.
+    FileTooLarge,
 }
 
 impl Errno {
@@ -48,6 +50,7 @@ impl Errno {
             Errno::InvalidArgument => "Invalid argument",
             Errno::NotPermitted => "Operation not permitted",
             Errno::Busy => "Device or resource busy",
+            Errno::FileTooLarge => "File too large",
         }
     }
 
@@ -66,6 +69,7 @@ impl Errno {
             Errno::InvalidArgument => "EINVAL",
             Errno::NotPermitted => "EPERM",
             Errno::Busy => "EBUSY",
+            Errno::FileTooLarge => "EFBIG",
         }
     }
 }

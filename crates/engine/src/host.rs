@@ -908,7 +908,7 @@ impl Host {
     pub fn sizes(&self, name_or_id: &str) -> Result<(u64, u64), HostError> {
         let c = self.container(name_or_id)?;
         let image = self.images.get(&c.image).map(|i| i.size()).unwrap_or(0);
-        Ok((c.size_rw(), image + c.size_rw()))
+        Ok((c.size_rw(), image.saturating_add(c.size_rw())))
     }
 
     /// Records where an image came from (`nginx@sha256:…`), as `RepoDigests` shows.
@@ -984,16 +984,19 @@ impl Host {
             };
             for (layer, chain) in image.layers.iter().zip(image.chain_ids()) {
                 if chains.insert(chain.clone()) {
-                    image_layers += layer.size();
+                    image_layers = layer.size().saturating_add(image_layers);
                 }
             }
-            writable += c.size_rw();
-            naive += image.size() + c.size_rw();
+            writable = c.size_rw().saturating_add(writable);
+            naive = image
+                .size()
+                .saturating_add(c.size_rw())
+                .saturating_add(naive);
         }
         DiskUsage {
             image_layers,
             writable,
-            total: image_layers + writable,
+            total: image_layers.saturating_add(writable),
             naive_virtual_sum: naive,
         }
     }
@@ -1019,13 +1022,13 @@ impl Host {
             let mut shared = 0;
             for (layer, chain) in image.layers.iter().zip(image.chain_ids()) {
                 if users.get(chain).copied().unwrap_or(0) > 1 {
-                    shared += layer.size();
+                    shared = layer.size().saturating_add(shared);
                 }
                 all_layers.insert(chain.clone(), layer.size());
             }
             let size = image.size();
             if containers == 0 {
-                reclaimable += size - shared;
+                reclaimable = size.saturating_sub(shared).saturating_add(reclaimable);
             } else {
                 active += 1;
             }
@@ -1033,7 +1036,7 @@ impl Host {
                 id: image.id.clone(),
                 size,
                 shared,
-                unique: size - shared,
+                unique: size.saturating_sub(shared),
                 containers,
             });
         }
@@ -1041,20 +1044,24 @@ impl Host {
         SystemDf {
             images_total: self.images.len(),
             images_active: active,
-            images_size: all_layers.values().sum(),
+            images_size: sum(all_layers.values().copied()),
             images_reclaimable: reclaimable,
             containers_total: self.containers.len(),
             containers_active: self.containers.iter().filter(running).count(),
-            containers_size: self.containers.iter().map(Container::size_rw).sum(),
-            containers_reclaimable: self
+            containers_size: sum(self.containers.iter().map(Container::size_rw)),
+            containers_reclaimable: sum(self
                 .containers
                 .iter()
                 .filter(|c| !running(c))
-                .map(Container::size_rw)
-                .sum(),
+                .map(Container::size_rw)),
             per_image,
         }
     }
+}
+
+/// A total of sizes that saturates rather than wrap.
+fn sum(sizes: impl Iterator<Item = u64>) -> u64 {
+    sizes.fold(0, u64::saturating_add)
 }
 
 /// What `initlayer.Setup` creates: `/dev/pts`, `/dev/shm`, `/proc`, `/sys`, empty

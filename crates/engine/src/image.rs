@@ -207,7 +207,9 @@ impl Image {
 
     /// What `docker images` shows: the sum of the layers' sizes.
     pub fn size(&self) -> u64 {
-        self.layers.iter().map(|l| l.size()).sum()
+        self.layers
+            .iter()
+            .fold(0u64, |n, l| n.saturating_add(l.size()))
     }
 
     /// The stack a container of this image mounts below its writable layer.

@@ -24,12 +24,14 @@
 //! - `changes`: `docker diff`'s A/C/D list; `change`: `docker commit --change`.
 //! - `writable`: what a container's writable layer holds (copy-ups, new files, whiteouts).
 //! - `dockerfile`: the Dockerfile parser (never fails; diagnostics with line, column, hint).
+//! - `budget`: the work one command line may do (steps, bytes, nesting).
 //! - `command`: the command language (`docker …` lines) over a host and its registry.
 //! - `clock`: logical time, RFC 3339 dates, Docker's human durations.
 //! - `storage`: `/var/lib/docker` as overlay2, aufs or vfs lay it out.
 //! - `size`: Docker's human-readable sizes; `sort`: one small stable sort for every type.
 
 pub mod archive;
+pub mod budget;
 pub mod build;
 pub mod catalog;
 pub mod change;

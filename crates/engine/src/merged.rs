@@ -18,6 +18,7 @@ use crate::content::Content;
 use crate::diff::{Diff, Entry, Inode, Kind, Meta};
 use crate::error::{Errno, FsError};
 use crate::event::{Event, Source};
+use crate::layer::LayerId;
 use crate::lower::Lower;
 use crate::path::{check_length, check_name, FsPath};
 use std::rc::Rc;
@@ -407,15 +408,24 @@ impl Merged {
     /// Every visible object below the root, depth-first (the merged tree), in one
     /// pass over the upper layer and the lower index together.
     pub fn walk(&self) -> Vec<Stat> {
-        let root = FsPath::root();
-        self.note(&root);
-        let mut paths: Vec<&FsPath> = self.upper.descendants(&root).map(|(p, _)| p).collect();
-        paths.extend(self.lower.descendants(&root));
+        self.walk_below(&FsPath::root())
+    }
+
+    /// Every visible object below directory `dir` (resolved, as a [`Stat`]
+    /// gives it), depth-first, in one pass: `dir` is looked up once, never
+    /// each entry from the root, so a 2,000-deep tree costs its entries.
+    pub fn walk_below(&self, dir: &FsPath) -> Vec<Stat> {
+        self.note(dir);
+        let mut paths: Vec<&FsPath> = self.upper.descendants(dir).map(|(p, _)| p).collect();
+        let open = self.lower_open_below(dir);
+        if open {
+            paths.extend(self.lower.descendants(dir));
+        }
         crate::sort::sort(&mut paths);
         paths.dedup();
         let mut out = Vec::new();
         // Below this upper path, lower entries are hidden.
-        let mut hidden: Option<&FsPath> = None;
+        let mut hidden: Option<&FsPath> = (!open).then_some(dir);
         for p in paths {
             if hidden.is_some_and(|h| !p.is_below(h)) {
                 hidden = None;
@@ -490,6 +500,11 @@ impl Merged {
         let Some((node, Source::Lower(id))) = self.lookup(p) else {
             return;
         };
+        self.copy_up_found(p, node, id, events);
+    }
+
+    /// Copies up `node`, found at `p` in lower layer `id`.
+    fn copy_up_found(&mut self, p: &FsPath, node: Node, id: LayerId, events: &mut Vec<Event>) {
         self.copy_up_parents(p, events);
         let bytes = node.size();
         let kind = node.kind();
@@ -702,12 +717,36 @@ impl Merged {
         follow: Follow,
         change: impl Fn(&mut Meta),
     ) -> Result<Vec<Event>, FsError> {
-        let (p, _, _) = self.existing(path, follow)?;
+        let (p, node, source) = self.existing(path, follow)?;
+        self.change_meta_found(
+            &Stat {
+                path: p,
+                node,
+                source,
+            },
+            change,
+        )
+        .ok_or_else(|| FsError::new(Errno::NotFound, path))
+    }
+
+    /// `chmod`/`chown` of an object a walk found (`chmod -R`): its path is not
+    /// resolved again, and its parents were copied up before it, so a deep
+    /// tree costs its entries. `None` if `s` is not there.
+    pub fn change_meta_found(
+        &mut self,
+        s: &Stat,
+        change: impl Fn(&mut Meta),
+    ) -> Option<Vec<Event>> {
+        let p = s.path.clone();
         let mut events = Vec::new();
         if p.is_root() {
             change(&mut self.root_meta);
         } else {
-            self.copy_up(&p, &mut events);
+            if let Source::Lower(id) = s.source {
+                if self.upper.get(&p).is_none() {
+                    self.copy_up_found(&p, s.node.clone(), id, &mut events);
+                }
+            }
             match self.upper.get(&p).cloned() {
                 Some(Entry::File { ino }) => self.upper.update_inode(ino, |i| change(&mut i.meta)),
                 Some(Entry::Dir { mut meta, opaque }) => {
@@ -718,11 +757,11 @@ impl Merged {
                     change(&mut meta);
                     self.upper.put(p.clone(), Entry::Symlink { meta, target });
                 }
-                _ => return Err(FsError::new(Errno::NotFound, path)),
+                _ => return None,
             }
         }
         events.push(Event::MetadataChanged { path: p });
-        Ok(events)
+        Some(events)
     }
 
     /// `chmod`: copies a lower file up whole (data too), then changes its mode.
@@ -928,12 +967,7 @@ impl Merged {
         }
         let mut items = vec![(src.clone(), node)];
         if matches!(items[0].1, Node::Dir { .. }) {
-            items.extend(
-                self.walk()
-                    .into_iter()
-                    .filter(|s| s.path.is_below(&src))
-                    .map(|s| (s.path, s.node)),
-            );
+            items.extend(self.walk_below(&src).into_iter().map(|s| (s.path, s.node)));
         }
         let mut events = Vec::new();
         self.copy_up_parents(&dst, &mut events);

@@ -32,22 +32,21 @@ impl Context {
                 "unable to prepare context: path \"{dir}\" is not a directory"
             ));
         }
-        let mut entries = Vec::new();
-        let mut stack = vec![(root.path.to_string(), String::new())];
-        while let Some((abs, rel)) = stack.pop() {
-            for s in fs.read_dir(&abs).unwrap_or_default() {
-                let name = s.path.name().to_owned();
-                let path = if rel.is_empty() {
-                    name
-                } else {
-                    format!("{rel}/{name}")
-                };
-                if matches!(s.node, Node::Dir { .. }) {
-                    stack.push((s.path.to_string(), path.clone()));
-                }
-                entries.push(Entry { path, node: s.node });
-            }
-        }
+        // One walk of the tree: a deep project costs its entries, not a
+        // lookup of each from the root (the app reads the context often).
+        let skip = if root.path.is_root() {
+            1
+        } else {
+            root.path.to_string().len() + 1
+        };
+        let mut entries: Vec<Entry> = fs
+            .walk_below(&root.path)
+            .into_iter()
+            .map(|s| Entry {
+                path: s.path.to_string().get(skip..).unwrap_or("").to_owned(),
+                node: s.node,
+            })
+            .collect();
         crate::sort::sort_by(&mut entries, |a, b| a.path.cmp(&b.path));
         Ok(Context { entries })
     }

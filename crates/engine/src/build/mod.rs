@@ -38,6 +38,8 @@ pub struct BuildOptions {
     /// The legacy builder (`DOCKER_BUILDKIT=0`): every instruction commits an
     /// intermediate image, output in `Step N/M` style, the image store is the cache.
     pub legacy: bool,
+    /// The work the `docker build` line may do: RUN steps count against it.
+    pub budget: crate::budget::Budget,
 }
 
 /// BuildKit's cache: step keys to the layer the step produced.
@@ -181,6 +183,9 @@ pub(crate) fn key(parts: &[&str]) -> Digest {
     h.finish()
 }
 
+/// The largest Dockerfile a build reads.
+pub const MAX_DOCKERFILE: u64 = 1 << 20;
+
 /// Builds the Dockerfile in `context` on `host`.
 pub fn build(
     host: &mut Host,
@@ -197,14 +202,22 @@ pub fn build(
     };
     let mut out = Built::default();
     let n = p.vertex(&format!("[internal] load build definition from {name}"));
-    let Some(text) = context
-        .file(&name)
-        .map(|c| String::from_utf8_lossy(&c.head(1 << 20)).into_owned())
-    else {
+    let Some(file) = context.file(&name) else {
         p.line(n, "transferring dockerfile: 2B done");
         p.line(n, "DONE 0.0s");
         return fail(out, p, None, &format!("failed to solve: failed to read dockerfile: open {name}: no such file or directory"));
     };
+    // Refused whole rather than cut: a build without its last lines would succeed wrongly.
+    if file.len() > MAX_DOCKERFILE {
+        p.line(n, &format!("transferring dockerfile: {}B done", file.len()));
+        p.line(n, "DONE 0.0s");
+        return fail(out, p, None, &format!(
+            "failed to solve: failed to read dockerfile: {name} is {} bytes, more than the {} MiB Layerlab reads",
+            file.len(),
+            MAX_DOCKERFILE >> 20
+        ));
+    }
+    let text = String::from_utf8_lossy(&file.to_vec()).into_owned();
     p.line(n, &format!("transferring dockerfile: {}B done", text.len()));
     p.line(n, "DONE 0.0s");
     let mut ctx = context.clone();

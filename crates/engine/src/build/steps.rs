@@ -123,6 +123,9 @@ impl Builder<'_> {
                     i.original
                 )
             };
+            if let Err(why) = self.opts.budget.step() {
+                return Err(format!("failed to solve: {why}"));
+            }
             self.instruction(&mut stage, i, &label)?;
             if self.opts.legacy {
                 let id = stage.image.as_ref().map_or("", Digest::short);
@@ -835,6 +838,7 @@ impl Builder<'_> {
             argv: argv.clone(),
         };
         let legacy_mode = self.opts.legacy;
+        let budget = self.opts.budget.clone();
         let result = self.layer_step(stage, i, label, step_key, texts, |fs| {
             if !matches!(fs.stat(&shell_path).map(|s| s.node), Ok(Node::File { .. })) {
                 let msg = if legacy_mode {
@@ -845,7 +849,7 @@ impl Builder<'_> {
                 return Err(Failed { msg, status: 127, output: Vec::new() });
             }
             let mut sh = Shell::new(&shell_path, &env, &cwd);
-            let ran = sh.run(fs, &script);
+            let ran = sh.run_within(fs, &script, Content::empty(), &budget);
             let lines: Vec<String> = ran.lines().into_iter().map(|(_, l)| l).collect();
             if ran.status != 0 {
                 let msg = if legacy_mode {

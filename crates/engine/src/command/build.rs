@@ -85,6 +85,7 @@ pub fn build(s: &mut Session, args: &[String], t: Transcript, legacy: bool) -> T
         target: p.value("target").map(str::to_owned),
         build_args,
         legacy,
+        budget: s.budget.clone(),
     };
     if legacy {
         t.err(

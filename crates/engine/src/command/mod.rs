@@ -19,6 +19,7 @@ pub mod process;
 mod system;
 pub mod words;
 
+use crate::budget::{Budget, Limits, LIMITS};
 use crate::build::{BuildCache, Step};
 use crate::host::{Host, HostEvent};
 use crate::layer::Layer;
@@ -125,17 +126,36 @@ pub struct Session {
     pub daemon_running: bool,
     /// A heredoc given to the docker command being run, for `-i` to read.
     pub stdin: Option<String>,
+    /// What one line may do (tests make them smaller).
+    pub limits: Limits,
+    /// The work left to the line being run: every shell, make and build it
+    /// starts counts against it.
+    pub budget: Budget,
 }
 
 /// The commands of a scenario file: one per line, `#` comments and blank lines
 /// skipped, except that a command left open (a heredoc, a quote, a trailing
 /// `&&`) takes the following lines, exactly as a shell reads a script.
+///
+/// Linear in the text: a heredoc's body lines are added without reading the
+/// command again, which happens only at its delimiter line.
 pub fn scenario_commands(text: &str) -> Vec<String> {
+    use crate::shell::syntax::{waiting, Waiting};
     let mut commands = Vec::new();
-    let mut pending: Option<String> = None;
+    let mut pending: Option<(String, Waiting)> = None;
     for raw in text.lines() {
         let command = match pending.take() {
-            Some(before) => format!("{before}\n{raw}"),
+            Some((mut before, wait)) => {
+                before.push('\n');
+                before.push_str(raw);
+                if let Waiting::Delimiter(d) = &wait {
+                    if raw.trim_start_matches('\t') != d {
+                        pending = Some((before, wait));
+                        continue;
+                    }
+                }
+                before
+            }
             None => {
                 let line = raw.trim();
                 if line.is_empty() || line.starts_with('#') {
@@ -144,13 +164,12 @@ pub fn scenario_commands(text: &str) -> Vec<String> {
                 line.to_owned()
             }
         };
-        if crate::shell::incomplete(&command) {
-            pending = Some(command);
-        } else {
-            commands.push(command);
+        match waiting(&command) {
+            Waiting::Complete => commands.push(command),
+            wait => pending = Some((command, wait)),
         }
     }
-    commands.extend(pending);
+    commands.extend(pending.map(|(c, _)| c));
     commands
 }
 
@@ -318,6 +337,8 @@ impl Session {
             stopped_stores: Vec::new(),
             daemon_running: true,
             stdin: None,
+            limits: LIMITS,
+            budget: Budget::new(LIMITS),
         }
     }
 
@@ -342,18 +363,23 @@ impl Session {
         // `/var/lib/docker` is rebuilt only for a line that goes there: the line
         // runs on a watched copy of the shell and its files first, and runs again
         // on the rebuilt ones if it looked (a copy costs O(1): layers are shared).
+        let stdin = crate::content::Content::empty();
         let ran = if self.storage_synced {
-            self.shell.run(&mut self.host_fs, line)
+            self.shell
+                .run_within(&mut self.host_fs, line, stdin, &self.budget)
         } else {
             let (mut fs, mut shell) = (self.host_fs.clone(), self.shell.clone());
             fs.watch(FsPath::lexical(crate::storage::ROOT).unwrap_or_else(|_| FsPath::root()));
-            let ran = shell.run(&mut fs, line);
+            // The trial counts on a copy of the budget: a line run again starts afresh.
+            let trial = self.budget.fork();
+            let ran = shell.run_within(&mut fs, line, stdin.clone(), &trial);
             if fs.unwatch() {
                 daemon::sync_storage(self);
                 self.host_fs.set_time(self.host.now());
-                self.shell.run(&mut self.host_fs, line)
+                self.shell
+                    .run_within(&mut self.host_fs, line, stdin, &self.budget)
             } else {
-                (self.host_fs, self.shell) = (fs, shell);
+                (self.host_fs, self.shell, self.budget) = (fs, shell, trial);
                 ran
             }
         };
@@ -375,6 +401,7 @@ impl Session {
 
     /// Runs one line. Every line advances the logical clock by one second.
     pub fn run(&mut self, line: &str) -> Transcript {
+        self.budget = Budget::new(self.limits);
         let t = if self.attached.is_some() {
             self.storage_synced = false;
             process::attached_line(self, line)

@@ -152,7 +152,8 @@ fn run_in(
         return 1;
     };
     fs.set_time(now);
-    let ran = shell.run_with_input(fs, script, crate::content::Content::bytes(stdin));
+    let stdin = crate::content::Content::bytes(stdin);
+    let ran = shell.run_within(fs, script, stdin, &s.budget);
     t.shell_output(&ran);
     note_files(t, id, ran.events);
     ran.status
@@ -387,7 +388,9 @@ pub fn attached_line(s: &mut Session, line: &str) -> Transcript {
         return t;
     };
     fs.set_time(now);
-    let ran = a.shell.run(fs, line);
+    let ran = a
+        .shell
+        .run_within(fs, line, crate::content::Content::empty(), &s.budget);
     t.shell_output(&ran);
     t.status = ran.status;
     note_files(&mut t, &a.container, ran.events);

@@ -49,8 +49,9 @@ impl Run<'_, '_> {
                     word,
                     quoted,
                 } => (self.param(name, op, word)?, *quoted),
-                Part::Command { script, quoted } => (self.substitute(script), *quoted),
+                Part::Command { script, quoted } => (self.substitute(script)?, *quoted),
             };
+            self.hold(&value)?;
             if quoted {
                 cur.real = true;
                 cur.push(&value, true);
@@ -91,16 +92,33 @@ impl Run<'_, '_> {
         for part in word {
             match part {
                 Part::Lit { text, .. } => s.push_str(text),
-                Part::Param { name, op, word, .. } => s.push_str(&self.param(name, op, word)?),
-                Part::Command { script, .. } => s.push_str(&self.substitute(script)),
+                Part::Param { name, op, word, .. } => {
+                    let value = self.param(name, op, word)?;
+                    self.hold(&value)?;
+                    s.push_str(&value);
+                }
+                Part::Command { script, .. } => {
+                    let value = self.substitute(script)?;
+                    self.hold(&value)?;
+                    s.push_str(&value);
+                }
             }
         }
         Ok(s)
     }
 
+    /// Counts an expansion's text against the budget (`x=$x$x` doubles it
+    /// each time): past it, the line stops and the error is the stop itself.
+    fn hold(&mut self, value: &str) -> Result<(), String> {
+        match self.budget.bytes(value.len() as u64) {
+            Ok(()) => Ok(()),
+            Err(why) => Err(why.to_string()),
+        }
+    }
+
     /// An unquoted heredoc body or a `${V:-word}` word, expanded.
     pub(super) fn expand_text(&mut self, text: &str) -> Result<String, String> {
-        let word = syntax::parse_text(text).map_err(|e| e.message().to_owned())?;
+        let word = syntax::parse_text(text).map_err(|e| e.message())?;
         self.expand_single(&word)
     }
 
@@ -170,8 +188,16 @@ impl Run<'_, '_> {
         })
     }
 
-    /// `$(…)`: the script's stdout, trailing newlines removed; stderr passes through.
-    fn substitute(&mut self, script: &str) -> String {
+    /// `$(…)`: the script's stdout, trailing newlines removed; stderr passes
+    /// through. `$((…))` (read as `$(` around `(…)`) is arithmetic.
+    fn substitute(&mut self, script: &str) -> Result<String, String> {
+        if let Some(expr) = script.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+            let expanded = self.expand_text(expr)?;
+            let var = |name: &str| self.var(name);
+            return super::arith::eval(&expanded, &var)
+                .map(|n| n.to_string())
+                .map_err(|e| e.message(expr.trim()));
+        }
         let saved = std::mem::take(&mut self.out);
         let status = self.nested(script);
         let produced = std::mem::replace(&mut self.out, saved);
@@ -184,7 +210,7 @@ impl Run<'_, '_> {
             }
         }
         self.sh.status = status;
-        text.trim_end_matches('\n').to_owned()
+        Ok(text.trim_end_matches('\n').to_owned())
     }
 
     /// Paths matching `pattern`, sorted; none when nothing matches.

@@ -191,7 +191,7 @@ fn parse(name: &str, text: &str) -> Result<Makefile, String> {
         if let Some((k, op, v)) = assignment(body) {
             let value = v.trim().to_owned();
             let value = if op == ":=" || op == "::=" {
-                expand(&mk.vars, &value, None)
+                expand(&mk.vars, &value, None)?
             } else {
                 value
             };
@@ -227,11 +227,11 @@ fn parse(name: &str, text: &str) -> Result<Makefile, String> {
             Some((p, c)) => (p, Some(c.trim().to_owned())),
             None => (rest, None),
         };
-        let targets: Vec<String> = expand(&mk.vars, targets, None)
+        let targets: Vec<String> = expand(&mk.vars, targets, None)?
             .split_whitespace()
             .map(str::to_owned)
             .collect();
-        let prereqs: Vec<String> = expand(&mk.vars, prereqs, None)
+        let prereqs: Vec<String> = expand(&mk.vars, prereqs, None)?
             .split_whitespace()
             .map(str::to_owned)
             .collect();
@@ -272,9 +272,36 @@ fn assignment(line: &str) -> Option<(String, &'static str, &str)> {
     None
 }
 
-/// `$(VAR)`, `${VAR}`, `$@`, `$<`, `$^`, `$$`.
-fn expand(vars: &Map<String, String>, text: &str, auto: Option<(&str, &[String])>) -> String {
+/// The longest text one expansion may make: `B = $(A)$(A)` over thirty
+/// variables would otherwise double to gigabytes.
+const MAX_EXPANSION: usize = 1 << 20;
+
+/// `$(VAR)`, `${VAR}`, `$@`, `$<`, `$^`, `$$`; `$(MAKE)` is `make` unless set.
+/// A variable that refers to itself, or a text over [`MAX_EXPANSION`], stops
+/// make with its message.
+fn expand(
+    vars: &Map<String, String>,
+    text: &str,
+    auto: Option<(&str, &[String])>,
+) -> Result<String, String> {
     let mut out = String::new();
+    expand_into(vars, text, auto, &mut Vec::new(), &mut out)?;
+    Ok(out)
+}
+
+fn expand_into(
+    vars: &Map<String, String>,
+    text: &str,
+    auto: Option<(&str, &[String])>,
+    expanding: &mut Vec<String>,
+    out: &mut String,
+) -> Result<(), String> {
+    if out.len() > MAX_EXPANSION {
+        return Err(format!(
+            "make: *** expanding a variable made more than {} MiB — Layerlab bounds the work of one command.  Stop.",
+            MAX_EXPANSION >> 20
+        ));
+    }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '$' {
@@ -292,8 +319,20 @@ fn expand(vars: &Map<String, String>, text: &str, auto: Option<(&str, &[String])
                     }
                     name.push(c);
                 }
-                if let Some(v) = vars.get(name.trim()) {
-                    out.push_str(&expand(vars, v, auto));
+                let name = name.trim();
+                if expanding.iter().any(|n| n == name) {
+                    return Err(format!(
+                        "make: *** Recursive variable '{name}' references itself (eventually).  Stop."
+                    ));
+                }
+                match vars.get(name) {
+                    Some(v) => {
+                        expanding.push(name.to_owned());
+                        expand_into(vars, v, auto, expanding, out)?;
+                        expanding.pop();
+                    }
+                    None if name == "MAKE" => out.push_str("make"),
+                    None => {}
                 }
             }
             Some('@') => out.push_str(auto.map_or("", |a| a.0)),
@@ -307,7 +346,7 @@ fn expand(vars: &Map<String, String>, text: &str, auto: Option<(&str, &[String])
             None => {}
         }
     }
-    out
+    Ok(())
 }
 
 struct Ctx<'m> {
@@ -332,6 +371,10 @@ impl Ctx<'_> {
     ) -> Result<(), i32> {
         if self.done.contains(target) || depth > 64 {
             return Ok(());
+        }
+        let step = r.budget.step();
+        if !r.spend(step) {
+            return Err(super::STOPPED);
         }
         self.done.insert(target.to_owned());
         let Some(rule) = self.mk.rules.get(target) else {
@@ -361,7 +404,13 @@ impl Ctx<'_> {
             return Ok(());
         }
         for (lineno, line) in &rule.recipe {
-            let mut cmd = expand(&self.mk.vars, line, Some((target, &rule.prereqs)));
+            let mut cmd = match expand(&self.mk.vars, line, Some((target, &rule.prereqs))) {
+                Ok(cmd) => cmd,
+                Err(msg) => {
+                    r.stderr(msg);
+                    return Err(2);
+                }
+            };
             let mut echo = !self.silent;
             let mut ignore = false;
             loop {

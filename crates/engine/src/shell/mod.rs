@@ -10,10 +10,13 @@
 //! - `make`: GNU make over the `Makefile` in the file system.
 //! - `packages`: apt-get, apk and pip with a small catalog of packages.
 //!
+//! - `arith`: arithmetic expansion, `$((…))`, in checked 64-bit integers.
+//!
 //! Not simulated (each says so when used): compound commands (`if`, `for`,
-//! `while`, `case`, subshells), background jobs, and running programs other
-//! than the ones above (they are found, and exit 0 with a notice).
+//! `while`, `case`, subshells), functions, background jobs, and running
+//! programs other than the ones above (they are found, and exit 0 with a notice).
 
+mod arith;
 mod expand;
 mod make;
 mod packages;
@@ -21,6 +24,7 @@ pub mod syntax;
 mod tar;
 mod utils;
 
+use crate::budget::{Budget, Exceeded};
 use crate::content::Content;
 use crate::event::Event;
 use crate::map::{Map, Set};
@@ -81,6 +85,9 @@ pub struct Shell {
     pub name: String,
 }
 
+/// The exit status of a line stopped by its budget.
+pub const STOPPED: i32 = 2;
+
 /// The `PATH` of an image without one.
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -112,6 +119,8 @@ impl Shell {
         sh.vars
             .entry("PATH".into())
             .or_insert_with(|| DEFAULT_PATH.into());
+        // Children find programs as this shell does (`sh -c ls`).
+        sh.exported.insert("PATH".into());
         sh.vars
             .entry("HOME".into())
             .or_insert_with(|| "/root".into());
@@ -123,19 +132,39 @@ impl Shell {
         self.run_with_input(fs, script, Content::empty())
     }
 
-    /// Runs `script` on `fs` with `stdin` as its standard input.
+    /// Runs `script` on `fs` with `stdin` as its standard input, within a budget of its own.
     pub fn run_with_input(&mut self, fs: &mut Merged, script: &str, stdin: Content) -> Ran {
+        self.run_within(fs, script, stdin, &Budget::default())
+    }
+
+    /// Runs `script` counting its work against `budget`, which the command
+    /// line that started it shares with everything else it runs.
+    pub fn run_within(
+        &mut self,
+        fs: &mut Merged,
+        script: &str,
+        stdin: Content,
+        budget: &Budget,
+    ) -> Ran {
         let mut run = Run {
             sh: self,
             fs,
             out: Vec::new(),
             events: Vec::new(),
+            budget: budget.clone(),
             depth: 0,
             exit: None,
+            stop_note: None,
             line: 1,
         };
         let status = run.script(script, stdin);
         let exited = run.exit.is_some();
+        if let Some(note) = run.stop_note.take() {
+            run.out.push(Chunk {
+                stderr: true,
+                data: Content::bytes(note),
+            });
+        }
         let (out, events) = (run.out, run.events);
         self.status = status;
         Ran {
@@ -161,27 +190,40 @@ pub(crate) struct Run<'s, 'f> {
     pub fs: &'f mut Merged,
     pub out: Vec<Chunk>,
     pub events: Vec<Event>,
+    /// The work this command line may still do.
+    pub budget: Budget,
     /// Nesting of `sh -c`, `$(…)` and make, bounded against runaway recursion.
     depth: usize,
     /// Set by `exit`: stop the script with this status.
     exit: Option<i32>,
+    /// Why the budget stopped the line, to print last.
+    stop_note: Option<String>,
     line: usize,
 }
 
 impl Run<'_, '_> {
     pub fn stdout(&mut self, data: impl Into<Vec<u8>>) {
-        self.chunk(false, Content::bytes(data));
+        self.produce(false, Content::bytes(data));
     }
 
     pub fn stdout_content(&mut self, data: Content) {
-        self.chunk(false, data);
+        self.produce(false, data);
     }
 
     /// One line on stderr (a newline is added).
     pub fn stderr(&mut self, line: impl Into<String>) {
         let mut l = line.into();
         l.push('\n');
-        self.chunk(true, Content::bytes(l));
+        self.produce(true, Content::bytes(l));
+    }
+
+    /// New output, counted against the budget once, where it is made: typed
+    /// bytes are held in memory, described ones cost nothing.
+    fn produce(&mut self, stderr: bool, data: Content) {
+        let cost = if data.is_described() { 0 } else { data.len() };
+        if self.spend(self.budget.bytes(cost)) {
+            self.chunk(stderr, data);
+        }
     }
 
     fn chunk(&mut self, stderr: bool, data: Content) {
@@ -198,8 +240,30 @@ impl Run<'_, '_> {
         }
     }
 
-    /// The shell's own error: `sh: 1: message`.
+    /// Whether the line ran out of budget; says so, once, as the shell's error.
+    pub fn stopped(&mut self) -> bool {
+        let Some(why) = self.budget.exceeded() else {
+            return false;
+        };
+        if self.budget.report().is_some() {
+            // Shown after everything else, past any redirection: this is the
+            // one line the learner must see.
+            self.stop_note = Some(format!("{}: {}: {why}\n", self.sh.name, self.line));
+        }
+        true
+    }
+
+    /// Counts work against the budget: `false` (and the line stops) past it.
+    pub fn spend(&mut self, cost: Result<(), Exceeded>) -> bool {
+        cost.is_ok() || !self.stopped()
+    }
+
+    /// The shell's own error: `sh: 1: message`. Once the line is stopped,
+    /// the stop is the one message shown.
     fn shell_error(&mut self, message: &str) {
+        if self.stopped() {
+            return;
+        }
         let prefix = format!("{}: {}: ", self.sh.name, self.line);
         self.stderr(format!("{prefix}{message}"));
     }
@@ -226,15 +290,18 @@ impl Run<'_, '_> {
     }
 
     fn script(&mut self, script: &str, stdin: Content) -> i32 {
-        if self.depth > 16 {
-            self.shell_error("maximum nesting of sh -c, $( ) and make reached");
-            return 2;
+        let depth = self.budget.limits().depth;
+        if self.depth > depth {
+            self.budget.exceed(Exceeded::Depth(depth));
+        }
+        if self.stopped() {
+            return STOPPED;
         }
         let list = match syntax::parse(script) {
             Ok(list) => list,
             Err(e) => {
                 let msg = match &e {
-                    SyntaxError::Incomplete(m) if m.starts_with("here-document") => m.clone(),
+                    SyntaxError::HereDocument { .. } => e.message(),
                     _ => format!("Syntax error: {}", e.message()),
                 };
                 self.shell_error(&msg);
@@ -250,6 +317,10 @@ impl Run<'_, '_> {
             if self.exit.is_some() || (self.sh.errexit && status != 0) {
                 break;
             }
+            if self.stopped() {
+                status = STOPPED;
+                break;
+            }
         }
         self.depth -= 1;
         self.exit.unwrap_or(status)
@@ -258,7 +329,7 @@ impl Run<'_, '_> {
     fn and_or(&mut self, a: &AndOr, stdin: Content) -> i32 {
         let mut status = self.pipeline(&a.first, stdin.clone());
         for (join, p) in &a.rest {
-            if self.exit.is_some() {
+            if self.exit.is_some() || self.stopped() {
                 break;
             }
             self.sh.status = status;
@@ -294,7 +365,7 @@ impl Run<'_, '_> {
             } else {
                 status = self.simple(cmd, input.clone());
             }
-            if self.exit.is_some() {
+            if self.exit.is_some() || self.stopped() {
                 break;
             }
         }
@@ -306,6 +377,10 @@ impl Run<'_, '_> {
     }
 
     fn simple(&mut self, cmd: &Simple, stdin: Content) -> i32 {
+        let step = self.budget.step();
+        if !self.spend(step) {
+            return STOPPED;
+        }
         let mut words = Vec::new();
         for w in &cmd.words {
             match self.expand_word(w) {
@@ -514,6 +589,19 @@ impl Run<'_, '_> {
             return Ok(());
         }
         let abs = self.abs(path);
+        let limit = self.budget.limits().written;
+        let before = match (mode, self.fs.stat(&abs)) {
+            (WriteMode::Append, Ok(s)) => s.node.size(),
+            _ => 0,
+        };
+        // A file may not outgrow the budget (EFBIG, as under `ulimit -f`).
+        if before.saturating_add(data.len()) > limit {
+            return Err(crate::error::Errno::FileTooLarge.message().to_owned());
+        }
+        let written = self.budget.written(data.len());
+        if !self.spend(written) {
+            return Err(crate::error::Errno::FileTooLarge.message().to_owned());
+        }
         match self.fs.write_content(&abs, data, mode) {
             Ok(ev) => {
                 self.events.extend(ev);

@@ -92,13 +92,20 @@ enum Token {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyntaxError {
     Incomplete(String),
+    /// A heredoc whose delimiter line has not come yet: only that line can end it.
+    HereDocument {
+        delimiter: String,
+    },
     Bad(String),
 }
 
 impl SyntaxError {
-    pub fn message(&self) -> &str {
+    pub fn message(&self) -> String {
         match self {
-            SyntaxError::Incomplete(m) | SyntaxError::Bad(m) => m,
+            SyntaxError::Incomplete(m) | SyntaxError::Bad(m) => m.clone(),
+            SyntaxError::HereDocument { delimiter } => {
+                format!("here-document delimited by end-of-file (wanted \"{delimiter}\")")
+            }
         }
     }
 }
@@ -113,6 +120,9 @@ struct Lexer {
     tokens: Vec<Token>,
     heredocs: Vec<(usize, RedirOp)>,
 }
+
+/// How deep `${x:-${y:-…}}` may nest (dash has no limit but its stack).
+pub const MAX_BRACE_NESTING: i32 = 64;
 
 const OPS: [&str; 8] = ["&&", "||", ";;", ";", "|", "&", "(", ")"];
 
@@ -148,9 +158,9 @@ impl Lexer {
             }
         }
         if let Some((_, delim, ..)) = self.pending.first() {
-            return Err(SyntaxError::Incomplete(format!(
-                "here-document delimited by end-of-file (wanted \"{delim}\")"
-            )));
+            return Err(SyntaxError::HereDocument {
+                delimiter: delim.clone(),
+            });
         }
         Ok((self.tokens, self.heredocs))
     }
@@ -174,6 +184,14 @@ impl Lexer {
                 if op.starts_with("<<") {
                     self.skip_blanks();
                     let (word, raw) = self.word()?;
+                    // No delimiter: dash's error, not a body that takes the rest.
+                    if raw.is_empty() {
+                        return Err(SyntaxError::Bad(match self.peek(0) {
+                            None => "end of file unexpected".into(),
+                            Some('\n') => "newline unexpected".into(),
+                            Some(c) => format!("\"{c}\" unexpected"),
+                        }));
+                    }
                     let quoted = raw.contains(['\'', '"', '\\']);
                     let delim: String = word
                         .iter()
@@ -214,9 +232,7 @@ impl Lexer {
             let mut body = String::new();
             loop {
                 if self.at >= self.chars.len() {
-                    return Err(SyntaxError::Incomplete(format!(
-                        "here-document delimited by end-of-file (wanted \"{delim}\")"
-                    )));
+                    return Err(SyntaxError::HereDocument { delimiter: delim });
                 }
                 let mut line = String::new();
                 while let Some(c) = self.peek(0) {
@@ -424,16 +440,25 @@ impl Lexer {
                 }
                 let mut word = String::new();
                 let mut depth = 0;
+                let mut deepest = 0;
                 loop {
                     match self.peek(0) {
                         Some('}') if depth == 0 => break,
                         Some(c) => {
                             depth += i32::from(c == '{') - i32::from(c == '}');
+                            deepest = deepest.max(depth);
                             word.push(c);
                         }
                         None => return Err(SyntaxError::Incomplete("Missing '}'".into())),
                     }
                     self.at += 1;
+                }
+                // The word is read again when expanded, one level at a time:
+                // bounded here, before any of it runs.
+                if deepest >= MAX_BRACE_NESTING {
+                    return Err(SyntaxError::Bad(format!(
+                        "${{ }} nested more than {MAX_BRACE_NESTING} deep"
+                    )));
                 }
                 self.at += 1;
                 if name.is_empty() || (op.is_empty() && !word.is_empty()) {
@@ -643,6 +668,11 @@ impl Parser {
                     };
                     cmd.redirs.push(Redir { fd, op, target });
                 }
+                Some(Token::Op("(")) if cmd.words.len() == 1 && cmd.assigns.is_empty() => {
+                    return Err(SyntaxError::Bad(
+                        "function definitions (name() { … }) are not simulated yet; write the commands out where they are used".into(),
+                    ))
+                }
                 Some(Token::Op("(")) => {
                     return Err(SyntaxError::Bad(
                         "subshells ( … ) are not simulated yet; write the steps one after another with && or ;".into(),
@@ -686,15 +716,34 @@ fn assignment(word: &Word, raw: &str) -> Option<(String, Word)> {
 /// Whether more lines would complete `script` (an open quote or heredoc, a
 /// trailing `&&`, `||`, `|` or backslash), as a shell's `> ` prompt asks.
 pub fn incomplete(script: &str) -> bool {
+    !matches!(waiting(script), Waiting::Complete)
+}
+
+/// What a script read so far waits for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    Complete,
+    /// More lines (an open quote, a trailing operator).
+    More,
+    /// The line that ends a heredoc: no other line can complete the script.
+    Delimiter(String),
+}
+
+pub fn waiting(script: &str) -> Waiting {
     if script.ends_with('\\') && !script.ends_with("\\\\") {
-        return true;
+        return Waiting::More;
     }
     match parse(script) {
-        Err(SyntaxError::Incomplete(_)) => true,
-        Err(_) => false,
+        Err(SyntaxError::Incomplete(_)) => Waiting::More,
+        Err(SyntaxError::HereDocument { delimiter }) => Waiting::Delimiter(delimiter),
+        Err(_) => Waiting::Complete,
         Ok(_) => {
             let t = script.trim_end();
-            t.ends_with("&&") || t.ends_with("||") || (t.ends_with('|') && !t.ends_with("||"))
+            if t.ends_with("&&") || t.ends_with("||") || (t.ends_with('|') && !t.ends_with("||")) {
+                Waiting::More
+            } else {
+                Waiting::Complete
+            }
         }
     }
 }

@@ -464,20 +464,28 @@ fn chmod(r: &mut Run, args: &[String], _: Content) -> i32 {
     let mut status = 0;
     for f in ops {
         let abs = r.abs(&f);
-        for t in targets(r, &abs, flags.contains('R')) {
-            let old = match r.fs.stat(&t) {
-                Ok(s) => s.node.meta().mode,
-                Err(e) => {
-                    r.stderr(format!("chmod: cannot access '{f}': {}", e.errno.message()));
-                    status = 1;
-                    continue;
-                }
-            };
-            let Some(mode) = parse_mode(&spec, old) else {
+        let found = match targets(r, &abs, flags.contains('R')) {
+            Ok(found) => found,
+            Err(e) => {
+                r.stderr(format!("chmod: cannot access '{f}': {}", e.errno.message()));
+                status = 1;
+                continue;
+            }
+        };
+        for t in found {
+            let Some(mode) = parse_mode(&spec, t.node.meta().mode) else {
                 r.stderr(format!("chmod: invalid mode: '{spec}'"));
                 return 1;
             };
-            match r.fs.chmod(&t, mode) {
+            let changed = match t.node {
+                // A link found below follows to its target, by path.
+                Node::Symlink { .. } => r.fs.chmod(&t.path.to_string(), mode),
+                _ => r
+                    .fs
+                    .change_meta_found(&t, |m| m.mode = mode & 0o7777)
+                    .ok_or_else(|| crate::error::FsError::new(crate::error::Errno::NotFound, &f)),
+            };
+            match changed {
                 Ok(ev) => r.events.extend(ev),
                 Err(e) => {
                     r.stderr(format!(
@@ -490,21 +498,6 @@ fn chmod(r: &mut Run, args: &[String], _: Content) -> i32 {
         }
     }
     status
-}
-
-fn descendants(r: &Run, dir: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for s in r.fs.read_dir(&d).unwrap_or_default() {
-            let p = s.path.to_string();
-            if matches!(s.node, Node::Dir { .. }) {
-                stack.push(p.clone());
-            }
-            out.push(p);
-        }
-    }
-    out
 }
 
 /// The lines of `/etc/passwd` or `/etc/group` in `fs`, split at `:`.
@@ -540,13 +533,18 @@ fn account_name(fs: &Merged, file: &str, id: u32) -> String {
         .unwrap_or(id)
 }
 
-/// A path, and with `-R` everything below it.
-fn targets(r: &Run, abs: &str, recursive: bool) -> Vec<String> {
-    let mut t = vec![abs.to_owned()];
-    if recursive && is_dir(r, abs) {
-        t.extend(descendants(r, abs));
-    }
-    t
+/// A path (symlinks followed), and with `-R` everything below it, depth-first,
+/// each directory before what it holds. One walk: linear in the entries
+/// however deep the tree, where looking each up from the root is not.
+fn targets(r: &Run, abs: &str, recursive: bool) -> Result<Vec<Stat>, crate::error::FsError> {
+    let top = r.fs.stat(abs)?;
+    let below = match top.node {
+        Node::Dir { .. } if recursive => r.fs.walk_below(&top.path),
+        _ => Vec::new(),
+    };
+    let mut t = vec![top];
+    t.extend(below);
+    Ok(t)
 }
 
 fn chown(r: &mut Run, args: &[String], _: Content) -> i32 {
@@ -580,17 +578,33 @@ fn chown(r: &mut Run, args: &[String], _: Content) -> i32 {
     let mut status = 0;
     for f in ops {
         let abs = r.abs(&f);
-        for t in targets(r, &abs, flags.contains('R')) {
-            let keep_gid = match r.fs.lstat(&t) {
-                Ok(s) => s.node.meta().gid,
-                Err(e) => {
-                    r.stderr(format!("chown: cannot access '{f}': {}", e.errno.message()));
-                    status = 1;
-                    continue;
+        let found = match targets(r, &abs, flags.contains('R')) {
+            Ok(found) => found,
+            Err(e) => {
+                r.stderr(format!("chown: cannot access '{f}': {}", e.errno.message()));
+                status = 1;
+                continue;
+            }
+        };
+        for t in found {
+            let g = if gid == u32::MAX {
+                t.node.meta().gid
+            } else {
+                gid
+            };
+            let changed = match t.node {
+                Node::Symlink { .. } => {
+                    r.fs.chown(&t.path.to_string(), uid, g, !flags.contains('h'))
+                }
+                _ => {
+                    r.fs.change_meta_found(&t, |m| {
+                        m.uid = uid;
+                        m.gid = g;
+                    })
+                    .ok_or_else(|| crate::error::FsError::new(crate::error::Errno::NotFound, &f))
                 }
             };
-            let g = if gid == u32::MAX { keep_gid } else { gid };
-            match r.fs.chown(&t, uid, g, !flags.contains('h')) {
+            match changed {
                 Ok(ev) => r.events.extend(ev),
                 Err(e) => {
                     r.stderr(format!(
@@ -724,10 +738,28 @@ fn ls(r: &mut Run, args: &[String], _: Content) -> i32 {
 
 fn head_tail(r: &mut Run, prog: &str, args: &[String], stdin: Content) -> i32 {
     let mut n: usize = 10;
+    // `-c N`: bytes, not lines (taken from the content, so described files too).
+    let mut bytes: Option<u64> = None;
+    let mut follow = false;
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
-        if a == "-n" {
+        if a == "-c" || (a.starts_with("-c") && a.len() > 2) {
+            let v = match a.strip_prefix("-c").filter(|v| !v.is_empty()) {
+                Some(v) => Some(v.to_owned()),
+                None => it.next().cloned(),
+            };
+            match v.as_deref().map(|v| parse_size(v.trim_start_matches('+'))) {
+                Some(Some(c)) => bytes = Some(c),
+                _ => {
+                    let v = v.unwrap_or_default();
+                    r.stderr(format!("{prog}: invalid number of bytes: '{v}'"));
+                    return 1;
+                }
+            }
+        } else if prog == "tail" && matches!(a.as_str(), "-f" | "-F" | "--follow") {
+            follow = true;
+        } else if a == "-n" {
             n = it
                 .next()
                 .and_then(|v| v.trim_start_matches('+').parse().ok())
@@ -746,6 +778,16 @@ fn head_tail(r: &mut Run, prog: &str, args: &[String], stdin: Content) -> i32 {
         if several {
             r.stdout(format!("{}==> {name} <==\n", if i > 0 { "\n" } else { "" }));
         }
+        if let Some(b) = bytes {
+            let len = c.len();
+            let part = if prog == "head" {
+                c.slice(0, b)
+            } else {
+                c.slice(len.saturating_sub(b), len)
+            };
+            r.stdout_content(part);
+            continue;
+        }
         let Some(text) = text_of(r, prog, &name, &c) else {
             continue;
         };
@@ -756,6 +798,10 @@ fn head_tail(r: &mut Run, prog: &str, args: &[String], stdin: Content) -> i32 {
             &lines[lines.len().saturating_sub(n)..]
         };
         r.stdout(picked.concat());
+    }
+    // Following would never end: the file's end is shown, then tail stops.
+    if follow {
+        r.stderr("tail: following a file is not simulated; this is its end as it stands");
     }
     status
 }
@@ -927,7 +973,10 @@ fn sed(r: &mut Run, args: &[String], stdin: Content) -> i32 {
             }
         }
     }
-    let apply = |text: &str| -> String {
+    // Each `s///g` may multiply the text: it is counted as it grows, and
+    // made no further than the budget allows (`None`).
+    let room = r.budget.bytes_left();
+    let apply = |text: &str| -> Option<String> {
         let mut out = String::new();
         for line in text.split_inclusive('\n') {
             let (body, nl) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
@@ -935,6 +984,16 @@ fn sed(r: &mut Run, args: &[String], stdin: Content) -> i32 {
             for (old, new, global) in &subs {
                 if old.is_empty() {
                     continue;
+                }
+                let times = if *global {
+                    body.matches(old.as_str()).count()
+                } else {
+                    1
+                };
+                let grown = (body.len() as u64)
+                    .saturating_add((new.len() as u64).saturating_mul(times as u64));
+                if grown.saturating_add(out.len() as u64) > room {
+                    return None;
                 }
                 body = if *global {
                     body.replace(old.as_str(), new)
@@ -945,14 +1004,19 @@ fn sed(r: &mut Run, args: &[String], stdin: Content) -> i32 {
             out.push_str(&body);
             out.push_str(nl);
         }
-        out
+        Some(out)
     };
     let (ins, status) = inputs(r, "sed", &files, &stdin, false);
     for (name, c) in ins {
         let Some(text) = text_of(r, "sed", &name, &c) else {
             continue;
         };
-        let out = apply(&text);
+        let Some(out) = apply(&text) else {
+            let limit = r.budget.limits().bytes;
+            r.budget.exceed(crate::budget::Exceeded::Bytes(limit));
+            r.stopped();
+            return super::STOPPED;
+        };
         if in_place && name != "-" {
             if out != text {
                 if let Err(e) = r.write_file(&name, Content::bytes(out), WriteMode::Truncate) {
@@ -1050,10 +1114,20 @@ fn dd(r: &mut Run, args: &[String], _: Content) -> i32 {
             }
         }
     }
+    // What dd would write, refused before it is made when no file could hold it.
+    let limit = r.budget.limits().written;
+    if let (Some("/dev/zero" | "/dev/urandom" | "/dev/random"), Some(n)) = (input.as_deref(), count)
+    {
+        if bs.saturating_mul(n) > limit {
+            let to = output.as_deref().unwrap_or("standard output");
+            r.stderr(format!("dd: error writing '{to}': File too large"));
+            return 1;
+        }
+    }
     let bytes = match (input.as_deref(), count) {
-        (Some("/dev/zero"), Some(n)) => Content::zeros(bs.saturating_mul(n).min(1 << 40)),
+        (Some("/dev/zero"), Some(n)) => Content::zeros(bs.saturating_mul(n)),
         (Some("/dev/urandom" | "/dev/random"), Some(n)) => {
-            let len = bs.saturating_mul(n).min(1 << 40);
+            let len = bs.saturating_mul(n);
             let seed = splitmix64(len ^ r.events.len() as u64 ^ r.fs.upper().len() as u64);
             Content::described(len, seed)
         }
@@ -1083,6 +1157,9 @@ fn dd(r: &mut Run, args: &[String], _: Content) -> i32 {
                 r.stderr(format!("dd: failed to open '{of}': {e}"));
                 return 1;
             }
+            if r.stopped() {
+                return super::STOPPED;
+            }
         }
         None => r.stdout_content(bytes),
     }
@@ -1108,9 +1185,13 @@ fn parse_size(v: &str) -> Option<u64> {
         "k" | "K" | "KiB" => 1 << 10,
         "M" | "MiB" => 1 << 20,
         "G" | "GiB" => 1 << 30,
+        "T" | "TiB" => 1 << 40,
+        "P" | "PiB" => 1 << 50,
+        "E" | "EiB" => 1 << 60,
         "kB" | "KB" => 1000,
         "MB" => 1_000_000,
         "GB" => 1_000_000_000,
+        "TB" => 1_000_000_000_000,
         _ => return None,
     };
     n.checked_mul(m)
@@ -1144,15 +1225,36 @@ fn truncate(r: &mut Run, args: &[String], _: Content) -> i32 {
             files.push(a.clone());
         }
     }
-    let Some(len) = size.as_deref().and_then(parse_size) else {
-        r.stderr("truncate: you must specify either '--size' or '--reference'");
-        return 1;
+    let len = match size.as_deref().map(parse_size) {
+        Some(Some(len)) => len,
+        Some(None) => {
+            let v = size.unwrap_or_default();
+            r.stderr(format!("truncate: Invalid number: '{v}'"));
+            return 1;
+        }
+        None => {
+            r.stderr("truncate: you must specify either '--size' or '--reference'");
+            return 1;
+        }
     };
     if files.is_empty() {
         return missing_operand(r, "truncate");
     }
     let mut status = 0;
     for f in files {
+        // Past the budget's largest file, as past ext4's: EFBIG, at once.
+        if len > r.budget.limits().written {
+            r.stderr(format!(
+                "truncate: failed to truncate '{f}' at {len} bytes: File too large"
+            ));
+            status = 1;
+            continue;
+        }
+        let grown = len.saturating_sub(r.fs.stat(&r.abs(&f)).map_or(0, |s| s.node.size()));
+        let cost = r.budget.written(grown);
+        if !r.spend(cost) {
+            return super::STOPPED;
+        }
         let abs = r.abs(&f);
         match r.fs.truncate(&abs, len) {
             Ok(ev) => r.events.extend(ev),
@@ -1176,23 +1278,28 @@ fn du(r: &mut Run, args: &[String], _: Content) -> i32 {
     let mut status = 0;
     for op in ops {
         let abs = r.abs(&op);
-        let own = match r.fs.lstat(&abs) {
-            Ok(s) => s.node.size(),
+        let top = match r.fs.lstat(&abs) {
+            Ok(s) => s,
             Err(e) => {
                 r.stderr(format!("du: cannot access '{op}': {}", e.errno.message()));
                 status = 1;
                 continue;
             }
         };
-        let mut total = own.div_ceil(4096) * 4096;
-        for d in descendants(r, &abs) {
-            if let Ok(s) = r.fs.lstat(&d) {
-                total += s.node.size().div_ceil(4096) * 4096
-                    + if matches!(s.node, Node::Dir { .. }) {
-                        4096
-                    } else {
-                        0
-                    };
+        // Blocks of 4 KiB, summed without overflow (a file of 2^64-1 bytes
+        // still shows as the largest total, not as 0).
+        let blocks = |size: u64| size.div_ceil(4096).saturating_mul(4096);
+        let mut total = blocks(top.node.size());
+        if matches!(top.node, Node::Dir { .. }) {
+            for s in r.fs.walk_below(&top.path) {
+                let dir = if matches!(s.node, Node::Dir { .. }) {
+                    4096
+                } else {
+                    0
+                };
+                total = total
+                    .saturating_add(blocks(s.node.size()))
+                    .saturating_add(dir);
             }
         }
         let shown = if flags.contains('h') {
