@@ -19,6 +19,8 @@ pub enum ScreenLine {
     More(String),
     Output(String),
     Error(String),
+    /// Layerlab's own words (the `help` text): drawn in the learner's language.
+    Said(crate::i18n::Msg),
 }
 
 /// The terminal's state: the screen, the command history (for ↑/↓), and the
@@ -227,12 +229,10 @@ impl Console {
         match text.as_str() {
             "clear" => self.screen.clear(),
             "help" => {
-                self.screen.push(ScreenLine::Output(
-                    "Commands: docker <command> (try docker --help), shell commands on the host (ls, cat, echo, cd …), clear, help.".into(),
-                ));
-                self.screen.push(ScreenLine::Output(
-                    "Examples: docker build -t app . · docker run -d --name web nginx · docker ps -s · cat Dockerfile".into(),
-                ));
+                self.screen
+                    .push(ScreenLine::Said(crate::i18n::Msg::TerminalHelp));
+                self.screen
+                    .push(ScreenLine::Said(crate::i18n::Msg::TerminalExamples));
             }
             _ => {
                 let mut t = session.run(&text);

@@ -665,8 +665,8 @@ messages! {
         zh: "容器",
     }
     StageLegendLayer {
-        en: "read-only image layer, drawn once however many images use it (one colour per layer)",
-        zh: "只读镜像层（无论被多少镜像使用都只画一次，每层一种颜色）",
+        en: "read-only layer, drawn once however many images use it",
+        zh: "只读镜像层，无论多少镜像使用都只画一次",
     }
     TimelineSetAside {
         en: "You went back and typed a new command: the commands that came after were set aside.",
@@ -675,6 +675,14 @@ messages! {
     TimelineBringBack {
         en: "Bring them back",
         zh: "恢复它们",
+    }
+    TerminalHelp {
+        en: "Commands: docker <command> (try docker --help), shell commands on the host (ls, cat, echo, cd …), clear, help.",
+        zh: "命令：docker <子命令>（试试 docker --help）、主机上的 shell 命令（ls、cat、echo、cd …）、clear、help。",
+    }
+    TerminalExamples {
+        en: "Examples: docker build -t app . · docker run -d --name web nginx · docker ps -s · cat Dockerfile",
+        zh: "例如：docker build -t app . · docker run -d --name web nginx · docker ps -s · cat Dockerfile",
     }
     SkipToTerminal {
         en: "Skip to the terminal",
@@ -689,12 +697,12 @@ messages! {
         zh: "使用它的镜像数：",
     }
     StageImageTag {
-        en: "image: a name on the top layer of its chain",
-        zh: "镜像：标在其层链最顶层上的名字",
+        en: "image: a label on its top layer",
+        zh: "镜像：标在其最顶层上的标签",
     }
     StageInitLayer {
-        en: "Each container also has a small init layer (/etc/hosts, /etc/hostname, /etc/resolv.conf) between the image and its writable layer; it is not drawn.",
-        zh: "每个容器在镜像与可写层之间还有一个很小的 init 层（/etc/hosts、/etc/hostname、/etc/resolv.conf），图中未画出。",
+        en: "Not drawn: each container's small init layer (/etc/hosts, /etc/hostname, /etc/resolv.conf) under its writable layer.",
+        zh: "图中未画出：每个容器可写层下方还有一个很小的 init 层（/etc/hosts、/etc/hostname、/etc/resolv.conf）。",
     }
     StageCopiedUp {
         en: "copied up from",

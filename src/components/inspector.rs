@@ -40,6 +40,9 @@ fn change_word(c: Change) -> Msg {
     }
 }
 
+// Drawn only once something is chosen: kept out of line, so a first visit
+// (nothing chosen) does not load it (see the split in ARCHITECTURE.md).
+#[inline(never)]
 fn layer_html(lang: Lang, v: &LayerView) -> Html {
     let rows = v.entries.iter().map(|e| {
         html! {
@@ -125,6 +128,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     }
 }
 
+#[inline(never)]
 fn container_html(
     props: &InspectorProps,
     id: &str,

@@ -43,7 +43,7 @@ impl PartialEq for StageProps {
     }
 }
 
-const SLAB_W: i32 = 230;
+const SLAB_W: i32 = 260;
 const SLAB_H: i32 = 28;
 /// An image's label on its tip: a name line, and its configuration below.
 const TAG_H: i32 = 36;
@@ -61,8 +61,8 @@ const PER_ROW: usize = 4;
 const LIFT: i32 = 26;
 const PAD: i32 = 14;
 /// The drawing is never smaller than this, so a small one is not blown up.
-const MIN_W: i32 = 560;
-const MIN_H: i32 = 300;
+const MIN_W: i32 = 420;
+const MIN_H: i32 = 240;
 /// Files listed when a layer is opened in place.
 const OPEN_FILES: usize = 5;
 
@@ -405,7 +405,10 @@ impl Painter<'_> {
             self.d
                 .text_at(x + 10, y + 17)
                 .attr("class", "image-name")
-                .text(&format!("◆ {} · {} · {}", image.name, image.id, image.size))
+                .text(&layerlab_engine::table::ellipsis(
+                    &format!("◆ {} · {} · {}", image.name, image.id, image.size),
+                    34,
+                ))
                 .close();
             if let Some(last) = image.config.last() {
                 let more = if image.config.len() > 1 {
@@ -611,7 +614,10 @@ impl Painter<'_> {
             self.d
                 .text_at(at.x + 9, y + 12)
                 .attr("class", "held-name")
-                .text(&format!("{} {}{word}", icon(f.origin), f.name))
+                .text(&layerlab_engine::table::ellipsis(
+                    &format!("{} {}{word}", icon(f.origin), f.name),
+                    22,
+                ))
                 .close();
             let why = match f.origin {
                 Origin::CopiedUp { from } => {
@@ -769,20 +775,45 @@ fn description(stage: &Picture, lang: Lang) -> Html {
         };
         format!("{} {}{used}", s.label, s.size)
     };
-    let images = stage.images.iter().map(|i| {
+    // Drawn as one text, like the picture: a few hundred list items made
+    // through yew would cost far more code and time.
+    let mut d = Drawing::new();
+    d.open("div")
+        .attr("id", "stage-text")
+        .attr("class", "visually-hidden");
+    d.open("ul");
+    for i in &stage.images {
         let chain: Vec<String> = std::iter::successors(i.tip, |&s| stage.slabs[s].parent)
             .map(|s| layer(&stage.slabs[s]))
             .collect();
         let config = if i.config.is_empty() {
             String::new()
         } else {
-            format!(" — {}{}{}", t(lang, Msg::StageConfig), colon(lang), i.config.join(" · "))
+            format!(
+                " — {}{}{}",
+                t(lang, Msg::StageConfig),
+                colon(lang),
+                i.config.join(" · ")
+            )
         };
-        html! {
-            <li>{ format!("{} ({}, {}){}{} {}{}{}{config}", i.name, i.id, i.size, colon(lang), chain.len(), t(lang, Msg::StageLayers), comma(lang), chain.iter().rev().cloned().collect::<Vec<_>>().join(" → ")) }</li>
-        }
-    });
-    let containers = stage.containers.iter().map(|c| {
+        let chain: Vec<&str> = chain.iter().rev().map(String::as_str).collect();
+        d.open("li")
+            .text(&format!(
+                "{} ({}, {}){}{} {}{}{}{config}",
+                i.name,
+                i.id,
+                i.size,
+                colon(lang),
+                chain.len(),
+                t(lang, Msg::StageLayers),
+                comma(lang),
+                chain.join(" → ")
+            ))
+            .close();
+    }
+    d.close();
+    d.open("ul");
+    for c in &stage.containers {
         let files: Vec<String> = c
             .files
             .iter()
@@ -791,7 +822,10 @@ fn description(stage: &Picture, lang: Lang) -> Html {
                     Origin::CopiedUp { from } => format!(
                         "{} {}",
                         t(lang, Msg::StageCopiedUp),
-                        stage.slab_of(from).map(|s| stage.slabs[s].label.clone()).unwrap_or_default()
+                        stage
+                            .slab_of(from)
+                            .map(|s| stage.slabs[s].label.as_str())
+                            .unwrap_or_default()
                     ),
                     Origin::New => t(lang, Msg::StageNewFile).to_owned(),
                     Origin::Whiteout => t(lang, Msg::StageWhiteout).to_owned(),
@@ -800,18 +834,21 @@ fn description(stage: &Picture, lang: Lang) -> Html {
                 format!("{} ({how}{}{})", f.path, comma(lang), f.size)
             })
             .collect();
-        let image = stage.images.get(c.image).map(|i| i.name.clone()).unwrap_or_default();
-        html! {
-            <li>{ format!("{} — {image} — {} — {}{}{}{}{}", c.name, c.state, t(lang, Msg::StageWritable), colon(lang), c.size,
-                if files.is_empty() { "" } else { colon(lang) }, files.join(comma(lang))) }</li>
-        }
-    });
-    html! {
-        <div id="stage-text" class="visually-hidden">
-            <ul>{ for images }</ul>
-            <ul>{ for containers }</ul>
-        </div>
+        let image = stage.images.get(c.image).map_or("", |i| i.name.as_str());
+        let held = if files.is_empty() { "" } else { colon(lang) };
+        d.open("li")
+            .text(&format!(
+                "{} — {image} — {} — {}{}{}{held}{}",
+                c.name,
+                c.state,
+                t(lang, Msg::StageWritable),
+                colon(lang),
+                c.size,
+                files.join(comma(lang))
+            ))
+            .close();
     }
+    drawing::html(d)
 }
 
 #[function_component(Stage)]
@@ -820,7 +857,9 @@ pub fn stage(props: &StageProps) -> Html {
     let choices = use_choices::<Selected>();
     // The drawing is made anew each time: when only the language or the
     // speed changed, nothing on it moves again.
-    let drawn_revision = use_mut_ref(|| None::<u64>);
+    // What was there when the stage appeared (a reload, a permalink) is
+    // shown at rest, as "What happened" shows it.
+    let drawn_revision = use_mut_ref(|| Some(props.revision));
     let fresh = drawn_revision.replace(Some(props.revision)) != Some(props.revision);
     let open_state = use_state(|| None::<LayerId>);
     let open = *open_state;

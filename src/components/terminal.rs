@@ -153,6 +153,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
             ScreenLine::InContainer { prompt, text } => html! { <div class="line input in-container"><span class="prompt" aria-hidden="true">{ prompt.clone() }</span>{ text }</div> },
             ScreenLine::More(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"> "}</span>{ text }</div> },
             ScreenLine::Error(text) => html! { <div class="line err">{ text }</div> },
+            ScreenLine::Said(msg) => html! { <div class="line out">{ t(props.lang, *msg) }</div> },
             ScreenLine::Output(_) => Html::default(),
         });
     }
