@@ -746,9 +746,9 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
             [exit 4]
             $ docker ps -a
             CONTAINER ID   IMAGE          COMMAND                   CREATED        STATUS                    PORTS     NAMES
-            1a37f9822bd8   119623f003c1   "/bin/sh -c echo \"le…"   1 second ago   Exited (4) 1 second ago             keen_turing
+            1a37f9822bd8   119623f003c1   "/bin/sh -c 'echo \"l…"   1 second ago   Exited (4) 1 second ago             keen_turing
             $ docker history --no-trunc a8e3d536f205
-            Error response from daemon: No such image: a8e3d536f205
+            Error response from daemon: No such image: a8e3d536f205:latest
             [exit 1]
             $ cat > Dockerfile <<'EOF'
             $ DOCKER_BUILDKIT=0 docker build .

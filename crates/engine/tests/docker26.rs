@@ -290,6 +290,40 @@ fn known_differences() -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every command line that differs, with both outputs.
+fn full_report(dir: &Path) -> String {
+    let mut out = String::new();
+    for (name, scenario) in scenarios() {
+        let commands = scenario_commands(&scenario);
+        let Ok(text) = std::fs::read_to_string(dir.join(format!("{name}.docker26"))) else {
+            continue;
+        };
+        let mut text = text;
+        for (old, new) in versions() {
+            text = text.replace(&old, &new);
+        }
+        let Ok(real) = parse_recording(&text, &commands) else {
+            continue;
+        };
+        let ours = Normaliser::new(exact_ids(&scenario)).all(&layerlab(&scenario));
+        for (i, (r, o)) in real.iter().zip(&ours).enumerate() {
+            if r != o {
+                let _ = writeln!(
+                    out,
+                    "{name} #{}: {}\n--- docker 26 (status {})\n{}--- layerlab (status {})\n{}",
+                    i + 1,
+                    r.command,
+                    r.status,
+                    r.output,
+                    o.status,
+                    o.output
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Compares Layerlab with the recordings in `dir`; returns the report and
 /// whether it passes.
 fn compare(dir: &Path) -> (String, bool) {
@@ -390,6 +424,10 @@ fn layerlab_agrees_with_docker26() {
     };
     let (report, ok) = compare(&dir);
     println!("{report}");
+    if let Ok(path) = std::env::var("DOCKER26_REPORT") {
+        // Every difference, listed or not, for whoever works on them.
+        let _ = std::fs::write(path, full_report(&dir));
+    }
     assert!(ok, "{report}");
 }
 

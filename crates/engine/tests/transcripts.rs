@@ -997,7 +997,7 @@ fn a_containers_life_from_create_to_rm() {
             Error parsing reference: "Bad:Name" is not a valid repository/tag: invalid reference format: repository name (Bad) must be lowercase
             [exit 1]
             $ docker tag nosuch mine
-            Error response from daemon: No such image: nosuch
+            Error response from daemon: No such image: nosuch:latest
             [exit 1]
             $ docker version
             Client:
@@ -1064,4 +1064,85 @@ fn teaching_images_are_the_same_whatever_order_they_are_pulled_in() {
             "{r} has more layers than ids set aside for it"
         );
     }
+}
+
+#[test]
+fn commit_records_the_containers_command_and_an_entrypoint_change_clears_cmd() {
+    check(
+        "docker pull busybox
+         docker run --name c1 busybox echo hello
+         docker commit c1 img1
+         docker inspect -f '{{json .Config.Cmd}}' img1
+         docker commit --change 'ENTRYPOINT [\"/bin/echo\"]' c1 img2
+         docker inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' img2
+         docker commit --change 'CMD [\"ls\"]' c1 img3
+         docker inspect -f '{{.Config.Entrypoint}} {{.Config.Cmd}}' img3",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker run --name c1 busybox echo hello
+            hello
+            $ docker commit c1 img1
+            sha256:eea9b9816953507baaaf7c216db7c7b0d612da50b42aa424710da227f35e5dae
+            $ docker inspect -f '{{json .Config.Cmd}}' img1
+            ["echo","hello"]
+            $ docker commit --change 'ENTRYPOINT ["/bin/echo"]' c1 img2
+            sha256:2efd02d57cacb58e516f42296894baa601fb087bb1f4880ebfccfeac90bbcd91
+            $ docker inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' img2
+            ["/bin/echo"] null
+            $ docker commit --change 'CMD ["ls"]' c1 img3
+            sha256:f97b44bb457fffcc07158bd1c4584e6733bc2491600ef750f43304bd4c5066db
+            $ docker inspect -f '{{.Config.Entrypoint}} {{.Config.Cmd}}' img3
+            [] [ls]
+        "#]],
+    );
+}
+
+#[test]
+fn inspect_format_runs_go_templates_on_the_json() {
+    check(
+        "docker pull busybox
+         docker run -d --name c1 busybox sleep 1000
+         docker inspect -f '{{.State.Status}} {{.Name}} {{.Config.Cmd}} {{len .Config.Cmd}}' c1
+         docker inspect --format '{{json .Config.Env}}' busybox
+         docker inspect -f '{{range .RootFS.Layers}}{{println .}}{{end}}' busybox
+         docker inspect -f '{{index .Config.Labels \"x\"}} {{upper .Os}}' busybox
+         docker inspect -f '{{.NoSuchField}}' busybox
+         docker inspect -f '{{nosuch .Id}}' busybox
+         docker inspect -f '{{.Id}}' nosuch",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker run -d --name c1 busybox sleep 1000
+            443a3bdb933ee5e4dbb4991fc0b9e6ee2e02eb69872e8e3ed55be14432b7bfd2
+            $ docker inspect -f '{{.State.Status}} {{.Name}} {{.Config.Cmd}} {{len .Config.Cmd}}' c1
+            running /c1 [sleep 1000] 2
+            $ docker inspect --format '{{json .Config.Env}}' busybox
+            ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+            $ docker inspect -f '{{range .RootFS.Layers}}{{println .}}{{end}}' busybox
+            sha256:1ea6023c052bd9330144a0a7228887c93acb1e69accf010ae4144fc706211def
+
+            $ docker inspect -f '{{index .Config.Labels "x"}} {{upper .Os}}' busybox
+             LINUX
+            $ docker inspect -f '{{.NoSuchField}}' busybox
+            template parsing error: template: :1:2: executing "" at <.NoSuchField>: map has no entry for key "NoSuchField"
+            [exit 1]
+            $ docker inspect -f '{{nosuch .Id}}' busybox
+            template parsing error: template: :1: function "nosuch" not defined
+            [exit 64]
+            $ docker inspect -f '{{.Id}}' nosuch
+            Error: No such object: nosuch
+            [exit 1]
+        "#]],
+    );
 }

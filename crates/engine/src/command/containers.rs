@@ -420,7 +420,7 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
             t.out(id);
             continue;
         }
-        let command = c.command.join(" ");
+        let command = c.command_line();
         let command = if p.has("no-trunc") {
             go_quote(&command)
         } else {
@@ -445,7 +445,7 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         };
         let mut row = vec![
             id,
-            c.image_ref.clone(),
+            s.host.image_shown(c),
             command,
             format!("{} ago", human_duration(now.saturating_sub(c.created))),
             status,

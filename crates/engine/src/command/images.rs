@@ -215,7 +215,7 @@ pub fn rmi(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         return RMI.needs(t, "at least 1");
     }
     for name in &p.args {
-        match s.host.remove_image(name) {
+        match s.host.remove_image(name, p.has("force")) {
             Ok(o) => {
                 for e in &o.events {
                     match e {

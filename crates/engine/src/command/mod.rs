@@ -16,6 +16,7 @@ mod images;
 mod inspect;
 pub mod process;
 mod system;
+pub mod template;
 pub mod words;
 
 use crate::build::{BuildCache, Step};

@@ -205,8 +205,8 @@ fn df(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         let status = super::containers::status_text(&c.state, now);
         rows.push(vec![
             c.short_id().to_owned(),
-            c.image_ref.clone(),
-            crate::table::go_quote(&crate::table::ellipsis(&c.command.join(" "), 20)),
+            s.host.image_shown(c),
+            crate::table::go_quote(&crate::table::ellipsis(&c.command_line(), 20)),
             "0".into(),
             human_size_with_precision(c.size_rw() as f64, 3),
             format!(
