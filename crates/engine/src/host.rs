@@ -356,8 +356,10 @@ impl Host {
         layers: Vec<Rc<Layer>>,
         tag: Option<&Reference>,
     ) -> Outcome<Digest> {
-        let now = self.now();
-        self.add_image_at(config, layers, tag, now)
+        // Docker lists an image as created when its config says (a cached
+        // rebuild's is the cached layer's time).
+        let at = crate::clock::unix_from_rfc3339(&config.created).unwrap_or_else(|| self.now());
+        self.add_image_at(config, layers, tag, at)
     }
 
     /// [`Host::add_image`] for an image created at `created` (Unix seconds), as a pulled one.

@@ -810,10 +810,10 @@ fn healthcheck_is_recorded_as_buildkit_prints_it() {
         expect![[r#"
             $ cat > Dockerfile <<'EOF'
             $ docker build -q -t hc .
-            sha256:bd078db83465e5371d62503aa25f585ed39f52d71923e3b322ed8bbfcbff679b
+            sha256:89237c3b5c95c89b5caad20a451f1345b84df27b0644558986b63e69ba4fb67e
             $ docker history --no-trunc hc
             IMAGE                                                                     CREATED         CREATED BY                                                                                                                  SIZE      COMMENT
-            sha256:bd078db83465e5371d62503aa25f585ed39f52d71923e3b322ed8bbfcbff679b   1 second ago    HEALTHCHECK {Test:[CMD wget -q http://localhost/] Interval:1m30s Timeout:500ms StartPeriod:0s StartInterval:0s Retries:0}   0B        buildkit.dockerfile.v0
+            sha256:89237c3b5c95c89b5caad20a451f1345b84df27b0644558986b63e69ba4fb67e   15 months ago   HEALTHCHECK {Test:[CMD wget -q http://localhost/] Interval:1m30s Timeout:500ms StartPeriod:0s StartInterval:0s Retries:0}   0B        buildkit.dockerfile.v0
             <missing>                                                                 15 months ago   CMD ["sh"]                                                                                                                  0B        buildkit.dockerfile.v0
             <missing>                                                                 15 months ago   ADD busybox.tar.xz / # buildkit                                                                                             4.26MB    buildkit.dockerfile.v0
         "#]],
@@ -911,6 +911,57 @@ fn add_unpacks_local_tar_archives_and_copy_does_not() {
             tar: option requires an argument -- 'f'
             Try 'tar --help' or 'tar --usage' for more information.
             [exit 2]
+        "#]],
+    );
+}
+
+#[test]
+fn a_cached_rebuild_dates_its_history_from_the_cache_and_keeps_the_image_id() {
+    check(
+        &[
+            "docker pull busybox",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nENV A=1\nRUN echo hi > /hi.txt\nCMD [\"cat\", \"/hi.txt\"]\nEOF",
+            "docker build -q -t app .",
+            "echo 'CMD [\"true\"]' >> Dockerfile",
+            "docker build -q -t app .",
+            "docker inspect -f '{{.Created}}' app",
+            "docker history app",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nENV A=1\nRUN echo hi > /hi.txt\nCMD [\"cat\", \"/hi.txt\"]\nEOF",
+            "docker build -q -t app .",
+            "docker images",
+        ],
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -q -t app .
+            sha256:0fb0ab06d2c09f2669be40db4181b3615af1afd03d9663dcfbcaa7036395ac15
+            $ echo 'CMD ["true"]' >> Dockerfile
+            $ docker build -q -t app .
+            sha256:9ed5e4a859b76f8a3d2be51b30e93027a3f8e6485d116cf4446aff747002c6e0
+            $ docker inspect -f '{{.Created}}' app
+            2026-01-01T00:00:02Z
+            $ docker history app
+            IMAGE          CREATED         CREATED BY                                    SIZE      COMMENT
+            9ed5e4a859b7   4 seconds ago   CMD ["true"]                                  0B        buildkit.dockerfile.v0
+            <missing>      4 seconds ago   CMD ["cat" "/hi.txt"]                         0B        buildkit.dockerfile.v0
+            <missing>      4 seconds ago   RUN /bin/sh -c echo hi > /hi.txt # buildkit   3B        buildkit.dockerfile.v0
+            <missing>      4 seconds ago   ENV A=1                                       0B        buildkit.dockerfile.v0
+            <missing>      15 months ago   CMD ["sh"]                                    0B        buildkit.dockerfile.v0
+            <missing>      15 months ago   ADD busybox.tar.xz / # buildkit               4.26MB    buildkit.dockerfile.v0
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -q -t app .
+            sha256:0fb0ab06d2c09f2669be40db4181b3615af1afd03d9663dcfbcaa7036395ac15
+            $ docker images
+            REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
+            <none>       <none>    9ed5e4a859b7   7 seconds ago   4.26MB
+            app          latest    0fb0ab06d2c0   7 seconds ago   4.26MB
+            busybox      latest    1f58d96045ca   15 months ago   4.26MB
         "#]],
     );
 }

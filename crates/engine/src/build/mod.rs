@@ -49,6 +49,9 @@ pub struct BuildCache {
 #[derive(Clone, Debug)]
 struct Cached {
     layer: Rc<Layer>,
+    /// When the step first made it: BuildKit's `buildkit/createdat`, which
+    /// dates the layer's history entry in every build that reuses it.
+    created: u64,
 }
 
 impl BuildCache {
@@ -58,6 +61,55 @@ impl BuildCache {
 
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// When a build step made `layer`, if one did.
+    fn created(&self, layer: crate::layer::LayerId) -> Option<u64> {
+        self.steps
+            .values()
+            .find(|c| c.layer.id == layer)
+            .map(|c| c.created)
+    }
+
+    /// Dates an image's history as BuildKit's exporter does: an entry of a
+    /// layer a build step made takes the time the step first made it (a
+    /// cached layer keeps its time, so a fully cached rebuild gives the same
+    /// image ID); an entry the Dockerfile left undated takes the time of the
+    /// entry before it, or, before the first layer a step made, that layer's
+    /// time. The image's `created` is its last entry's.
+    fn date_history(&self, config: &mut crate::image::ImageConfig, layers: &[Rc<Layer>]) {
+        let mut layer_times = Vec::new();
+        let mut next = 0;
+        for h in &config.history {
+            if !h.empty_layer {
+                layer_times.push(layers.get(next).and_then(|l| self.created(l.id)));
+                next += 1;
+            }
+        }
+        let first_new = layer_times.iter().flatten().next().copied();
+        let mut previous: Option<String> = None;
+        let mut seen_new = false;
+        let mut next = 0;
+        for h in &mut config.history {
+            if !h.empty_layer {
+                if let Some(Some(t)) = layer_times.get(next) {
+                    h.created = crate::clock::rfc3339(*t);
+                    seen_new = true;
+                }
+                next += 1;
+            } else if h.created.is_empty() {
+                h.created = match (seen_new, first_new, &previous) {
+                    (false, Some(t), _) => crate::clock::rfc3339(t),
+                    (_, _, Some(p)) => p.clone(),
+                    (_, Some(t), None) => crate::clock::rfc3339(t),
+                    (_, None, None) => config.created.clone(),
+                };
+            }
+            previous = Some(h.created.clone());
+        }
+        if let Some(last) = previous {
+            config.created = last;
+        }
     }
 
     /// `docker builder prune`.
@@ -320,6 +372,7 @@ pub fn build(
         mut progress,
         steps,
         events,
+        cache,
         ..
     } = builder;
     out.steps = steps;
@@ -331,6 +384,7 @@ pub fn build(
     progress.line(n, "exporting layers 0.1s done");
     let mut config = stage.config.clone();
     config.created = crate::clock::rfc3339(host.now());
+    cache.date_history(&mut config, &stage.layers);
     let outcome = host.add_image(config, stage.layers.clone(), opts.tag.as_ref());
     progress.line(n, &format!("writing image {} done", outcome.value));
     if let Some(tag) = &opts.tag {

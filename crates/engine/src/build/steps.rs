@@ -371,6 +371,8 @@ impl Builder<'_> {
         }
     }
 
+    /// BuildKit's history entry; an entry without a layer is left undated
+    /// until the export dates it ([`super::BuildCache::date_history`]).
     fn history(&mut self, stage: &mut Stage, created_by: String, empty: bool) {
         let mut h = History::new(
             self.host.now(),
@@ -378,6 +380,9 @@ impl Builder<'_> {
             "buildkit.dockerfile.v0",
             empty,
         );
+        if empty {
+            h.created = String::new();
+        }
         h.author = String::new();
         stage.config.history.push(h);
     }
@@ -649,6 +654,7 @@ impl Builder<'_> {
                     step_key.clone(),
                     Cached {
                         layer: layer.clone(),
+                        created: self.host.now(),
                     },
                 );
                 // A logical duration: 0.1 s plus 1 s per 100 MB, in tenths.
