@@ -136,6 +136,9 @@ struct Normaliser {
     date: Regex,
     done: Regex,
     context: Regex,
+    run_output: Regex,
+    partial: Regex,
+    cache_ref: Regex,
 }
 
 impl Normaliser {
@@ -154,6 +157,12 @@ impl Normaliser {
                 .unwrap(),
             done: Regex::new(r"(DONE|ERROR|CANCELED) \d+\.\d+s|\b\d+\.\d+s done").unwrap(),
             context: Regex::new(r"transferring context: \d+(\.\d+)?[kMG]?B").unwrap(),
+            run_output: Regex::new(r"^(#\d+) \d+\.\d{3} ").unwrap(),
+            partial: Regex::new(r"^#\d+ transferring (context|dockerfile):\s*$").unwrap(),
+            cache_ref: Regex::new(
+                r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}::[a-z0-9]{25}\b|\b[a-z0-9]{25}\b",
+            )
+            .unwrap(),
         }
     }
 
@@ -171,7 +180,8 @@ impl Normaliser {
     }
 
     fn block(&mut self, b: &Block) -> Block {
-        let mut text = b.output.clone();
+        // BuildKit's random references and build cache IDs.
+        let mut text = self.cache_ref.replace_all(&b.output, "<ref>").into_owned();
         if !self.exact {
             for pattern in [self.hex64.clone(), self.hex12.clone()] {
                 let mut out = String::new();
@@ -199,7 +209,26 @@ impl Normaliser {
             .context
             .replace_all(&text, "transferring context: <n>")
             .into_owned();
-        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        // BuildKit's plain progress stamps a RUN's output with the time since
+        // the step started, and may print a transfer before its size is known.
+        let mut lines: Vec<String> = text
+            .lines()
+            .filter(|l| !self.partial.is_match(l))
+            .map(|l| self.run_output.replace(l, "$1 <t> ").into_owned())
+            .collect();
+        // A progress line printed again once done (`#5 writing image … done`).
+        let finished: Vec<String> = lines.clone();
+        lines.retain(|l| !(l.starts_with('#') && finished.contains(&format!("{l} done"))));
+        // Build cache records of the same age come in random order.
+        let mut i = 0;
+        while i < lines.len() {
+            let mut end = i;
+            while end < lines.len() && lines[end].starts_with("<ref>") {
+                end += 1;
+            }
+            lines[i..end].sort();
+            i = end.max(i + 1);
+        }
         if timed {
             // Columns widen with the times' wording: compare cells, not padding.
             let spaces = Regex::new(r" {2,}").unwrap();
@@ -209,6 +238,23 @@ impl Normaliser {
         }
         if b.command.starts_with("docker diff") || b.command.starts_with("docker container diff") {
             lines.sort();
+        }
+        if b.command.starts_with("docker images") || b.command.starts_with("docker image ls") {
+            // The tags of one image come in the reference store's (random)
+            // order: sort the rows of each image among themselves.
+            let id = |l: &String| l.split("  ").nth(2).map(str::to_owned);
+            let mut start = 1.min(lines.len());
+            while start < lines.len() {
+                let mut end = start + 1;
+                while end < lines.len()
+                    && id(&lines[end]).is_some()
+                    && id(&lines[end]) == id(&lines[start])
+                {
+                    end += 1;
+                }
+                lines[start..end].sort();
+                start = end;
+            }
         }
         Block {
             command: b.command.clone(),
@@ -305,6 +351,7 @@ fn full_report(dir: &Path) -> String {
         let Ok(real) = parse_recording(&text, &commands) else {
             continue;
         };
+        let real = Normaliser::new(exact_ids(&scenario)).all(&real);
         let ours = Normaliser::new(exact_ids(&scenario)).all(&layerlab(&scenario));
         for (i, (r, o)) in real.iter().zip(&ours).enumerate() {
             if r != o {
@@ -357,6 +404,9 @@ fn compare(dir: &Path) -> (String, bool) {
                 continue;
             }
         };
+        // Normalising again is harmless, and lets the normaliser improve
+        // without a re-recording.
+        let real = Normaliser::new(exact_ids(&scenario)).all(&real);
         let ours = Normaliser::new(exact_ids(&scenario)).all(&layerlab(&scenario));
         for (i, (r, o)) in real.iter().zip(&ours).enumerate() {
             total += 1;
@@ -502,7 +552,10 @@ fn record_all(dir: &Path) {
     let work = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/docker26-work");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(work.join("bin")).expect("work dir");
-    let docker = std::env::var("DOCKER_CLI").unwrap_or_else(|_| "docker".into());
+    // Every docker command goes through the oracle's docker-offline.
+    std::os::unix::fs::symlink(oracle().join("docker-offline"), work.join("bin/docker"))
+        .expect("docker link");
+    let docker = work.join("bin/docker").display().to_string();
     let check = sh(&format!(
         "{docker} version --format '{{{{.Server.Version}}}}'"
     ));
@@ -513,8 +566,6 @@ fn record_all(dir: &Path) {
         std::env::var("DOCKER_HOST").unwrap_or_default(),
         String::from_utf8_lossy(&check.stderr)
     );
-    std::os::unix::fs::symlink(oracle().join("docker-offline"), work.join("bin/docker"))
-        .expect("docker link");
     let base = work.join("busybox.tar");
     let made = sh(&format!(
         "python3 {} {}",
@@ -539,10 +590,12 @@ fn record(work: &Path, base: &Path, name: &str, scenario: &str) -> Vec<Block> {
     let ours_blocks = layerlab(scenario);
     // A clean daemon with only the busybox stand-in.
     let reset = sh(&format!(
-        "ids=$(docker ps -aq); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null
+        "PATH={}:$PATH
+         ids=$(docker ps -aq); [ -z \"$ids\" ] || docker rm -f $ids >/dev/null
          ids=$(docker images -aq); [ -z \"$ids\" ] || docker rmi -f $ids >/dev/null
          docker builder prune -af >/dev/null
          docker load -q -i {} >/dev/null",
+        work.join("bin").display(),
         base.display()
     ));
     assert!(reset.status.success(), "resetting the daemon: {reset:?}");
