@@ -71,12 +71,12 @@ fn the_tutorials_dockerfile_builds_as_written() {
 
             #8 exporting to image
             #8 exporting layers 0.1s done
-            #8 writing image sha256:aced754b0df079359e160a14f1ffc550eaab108e871be1183e2e93c5039c421b done
+            #8 writing image sha256:985ea2de1dd94e0ad37b15680c6a8f96730c2186052fd24b8e7f7707508fbd2f done
             #8 naming to docker.io/library/app:latest done
             #8 DONE 0.1s
             $ docker history app
             IMAGE          CREATED        CREATED BY                                      SIZE      COMMENT
-            aced754b0df0   1 second ago   CMD ["/bin/sh" "-c" "python /app/app.py"]       0B        buildkit.dockerfile.v0
+            985ea2de1dd9   1 second ago   CMD ["/bin/sh" "-c" "python /app/app.py"]       0B        buildkit.dockerfile.v0
             <missing>      1 second ago   RUN /bin/sh -c make /app # buildkit             0B        buildkit.dockerfile.v0
             <missing>      1 second ago   COPY . /app # buildkit                          176B      buildkit.dockerfile.v0
             <missing>      9 years ago    /bin/sh -c #(nop) CMD ["/bin/bash"]             0B        
@@ -85,7 +85,7 @@ fn the_tutorials_dockerfile_builds_as_written() {
             <missing>      9 years ago    /bin/sh -c #(nop) ADD file:9b5ba393502195549…   131MB     
             $ docker images
             REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
-            app          latest    aced754b0df0   2 seconds ago   131MB
+            app          latest    985ea2de1dd9   2 seconds ago   131MB
         "#]],
     );
 }
@@ -191,12 +191,12 @@ fn metadata_steps_are_history_entries_without_layers() {
 
             #9 exporting to image
             #9 exporting layers 0.1s done
-            #9 writing image sha256:7665989281ed0dd4b9ee951d983c9f387aa2b109afbb67e440139f466d5b42ce done
+            #9 writing image sha256:a5c44d7ea24f9b3ab0827c76d748a29c57a26c548b47de7d2cf9dc1e68729a4e done
             #9 naming to docker.io/library/meta:latest done
             #9 DONE 0.1s
             $ docker history meta
             IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
-            7665989281ed   1 second ago    CMD ["sh"]                                      0B        buildkit.dockerfile.v0
+            a5c44d7ea24f   1 second ago    CMD ["sh"]                                      0B        buildkit.dockerfile.v0
             <missing>      1 second ago    EXPOSE [443/tcp 8080/tcp]                       0B        buildkit.dockerfile.v0
             <missing>      1 second ago    RUN |1 GREETING=hello /bin/sh -c echo "$GREE…   6B        buildkit.dockerfile.v0
             <missing>      1 second ago    COPY app.py . # buildkit                        39B       buildkit.dockerfile.v0
@@ -423,7 +423,7 @@ fn copy_sources_and_dockerignore() {
 
             #10 exporting to image
             #10 exporting layers 0.1s done
-            #10 writing image sha256:a8f84df88e5e99d961dce25777e05b230d41484d06a6c384e5ea379e54a5b1b3 done
+            #10 writing image sha256:952c0cdba766a75e1a1a9ebeb5526cbe0a8b00afb600b060902cd969a984a2eb done
             #10 naming to docker.io/library/copies:latest done
             #10 DONE 0.1s
             $ printf 'FROM busybox\nCOPY missing.txt /\n' > Dockerfile
@@ -666,18 +666,18 @@ fn the_legacy_builder_commits_an_image_per_instruction() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            sha256:dfc98083789d5beca3455cfd19a3cb84cc01abd68da02c457385f547a4443f03
+            sha256:10571300609ee9394b513652597627f6ab71334d81d2b7068ff980d1d8d89282
             $ docker images
             REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
-            app          latest    dfc98083789d   1 second ago    131MB
+            app          latest    10571300609e   1 second ago    131MB
             <none>       <none>    df6fc13b3a4e   7 seconds ago   131MB
             ubuntu       15.04     366cb16f3cda   9 years ago     131MB
             $ docker rmi app
             Untagged: app:latest
-            Deleted: sha256:dfc98083789d5beca3455cfd19a3cb84cc01abd68da02c457385f547a4443f03
-            Deleted: sha256:e29462f9ecd61e732647ce609a178466a6b5e2add6f80caf8500d7f2f0667b0a
-            Deleted: sha256:b2492e31c29f6a3ab8f2b7d4306574bcd6d03ee9ae7b2819adad66f114afe536
-            Deleted: sha256:63ced9b866dc95ba8ae9d9667c232ebcd301067a36984515f59c8026dfd09fc6
+            Deleted: sha256:10571300609ee9394b513652597627f6ab71334d81d2b7068ff980d1d8d89282
+            Deleted: sha256:e9573d2fae117b36f11edc03a03244fe3fe9bf04fd88395607af614507c06e76
+            Deleted: sha256:89bb94dcb3b8e1310f344f5091f49cc714e30a44be9c84c2d065415bd4ef29a2
+            Deleted: sha256:cc8387e7b39930a198a6197a0ff93dfa5c0258a27103c6057af1e4839b2d5d8c
             $ docker images -a
             REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
             <none>       <none>    e8c8b17afbb6   9 seconds ago   131MB
@@ -900,7 +900,7 @@ fn add_unpacks_local_tar_archives_and_copy_does_not() {
 
             #11 exporting to image
             #11 exporting layers 0.1s done
-            #11 writing image sha256:00fc57b90ffe478c230dcbab30fed5af9b9fb408c771fef39517a639807efbe7 done
+            #11 writing image sha256:5d37eb2ee709ac519b22892e7db412e4eac519b05bd9c100acba872f3383b428 done
             #11 naming to docker.io/library/add:latest done
             #11 DONE 0.1s
             $ tar xzf Dockerfile
@@ -964,4 +964,38 @@ fn a_cached_rebuild_dates_its_history_from_the_cache_and_keeps_the_image_id() {
             busybox      latest    1f58d96045ca   15 months ago   4.26MB
         "#]],
     );
+}
+
+/// Recorded from Docker 26 (dockerd 26.1.5, BuildKit through buildx 0.13.1):
+/// the same two files, `hello.txt` stamped `touch -d @1767225600` (when
+/// Layerlab's shell writes it) and `docker build --build-arg
+/// SOURCE_DATE_EPOCH=1767225602` (when Layerlab builds). COPY keeps the
+/// source's mtime, so the layer's tar, its DiffID and the image ID are
+/// Docker's, byte for byte.
+#[test]
+fn a_from_scratch_copy_has_docker26s_diff_id_and_image_id() {
+    const DOCKER26_DIFF_ID: &str =
+        "sha256:58ad1325ee6fcdefdde3b702bccba82ab8610ce5263e2c7d946229dba48cb107";
+    const DOCKER26_IMAGE_ID: &str =
+        "sha256:aef9ab0eb2ee2032e1b0f02b8efa68a6532fd992e1604ace7ef18bcfeeba7caa";
+    let mut s = Session::new();
+    let out = run(
+        &mut s,
+        &[
+            "echo hello > hello.txt",
+            "cat > Dockerfile <<'EOF'\nFROM scratch\nCOPY hello.txt /\nEOF",
+            "docker build -q -t s .",
+            "docker inspect -f '{{.Id}} {{index .RootFS.Layers 0}} {{.Created}}' s",
+        ],
+    );
+    expect![[r#"
+        $ echo hello > hello.txt
+        $ cat > Dockerfile <<'EOF'
+        $ docker build -q -t s .
+        sha256:aef9ab0eb2ee2032e1b0f02b8efa68a6532fd992e1604ace7ef18bcfeeba7caa
+        $ docker inspect -f '{{.Id}} {{index .RootFS.Layers 0}} {{.Created}}' s
+        sha256:aef9ab0eb2ee2032e1b0f02b8efa68a6532fd992e1604ace7ef18bcfeeba7caa sha256:58ad1325ee6fcdefdde3b702bccba82ab8610ce5263e2c7d946229dba48cb107 2026-01-01T00:00:02Z
+    "#]]
+    .assert_eq(&out);
+    assert!(out.contains(&format!("{DOCKER26_IMAGE_ID} {DOCKER26_DIFF_ID} ")));
 }

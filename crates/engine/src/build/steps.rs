@@ -1098,6 +1098,7 @@ impl Builder<'_> {
         // ADD unpacks local archives from the context (not from another stage).
         let unpack =
             kw == Keyword::Add && from.is_none() && flag("unpack").as_deref() != Some("false");
+        let now = self.host.now();
         self.layer_step(stage, i, label, step_key, texts, |fs| {
             let (uid, gid) = owner(fs, chown.as_deref());
             for s in &sources {
@@ -1126,7 +1127,7 @@ impl Builder<'_> {
                         } else {
                             dest_abs.clone()
                         };
-                        put(fs, &target, &e.node, chmod, uid, gid)?;
+                        put(fs, &target, &e.node, chmod, (uid, gid), now)?;
                         continue;
                     };
                     fs.mkdir_all(&dest_abs, DIR_MODE)
@@ -1142,8 +1143,8 @@ impl Builder<'_> {
                             &format!("{}/{rel}", dest_abs.trim_end_matches('/')),
                             &item.node,
                             chmod,
-                            uid,
-                            gid,
+                            (uid, gid),
+                            now,
                         )?;
                     }
                     if root {
@@ -1188,20 +1189,35 @@ fn owner(fs: &Merged, spec: Option<&str>) -> (u32, u32) {
     }
 }
 
-/// Writes one context object at `target`, creating parent directories.
+/// Writes one context object at `target`, creating parent directories
+/// (stamped `now`). The object keeps its source's modification time, as
+/// BuildKit's copy does, so the layer's tar and its DiffID are Docker's.
 fn put(
     fs: &mut Merged,
     target: &str,
     node: &Node,
     chmod: Option<u32>,
-    uid: u32,
-    gid: u32,
+    (uid, gid): (u32, u32),
+    now: u64,
 ) -> Result<(), String> {
     if let Some((parent, _)) = target.rsplit_once('/') {
         if !parent.is_empty() {
             fs.mkdir_all(parent, DIR_MODE).map_err(|e| e.to_string())?;
         }
     }
+    fs.set_time(node.meta().mtime);
+    let written = put_stamped(fs, target, node, chmod, (uid, gid));
+    fs.set_time(now);
+    written
+}
+
+fn put_stamped(
+    fs: &mut Merged,
+    target: &str,
+    node: &Node,
+    chmod: Option<u32>,
+    (uid, gid): (u32, u32),
+) -> Result<(), String> {
     let mode = chmod.unwrap_or(node.meta().mode);
     match node {
         Node::Dir { .. } => {

@@ -55,6 +55,7 @@ enum Word {
     /// `.A.B` (empty for `.`), and the offset of its first character.
     Field(Vec<String>, usize),
     Str(String),
+    Num(i64),
     Ident(String),
 }
 
@@ -136,6 +137,8 @@ fn words(text: &str, offset: usize) -> Result<Vec<Word>, TemplateError> {
                     .map(str::to_owned)
                     .collect();
                 out.push(Word::Field(fields, offset + i));
+            } else if let Ok(n) = w.parse::<i64>() {
+                out.push(Word::Num(n));
             } else {
                 const FUNCS: [&str; 8] = [
                     "json", "index", "join", "upper", "lower", "len", "println", "range",
@@ -176,6 +179,7 @@ fn arg(w: &Word, dot: &Value) -> Result<Value, TemplateError> {
     match w {
         Word::Field(path, at) => field(dot, path, *at).cloned(),
         Word::Str(s) => Ok(Value::String(s.clone())),
+        Word::Num(n) => Ok(Value::from(*n)),
         Word::Ident(f) => Err(parse_error(&format!("function \"{f}\" not defined"))),
     }
 }
