@@ -279,19 +279,24 @@ fn errors_read_as_dockers() {
             [exit 1]
             $ docker ps --bogus
             unknown flag: --bogus
-            See 'docker ps --help'.
-            [exit 1]
+
+            Usage:  docker ps [OPTIONS]
+
+            Run 'docker ps --help' for more information
+            [exit 125]
             $ docker ps -x
             unknown shorthand flag: 'x' in -x
-            See 'docker ps --help'.
-            [exit 1]
+
+            Usage:  docker ps [OPTIONS]
+
+            Run 'docker ps --help' for more information
+            [exit 125]
             $ docker rm
-            "docker rm" requires at least 1 argument.
-            See 'docker rm --help'.
+            docker: 'docker rm' requires at least 1 argument
 
             Usage:  docker rm [OPTIONS] CONTAINER [CONTAINER...]
 
-            Remove one or more containers
+            See 'docker rm --help' for more information
             [exit 1]
             $ docker pull nosuchthing
             Error response from daemon: pull access denied for nosuchthing, repository does not exist or may require 'docker login': denied: requested access to the resource is denied
@@ -1143,6 +1148,40 @@ fn inspect_format_runs_go_templates_on_the_json() {
             $ docker inspect -f '{{.Id}}' nosuch
             Error: No such object: nosuch
             [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn images_q_prints_the_id_of_each_row_the_filter_keeps() {
+    check(
+        "docker pull busybox
+         docker tag busybox a:1
+         docker tag busybox a:2
+         docker images -q
+         docker images -q a
+         docker images -q a:2
+         docker images -q nosuch",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker tag busybox a:1
+            $ docker tag busybox a:2
+            $ docker images -q
+            1f58d96045ca
+            1f58d96045ca
+            1f58d96045ca
+            $ docker images -q a
+            1f58d96045ca
+            1f58d96045ca
+            $ docker images -q a:2
+            1f58d96045ca
+            $ docker images -q nosuch
         "#]],
     );
 }

@@ -302,39 +302,51 @@ pub fn exec(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 }
 
 pub fn start(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    each_container(s, args, t, &START, |s, name| {
-        let was_running = matches!(
-            s.host.container(name).map(|c| &c.state),
-            Ok(State::Running { .. })
-        );
-        s.host.start_container(name)?;
-        let running = matches!(
-            s.host.container(name).map(|c| &c.state),
-            Ok(State::Running { .. })
-        );
-        if running && !was_running {
-            // Not attached: what the process prints goes to its log.
-            let id = s
-                .host
-                .container(name)
-                .map(|c| c.id.clone())
-                .unwrap_or_default();
-            super::process::main_process(s, &id, false, false, &mut Transcript::default());
-        }
-        Ok(())
-    })
+    each_container(
+        s,
+        args,
+        t,
+        &START,
+        Some("failed to start containers"),
+        |s, name| {
+            let was_running = matches!(
+                s.host.container(name).map(|c| &c.state),
+                Ok(State::Running { .. })
+            );
+            s.host.start_container(name)?;
+            let running = matches!(
+                s.host.container(name).map(|c| &c.state),
+                Ok(State::Running { .. })
+            );
+            if running && !was_running {
+                // Not attached: what the process prints goes to its log.
+                let id = s
+                    .host
+                    .container(name)
+                    .map(|c| c.id.clone())
+                    .unwrap_or_default();
+                super::process::main_process(s, &id, false, false, &mut Transcript::default());
+            }
+            Ok(())
+        },
+    )
 }
 
 pub fn stop(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    each_container(s, args, t, &STOP, |s, name| s.host.stop_container(name))
+    each_container(s, args, t, &STOP, None, |s, name| {
+        s.host.stop_container(name)
+    })
 }
 
-/// Applies `act` to each named container, printing each name, as `start` and `stop` do.
+/// Applies `act` to each named container, printing each name, as `start` and
+/// `stop` do; `summary` ends with the names that failed (`docker start`'s
+/// `Error: failed to start containers: a, b`).
 fn each_container(
     s: &mut Session,
     args: &[String],
     t: Transcript,
     command: &Cmd,
+    summary: Option<&str>,
     act: impl Fn(&mut Session, &str) -> Result<(), HostError>,
 ) -> Transcript {
     let (p, mut t) = match command.parse(args, t) {
@@ -344,14 +356,19 @@ fn each_container(
     if p.args.is_empty() {
         return command.needs(t, "at least 1");
     }
+    let mut failed = Vec::new();
     for name in &p.args {
         match act(s, name) {
             Ok(()) => t.out(name.clone()),
             Err(e) => {
                 t.err(e.to_string());
                 t.status = 1;
+                failed.push(name.as_str());
             }
         }
+    }
+    if let (Some(what), false) = (summary, failed.is_empty()) {
+        t.err(format!("Error: {what}: {}", failed.join(", ")));
     }
     t
 }

@@ -160,10 +160,6 @@ pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         } else {
             image.id.short().to_owned()
         };
-        if p.has("quiet") {
-            t.out(id);
-            continue;
-        }
         let digest = s
             .host
             .repo_digests(&image.id)
@@ -184,6 +180,11 @@ pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
                 if f.repository != repo || (*with_tag && f.tag != tag) {
                     continue;
                 }
+            }
+            // `-q` prints the ID of every row the table would have.
+            if p.has("quiet") {
+                t.out(id.clone());
+                continue;
             }
             let mut row = vec![repo, tag];
             if p.has("digests") {
