@@ -45,15 +45,15 @@ fn the_tutorials_dockerfile_builds_as_written() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 67B done
+            #1 transferring dockerfile: 104B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/ubuntu:15.04
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/ubuntu:15.04
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/3] FROM docker.io/library/ubuntu:15.04
             #4 DONE 0.1s
@@ -72,7 +72,7 @@ fn the_tutorials_dockerfile_builds_as_written() {
             #8 exporting to image
             #8 exporting layers 0.1s done
             #8 writing image sha256:985ea2de1dd94e0ad37b15680c6a8f96730c2186052fd24b8e7f7707508fbd2f done
-            #8 naming to docker.io/library/app:latest done
+            #8 naming to docker.io/library/app done
             #8 DONE 0.1s
             $ docker history app
             IMAGE          CREATED        CREATED BY                                      SIZE      COMMENT
@@ -124,23 +124,19 @@ fn a_rebuild_uses_the_cache_until_a_copied_file_changes() {
         #6 DONE 0.1s
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=false | [2/3] COPY . /app cached=false | [3/3] RUN make /app cached=false
         $ docker build -t app .
-        #4 CACHED
         #6 CACHED
         #7 CACHED
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=true | [3/3] RUN make /app cached=true
         $ touch app.py
         $ docker build -t app .
-        #4 CACHED
         #6 CACHED
         #7 CACHED
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=true | [3/3] RUN make /app cached=true
         $ echo '# more' >> app.py
         $ docker build -t app .
-        #4 CACHED
         #6 DONE 0.1s
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=false | [3/3] RUN make /app cached=false
         $ docker build --no-cache -t app .
-        #4 CACHED
         #6 DONE 0.1s
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=false | [3/3] RUN make /app cached=false
     "#]].assert_eq(&out);
@@ -160,15 +156,15 @@ fn metadata_steps_are_history_entries_without_layers() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 175B done
+            #1 transferring dockerfile: 214B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/busybox:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/4] FROM docker.io/library/busybox:latest
             #4 DONE 0.1s
@@ -192,7 +188,7 @@ fn metadata_steps_are_history_entries_without_layers() {
             #9 exporting to image
             #9 exporting layers 0.1s done
             #9 writing image sha256:a5c44d7ea24f9b3ab0827c76d748a29c57a26c548b47de7d2cf9dc1e68729a4e done
-            #9 naming to docker.io/library/meta:latest done
+            #9 naming to docker.io/library/meta done
             #9 DONE 0.1s
             $ docker history meta
             IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
@@ -255,15 +251,15 @@ fn a_failing_run_stops_the_build_at_its_line() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 78B done
+            #1 transferring dockerfile: 115B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/ubuntu:15.04
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/ubuntu:15.04
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/3] FROM docker.io/library/ubuntu:15.04
             #4 DONE 0.1s
@@ -314,15 +310,15 @@ fn what_the_image_lacks_is_not_found() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 44B done
+            #1 transferring dockerfile: 81B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/alpine:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/alpine:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/2] FROM docker.io/library/alpine:latest
             #4 DONE 0.1s
@@ -346,11 +342,11 @@ fn what_the_image_lacks_is_not_found() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 25B done
+            #1 transferring dockerfile: 62B done
             #1 DONE 0.0s
 
             #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
+            #2 transferring context: 51B done
             #2 DONE 0.0s
 
             #3 [2/2] RUN echo hi
@@ -386,15 +382,15 @@ fn copy_sources_and_dockerignore() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 92B done
+            #1 transferring dockerfile: 129B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/busybox:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/5] FROM docker.io/library/busybox:latest
             #4 DONE 0.1s
@@ -424,25 +420,25 @@ fn copy_sources_and_dockerignore() {
             #10 exporting to image
             #10 exporting layers 0.1s done
             #10 writing image sha256:952c0cdba766a75e1a1a9ebeb5526cbe0a8b00afb600b060902cd969a984a2eb done
-            #10 naming to docker.io/library/copies:latest done
+            #10 naming to docker.io/library/copies done
             #10 DONE 0.1s
             $ printf 'FROM busybox\nCOPY missing.txt /\n' > Dockerfile
             $ docker build .
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 32B done
+            #1 transferring dockerfile: 69B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/busybox:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/2] FROM docker.io/library/busybox:latest
-            #4 CACHED
+            #4 DONE 0.0s
 
             #5 [internal] load build context
             #5 transferring context: 145B done
@@ -474,23 +470,23 @@ fn multi_stage_builds_only_what_the_target_needs() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 155B done
+            #1 transferring dockerfile: 194B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
             #3 [internal] load metadata for docker.io/library/alpine:latest
             #3 DONE 0.1s
 
-            #4 [builder 1/2] FROM docker.io/library/alpine:latest
-            #4 DONE 0.1s
+            #4 [internal] load .dockerignore
+            #4 transferring context: 51B done
+            #4 DONE 0.0s
 
-            #5 [builder 2/2] RUN echo built > /out.txt
+            #5 [builder 1/2] FROM docker.io/library/alpine:latest
             #5 DONE 0.1s
 
-            #6 [internal] load metadata for docker.io/library/busybox:latest
+            #6 [builder 2/2] RUN echo built > /out.txt
             #6 DONE 0.1s
 
             #7 [1/3] FROM docker.io/library/busybox:latest
@@ -506,7 +502,7 @@ fn multi_stage_builds_only_what_the_target_needs() {
             #10 exporting to image
             #10 exporting layers 0.1s done
             #10 writing image sha256:dd35cf9a7f87cc41701c7280d10afc52b68d3b1ad925d8119588b0160e08bac9 done
-            #10 naming to docker.io/library/multi:latest done
+            #10 naming to docker.io/library/multi done
             #10 DONE 0.1s
         "#]],
     );
@@ -530,7 +526,7 @@ fn dockerfile_errors_are_reported_with_their_line() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 28B done
+            #1 transferring dockerfile: 65B done
             #1 DONE 0.0s
             Dockerfile:2
             --------------------
@@ -563,11 +559,11 @@ fn dockerfile_errors_are_reported_with_their_line() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 19B done
+            #1 transferring dockerfile: 56B done
             #1 DONE 0.0s
 
             #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
+            #2 transferring context: 51B done
             #2 DONE 0.0s
 
             #3 [internal] load metadata for docker.io/library/nosuchimage:1
@@ -848,15 +844,15 @@ fn add_unpacks_local_tar_archives_and_copy_does_not() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 197B done
+            #1 transferring dockerfile: 236B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/busybox:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/6] FROM docker.io/library/busybox:latest
             #4 DONE 0.1s
@@ -901,7 +897,7 @@ fn add_unpacks_local_tar_archives_and_copy_does_not() {
             #11 exporting to image
             #11 exporting layers 0.1s done
             #11 writing image sha256:5d37eb2ee709ac519b22892e7db412e4eac519b05bd9c100acba872f3383b428 done
-            #11 naming to docker.io/library/add:latest done
+            #11 naming to docker.io/library/add done
             #11 DONE 0.1s
             $ tar xzf Dockerfile
             tar: This does not look like a tar archive

@@ -37,6 +37,8 @@ pub(crate) struct Builder<'a> {
     pub total: usize,
     /// Host events of the steps (legacy intermediate images, pulled bases).
     pub events: Vec<HostEvent>,
+    /// The base images whose `load metadata` vertex is already shown.
+    pub metadata: Vec<String>,
 }
 
 /// How a step that makes a layer is recorded in history: BuildKit's text, the
@@ -150,6 +152,42 @@ impl Builder<'_> {
         v
     }
 
+    /// BuildKit's vertices after the Dockerfile's: `load metadata` for each
+    /// base image the stages name, once each, in order; it resolves them all
+    /// before it reads `.dockerignore`. A base it cannot find is left for its
+    /// FROM to report.
+    pub fn load_metadata(&mut self, instructions: &[Instruction]) {
+        let mut stage_names: Vec<String> = Vec::new();
+        for i in instructions
+            .iter()
+            .filter(|i| i.keyword == Some(Keyword::From))
+        {
+            let Args::Words(words) = &i.args else {
+                continue;
+            };
+            let raw = words.first().cloned().unwrap_or_default();
+            let Ok(base) = vars::expand(&raw, &self.global_args) else {
+                continue;
+            };
+            let lower = base.to_ascii_lowercase();
+            let local = lower == "scratch" || stage_names.contains(&lower);
+            stage_names.extend(super::stage_name(i));
+            let Ok(reference) = Reference::parse(&base) else {
+                continue;
+            };
+            let shown = format!("docker.io/{}:{}", reference.remote_path(), reference.tag);
+            let found = self.host.image(&base).is_ok() || self.registry.get(&reference).is_some();
+            if local || !found || self.metadata.contains(&shown) {
+                continue;
+            }
+            let n = self
+                .progress
+                .vertex(&format!("[internal] load metadata for {shown}"));
+            self.progress.line(n, "DONE 0.1s");
+            self.metadata.push(shown);
+        }
+    }
+
     fn from(&mut self, i: &Instruction, index: usize, total: usize) -> Result<Stage, String> {
         let Args::Words(words) = &i.args else {
             return Err("FROM requires either one or three arguments".into());
@@ -201,9 +239,10 @@ impl Builder<'_> {
             return self.legacy_from(&base, name, index);
         }
         let shown = format!("docker.io/{}:{}", reference.remote_path(), reference.tag);
-        let n = self
-            .progress
-            .vertex(&format!("[internal] load metadata for {shown}"));
+        let n = (!self.metadata.contains(&shown)).then(|| {
+            self.progress
+                .vertex(&format!("[internal] load metadata for {shown}"))
+        });
         let (layers, config, id) = match self.host.image(&base) {
             Ok(image) => (image.layers.clone(), image.config.clone(), image.id.clone()),
             Err(_) => match self.registry.get(&reference) {
@@ -218,14 +257,18 @@ impl Builder<'_> {
                     (served.layers.clone(), served.config.clone(), id)
                 }
                 None => {
-                    self.progress.line(n, &format!("ERROR: {shown}: not found"));
+                    if let Some(n) = n {
+                        self.progress.line(n, &format!("ERROR: {shown}: not found"));
+                    }
                     return Err(format!(
                         "failed to solve: {base}: failed to resolve source metadata for {shown}: {shown}: not found"
                     ));
                 }
             },
         };
-        self.progress.line(n, "DONE 0.1s");
+        if let Some(n) = n {
+            self.progress.line(n, "DONE 0.1s");
+        }
         let label = format!("[{prefix}1/{total}] FROM {shown}");
         let v = self.progress.vertex(&label);
         // BuildKit reports the base CACHED when its layers are already stored.
@@ -233,8 +276,9 @@ impl Builder<'_> {
         let cached = crate::digest::chain_ids(&diff_ids)
             .iter()
             .all(|c| self.host.has_layer(c));
+        // A base already in the image store is DONE at once, not CACHED.
         self.progress
-            .line(v, if cached { "CACHED" } else { "DONE 0.1s" });
+            .line(v, if cached { "DONE 0.0s" } else { "DONE 0.1s" });
         self.steps.push(Step {
             line: i.start_line,
             label,
