@@ -288,6 +288,7 @@ fn a_failing_run_stops_the_build_at_its_line() {
                2 |     COPY . /app
                3 | >>> RUN make -C /app nothing
                4 |     CMD python /app/app.py
+               5 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c make -C /app nothing" did not complete successfully: exit code: 2
             [exit 1]
@@ -334,6 +335,7 @@ fn what_the_image_lacks_is_not_found() {
             --------------------
                1 |     FROM alpine
                2 | >>> RUN curl -O https://example.com
+               3 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c curl -O https://example.com" did not complete successfully: exit code: 127
             [exit 1]
@@ -358,6 +360,7 @@ fn what_the_image_lacks_is_not_found() {
             --------------------
                1 |     FROM scratch
                2 | >>> RUN echo hi
+               3 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c echo hi" did not complete successfully: runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory
             [exit 1]
@@ -450,6 +453,7 @@ fn copy_sources_and_dockerignore() {
             --------------------
                1 |     FROM busybox
                2 | >>> COPY missing.txt /
+               3 |     
             --------------------
             ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref 808055d37fbfc5c942b3c1416: "/missing.txt": not found
             [exit 1]
@@ -532,6 +536,7 @@ fn dockerfile_errors_are_reported_with_their_line() {
             --------------------
                1 |     FROM ubuntu:15.04
                2 | >>> RUNN make
+               3 |     
             --------------------
             ERROR: failed to solve: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)
             [exit 1]
@@ -595,7 +600,7 @@ fn the_legacy_builder_commits_an_image_per_instruction() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/4 : FROM ubuntu:15.04
             15.04: Pulling from library/ubuntu
             f8c98c1d5d88: Pull complete
@@ -642,7 +647,7 @@ fn the_legacy_builder_commits_an_image_per_instruction() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/4 : FROM ubuntu:15.04
              ---> 366cb16f3cda
             Step 2/4 : COPY . /app
@@ -708,7 +713,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/7 : FROM busybox
             latest: Pulling from library/busybox
             3383b68ec54e: Pull complete
@@ -752,7 +757,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/2 : FROM busybox
              ---> 1f58d96045ca
             Step 2/2 : COPY --chmod=755 app.py /
@@ -764,7 +769,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/2 : FROM busybox
              ---> 1f58d96045ca
             Step 2/2 : COPY app.py Makefile /srv
@@ -776,7 +781,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/2 : FROM busybox
              ---> 1f58d96045ca
             Step 2/2 : COPY nothere.txt /
@@ -788,7 +793,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Error response from daemon: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)
             [exit 1]
         "#]],

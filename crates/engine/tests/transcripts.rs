@@ -320,9 +320,8 @@ fn errors_read_as_dockers() {
             Status: Downloaded newer image for nginx:latest
             249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a
             $ docker create --name web nginx
-            docker: Error response from daemon: Conflict. The container name "/web" is already in use by container "249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a". You have to remove (or rename) that container to be able to reuse that name.
-            See 'docker create --help'.
-            [exit 125]
+            Error response from daemon: Conflict. The container name "/web" is already in use by container "249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a". You have to remove (or rename) that container to be able to reuse that name.
+            [exit 1]
             $ docker rmi nginx
             Error response from daemon: conflict: unable to remove repository reference "nginx" (must force) - container 249a2d5dd69c is using its referenced image 3d0837916caa
             [exit 1]

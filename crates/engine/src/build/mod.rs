@@ -279,7 +279,7 @@ pub fn build(
     }
     if opts.legacy {
         let sent = crate::size::human_size_with_precision(ctx.tar_size() as f64, 4);
-        p.say(format!("Sending build context to Docker daemon  {sent}"));
+        p.say(format!("Sending build context to Docker daemon {sent:>8}"));
     }
     let parsed = dockerfile::parse(&text);
     if let Some(d) = parsed
@@ -476,7 +476,8 @@ fn fail(mut out: Built, mut p: Progress, snippet: Option<String>, msg: &str) -> 
 
 /// `Dockerfile:3` and the lines around it, the failing one marked `>>>`.
 pub(crate) fn source_snippet(name: &str, text: &str, line: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
+    // Split as BuildKit does: a final newline leaves an empty last line.
+    let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
     let from = line.saturating_sub(3).max(1);
     let to = (line + 2).min(lines.len());
     let mut s = format!("{name}:{line}\n--------------------\n");

@@ -146,7 +146,10 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
         return command.needs(t, "at least 1");
     };
     if let Err(e) = Reference::parse(image_ref) {
-        return t.fail(125, format!("docker: {e}.\nSee 'docker {cmd} --help'."));
+        return t.fail(
+            125,
+            format!("docker: {e}\n\nRun 'docker {cmd} --help' for more information"),
+        );
     }
     if s.host.image(image_ref).is_err() {
         let shown = Reference::parse(image_ref)
@@ -180,15 +183,14 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
         .create_container_with(image_ref, p.value("name"), command)
     {
         Ok(o) => o,
-        Err(e) => {
+        // The docker 28 CLI: `run` wraps the daemon's error, `create` prints it.
+        Err(e) if run => {
             return t.fail(
                 125,
-                format!(
-                    "docker: {}.\nSee 'docker {cmd} --help'.",
-                    e.to_string().trim_end_matches('.')
-                ),
+                format!("docker: {e}\n\nRun 'docker {cmd} --help' for more information"),
             )
         }
+        Err(e) => return t.fail(1, e.to_string()),
     };
     let id = outcome.value;
     t.events.extend(outcome.events);

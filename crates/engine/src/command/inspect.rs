@@ -309,7 +309,7 @@ pub fn inspect(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
             }
         }
         for m in missing {
-            t.err(format!("Error: No such object: {m}"));
+            t.err(missing_object(kind, &m));
             t.status = 1;
         }
         return t;
@@ -324,8 +324,22 @@ pub fn inspect(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         }
     }
     for m in missing {
-        t.err(format!("Error: No such object: {m}"));
+        t.err(missing_object(kind, &m));
         t.status = 1;
     }
     t
+}
+
+/// What the CLI says of a name it did not find: with `--type`, the daemon's
+/// own error for that kind of object.
+fn missing_object(kind: &str, name: &str) -> String {
+    match kind {
+        "image" => crate::host::HostError::NoSuchImage(
+            crate::reference::Reference::parse(name)
+                .map_or_else(|_| name.to_owned(), |r| r.to_string()),
+        )
+        .to_string(),
+        "container" => crate::host::HostError::NoSuchContainer(name.to_owned()).to_string(),
+        _ => format!("Error: No such object: {name}"),
+    }
 }

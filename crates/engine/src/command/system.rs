@@ -158,7 +158,12 @@ fn df(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     .map(str::to_owned)
     .to_vec()];
     let now = s.host.now();
-    for u in &df.per_image {
+    // Newest first, as `docker images` lists them.
+    let mut per_image: Vec<_> = df.per_image.iter().collect();
+    crate::sort::sort_by_key(&mut per_image, |u| {
+        std::cmp::Reverse(s.host.image(u.id.as_str()).map_or(now, |i| i.created))
+    });
+    for u in per_image {
         let created = s
             .host
             .image(u.id.as_str())
