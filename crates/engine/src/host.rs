@@ -617,6 +617,10 @@ impl Host {
         self.names.insert(name.clone());
         let mut fs = Merged::new(image.lower().clone());
         fs.set_time(self.now());
+        // Docker bind-mounts these over the init layer's empty files.
+        for path in ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"] {
+            fs.bind(path);
+        }
         let entrypoint = image.config.config.entrypoint.clone();
         let cmd = cmd.or_else(|| image.config.config.cmd.clone());
         self.containers.push(Container {
@@ -980,7 +984,7 @@ impl Host {
         if !author.is_empty() {
             config.author = author.to_owned();
         }
-        let upper = c.fs.upper().clone();
+        let upper = c.fs.upper_unmounted();
         let empty = upper.is_empty();
         let mut history = History::new(self.now(), created_by, comment, empty);
         history.author = author.to_owned();

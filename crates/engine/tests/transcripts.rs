@@ -1139,12 +1139,14 @@ fn inspect_format_runs_go_templates_on_the_json() {
             $ docker inspect -f '{{index .Config.Labels "x"}} {{upper .Os}}' busybox
              LINUX
             $ docker inspect -f '{{.NoSuchField}}' busybox
+
             template parsing error: template: :1:2: executing "" at <.NoSuchField>: map has no entry for key "NoSuchField"
             [exit 1]
             $ docker inspect -f '{{nosuch .Id}}' busybox
             template parsing error: template: :1: function "nosuch" not defined
             [exit 64]
             $ docker inspect -f '{{.Id}}' nosuch
+
             Error: No such object: nosuch
             [exit 1]
         "#]],

@@ -220,7 +220,10 @@ impl Builder<'_> {
         }
         if lower == "scratch" {
             let mut config = ImageConfig::scratch(self.host.now());
-            config.config.working_dir = "/".into();
+            // BuildKit sets `/`; the legacy builder leaves it empty.
+            if !self.opts.legacy {
+                config.config.working_dir = "/".into();
+            }
             if self.opts.legacy {
                 self.progress.say(" ---> ");
             }

@@ -305,8 +305,18 @@ pub fn inspect(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
                         t.out(l);
                     }
                 }
-                Err(e) => return t.fail(e.1, e.0),
+                Err(e) => {
+                    // A template that fails as it runs: the CLI ends its
+                    // (empty) output first; one that does not parse runs not.
+                    if e.1 != 64 {
+                        t.out("");
+                    }
+                    return t.fail(e.1, e.0);
+                }
             }
+        }
+        if out.is_empty() && !missing.is_empty() {
+            t.out("");
         }
         for m in missing {
             t.err(missing_object(kind, &m));

@@ -220,16 +220,12 @@ fn inner(v: &Value) -> String {
     }
 }
 
-/// Go's `json.Marshal`, which escapes `<`, `>` and `&`.
+/// The docker CLI's `json`: an encoder that leaves `<`, `>` and `&` as they are.
 fn go_json(v: &Value) -> String {
     if nil_kind(v).is_some() {
         return "null".to_owned();
     }
-    serde_json::to_string(v)
-        .unwrap_or_default()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    serde_json::to_string(v).unwrap_or_default()
 }
 
 fn eval(words: &[Word], dot: &Value) -> Result<Value, TemplateError> {
