@@ -134,9 +134,11 @@ fn a_rebuild_uses_the_cache_until_a_copied_file_changes() {
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=true | [3/3] RUN make /app cached=true
         $ echo '# more' >> app.py
         $ docker build -t app .
+        #4 CACHED
         #6 DONE 0.1s
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=false | [3/3] RUN make /app cached=false
         $ docker build --no-cache -t app .
+        #4 CACHED
         #6 DONE 0.1s
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=false | [3/3] RUN make /app cached=false
     "#]].assert_eq(&out);
@@ -169,7 +171,7 @@ fn metadata_steps_are_history_entries_without_layers() {
             #4 [1/4] FROM docker.io/library/busybox:latest
             #4 DONE 0.1s
 
-            #5 [2/4] WORKDIR $APP
+            #5 [2/4] WORKDIR /srv/app
             #5 DONE 0.1s
 
             #6 [internal] load build context
@@ -179,7 +181,7 @@ fn metadata_steps_are_history_entries_without_layers() {
             #7 [3/4] COPY app.py .
             #7 DONE 0.1s
 
-            #8 [4/4] RUN echo "$GREETING" > greeting.txt && ls -l
+            #8 [4/4] RUN echo "hello" > greeting.txt && ls -l
             #8 0.100 total 8
             #8 0.101 -rw-r--r-- 1 root 0   39 Jan  1 00:00 app.py
             #8 0.102 -rw-r--r-- 1 root 0    6 Jan  1 00:00 greeting.txt
@@ -493,13 +495,13 @@ fn multi_stage_builds_only_what_the_target_needs() {
             #6 [builder 2/2] RUN echo built > /out.txt
             #6 DONE 0.1s
 
-            #7 [1/3] FROM docker.io/library/busybox:latest
+            #7 [stage-2 1/3] FROM docker.io/library/busybox:latest
             #7 DONE 0.1s
 
-            #8 [2/3] COPY --from=builder /out.txt /out.txt
+            #8 [stage-2 2/3] COPY --from=builder /out.txt /out.txt
             #8 DONE 0.1s
 
-            #9 [3/3] RUN cat /out.txt
+            #9 [stage-2 3/3] RUN cat /out.txt
             #9 0.100 built
             #9 DONE 0.1s
 
@@ -999,4 +1001,76 @@ fn a_from_scratch_copy_has_docker26s_diff_id_and_image_id() {
     "#]]
     .assert_eq(&out);
     assert!(out.contains(&format!("{DOCKER26_IMAGE_ID} {DOCKER26_DIFF_ID} ")));
+}
+
+#[test]
+fn buildkit_names_steps_with_variables_expanded_and_a_base_it_resolved_before_is_cached() {
+    check(
+        &[
+            "docker pull busybox",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nARG WHO=nobody\nENV E=env\nRUN echo \"$WHO\" '$E' \\$E > /who.txt\nEOF",
+            "docker build -t app .",
+            "docker build --build-arg WHO=ann -t app .",
+        ],
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -t app .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 111B done
+            #1 DONE 0.0s
+
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
+
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
+
+            #4 [1/2] FROM docker.io/library/busybox:latest
+            #4 DONE 0.0s
+
+            #5 [2/2] RUN echo "nobody" '$E' $E > /who.txt
+            #5 DONE 0.1s
+
+            #6 exporting to image
+            #6 exporting layers 0.1s done
+            #6 writing image sha256:7c432d7753bc70cf0ce402627bedae7353aa9673a48ec38b4d6950954ff687e8 done
+            #6 naming to docker.io/library/app done
+            #6 DONE 0.1s
+            $ docker build --build-arg WHO=ann -t app .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 111B done
+            #1 DONE 0.0s
+
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
+
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
+
+            #4 [1/2] FROM docker.io/library/busybox:latest
+            #4 CACHED
+
+            #5 [2/2] RUN echo "ann" '$E' $E > /who.txt
+            #5 DONE 0.1s
+
+            #6 exporting to image
+            #6 exporting layers 0.1s done
+            #6 writing image sha256:1bb6c2ae5327e75ccc6c30158079842b73e2eed5ab828d54b0b09c7662ceaec5 done
+            #6 naming to docker.io/library/app done
+            #6 DONE 0.1s
+        "#]],
+    );
 }

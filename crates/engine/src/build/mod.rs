@@ -47,6 +47,8 @@ pub struct BuildOptions {
 #[derive(Clone, Debug, Default)]
 pub struct BuildCache {
     steps: Map<Digest, Cached>,
+    /// The FROM steps builds have resolved.
+    pub(crate) bases: Vec<Digest>,
 }
 
 #[derive(Clone, Debug)]
@@ -118,6 +120,7 @@ impl BuildCache {
     /// `docker builder prune`.
     pub fn clear(&mut self) {
         self.steps.clear();
+        self.bases.clear();
     }
 }
 
@@ -322,6 +325,8 @@ pub fn build(
         total,
         events: Vec::new(),
         metadata: Vec::new(),
+        stage_count: plan.stages.len(),
+        from_lines: Vec::new(),
     };
     if !opts.legacy {
         // BuildKit resolves every base image before it reads .dockerignore.
@@ -387,8 +392,17 @@ pub fn build(
         steps,
         events,
         cache,
+        from_lines,
         ..
     } = builder;
+    // BuildKit shows a base it resolved before as CACHED when a step runs.
+    if steps.iter().any(|s| !s.cached && s.layer.is_some()) {
+        for (line, v) in from_lines {
+            if let Some(l) = progress.lines.get_mut(line) {
+                *l = format!("#{v} CACHED");
+            }
+        }
+    }
     out.steps = steps;
     out.events = events;
     if opts.legacy {

@@ -39,6 +39,11 @@ pub(crate) struct Builder<'a> {
     pub events: Vec<HostEvent>,
     /// The base images whose `load metadata` vertex is already shown.
     pub metadata: Vec<String>,
+    /// How many stages the Dockerfile has.
+    pub stage_count: usize,
+    /// FROM steps of a base an earlier build resolved: their status line
+    /// and vertex.
+    pub from_lines: Vec<(usize, usize)>,
 }
 
 /// How a step that makes a layer is recorded in history: BuildKit's text, the
@@ -116,13 +121,12 @@ impl Builder<'_> {
                 self.progress.say(label.clone());
                 label
             } else {
+                // BuildKit names a step with the stage's variables expanded.
+                let vars = self.vars(&stage);
                 format!(
                     "[{}{n}/{total}] {}",
-                    stage
-                        .name
-                        .as_ref()
-                        .map_or(String::new(), |s| format!("{s} ")),
-                    i.original
+                    self.stage_prefix(stage.name.as_deref(), index),
+                    vars::expand_shown(&i.original, &vars)
                 )
             };
             self.instruction(&mut stage, i, &label)?;
@@ -150,6 +154,16 @@ impl Builder<'_> {
             v.insert(k.to_owned(), val.to_owned());
         }
         v
+    }
+
+    /// A step's stage in its name: the stage's own name, or `stage-N` for an
+    /// unnamed stage of a Dockerfile with several.
+    fn stage_prefix(&self, name: Option<&str>, index: usize) -> String {
+        match name {
+            Some(n) => format!("{n} "),
+            None if self.stage_count > 1 => format!("stage-{index} "),
+            None => String::new(),
+        }
     }
 
     /// BuildKit's vertices after the Dockerfile's: `load metadata` for each
@@ -202,7 +216,7 @@ impl Builder<'_> {
             ));
         }
         let name = super::stage_name(i);
-        let prefix = name.as_ref().map_or(String::new(), |s| format!("{s} "));
+        let prefix = self.stage_prefix(name.as_deref(), index);
         let lower = base.to_ascii_lowercase();
         if let Some(prev) = self
             .stages
@@ -279,7 +293,15 @@ impl Builder<'_> {
         let cached = crate::digest::chain_ids(&diff_ids)
             .iter()
             .all(|c| self.host.has_layer(c));
-        // A base already in the image store is DONE at once, not CACHED.
+        // A base already in the image store is DONE at once, not CACHED;
+        // one an earlier build resolved shows CACHED if a step of this
+        // build runs (decided once the steps are known).
+        let from_key = key(&["FROM", id.as_str()]);
+        if self.cache.bases.contains(&from_key) {
+            self.from_lines.push((self.progress.lines.len(), v));
+        } else {
+            self.cache.bases.push(from_key);
+        }
         self.progress
             .line(v, if cached { "DONE 0.0s" } else { "DONE 0.1s" });
         self.steps.push(Step {
