@@ -1109,7 +1109,9 @@ impl Host {
         }
         let mut all_layers: Map<Digest, u64> = Map::new();
         let mut per_image = Vec::new();
-        let mut reclaimable = 0;
+        // The CLI's RECLAIMABLE: the total less what in-use images hold
+        // alone (their shared layers count as reclaimable).
+        let mut used = 0;
         let mut active = 0;
         for image in self.images.values() {
             let containers = self
@@ -1125,9 +1127,8 @@ impl Host {
                 all_layers.insert(chain.clone(), layer.size());
             }
             let size = image.size();
-            if containers == 0 {
-                reclaimable += size - shared;
-            } else {
+            if containers != 0 {
+                used += size - shared;
                 active += 1;
             }
             per_image.push(ImageUsage {
@@ -1143,7 +1144,7 @@ impl Host {
             images_total: self.images.len(),
             images_active: active,
             images_size: all_layers.values().sum(),
-            images_reclaimable: reclaimable,
+            images_reclaimable: all_layers.values().sum::<u64>().saturating_sub(used),
             containers_total: self.containers.len(),
             containers_active: self.containers.iter().filter(running).count(),
             containers_size: self.containers.iter().map(Container::size_rw).sum(),

@@ -353,10 +353,10 @@ fn what_the_image_lacks_is_not_found() {
             #2 transferring context: 51B done
             #2 DONE 0.0s
 
-            #3 [2/2] RUN echo hi
+            #3 [1/1] RUN echo hi
             #3 ERROR: process "/bin/sh -c echo hi" did not complete successfully: runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory
             ------
-             > [2/2] RUN echo hi:
+             > [1/1] RUN echo hi:
             ------
             Dockerfile:2
             --------------------
@@ -443,7 +443,7 @@ fn copy_sources_and_dockerignore() {
             #3 DONE 0.0s
 
             #4 [1/2] FROM docker.io/library/busybox:latest
-            #4 DONE 0.0s
+            #4 CACHED
 
             #5 [internal] load build context
             #5 transferring context: 145B done
@@ -451,6 +451,9 @@ fn copy_sources_and_dockerignore() {
 
             #6 [2/2] COPY missing.txt /
             #6 ERROR: failed to calculate checksum of ref 808055d37fbfc5c942b3c1416: "/missing.txt": not found
+            ------
+             > [2/2] COPY missing.txt /:
+            ------
             Dockerfile:2
             --------------------
                1 |     FROM busybox
@@ -1071,6 +1074,123 @@ fn buildkit_names_steps_with_variables_expanded_and_a_base_it_resolved_before_is
             #6 writing image sha256:1bb6c2ae5327e75ccc6c30158079842b73e2eed5ab828d54b0b09c7662ceaec5 done
             #6 naming to docker.io/library/app done
             #6 DONE 0.1s
+        "#]],
+    );
+}
+
+#[test]
+fn buildkit_shows_a_shared_base_once_no_from_scratch_step_and_boxes_a_failed_copy() {
+    check(
+        &[
+            "docker pull busybox",
+            "cat > Dockerfile <<'EOF'\nFROM busybox AS build\nRUN echo built > /out.txt\nFROM busybox\nCOPY --from=build /out.txt /out.txt\nEOF",
+            "docker build -q -t app .",
+            "docker build -t app .",
+            "echo hello > hello.txt",
+            "cat > Dockerfile <<'EOF'\nFROM scratch\nCOPY hello.txt /\nEOF",
+            "docker build -t s .",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nCOPY nosuch.txt /\nEOF",
+            "docker build -t app .",
+        ],
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -q -t app .
+            sha256:56d072fd1c10f4c10b3a0d6f62a247372e7a38ce354a1855bf9306e048facf87
+            $ docker build -t app .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 134B done
+            #1 DONE 0.0s
+
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
+
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
+
+            #4 [build 1/2] FROM docker.io/library/busybox:latest
+            #4 DONE 0.0s
+
+            #5 [build 2/2] RUN echo built > /out.txt
+            #5 CACHED
+
+            #6 [stage-1 2/2] COPY --from=build /out.txt /out.txt
+            #6 CACHED
+
+            #7 exporting to image
+            #7 exporting layers 0.1s done
+            #7 writing image sha256:56d072fd1c10f4c10b3a0d6f62a247372e7a38ce354a1855bf9306e048facf87 done
+            #7 naming to docker.io/library/app done
+            #7 DONE 0.1s
+            $ echo hello > hello.txt
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -t s .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 67B done
+            #1 DONE 0.0s
+
+            #2 [internal] load .dockerignore
+            #2 transferring context: 51B done
+            #2 DONE 0.0s
+
+            #3 [internal] load build context
+            #3 transferring context: 145B done
+            #3 DONE 0.0s
+
+            #4 [1/1] COPY hello.txt /
+            #4 DONE 0.1s
+
+            #5 exporting to image
+            #5 exporting layers 0.1s done
+            #5 writing image sha256:d956d268afb00c996138c5c7c04ef5cf89af68444bc98f6c483cb6929d3b641b done
+            #5 naming to docker.io/library/s done
+            #5 DONE 0.1s
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -t app .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 68B done
+            #1 DONE 0.0s
+
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
+
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
+
+            #4 [1/2] FROM docker.io/library/busybox:latest
+            #4 CACHED
+
+            #5 [internal] load build context
+            #5 transferring context: 146B done
+            #5 DONE 0.0s
+
+            #6 [2/2] COPY nosuch.txt /
+            #6 ERROR: failed to calculate checksum of ref 60318da8b9a47742a346a93b7: "/nosuch.txt": not found
+            ------
+             > [2/2] COPY nosuch.txt /:
+            ------
+            Dockerfile:2
+            --------------------
+               1 |     FROM busybox
+               2 | >>> COPY nosuch.txt /
+               3 |     
+            --------------------
+            ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref 60318da8b9a47742a346a93b7: "/nosuch.txt": not found
+            [exit 1]
         "#]],
     );
 }

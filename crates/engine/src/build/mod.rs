@@ -327,6 +327,7 @@ pub fn build(
         metadata: Vec::new(),
         stage_count: plan.stages.len(),
         from_lines: Vec::new(),
+        shown_bases: Vec::new(),
     };
     if !opts.legacy {
         // BuildKit resolves every base image before it reads .dockerignore.
@@ -362,11 +363,13 @@ pub fn build(
             }
             Err(msg) => {
                 let steps::Builder {
-                    progress,
+                    mut progress,
                     steps,
                     events,
+                    from_lines,
                     ..
                 } = builder;
+                mark_bases_cached(&mut progress, &steps, from_lines);
                 // The legacy `docker build` exits with the failed command's status.
                 let status = steps.last().and_then(|s| s.failed).filter(|_| opts.legacy);
                 out.steps = steps;
@@ -395,14 +398,7 @@ pub fn build(
         from_lines,
         ..
     } = builder;
-    // BuildKit shows a base it resolved before as CACHED when a step runs.
-    if steps.iter().any(|s| !s.cached && s.layer.is_some()) {
-        for (line, v) in from_lines {
-            if let Some(l) = progress.lines.get_mut(line) {
-                *l = format!("#{v} CACHED");
-            }
-        }
-    }
+    mark_bases_cached(&mut progress, &steps, from_lines);
     out.steps = steps;
     out.events = events;
     if opts.legacy {
@@ -607,6 +603,32 @@ fn transfer_size(name: &str, size: u64) -> String {
     let varint = |v: u64| u64::from((64 - v.max(1).leading_zeros()).div_ceil(7));
     let total = size + 25 + name.len() as u64 + 2 * varint(size);
     crate::size::human_size(total as f64)
+}
+
+/// BuildKit shows a base an earlier build resolved as CACHED when a step of
+/// this build runs (or fails), DONE when every step is cached.
+fn mark_bases_cached(progress: &mut Progress, steps: &[Step], from_lines: Vec<(usize, usize)>) {
+    let ran = steps
+        .iter()
+        .any(|s| !s.cached && (s.layer.is_some() || s.failed.is_some()));
+    if ran {
+        for (line, v) in from_lines {
+            if let Some(l) = progress.lines.get_mut(line) {
+                *l = format!("#{v} CACHED");
+            }
+        }
+    }
+}
+
+/// Whether a FROM names `scratch`.
+pub(crate) fn is_scratch(from: &Instruction, args: &Map<String, String>) -> bool {
+    match &from.args {
+        Args::Words(w) => w
+            .first()
+            .and_then(|b| vars::expand(b, args).ok())
+            .is_some_and(|b| b.eq_ignore_ascii_case("scratch")),
+        _ => false,
+    }
 }
 
 pub(crate) fn stage_name(from: &Instruction) -> Option<String> {

@@ -44,6 +44,8 @@ pub(crate) struct Builder<'a> {
     /// FROM steps of a base an earlier build resolved: their status line
     /// and vertex.
     pub from_lines: Vec<(usize, usize)>,
+    /// The FROM vertices this build shows (one per base image).
+    pub shown_bases: Vec<Digest>,
 }
 
 /// How a step that makes a layer is recorded in history: BuildKit's text, the
@@ -110,8 +112,11 @@ impl Builder<'_> {
             let label = self.legacy_label(from);
             self.progress.say(label);
         }
+        // FROM scratch is no step of BuildKit's: `[1/1] COPY …`.
+        let scratch = !self.opts.legacy && super::is_scratch(from, &self.global_args);
+        let total = total - usize::from(scratch);
         let mut stage = self.from(from, index, total)?;
-        let mut n = 1;
+        let mut n = usize::from(!scratch);
         for i in &instructions[1..] {
             if is_vertex(i) {
                 n += 1;
@@ -287,6 +292,29 @@ impl Builder<'_> {
             self.progress.line(n, "DONE 0.1s");
         }
         let label = format!("[{prefix}1/{total}] FROM {shown}");
+        // Two stages FROM one image are one vertex of BuildKit's, shown once.
+        let from_key = key(&["FROM", id.as_str()]);
+        if self.shown_bases.contains(&from_key) {
+            self.steps.push(Step {
+                line: i.start_line,
+                label,
+                cached: true,
+                layer: None,
+                size: 0,
+                output: Vec::new(),
+                failed: None,
+            });
+            return Ok(Stage {
+                name,
+                index,
+                layers,
+                config,
+                key: from_key,
+                args: Vec::new(),
+                image: None,
+            });
+        }
+        self.shown_bases.push(from_key.clone());
         let v = self.progress.vertex(&label);
         // BuildKit reports the base CACHED when its layers are already stored.
         let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
@@ -296,7 +324,6 @@ impl Builder<'_> {
         // A base already in the image store is DONE at once, not CACHED;
         // one an earlier build resolved shows CACHED if a step of this
         // build runs (decided once the steps are known).
-        let from_key = key(&["FROM", id.as_str()]);
         if self.cache.bases.contains(&from_key) {
             self.from_lines.push((self.progress.lines.len(), v));
         } else {
@@ -1091,6 +1118,15 @@ impl Builder<'_> {
                     v,
                     &format!("ERROR: failed to calculate checksum of ref {id}: {e}"),
                 );
+                if !self.opts.legacy {
+                    // BuildKit's box around the step that failed.
+                    let boxed = [
+                        "------".to_owned(),
+                        format!(" > {label}:"),
+                        "------".to_owned(),
+                    ];
+                    self.progress.lines.extend(boxed);
+                }
                 self.steps.push(Step::failed(i.start_line, label, 1));
                 return Err(at(format!(
                     "failed to compute cache key: failed to calculate checksum of ref {id}: {e}"
