@@ -1186,3 +1186,41 @@ fn images_q_prints_the_id_of_each_row_the_filter_keeps() {
         "#]],
     );
 }
+
+#[test]
+fn ps_format_runs_a_template_per_container() {
+    check(
+        "docker pull busybox
+         docker run -d --name c1 busybox sleep 1000
+         docker run --name c2 busybox echo 'a b' c
+         docker ps -a --format '{{.Names}} {{.State}} {{.Command}}'
+         docker ps -a --no-trunc --format '{{.Image}}: {{.Command}}'
+         docker ps extra",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker run -d --name c1 busybox sleep 1000
+            443a3bdb933ee5e4dbb4991fc0b9e6ee2e02eb69872e8e3ed55be14432b7bfd2
+            $ docker run --name c2 busybox echo 'a b' c
+            a b c
+            $ docker ps -a --format '{{.Names}} {{.State}} {{.Command}}'
+            c2 exited "echo 'a b' c"
+            c1 running "sleep 1000"
+            $ docker ps -a --no-trunc --format '{{.Image}}: {{.Command}}'
+            busybox: "echo 'a b' c"
+            busybox: "sleep 1000"
+            $ docker ps extra
+            docker: 'docker ps' accepts no arguments
+
+            Usage:  docker ps [OPTIONS]
+
+            See 'docker ps --help' for more information
+            [exit 1]
+        "#]],
+    );
+}

@@ -78,11 +78,16 @@ const PS: Cmd = Cmd {
         bool_flag(Some('s'), "size"),
         bool_flag(Some('q'), "quiet"),
         bool_flag(None, "no-trunc"),
+        value_flag(None, "format"),
     ],
     options: &[
         (
             "-a, --all",
             "Show all containers (default shows just running)",
+        ),
+        (
+            "--format string",
+            "Format output using a custom template (fields: .ID .Image .Command .RunningFor .Status .Ports .Names .Size .State)",
         ),
         ("--no-trunc", "Don't truncate output"),
         ("-q, --quiet", "Only display container IDs"),
@@ -404,8 +409,8 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         Ok(x) => x,
         Err(t) => return t,
     };
-    if let Some(extra) = p.args.first() {
-        return t.fail(1, format!("\"docker ps\" accepts no arguments.\nSee 'docker ps --help'.\n\nUsage:  docker ps [OPTIONS]\n\nList containers (got {extra:?})"));
+    if !p.args.is_empty() {
+        return PS.no_args(t);
     }
     let now = s.host.now();
     let sizes = s.host.ps_sizes();
@@ -471,6 +476,33 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
             ports,
             c.name.clone(),
         ];
+        if let Some(format) = p.value("format") {
+            // The docker CLI's container fields, as a template sees them.
+            let state = match c.state {
+                State::Created => "created",
+                State::Running { .. } => "running",
+                State::Exited { .. } => "exited",
+            };
+            let size = human_size_with_precision(size as f64, 3);
+            let value = serde_json::json!({
+                "ID": row[0], "Image": row[1], "Command": row[2], "RunningFor": row[3],
+                "Status": row[4], "Ports": row[5], "Names": row[6], "State": state,
+                "Size": if virt > 0 {
+                    format!("{size} (virtual {})", human_size_with_precision(virt as f64, 3))
+                } else {
+                    size
+                },
+            });
+            match super::template::render(format, &value) {
+                Ok(text) => {
+                    for l in format!("{text}\n").lines() {
+                        t.out(l);
+                    }
+                }
+                Err(e) => return t.fail(e.1, e.0),
+            }
+            continue;
+        }
         if p.has("size") {
             let size = human_size_with_precision(size as f64, 3);
             row.push(if virt > 0 {
@@ -484,7 +516,7 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         }
         rows.push(row);
     }
-    if !p.has("quiet") {
+    if !p.has("quiet") && !p.has("format") {
         for line in render(&rows) {
             t.out(line);
         }
