@@ -7,10 +7,12 @@
 //! - `dist`: the size-optimised release build into `dist/`, with the size report.
 //! - `bench`: criterion benchmarks of the engine plus browser figures, as one table.
 //! - `fuzz`: the engine's fuzz targets under cargo-fuzz, each for a time budget.
+//! - `docker26`: the live comparison with a real Docker 26 (a stage of `test`).
 
 mod bench;
 mod bundle;
 mod dist;
+mod docker26;
 mod fuzz;
 mod run;
 mod split;
@@ -19,7 +21,7 @@ mod tools;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask <serve|test|dist|bench|fuzz|help>";
+const USAGE: &str = "usage: cargo xtask <serve|test|dist|bench|fuzz|docker26|help>";
 
 const HELP: &str = "\
 Layerlab task runner
@@ -35,6 +37,10 @@ Layerlab task runner
   cargo xtask fuzz [TARGET] [SECONDS]
                       fuzz the parser, the shell, archives, command lines and builds
                       (cargo-fuzz on nightly; 60 s per target unless told)
+  cargo xtask docker26
+                      as root: start a private Docker 26 (installed if missing), re-record
+                      the docker26 scenarios against it and compare Layerlab with them;
+                      `test` runs this as a stage; SKIP without root
 ";
 
 fn main() -> ExitCode {
@@ -58,6 +64,7 @@ fn main() -> ExitCode {
         "dist" => dist::build().map(|_| ()),
         "bench" => bench::run(),
         "fuzz" => fuzz::run(rest),
+        "docker26" => docker26::live(),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
             Ok(())

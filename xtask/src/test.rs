@@ -28,6 +28,11 @@ const STAGES: &[Stage] = &[
         run: native,
     },
     Stage {
+        name: "docker26",
+        what: "Layerlab against a live Docker 26, re-recorded (root; SKIP elsewhere)",
+        run: crate::docker26::live,
+    },
+    Stage {
         name: "engine-wasm",
         what: "engine builds for wasm32-unknown-unknown",
         run: engine_wasm,

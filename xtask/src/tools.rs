@@ -318,7 +318,7 @@ fn has_cjk_font() -> bool {
     output(cmd("fc-list").args([":lang=zh", "family"])).is_some_and(|s| !s.trim().is_empty())
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     output(std::process::Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0")
 }
 

@@ -57,6 +57,10 @@ pub fn changes(container: &Merged) -> Vec<Change> {
 
     let mut candidates: Set<FsPath> = Set::new();
     for (p, e) in container.upper().entries() {
+        // What is written to a bind-mounted file is not the container's change.
+        if container.mounts().contains(p) {
+            continue;
+        }
         candidates.insert(p.clone());
         if matches!(e, Entry::Dir { opaque: true, .. }) {
             candidates.extend(

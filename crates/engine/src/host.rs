@@ -69,6 +69,12 @@ pub enum HostEvent {
     },
 }
 
+/// Why an image cannot be deleted, and whether a container uses it.
+struct DeleteConflict {
+    used: bool,
+    error: HostError,
+}
+
 /// A failure as Docker's daemon words it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HostError {
@@ -90,8 +96,12 @@ pub enum HostError {
     StartFailed(String),
     /// A `docker commit --change` line that cannot apply.
     InvalidChange(String),
-    /// `docker rmi` of an untagged image other images are built on.
-    HasChildren(String),
+    /// `docker rmi` of an image that cannot go (`hard`: not even forced).
+    DeleteConflict {
+        id: String,
+        hard: bool,
+        message: String,
+    },
     Fs(crate::error::FsError),
 }
 
@@ -118,9 +128,10 @@ impl fmt::Display for HostError {
                 "Error response from daemon: cannot remove container \"/{name}\": container is running: stop the container before removing or force remove"
             ),
             HostError::InvalidChange(m) => write!(f, "Error response from daemon: {m}"),
-            HostError::HasChildren(id) => write!(
+            HostError::DeleteConflict { id, hard, message } => write!(
                 f,
-                "Error response from daemon: conflict: unable to delete {id} (cannot be forced) - image has dependent child images"
+                "Error response from daemon: conflict: unable to delete {id} ({}) - {message}",
+                if *hard { "cannot be forced" } else { "must be forced" }
             ),
             HostError::StartFailed(m) => write!(
                 f,
@@ -157,6 +168,10 @@ pub struct Container {
     pub state: State,
     /// The main process: entrypoint followed by command (`Path` and `Args`).
     pub command: Vec<String>,
+    /// The container's own `Config.Entrypoint` and `Config.Cmd` (what
+    /// `docker commit` gives the new image).
+    pub entrypoint: Option<Vec<String>>,
+    pub cmd: Option<Vec<String>>,
     pub fs: Merged,
     /// Created with `-i`: its standard input stays open, so a shell waits on it.
     pub open_stdin: bool,
@@ -172,6 +187,22 @@ impl Container {
     /// `SizeRw`: the writable layer's bytes.
     pub fn size_rw(&self) -> u64 {
         self.fs.size_rw()
+    }
+
+    /// The `Command` `docker ps` lists: the path, then the arguments, those
+    /// with a space in single quotes (moby's `daemon/list.go`).
+    pub fn command_line(&self) -> String {
+        let mut words = self.command.iter();
+        let mut line = words.next().cloned().unwrap_or_default();
+        for arg in words {
+            line.push(' ');
+            if arg.contains(' ') {
+                line.push_str(&format!("'{arg}'"));
+            } else {
+                line.push_str(arg);
+            }
+        }
+        line
     }
 }
 
@@ -327,8 +358,10 @@ impl Host {
         layers: Vec<Rc<Layer>>,
         tag: Option<&Reference>,
     ) -> Outcome<Digest> {
-        let now = self.now();
-        self.add_image_at(config, layers, tag, now)
+        // Docker lists an image as created when its config says (a cached
+        // rebuild's is the cached layer's time).
+        let at = crate::clock::unix_from_rfc3339(&config.created).unwrap_or_else(|| self.now());
+        self.add_image_at(config, layers, tag, at)
     }
 
     /// [`Host::add_image`] for an image created at `created` (Unix seconds), as a pulled one.
@@ -492,6 +525,8 @@ impl Host {
             image_ref: image.short().to_owned(),
             created: now,
             state: State::Exited { code, at: now },
+            entrypoint: None,
+            cmd: Some(command.clone()),
             command,
             fs: Merged::with_upper(img.lower().clone(), upper),
             open_stdin: false,
@@ -502,6 +537,15 @@ impl Host {
             name,
             image: image.clone(),
         }]
+    }
+
+    /// The IMAGE `docker ps` shows for a container: the reference it was
+    /// created with while that still names its image, else the image's short ID.
+    pub fn image_shown(&self, c: &Container) -> String {
+        match self.image(&c.image_ref) {
+            Ok(i) if i.id == c.image => c.image_ref.clone(),
+            _ => c.image.short().to_owned(),
+        }
     }
 
     /// Tags of an image, sorted.
@@ -529,7 +573,9 @@ impl Host {
                 return Ok(one);
             }
         }
-        Err(HostError::NoSuchImage(text.to_owned()))
+        // The daemon names what it looked for in full: `nosuch:latest`.
+        let shown = Reference::parse(text).map_or_else(|_| text.to_owned(), |r| r.to_string());
+        Err(HostError::NoSuchImage(shown))
     }
 
     pub fn containers(&self) -> &[Container] {
@@ -621,6 +667,12 @@ impl Host {
         self.names.insert(name.clone());
         let mut fs = Merged::new(image.lower().clone());
         fs.set_time(self.now());
+        // Docker bind-mounts these over the init layer's empty files.
+        for path in ["/etc/hosts", "/etc/hostname", "/etc/resolv.conf"] {
+            fs.bind(path);
+        }
+        let entrypoint = image.config.config.entrypoint.clone();
+        let cmd = cmd.or_else(|| image.config.config.cmd.clone());
         self.containers.push(Container {
             id: id.clone(),
             name: name.clone(),
@@ -629,11 +681,12 @@ impl Host {
             created: self.now(),
             state: State::Created,
             command: {
-                let run = &image.config.config;
-                let mut argv = run.entrypoint.clone().unwrap_or_default();
-                argv.extend(cmd.or_else(|| run.cmd.clone()).unwrap_or_default());
+                let mut argv = entrypoint.clone().unwrap_or_default();
+                argv.extend(cmd.clone().unwrap_or_default());
                 argv
             },
+            entrypoint,
+            cmd,
             fs,
             open_stdin: false,
             log: Vec::new(),
@@ -755,6 +808,16 @@ impl Host {
         }
         let c = self.containers.remove(i);
         self.names.remove(&c.name);
+        if !self.images.contains_key(&c.image) {
+            // The last user of a deleted image's layers lets them go.
+            let unused: Vec<Digest> = (self.layers.keys())
+                .filter(|chain| !self.layer_in_use(chain))
+                .cloned()
+                .collect();
+            for chain in unused {
+                self.layers.remove(&chain);
+            }
+        }
         let events = vec![HostEvent::ContainerRemoved {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -765,68 +828,144 @@ impl Host {
         })
     }
 
-    /// `docker rmi`: untags; deletes the image when no tag is left, refusing while a
-    /// container uses it. Layers still used by another image stay.
-    pub fn remove_image(&mut self, text: &str) -> Result<Outcome<()>, HostError> {
-        let image = self.image(text)?.clone();
+    /// `docker rmi [-f]`, by moby's rules (`daemon/images/image_delete.go`).
+    /// By reference: untags, refusing to untag the last tag of an image a
+    /// container uses unless forced; the image goes once no tag is left,
+    /// unless a running container uses it. By ID: refused when several
+    /// repositories name the image or a stopped container uses it, unless
+    /// forced; never while a running container uses it or images are built
+    /// on it. Untagged parents nothing else needs go too.
+    pub fn remove_image(&mut self, text: &str, force: bool) -> Result<Outcome<()>, HostError> {
+        let id = self.image(text)?.id.clone();
         let by_tag = Reference::parse(text)
             .ok()
-            .filter(|r| self.tags.get(r) == Some(&image.id));
-        let remaining_tags = self.tags_of(&image.id).len() - usize::from(by_tag.is_some());
-        if remaining_tags == 0 {
-            if let Some(c) = self.containers.iter().find(|c| c.image == image.id) {
-                return Err(HostError::ImageInUse {
-                    reference: text.to_owned(),
-                    container: c.short_id().to_owned(),
-                    image: image.id.short().to_owned(),
-                });
-            }
-        }
-        if by_tag.is_none() && self.has_children(&image.id) {
-            return Err(HostError::HasChildren(image.id.short().to_owned()));
-        }
+            .filter(|r| self.tags.get(r) == Some(&id));
+        let single = self.tags_of(&id).len() <= 1;
         let mut events = Vec::new();
-        match &by_tag {
+        let quiet = match by_tag {
             Some(r) => {
-                self.tags.remove(r);
+                if !force && single {
+                    if let Some(c) = self.containers.iter().find(|c| c.image == id) {
+                        return Err(HostError::ImageInUse {
+                            reference: text.to_owned(),
+                            container: c.short_id().to_owned(),
+                            image: id.short().to_owned(),
+                        });
+                    }
+                }
+                self.tags.remove(&r);
                 events.push(HostEvent::ImageUntagged {
-                    id: image.id.clone(),
+                    id: id.clone(),
                     reference: r.to_string(),
                 });
+                if !self.tags_of(&id).is_empty() {
+                    return Ok(Outcome { value: (), events });
+                }
+                true
             }
             None => {
-                for r in self
-                    .tags_of(&image.id)
-                    .into_iter()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                {
-                    self.tags.remove(&r);
-                    events.push(HostEvent::ImageUntagged {
-                        id: image.id.clone(),
-                        reference: r.to_string(),
-                    });
+                if single {
+                    let stopped_too = !force;
+                    if let Some(conflict) = self.delete_conflict(&id, false, stopped_too) {
+                        return Err(conflict.error);
+                    }
+                    for r in self.tags_of(&id).into_iter().cloned().collect::<Vec<_>>() {
+                        self.tags.remove(&r);
+                        events.push(HostEvent::ImageUntagged {
+                            id: id.clone(),
+                            reference: r.to_string(),
+                        });
+                    }
                 }
+                false
             }
-        }
-        // An image others are built on stays, untagged, as their parent.
-        if self.tags_of(&image.id).is_empty() && !self.has_children(&image.id) {
-            // Untagged parents nothing else needs go too (legacy intermediates).
-            let mut next = Some(image.id.clone());
-            drop(image);
-            while let Some(id) = next.take() {
-                next = self.delete_image(&id, &mut events);
-                let prunable = next.as_ref().is_some_and(|p| {
-                    self.tags_of(p).is_empty()
-                        && !self.has_children(p)
-                        && !self.containers.iter().any(|c| &c.image == p)
-                });
-                if !prunable {
-                    next = None;
-                }
-            }
-        }
+        };
+        self.delete_unless_conflict(&id, force, quiet, &mut events)?;
         Ok(Outcome { value: (), events })
+    }
+
+    /// Why `id` cannot be deleted, if it cannot: images built on it or a
+    /// running container (never forced), other tags or a stopped container
+    /// (`soft`, unless forced).
+    fn delete_conflict(&self, id: &Digest, tags: bool, stopped: bool) -> Option<DeleteConflict> {
+        let conflict = |hard: bool, used: bool, message: String| DeleteConflict {
+            used,
+            error: HostError::DeleteConflict {
+                id: id.short().to_owned(),
+                hard,
+                message,
+            },
+        };
+        if self.has_children(id) {
+            return Some(conflict(
+                true,
+                false,
+                "image has dependent child images".into(),
+            ));
+        }
+        let using = |running: bool| {
+            self.containers
+                .iter()
+                .find(|c| &c.image == id && matches!(c.state, State::Running { .. }) == running)
+        };
+        if let Some(c) = using(true) {
+            let message = format!("image is being used by running container {}", c.short_id());
+            return Some(conflict(true, true, message));
+        }
+        if tags && !self.tags_of(id).is_empty() {
+            let message = "image is referenced in multiple repositories".to_owned();
+            return Some(conflict(false, false, message));
+        }
+        if stopped {
+            if let Some(c) = using(false) {
+                let message = format!("image is being used by stopped container {}", c.short_id());
+                return Some(conflict(false, true, message));
+            }
+        }
+        None
+    }
+
+    /// moby's `imageDeleteHelper`: deletes `id` (its tags first) unless a
+    /// conflict stands, then prunes its parent quietly. `quiet` ignores a
+    /// conflict unless the image is dangling and unused.
+    fn delete_unless_conflict(
+        &mut self,
+        id: &Digest,
+        force: bool,
+        quiet: bool,
+        events: &mut Vec<HostEvent>,
+    ) -> Result<(), HostError> {
+        if let Some(conflict) = self.delete_conflict(id, !force, !force) {
+            let dangling = self.tags_of(id).is_empty() && !self.has_children(id);
+            if quiet && (!dangling || conflict.used) {
+                return Ok(());
+            }
+            return Err(conflict.error);
+        }
+        for r in self.tags_of(id).into_iter().cloned().collect::<Vec<_>>() {
+            self.tags.remove(&r);
+            events.push(HostEvent::ImageUntagged {
+                id: id.clone(),
+                reference: r.to_string(),
+            });
+        }
+        match self.delete_image(id, events) {
+            Some(parent) if self.images.contains_key(&parent) => {
+                self.delete_unless_conflict(&parent, false, true, events)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Whether an image or a container (even one whose image was deleted,
+    /// which keeps its layers mounted) stands on the layer `chain`.
+    fn layer_in_use(&self, chain: &Digest) -> bool {
+        self.images.values().any(|i| i.chain_ids().contains(chain))
+            || self.layers.get(chain).is_some_and(|l| {
+                self.containers
+                    .iter()
+                    .any(|c| c.fs.lower().layers().iter().any(|x| x.id == l.id))
+            })
     }
 
     /// Deletes one image and the layers only it used; returns its parent.
@@ -839,8 +978,7 @@ impl Host {
         // A layer goes when no image left uses it (the registry and the build
         // cache may still hold it: they are not the daemon's layer store).
         for chain in chains.into_iter().rev() {
-            let used = self.images.values().any(|i| i.chain_ids().contains(&chain));
-            if !used {
+            if !self.layer_in_use(&chain) {
                 if let Some(layer) = self.layers.remove(&chain) {
                     events.push(HostEvent::LayerDeleted {
                         layer: layer.id,
@@ -873,9 +1011,23 @@ impl Host {
             .cloned()
             .ok_or_else(|| HostError::NoSuchImage(c.image.to_string()))?;
         let mut config = parent.config.clone();
+        // The container's command becomes the image's, unless a change sets
+        // one; an ENTRYPOINT change drops the CMD no change gave (moby's
+        // `merge` in daemon/commit.go).
+        config.config.entrypoint = None;
+        config.config.cmd = None;
         for line in &options.changes {
             crate::change::apply_change(&mut config.config, line)
                 .map_err(HostError::InvalidChange)?;
+        }
+        let run = &mut config.config;
+        if run.entrypoint.as_ref().is_none_or(Vec::is_empty) {
+            if run.cmd.as_ref().is_none_or(Vec::is_empty) {
+                run.cmd = c.cmd.clone();
+            }
+            if run.entrypoint.is_none() {
+                run.entrypoint = c.entrypoint.clone();
+            }
         }
         let (created_by, comment, author) =
             (&options.created_by, &options.message, &options.author);
@@ -883,7 +1035,7 @@ impl Host {
         if !author.is_empty() {
             config.author = author.to_owned();
         }
-        let upper = c.fs.upper().clone();
+        let upper = c.fs.upper_unmounted();
         let empty = upper.is_empty();
         let mut history = History::new(self.now(), created_by, comment, empty);
         history.author = author.to_owned();
@@ -1011,7 +1163,9 @@ impl Host {
         }
         let mut all_layers: Map<Digest, u64> = Map::new();
         let mut per_image = Vec::new();
-        let mut reclaimable = 0;
+        // The CLI's RECLAIMABLE: the total less what in-use images hold
+        // alone (their shared layers count as reclaimable).
+        let mut used = 0u64;
         let mut active = 0;
         for image in self.images.values() {
             let containers = self
@@ -1027,9 +1181,8 @@ impl Host {
                 all_layers.insert(chain.clone(), layer.size());
             }
             let size = image.size();
-            if containers == 0 {
-                reclaimable = size.saturating_sub(shared).saturating_add(reclaimable);
-            } else {
+            if containers != 0 {
+                used = used.saturating_add(size.saturating_sub(shared));
                 active += 1;
             }
             per_image.push(ImageUsage {
@@ -1045,7 +1198,7 @@ impl Host {
             images_total: self.images.len(),
             images_active: active,
             images_size: sum(all_layers.values().copied()),
-            images_reclaimable: reclaimable,
+            images_reclaimable: sum(all_layers.values().copied()).saturating_sub(used),
             containers_total: self.containers.len(),
             containers_active: self.containers.iter().filter(running).count(),
             containers_size: sum(self.containers.iter().map(Container::size_rw)),

@@ -110,6 +110,10 @@ pub struct Merged {
     now: u64,
     root_meta: Meta,
     watch: Option<Watch>,
+    /// Files bind-mounted over the view (a container's `/etc/hosts`,
+    /// `/etc/hostname`, `/etc/resolv.conf`): what is written to them lives
+    /// outside the writable layer, and they cannot be removed or renamed.
+    mounts: Vec<FsPath>,
 }
 
 /// A directory whose use someone wants to hear of: any look at it, at something
@@ -129,7 +133,37 @@ impl Merged {
             now: 0,
             root_meta: Meta::new(DIR_MODE, 0),
             watch: None,
+            mounts: Vec::new(),
         }
+    }
+
+    /// Bind-mounts a file over `path` (see [`Merged::mounts`]).
+    pub fn bind(&mut self, path: &str) {
+        if let Ok(p) = FsPath::lexical(path.trim_start_matches('/')) {
+            self.mounts.push(p);
+        }
+    }
+
+    /// The bind-mounted paths.
+    pub fn mounts(&self) -> &[FsPath] {
+        &self.mounts
+    }
+
+    /// The writable layer as Docker sees it: without what was written to
+    /// bind-mounted files, which lives outside it.
+    pub fn upper_unmounted(&self) -> Diff {
+        let mut upper = self.upper.clone();
+        for m in &self.mounts {
+            upper.remove(m);
+        }
+        upper
+    }
+
+    fn busy(&self, p: &FsPath, path: &str) -> Result<(), FsError> {
+        if self.mounts.contains(p) {
+            return Err(FsError::new(Errno::Busy, path));
+        }
+        Ok(())
     }
 
     /// A view with an existing upper layer (for example one being built by a RUN step).
@@ -816,6 +850,7 @@ impl Merged {
     /// `rm FILE` (`unlink`).
     pub fn unlink(&mut self, path: &str) -> Result<Vec<Event>, FsError> {
         let (p, node, _) = self.existing(path, Follow::No)?;
+        self.busy(&p, path)?;
         if matches!(node, Node::Dir { .. }) {
             return Err(FsError::new(Errno::IsADirectory, path));
         }
@@ -845,6 +880,7 @@ impl Merged {
     /// tree leaves one whiteout, not one per file.
     pub fn remove_tree(&mut self, path: &str) -> Result<Vec<Event>, FsError> {
         let (p, _, _) = self.existing(path, Follow::No)?;
+        self.busy(&p, path)?;
         if p.is_root() {
             return Err(FsError::new(Errno::Busy, path));
         }
@@ -858,6 +894,8 @@ impl Merged {
     pub fn rename(&mut self, from: &str, to: &str) -> Result<Vec<Event>, FsError> {
         let (src, node, _) = self.existing(from, Follow::No)?;
         let dst = self.resolve(to, Follow::No)?;
+        self.busy(&src, from)?;
+        self.busy(&dst, to)?;
         if src == dst {
             return Ok(Vec::new());
         }
@@ -1003,8 +1041,13 @@ impl Merged {
         Ok(events)
     }
 
-    /// The writable layer's size as `docker ps -s` counts it.
+    /// The writable layer's size as `docker ps -s` counts it (bind-mounted
+    /// files are not in it).
     pub fn size_rw(&self) -> u64 {
-        self.upper.size()
+        if self.mounts.is_empty() {
+            self.upper.size()
+        } else {
+            self.upper_unmounted().size()
+        }
     }
 }

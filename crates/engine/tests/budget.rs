@@ -109,15 +109,15 @@ docker exec web echo next
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 43B done
+            #1 transferring dockerfile: 80B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/ubuntu:15.04
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/ubuntu:15.04
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/3] FROM docker.io/library/ubuntu:15.04
             #4 DONE 0.1s
@@ -175,6 +175,7 @@ docker exec web echo next
                1 |     FROM ubuntu:15.04
                2 |     COPY Makefile .
                3 | >>> RUN make
+               4 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c make" did not complete succe…
             [exit 1]
@@ -351,15 +352,15 @@ echo next
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 60B done
+            #1 transferring dockerfile: 97B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/busybox:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/2] FROM docker.io/library/busybox:latest
             #4 DONE 0.1s
@@ -375,6 +376,7 @@ echo next
             --------------------
                1 |     FROM busybox
                2 | >>> RUN dd if=/dev/zero of=/big bs=1M count=100000
+               3 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c dd if=/dev/zero of=/big bs=1…
             [exit 1]
@@ -460,7 +462,7 @@ docker build .
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 1048577B done
+            #1 transferring dockerfile: 1.049MB done
             #1 DONE 0.0s
             ERROR: failed to solve: failed to read dockerfile: Dockerfile is 1048577…
             [exit 1]

@@ -45,15 +45,15 @@ fn the_tutorials_dockerfile_builds_as_written() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 67B done
+            #1 transferring dockerfile: 104B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/ubuntu:15.04
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/ubuntu:15.04
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/3] FROM docker.io/library/ubuntu:15.04
             #4 DONE 0.1s
@@ -71,12 +71,12 @@ fn the_tutorials_dockerfile_builds_as_written() {
 
             #8 exporting to image
             #8 exporting layers 0.1s done
-            #8 writing image sha256:aced754b0df079359e160a14f1ffc550eaab108e871be1183e2e93c5039c421b done
-            #8 naming to docker.io/library/app:latest done
+            #8 writing image sha256:985ea2de1dd94e0ad37b15680c6a8f96730c2186052fd24b8e7f7707508fbd2f done
+            #8 naming to docker.io/library/app done
             #8 DONE 0.1s
             $ docker history app
             IMAGE          CREATED        CREATED BY                                      SIZE      COMMENT
-            aced754b0df0   1 second ago   CMD ["/bin/sh" "-c" "python /app/app.py"]       0B        buildkit.dockerfile.v0
+            985ea2de1dd9   1 second ago   CMD ["/bin/sh" "-c" "python /app/app.py"]       0B        buildkit.dockerfile.v0
             <missing>      1 second ago   RUN /bin/sh -c make /app # buildkit             0B        buildkit.dockerfile.v0
             <missing>      1 second ago   COPY . /app # buildkit                          176B      buildkit.dockerfile.v0
             <missing>      9 years ago    /bin/sh -c #(nop) CMD ["/bin/bash"]             0B        
@@ -85,7 +85,7 @@ fn the_tutorials_dockerfile_builds_as_written() {
             <missing>      9 years ago    /bin/sh -c #(nop) ADD file:9b5ba393502195549…   131MB     
             $ docker images
             REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
-            app          latest    aced754b0df0   2 seconds ago   131MB
+            app          latest    985ea2de1dd9   2 seconds ago   131MB
         "#]],
     );
 }
@@ -124,13 +124,11 @@ fn a_rebuild_uses_the_cache_until_a_copied_file_changes() {
         #6 DONE 0.1s
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=false | [2/3] COPY . /app cached=false | [3/3] RUN make /app cached=false
         $ docker build -t app .
-        #4 CACHED
         #6 CACHED
         #7 CACHED
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=true | [3/3] RUN make /app cached=true
         $ touch app.py
         $ docker build -t app .
-        #4 CACHED
         #6 CACHED
         #7 CACHED
         steps: [1/3] FROM docker.io/library/ubuntu:15.04 cached=true | [2/3] COPY . /app cached=true | [3/3] RUN make /app cached=true
@@ -160,20 +158,20 @@ fn metadata_steps_are_history_entries_without_layers() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 175B done
+            #1 transferring dockerfile: 214B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/busybox:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/4] FROM docker.io/library/busybox:latest
             #4 DONE 0.1s
 
-            #5 [2/4] WORKDIR $APP
+            #5 [2/4] WORKDIR /srv/app
             #5 DONE 0.1s
 
             #6 [internal] load build context
@@ -183,7 +181,7 @@ fn metadata_steps_are_history_entries_without_layers() {
             #7 [3/4] COPY app.py .
             #7 DONE 0.1s
 
-            #8 [4/4] RUN echo "$GREETING" > greeting.txt && ls -l
+            #8 [4/4] RUN echo "hello" > greeting.txt && ls -l
             #8 0.100 total 8
             #8 0.101 -rw-r--r-- 1 root 0   39 Jan  1 00:00 app.py
             #8 0.102 -rw-r--r-- 1 root 0    6 Jan  1 00:00 greeting.txt
@@ -191,12 +189,12 @@ fn metadata_steps_are_history_entries_without_layers() {
 
             #9 exporting to image
             #9 exporting layers 0.1s done
-            #9 writing image sha256:7665989281ed0dd4b9ee951d983c9f387aa2b109afbb67e440139f466d5b42ce done
-            #9 naming to docker.io/library/meta:latest done
+            #9 writing image sha256:a5c44d7ea24f9b3ab0827c76d748a29c57a26c548b47de7d2cf9dc1e68729a4e done
+            #9 naming to docker.io/library/meta done
             #9 DONE 0.1s
             $ docker history meta
             IMAGE          CREATED         CREATED BY                                      SIZE      COMMENT
-            7665989281ed   1 second ago    CMD ["sh"]                                      0B        buildkit.dockerfile.v0
+            a5c44d7ea24f   1 second ago    CMD ["sh"]                                      0B        buildkit.dockerfile.v0
             <missing>      1 second ago    EXPOSE [443/tcp 8080/tcp]                       0B        buildkit.dockerfile.v0
             <missing>      1 second ago    RUN |1 GREETING=hello /bin/sh -c echo "$GREE…   6B        buildkit.dockerfile.v0
             <missing>      1 second ago    COPY app.py . # buildkit                        39B       buildkit.dockerfile.v0
@@ -255,15 +253,15 @@ fn a_failing_run_stops_the_build_at_its_line() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 78B done
+            #1 transferring dockerfile: 115B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/ubuntu:15.04
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/ubuntu:15.04
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/3] FROM docker.io/library/ubuntu:15.04
             #4 DONE 0.1s
@@ -292,6 +290,7 @@ fn a_failing_run_stops_the_build_at_its_line() {
                2 |     COPY . /app
                3 | >>> RUN make -C /app nothing
                4 |     CMD python /app/app.py
+               5 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c make -C /app nothing" did not complete successfully: exit code: 2
             [exit 1]
@@ -314,15 +313,15 @@ fn what_the_image_lacks_is_not_found() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 44B done
+            #1 transferring dockerfile: 81B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/alpine:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/alpine:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/2] FROM docker.io/library/alpine:latest
             #4 DONE 0.1s
@@ -338,6 +337,7 @@ fn what_the_image_lacks_is_not_found() {
             --------------------
                1 |     FROM alpine
                2 | >>> RUN curl -O https://example.com
+               3 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c curl -O https://example.com" did not complete successfully: exit code: 127
             [exit 1]
@@ -346,22 +346,23 @@ fn what_the_image_lacks_is_not_found() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 25B done
+            #1 transferring dockerfile: 62B done
             #1 DONE 0.0s
 
             #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
+            #2 transferring context: 51B done
             #2 DONE 0.0s
 
-            #3 [2/2] RUN echo hi
+            #3 [1/1] RUN echo hi
             #3 ERROR: process "/bin/sh -c echo hi" did not complete successfully: runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory
             ------
-             > [2/2] RUN echo hi:
+             > [1/1] RUN echo hi:
             ------
             Dockerfile:2
             --------------------
                1 |     FROM scratch
                2 | >>> RUN echo hi
+               3 |     
             --------------------
             ERROR: failed to solve: process "/bin/sh -c echo hi" did not complete successfully: runc run failed: unable to start container process: exec: "/bin/sh": stat /bin/sh: no such file or directory
             [exit 1]
@@ -386,15 +387,15 @@ fn copy_sources_and_dockerignore() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 92B done
+            #1 transferring dockerfile: 129B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/busybox:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/5] FROM docker.io/library/busybox:latest
             #4 DONE 0.1s
@@ -423,23 +424,23 @@ fn copy_sources_and_dockerignore() {
 
             #10 exporting to image
             #10 exporting layers 0.1s done
-            #10 writing image sha256:a8f84df88e5e99d961dce25777e05b230d41484d06a6c384e5ea379e54a5b1b3 done
-            #10 naming to docker.io/library/copies:latest done
+            #10 writing image sha256:952c0cdba766a75e1a1a9ebeb5526cbe0a8b00afb600b060902cd969a984a2eb done
+            #10 naming to docker.io/library/copies done
             #10 DONE 0.1s
             $ printf 'FROM busybox\nCOPY missing.txt /\n' > Dockerfile
             $ docker build .
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 32B done
+            #1 transferring dockerfile: 69B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/busybox:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/2] FROM docker.io/library/busybox:latest
             #4 CACHED
@@ -450,10 +451,14 @@ fn copy_sources_and_dockerignore() {
 
             #6 [2/2] COPY missing.txt /
             #6 ERROR: failed to calculate checksum of ref 808055d37fbfc5c942b3c1416: "/missing.txt": not found
+            ------
+             > [2/2] COPY missing.txt /:
+            ------
             Dockerfile:2
             --------------------
                1 |     FROM busybox
                2 | >>> COPY missing.txt /
+               3 |     
             --------------------
             ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref 808055d37fbfc5c942b3c1416: "/missing.txt": not found
             [exit 1]
@@ -474,39 +479,39 @@ fn multi_stage_builds_only_what_the_target_needs() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 155B done
+            #1 transferring dockerfile: 194B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
             #3 [internal] load metadata for docker.io/library/alpine:latest
             #3 DONE 0.1s
 
-            #4 [builder 1/2] FROM docker.io/library/alpine:latest
-            #4 DONE 0.1s
+            #4 [internal] load .dockerignore
+            #4 transferring context: 51B done
+            #4 DONE 0.0s
 
-            #5 [builder 2/2] RUN echo built > /out.txt
+            #5 [builder 1/2] FROM docker.io/library/alpine:latest
             #5 DONE 0.1s
 
-            #6 [internal] load metadata for docker.io/library/busybox:latest
+            #6 [builder 2/2] RUN echo built > /out.txt
             #6 DONE 0.1s
 
-            #7 [1/3] FROM docker.io/library/busybox:latest
+            #7 [stage-2 1/3] FROM docker.io/library/busybox:latest
             #7 DONE 0.1s
 
-            #8 [2/3] COPY --from=builder /out.txt /out.txt
+            #8 [stage-2 2/3] COPY --from=builder /out.txt /out.txt
             #8 DONE 0.1s
 
-            #9 [3/3] RUN cat /out.txt
+            #9 [stage-2 3/3] RUN cat /out.txt
             #9 0.100 built
             #9 DONE 0.1s
 
             #10 exporting to image
             #10 exporting layers 0.1s done
             #10 writing image sha256:dd35cf9a7f87cc41701c7280d10afc52b68d3b1ad925d8119588b0160e08bac9 done
-            #10 naming to docker.io/library/multi:latest done
+            #10 naming to docker.io/library/multi done
             #10 DONE 0.1s
         "#]],
     );
@@ -530,12 +535,13 @@ fn dockerfile_errors_are_reported_with_their_line() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 28B done
+            #1 transferring dockerfile: 65B done
             #1 DONE 0.0s
             Dockerfile:2
             --------------------
                1 |     FROM ubuntu:15.04
                2 | >>> RUNN make
+               3 |     
             --------------------
             ERROR: failed to solve: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)
             [exit 1]
@@ -563,11 +569,11 @@ fn dockerfile_errors_are_reported_with_their_line() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 19B done
+            #1 transferring dockerfile: 56B done
             #1 DONE 0.0s
 
             #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
+            #2 transferring context: 51B done
             #2 DONE 0.0s
 
             #3 [internal] load metadata for docker.io/library/nosuchimage:1
@@ -599,7 +605,7 @@ fn the_legacy_builder_commits_an_image_per_instruction() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/4 : FROM ubuntu:15.04
             15.04: Pulling from library/ubuntu
             f8c98c1d5d88: Pull complete
@@ -646,7 +652,7 @@ fn the_legacy_builder_commits_an_image_per_instruction() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/4 : FROM ubuntu:15.04
              ---> 366cb16f3cda
             Step 2/4 : COPY . /app
@@ -666,18 +672,18 @@ fn the_legacy_builder_commits_an_image_per_instruction() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            sha256:dfc98083789d5beca3455cfd19a3cb84cc01abd68da02c457385f547a4443f03
+            sha256:10571300609ee9394b513652597627f6ab71334d81d2b7068ff980d1d8d89282
             $ docker images
             REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
-            app          latest    dfc98083789d   1 second ago    131MB
+            app          latest    10571300609e   1 second ago    131MB
             <none>       <none>    df6fc13b3a4e   7 seconds ago   131MB
             ubuntu       15.04     366cb16f3cda   9 years ago     131MB
             $ docker rmi app
             Untagged: app:latest
-            Deleted: sha256:dfc98083789d5beca3455cfd19a3cb84cc01abd68da02c457385f547a4443f03
-            Deleted: sha256:e29462f9ecd61e732647ce609a178466a6b5e2add6f80caf8500d7f2f0667b0a
-            Deleted: sha256:b2492e31c29f6a3ab8f2b7d4306574bcd6d03ee9ae7b2819adad66f114afe536
-            Deleted: sha256:63ced9b866dc95ba8ae9d9667c232ebcd301067a36984515f59c8026dfd09fc6
+            Deleted: sha256:10571300609ee9394b513652597627f6ab71334d81d2b7068ff980d1d8d89282
+            Deleted: sha256:e9573d2fae117b36f11edc03a03244fe3fe9bf04fd88395607af614507c06e76
+            Deleted: sha256:89bb94dcb3b8e1310f344f5091f49cc714e30a44be9c84c2d065415bd4ef29a2
+            Deleted: sha256:cc8387e7b39930a198a6197a0ff93dfa5c0258a27103c6057af1e4839b2d5d8c
             $ docker images -a
             REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
             <none>       <none>    e8c8b17afbb6   9 seconds ago   131MB
@@ -712,7 +718,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/7 : FROM busybox
             latest: Pulling from library/busybox
             3383b68ec54e: Pull complete
@@ -746,9 +752,9 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
             [exit 4]
             $ docker ps -a
             CONTAINER ID   IMAGE          COMMAND                   CREATED        STATUS                    PORTS     NAMES
-            1a37f9822bd8   119623f003c1   "/bin/sh -c echo \"le…"   1 second ago   Exited (4) 1 second ago             keen_turing
+            1a37f9822bd8   119623f003c1   "/bin/sh -c 'echo \"l…"   1 second ago   Exited (4) 1 second ago             keen_turing
             $ docker history --no-trunc a8e3d536f205
-            Error response from daemon: No such image: a8e3d536f205
+            Error response from daemon: No such image: a8e3d536f205:latest
             [exit 1]
             $ cat > Dockerfile <<'EOF'
             $ DOCKER_BUILDKIT=0 docker build .
@@ -756,7 +762,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/2 : FROM busybox
              ---> 1f58d96045ca
             Step 2/2 : COPY --chmod=755 app.py /
@@ -768,7 +774,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/2 : FROM busybox
              ---> 1f58d96045ca
             Step 2/2 : COPY app.py Makefile /srv
@@ -780,7 +786,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Step 1/2 : FROM busybox
              ---> 1f58d96045ca
             Step 2/2 : COPY nothere.txt /
@@ -792,7 +798,7 @@ fn the_legacy_builder_fails_as_the_daemon_does() {
                         BuildKit is currently disabled; enable it by removing the DOCKER_BUILDKIT=0
                         environment-variable.
 
-            Sending build context to Docker daemon  5.12kB
+            Sending build context to Docker daemon   5.12kB
             Error response from daemon: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)
             [exit 1]
         "#]],
@@ -810,10 +816,10 @@ fn healthcheck_is_recorded_as_buildkit_prints_it() {
         expect![[r#"
             $ cat > Dockerfile <<'EOF'
             $ docker build -q -t hc .
-            sha256:bd078db83465e5371d62503aa25f585ed39f52d71923e3b322ed8bbfcbff679b
+            sha256:89237c3b5c95c89b5caad20a451f1345b84df27b0644558986b63e69ba4fb67e
             $ docker history --no-trunc hc
             IMAGE                                                                     CREATED         CREATED BY                                                                                                                  SIZE      COMMENT
-            sha256:bd078db83465e5371d62503aa25f585ed39f52d71923e3b322ed8bbfcbff679b   1 second ago    HEALTHCHECK {Test:[CMD wget -q http://localhost/] Interval:1m30s Timeout:500ms StartPeriod:0s StartInterval:0s Retries:0}   0B        buildkit.dockerfile.v0
+            sha256:89237c3b5c95c89b5caad20a451f1345b84df27b0644558986b63e69ba4fb67e   15 months ago   HEALTHCHECK {Test:[CMD wget -q http://localhost/] Interval:1m30s Timeout:500ms StartPeriod:0s StartInterval:0s Retries:0}   0B        buildkit.dockerfile.v0
             <missing>                                                                 15 months ago   CMD ["sh"]                                                                                                                  0B        buildkit.dockerfile.v0
             <missing>                                                                 15 months ago   ADD busybox.tar.xz / # buildkit                                                                                             4.26MB    buildkit.dockerfile.v0
         "#]],
@@ -848,15 +854,15 @@ fn add_unpacks_local_tar_archives_and_copy_does_not() {
             #0 building with "default" instance using docker driver
 
             #1 [internal] load build definition from Dockerfile
-            #1 transferring dockerfile: 197B done
+            #1 transferring dockerfile: 236B done
             #1 DONE 0.0s
 
-            #2 [internal] load .dockerignore
-            #2 transferring context: 11B done
-            #2 DONE 0.0s
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
 
-            #3 [internal] load metadata for docker.io/library/busybox:latest
-            #3 DONE 0.1s
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
 
             #4 [1/6] FROM docker.io/library/busybox:latest
             #4 DONE 0.1s
@@ -900,8 +906,8 @@ fn add_unpacks_local_tar_archives_and_copy_does_not() {
 
             #11 exporting to image
             #11 exporting layers 0.1s done
-            #11 writing image sha256:00fc57b90ffe478c230dcbab30fed5af9b9fb408c771fef39517a639807efbe7 done
-            #11 naming to docker.io/library/add:latest done
+            #11 writing image sha256:5d37eb2ee709ac519b22892e7db412e4eac519b05bd9c100acba872f3383b428 done
+            #11 naming to docker.io/library/add done
             #11 DONE 0.1s
             $ tar xzf Dockerfile
             tar: This does not look like a tar archive
@@ -911,6 +917,280 @@ fn add_unpacks_local_tar_archives_and_copy_does_not() {
             tar: option requires an argument -- 'f'
             Try 'tar --help' or 'tar --usage' for more information.
             [exit 2]
+        "#]],
+    );
+}
+
+#[test]
+fn a_cached_rebuild_dates_its_history_from_the_cache_and_keeps_the_image_id() {
+    check(
+        &[
+            "docker pull busybox",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nENV A=1\nRUN echo hi > /hi.txt\nCMD [\"cat\", \"/hi.txt\"]\nEOF",
+            "docker build -q -t app .",
+            "echo 'CMD [\"true\"]' >> Dockerfile",
+            "docker build -q -t app .",
+            "docker inspect -f '{{.Created}}' app",
+            "docker history app",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nENV A=1\nRUN echo hi > /hi.txt\nCMD [\"cat\", \"/hi.txt\"]\nEOF",
+            "docker build -q -t app .",
+            "docker images",
+        ],
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -q -t app .
+            sha256:0fb0ab06d2c09f2669be40db4181b3615af1afd03d9663dcfbcaa7036395ac15
+            $ echo 'CMD ["true"]' >> Dockerfile
+            $ docker build -q -t app .
+            sha256:9ed5e4a859b76f8a3d2be51b30e93027a3f8e6485d116cf4446aff747002c6e0
+            $ docker inspect -f '{{.Created}}' app
+            2026-01-01T00:00:02Z
+            $ docker history app
+            IMAGE          CREATED         CREATED BY                                    SIZE      COMMENT
+            9ed5e4a859b7   4 seconds ago   CMD ["true"]                                  0B        buildkit.dockerfile.v0
+            <missing>      4 seconds ago   CMD ["cat" "/hi.txt"]                         0B        buildkit.dockerfile.v0
+            <missing>      4 seconds ago   RUN /bin/sh -c echo hi > /hi.txt # buildkit   3B        buildkit.dockerfile.v0
+            <missing>      4 seconds ago   ENV A=1                                       0B        buildkit.dockerfile.v0
+            <missing>      15 months ago   CMD ["sh"]                                    0B        buildkit.dockerfile.v0
+            <missing>      15 months ago   ADD busybox.tar.xz / # buildkit               4.26MB    buildkit.dockerfile.v0
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -q -t app .
+            sha256:0fb0ab06d2c09f2669be40db4181b3615af1afd03d9663dcfbcaa7036395ac15
+            $ docker images
+            REPOSITORY   TAG       IMAGE ID       CREATED         SIZE
+            <none>       <none>    9ed5e4a859b7   7 seconds ago   4.26MB
+            app          latest    0fb0ab06d2c0   7 seconds ago   4.26MB
+            busybox      latest    1f58d96045ca   15 months ago   4.26MB
+        "#]],
+    );
+}
+
+/// Recorded from Docker 26 (dockerd 26.1.5, BuildKit through buildx 0.13.1):
+/// the same two files, `hello.txt` stamped `touch -d @1767225600` (when
+/// Layerlab's shell writes it) and `docker build --build-arg
+/// SOURCE_DATE_EPOCH=1767225602` (when Layerlab builds). COPY keeps the
+/// source's mtime, so the layer's tar, its DiffID and the image ID are
+/// Docker's, byte for byte.
+#[test]
+fn a_from_scratch_copy_has_docker26s_diff_id_and_image_id() {
+    const DOCKER26_DIFF_ID: &str =
+        "sha256:58ad1325ee6fcdefdde3b702bccba82ab8610ce5263e2c7d946229dba48cb107";
+    const DOCKER26_IMAGE_ID: &str =
+        "sha256:aef9ab0eb2ee2032e1b0f02b8efa68a6532fd992e1604ace7ef18bcfeeba7caa";
+    let mut s = Session::new();
+    let out = run(
+        &mut s,
+        &[
+            "echo hello > hello.txt",
+            "cat > Dockerfile <<'EOF'\nFROM scratch\nCOPY hello.txt /\nEOF",
+            "docker build -q -t s .",
+            "docker inspect -f '{{.Id}} {{index .RootFS.Layers 0}} {{.Created}}' s",
+        ],
+    );
+    expect![[r#"
+        $ echo hello > hello.txt
+        $ cat > Dockerfile <<'EOF'
+        $ docker build -q -t s .
+        sha256:aef9ab0eb2ee2032e1b0f02b8efa68a6532fd992e1604ace7ef18bcfeeba7caa
+        $ docker inspect -f '{{.Id}} {{index .RootFS.Layers 0}} {{.Created}}' s
+        sha256:aef9ab0eb2ee2032e1b0f02b8efa68a6532fd992e1604ace7ef18bcfeeba7caa sha256:58ad1325ee6fcdefdde3b702bccba82ab8610ce5263e2c7d946229dba48cb107 2026-01-01T00:00:02Z
+    "#]]
+    .assert_eq(&out);
+    assert!(out.contains(&format!("{DOCKER26_IMAGE_ID} {DOCKER26_DIFF_ID} ")));
+}
+
+#[test]
+fn buildkit_names_steps_with_variables_expanded_and_a_base_it_resolved_before_is_cached() {
+    check(
+        &[
+            "docker pull busybox",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nARG WHO=nobody\nENV E=env\nRUN echo \"$WHO\" '$E' \\$E > /who.txt\nEOF",
+            "docker build -t app .",
+            "docker build --build-arg WHO=ann -t app .",
+        ],
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -t app .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 111B done
+            #1 DONE 0.0s
+
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
+
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
+
+            #4 [1/2] FROM docker.io/library/busybox:latest
+            #4 DONE 0.0s
+
+            #5 [2/2] RUN echo "nobody" '$E' $E > /who.txt
+            #5 DONE 0.1s
+
+            #6 exporting to image
+            #6 exporting layers 0.1s done
+            #6 writing image sha256:7c432d7753bc70cf0ce402627bedae7353aa9673a48ec38b4d6950954ff687e8 done
+            #6 naming to docker.io/library/app done
+            #6 DONE 0.1s
+            $ docker build --build-arg WHO=ann -t app .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 111B done
+            #1 DONE 0.0s
+
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
+
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
+
+            #4 [1/2] FROM docker.io/library/busybox:latest
+            #4 CACHED
+
+            #5 [2/2] RUN echo "ann" '$E' $E > /who.txt
+            #5 DONE 0.1s
+
+            #6 exporting to image
+            #6 exporting layers 0.1s done
+            #6 writing image sha256:1bb6c2ae5327e75ccc6c30158079842b73e2eed5ab828d54b0b09c7662ceaec5 done
+            #6 naming to docker.io/library/app done
+            #6 DONE 0.1s
+        "#]],
+    );
+}
+
+#[test]
+fn buildkit_shows_a_shared_base_once_no_from_scratch_step_and_boxes_a_failed_copy() {
+    check(
+        &[
+            "docker pull busybox",
+            "cat > Dockerfile <<'EOF'\nFROM busybox AS build\nRUN echo built > /out.txt\nFROM busybox\nCOPY --from=build /out.txt /out.txt\nEOF",
+            "docker build -q -t app .",
+            "docker build -t app .",
+            "echo hello > hello.txt",
+            "cat > Dockerfile <<'EOF'\nFROM scratch\nCOPY hello.txt /\nEOF",
+            "docker build -t s .",
+            "cat > Dockerfile <<'EOF'\nFROM busybox\nCOPY nosuch.txt /\nEOF",
+            "docker build -t app .",
+        ],
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -q -t app .
+            sha256:56d072fd1c10f4c10b3a0d6f62a247372e7a38ce354a1855bf9306e048facf87
+            $ docker build -t app .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 134B done
+            #1 DONE 0.0s
+
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
+
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
+
+            #4 [build 1/2] FROM docker.io/library/busybox:latest
+            #4 DONE 0.0s
+
+            #5 [build 2/2] RUN echo built > /out.txt
+            #5 CACHED
+
+            #6 [stage-1 2/2] COPY --from=build /out.txt /out.txt
+            #6 CACHED
+
+            #7 exporting to image
+            #7 exporting layers 0.1s done
+            #7 writing image sha256:56d072fd1c10f4c10b3a0d6f62a247372e7a38ce354a1855bf9306e048facf87 done
+            #7 naming to docker.io/library/app done
+            #7 DONE 0.1s
+            $ echo hello > hello.txt
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -t s .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 67B done
+            #1 DONE 0.0s
+
+            #2 [internal] load .dockerignore
+            #2 transferring context: 51B done
+            #2 DONE 0.0s
+
+            #3 [internal] load build context
+            #3 transferring context: 145B done
+            #3 DONE 0.0s
+
+            #4 [1/1] COPY hello.txt /
+            #4 DONE 0.1s
+
+            #5 exporting to image
+            #5 exporting layers 0.1s done
+            #5 writing image sha256:d956d268afb00c996138c5c7c04ef5cf89af68444bc98f6c483cb6929d3b641b done
+            #5 naming to docker.io/library/s done
+            #5 DONE 0.1s
+            $ cat > Dockerfile <<'EOF'
+            $ docker build -t app .
+            #0 building with "default" instance using docker driver
+
+            #1 [internal] load build definition from Dockerfile
+            #1 transferring dockerfile: 68B done
+            #1 DONE 0.0s
+
+            #2 [internal] load metadata for docker.io/library/busybox:latest
+            #2 DONE 0.1s
+
+            #3 [internal] load .dockerignore
+            #3 transferring context: 51B done
+            #3 DONE 0.0s
+
+            #4 [1/2] FROM docker.io/library/busybox:latest
+            #4 CACHED
+
+            #5 [internal] load build context
+            #5 transferring context: 146B done
+            #5 DONE 0.0s
+
+            #6 [2/2] COPY nosuch.txt /
+            #6 ERROR: failed to calculate checksum of ref 60318da8b9a47742a346a93b7: "/nosuch.txt": not found
+            ------
+             > [2/2] COPY nosuch.txt /:
+            ------
+            Dockerfile:2
+            --------------------
+               1 |     FROM busybox
+               2 | >>> COPY nosuch.txt /
+               3 |     
+            --------------------
+            ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of ref 60318da8b9a47742a346a93b7: "/nosuch.txt": not found
+            [exit 1]
         "#]],
     );
 }

@@ -440,3 +440,51 @@ fn truncate_touch_and_copy() {
     "#]],
     );
 }
+
+#[test]
+fn a_containers_hosts_hostname_and_resolv_conf_are_bind_mounts() {
+    let mut s = layerlab_engine::command::Session::new();
+    let mut out = String::new();
+    for line in [
+        "docker pull busybox",
+        "docker run -d --name c1 busybox sleep 1000",
+        "docker exec c1 sh -c 'echo 10.0.0.1 db >> /etc/hosts'",
+        "docker exec c1 rm /etc/hostname",
+        "docker exec c1 mv /etc/resolv.conf /tmp/r",
+        "docker diff c1",
+        "docker ps -s",
+        "docker commit c1 img",
+        "docker history img",
+    ] {
+        let t = s.run(line);
+        if line.starts_with("docker pull") {
+            continue;
+        }
+        out.push_str(&format!("$ {line}\n{}", t.text()));
+        if t.status != 0 {
+            out.push_str(&format!("[exit {}]\n", t.status));
+        }
+    }
+    expect![[r#"
+        $ docker run -d --name c1 busybox sleep 1000
+        443a3bdb933ee5e4dbb4991fc0b9e6ee2e02eb69872e8e3ed55be14432b7bfd2
+        $ docker exec c1 sh -c 'echo 10.0.0.1 db >> /etc/hosts'
+        $ docker exec c1 rm /etc/hostname
+        rm: cannot remove '/etc/hostname': Device or resource busy
+        [exit 1]
+        $ docker exec c1 mv /etc/resolv.conf /tmp/r
+        mv: cannot move '/etc/resolv.conf' to '/tmp/r': Device or resource busy
+        [exit 1]
+        $ docker diff c1
+        $ docker ps -s
+        CONTAINER ID   IMAGE     COMMAND        CREATED         STATUS         PORTS     NAMES     SIZE
+        443a3bdb933e   busybox   "sleep 1000"   5 seconds ago   Up 5 seconds             c1        0B (virtual 4.26MB)
+        $ docker commit c1 img
+        sha256:479ac307d93c622026389a8aadc71b3ffde2e9740195e26271bc30d52122ed23
+        $ docker history img
+        IMAGE          CREATED         CREATED BY                        SIZE      COMMENT
+        479ac307d93c   1 second ago    sleep 1000                        0B        
+        1f58d96045ca   15 months ago   CMD ["sh"]                        0B        buildkit.dockerfile.v0
+        <missing>      15 months ago   ADD busybox.tar.xz / # buildkit   4.26MB    buildkit.dockerfile.v0
+    "#]].assert_eq(&out);
+}

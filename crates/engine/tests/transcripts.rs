@@ -208,9 +208,9 @@ docker logs c1",
             [exit 127]
             $ docker ps -a
             CONTAINER ID   IMAGE     COMMAND                  CREATED         STATUS                      PORTS     NAMES
-            d8201120ad0e   app       "sh -c echo hi; nosu…"   1 second ago    Exited (127) 1 second ago             c3
-            dd300de58434   app       "/bin/sh -c python /…"   2 seconds ago   Up 2 seconds                          c2
-            11babd0ae2df   app       "/bin/sh -c python /…"   3 seconds ago   Up 3 seconds                          c1
+            d8201120ad0e   app       "sh -c 'echo hi; nos…"   1 second ago    Exited (127) 1 second ago             c3
+            dd300de58434   app       "/bin/sh -c 'python …"   2 seconds ago   Up 2 seconds                          c2
+            11babd0ae2df   app       "/bin/sh -c 'python …"   3 seconds ago   Up 3 seconds                          c1
             $ docker logs c3
             hi
             /bin/sh: 1: nosuch: not found
@@ -318,19 +318,24 @@ fn errors_read_as_dockers() {
             [exit 1]
             $ docker ps --bogus
             unknown flag: --bogus
-            See 'docker ps --help'.
-            [exit 1]
+
+            Usage:  docker ps [OPTIONS]
+
+            Run 'docker ps --help' for more information
+            [exit 125]
             $ docker ps -x
             unknown shorthand flag: 'x' in -x
-            See 'docker ps --help'.
-            [exit 1]
+
+            Usage:  docker ps [OPTIONS]
+
+            Run 'docker ps --help' for more information
+            [exit 125]
             $ docker rm
-            "docker rm" requires at least 1 argument.
-            See 'docker rm --help'.
+            docker: 'docker rm' requires at least 1 argument
 
             Usage:  docker rm [OPTIONS] CONTAINER [CONTAINER...]
 
-            Remove one or more containers
+            See 'docker rm --help' for more information
             [exit 1]
             $ docker pull nosuchthing
             Error response from daemon: pull access denied for nosuchthing, repository does not exist or may require 'docker login': denied: requested access to the resource is denied
@@ -354,9 +359,8 @@ fn errors_read_as_dockers() {
             Status: Downloaded newer image for nginx:latest
             249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a
             $ docker create --name web nginx
-            docker: Error response from daemon: Conflict. The container name "/web" is already in use by container "249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a". You have to remove (or rename) that container to be able to reuse that name.
-            See 'docker create --help'.
-            [exit 125]
+            Error response from daemon: Conflict. The container name "/web" is already in use by container "249a2d5dd69cc1b8755c5a484456821979b917d349c5f34226cab294d7cf395a". You have to remove (or rename) that container to be able to reuse that name.
+            [exit 1]
             $ docker rmi nginx
             Error response from daemon: conflict: unable to remove repository reference "nginx" (must force) - container 249a2d5dd69c is using its referenced image 3d0837916caa
             [exit 1]
@@ -1036,7 +1040,7 @@ fn a_containers_life_from_create_to_rm() {
             Error parsing reference: "Bad:Name" is not a valid repository/tag: invalid reference format: repository name (Bad) must be lowercase
             [exit 1]
             $ docker tag nosuch mine
-            Error response from daemon: No such image: nosuch
+            Error response from daemon: No such image: nosuch:latest
             [exit 1]
             $ docker version
             Client:
@@ -1103,4 +1107,159 @@ fn teaching_images_are_the_same_whatever_order_they_are_pulled_in() {
             "{r} has more layers than ids set aside for it"
         );
     }
+}
+
+#[test]
+fn commit_records_the_containers_command_and_an_entrypoint_change_clears_cmd() {
+    check(
+        "docker pull busybox
+         docker run --name c1 busybox echo hello
+         docker commit c1 img1
+         docker inspect -f '{{json .Config.Cmd}}' img1
+         docker commit --change 'ENTRYPOINT [\"/bin/echo\"]' c1 img2
+         docker inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' img2
+         docker commit --change 'CMD [\"ls\"]' c1 img3
+         docker inspect -f '{{.Config.Entrypoint}} {{.Config.Cmd}}' img3",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker run --name c1 busybox echo hello
+            hello
+            $ docker commit c1 img1
+            sha256:eea9b9816953507baaaf7c216db7c7b0d612da50b42aa424710da227f35e5dae
+            $ docker inspect -f '{{json .Config.Cmd}}' img1
+            ["echo","hello"]
+            $ docker commit --change 'ENTRYPOINT ["/bin/echo"]' c1 img2
+            sha256:2efd02d57cacb58e516f42296894baa601fb087bb1f4880ebfccfeac90bbcd91
+            $ docker inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' img2
+            ["/bin/echo"] null
+            $ docker commit --change 'CMD ["ls"]' c1 img3
+            sha256:f97b44bb457fffcc07158bd1c4584e6733bc2491600ef750f43304bd4c5066db
+            $ docker inspect -f '{{.Config.Entrypoint}} {{.Config.Cmd}}' img3
+            [] [ls]
+        "#]],
+    );
+}
+
+#[test]
+fn inspect_format_runs_go_templates_on_the_json() {
+    check(
+        "docker pull busybox
+         docker run -d --name c1 busybox sleep 1000
+         docker inspect -f '{{.State.Status}} {{.Name}} {{.Config.Cmd}} {{len .Config.Cmd}}' c1
+         docker inspect --format '{{json .Config.Env}}' busybox
+         docker inspect -f '{{range .RootFS.Layers}}{{println .}}{{end}}' busybox
+         docker inspect -f '{{index .Config.Labels \"x\"}} {{upper .Os}}' busybox
+         docker inspect -f '{{.NoSuchField}}' busybox
+         docker inspect -f '{{nosuch .Id}}' busybox
+         docker inspect -f '{{.Id}}' nosuch",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker run -d --name c1 busybox sleep 1000
+            443a3bdb933ee5e4dbb4991fc0b9e6ee2e02eb69872e8e3ed55be14432b7bfd2
+            $ docker inspect -f '{{.State.Status}} {{.Name}} {{.Config.Cmd}} {{len .Config.Cmd}}' c1
+            running /c1 [sleep 1000] 2
+            $ docker inspect --format '{{json .Config.Env}}' busybox
+            ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]
+            $ docker inspect -f '{{range .RootFS.Layers}}{{println .}}{{end}}' busybox
+            sha256:1ea6023c052bd9330144a0a7228887c93acb1e69accf010ae4144fc706211def
+
+            $ docker inspect -f '{{index .Config.Labels "x"}} {{upper .Os}}' busybox
+             LINUX
+            $ docker inspect -f '{{.NoSuchField}}' busybox
+
+            template parsing error: template: :1:2: executing "" at <.NoSuchField>: map has no entry for key "NoSuchField"
+            [exit 1]
+            $ docker inspect -f '{{nosuch .Id}}' busybox
+            template parsing error: template: :1: function "nosuch" not defined
+            [exit 64]
+            $ docker inspect -f '{{.Id}}' nosuch
+
+            Error: No such object: nosuch
+            [exit 1]
+        "#]],
+    );
+}
+
+#[test]
+fn images_q_prints_the_id_of_each_row_the_filter_keeps() {
+    check(
+        "docker pull busybox
+         docker tag busybox a:1
+         docker tag busybox a:2
+         docker images -q
+         docker images -q a
+         docker images -q a:2
+         docker images -q nosuch",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker tag busybox a:1
+            $ docker tag busybox a:2
+            $ docker images -q
+            1f58d96045ca
+            1f58d96045ca
+            1f58d96045ca
+            $ docker images -q a
+            1f58d96045ca
+            1f58d96045ca
+            $ docker images -q a:2
+            1f58d96045ca
+            $ docker images -q nosuch
+        "#]],
+    );
+}
+
+#[test]
+fn ps_format_runs_a_template_per_container() {
+    check(
+        "docker pull busybox
+         docker run -d --name c1 busybox sleep 1000
+         docker run --name c2 busybox echo 'a b' c
+         docker ps -a --format '{{.Names}} {{.State}} {{.Command}}'
+         docker ps -a --no-trunc --format '{{.Image}}: {{.Command}}'
+         docker ps extra",
+        expect![[r#"
+            $ docker pull busybox
+            Using default tag: latest
+            latest: Pulling from library/busybox
+            3383b68ec54e: Pull complete
+            Digest: sha256:c7cd387c89181b753bc4316c6ca4a00ac02e4a3d3c89c8afbf7d701ecff88fd0
+            Status: Downloaded newer image for busybox:latest
+            docker.io/library/busybox:latest
+            $ docker run -d --name c1 busybox sleep 1000
+            443a3bdb933ee5e4dbb4991fc0b9e6ee2e02eb69872e8e3ed55be14432b7bfd2
+            $ docker run --name c2 busybox echo 'a b' c
+            a b c
+            $ docker ps -a --format '{{.Names}} {{.State}} {{.Command}}'
+            c2 exited "echo 'a b' c"
+            c1 running "sleep 1000"
+            $ docker ps -a --no-trunc --format '{{.Image}}: {{.Command}}'
+            busybox: "echo 'a b' c"
+            busybox: "sleep 1000"
+            $ docker ps extra
+            docker: 'docker ps' accepts no arguments
+
+            Usage:  docker ps [OPTIONS]
+
+            See 'docker ps --help' for more information
+            [exit 1]
+        "#]],
+    );
 }

@@ -37,6 +37,15 @@ pub(crate) struct Builder<'a> {
     pub total: usize,
     /// Host events of the steps (legacy intermediate images, pulled bases).
     pub events: Vec<HostEvent>,
+    /// The base images whose `load metadata` vertex is already shown.
+    pub metadata: Vec<String>,
+    /// How many stages the Dockerfile has.
+    pub stage_count: usize,
+    /// FROM steps of a base an earlier build resolved: their status line
+    /// and vertex.
+    pub from_lines: Vec<(usize, usize)>,
+    /// The FROM vertices this build shows (one per base image).
+    pub shown_bases: Vec<Digest>,
 }
 
 /// How a step that makes a layer is recorded in history: BuildKit's text, the
@@ -103,8 +112,11 @@ impl Builder<'_> {
             let label = self.legacy_label(from);
             self.progress.say(label);
         }
+        // FROM scratch is no step of BuildKit's: `[1/1] COPY …`.
+        let scratch = !self.opts.legacy && super::is_scratch(from, &self.global_args);
+        let total = total - usize::from(scratch);
         let mut stage = self.from(from, index, total)?;
-        let mut n = 1;
+        let mut n = usize::from(!scratch);
         for i in &instructions[1..] {
             if is_vertex(i) {
                 n += 1;
@@ -114,13 +126,12 @@ impl Builder<'_> {
                 self.progress.say(label.clone());
                 label
             } else {
+                // BuildKit names a step with the stage's variables expanded.
+                let vars = self.vars(&stage);
                 format!(
                     "[{}{n}/{total}] {}",
-                    stage
-                        .name
-                        .as_ref()
-                        .map_or(String::new(), |s| format!("{s} ")),
-                    i.original
+                    self.stage_prefix(stage.name.as_deref(), index),
+                    vars::expand_shown(&i.original, &vars)
                 )
             };
             if let Err(why) = self.opts.budget.step() {
@@ -153,6 +164,52 @@ impl Builder<'_> {
         v
     }
 
+    /// A step's stage in its name: the stage's own name, or `stage-N` for an
+    /// unnamed stage of a Dockerfile with several.
+    fn stage_prefix(&self, name: Option<&str>, index: usize) -> String {
+        match name {
+            Some(n) => format!("{n} "),
+            None if self.stage_count > 1 => format!("stage-{index} "),
+            None => String::new(),
+        }
+    }
+
+    /// BuildKit's vertices after the Dockerfile's: `load metadata` for each
+    /// base image the stages name, once each, in order; it resolves them all
+    /// before it reads `.dockerignore`. A base it cannot find is left for its
+    /// FROM to report.
+    pub fn load_metadata(&mut self, instructions: &[Instruction]) {
+        let mut stage_names: Vec<String> = Vec::new();
+        for i in instructions
+            .iter()
+            .filter(|i| i.keyword == Some(Keyword::From))
+        {
+            let Args::Words(words) = &i.args else {
+                continue;
+            };
+            let raw = words.first().cloned().unwrap_or_default();
+            let Ok(base) = vars::expand(&raw, &self.global_args) else {
+                continue;
+            };
+            let lower = base.to_ascii_lowercase();
+            let local = lower == "scratch" || stage_names.contains(&lower);
+            stage_names.extend(super::stage_name(i));
+            let Ok(reference) = Reference::parse(&base) else {
+                continue;
+            };
+            let shown = format!("docker.io/{}:{}", reference.remote_path(), reference.tag);
+            let found = self.host.image(&base).is_ok() || self.registry.get(&reference).is_some();
+            if local || !found || self.metadata.contains(&shown) {
+                continue;
+            }
+            let n = self
+                .progress
+                .vertex(&format!("[internal] load metadata for {shown}"));
+            self.progress.line(n, "DONE 0.1s");
+            self.metadata.push(shown);
+        }
+    }
+
     fn from(&mut self, i: &Instruction, index: usize, total: usize) -> Result<Stage, String> {
         let Args::Words(words) = &i.args else {
             return Err("FROM requires either one or three arguments".into());
@@ -167,7 +224,7 @@ impl Builder<'_> {
             ));
         }
         let name = super::stage_name(i);
-        let prefix = name.as_ref().map_or(String::new(), |s| format!("{s} "));
+        let prefix = self.stage_prefix(name.as_deref(), index);
         let lower = base.to_ascii_lowercase();
         if let Some(prev) = self
             .stages
@@ -185,7 +242,10 @@ impl Builder<'_> {
         }
         if lower == "scratch" {
             let mut config = ImageConfig::scratch(self.host.now());
-            config.config.working_dir = "/".into();
+            // BuildKit sets `/`; the legacy builder leaves it empty.
+            if !self.opts.legacy {
+                config.config.working_dir = "/".into();
+            }
             if self.opts.legacy {
                 self.progress.say(" ---> ");
             }
@@ -204,9 +264,10 @@ impl Builder<'_> {
             return self.legacy_from(&base, name, index);
         }
         let shown = format!("docker.io/{}:{}", reference.remote_path(), reference.tag);
-        let n = self
-            .progress
-            .vertex(&format!("[internal] load metadata for {shown}"));
+        let n = (!self.metadata.contains(&shown)).then(|| {
+            self.progress
+                .vertex(&format!("[internal] load metadata for {shown}"))
+        });
         let (layers, config, id) = match self.host.image(&base) {
             Ok(image) => (image.layers.clone(), image.config.clone(), image.id.clone()),
             Err(_) => match self.registry.get(&reference) {
@@ -221,23 +282,58 @@ impl Builder<'_> {
                     (served.layers.clone(), served.config.clone(), id)
                 }
                 None => {
-                    self.progress.line(n, &format!("ERROR: {shown}: not found"));
+                    if let Some(n) = n {
+                        self.progress.line(n, &format!("ERROR: {shown}: not found"));
+                    }
                     return Err(format!(
                         "failed to solve: {base}: failed to resolve source metadata for {shown}: {shown}: not found"
                     ));
                 }
             },
         };
-        self.progress.line(n, "DONE 0.1s");
+        if let Some(n) = n {
+            self.progress.line(n, "DONE 0.1s");
+        }
         let label = format!("[{prefix}1/{total}] FROM {shown}");
+        // Two stages FROM one image are one vertex of BuildKit's, shown once.
+        let from_key = key(&["FROM", id.as_str()]);
+        if self.shown_bases.contains(&from_key) {
+            self.steps.push(Step {
+                line: i.start_line,
+                label,
+                cached: true,
+                layer: None,
+                size: 0,
+                output: Vec::new(),
+                failed: None,
+            });
+            return Ok(Stage {
+                name,
+                index,
+                layers,
+                config,
+                key: from_key,
+                args: Vec::new(),
+                image: None,
+            });
+        }
+        self.shown_bases.push(from_key.clone());
         let v = self.progress.vertex(&label);
         // BuildKit reports the base CACHED when its layers are already stored.
         let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
         let cached = crate::digest::chain_ids(&diff_ids)
             .iter()
             .all(|c| self.host.has_layer(c));
+        // A base already in the image store is DONE at once, not CACHED;
+        // one an earlier build resolved shows CACHED if a step of this
+        // build runs (decided once the steps are known).
+        if self.cache.bases.contains(&from_key) {
+            self.from_lines.push((self.progress.lines.len(), v));
+        } else {
+            self.cache.bases.push(from_key);
+        }
         self.progress
-            .line(v, if cached { "CACHED" } else { "DONE 0.1s" });
+            .line(v, if cached { "DONE 0.0s" } else { "DONE 0.1s" });
         self.steps.push(Step {
             line: i.start_line,
             label,
@@ -374,6 +470,8 @@ impl Builder<'_> {
         }
     }
 
+    /// BuildKit's history entry; an entry without a layer is left undated
+    /// until the export dates it ([`super::BuildCache::date_history`]).
     fn history(&mut self, stage: &mut Stage, created_by: String, empty: bool) {
         let mut h = History::new(
             self.host.now(),
@@ -381,6 +479,9 @@ impl Builder<'_> {
             "buildkit.dockerfile.v0",
             empty,
         );
+        if empty {
+            h.created = String::new();
+        }
         h.author = String::new();
         stage.config.history.push(h);
     }
@@ -652,6 +753,7 @@ impl Builder<'_> {
                     step_key.clone(),
                     Cached {
                         layer: layer.clone(),
+                        created: self.host.now(),
                     },
                 );
                 // A logical duration: 0.1 s plus 1 s per 100 MB, in tenths.
@@ -1020,6 +1122,15 @@ impl Builder<'_> {
                     v,
                     &format!("ERROR: failed to calculate checksum of ref {id}: {e}"),
                 );
+                if !self.opts.legacy {
+                    // BuildKit's box around the step that failed.
+                    let boxed = [
+                        "------".to_owned(),
+                        format!(" > {label}:"),
+                        "------".to_owned(),
+                    ];
+                    self.progress.lines.extend(boxed);
+                }
                 self.steps.push(Step::failed(i.start_line, label, 1));
                 return Err(at(format!(
                     "failed to compute cache key: failed to calculate checksum of ref {id}: {e}"
@@ -1096,6 +1207,7 @@ impl Builder<'_> {
         // ADD unpacks local archives from the context (not from another stage).
         let unpack =
             kw == Keyword::Add && from.is_none() && flag("unpack").as_deref() != Some("false");
+        let now = self.host.now();
         self.layer_step(stage, i, label, step_key, texts, |fs| {
             let (uid, gid) = owner(fs, chown.as_deref());
             for s in &sources {
@@ -1124,7 +1236,7 @@ impl Builder<'_> {
                         } else {
                             dest_abs.clone()
                         };
-                        put(fs, &target, &e.node, chmod, uid, gid)?;
+                        put(fs, &target, &e.node, chmod, (uid, gid), now)?;
                         continue;
                     };
                     fs.mkdir_all(&dest_abs, DIR_MODE)
@@ -1140,8 +1252,8 @@ impl Builder<'_> {
                             &format!("{}/{rel}", dest_abs.trim_end_matches('/')),
                             &item.node,
                             chmod,
-                            uid,
-                            gid,
+                            (uid, gid),
+                            now,
                         )?;
                     }
                     if root {
@@ -1186,20 +1298,35 @@ fn owner(fs: &Merged, spec: Option<&str>) -> (u32, u32) {
     }
 }
 
-/// Writes one context object at `target`, creating parent directories.
+/// Writes one context object at `target`, creating parent directories
+/// (stamped `now`). The object keeps its source's modification time, as
+/// BuildKit's copy does, so the layer's tar and its DiffID are Docker's.
 fn put(
     fs: &mut Merged,
     target: &str,
     node: &Node,
     chmod: Option<u32>,
-    uid: u32,
-    gid: u32,
+    (uid, gid): (u32, u32),
+    now: u64,
 ) -> Result<(), String> {
     if let Some((parent, _)) = target.rsplit_once('/') {
         if !parent.is_empty() {
             fs.mkdir_all(parent, DIR_MODE).map_err(|e| e.to_string())?;
         }
     }
+    fs.set_time(node.meta().mtime);
+    let written = put_stamped(fs, target, node, chmod, (uid, gid));
+    fs.set_time(now);
+    written
+}
+
+fn put_stamped(
+    fs: &mut Merged,
+    target: &str,
+    node: &Node,
+    chmod: Option<u32>,
+    (uid, gid): (u32, u32),
+) -> Result<(), String> {
     let mode = chmod.unwrap_or(node.meta().mode);
     match node {
         Node::Dir { .. } => {

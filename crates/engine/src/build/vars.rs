@@ -43,6 +43,50 @@ pub fn expand(word: &str, vars: &Map<String, String>) -> Result<String, String> 
     Ok(out)
 }
 
+/// An instruction as BuildKit names its step: variables expanded, quotes
+/// kept, `\$` a literal dollar (`RUN echo "$E" \$E` shows `RUN echo "env" $E`).
+/// A text it cannot expand is shown as written.
+pub fn expand_shown(text: &str, vars: &Map<String, String>) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    let (mut single, mut double) = (false, false);
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' if !double => {
+                single = !single;
+                out.push(c);
+            }
+            '"' if !single => {
+                double = !double;
+                out.push(c);
+            }
+            '\\' if !single && i + 1 < chars.len() => {
+                let next = chars[i + 1];
+                if !matches!(next, '$' | '\\' | '"') || (!double && next == '"') {
+                    out.push('\\');
+                }
+                out.push(next);
+                i += 1;
+            }
+            '$' if !single => match variable(&chars[i + 1..], vars) {
+                Ok((value, used)) => {
+                    match value {
+                        Some(v) => out.push_str(&v),
+                        None => out.push('$'),
+                    }
+                    i += used;
+                }
+                Err(_) => return text.to_owned(),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
 /// The value after a `$` and how many characters it used (`None`: a literal `$`).
 fn variable(rest: &[char], vars: &Map<String, String>) -> Result<(Option<String>, usize), String> {
     let name_len = |s: &[char]| {

@@ -80,6 +80,9 @@ pub fn build(s: &mut Session, args: &[String], t: Transcript, legacy: bool) -> T
     }
     let opts = BuildOptions {
         dockerfile: p.value("file").unwrap_or("Dockerfile").to_owned(),
+        tag_named: p
+            .value("tag")
+            .is_some_and(|t| t.rsplit('/').next().is_some_and(|last| last.contains(':'))),
         tag,
         no_cache: p.has("no-cache"),
         target: p.value("target").map(str::to_owned),

@@ -78,11 +78,16 @@ const PS: Cmd = Cmd {
         bool_flag(Some('s'), "size"),
         bool_flag(Some('q'), "quiet"),
         bool_flag(None, "no-trunc"),
+        value_flag(None, "format"),
     ],
     options: &[
         (
             "-a, --all",
             "Show all containers (default shows just running)",
+        ),
+        (
+            "--format string",
+            "Format output using a custom template (fields: .ID .Image .Command .RunningFor .Status .Ports .Names .Size .State)",
         ),
         ("--no-trunc", "Don't truncate output"),
         ("-q, --quiet", "Only display container IDs"),
@@ -152,7 +157,10 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
         return command.needs(t, "at least 1");
     };
     if let Err(e) = Reference::parse(image_ref) {
-        return t.fail(125, format!("docker: {e}.\nSee 'docker {cmd} --help'."));
+        return t.fail(
+            125,
+            format!("docker: {e}\n\nRun 'docker {cmd} --help' for more information"),
+        );
     }
     if s.host.image(image_ref).is_err() {
         let shown = Reference::parse(image_ref)
@@ -186,15 +194,14 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
         .create_container_with(image_ref, p.value("name"), command)
     {
         Ok(o) => o,
-        Err(e) => {
+        // The docker 28 CLI: `run` wraps the daemon's error, `create` prints it.
+        Err(e) if run => {
             return t.fail(
                 125,
-                format!(
-                    "docker: {}.\nSee 'docker {cmd} --help'.",
-                    e.to_string().trim_end_matches('.')
-                ),
+                format!("docker: {e}\n\nRun 'docker {cmd} --help' for more information"),
             )
         }
+        Err(e) => return t.fail(1, e.to_string()),
     };
     let id = outcome.value;
     t.events.extend(outcome.events);
@@ -310,39 +317,51 @@ pub fn exec(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 }
 
 pub fn start(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    each_container(s, args, t, &START, |s, name| {
-        let was_running = matches!(
-            s.host.container(name).map(|c| &c.state),
-            Ok(State::Running { .. })
-        );
-        s.host.start_container(name)?;
-        let running = matches!(
-            s.host.container(name).map(|c| &c.state),
-            Ok(State::Running { .. })
-        );
-        if running && !was_running {
-            // Not attached: what the process prints goes to its log.
-            let id = s
-                .host
-                .container(name)
-                .map(|c| c.id.clone())
-                .unwrap_or_default();
-            super::process::main_process(s, &id, false, false, &mut Transcript::default());
-        }
-        Ok(())
-    })
+    each_container(
+        s,
+        args,
+        t,
+        &START,
+        Some("failed to start containers"),
+        |s, name| {
+            let was_running = matches!(
+                s.host.container(name).map(|c| &c.state),
+                Ok(State::Running { .. })
+            );
+            s.host.start_container(name)?;
+            let running = matches!(
+                s.host.container(name).map(|c| &c.state),
+                Ok(State::Running { .. })
+            );
+            if running && !was_running {
+                // Not attached: what the process prints goes to its log.
+                let id = s
+                    .host
+                    .container(name)
+                    .map(|c| c.id.clone())
+                    .unwrap_or_default();
+                super::process::main_process(s, &id, false, false, &mut Transcript::default());
+            }
+            Ok(())
+        },
+    )
 }
 
 pub fn stop(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    each_container(s, args, t, &STOP, |s, name| s.host.stop_container(name))
+    each_container(s, args, t, &STOP, None, |s, name| {
+        s.host.stop_container(name)
+    })
 }
 
-/// Applies `act` to each named container, printing each name, as `start` and `stop` do.
+/// Applies `act` to each named container, printing each name, as `start` and
+/// `stop` do; `summary` ends with the names that failed (`docker start`'s
+/// `Error: failed to start containers: a, b`).
 fn each_container(
     s: &mut Session,
     args: &[String],
     t: Transcript,
     command: &Cmd,
+    summary: Option<&str>,
     act: impl Fn(&mut Session, &str) -> Result<(), HostError>,
 ) -> Transcript {
     let (p, mut t) = match command.parse(args, t) {
@@ -352,14 +371,19 @@ fn each_container(
     if p.args.is_empty() {
         return command.needs(t, "at least 1");
     }
+    let mut failed = Vec::new();
     for name in &p.args {
         match act(s, name) {
             Ok(()) => t.out(name.clone()),
             Err(e) => {
                 t.err(e.to_string());
                 t.status = 1;
+                failed.push(name.as_str());
             }
         }
+    }
+    if let (Some(what), false) = (summary, failed.is_empty()) {
+        t.err(format!("Error: {what}: {}", failed.join(", ")));
     }
     t
 }
@@ -393,8 +417,8 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         Ok(x) => x,
         Err(t) => return t,
     };
-    if let Some(extra) = p.args.first() {
-        return t.fail(1, format!("\"docker ps\" accepts no arguments.\nSee 'docker ps --help'.\n\nUsage:  docker ps [OPTIONS]\n\nList containers (got {extra:?})"));
+    if !p.args.is_empty() {
+        return PS.no_args(t);
     }
     let now = s.host.now();
     let sizes = s.host.ps_sizes();
@@ -428,7 +452,7 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
             t.out(id);
             continue;
         }
-        let command = c.command.join(" ");
+        let command = c.command_line();
         let command = if p.has("no-trunc") {
             go_quote(&command)
         } else {
@@ -453,13 +477,40 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         };
         let mut row = vec![
             id,
-            c.image_ref.clone(),
+            s.host.image_shown(c),
             command,
             format!("{} ago", human_duration(now.saturating_sub(c.created))),
             status,
             ports,
             c.name.clone(),
         ];
+        if let Some(format) = p.value("format") {
+            // The docker CLI's container fields, as a template sees them.
+            let state = match c.state {
+                State::Created => "created",
+                State::Running { .. } => "running",
+                State::Exited { .. } => "exited",
+            };
+            let size = human_size_with_precision(size as f64, 3);
+            let value = serde_json::json!({
+                "ID": row[0], "Image": row[1], "Command": row[2], "RunningFor": row[3],
+                "Status": row[4], "Ports": row[5], "Names": row[6], "State": state,
+                "Size": if virt > 0 {
+                    format!("{size} (virtual {})", human_size_with_precision(virt as f64, 3))
+                } else {
+                    size
+                },
+            });
+            match super::template::render(format, &value) {
+                Ok(text) => {
+                    for l in format!("{text}\n").lines() {
+                        t.out(l);
+                    }
+                }
+                Err(e) => return t.fail(e.1, e.0),
+            }
+            continue;
+        }
         if p.has("size") {
             let size = human_size_with_precision(size as f64, 3);
             row.push(if virt > 0 {
@@ -473,7 +524,7 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         }
         rows.push(row);
     }
-    if !p.has("quiet") {
+    if !p.has("quiet") && !p.has("format") {
         for line in render(&rows) {
             t.out(line);
         }

@@ -160,10 +160,6 @@ pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         } else {
             image.id.short().to_owned()
         };
-        if p.has("quiet") {
-            t.out(id);
-            continue;
-        }
         let digest = s
             .host
             .repo_digests(&image.id)
@@ -184,6 +180,11 @@ pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
                 if f.repository != repo || (*with_tag && f.tag != tag) {
                     continue;
                 }
+            }
+            // `-q` prints the ID of every row the table would have.
+            if p.has("quiet") {
+                t.out(id.clone());
+                continue;
             }
             let mut row = vec![repo, tag];
             if p.has("digests") {
@@ -215,7 +216,7 @@ pub fn rmi(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         return RMI.needs(t, "at least 1");
     }
     for name in &p.args {
-        match s.host.remove_image(name) {
+        match s.host.remove_image(name, p.has("force")) {
             Ok(o) => {
                 for e in &o.events {
                     match e {
@@ -311,7 +312,7 @@ pub fn history(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         } else {
             ellipsis(&by, 45)
         };
-        let created = unix_from_rfc3339(&h.created)
+        let created = crate::clock::unix_from_rfc3339(&h.created)
             .map(|c| format!("{} ago", human_duration(now.saturating_sub(c))))
             .unwrap_or_else(|| "N/A".into());
         rows.push(vec![
@@ -332,23 +333,4 @@ pub fn history(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         t.out(line);
     }
     t
-}
-
-/// Reads the `YYYY-MM-DDTHH:MM:SSZ` the engine writes.
-fn unix_from_rfc3339(s: &str) -> Option<u64> {
-    let b = s.as_bytes();
-    if b.len() < 20 {
-        return None;
-    }
-    let n = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
-    let (hh, mm, ss) = (n(11..13)?, n(14..16)?, n(17..19)?);
-    let y2 = if m <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()
 }

@@ -112,8 +112,9 @@ struct ContainerState {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct ContainerConfig<'a> {
+    cmd: Option<&'a [String]>,
     image: &'a str,
-    cmd: &'a [String],
+    entrypoint: Option<&'a [String]>,
 }
 
 /// `docker container inspect`, fields in Docker's order.
@@ -224,8 +225,9 @@ fn container_json<'a>(s: &'a Session, name: &str, size: bool) -> Option<Containe
         size_rw: size.then(|| c.size_rw()),
         size_root_fs: size.then(|| image.size() + c.size_rw()),
         config: ContainerConfig {
+            cmd: c.cmd.as_deref(),
             image: &c.image_ref,
-            cmd: &c.command,
+            entrypoint: c.entrypoint.as_deref(),
         },
     })
 }
@@ -244,9 +246,6 @@ pub fn inspect(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     };
     if p.args.is_empty() {
         return INSPECT.needs(t, "at least 1");
-    }
-    if p.has("format") {
-        return t.fail(1, "Layerlab's docker inspect prints the whole JSON; --format templates are not simulated.");
     }
     let kind = p.value("type").unwrap_or("");
     if !matches!(kind, "" | "image" | "container") {
@@ -276,6 +275,55 @@ pub fn inspect(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
             None => missing.push(name.clone()),
         }
     }
+    if let Some(format) = p.value("format") {
+        for v in &out {
+            let mut value = serde_json::to_value(v).unwrap_or_default();
+            // Docker's Config has these keys even when empty (the image's own
+            // JSON leaves them out).
+            if let Some(config) = value.get_mut("Config").and_then(|c| c.as_object_mut()) {
+                use super::template::typed_nil;
+                for (key, empty) in [
+                    ("User", serde_json::json!("")),
+                    ("Env", typed_nil(false)),
+                    ("Cmd", typed_nil(false)),
+                    ("Volumes", typed_nil(true)),
+                    ("WorkingDir", serde_json::json!("")),
+                    ("Entrypoint", typed_nil(false)),
+                    ("OnBuild", typed_nil(false)),
+                    ("Labels", typed_nil(true)),
+                ] {
+                    let slot = config.entry(key).or_insert(serde_json::Value::Null);
+                    if slot.is_null() {
+                        *slot = empty;
+                    }
+                }
+            }
+            match super::template::render(format, &value) {
+                // The CLI ends each object's text with a newline.
+                Ok(text) => {
+                    for l in format!("{text}\n").lines() {
+                        t.out(l);
+                    }
+                }
+                Err(e) => {
+                    // A template that fails as it runs: the CLI ends its
+                    // (empty) output first; one that does not parse runs not.
+                    if e.1 != 64 {
+                        t.out("");
+                    }
+                    return t.fail(e.1, e.0);
+                }
+            }
+        }
+        if out.is_empty() && !missing.is_empty() {
+            t.out("");
+        }
+        for m in missing {
+            t.err(missing_object(kind, &m));
+            t.status = 1;
+        }
+        return t;
+    }
     // Docker indents with four spaces.
     let mut buf = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
@@ -286,8 +334,22 @@ pub fn inspect(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         }
     }
     for m in missing {
-        t.err(format!("Error: No such object: {m}"));
+        t.err(missing_object(kind, &m));
         t.status = 1;
     }
     t
+}
+
+/// What the CLI says of a name it did not find: with `--type`, the daemon's
+/// own error for that kind of object.
+fn missing_object(kind: &str, name: &str) -> String {
+    match kind {
+        "image" => crate::host::HostError::NoSuchImage(
+            crate::reference::Reference::parse(name)
+                .map_or_else(|_| name.to_owned(), |r| r.to_string()),
+        )
+        .to_string(),
+        "container" => crate::host::HostError::NoSuchContainer(name.to_owned()).to_string(),
+        _ => format!("Error: No such object: {name}"),
+    }
 }

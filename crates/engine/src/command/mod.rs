@@ -17,6 +17,7 @@ mod images;
 mod inspect;
 pub mod process;
 mod system;
+pub mod template;
 pub mod words;
 
 use crate::budget::{Budget, Limits, LIMITS};
@@ -578,7 +579,7 @@ impl Cmd {
     }
 
     /// Reads the flags. `Err` holds the finished transcript: the help text, or the
-    /// flag error followed by `See 'docker X --help'.` as the docker CLI prints it.
+    /// flag error followed by the usage line, as the docker 28 CLI prints it.
     pub fn parse(
         &self,
         args: &[String],
@@ -587,9 +588,13 @@ impl Cmd {
         let mut spec = self.flags.to_vec();
         spec.push(flags::bool_flag(None, "help"));
         match flags::parse(&spec, args, self.stop_at_first_arg) {
+            // The docker 28 CLI: the usage line, and status 125 for any flag error.
             Err(e) => Err(t.fail(
-                self.usage_status,
-                format!("{e}\nSee 'docker {} --help'.", self.name),
+                125,
+                format!(
+                    "{e}\n\nUsage:  {}\n\nRun 'docker {} --help' for more information",
+                    self.usage, self.name
+                ),
             )),
             Ok(p) if p.has("help") => Err(self.help(t)),
             Ok(p) => Ok((p, t)),
@@ -610,25 +615,25 @@ impl Cmd {
         t
     }
 
-    /// The complaint about the number of arguments, e.g. `"docker rm" requires at least 1 argument.`
-    /// `"docker info" accepts no arguments.` with the usage, as cobra says it.
+    /// The complaint about the number of arguments, as the docker 28 CLI
+    /// words it: `docker: 'docker info' accepts no arguments`, the usage line
+    /// and where to read more.
     pub fn no_args(&self, t: Transcript) -> Transcript {
-        t.fail(
-            self.usage_status,
-            format!(
-                "\"docker {}\" accepts no arguments.\nSee 'docker {} --help'.\n\nUsage:  {}\n\n{}",
-                self.name, self.name, self.usage, self.what
-            ),
-        )
+        self.arguments_error(t, "accepts no arguments")
     }
 
+    /// `docker: 'docker rm' requires at least 1 argument`, and so on.
     pub fn needs(&self, t: Transcript, how_many: &str) -> Transcript {
         let plural = if how_many.ends_with(" 1") { "" } else { "s" };
+        self.arguments_error(t, &format!("requires {how_many} argument{plural}"))
+    }
+
+    fn arguments_error(&self, t: Transcript, what: &str) -> Transcript {
         t.fail(
             self.usage_status,
             format!(
-                "\"docker {}\" requires {how_many} argument{plural}.\nSee 'docker {} --help'.\n\nUsage:  {}\n\n{}",
-                self.name, self.name, self.usage, self.what
+                "docker: 'docker {}' {what}\n\nUsage:  {}\n\nSee 'docker {} --help' for more information",
+                self.name, self.usage, self.name
             ),
         )
     }

@@ -158,7 +158,12 @@ fn df(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     .map(str::to_owned)
     .to_vec()];
     let now = s.host.now();
-    for u in &df.per_image {
+    // Newest first, as `docker images` lists them.
+    let mut per_image: Vec<_> = df.per_image.iter().collect();
+    crate::sort::sort_by_key(&mut per_image, |u| {
+        std::cmp::Reverse(s.host.image(u.id.as_str()).map_or(now, |i| i.created))
+    });
+    for u in per_image {
         let created = s
             .host
             .image(u.id.as_str())
@@ -205,8 +210,8 @@ fn df(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
         let status = super::containers::status_text(&c.state, now);
         rows.push(vec![
             c.short_id().to_owned(),
-            c.image_ref.clone(),
-            crate::table::go_quote(&crate::table::ellipsis(&c.command.join(" "), 20)),
+            s.host.image_shown(c),
+            crate::table::go_quote(&crate::table::ellipsis(&c.command_line(), 20)),
             "0".into(),
             human_size_with_precision(c.size_rw() as f64, 3),
             format!(
