@@ -632,7 +632,7 @@ pub fn app(props: &AppProps) -> Html {
                 // The picture first: on a wide screen it holds the main area,
                 // with the terminal and what happened under it; everything
                 // else opens beside it in the side panel, never instead of it.
-                <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} speed={*speed} on_select={on_select.reform(Some)} />
+                <Stage lang={*lang} workspace={workspace.clone()} revision={*revision} speed={*speed} compact={*presenter} on_select={on_select.reform(Some)} />
                 <Terminal lang={*lang} workspace={workspace.clone()} revision={*revision} on_change={on_change.clone()} />
                 <Activity lang={*lang} workspace={workspace.clone()} revision={*revision} speed={*speed} {on_speed} on_change={on_change.clone()}
                     on_build_line={let b = build_line.clone(); Callback::from(move |l| b.set(l))}

@@ -78,9 +78,30 @@ pub struct Stage {
     /// Oldest first.
     pub images: Vec<ImageTag>,
     pub containers: Vec<ContainerBox>,
+    /// Drawn for a projector (presenter mode): narrower groups of containers,
+    /// fewer file rows, so the whole picture fits beside the caption.
+    pub compact: bool,
 }
 
 impl Stage {
+    /// Containers side by side before the next row.
+    pub fn per_row(&self) -> usize {
+        if self.compact {
+            2
+        } else {
+            4
+        }
+    }
+
+    /// File rows a writable layer lists before "+ N more".
+    pub fn rows(&self) -> usize {
+        if self.compact {
+            2
+        } else {
+            4
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.images.is_empty() && self.containers.is_empty()
     }

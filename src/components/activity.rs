@@ -352,7 +352,8 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
             } else if items.is_empty() {
                 <p class="hint">{ t(lang, Msg::ActivityNothing) }</p>
             } else {
-                <ol class={classes!("activity", at_rest.then_some("at-rest"))}>{ for rows }</ol>
+                // It scrolls: the keyboard can reach it.
+                <ol class={classes!("activity", at_rest.then_some("at-rest"))} tabindex="0" aria-labelledby="activity-heading">{ for rows }</ol>
             }
         </section>
     }

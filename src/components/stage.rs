@@ -30,6 +30,9 @@ pub struct StageProps {
     /// Animation speed, in percent.
     #[prop_or(100)]
     pub speed: u32,
+    /// Presenter mode: drawn to fit beside the caption on a projector.
+    #[prop_or_default]
+    pub compact: bool,
     /// Clicking (or Enter on) a layer or a container shows it in the inspector.
     pub on_select: Callback<Selected>,
 }
@@ -39,6 +42,7 @@ impl PartialEq for StageProps {
         self.lang == other.lang
             && self.revision == other.revision
             && self.speed == other.speed
+            && self.compact == other.compact
             && Rc::ptr_eq(&self.workspace, &other.workspace)
     }
 }
@@ -53,10 +57,6 @@ const BOX_GAP: i32 = 10;
 /// A container box without its file rows.
 const BOX_HEAD: i32 = 46;
 const ROW_H: i32 = 17;
-/// File rows shown in a writable layer before "+ N more".
-const ROWS: usize = 4;
-/// Containers side by side before the next row.
-const PER_ROW: usize = 4;
 /// How far containers stand above their image's tip.
 const LIFT: i32 = 26;
 const PAD: i32 = 14;
@@ -88,12 +88,12 @@ fn tags_on(stage: &Picture, slab: usize) -> i32 {
     stage.images.iter().filter(|i| i.tip == Some(slab)).count() as i32 * TAG_H
 }
 
-fn box_height(c: &ContainerBox) -> i32 {
-    let rows = c.files.len().clamp(1, ROWS + 1) as i32;
+fn box_height(stage: &Picture, c: &ContainerBox) -> i32 {
+    let rows = c.files.len().clamp(1, stage.rows() + 1) as i32;
     BOX_HEAD + rows * ROW_H + 4
 }
 
-/// Containers of image `image`, in rows of [`PER_ROW`]: the group's (width, height).
+/// Containers of image `image`, in rows of [`Picture::per_row`]: the group's (width, height).
 fn group_size(stage: &Picture, image: usize) -> Option<(i32, i32)> {
     let boxes: Vec<&ContainerBox> = stage
         .containers
@@ -103,10 +103,10 @@ fn group_size(stage: &Picture, image: usize) -> Option<(i32, i32)> {
     if boxes.is_empty() {
         return None;
     }
-    let across = boxes.len().min(PER_ROW) as i32;
+    let across = boxes.len().min(stage.per_row()) as i32;
     let height = boxes
-        .chunks(PER_ROW)
-        .map(|row| row.iter().map(|c| box_height(c)).max().unwrap_or(0) + BOX_GAP)
+        .chunks(stage.per_row())
+        .map(|row| row.iter().map(|c| box_height(stage, c)).max().unwrap_or(0) + BOX_GAP)
         .sum();
     Some((across * BOX_W + (across - 1) * BOX_GAP, height))
 }
@@ -270,7 +270,7 @@ fn icon(origin: Origin) -> &'static str {
 }
 
 /// The rows a writable layer shows: what the last command touched first.
-fn rows<'a>(c: &'a ContainerBox, m: &Motion) -> (Vec<&'a HeldFile>, usize) {
+fn rows<'a>(stage: &Picture, c: &'a ContainerBox, m: &Motion) -> (Vec<&'a HeldFile>, usize) {
     let touched = |f: &HeldFile| {
         m.copied
             .iter()
@@ -281,8 +281,8 @@ fn rows<'a>(c: &'a ContainerBox, m: &Motion) -> (Vec<&'a HeldFile>, usize) {
     };
     let mut files: Vec<&HeldFile> = c.files.iter().filter(|f| touched(f)).collect();
     files.extend(c.files.iter().filter(|f| !touched(f)));
-    let more = files.len().saturating_sub(ROWS);
-    files.truncate(ROWS);
+    let more = files.len().saturating_sub(stage.rows());
+    files.truncate(stage.rows());
     (files, more)
 }
 
@@ -445,14 +445,20 @@ impl Painter<'_> {
             .collect();
         let k = boxes.iter().position(|o| o.id == id)?;
         let below: i32 = boxes
-            .chunks(PER_ROW)
-            .take(k / PER_ROW)
-            .map(|row| row.iter().map(|c| box_height(c)).max().unwrap_or(0) + BOX_GAP)
+            .chunks(self.stage.per_row())
+            .take(k / self.stage.per_row())
+            .map(|row| {
+                row.iter()
+                    .map(|c| box_height(self.stage, c))
+                    .max()
+                    .unwrap_or(0)
+                    + BOX_GAP
+            })
             .sum();
-        let x = self.xs[col] + (k % PER_ROW) as i32 * (BOX_W + BOX_GAP);
+        let x = self.xs[col] + (k % self.stage.per_row()) as i32 * (BOX_W + BOX_GAP);
         Some(Rect {
             x,
-            y: self.y(base + below + box_height(c)),
+            y: self.y(base + below + box_height(self.stage, c)),
         })
     }
 
@@ -464,7 +470,7 @@ impl Painter<'_> {
             let Some((_, base)) = l.groups.get(c.image).copied().flatten() else {
                 continue;
             };
-            let h = box_height(c);
+            let h = box_height(self.stage, c);
             let changed = self.m.changed.as_deref() == Some(c.id.as_str());
             let mut class = format!(
                 "container {}",
@@ -544,7 +550,7 @@ impl Painter<'_> {
     /// The writable layer's rows: what it holds, and each copy-up or
     /// whiteout the last command made, moving into place.
     fn held(&mut self, c: &ContainerBox, at: Rect) {
-        let (files, more) = rows(c, self.m);
+        let (files, more) = rows(self.stage, c, self.m);
         let mut y = at.y + BOX_HEAD;
         if files.is_empty() {
             self.d
@@ -864,7 +870,8 @@ pub fn stage(props: &StageProps) -> Html {
     let open_state = use_state(|| None::<LayerId>);
     let open = *open_state;
     let ws = props.workspace.borrow();
-    let stage = stage_model(&ws.session);
+    let mut stage = stage_model(&ws.session);
+    stage.compact = props.compact;
     let m = ws
         .console
         .last

@@ -130,16 +130,16 @@ fn the_language_switch_works_from_the_keyboard() {
         b.goto(&url)?;
         let tagline = b.wait_for(".tagline")?;
         let english = b.text(&tagline)?;
-        // Tab from the top of the page reaches the presenter toggle, then the
-        // language switch, before anything else.
-        b.keys("\u{E004}\u{E004}\u{E004}")?;
+        // Tab from the top of the page reaches the skip link to the terminal,
+        // the presenter toggle, then the language switch, before anything else.
+        b.keys("\u{E004}\u{E004}\u{E004}\u{E004}")?;
         let focused = b.execute(
             "return document.activeElement && document.activeElement.dataset.lang;",
             vec![],
         )?;
         if focused != "zh" {
             return Err(format!(
-                "three Tabs focus {focused}, expected the 中文 button"
+                "four Tabs focus {focused}, expected the 中文 button"
             ));
         }
         b.keys("\u{E007}")?;
@@ -601,7 +601,7 @@ fn the_build_button_saves_the_dockerfile_and_builds_its_layers() {
         let screen = b.wait_until("BuildKit's output", || {
             terminal_text(b)
                 .ok()
-                .filter(|t| t.contains("naming to docker.io/library/app:latest done"))
+                .filter(|t| t.contains("naming to docker.io/library/app done"))
         })?;
         for want in [
             "$ cat > /root/app/Dockerfile <<'EOF'",
@@ -618,7 +618,7 @@ fn the_build_button_saves_the_dockerfile_and_builds_its_layers() {
             b.find_all(".stage .image-name").ok().filter(|names| {
                 names
                     .iter()
-                    .any(|n| b.text(n).is_ok_and(|t| t.starts_with("app:latest")))
+                    .any(|n| b.text(n).is_ok_and(|t| t.contains("app:latest")))
             })
         })?;
         b.screenshot(&artifacts_dir().join("build-1280x720.png"))?;
