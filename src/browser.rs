@@ -99,9 +99,12 @@ pub fn on_any_key(
 ) -> Option<gloo_events::EventListener> {
     use wasm_bindgen::JsCast;
     let document = window()?.document()?;
-    Some(gloo_events::EventListener::new(
+    // Not passive: a presenter key's default (Space scrolling) is prevented.
+    let options = gloo_events::EventListenerOptions::enable_prevent_default();
+    Some(gloo_events::EventListener::new_with_options(
         &document,
         "keydown",
+        options,
         move |e| {
             if let Some(key) = e.dyn_ref::<web_sys::KeyboardEvent>() {
                 f(key);

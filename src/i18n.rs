@@ -684,6 +684,10 @@ messages! {
         en: "Examples: docker build -t app . · docker run -d --name web nginx · docker ps -s · cat Dockerfile",
         zh: "例如：docker build -t app . · docker run -d --name web nginx · docker ps -s · cat Dockerfile",
     }
+    LessonSandboxKept {
+        en: "Your sandbox's work is kept: choose the free sandbox to go back to it.",
+        zh: "沙盒中的工作已保留：选择“自由沙盒”即可回到那里。",
+    }
     SkipToTerminal {
         en: "Skip to the terminal",
         zh: "跳到终端",
@@ -693,8 +697,8 @@ messages! {
         zh: "课程、Dockerfile、检查器与磁盘",
     }
     StageUsedBy {
-        en: "used by images:",
-        zh: "使用它的镜像数：",
+        en: "images using it",
+        zh: "使用它的镜像数",
     }
     StageImageTag {
         en: "image: a label on its top layer",

@@ -185,6 +185,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     { for options }
                 </select>
             </label>
+            if props.lesson.is_some() {
+                <p class="hint sandbox-kept">{ t(lang, Msg::LessonSandboxKept) }</p>
+            }
             <p class="progress">{ format!("{}{}{}/{}", t(lang, Msg::LessonProgress), crate::i18n::colon(lang), props.done.len(), LESSONS.len()) }</p>
             { body }
         </section>

@@ -345,14 +345,19 @@ impl Painter<'_> {
                 let from = self.m.committed.as_ref().and_then(|id| self.box_at(l, id));
                 let (dx, dy) = match from {
                     Some(b) => (b.x - x, b.y - y),
-                    None => (0, 40),
+                    None => (0, 14),
                 };
                 let delay = self.ms(k as u64 * STAGGER_MS);
                 let dur = self.ms(if from.is_some() { TRAVEL_MS } else { RISE_MS });
                 self.d.attr("data-fly", format!("{dx} {dy} {delay} {dur}"));
             }
             let used = if slab.used_by > 1 {
-                format!(" — {} {}", t(self.lang, Msg::StageUsedBy), slab.used_by)
+                format!(
+                    " — {}{}{}",
+                    t(self.lang, Msg::StageUsedBy),
+                    colon(self.lang),
+                    slab.used_by
+                )
             } else {
                 String::new()
             };
@@ -380,7 +385,10 @@ impl Painter<'_> {
             self.d
                 .text_at(x + 8, y + 18)
                 .attr("class", "slab-label")
-                .text(&format!("{mark}{}", slab.label))
+                .text(&layerlab_engine::table::ellipsis(
+                    &format!("{mark}{}", slab.label),
+                    27,
+                ))
                 .close();
             self.d
                 .text_at(x + SLAB_W - 8, y + 18)
@@ -406,7 +414,7 @@ impl Painter<'_> {
                 .text_at(x + 10, y + 17)
                 .attr("class", "image-name")
                 .text(&layerlab_engine::table::ellipsis(
-                    &format!("◆ {} · {} · {}", image.name, image.id, image.size),
+                    &format!("◆ {} · {}", image.name, image.size),
                     34,
                 ))
                 .close();
@@ -423,8 +431,9 @@ impl Painter<'_> {
                     .close();
             }
             self.d.title(&format!(
-                "{} — {}: {} — {}",
+                "{} {} — {}: {} — {}",
                 image.name,
+                image.id,
                 t(self.lang, Msg::StageConfig),
                 image.config.join(" · "),
                 t(self.lang, Msg::StageMetadataOnly)
@@ -775,7 +784,12 @@ fn paint(
 fn description(stage: &Picture, lang: Lang) -> Html {
     let layer = |s: &crate::stage::Slab| {
         let used = if s.used_by > 1 {
-            format!(" — {} {}", t(lang, Msg::StageUsedBy), s.used_by)
+            format!(
+                " — {}{}{}",
+                t(lang, Msg::StageUsedBy),
+                colon(lang),
+                s.used_by
+            )
         } else {
             String::new()
         };
