@@ -266,7 +266,7 @@ pub fn percent(ratio: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use layerlab_engine::import::Importer;
+    use layerlab_engine::import::{Importer, Progress};
 
     fn import(bytes: &[u8]) -> Imported {
         let mut importer = Importer::new();
@@ -326,5 +326,38 @@ mod tests {
         assert_eq!(rate(2_000_000, 1000.0), "2MB/s");
         assert_eq!(rate(5, 0.0), "…");
         assert_eq!(percent(0.875), "87.5%");
+    }
+
+    #[test]
+    fn an_imported_image_runs_a_container_whose_edits_copy_up() {
+        // An archive from a session's `docker save`, loaded into another
+        // session's host as the importer pane does.
+        let mut from = layerlab_engine::command::Session::new();
+        for line in ["docker pull alpine", "docker tag alpine lab/alpine:1"] {
+            assert_eq!(from.run(line).status, 0, "{line}");
+        }
+        let tar = layerlab_engine::save::save(&from.host, &["lab/alpine:1".into()], 0)
+            .expect("saves")
+            .to_vec();
+        let imported = import(&tar);
+        let mut to = layerlab_engine::command::Session::new();
+        layerlab_engine::import::load(&mut to.host, &imported);
+        for line in [
+            "docker run -d --name c1 lab/alpine:1 sleep 1d",
+            "docker exec c1 sh -c 'echo x >> /etc/passwd'",
+        ] {
+            let t = to.run(line);
+            assert_eq!(t.status, 0, "{line}: {}", t.text());
+        }
+        let diff = to.run("docker diff c1").text();
+        assert!(diff.contains("C /etc/passwd"), "{diff}");
+        // Half an archive is refused with the importer's words.
+        let mut cut = Importer::new();
+        let said = cut
+            .feed(&tar[..tar.len() / 2])
+            .and_then(|_| cut.finish().map(|_| Progress::default()))
+            .expect_err("half an archive is refused")
+            .to_string();
+        assert!(said.contains("unexpected end of file"), "{said}");
     }
 }
