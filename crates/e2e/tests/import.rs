@@ -81,6 +81,7 @@ fn a_picked_archive_joins_the_host_and_a_container_runs_on_it() {
     let path = artifacts_dir().join("lab-alpine.tar");
     std::fs::create_dir_all(artifacts_dir()).expect("artifacts dir");
     std::fs::write(&path, &tar).expect("writes the archive");
+    let path = path.canonicalize().expect("a canonical path for chromedriver");
     let chains = chain_ids(&tar);
 
     let mut h = Harness::start(1280, 720).expect("harness");
