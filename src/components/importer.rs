@@ -185,7 +185,34 @@ pub fn image_import(props: &ImageImportProps) -> Html {
             status.set(Status::Cancelled);
         })
     };
+    // Only the idle pane is drawn on a first visit: the rest lives in
+    // functions of their own, which the build's split keeps out of the first load.
     let progress = match &*status {
+        Status::Idle => html! {},
+        other => status_view(lang, other, on_cancel),
+    };
+    let images = if reports.is_empty() {
+        html! {}
+    } else {
+        reports_view(lang, &reports, *selected, &selected, &order)
+    };
+    html! {
+        <section class="pane import-pane" aria-labelledby="import-heading">
+            <h2 id="import-heading">{ t(lang, Msg::ImportHeading) }</h2>
+            <label class="open-file">
+                <input type="file" id="open-image" accept=".tar,.tgz,.gz,application/x-tar" onchange={on_pick} />
+                <span aria-hidden="true">{ "⇧ " }</span>{ t(lang, Msg::ImportOpen) }
+            </label>
+            <p class="hint">{ t(lang, Msg::ImportDrop) }{ " " }{ t(lang, Msg::ImportPrivacy) }</p>
+            { progress }
+            { images }
+        </section>
+    }
+}
+
+#[inline(never)]
+fn status_view(lang: Lang, status: &Status, on_cancel: Callback<MouseEvent>) -> Html {
+    match status {
         Status::Idle => html! {},
         Status::Reading {
             name,
@@ -217,13 +244,23 @@ pub fn image_import(props: &ImageImportProps) -> Html {
                 <p class="hint">{ t(lang, Msg::ImportKept) }</p>
             </div>
         },
-    };
+    }
+}
+
+#[inline(never)]
+fn reports_view(
+    lang: Lang,
+    reports: &[ImageReport],
+    chosen: Option<(usize, usize)>,
+    selected: &UseStateHandle<Option<(usize, usize)>>,
+    order: &UseStateHandle<Order>,
+) -> Html {
     let images = reports.iter().enumerate().map(|(i, r)| {
         let on_files = {
             let selected = selected.clone();
             Callback::from(move |layer: usize| selected.set(Some((i, layer))))
         };
-        let files = match *selected {
+        let files = match chosen {
             Some((img, layer)) if img == i => Some(layer),
             _ => None,
         };
@@ -231,20 +268,9 @@ pub fn image_import(props: &ImageImportProps) -> Html {
             let order = order.clone();
             Callback::from(move |o: Order| order.set(o))
         };
-        report_view(lang, r, files, *order, on_files, on_order)
+        report_view(lang, r, files, **order, on_files, on_order)
     });
-    html! {
-        <section class="pane import-pane" aria-labelledby="import-heading">
-            <h2 id="import-heading">{ t(lang, Msg::ImportHeading) }</h2>
-            <label class="open-file">
-                <input type="file" id="open-image" accept=".tar,.tgz,.gz,application/x-tar" onchange={on_pick} />
-                <span aria-hidden="true">{ "⇧ " }</span>{ t(lang, Msg::ImportOpen) }
-            </label>
-            <p class="hint">{ t(lang, Msg::ImportDrop) }{ " " }{ t(lang, Msg::ImportPrivacy) }</p>
-            { progress }
-            { for images }
-        </section>
-    }
+    images.collect::<Html>()
 }
 
 /// Listens for files dropped anywhere on the page (and lets the page take
@@ -295,6 +321,7 @@ fn drop_listeners(on_file: impl Fn(web_sys::File) + 'static) -> Vec<gloo_events:
     vec![over, dropped]
 }
 
+#[inline(never)]
 fn report_view(
     lang: Lang,
     r: &ImageReport,

@@ -59,10 +59,23 @@ fn drop_file(b: &Browser, name: &str, bytes: &[u8]) -> Result<(), String> {
 }
 
 fn show_pane(b: &Browser) -> Result<(), String> {
+    // The side panel scrolls on its own on a wide screen; the page otherwise.
     b.execute(
-        "document.querySelector('.import-pane').scrollIntoView({ block: 'start' });",
+        "const pane = document.querySelector('.import-pane');
+         const side = pane.closest('.side');
+         if (side && side.scrollHeight > side.clientHeight + 1) {
+           side.scrollTop = pane.offsetTop - side.offsetTop;
+         } else {
+           pane.scrollIntoView({ block: 'start' });
+         }",
         vec![],
-    )
+    )?;
+    // The stage's new layers have risen into place.
+    b.wait_until("the stage's motions to end", || {
+        b.execute("return document.getAnimations().length === 0;", vec![])
+            .ok()
+            .filter(|v| v.as_bool() == Some(true))
+    })
     .map(|_| ())
 }
 
@@ -81,7 +94,9 @@ fn a_picked_archive_joins_the_host_and_a_container_runs_on_it() {
     let path = artifacts_dir().join("lab-alpine.tar");
     std::fs::create_dir_all(artifacts_dir()).expect("artifacts dir");
     std::fs::write(&path, &tar).expect("writes the archive");
-    let path = path.canonicalize().expect("a canonical path for chromedriver");
+    let path = path
+        .canonicalize()
+        .expect("a canonical path for chromedriver");
     let chains = chain_ids(&tar);
 
     let mut h = Harness::start(1280, 720).expect("harness");
