@@ -27,6 +27,23 @@ fn chain_ids(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Where the stage's drawing and its slab of ChainID `chain` are on screen,
+/// and whether the slab is visible (inside the drawing, inside the window).
+fn slab_on_screen(b: &Browser, chain: &str) -> Result<serde_json::Value, String> {
+    b.execute(
+        "const svg = document.querySelector('svg.stage');
+         const slab = svg && svg.querySelector(`.slab[data-chain='${arguments[0]}']`);
+         if (!slab) return { found: false };
+         const r = slab.getBoundingClientRect(), s = svg.getBoundingClientRect();
+         const inside = r.width > 0 && r.height > 0 && r.top >= s.top - 1 && r.bottom <= s.bottom + 1
+           && r.top < innerHeight && r.bottom > 0;
+         return { found: true, inside, slab: [r.left, r.top, r.width, r.height],
+                  svg: [s.left, s.top, s.width, s.height], viewBox: svg.getAttribute('viewBox'),
+                  opacity: getComputedStyle(slab).opacity };",
+        vec![chain.into()],
+    )
+}
+
 fn run(b: &Browser, line: &str) -> Result<(), String> {
     let input = b.find("#command")?;
     b.type_into(&input, &format!("{line}\u{E007}"))?;
@@ -133,6 +150,10 @@ fn a_dropped_archive_is_analysed_and_a_damaged_one_refused() {
         b.wait_for(".image-report")?;
         for c in &chains {
             b.wait_for(&format!("svg.stage .slab[data-chain='{c}']"))?;
+        }
+        let seen = slab_on_screen(b, &chains[0])?;
+        if seen["inside"] != serde_json::Value::Bool(true) {
+            return Err(format!("the bottom slab is not drawn in the stage: {seen}"));
         }
         let rows = b.find_all(".layers-report tbody tr")?;
         if rows.len() != 4 {
