@@ -645,6 +645,7 @@ pub fn app(props: &AppProps) -> Html {
                     <Inspector lang={*lang} workspace={workspace.clone()} revision={*revision} selected={(*selected).clone()} on_select={on_select.clone()} on_change={on_change.clone()} />
                     <DiskUsage lang={*lang} workspace={workspace.clone()} revision={*revision} />
                     <StorageView lang={*lang} workspace={workspace.clone()} revision={*revision} {on_select} />
+                    <crate::components::ImageImport lang={*lang} workspace={workspace.clone()} on_change={on_change.clone()} />
                 </aside>
             </main>
         </div>

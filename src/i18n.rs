@@ -308,6 +308,130 @@ messages! {
         en: "it has no command in it (lines starting with # are comments).",
         zh: "其中没有任何命令（以 # 开头的行是注释）。",
     }
+    ImportHeading {
+        en: "Your own image",
+        zh: "你自己的镜像",
+    }
+    ImportOpen {
+        en: "Open an image (.tar)…",
+        zh: "打开镜像（.tar）…",
+    }
+    ImportDrop {
+        en: "or drop what docker save wrote anywhere on the page.",
+        zh: "也可以把 docker save 写出的归档文件拖放到页面上的任何位置。",
+    }
+    ImportPrivacy {
+        en: "The file never leaves your browser: it is read here in slices, every digest checked.",
+        zh: "文件不会离开你的浏览器：它在这里被分块读取，每个摘要都会校验。",
+    }
+    ImportReading {
+        en: "Reading",
+        zh: "正在读取",
+    }
+    ImportCancel {
+        en: "Cancel",
+        zh: "取消",
+    }
+    ImportCancelled {
+        en: "The import was cancelled.",
+        zh: "导入已取消。",
+    }
+    ImportFailed {
+        en: "This archive was not imported:",
+        zh: "没有导入这个归档文件：",
+    }
+    ImportDone {
+        en: "Loaded into the host; docker run works on it.",
+        zh: "已载入主机，可以对它执行 docker run。",
+    }
+    ImportKept {
+        en: "An imported image is kept only until the page reloads: it is not a command line, so autosave, links, undo and opening a scenario do not carry it.",
+        zh: "导入的镜像只保留到页面重新加载为止：它不是一条命令，所以自动保存、链接、撤销和打开场景文件都不会带上它。",
+    }
+    ImportFormat {
+        en: "Format",
+        zh: "格式",
+    }
+    ImportImageId {
+        en: "Image ID",
+        zh: "镜像 ID",
+    }
+    ImportManifest {
+        en: "Manifest digest",
+        zh: "清单摘要",
+    }
+    ImportTotal {
+        en: "Total size (all layers)",
+        zh: "总大小（所有镜像层）",
+    }
+    ImportFinal {
+        en: "Seen in the final file system",
+        zh: "最终文件系统中可见",
+    }
+    ImportEfficiency {
+        en: "Efficiency",
+        zh: "效率",
+    }
+    ImportWasted {
+        en: "Wasted bytes",
+        zh: "浪费的字节",
+    }
+    ImportUserWasted {
+        en: "Wasted above the first layer",
+        zh: "第一层之上的浪费比例",
+    }
+    ImportInstruction {
+        en: "Instruction",
+        zh: "指令",
+    }
+    ImportSize {
+        en: "Size",
+        zh: "大小",
+    }
+    ImportAdded {
+        en: "Added",
+        zh: "新增",
+    }
+    ImportChanged {
+        en: "Changed",
+        zh: "修改",
+    }
+    ImportRemoved {
+        en: "Removed",
+        zh: "删除",
+    }
+    ImportIds {
+        en: "DiffIDs and ChainIDs",
+        zh: "DiffID 与 ChainID",
+    }
+    ImportWastedHeading {
+        en: "Where bytes are wasted",
+        zh: "字节浪费在哪里",
+    }
+    ImportNoWaste {
+        en: "Nothing is wasted: every stored byte is seen in the final file system.",
+        zh: "没有浪费：存储的每个字节都出现在最终的文件系统中。",
+    }
+    ImportFilesButton {
+        en: "Files",
+        zh: "文件",
+    }
+    ImportByPath {
+        en: "By path",
+        zh: "按路径",
+    }
+    ImportBySize {
+        en: "Largest first",
+        zh: "从大到小",
+    }
+    ImportFirstOnly {
+        en: "Only the first 200 are listed.",
+        zh: "只列出前 200 项。",
+    }
+    ImportNoFiles {
+        en: "This layer changes no file (an empty layer, as WORKDIR makes).",
+        zh: "这一层没有改动任何文件（空层，例如 WORKDIR 产生的层）。",
+    }
     InspectorHeading {
         en: "Inspector",
         zh: "检查器",
@@ -860,6 +984,48 @@ pub fn between_sentences(lang: Lang) -> &'static str {
     match lang {
         Lang::En => " ",
         Lang::Zh => "",
+    }
+}
+
+/// One wasted copy explained: which layer holds it, its bytes, and which
+/// layer (and instruction) overwrote or deleted it. Layers count from 1.
+pub fn wasted_copy(
+    lang: Lang,
+    layer: usize,
+    bytes: &str,
+    deleted: bool,
+    by: usize,
+    by_instruction: &str,
+) -> String {
+    match (lang, deleted) {
+        (Lang::En, false) => format!(
+            "layer {layer} holds a copy of {bytes}, overwritten by layer {by} ({by_instruction})"
+        ),
+        (Lang::En, true) => format!(
+            "layer {layer} holds a copy of {bytes}, deleted by layer {by} ({by_instruction})"
+        ),
+        (Lang::Zh, false) => {
+            format!("第 {layer} 层存有一份 {bytes} 的副本，被第 {by} 层覆盖（{by_instruction}）")
+        }
+        (Lang::Zh, true) => {
+            format!("第 {layer} 层存有一份 {bytes} 的副本，被第 {by} 层删除（{by_instruction}）")
+        }
+    }
+}
+
+/// Which layer's copy the image shows (layers count from 1).
+pub fn kept_in(lang: Lang, layer: usize) -> String {
+    match lang {
+        Lang::En => format!("the image shows the copy in layer {layer}"),
+        Lang::Zh => format!("镜像显示的是第 {layer} 层中的那份"),
+    }
+}
+
+/// The heading of one layer's list of changes (layers count from 1).
+pub fn layer_changes(lang: Lang, layer: usize) -> String {
+    match lang {
+        Lang::En => format!("Changes in layer {layer}"),
+        Lang::Zh => format!("第 {layer} 层的改动"),
     }
 }
 

@@ -12,6 +12,7 @@
 //! - `scenario`: scenario files (the CLI's format) to download and open.
 //! - `persist`: autosave to the browser's storage, versioned, never silently dropped.
 //! - `highlight`: the Dockerfile editor's syntax colouring (pieces of each line).
+//! - `import_view`: what the analysis pane shows of an imported image archive.
 //! - `inspect`: what the inspector shows (a layer's diff and digests, a container's
 //!   files and where each comes from) and the file actions' command lines.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
@@ -29,6 +30,7 @@ pub mod disk_view;
 pub mod drawing;
 pub mod highlight;
 pub mod i18n;
+pub mod import_view;
 pub mod inspect;
 pub mod lessons;
 pub mod persist;
