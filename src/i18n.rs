@@ -820,6 +820,10 @@ messages! {
         en: "lines",
         zh: "行",
     }
+    ScreenHidden {
+        en: "earlier lines are not shown here; Download scenario keeps every command.",
+        zh: "行较早的内容未在此显示；下载场景文件会保留每一条命令。",
+    }
 }
 
 /// Shorthand used by components: `t(lang, Msg::Tagline)`.

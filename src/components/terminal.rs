@@ -141,7 +141,11 @@ pub fn terminal(props: &TerminalProps) -> Html {
             lines.push(html! { <div class="line out">{ std::mem::take(out) }</div> });
         }
     };
-    for l in &ws.console.screen {
+    let (hidden, screen) = crate::console::shown(&ws.console.screen);
+    if hidden > 0 {
+        lines.push(html! { <div class="line hint hidden-lines">{ format!("{hidden} {}", t(props.lang, Msg::ScreenHidden)) }</div> });
+    }
+    for l in screen {
         if let ScreenLine::Output(text) = l {
             out.push_str(text);
             out.push('\n');
