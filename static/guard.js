@@ -47,8 +47,8 @@ export function guard_show(detail) {
     location.reload();
   });
   box.append(title, body, why, reload);
+  // The focus stays where it is: keys being typed must not press Reload.
   document.body.prepend(box);
-  reload.focus();
 }
 
 function stopped(error) {
