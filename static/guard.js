@@ -2,7 +2,7 @@
 // wasm trap, or the rest of the code failing to load): what happened and a
 // way back. After a trap the app's state cannot be trusted, so the page says
 // so instead of letting every key fail in silence. It is made with the DOM
-// alone (no inline style or handler: the Content-Security-Policy forbids
+// alone (no inline style or handler: the page's security policy forbids
 // them), in the page's language, since the app's own strings may be gone.
 
 const TEXT = {
