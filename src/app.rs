@@ -1,18 +1,17 @@
 //! The root component: the workspace (session and terminal), the language,
 //! the Dockerfile text, and autosave.
 
+use crate::boot::{boot, explain, Held, Local, Problem};
 use crate::browser;
 use crate::components::{
     scaled, Activity, ContextFiles, DiskUsage, DockerfileEditor, Inspector, LessonPanel, Stage,
-    StorageView, Terminal, TopBar,
+    StorageView, Terminal, TopBar, WorkNotice,
 };
 use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::lessons::{setup_log, steps_done, Lesson, LESSONS};
 use crate::persist::{self, Saved};
 use crate::TUTORIAL_DOCKERFILE;
-use std::cell::RefCell;
-use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Default)]
@@ -23,104 +22,6 @@ pub struct AppProps {
     /// Restore and keep the autosave (on in the app, off in component tests).
     #[prop_or_default]
     pub autosave: bool,
-}
-
-/// What the app starts from: a restored autosave, or a fresh workspace (and why).
-struct Boot {
-    workspace: Rc<RefCell<Workspace>>,
-    saved: Option<Saved>,
-    /// Set when saved data existed but could not be restored.
-    problem: Option<Problem>,
-    /// The autosave's text when it was restored: saving the same again is skipped.
-    autosaved: Option<String>,
-}
-
-/// Saved work that could not be restored, and from where.
-enum Problem {
-    /// The autosave; its text is kept under [`persist::BACKUP_KEY`].
-    Autosave(persist::LoadError),
-    /// A permalink; the autosave is untouched.
-    Link(persist::LoadError),
-}
-
-/// Why saved work could not be read, in the learner's language (the parser's
-/// own detail stays as it is, like Docker's messages).
-fn explain(lang: Lang, why: &persist::LoadError) -> String {
-    match why {
-        persist::LoadError::Corrupt(detail) => format!("{} ({detail})", t(lang, Msg::SaveDamaged)),
-        persist::LoadError::FutureVersion(v) => {
-            format!("{} {v} (> {})", t(lang, Msg::SaveNewer), persist::VERSION)
-        }
-        persist::LoadError::NotALink => t(lang, Msg::LinkNotOurs).to_owned(),
-        persist::LoadError::Altered => t(lang, Msg::LinkAltered).to_owned(),
-    }
-}
-
-/// The start, with performance marks around it (`cargo xtask bench` reads
-/// how long restoring took).
-fn boot(autosave: bool) -> Boot {
-    browser::mark("layerlab:boot");
-    let b = restore(autosave);
-    browser::mark("layerlab:restored");
-    b
-}
-
-fn restore(autosave: bool) -> Boot {
-    let fresh = || Rc::new(RefCell::new(Workspace::default()));
-    // A permalink wins over the autosave.
-    if let Some(fragment) = autosave.then(browser::location_hash).flatten() {
-        return match persist::from_fragment(&fragment) {
-            Ok(saved) => {
-                let workspace = Rc::new(RefCell::new(Workspace::replay(&saved.commands)));
-                Boot {
-                    workspace,
-                    saved: Some(saved),
-                    problem: None,
-                    autosaved: None,
-                }
-            }
-            Err(e) => Boot {
-                workspace: fresh(),
-                saved: None,
-                problem: Some(Problem::Link(e)),
-                autosaved: None,
-            },
-        };
-    }
-    let raw = if autosave {
-        browser::stored(persist::KEY)
-    } else {
-        None
-    };
-    match raw.as_deref().map(persist::load) {
-        None => Boot {
-            workspace: fresh(),
-            saved: None,
-            problem: None,
-            autosaved: None,
-        },
-        Some(Ok(saved)) => {
-            let workspace = Rc::new(RefCell::new(Workspace::replay(&saved.commands)));
-            Boot {
-                workspace,
-                saved: Some(saved),
-                problem: None,
-                autosaved: raw,
-            }
-        }
-        Some(Err(e)) => {
-            // Keep the unreadable text: the user's work is never silently discarded.
-            if let Some(raw) = &raw {
-                browser::store(persist::BACKUP_KEY, raw);
-            }
-            Boot {
-                workspace: fresh(),
-                saved: None,
-                problem: Some(Problem::Autosave(e)),
-                autosaved: None,
-            }
-        }
-    }
 }
 
 #[function_component(App)]
@@ -192,8 +93,7 @@ pub fn app(props: &AppProps) -> Html {
     // Animation and playback speed, in percent.
     let speed = use_state(|| 100u32);
     let root_ref = use_node_ref();
-    // The autosave's text last written (or restored).
-    let written = use_mut_ref(|| boot.autosaved.clone());
+    let keeper = boot.keeper.clone();
     let reached = lesson
         .and_then(|i| LESSONS.get(i))
         .is_some_and(|l| (l.check)(&workspace.borrow().session));
@@ -233,7 +133,7 @@ pub fn app(props: &AppProps) -> Html {
     {
         let workspace = workspace.clone();
         let enabled = props.autosave;
-        let written = written.clone();
+        let keeper = keeper.clone();
         let lesson_id = lesson.and_then(|i| LESSONS.get(i)).map(|l| l.id.to_owned());
         use_effect_with(
             (
@@ -259,13 +159,10 @@ pub fn app(props: &AppProps) -> Html {
                         step: *step,
                         lessons: kept.clone(),
                     };
-                    // A reload restores what is stored: nothing to write again.
-                    let text = persist::save(&saved);
-                    if written.borrow().as_deref() != Some(text.as_str())
-                        && browser::store(persist::KEY, &text)
-                    {
-                        *written.borrow_mut() = Some(text);
-                    }
+                    // Held, paused, unchanged, written or failed: `boot::Keeper` decides and tells.
+                    let on_disk = workspace.borrow().project_dockerfile();
+                    let mut keeper = keeper.borrow_mut();
+                    keeper.save(&mut Local, &saved, on_disk.as_deref());
                 }
             },
         );
@@ -498,6 +395,8 @@ pub fn app(props: &AppProps) -> Html {
             browser::download(crate::scenario::FILE_NAME, &text);
         })
     };
+    // Offered when the browser refuses to save.
+    let save_elsewhere = on_download.clone();
     // Opening a scenario replays it in a fresh workspace; what was there before can be brought back.
     let on_open = {
         let (workspace, lesson, opened, restart) = (
@@ -506,6 +405,7 @@ pub fn app(props: &AppProps) -> Html {
             opened.clone(),
             restart.clone(),
         );
+        let (keeper, dockerfile) = (keeper.clone(), dockerfile.clone());
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
                 return;
@@ -520,6 +420,7 @@ pub fn app(props: &AppProps) -> Html {
                 opened.clone(),
                 restart.clone(),
             );
+            let (keeper, dockerfile) = (keeper.clone(), (*dockerfile).clone());
             yew::platform::spawn_local(async move {
                 let bytes = browser::read_file(file).await.unwrap_or_default();
                 match crate::scenario::from_bytes(&bytes) {
@@ -528,6 +429,16 @@ pub fn app(props: &AppProps) -> Html {
                         lesson.set(scenario.lesson);
                         let next = Workspace::replay(&scenario.commands);
                         let len = next.console.log.len();
+                        // Not saved over the learner's own work until they act on it.
+                        let held = Held {
+                            commands: next.console.log.clone(),
+                            lesson: scenario
+                                .lesson
+                                .and_then(|i| LESSONS.get(i))
+                                .map(|l| l.id.to_owned()),
+                            dockerfile: Some(dockerfile),
+                        };
+                        keeper.borrow_mut().hold(&mut Local, held);
                         restart.emit(next);
                         opened.set(Some(Ok((before, *lesson, len))));
                     }
@@ -619,6 +530,7 @@ pub fn app(props: &AppProps) -> Html {
                     }
                 </p>
             }
+            <WorkNotice lang={*lang} keeper={keeper.clone()} on_download={save_elsewhere} />
             <main class="workspace">
                 // In the grid: on a wide screen the caption stands beside the stage.
                 if *presenter {

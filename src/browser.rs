@@ -4,7 +4,12 @@
 use crate::i18n::Lang;
 
 fn window() -> Option<web_sys::Window> {
-    web_sys::window()
+    // Natively (the app's logic under `cargo test`) there is no page.
+    if cfg!(target_arch = "wasm32") {
+        web_sys::window()
+    } else {
+        None
+    }
 }
 
 /// The value of `name` in the page's query string.
@@ -210,4 +215,97 @@ pub fn before_next_frame(f: impl FnOnce() + 'static) {
         }
         None => f(),
     }
+}
+
+/// Removes a value from local storage.
+pub fn unstore(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Set once the app has panicked: nothing is saved after that.
+static CRASHED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Records that the app panicked (called from the panic hook).
+pub fn set_crashed() {
+    CRASHED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether the app has panicked or trapped (the page shows the crash message).
+pub fn crashed() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    if guard_stopped() {
+        return true;
+    }
+    CRASHED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/static/guard.js")]
+extern "C" {
+    fn guard_watch();
+    fn guard_show(detail: &str);
+    fn guard_stopped() -> bool;
+}
+
+/// Shows the page-level message of a crash, with `detail` and a Reload button.
+pub fn show_crash(detail: &str) {
+    #[cfg(target_arch = "wasm32")]
+    guard_show(detail);
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = detail;
+}
+
+/// Shows the crash message for every trap the page reports (`error`,
+/// `unhandledrejection`), panics or not.
+pub fn watch_for_crashes() {
+    #[cfg(target_arch = "wasm32")]
+    guard_watch();
+}
+
+/// Reloads the page, without the permalink in its address (the autosave
+/// is what comes back).
+pub fn reload_own_work() {
+    clear_location_hash();
+    if let Some(w) = window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Takes the permalink out of the address (no reload): once the learner
+/// works on a link's state, a reload restores their autosave.
+pub fn clear_location_hash() {
+    let Some(w) = window() else {
+        return;
+    };
+    if location_hash().is_none() {
+        return;
+    }
+    let location = w.location();
+    if let (Ok(path), Ok(search), Ok(history)) =
+        (location.pathname(), location.search(), w.history())
+    {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{search}")),
+        );
+    }
+}
+
+/// Calls `f(key, new value)` whenever another tab of this origin changes
+/// local storage (the `storage` event), until the listener is dropped.
+pub fn on_storage_elsewhere(
+    f: impl Fn(Option<String>, Option<String>) + 'static,
+) -> Option<gloo_events::EventListener> {
+    let w = window()?;
+    Some(gloo_events::EventListener::new(&w, "storage", move |e| {
+        let read = |name: &str| {
+            js_sys::Reflect::get(e, &wasm_bindgen::JsValue::from_str(name))
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        f(read("key"), read("newValue"));
+    }))
 }

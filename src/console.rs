@@ -185,6 +185,17 @@ impl Workspace {
     }
 }
 
+/// How many screen lines the terminal draws at most: the newest ones. After
+/// thousands of commands a whole transcript would make every redraw slow;
+/// the log keeps every command (Download scenario writes it).
+pub const SHOWN: usize = 400;
+
+/// The screen lines to draw, and how many earlier ones are left out.
+pub fn shown(screen: &[ScreenLine]) -> (usize, &[ScreenLine]) {
+    let hidden = screen.len().saturating_sub(SHOWN);
+    (hidden, &screen[hidden..])
+}
+
 /// Built-in lines the terminal handles itself.
 pub const BUILTINS: [&str; 2] = ["clear", "help"];
 
@@ -432,6 +443,23 @@ mod tests {
         assert!(quick_actions(&s)
             .iter()
             .any(|(_, l)| l == "docker rm -f web1"));
+    }
+
+    #[test]
+    fn the_screen_draws_only_its_newest_lines() {
+        let mut w = Workspace::default();
+        for i in 0..(SHOWN + 10) {
+            w.submit(&format!("echo {i}"));
+        }
+        let (hidden, lines) = shown(&w.console.screen);
+        assert_eq!(lines.len(), SHOWN);
+        assert_eq!(hidden, 2 * (SHOWN + 10) - SHOWN);
+        assert_eq!(
+            lines.last(),
+            Some(&ScreenLine::Output(format!("{}", SHOWN + 9)))
+        );
+        assert_eq!(w.console.log.len(), SHOWN + 10, "the log keeps every line");
+        assert_eq!(shown(&w.console.screen[..3]), (0, &w.console.screen[..3]));
     }
 
     #[test]

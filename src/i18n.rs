@@ -933,8 +933,8 @@ messages! {
         zh: "无法打开此链接：",
     }
     LinkFailed {
-        en: "Layerlab started fresh; your own autosaved work is untouched.",
-        zh: "Layerlab 已重新开始；你自动保存的工作没有受到影响。",
+        en: "Layerlab started fresh; your own autosaved work is untouched until you work here.",
+        zh: "Layerlab 已重新开始；在你开始在这里操作之前，你自动保存的工作不会受到影响。",
     }
     DiagnosticsLabel {
         en: "Problems in the Dockerfile",
@@ -955,6 +955,46 @@ messages! {
     LineCount {
         en: "lines",
         zh: "行",
+    }
+    WorkKept {
+        en: "Your own work from before is kept in this browser.",
+        zh: "你之前的工作仍保存在此浏览器中。",
+    }
+    WorkRestore {
+        en: "Restore my work",
+        zh: "恢复我的工作",
+    }
+    WorkDismiss {
+        en: "Dismiss",
+        zh: "不再提示",
+    }
+    SaveFailed {
+        en: "Your work could not be saved in this browser (its storage is full or turned off): a reload would lose the latest changes. Download scenario keeps them in a file.",
+        zh: "无法在此浏览器中保存你的工作（存储已满或已被禁用）：重新加载页面会丢失最近的更改。下载场景文件可以把它们保存到文件中。",
+    }
+    OtherTab {
+        en: "Layerlab in another tab has just saved its work over this tab's. This tab stops saving until you choose.",
+        zh: "另一个标签页中的 Layerlab 刚刚用它的工作覆盖了此标签页保存的工作。在你做出选择之前，此标签页不再保存。",
+    }
+    OtherTabLoad {
+        en: "Load the other tab's work",
+        zh: "载入另一个标签页的工作",
+    }
+    OtherTabKeep {
+        en: "Keep this tab's work",
+        zh: "保留此标签页的工作",
+    }
+    ScreenHidden {
+        en: "earlier lines are not shown here; Download scenario keeps every command.",
+        zh: "行较早的内容未在此显示；下载场景文件会保留每一条命令。",
+    }
+    RestLoading {
+        en: "Loading the rest of Layerlab…",
+        zh: "正在加载 Layerlab 的其余部分…",
+    }
+    RestFailed {
+        en: "This command needs the rest of Layerlab, which could not be loaded:",
+        zh: "这条命令需要 Layerlab 的其余部分，但无法加载：",
     }
 }
 

@@ -3,6 +3,9 @@
 //! # Layout
 //! - `activity`: what the last command did, item by item, from the engine's transcript.
 //! - `app`: the root component and the state it holds.
+//! - `boot`: where the app starts from (autosave or link), and what keeps the
+//!   learner's own work safe (held links and scenarios, failed saves, other
+//!   tabs, crashes).
 //! - `components/`: one component per file, each with its own `Props`.
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
 //! - `disk_view`: where each layer lives under /var/lib/docker, per storage driver.
@@ -23,6 +26,7 @@
 
 pub mod activity;
 pub mod app;
+pub mod boot;
 pub mod browser;
 pub mod components;
 pub mod console;

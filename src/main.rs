@@ -1,4 +1,5 @@
 fn main() {
+    layerlab::boot::watch_for_crashes();
     layerlab::split::init();
     let props = layerlab::app::AppProps {
         lang: None,

@@ -8,11 +8,14 @@
 #[cfg(target_arch = "wasm32")]
 mod imp {
     use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
 
     #[wasm_bindgen(module = "/static/split.js")]
     extern "C" {
         fn split_init(exports: JsValue);
         fn split_prefetch();
+        fn split_ready() -> bool;
+        fn split_load() -> js_sys::Promise;
         /// The stubs call this import directly (the split finds it by name).
         #[wasm_bindgen(js_name = layerlabLoadRest)]
         fn load_rest();
@@ -24,6 +27,22 @@ mod imp {
 
     pub fn prefetch() {
         split_prefetch();
+    }
+
+    pub fn ready() -> bool {
+        split_ready()
+    }
+
+    pub async fn load() -> Result<(), String> {
+        wasm_bindgen_futures::JsFuture::from(split_load())
+            .await
+            .map(drop)
+            .map_err(|e| {
+                e.dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .or_else(|| e.as_string())
+                    .unwrap_or_default()
+            })
     }
 
     /// Loads the rest of the code now. Exported so that the loader's import
@@ -50,4 +69,20 @@ pub fn init() {
 pub fn prefetch() {
     #[cfg(target_arch = "wasm32")]
     imp::prefetch();
+}
+
+/// Whether all of the code is here (always natively and in development builds).
+pub fn ready() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    return imp::ready();
+    #[cfg(not(target_arch = "wasm32"))]
+    true
+}
+
+/// Loads the rest of the code without blocking the page; the error says what failed.
+pub async fn load() -> Result<(), String> {
+    #[cfg(target_arch = "wasm32")]
+    return imp::load().await;
+    #[cfg(not(target_arch = "wasm32"))]
+    Ok(())
 }

@@ -33,27 +33,32 @@ export function split_init(exports) {
 export function split_prefetch() {
   const types = (window.PerformanceObserver && PerformanceObserver.supportedEntryTypes) || [];
   if (!types.includes("paint")) {
-    fetchRest();
+    fetchRest().catch(() => {});
     return;
   }
   const observer = new PerformanceObserver((list) => {
     if (list.getEntriesByName("first-contentful-paint").length > 0) {
       observer.disconnect();
-      fetchRest();
+      fetchRest().catch(() => {});
     }
   });
   observer.observe({ type: "paint", buffered: true });
   setTimeout(() => {
     observer.disconnect();
-    fetchRest();
+    fetchRest().catch(() => {});
   }, 3000);
 }
 
+// The load under way, if any: a command that waits for the rest awaits it.
+let loading = null;
+
 function fetchRest() {
   const url = restUrl();
-  if (!url || !primary || state !== "idle") return;
+  if (!url || !primary) return Promise.resolve();
+  if (state === "linked") return Promise.resolve();
+  if (loading) return loading;
   state = "fetching";
-  fetch(url)
+  loading = fetch(url)
     .then((response) => {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.arrayBuffer();
@@ -62,11 +67,27 @@ function fetchRest() {
     .then(link)
     .catch((error) => {
       if (state === "fetching") state = "idle";
+      loading = null;
       console.warn(`Layerlab will load ${url} when first needed: ${error}`);
+      throw new Error(`${url}: ${error.message || error}`);
     });
+  return loading;
+}
+
+// Whether every function is here (always, in a build that is not split).
+export function split_ready() {
+  return state === "linked" || !restUrl();
+}
+
+// Loads the rest without blocking the page: resolves once it is linked,
+// rejects with what went wrong. The terminal awaits it before a command.
+export function split_load() {
+  return fetchRest();
 }
 
 // Called by a stub whose body is not loaded yet: loads it synchronously.
+// The terminal awaits `split_load` before a command, so this runs only for
+// the app's other paths into code not loaded yet (a button, the editor).
 export function layerlabLoadRest() {
   if (state === "linked") return;
   const url = restUrl();

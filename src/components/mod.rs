@@ -13,6 +13,7 @@ mod stage;
 mod storage_view;
 mod terminal;
 mod top_bar;
+mod work_notice;
 
 pub use activity::{scaled, Activity, PLAY_MS, SPEEDS};
 pub use context_files::ContextFiles;
@@ -26,3 +27,4 @@ pub use stage::Stage;
 pub use storage_view::StorageView;
 pub use terminal::Terminal;
 pub use top_bar::TopBar;
+pub use work_notice::WorkNotice;

@@ -32,6 +32,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
     // How far back in history ↑ has gone (0: editing a new line).
     let back = use_state(|| 0usize);
     let screen_ref = use_node_ref();
+    // Waiting for the rest of the code (`Some(None)`), or why it failed.
+    let rest = use_state(|| None::<Option<String>>);
 
     {
         let screen_ref = screen_ref.clone();
@@ -57,12 +59,40 @@ pub fn terminal(props: &TerminalProps) -> Html {
     };
 
     let onkeydown = {
-        let (input, back) = (input.clone(), back.clone());
+        let (input, back, rest) = (input.clone(), back.clone(), rest.clone());
         let workspace = props.workspace.clone();
         let on_change = props.on_change.clone();
         Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
             "Enter" => {
                 e.prevent_default();
+                // The rest of the code (a split build's second file) is
+                // awaited, not fetched synchronously; the line stays typed.
+                if !crate::split::ready() {
+                    if *rest != Some(None) {
+                        rest.set(Some(None));
+                        let (line, input, back, rest, workspace, on_change) = (
+                            (*input).clone(),
+                            input.clone(),
+                            back.clone(),
+                            rest.clone(),
+                            workspace.clone(),
+                            on_change.clone(),
+                        );
+                        yew::platform::spawn_local(async move {
+                            match crate::split::load().await {
+                                Ok(()) => {
+                                    rest.set(None);
+                                    workspace.borrow_mut().submit(&line);
+                                    input.set(String::new());
+                                    back.set(0);
+                                    on_change.emit(());
+                                }
+                                Err(why) => rest.set(Some(Some(why))),
+                            }
+                        });
+                    }
+                    return;
+                }
                 workspace.borrow_mut().submit(&input);
                 input.set(String::new());
                 back.set(0);
@@ -141,7 +171,11 @@ pub fn terminal(props: &TerminalProps) -> Html {
             lines.push(html! { <div class="line out">{ std::mem::take(out) }</div> });
         }
     };
-    for l in &ws.console.screen {
+    let (hidden, screen) = crate::console::shown(&ws.console.screen);
+    if hidden > 0 {
+        lines.push(html! { <div class="line hint hidden-lines">{ format!("{hidden} {}", t(props.lang, Msg::ScreenHidden)) }</div> });
+    }
+    for l in screen {
         if let ScreenLine::Output(text) = l {
             out.push_str(text);
             out.push('\n');
@@ -193,6 +227,14 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 <input id="command" type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
                     value={(*input).clone()} {oninput} {onkeydown} />
             </label>
+            if let Some(state) = &*rest {
+                <p class={classes!("notice", "rest", state.is_none().then_some("opened"))} role="status">{
+                    match state {
+                        None => t(props.lang, Msg::RestLoading).to_owned(),
+                        Some(why) => format!("{} {why}", t(props.lang, Msg::RestFailed)),
+                    }
+                }</p>
+            }
         </section>
     }
 }
