@@ -9,10 +9,11 @@ use std::path::Path;
 
 /// The first-load budget: wasm + JS + CSS + HTML, gzipped, without the rest of
 /// the code (`split_first_load`), which is fetched after the first draw.
-/// It was 350 KB; the new stage, the work budget, Docker 26's output and the
-/// importer's messages took the first load to about 372 KB, most of it text
-/// the split cannot move (see ARCHITECTURE.md, "What the first load holds").
-pub const BUDGET_BYTES: u64 = 380_000;
+/// It was 350 KB; the new stage, the work budget, Docker 26's output, the
+/// importer and keeping the learner's work took the first load to about
+/// 388 KB, much of it text the split cannot move (see ARCHITECTURE.md,
+/// "What the first load holds").
+pub const BUDGET_BYTES: u64 = 395_000;
 
 pub struct FileSize {
     pub name: String,
