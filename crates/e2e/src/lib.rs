@@ -74,6 +74,24 @@ pub fn terminal_text(b: &Browser) -> Result<String, String> {
         .ok_or_else(|| "no terminal screen on the page".to_owned())
 }
 
+/// Types a command line into the terminal and presses Enter.
+pub fn type_command(b: &Browser, line: &str) -> Result<(), String> {
+    let input = b.find("#command")?;
+    b.type_into(&input, &format!("{line}\u{E007}"))
+}
+
+/// Types a command line and waits until the timeline says it ran.
+pub fn run_command(b: &Browser, line: &str) -> Result<(), String> {
+    type_command(b, line)?;
+    b.wait_until(&format!("{line} to run"), || {
+        b.find(".timeline-caption")
+            .and_then(|c| b.text(&c))
+            .ok()
+            .filter(|c| c.ends_with(line))
+    })?;
+    Ok(())
+}
+
 /// Makes a permalink to the page's state ("Link to this state") and returns it.
 pub fn permalink(b: &Browser) -> Result<String, String> {
     b.click(&b.find("#share")?)?;

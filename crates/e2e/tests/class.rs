@@ -1,12 +1,7 @@
 //! A class on it: the presenter's keys right after load, the keyboard's way to
 //! the terminal, and work that is never lost by moving around.
 
-use layerlab_e2e::{choose_lesson, terminal_text, Browser, Harness};
-
-fn run(b: &Browser, line: &str) -> Result<(), String> {
-    let input = b.find("#command")?;
-    b.type_into(&input, &format!("{line}\u{E007}"))
-}
+use layerlab_e2e::{choose_lesson, terminal_text, type_command as run, Browser, Harness};
 
 /// Goes back to the free sandbox (entry 0 of the lesson list).
 fn sandbox(b: &Browser) -> Result<(), String> {

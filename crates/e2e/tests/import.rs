@@ -4,7 +4,7 @@
 //! analysed, and a damaged one is refused with the importer's message.
 
 use base64::Engine as _;
-use layerlab_e2e::{artifacts_dir, Browser, Harness};
+use layerlab_e2e::{artifacts_dir, run_command as run, Browser, Harness};
 use layerlab_engine::command::Session;
 use layerlab_engine::import::Importer;
 use std::path::PathBuf;
@@ -42,18 +42,6 @@ fn slab_on_screen(b: &Browser, chain: &str) -> Result<serde_json::Value, String>
                   opacity: getComputedStyle(slab).opacity };",
         vec![chain.into()],
     )
-}
-
-fn run(b: &Browser, line: &str) -> Result<(), String> {
-    let input = b.find("#command")?;
-    b.type_into(&input, &format!("{line}\u{E007}"))?;
-    b.wait_until(&format!("{line} to run"), || {
-        b.find(".timeline-caption")
-            .and_then(|c| b.text(&c))
-            .ok()
-            .filter(|c| c.ends_with(line))
-    })?;
-    Ok(())
 }
 
 /// Drops `bytes` on the page as a file named `name`, as a drag from the

@@ -2,27 +2,18 @@
 //! from, editing one (copy-up), deleting one (whiteout), a layer's own diff and
 //! digests, and a commit.
 
-use layerlab_e2e::{artifacts_dir, terminal_text, Browser, Harness};
-
-fn run(b: &Browser, line: &str) -> Result<(), String> {
-    let input = b.find("#command")?;
-    b.type_into(&input, &format!("{line}\u{E007}"))?;
-    b.wait_until(&format!("{line} to run"), || {
-        b.find(".timeline-caption")
-            .and_then(|c| b.text(&c))
-            .ok()
-            .filter(|c| c.ends_with(line))
-    })?;
-    Ok(())
-}
+use layerlab_e2e::{artifacts_dir, run_command as run, terminal_text, Browser, Harness};
 
 /// Clicks the first element matching `css` whose text contains `text`.
 fn click_text(b: &Browser, css: &str, text: &str) -> Result<(), String> {
     let found = b.wait_until(&format!("{css} with {text:?}"), || {
-        b.find_all(css)
-            .ok()?
-            .into_iter()
-            .find(|e| b.text(e).is_ok_and(|t| t.contains(text)))
+        // textContent: WebDriver's text of a scaled SVG drawing can be empty.
+        b.find_all(css).ok()?.into_iter().find(|e| {
+            b.execute("return arguments[0].textContent;", vec![e.arg()])
+                .ok()
+                .and_then(|t| t.as_str().map(|t| t.contains(text)))
+                .unwrap_or(false)
+        })
     })?;
     b.click(&found)
 }
@@ -64,7 +55,7 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
         b.goto(&url)?;
         b.wait_for("#command")?;
         b.click(&b.find("#build")?)?;
-        b.wait_until("the build", || terminal_text(b).ok().filter(|s| s.contains("naming to docker.io/library/app:latest")))?;
+        b.wait_until("the build", || terminal_text(b).ok().filter(|s| s.contains("naming to docker.io/library/app done")))?;
         run(b, "docker run -d --name one app sleep 1d")?;
         run(b, "docker run -d --name two app sleep 1d")?;
         let (one_before, two_before) = (size_of(b, "one")?, size_of(b, "two")?);
@@ -139,7 +130,13 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
         // Commit: the writable layer becomes a new image's top layer.
         run(b, "docker commit one app:v2")?;
         b.wait_until("the new image on the stage", || {
-            b.texts(".stage .image-name").ok()?.into_iter().find(|t| t.starts_with("app:v2"))
+            // The image's label on its top slab: "◆ app:v2 · 131MB".
+            b.execute(
+                "return [...document.querySelectorAll('.stage .image-name')].map(e => e.textContent).find(t => t.includes('app:v2')) || null;",
+                vec![],
+            )
+            .ok()
+            .filter(|v| !v.is_null())
         })?;
         Ok(())
     });

@@ -8,8 +8,19 @@ fn task(b: &Browser) -> Result<String, String> {
     b.text(&b.find(".lesson .task")?)
 }
 
+/// The container names on the stage, read from the drawing itself (WebDriver's
+/// text of SVG is empty while a drawing is scaled out of its layout box).
 fn containers(b: &Browser) -> Result<Vec<String>, String> {
-    b.texts(".stage .container-name")
+    let names = b.execute(
+        "return [...document.querySelectorAll('.stage .container-name')].map(e => e.textContent);",
+        vec![],
+    )?;
+    Ok(names
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.as_str().map(str::to_owned))
+        .collect())
 }
 
 /// Chooses lesson `index` (0-based) in the lesson list, as a change of the select.

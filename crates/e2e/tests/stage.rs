@@ -2,14 +2,8 @@
 //! moves on it while a command runs, and what it holds afterwards — measured
 //! in the release build with real keys and clicks.
 
-use layerlab_e2e::{artifacts_dir, choose_lesson, Browser, Harness};
+use layerlab_e2e::{artifacts_dir, choose_lesson, type_command as run, Browser, Harness};
 use serde_json::Value;
-
-/// Types a command line into the terminal and presses Enter.
-fn run(b: &Browser, line: &str) -> Result<(), String> {
-    let input = b.find("#command")?;
-    b.type_into(&input, &format!("{line}\u{E007}"))
-}
 
 /// The share of the stage's drawing inside the viewport (0 when there is none).
 fn stage_in_view(b: &Browser) -> Result<f64, String> {
