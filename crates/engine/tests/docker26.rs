@@ -249,6 +249,7 @@ impl Normaliser {
         if b.command.starts_with("docker diff") || b.command.starts_with("docker container diff") {
             lines.sort();
         }
+        cached_in_any_order(&mut lines);
         if lines.first().is_some_and(|l| l.starts_with("REPOSITORY")) {
             // Docker orders images by their creation second and one image's
             // tags by the reference store's (random) order: images made in
@@ -284,6 +285,49 @@ impl Normaliser {
 }
 
 /// Layerlab's run of a scenario.
+/// BuildKit resolves cached steps in parallel: a run of steps that are each
+/// just `#N <step>` and `#N CACHED` comes in any order, numbered as it came.
+/// Such a run is compared as a set of steps, without their numbers.
+fn cached_in_any_order(lines: &mut [String]) {
+    let cached = |l: &[String]| {
+        l.len() >= 2
+            && l[1].ends_with(" CACHED")
+            && l[0].split(' ').next() == l[1].split(' ').next()
+    };
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        // Steps of three lines: the title, CACHED, and the blank line after.
+        let mut end = i;
+        while end + 1 < lines.len() && cached(&lines[end..]) {
+            end += if end + 2 < lines.len() && lines[end + 2].is_empty() {
+                3
+            } else {
+                2
+            };
+        }
+        if end > i {
+            let mut steps: Vec<Vec<String>> = lines[i..end]
+                .chunks(3)
+                .map(|c| {
+                    c.iter()
+                        .map(|l| match l.split_once(' ') {
+                            Some((n, rest)) if n.starts_with('#') => format!("#~ {rest}"),
+                            _ => l.clone(),
+                        })
+                        .collect()
+                })
+                .collect();
+            steps.sort();
+            for (slot, line) in lines[i..end].iter_mut().zip(steps.into_iter().flatten()) {
+                *slot = line;
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 fn layerlab(scenario: &str) -> Vec<Block> {
     let mut session = Session::new();
     let pulled = session.run("docker pull busybox");
