@@ -716,7 +716,8 @@ mod components {
         assert!(passwd.contains("writable layer"), "{passwd}");
         let hosts = rows.iter().find(|r| r.starts_with("hosts")).expect("hosts");
         assert!(!hosts.contains("writable layer"), "{hosts}");
-        // Delete passwd: the command runs and the file leaves the listing.
+        // Delete passwd: the command runs and the file is listed as deleted
+        // (a whiteout hides it), not silently left out.
         let delete = root
             .query_selector_all(".inspector-pane tbody tr")
             .ok()
@@ -731,9 +732,9 @@ mod components {
             .expect("passwd's Delete");
         delete.click();
         assert!(
-            until(|| !texts(&root, ".inspector-pane tbody tr")
+            until(|| texts(&root, ".inspector-pane tbody tr.deleted")
                 .iter()
-                .any(|r| r.starts_with("passwd")))
+                .any(|r| r.starts_with("passwd") && r.contains('⊘')))
             .await
         );
         assert_eq!(
