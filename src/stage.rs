@@ -93,6 +93,15 @@ impl Stage {
         }
     }
 
+    /// A container box's width: two side by side are one slab wide on a projector.
+    pub fn box_w(&self) -> i32 {
+        if self.compact {
+            125
+        } else {
+            176
+        }
+    }
+
     /// File rows a writable layer lists before "+ N more".
     pub fn rows(&self) -> usize {
         if self.compact {

@@ -52,7 +52,6 @@ const SLAB_H: i32 = 28;
 /// An image's label on its tip: a name line, and its configuration below.
 const TAG_H: i32 = 36;
 const COL_GAP: i32 = 44;
-const BOX_W: i32 = 176;
 const BOX_GAP: i32 = 10;
 /// A container box without its file rows.
 const BOX_HEAD: i32 = 46;
@@ -108,7 +107,7 @@ fn group_size(stage: &Picture, image: usize) -> Option<(i32, i32)> {
         .chunks(stage.per_row())
         .map(|row| row.iter().map(|c| box_height(stage, c)).max().unwrap_or(0) + BOX_GAP)
         .sum();
-    Some((across * BOX_W + (across - 1) * BOX_GAP, height))
+    Some((across * stage.box_w() + (across - 1) * BOX_GAP, height))
 }
 
 /// Columns go left to right as they are needed: a slab continues its parent's
@@ -464,7 +463,7 @@ impl Painter<'_> {
                     + BOX_GAP
             })
             .sum();
-        let x = self.xs[col] + (k % self.stage.per_row()) as i32 * (BOX_W + BOX_GAP);
+        let x = self.xs[col] + (k % self.stage.per_row()) as i32 * (self.stage.box_w() + BOX_GAP);
         Some(Rect {
             x,
             y: self.y(base + below + box_height(self.stage, c)),
@@ -503,7 +502,7 @@ impl Painter<'_> {
                 let dur = self.ms(RISE_MS);
                 self.d.attr("data-fly", format!("0 30 0 {dur}"));
             }
-            let mid = at.x + BOX_W / 2;
+            let mid = at.x + self.stage.box_w() / 2;
             let foot = self.y(base - LIFT);
             self.d
                 .open("line")
@@ -514,11 +513,11 @@ impl Painter<'_> {
                 .attr("class", "stands-on")
                 .close();
             self.d
-                .rect(at.x, at.y, BOX_W, h, 5)
+                .rect(at.x, at.y, self.stage.box_w(), h, 5)
                 .attr("class", "container-box")
                 .close();
             self.d
-                .rect(at.x, at.y, BOX_W, 8, 3)
+                .rect(at.x, at.y, self.stage.box_w(), 8, 3)
                 .attr("class", "writable")
                 .close();
             self.d
@@ -527,7 +526,7 @@ impl Painter<'_> {
                 .text(&c.name)
                 .close();
             self.d
-                .text_at(at.x + BOX_W - 8, at.y + 24)
+                .text_at(at.x + self.stage.box_w() - 8, at.y + 24)
                 .attr("class", "container-state")
                 .attr("text-anchor", "end")
                 .text(&c.state)
@@ -615,7 +614,7 @@ impl Painter<'_> {
                 _ => None,
             };
             self.d
-                .rect(at.x + 4, y, BOX_W - 8, ROW_H - 2, 3)
+                .rect(at.x + 4, y, self.stage.box_w() - 8, ROW_H - 2, 3)
                 .attr(
                     "class",
                     hue.map_or("chip".to_owned(), |h| format!("chip {h}")),
@@ -631,7 +630,7 @@ impl Painter<'_> {
                 .attr("class", "held-name")
                 .text(&layerlab_engine::table::ellipsis(
                     &format!("{} {}{word}", icon(f.origin), f.name),
-                    22,
+                    if self.stage.compact { 13 } else { 22 },
                 ))
                 .close();
             let why = match f.origin {
@@ -705,7 +704,7 @@ impl Painter<'_> {
                 .attr("class", "ray")
                 .attr("x1", from.x + SLAB_W / 2)
                 .attr("y1", from.y)
-                .attr("x2", b.x + BOX_W / 2)
+                .attr("x2", b.x + self.stage.box_w() / 2)
                 .attr("y2", b.y + BOX_HEAD);
             if self.fresh {
                 let dur = self.ms(TRAVEL_MS);
@@ -735,7 +734,12 @@ fn paint(
         xs.push(x);
         x += w + COL_GAP;
     }
-    let width = (x - COL_GAP + PAD).max(MIN_W);
+    let (min_w, min_h) = if stage.compact {
+        (0, 0)
+    } else {
+        (MIN_W, MIN_H)
+    };
+    let width = (x - COL_GAP + PAD).max(min_w);
     let tallest = (0..stage.images.len())
         .map(|i| {
             let tag = l.tags[i].1 + TAG_H;
@@ -747,7 +751,7 @@ fn paint(
         .chain(l.slabs.iter().map(|(_, e)| e + SLAB_H))
         .max()
         .unwrap_or(0);
-    let height = (tallest + 2 * PAD).max(MIN_H);
+    let height = (tallest + 2 * PAD).max(min_h);
     let mut d = Drawing::new();
     d.open("svg")
         .attr("class", if fresh { "stage" } else { "stage still" })
