@@ -88,7 +88,9 @@ fn tags_on(stage: &Picture, slab: usize) -> i32 {
 }
 
 fn box_height(stage: &Picture, c: &ContainerBox) -> i32 {
-    let rows = c.files.len().clamp(1, stage.rows() + 1) as i32;
+    // An empty writable layer says so in a row, but for a projector.
+    let fewest = usize::from(!stage.compact);
+    let rows = c.files.len().clamp(fewest, stage.rows() + 1) as i32;
     BOX_HEAD + rows * ROW_H + 4
 }
 
@@ -560,7 +562,7 @@ impl Painter<'_> {
     fn held(&mut self, c: &ContainerBox, at: Rect) {
         let (files, more) = rows(self.stage, c, self.m);
         let mut y = at.y + BOX_HEAD;
-        if files.is_empty() {
+        if files.is_empty() && !self.stage.compact {
             self.d
                 .text_at(at.x + 8, y + 12)
                 .attr("class", "held none")

@@ -86,13 +86,19 @@ fn the_inspector_edits_a_file_with_a_copy_up_deletes_with_a_whiteout_and_shows_a
             return Err(format!("SIZE one {one_before} → {one_after}, two {two_before} → {two_after}"));
         }
 
-        // Delete a lower file: a whiteout, and the file is gone from the tree.
+        // Delete a lower file: a whiteout, and the file is listed as deleted
+        // (hidden by the whiteout), not silently left out.
         row_action(b, "Makefile", "Delete")?;
         b.wait_until("the whiteout", || {
             b.texts(".activity li").ok()?.into_iter().find(|t| t.contains("Whiteout") && t.contains("/app/Makefile"))
         })?;
-        if row(b, "Makefile")?.is_some() {
-            return Err("the deleted Makefile is still listed".into());
+        let deleted = b.execute(
+            "return [...document.querySelectorAll('.inspector-pane tbody tr.deleted')].map(r => r.textContent).join('\\n');",
+            vec![],
+        )?;
+        let deleted = deleted.as_str().unwrap_or_default().to_owned();
+        if !deleted.lines().any(|r| r.starts_with("Makefile") && r.contains("whiteout")) {
+            return Err(format!("the deleted Makefile is not marked as a whiteout: {deleted:?}"));
         }
         b.execute("document.querySelector('.inspector-pane').scrollIntoView();", vec![])?;
         b.screenshot(&artifacts_dir().join("inspector-container-1280x720.png"))?;
