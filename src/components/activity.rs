@@ -288,7 +288,8 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
                         </svg>
                     </span>
                     <span class="state">{ state }</span>
-                    if state == "Already exists" || state == "Pull complete" {
+                    // Its word beside Docker's state, unless it says the same.
+                    if (state == "Already exists" || state == "Pull complete") && word != state {
                         <span class="word">{ word }</span>
                     }
                 </li>
