@@ -249,6 +249,12 @@ impl Normaliser {
         if b.command.starts_with("docker diff") || b.command.starts_with("docker container diff") {
             lines.sort();
         }
+        // A base two stages share is one step, named after whichever stage
+        // BuildKit reached first: the stage's name on a FROM line is not compared.
+        let from = Regex::new(r"^(#\d+) \[[^\]]+\] FROM ").unwrap();
+        for l in &mut lines {
+            *l = from.replace(l, "$1 [<stage>] FROM ").into_owned();
+        }
         cached_in_any_order(&mut lines);
         if lines.first().is_some_and(|l| l.starts_with("REPOSITORY")) {
             // Docker orders images by their creation second and one image's
