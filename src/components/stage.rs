@@ -388,7 +388,8 @@ impl Painter<'_> {
                 .attr("class", "slab-label")
                 .text(&layerlab_engine::table::ellipsis(
                     &format!("{mark}{}", slab.label),
-                    27,
+                    // A projector's larger type leaves room for fewer characters.
+                    if self.stage.compact { 21 } else { 27 },
                 ))
                 .close();
             self.d
