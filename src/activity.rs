@@ -212,18 +212,11 @@ fn file_item(session: &Session, lang: Lang, e: &Event) -> Item {
             kind,
             bytes,
         } => {
-            // A directory's copy-up takes its metadata, never its contents.
-            let (what, detail) = if *kind == Kind::Dir {
-                (What::CopyUpDir, path.to_string())
-            } else {
-                let kind = kind_word(lang, *kind);
-                (
-                    What::CopyUp,
-                    format!("{kind} {path} · {} ({bytes} B)", size(*bytes)),
-                )
-            };
+            // A directory's copy-up (its metadata only) is folded by `activity`.
+            let kind = kind_word(lang, *kind);
+            let detail = format!("{kind} {path} · {} ({bytes} B)", size(*bytes));
             let from_name = layer_name(session, *from);
-            Item::new(what, format!("{detail} ← {from_name}")).on(Some(*from))
+            Item::new(What::CopyUp, format!("{detail} ← {from_name}")).on(Some(*from))
         }
         Event::Created { path, kind, bytes } => Item::new(
             What::Created,
@@ -309,21 +302,24 @@ pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
         skipped = files.events.len().saturating_sub(room);
         // The file's own copy-up is the headline; its directories'
         // metadata copy-ups follow, folded into one line.
-        let (dirs, rest): (Vec<Item>, Vec<Item>) = files
-            .events
-            .iter()
-            .take(room)
-            .map(|e| file_item(session, lang, e))
-            .partition(|i| i.what == What::CopyUpDir);
-        items.extend(rest);
+        let mut dirs: Vec<String> = Vec::new();
+        let mut dirs_from = None;
+        for e in files.events.iter().take(room) {
+            match e {
+                Event::CopyUp {
+                    path,
+                    from,
+                    kind: Kind::Dir,
+                    ..
+                } => {
+                    dirs.push(path.to_string());
+                    dirs_from.get_or_insert(*from);
+                }
+                _ => items.push(file_item(session, lang, e)),
+            }
+        }
         if !dirs.is_empty() {
-            let paths: Vec<&str> = dirs
-                .iter()
-                .map(|d| d.detail.split(" ← ").next().unwrap_or_default())
-                .collect();
-            let mut folded = Item::new(What::CopyUpDir, paths.join(", "));
-            folded.layer = dirs[0].layer;
-            items.push(folded);
+            items.push(Item::new(What::CopyUpDir, dirs.join(", ")).on(dirs_from));
         }
         let changed = files.events.iter().any(writes);
         if let (true, Ok(c)) = (changed, session.host.container(&files.container)) {

@@ -198,13 +198,16 @@ pub fn stage_model(session: &Session) -> Stage {
     let mut images: Vec<_> = host.images().collect();
     layerlab_engine::sort::sort_by_key(&mut images, |i| (i.created, i.id.clone()));
     let mut stage = Stage::default();
+    // Each ChainID's slab: one lookup per layer, however many images.
+    let mut slab_of_chain: layerlab_engine::map::Map<Digest, usize> = Default::default();
     for image in &images {
         let made_by = image.config.history.iter().filter(|h| !h.empty_layer);
         let mut parent = None;
         for ((layer, chain), h) in image.layers.iter().zip(image.chain_ids()).zip(made_by) {
-            let at = match stage.slabs.iter().position(|s| &s.chain == chain) {
-                Some(at) => at,
+            let at = match slab_of_chain.get(chain) {
+                Some(&at) => at,
                 None => {
+                    slab_of_chain.insert(chain.clone(), stage.slabs.len());
                     stage.slabs.push(Slab {
                         layer: layer.id,
                         chain: chain.clone(),
