@@ -49,8 +49,9 @@ pub fn app(props: &AppProps) -> Html {
     let on_disk = use_state(|| workspace.borrow().project_dockerfile());
     // Bumped after each command so panes showing engine state redraw.
     let revision = use_state(|| 0u64);
-    // The permalink last made, shown for copying.
+    // The permalink last made, shown for copying; the embed code likewise.
     let shared = use_state(|| None::<String>);
+    let embed_code = use_state(|| None::<String>);
     // The lesson followed, the lessons done, and the sandbox kept meanwhile.
     let lesson = use_state(|| {
         boot.saved
@@ -197,6 +198,37 @@ pub fn app(props: &AppProps) -> Html {
                 lessons: Vec::new(),
             };
             shared.set(browser::set_location_hash(&persist::to_fragment(&saved)));
+        })
+    };
+    // The `<iframe>` that shows this state inside a tutorial (`embed` module).
+    let on_embed = {
+        let (embed_code, workspace, lang, dockerfile, lesson) = (
+            embed_code.clone(),
+            workspace.clone(),
+            lang.clone(),
+            dockerfile.clone(),
+            lesson.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let saved = Saved {
+                version: persist::VERSION,
+                lang: lang.code().to_owned(),
+                dockerfile: (*dockerfile).clone(),
+                commands: workspace.borrow().console.log.clone(),
+                lesson: lesson.and_then(|i| LESSONS.get(i)).map(|l| l.id.to_owned()),
+                done: Vec::new(),
+                sandbox: None,
+                step,
+                lessons: Vec::new(),
+            };
+            let code = crate::embed::snippet(
+                &browser::own_origin(),
+                &browser::pathname(),
+                &persist::to_fragment(&saved),
+                "Layerlab",
+            );
+            browser::copy_text(&code);
+            embed_code.set(Some(code));
         })
     };
     let on_change = {
@@ -505,6 +537,17 @@ pub fn app(props: &AppProps) -> Html {
                     <input type="file" id="open-scenario" accept=".txt,.layerlab,text/plain" onchange={on_open} />
                     <span aria-hidden="true">{ "⇧ " }</span>{ t(*lang, Msg::ScenarioOpen) }
                 </label>
+                <button type="button" id="copy-embed" onclick={on_embed}>
+                    <span aria-hidden="true">{ "⧉ " }</span>{ t(*lang, Msg::CopyEmbedButton) }
+                </button>
+                if let Some(code) = &*embed_code {
+                    <label class="share-url">
+                        <span>{ t(*lang, Msg::EmbedCodeReady) }</span>
+                        <input type="text" id="embed-code" readonly=true value={code.clone()} onfocus={Callback::from(|e: FocusEvent| {
+                            if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); }
+                        })} />
+                    </label>
+                }
                 if let Some(url) = &*shared {
                     <label class="share-url">
                         <span>{ t(*lang, Msg::ShareReady) }</span>

@@ -221,6 +221,8 @@ pub enum Saving {
 /// The autosave's guardian: what was written, what is held, what to tell the learner.
 pub struct Keeper {
     enabled: bool,
+    /// Where the work is saved: the app's autosave, or an embed's own key.
+    pub key: String,
     /// The autosave's text last written or restored.
     written: Option<String>,
     /// The text the last save call would write ("Keep this tab's work" writes it).
@@ -242,6 +244,7 @@ impl Default for Keeper {
     fn default() -> Self {
         Keeper {
             enabled: true,
+            key: persist::KEY.to_owned(),
             written: None,
             latest: None,
             held: None,
@@ -263,13 +266,23 @@ impl Keeper {
         }
     }
 
+    /// The keeper of an embed's work: saved under `key`, never the app's
+    /// autosave; `written` is the text restored from there, if any.
+    pub fn embedded(key: String, written: Option<String>) -> Keeper {
+        Keeper {
+            key,
+            written,
+            ..Keeper::default()
+        }
+    }
+
     /// Another state is put on show: the learner's autosave is copied to
     /// [`BEFORE_KEY`] and nothing is saved until the learner acts.
     pub fn hold(&mut self, store: &mut impl Store, held: Held) {
         if !self.enabled {
             return;
         }
-        if let Some(own) = store.get(persist::KEY) {
+        if let Some(own) = store.get(&self.key) {
             // A failure here leaves the autosave itself untouched, which holding keeps.
             store.set(BEFORE_KEY, &own);
         }
@@ -330,7 +343,7 @@ impl Keeper {
         if self.written.as_deref() == Some(text.as_str()) {
             return Saving::Unchanged;
         }
-        let ok = store.set(persist::KEY, &text);
+        let ok = store.set(&self.key, &text);
         if ok {
             self.written = Some(text);
         }
@@ -364,7 +377,7 @@ impl Keeper {
             self.written = None;
             return Saving::Unchanged;
         };
-        if store.set(persist::KEY, &text) {
+        if store.set(&self.key, &text) {
             self.written = Some(text);
             self.failed = false;
             Saving::Written
@@ -380,7 +393,7 @@ impl Keeper {
         let Some(before) = store.get(BEFORE_KEY) else {
             return false;
         };
-        if !store.set(persist::KEY, &before) {
+        if !store.set(&self.key, &before) {
             self.failed = true;
             self.changed();
             return false;

@@ -309,3 +309,157 @@ pub fn on_storage_elsewhere(
         f(read("key"), read("newValue"));
     }))
 }
+
+/// This page's origin (`https://host[:port]`), empty outside a browser.
+pub fn own_origin() -> String {
+    window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// This page's path (`/index.html`).
+pub fn pathname() -> String {
+    window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
+/// This page's query, with its `?`.
+pub fn search() -> String {
+    window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// The address of the page that opened or embeds this one, as the browser tells it.
+pub fn referrer() -> String {
+    window()
+        .and_then(|w| w.document())
+        .map(|d| d.referrer())
+        .unwrap_or_default()
+}
+
+/// Which frame of its parent page this is: the `<iframe>`'s name, or its
+/// place among the page's frames (`#2`).
+pub fn frame_name() -> String {
+    let Some(w) = window() else {
+        return String::new();
+    };
+    match w.name() {
+        Ok(name) if !name.is_empty() => name,
+        _ => {
+            let Ok(Some(parent)) = w.parent() else {
+                return String::new();
+            };
+            // Reading a frame of another origin's page is allowed: it is a WindowProxy.
+            let me = wasm_bindgen::JsValue::from(w);
+            (0..parent.length())
+                .find(|&i| {
+                    js_sys::Reflect::get_u32(&parent, i).is_ok_and(|f| js_sys::Object::is(&f, &me))
+                })
+                .map(|i| format!("#{i}"))
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// A message posted to this window.
+pub struct Posted {
+    pub origin: String,
+    /// Sent by the page that embeds this one (its `window.parent`).
+    pub from_parent: bool,
+    /// Its data as JSON text (`None` when it is not JSON, a `Blob` say).
+    pub data: Option<String>,
+}
+
+/// Calls `f` with every message posted to this window, until the listener is dropped.
+pub fn on_message(f: impl Fn(Posted) + 'static) -> Option<gloo_events::EventListener> {
+    use wasm_bindgen::JsCast;
+    let w = window()?;
+    let parent = w.parent().ok().flatten();
+    Some(gloo_events::EventListener::new(&w, "message", move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
+            return;
+        };
+        let from_parent = match (e.source(), &parent) {
+            (Some(source), Some(parent)) => js_sys::Object::is(&source, parent),
+            _ => false,
+        };
+        f(Posted {
+            origin: e.origin(),
+            from_parent,
+            data: js_sys::JSON::stringify(&e.data())
+                .ok()
+                .and_then(|s| s.as_string()),
+        });
+    }))
+}
+
+/// Posts `json` to the page that embeds this one, if its origin is `origin`
+/// (the browser drops it otherwise).
+pub fn post_to_parent(json: &str, origin: &str) {
+    let Some(parent) = window().and_then(|w| w.parent().ok().flatten()) else {
+        return;
+    };
+    if let Ok(value) = js_sys::JSON::parse(json) {
+        let _ = parent.post_message(&value, origin);
+    }
+}
+
+/// Whether this page is inside a frame.
+pub fn in_frame() -> bool {
+    window().is_some_and(|w| {
+        w.parent()
+            .ok()
+            .flatten()
+            .is_some_and(|p| !js_sys::Object::is(&p, &w))
+    })
+}
+
+/// Writes a warning to the browser's console, for the embedding page's developer.
+pub fn warn(text: &str) {
+    if window().is_some() {
+        web_sys::console::warn_1(&wasm_bindgen::JsValue::from_str(text));
+    }
+}
+
+/// `url` resolved against this page, if it is on this page's own origin.
+pub fn same_origin_url(url: &str) -> Option<String> {
+    let w = window()?;
+    let base = w.location().href().ok()?;
+    let resolved = web_sys::Url::new_with_base(url, &base).ok()?;
+    (resolved.origin() == w.location().origin().ok()?).then(|| resolved.href())
+}
+
+/// Fetches `url`'s text (the Content-Security-Policy keeps it to our origin).
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let w = window().ok_or("no page")?;
+    let said = |e: wasm_bindgen::JsValue| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "network error".to_owned())
+    };
+    let response: web_sys::Response = JsFuture::from(w.fetch_with_str(url))
+        .await
+        .map_err(said)?
+        .dyn_into()
+        .map_err(said)?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(said)?)
+        .await
+        .map_err(said)?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
+/// Puts `text` on the clipboard where the browser allows it (a secure page,
+/// after a click); it is also shown selected, to copy by hand.
+pub fn copy_text(text: &str) {
+    if let Some(w) = window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}

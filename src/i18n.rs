@@ -928,6 +928,70 @@ messages! {
         en: "The address bar now holds this exact state. Copy the link:",
         zh: "地址栏中已是当前状态的链接。复制此链接：",
     }
+    CopyEmbedButton {
+        en: "Copy embed code",
+        zh: "复制嵌入代码",
+    }
+    EmbedCodeReady {
+        en: "Paste this into your tutorial's page to show this state beside your text:",
+        zh: "把这段代码粘贴到教程页面里，即可在正文旁显示当前状态：",
+    }
+    EmbedOpenFull {
+        en: "Open in Layerlab",
+        zh: "在 Layerlab 中打开",
+    }
+    EmbedReset {
+        en: "Start again",
+        zh: "重新开始",
+    }
+    EmbedLoading {
+        en: "Loading the scenario…",
+        zh: "正在加载场景……",
+    }
+    EmbedScenarioFailed {
+        en: "The scenario could not be loaded:",
+        zh: "无法加载场景：",
+    }
+    EmbedScenarioElsewhere {
+        en: "its address is not on Layerlab's own origin",
+        zh: "它的地址不在 Layerlab 自己的源上",
+    }
+    EmbedNotOurs {
+        en: "not a Layerlab request (its type must start with layerlab:)",
+        zh: "不是 Layerlab 请求（type 必须以 layerlab: 开头）",
+    }
+    EmbedUnknownType {
+        en: "unknown request type:",
+        zh: "未知的请求类型：",
+    }
+    EmbedMissingField {
+        en: "the request needs a text field:",
+        zh: "请求缺少文本字段：",
+    }
+    EmbedTooLong {
+        en: "the request's field is too long:",
+        zh: "请求中的字段过长：",
+    }
+    EmbedIgnored {
+        en: "Layerlab ignored a message:",
+        zh: "Layerlab 忽略了一条消息：",
+    }
+    EmbedOtherOrigin {
+        en: "it came from an origin the embed's address does not allow (add it to origin=):",
+        zh: "它来自嵌入地址未允许的源（请把它加入 origin=）：",
+    }
+    EmbedNotParent {
+        en: "it did not come from the page that embeds Layerlab",
+        zh: "它不是来自嵌入 Layerlab 的页面",
+    }
+    EmbedBadOrigin {
+        en: "Layerlab ignored an origin= entry that is not an origin (https://host[:port]):",
+        zh: "Layerlab 忽略了 origin= 中不是源的一项（应为 https://主机[:端口]）：",
+    }
+    EmbedRegion {
+        en: "Layerlab, embedded",
+        zh: "嵌入的 Layerlab",
+    }
     LinkUnreadable {
         en: "This link could not be opened:",
         zh: "无法打开此链接：",

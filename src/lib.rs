@@ -10,6 +10,7 @@
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
 //! - `disk_view`: where each layer lives under /var/lib/docker, per storage driver.
 //! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
+//! - `embed`: embed mode (`?embed=1`): its options, storage key and `postMessage` API.
 //! - `drawing`: large, redrawn-whole pieces of the page (the stage's SVG, the
 //!   table of layers on disk) written as one JSON text and made in one call.
 //! - `scenario`: scenario files (the CLI's format) to download and open.
@@ -32,6 +33,7 @@ pub mod components;
 pub mod console;
 pub mod disk_view;
 pub mod drawing;
+pub mod embed;
 pub mod highlight;
 pub mod i18n;
 pub mod import_view;

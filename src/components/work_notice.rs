@@ -32,8 +32,9 @@ pub fn work_notice(props: &WorkNoticeProps) -> Html {
             keeper.borrow_mut().notify = Some(Rc::new(move || redraw.force_update()));
             let watched = keeper.clone();
             let listener = browser::on_storage_elsewhere(move |key, now| {
-                if key.as_deref() == Some(crate::persist::KEY) {
-                    watched.borrow_mut().stored_elsewhere(now.as_deref());
+                let mut watched = watched.borrow_mut();
+                if key.as_deref() == Some(watched.key.as_str()) {
+                    watched.stored_elsewhere(now.as_deref());
                 }
             });
             move || {

@@ -46,13 +46,17 @@ pub fn inline_snippets(dist: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot remove {}: {e}", snippets_dir.display()))
 }
 
-/// The one `.js` file beside `index.html`: the glue.
+/// The embedding page's helper (`embed/layerlab-embed.js`): served as it is,
+/// never part of the app's own page.
+pub const EMBED_HELPER: &str = "layerlab-embed.js";
+
+/// The one `.js` file beside `index.html` but the embed helper: the glue.
 fn top_level_js(dist: &Path) -> Result<String, String> {
     let names: Vec<String> = std::fs::read_dir(dist)
         .map_err(|e| format!("cannot list {}: {e}", dist.display()))?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".js"))
+        .filter(|n| n.ends_with(".js") && n != EMBED_HELPER)
         .collect();
     match names.as_slice() {
         [one] => Ok(one.clone()),

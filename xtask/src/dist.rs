@@ -308,11 +308,14 @@ pub fn measure(dist: &Path) -> Result<Report, String> {
     for (name, path) in found {
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        // The rest of the code is fetched after the first draw.
+        // The rest of the code is fetched after the first draw; the example
+        // pages and the embedding page's helper are not the app's.
         let first_load = [".wasm", ".js", ".css", ".html"]
             .iter()
             .any(|ext| name.ends_with(ext))
-            && !name.ends_with(REST_SUFFIX);
+            && !name.ends_with(REST_SUFFIX)
+            && !name.starts_with("examples/")
+            && name != crate::bundle::EMBED_HELPER;
         files.push(FileSize {
             raw: bytes.len() as u64,
             gzipped: gzip_len(&bytes),

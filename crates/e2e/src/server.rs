@@ -84,6 +84,7 @@ fn content_type(path: &Path) -> &'static str {
         Some("svg") => "image/svg+xml",
         Some("png") => "image/png",
         Some("json") => "application/json",
+        Some("layerlab" | "txt") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }

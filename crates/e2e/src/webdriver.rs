@@ -180,6 +180,18 @@ impl Browser {
             .map(|_| ())
     }
 
+    /// Finds, clicks and reads inside the `<iframe>` `frame` from now on.
+    pub fn enter_frame(&self, frame: &Element) -> Result<(), String> {
+        self.session_request("POST", "/frame", Some(json!({ "id": frame.arg() })))
+            .map(|_| ())
+    }
+
+    /// Back to the page itself, out of every frame.
+    pub fn leave_frames(&self) -> Result<(), String> {
+        self.session_request("POST", "/frame", Some(json!({ "id": null })))
+            .map(|_| ())
+    }
+
     pub fn find(&self, css: &str) -> Result<Element, String> {
         let v = self
             .session_request(
