@@ -376,7 +376,13 @@ pub struct Posted {
 pub fn on_message(f: impl Fn(Posted) + 'static) -> Option<gloo_events::EventListener> {
     use wasm_bindgen::JsCast;
     let w = window()?;
-    let parent = w.parent().ok().flatten();
+    // A page that is not in a frame is its own parent: nothing it hears is
+    // from a parent, and it tells no one (else it would answer itself).
+    let parent = w
+        .parent()
+        .ok()
+        .flatten()
+        .filter(|p| !js_sys::Object::is(p, &w));
     Some(gloo_events::EventListener::new(&w, "message", move |e| {
         let Some(e) = e.dyn_ref::<web_sys::MessageEvent>() else {
             return;
@@ -398,22 +404,20 @@ pub fn on_message(f: impl Fn(Posted) + 'static) -> Option<gloo_events::EventList
 /// Posts `json` to the page that embeds this one, if its origin is `origin`
 /// (the browser drops it otherwise).
 pub fn post_to_parent(json: &str, origin: &str) {
-    let Some(parent) = window().and_then(|w| w.parent().ok().flatten()) else {
+    let Some(w) = window() else {
+        return;
+    };
+    let Some(parent) = w
+        .parent()
+        .ok()
+        .flatten()
+        .filter(|p| !js_sys::Object::is(p, &w))
+    else {
         return;
     };
     if let Ok(value) = js_sys::JSON::parse(json) {
         let _ = parent.post_message(&value, origin);
     }
-}
-
-/// Whether this page is inside a frame.
-pub fn in_frame() -> bool {
-    window().is_some_and(|w| {
-        w.parent()
-            .ok()
-            .flatten()
-            .is_some_and(|p| !js_sys::Object::is(&p, &w))
-    })
 }
 
 /// Writes a warning to the browser's console, for the embedding page's developer.

@@ -7,14 +7,11 @@ use crate::boot::{Keeper, Local, Store};
 use crate::browser;
 use crate::components::{DockerfileEditor, Stage, Terminal, WorkNotice};
 use crate::console::Workspace;
-use crate::embed::message::{self, Request};
-use crate::embed::report::{ran_since, Seen};
-use crate::embed::{full_app_url, storage_key, Options, Start};
+use crate::embed::runner::{Job, Runner};
+use crate::embed::{full_app_url, storage_key, Options};
 use crate::i18n::{t, Lang, Msg};
 use crate::persist::{self, Saved};
-use serde_json::Value;
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -64,215 +61,6 @@ fn setup() -> Setup {
     }
 }
 
-/// Work for the embed, done in order: its start, then the parent's requests.
-enum Job {
-    /// The address's start: on load (`first`, then `layerlab:ready`), or "Start again".
-    Start {
-        first: bool,
-    },
-    Request {
-        request: Request,
-        origin: String,
-    },
-}
-
-/// Runs jobs one after another (a request waits for the start, and for the
-/// rest of the code in a split build), and tells the parent page what ran.
-#[derive(Clone)]
-struct Runner {
-    options: Rc<Options>,
-    lang: Lang,
-    workspace: Rc<RefCell<Workspace>>,
-    jobs: Rc<RefCell<VecDeque<Job>>>,
-    busy: Rc<Cell<bool>>,
-    seen: Rc<Cell<Seen>>,
-    /// Loading or failure, shown in the embed's bar.
-    status: UseStateHandle<Option<String>>,
-    changed: Callback<()>,
-}
-
-impl Runner {
-    fn push(&self, job: Job) {
-        self.jobs.borrow_mut().push_back(job);
-        if self.busy.replace(true) {
-            return;
-        }
-        let runner = self.clone();
-        yew::platform::spawn_local(async move {
-            loop {
-                let job = runner.jobs.borrow_mut().pop_front();
-                match job {
-                    Some(job) => runner.run(job).await,
-                    None => break,
-                }
-            }
-            runner.busy.set(false);
-        });
-    }
-
-    async fn run(&self, job: Job) {
-        match job {
-            Job::Start { first } => {
-                self.start(&Value::Null, None).await;
-                let commands = self.workspace.borrow().console.log.len();
-                let said = if first {
-                    message::ready(&Value::Null, self.lang)
-                } else {
-                    message::state(&Value::Null, commands)
-                };
-                for origin in &self.options.origins {
-                    browser::post_to_parent(&said.to_string(), origin);
-                }
-            }
-            Job::Request { request, origin } => {
-                if !crate::split::ready() {
-                    if let Err(why) = crate::split::load().await {
-                        let reply = message::error(request.id(), &why);
-                        browser::post_to_parent(&reply.to_string(), &origin);
-                        return;
-                    }
-                }
-                match request {
-                    Request::Run { id, command } => {
-                        // Typed line by line, as if pasted: a heredoc waits for its end.
-                        let lines: Vec<&str> = command.split('\n').collect();
-                        for (i, line) in lines.iter().enumerate() {
-                            let seen = Seen::now(&self.workspace.borrow());
-                            self.workspace.borrow_mut().submit(line);
-                            let done = self.workspace.borrow().console.log.len() > seen.log;
-                            if done || i + 1 == lines.len() {
-                                self.report(&id, seen, Some(&origin));
-                            }
-                        }
-                        self.changed.emit(());
-                    }
-                    Request::Ping { id } => {
-                        let ready = message::ready(&id, self.lang).to_string();
-                        browser::post_to_parent(&ready, &origin);
-                    }
-                    Request::Reset { id } => self.start(&id, Some(&origin)).await,
-                    Request::Load { id, scenario } => {
-                        self.replace(scenario.as_bytes(), &id, Some(&origin))
-                    }
-                }
-            }
-        }
-    }
-
-    /// Back to the address's start (a permalink, a scenario, a lesson step, or empty).
-    async fn start(&self, id: &Value, origin: Option<&str>) {
-        match &self.options.start {
-            Start::Fresh => self.put(Workspace::default(), id, origin),
-            Start::Link(fragment) => match persist::from_fragment(fragment) {
-                Ok(saved) => self.put(Workspace::replay(&saved.commands), id, origin),
-                Err(why) => self.failed(&crate::boot::explain(self.lang, &why), id, origin),
-            },
-            Start::Lesson { .. } => {
-                let lines = self.options.start.lesson_lines().map(|(l, _)| l);
-                self.put(Workspace::replay(&lines.unwrap_or_default()), id, origin);
-            }
-            Start::Scenario(url) => {
-                let Some(url) = browser::same_origin_url(url) else {
-                    let why = t(self.lang, Msg::EmbedScenarioElsewhere);
-                    return self.failed(&format!("{why} ({url})"), id, origin);
-                };
-                self.status
-                    .set(Some(t(self.lang, Msg::EmbedLoading).to_owned()));
-                match browser::fetch_text(&url).await {
-                    Ok(text) => self.replace(text.as_bytes(), id, origin),
-                    Err(why) => self.failed(&format!("{why} ({url})"), id, origin),
-                }
-            }
-        }
-    }
-
-    /// A scenario file's text replayed in a fresh workspace.
-    fn replace(&self, bytes: &[u8], id: &Value, origin: Option<&str>) {
-        match crate::scenario::from_bytes(bytes) {
-            Ok(opened) => self.put(Workspace::replay(&opened.commands), id, origin),
-            Err(why) => self.failed(t(self.lang, why.message()), id, origin),
-        }
-    }
-
-    fn put(&self, next: Workspace, id: &Value, origin: Option<&str>) {
-        let commands = next.console.log.len();
-        self.seen.set(Seen::now(&next));
-        *self.workspace.borrow_mut() = next;
-        self.status.set(None);
-        self.changed.emit(());
-        if let Some(origin) = origin {
-            browser::post_to_parent(&message::state(id, commands).to_string(), origin);
-        }
-    }
-
-    fn failed(&self, why: &str, id: &Value, origin: Option<&str>) {
-        let said = format!("{} {why}", t(self.lang, Msg::EmbedScenarioFailed));
-        browser::warn(&said);
-        self.status.set(Some(said.clone()));
-        if let Some(origin) = origin {
-            browser::post_to_parent(&message::error(id, &said).to_string(), origin);
-        }
-    }
-
-    /// Tells the parent what ran since `seen`: the requester, or every allowed
-    /// origin for a command the reader typed (the browser delivers to the one
-    /// that is the parent's).
-    fn report(&self, id: &Value, seen: Seen, origin: Option<&str>) {
-        let ws = self.workspace.borrow();
-        let now = Seen::now(&ws);
-        if let Some(ran) = ran_since(&ws, seen, self.lang) {
-            let reply = message::result(id, &ran, self.lang).to_string();
-            match origin {
-                Some(origin) => browser::post_to_parent(&reply, origin),
-                None => {
-                    for origin in &self.options.origins {
-                        browser::post_to_parent(&reply, origin);
-                    }
-                }
-            }
-        }
-        self.seen.set(now);
-    }
-
-    /// A message posted to the embed: a request from the parent page at an
-    /// allowed origin runs; anything else is ignored and said in the console.
-    fn receive(&self, posted: browser::Posted) {
-        let lang = self.lang;
-        let ignored = |why: String| {
-            browser::warn(&format!("{} {why}", t(lang, Msg::EmbedIgnored)));
-        };
-        if !posted.from_parent {
-            return ignored(t(lang, Msg::EmbedNotParent).to_owned());
-        }
-        if !self.options.allows(&posted.origin) {
-            return ignored(format!(
-                "{} {}",
-                t(lang, Msg::EmbedOtherOrigin),
-                posted.origin
-            ));
-        }
-        let data = posted
-            .data
-            .as_deref()
-            .and_then(|d| serde_json::from_str::<Value>(d).ok())
-            .unwrap_or(Value::Null);
-        match message::read(&data) {
-            Ok(request) => self.push(Job::Request {
-                request,
-                origin: posted.origin,
-            }),
-            Err(why) => {
-                let said = why.describe(lang);
-                ignored(said.clone());
-                if why != message::Refused::NotOurs {
-                    let reply = message::error(data.get("id").unwrap_or(&Value::Null), &said);
-                    browser::post_to_parent(&reply.to_string(), &posted.origin);
-                }
-            }
-        }
-    }
-}
-
 #[function_component(Embedded)]
 pub fn embedded() -> Html {
     let setup = use_memo((), |_| setup());
@@ -298,17 +86,8 @@ pub fn embedded() -> Html {
         let (workspace, status, changed) = (workspace.clone(), status.clone(), changed.clone());
         let options = setup.options.clone();
         move |_| {
-            let seen = Seen::now(&workspace.borrow());
-            Runner {
-                seen: Rc::new(Cell::new(seen)),
-                options: Rc::new(options),
-                lang,
-                workspace,
-                jobs: Rc::default(),
-                busy: Rc::default(),
-                status,
-                changed,
-            }
+            let status = Callback::from(move |s| status.set(s));
+            Runner::new(options, lang, workspace, status, changed)
         }
     });
     {
@@ -318,17 +97,15 @@ pub fn embedded() -> Html {
                 browser::warn(&format!("{} {entry}", t(lang, Msg::EmbedBadOrigin)));
             }
             let listening = runner.clone();
-            let listener = browser::on_message(move |posted| listening.receive(posted));
+            let listener = browser::on_message(move |posted| listening.push(Job::Posted(posted)));
+            // The reader's own work, when it came back, is not replaced by the start.
             if restored {
-                // The reader's own work is back: the start is not replayed.
-                for origin in &runner.options.origins {
-                    browser::post_to_parent(
-                        &message::ready(&Value::Null, lang).to_string(),
-                        origin,
-                    );
-                }
+                runner.announce();
             } else {
-                runner.push(Job::Start { first: true });
+                runner.push(Job::Start {
+                    first: true,
+                    reply_to: None,
+                });
             }
             browser::mark("layerlab:ready");
             crate::split::prefetch();
@@ -379,29 +156,43 @@ pub fn embedded() -> Html {
             }
         });
     }
-    let full_app = use_memo(rev, {
+    // The link's address holds the state compressed: it is made when the
+    // reader reaches for the link (pointer, touch or focus come before the
+    // click), not at every command — and the compressor is not first-load code.
+    let to_full_app = {
         let saved = saved.clone();
-        move |_| full_app_url(&browser::pathname(), &persist::to_fragment(&saved))
-    });
+        Callback::from(move |e: Event| {
+            if let Some(link) = e.target_dyn_into::<web_sys::HtmlAnchorElement>() {
+                link.set_href(&full_app_url(
+                    &browser::pathname(),
+                    &persist::to_fragment(&saved),
+                ));
+            }
+        })
+    };
     // The terminal's own commands are reported too, as the reader types them.
     let on_terminal = {
         let (runner, changed) = ((*runner).clone(), changed.clone());
         Callback::from(move |()| {
-            runner.report(&Value::Null, runner.seen.get(), None);
+            runner.report(None);
             changed.emit(());
         })
     };
     let on_reset = {
         let runner = (*runner).clone();
-        Callback::from(move |_: MouseEvent| runner.push(Job::Start { first: false }))
+        Callback::from(move |_: MouseEvent| {
+            runner.push(Job::Start {
+                first: false,
+                reply_to: None,
+            })
+        })
     };
     let on_build = {
         let (runner, dockerfile) = ((*runner).clone(), dockerfile.clone());
         Callback::from(move |()| {
-            let seen = runner.seen.get();
             runner.workspace.borrow_mut().build(&dockerfile);
-            runner.report(&Value::Null, seen, None);
-            runner.changed.emit(());
+            runner.report(None);
+            changed.emit(());
         })
     };
     let on_edit = {
@@ -423,7 +214,9 @@ pub fn embedded() -> Html {
                 if let Some(said) = &*status {
                     <span class="embed-status" role="status">{ said.clone() }</span>
                 }
-                <a id="open-full" href={(*full_app).clone()} target="_blank" rel="noopener">
+                <a id="open-full" href={full_app_url(&browser::pathname(), "")} target="_blank" rel="noopener"
+                    onfocus={to_full_app.reform(Event::from)} onpointerenter={to_full_app.reform(Event::from)}
+                    onpointerdown={to_full_app.reform(Event::from)}>
                     { t(lang, Msg::EmbedOpenFull) }<span aria-hidden="true">{ " ↗" }</span>
                 </a>
             </footer>

@@ -11,7 +11,8 @@
 
 use crate::activity::{Item, What};
 use crate::i18n::{t, Lang};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 /// The version of this API, sent with `layerlab:ready`.
 pub const VERSION: u32 = 1;
@@ -105,11 +106,6 @@ impl Request {
     }
 }
 
-/// `layerlab:ready`: the embed is drawn and listening (`id` is a ping's, else `null`).
-pub fn ready(id: &Value, lang: Lang) -> Value {
-    json!({ "type": "layerlab:ready", "id": id, "version": VERSION, "lang": lang.code() })
-}
-
 /// What one command did, for `layerlab:result`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ran {
@@ -121,38 +117,74 @@ pub struct Ran {
     pub items: Vec<Item>,
 }
 
-/// `layerlab:result` for a command; `id` is the request's (`null` for a command the reader typed).
-pub fn result(id: &Value, ran: &Ran, lang: Lang) -> Value {
-    let events: Vec<Value> = ran
-        .items
-        .iter()
-        .map(|i| {
-            json!({
-                "kind": kind(i.what),
-                "text": format!("{} {}", t(lang, i.what.word()), i.detail).trim_end(),
-            })
-        })
-        .collect();
-    json!({
-        "type": "layerlab:result",
-        "id": id,
-        "command": ran.command,
-        "complete": ran.status.is_some(),
-        "status": ran.status,
-        "ok": ran.status == Some(0),
-        "output": ran.output,
-        "events": events,
-    })
+/// A reply to the parent page. Typed rather than built as a `serde_json::Value`:
+/// `ready` is sent in the first moments after the draw, and the first load
+/// carries only the code those run.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type")]
+pub enum Reply<'a> {
+    /// The embed is drawn and listening (also the answer to a ping).
+    #[serde(rename = "layerlab:ready")]
+    Ready { version: u32, lang: &'static str },
+    /// A command ran; `id` is the request's (`null` for one the reader typed).
+    #[serde(rename = "layerlab:result")]
+    Result {
+        id: &'a Value,
+        command: &'a str,
+        complete: bool,
+        status: Option<i32>,
+        ok: bool,
+        output: &'a [String],
+        events: Vec<Event>,
+    },
+    /// After a reset or a load: how many commands the state holds.
+    #[serde(rename = "layerlab:state")]
+    State { id: &'a Value, commands: usize },
+    /// A refused request, or a start that could not be made.
+    #[serde(rename = "layerlab:error")]
+    Error { id: &'a Value, error: &'a str },
 }
 
-/// `layerlab:state` after a reset or a load: how many commands the state holds.
-pub fn state(id: &Value, commands: usize) -> Value {
-    json!({ "type": "layerlab:state", "id": id, "commands": commands })
+/// One item of "What happened", as `layerlab:result` lists it.
+#[derive(Debug, Serialize)]
+pub struct Event {
+    pub kind: &'static str,
+    pub text: String,
 }
 
-/// `layerlab:error` for a refused request (or a scenario that could not be opened).
-pub fn error(id: &Value, why: &str) -> Value {
-    json!({ "type": "layerlab:error", "id": id, "error": why })
+impl Reply<'_> {
+    pub fn ready(lang: Lang) -> Reply<'static> {
+        Reply::Ready {
+            version: VERSION,
+            lang: lang.code(),
+        }
+    }
+
+    pub fn result<'a>(id: &'a Value, ran: &'a Ran, lang: Lang) -> Reply<'a> {
+        Reply::Result {
+            id,
+            command: &ran.command,
+            complete: ran.status.is_some(),
+            status: ran.status,
+            ok: ran.status == Some(0),
+            output: &ran.output,
+            events: ran
+                .items
+                .iter()
+                .map(|i| Event {
+                    kind: kind(i.what),
+                    text: format!("{} {}", t(lang, i.what.word()), i.detail)
+                        .trim_end()
+                        .to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The message's JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
 /// An event's kind as the API names it: stable words, whatever the language.
@@ -194,6 +226,11 @@ pub fn kind(what: What) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn sent(reply: &Reply) -> Value {
+        serde_json::from_str(&reply.to_json()).expect("JSON")
+    }
 
     #[test]
     fn only_the_documented_shapes_are_requests() {
@@ -259,35 +296,24 @@ mod tests {
         let mut w = crate::console::Workspace::default();
         w.submit("docker run -d --name web nginx");
         w.submit("docker exec web sh -c 'echo x >> /etc/nginx/nginx.conf'");
-        let (command, ran) = w.console.last.clone().unwrap();
-        let items = crate::activity::activity(&w.session, Lang::En, &ran);
-        let r = result(
-            &json!(9),
-            &Ran {
-                command,
-                status: Some(ran.status),
-                output: vec![],
-                items,
-            },
-            Lang::En,
-        );
+        let (command, t) = w.console.last.clone().unwrap();
+        let items = crate::activity::activity(&w.session, Lang::En, &t);
+        let ran = Ran {
+            command,
+            status: Some(t.status),
+            output: vec![],
+            items,
+        };
+        let r = sent(&Reply::result(&json!(9), &ran, Lang::En));
         assert_eq!(r["type"], "layerlab:result");
         assert_eq!(r["id"], 9);
         assert_eq!(r["status"], 0);
         assert_eq!(r["ok"], true);
-        let kinds: Vec<&str> = r["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["kind"].as_str().unwrap())
-            .collect();
-        assert!(kinds.contains(&"copy-up"), "{kinds:?}");
-        let copy = r["events"]
-            .as_array()
-            .unwrap()
+        let events = r["events"].as_array().unwrap();
+        let copy = events
             .iter()
             .find(|e| e["kind"] == "copy-up")
-            .unwrap();
+            .expect("a copy-up");
         assert!(
             copy["text"]
                 .as_str()
@@ -295,17 +321,39 @@ mod tests {
                 .contains("/etc/nginx/nginx.conf"),
             "{copy}"
         );
-        let waiting = result(
-            &Value::Null,
-            &Ran {
-                command: "cat <<EOF".into(),
-                status: None,
-                output: vec![],
-                items: vec![],
-            },
-            Lang::En,
-        );
+        let open = Ran {
+            command: "cat <<EOF".into(),
+            status: None,
+            output: vec![],
+            items: vec![],
+        };
+        let waiting = sent(&Reply::result(&Value::Null, &open, Lang::En));
         assert_eq!(waiting["complete"], false);
         assert_eq!(waiting["ok"], false);
+        assert_eq!(waiting["id"], Value::Null);
+        // (reply, the JSON the page receives)
+        let cases = [
+            (
+                Reply::ready(Lang::Zh),
+                json!({"type": "layerlab:ready", "version": 1, "lang": "zh"}),
+            ),
+            (
+                Reply::State {
+                    id: &json!("r"),
+                    commands: 2,
+                },
+                json!({"type": "layerlab:state", "id": "r", "commands": 2}),
+            ),
+            (
+                Reply::Error {
+                    id: &Value::Null,
+                    error: "no",
+                },
+                json!({"type": "layerlab:error", "id": null, "error": "no"}),
+            ),
+        ];
+        for (reply, want) in cases {
+            assert_eq!(sent(&reply), want);
+        }
     }
 }

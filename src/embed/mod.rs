@@ -12,6 +12,7 @@
 
 pub mod message;
 pub mod report;
+pub mod runner;
 
 use crate::lessons::{setup_log, Lesson, LESSONS};
 

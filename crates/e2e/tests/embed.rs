@@ -274,7 +274,10 @@ fn a_small_embed_shows_the_stage_and_the_terminal_without_scrolling() {
         b.wait_until("docker ps -s's output", || {
             terminal_text(b).ok().filter(|t| t.contains("(virtual 109MB)"))
         })?;
-        let href = b.attribute(&b.find("#open-full")?, "href")?.unwrap_or_default();
+        // Reaching the link (Tab, a pointer) writes the state into its address.
+        let link = b.find("#open-full")?;
+        b.execute("arguments[0].focus();", vec![link.arg()])?;
+        let href = b.attribute(&link, "href")?.unwrap_or_default();
         assert!(href.contains(&format!("{PREFIX}#v1.")), "{href}");
         b.screenshot(&artifacts_dir().join("embed-360x480.png"))?;
         let full = b.execute("return document.getElementById('open-full').href;", vec![])?;

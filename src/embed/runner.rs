@@ -1,0 +1,288 @@
+//! The embed's worker: its start and the parent page's messages, one at a
+//! time and in order, each told back to the page (`message::Reply`).
+//!
+//! A message is read only once the rest of a split build's code is here: the
+//! first load carries what drawing the embed and an empty start run, and no
+//! more. The paths that run only later (a scenario's fetch, a request) are
+//! functions of their own, never inlined into the loop, so they stay in the rest.
+
+use super::message::{self, Reply, Request};
+use super::report::{ran_since, Seen};
+use super::{Options, Start};
+use crate::browser;
+use crate::console::Workspace;
+use crate::i18n::{t, Lang, Msg};
+use crate::persist;
+use serde_json::Value;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use yew::Callback;
+
+/// Work for the embed, done in order.
+pub enum Job {
+    /// The address's start: at load (`first`: `layerlab:ready` after), from
+    /// "Start again" (`layerlab:state` to every allowed origin), or asked by
+    /// a `layerlab:reset` (the reply goes to `reply_to`: its id and origin).
+    Start {
+        first: bool,
+        reply_to: Option<(Value, String)>,
+    },
+    /// A message posted to the embed.
+    Posted(browser::Posted),
+}
+
+/// Who is told of a change: a request's origin (with its id), or every allowed origin.
+type To<'a> = Option<&'a (Value, String)>;
+
+#[derive(Clone)]
+pub struct Runner {
+    pub options: Rc<Options>,
+    pub lang: Lang,
+    pub workspace: Rc<RefCell<Workspace>>,
+    jobs: Rc<RefCell<VecDeque<Job>>>,
+    busy: Rc<Cell<bool>>,
+    /// How much of the workspace the parent page was told of.
+    seen: Rc<Cell<Seen>>,
+    /// Loading, or why the start failed: shown in the embed's bar.
+    status: Callback<Option<String>>,
+    /// The workspace changed: the panes redraw, the work is saved.
+    changed: Callback<()>,
+}
+
+impl Runner {
+    pub fn new(
+        options: Options,
+        lang: Lang,
+        workspace: Rc<RefCell<Workspace>>,
+        status: Callback<Option<String>>,
+        changed: Callback<()>,
+    ) -> Runner {
+        let seen = Seen::now(&workspace.borrow());
+        Runner {
+            options: Rc::new(options),
+            lang,
+            workspace,
+            jobs: Rc::default(),
+            busy: Rc::default(),
+            seen: Rc::new(Cell::new(seen)),
+            status,
+            changed,
+        }
+    }
+
+    pub fn push(&self, job: Job) {
+        self.jobs.borrow_mut().push_back(job);
+        if !self.busy.replace(true) {
+            yew::platform::spawn_local(self.clone().drain());
+        }
+    }
+
+    async fn drain(self) {
+        loop {
+            let job = self.jobs.borrow_mut().pop_front();
+            match job {
+                None => break,
+                // An empty start on load: the workspace is empty already (and
+                // dropping a session's whole state is not first-load code).
+                Some(Job::Start {
+                    first: true,
+                    reply_to: None,
+                }) if self.options.start == Start::Fresh => self.announce(),
+                Some(Job::Start { first, reply_to }) => {
+                    let made = match &self.options.start {
+                        Start::Scenario(url) => {
+                            // Fetching and replaying need the rest of a split build.
+                            if !crate::split::ready() {
+                                let _ = crate::split::load().await;
+                            }
+                            self.fetch_scenario(url).await
+                        }
+                        _ => self.make_start(),
+                    };
+                    self.settle(made, first, reply_to.as_ref());
+                }
+                Some(Job::Posted(posted)) => {
+                    // Reading a request needs code a split build loads after the draw.
+                    if crate::split::ready() || crate::split::load().await.is_ok() {
+                        self.receive(posted);
+                    }
+                }
+            }
+        }
+        self.busy.set(false);
+    }
+
+    /// A start that needs nothing fetched: empty, a permalink's, a lesson's.
+    #[inline(never)]
+    fn make_start(&self) -> Result<Workspace, String> {
+        match &self.options.start {
+            Start::Link(fragment) => persist::from_fragment(fragment)
+                .map(|saved| Workspace::replay(&saved.commands))
+                .map_err(|why| crate::boot::explain(self.lang, &why)),
+            Start::Lesson { .. } => Ok(Workspace::replay(
+                &self
+                    .options
+                    .start
+                    .lesson_lines()
+                    .map(|(l, _)| l)
+                    .unwrap_or_default(),
+            )),
+            Start::Fresh | Start::Scenario(_) => Ok(Workspace::default()),
+        }
+    }
+
+    /// A scenario file on the embed's own origin, replayed.
+    async fn fetch_scenario(&self, url: &str) -> Result<Workspace, String> {
+        let Some(url) = browser::same_origin_url(url) else {
+            let why = t(self.lang, Msg::EmbedScenarioElsewhere);
+            return Err(format!("{why} ({url})"));
+        };
+        self.status
+            .emit(Some(t(self.lang, Msg::EmbedLoading).to_owned()));
+        let text = browser::fetch_text(&url).await;
+        self.scenario(text.map_err(|why| format!("{why} ({url})"))?.as_bytes())
+    }
+
+    #[inline(never)]
+    fn scenario(&self, bytes: &[u8]) -> Result<Workspace, String> {
+        crate::scenario::from_bytes(bytes)
+            .map(|opened| Workspace::replay(&opened.commands))
+            .map_err(|why| t(self.lang, why.message()).to_owned())
+    }
+
+    /// Puts a start (or a load) on show and says so.
+    #[inline(never)]
+    fn settle(&self, made: Result<Workspace, String>, first: bool, to: To) {
+        match made {
+            Ok(next) => {
+                let commands = next.console.log.len();
+                self.seen.set(Seen::now(&next));
+                *self.workspace.borrow_mut() = next;
+                self.status.emit(None);
+                self.changed.emit(());
+                let said = match to {
+                    Some((id, _)) => Reply::State { id, commands },
+                    None if first => Reply::ready(self.lang),
+                    None => Reply::State {
+                        id: &Value::Null,
+                        commands,
+                    },
+                };
+                self.tell(&said, to);
+            }
+            Err(why) => {
+                let said = format!("{} {why}", t(self.lang, Msg::EmbedScenarioFailed));
+                browser::warn(&said);
+                self.status.emit(Some(said.clone()));
+                let id = to.map_or(&Value::Null, |(id, _)| id);
+                self.tell(&Reply::Error { id, error: &said }, to);
+                if first {
+                    self.announce();
+                }
+            }
+        }
+    }
+
+    /// `layerlab:ready`, to every allowed origin.
+    pub fn announce(&self) {
+        self.tell(&Reply::ready(self.lang), None);
+    }
+
+    /// Posts `reply` to the requester, or to every allowed origin (the browser
+    /// delivers it to the one that is the parent's).
+    fn tell(&self, reply: &Reply, to: To) {
+        let json = reply.to_json();
+        match to {
+            Some((_, origin)) => browser::post_to_parent(&json, origin),
+            None => {
+                for origin in &self.options.origins {
+                    browser::post_to_parent(&json, origin);
+                }
+            }
+        }
+    }
+
+    /// Tells the parent what ran since the last report (`id` is the request's,
+    /// or `null` for a command the reader typed).
+    pub fn report(&self, to: To) {
+        let now = {
+            let ws = self.workspace.borrow();
+            if let Some(ran) = ran_since(&ws, self.seen.get(), self.lang) {
+                let id = to.map_or(&Value::Null, |(id, _)| id);
+                self.tell(&Reply::result(id, &ran, self.lang), to);
+            }
+            Seen::now(&ws)
+        };
+        self.seen.set(now);
+    }
+
+    /// A message posted to the embed: a request from the parent page at an
+    /// allowed origin runs; anything else is ignored and said in the console.
+    #[inline(never)]
+    fn receive(&self, posted: browser::Posted) {
+        let lang = self.lang;
+        let ignored = |why: String| {
+            browser::warn(&format!("{} {why}", t(lang, Msg::EmbedIgnored)));
+        };
+        if !posted.from_parent {
+            return ignored(t(lang, Msg::EmbedNotParent).to_owned());
+        }
+        if !self.options.allows(&posted.origin) {
+            let origin = posted.origin;
+            return ignored(format!("{} {origin}", t(lang, Msg::EmbedOtherOrigin)));
+        }
+        let data = posted
+            .data
+            .as_deref()
+            .and_then(|d| serde_json::from_str::<Value>(d).ok())
+            .unwrap_or(Value::Null);
+        match message::read(&data) {
+            Ok(request) => self.answer(request, posted.origin),
+            Err(why) => {
+                let said = why.describe(lang);
+                ignored(said.clone());
+                if why != message::Refused::NotOurs {
+                    let to = (data.get("id").cloned().unwrap_or_default(), posted.origin);
+                    self.tell(
+                        &Reply::Error {
+                            id: &to.0,
+                            error: &said,
+                        },
+                        Some(&to),
+                    );
+                }
+            }
+        }
+    }
+
+    fn answer(&self, request: Request, origin: String) {
+        match request {
+            Request::Run { id, command } => {
+                let to = (id, origin);
+                // Typed line by line, as if pasted: a heredoc waits for its end.
+                let lines: Vec<&str> = command.split('\n').collect();
+                for (i, line) in lines.iter().enumerate() {
+                    let before = self.workspace.borrow().console.log.len();
+                    self.workspace.borrow_mut().submit(line);
+                    let done = self.workspace.borrow().console.log.len() > before;
+                    if done || i + 1 == lines.len() {
+                        self.report(Some(&to));
+                    }
+                }
+                self.changed.emit(());
+            }
+            Request::Ping { .. } => {
+                self.tell(&Reply::ready(self.lang), Some(&(Value::Null, origin)))
+            }
+            Request::Reset { id } => self.push(Job::Start {
+                first: false,
+                reply_to: Some((id, origin)),
+            }),
+            Request::Load { id, scenario } => {
+                let made = self.scenario(scenario.as_bytes());
+                self.settle(made, false, Some(&(id, origin)));
+            }
+        }
+    }
+}
