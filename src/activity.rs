@@ -412,7 +412,7 @@ pub fn pull_progress(layers: &[(u64, bool)], tick: u32) -> (Vec<PullAt>, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::console::Workspace;
+    use crate::workspace::Workspace;
 
     fn after(lines: &[&str]) -> (Workspace, Vec<Item>) {
         let w = Workspace::replay(&lines.iter().map(|l| l.to_string()).collect::<Vec<_>>());

@@ -7,10 +7,10 @@ use crate::components::{
     scaled, Activity, ContextFiles, DiskUsage, DockerfileEditor, Inspector, LessonPanel, Stage,
     StorageView, Terminal, TopBar, WorkNotice,
 };
-use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::lessons::{setup_log, steps_done, Lesson, LESSONS};
 use crate::persist::{self, Saved};
+use crate::workspace::Workspace;
 use crate::TUTORIAL_DOCKERFILE;
 use yew::prelude::*;
 

@@ -13,9 +13,9 @@
 //!   later save, so a broken state never replaces the last good autosave.
 
 use crate::browser;
-use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::persist::{self, Saved};
+use crate::workspace::Workspace;
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -37,154 +37,6 @@ pub struct Console {
     pub last: Option<(String, Transcript)>,
 }
 
-/// A session and its terminal: everything the commands change.
-pub struct Workspace {
-    pub session: Session,
-    pub console: Console,
-    /// Lines taken back by undo, the most recent last (what redo runs again).
-    pub undone: Vec<String>,
-    /// The whole log of a timeline left when a new line was typed after
-    /// stepping back: [`Workspace::bring_back`] returns to it.
-    pub set_aside: Option<Vec<String>>,
-}
-
-impl Default for Workspace {
-    fn default() -> Self {
-        Workspace {
-            session: Session::new(),
-            console: Console::default(),
-            undone: Vec::new(),
-            set_aside: None,
-        }
-    }
-}
-
-impl Workspace {
-    /// A workspace rebuilt by replaying `lines` in a fresh session.
-    pub fn replay(lines: &[String]) -> Self {
-        let mut w = Workspace::default();
-        for l in lines {
-            w.submit(l);
-        }
-        w
-    }
-
-    /// Runs a line the learner typed. The next undone line typed again is
-    /// redone; any other line starts a new timeline, and the one left is set
-    /// aside whole, never dropped.
-    pub fn submit(&mut self, line: &str) {
-        if self.console.pending.is_none() && !self.undone.is_empty() {
-            if self.undone.last().map(String::as_str) == Some(line.trim()) {
-                self.undone.pop();
-            } else {
-                let mut whole = self.console.log.clone();
-                whole.extend(self.undone.drain(..).rev());
-                self.set_aside = Some(whole);
-            }
-        }
-        self.console.submit(&mut self.session, line);
-    }
-
-    /// Goes back to the timeline set aside; the one left is set aside in turn.
-    pub fn bring_back(&mut self) -> bool {
-        let Some(lines) = self.set_aside.take() else {
-            return false;
-        };
-        let now = self.console.log.clone();
-        let history = std::mem::take(&mut self.console.history);
-        *self = Workspace::replay(&lines);
-        self.console.history = history;
-        self.set_aside = Some(now);
-        true
-    }
-
-    /// Takes the last command back: the engine is deterministic, so replaying
-    /// the others from a fresh session gives exactly the state before it.
-    pub fn undo(&mut self) -> bool {
-        let (now, _) = self.position();
-        now > 0 && self.seek(now - 1)
-    }
-
-    /// The timeline: how many commands have run, out of how many can be
-    /// (the undone ones can run again).
-    pub fn position(&self) -> (usize, usize) {
-        let now = self.console.log.len();
-        (now, now + self.undone.len())
-    }
-
-    /// Moves along the timeline to just after the `k`-th command: back by
-    /// replaying the first `k` (the rest can be redone), forward by redoing.
-    pub fn seek(&mut self, k: usize) -> bool {
-        let (now, total) = self.position();
-        let k = k.min(total);
-        if k > now {
-            while self.console.log.len() < k && self.redo() {}
-            return true;
-        }
-        if k == now {
-            return false;
-        }
-        let mut log = self.console.log.clone();
-        let later = log.split_off(k);
-        let mut undone = std::mem::take(&mut self.undone);
-        undone.extend(later.into_iter().rev());
-        let history = std::mem::take(&mut self.console.history);
-        let set_aside = self.set_aside.take();
-        *self = Workspace::replay(&log);
-        self.console.history = history;
-        self.undone = undone;
-        self.set_aside = set_aside;
-        true
-    }
-
-    /// Runs the last undone command again.
-    pub fn redo(&mut self) -> bool {
-        let Some(line) = self.undone.pop() else {
-            return false;
-        };
-        // The line is in the history already.
-        let history = std::mem::take(&mut self.console.history);
-        self.console.submit(&mut self.session, &line);
-        self.console.history = history;
-        true
-    }
-
-    /// The project's Dockerfile as it is on the host now, if there is one.
-    pub fn project_dockerfile(&self) -> Option<String> {
-        let path = format!("{}/Dockerfile", layerlab_engine::command::PROJECT_DIR);
-        self.session
-            .host_fs
-            .read(&path)
-            .ok()
-            .map(|(c, _)| String::from_utf8_lossy(&c.head(1 << 20)).into_owned())
-    }
-
-    /// The Build button: saves the editor's text as the project's Dockerfile
-    /// (typed as a heredoc, so the terminal shows how the file got there) when
-    /// it changed, then runs `docker build -t app .`.
-    pub fn build(&mut self, dockerfile: &str) {
-        let path = format!("{}/Dockerfile", layerlab_engine::command::PROJECT_DIR);
-        let on_disk = self
-            .session
-            .host_fs
-            .read(&path)
-            .map(|(c, _)| c.to_vec())
-            .unwrap_or_default();
-        let mut text = dockerfile.to_owned();
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-        if on_disk != text.as_bytes() {
-            let mut delim = "EOF".to_owned();
-            while text.lines().any(|l| l == delim) {
-                delim.push('_');
-            }
-            self.submit(&format!("cat > {path} <<'{delim}'\n{text}{delim}"));
-        }
-        self.submit("docker build -t app .");
-    }
-}
-
 /// How many screen lines the terminal draws at most: the newest ones. After
 /// thousands of commands a whole transcript would make every redraw slow;
 /// the log keeps every command (Download scenario writes it).
@@ -403,6 +255,7 @@ pub fn complete(session: &Session, line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::workspace::Workspace;
 
     #[test]
     fn tab_completes_commands_subcommands_and_names() {
@@ -482,24 +335,6 @@ mod tests {
     }
 
     #[test]
-    fn replaying_the_log_rebuilds_the_same_workspace() {
-        let mut w = Workspace::default();
-        for l in [
-            "docker pull busybox",
-            "docker run -d --name box busybox sleep 9",
-            "docker ps",
-            "clear",
-            "docker ps -a",
-        ] {
-            w.submit(l);
-        }
-        let again = Workspace::replay(&w.console.log);
-        assert_eq!(again.console, w.console);
-        assert_eq!(again.session.host.containers().len(), 1);
-        assert_eq!(again.session.host.now(), w.session.host.now());
-    }
-
-    #[test]
     fn a_heredoc_waits_for_its_end_and_runs_as_one_command() {
         let mut s = Session::new();
         let mut c = Console::default();
@@ -529,59 +364,6 @@ mod tests {
     }
 
     #[test]
-    fn lines_typed_in_a_container_show_its_prompt_and_replay() {
-        let mut w = Workspace::default();
-        w.submit("docker run -it --name box busybox");
-        w.submit("echo inside > /note");
-        w.submit("exit");
-        w.submit("docker diff box");
-        let typed: Vec<&ScreenLine> = w
-            .console
-            .screen
-            .iter()
-            .filter(|l| matches!(l, ScreenLine::InContainer { .. }))
-            .collect();
-        assert_eq!(
-            typed,
-            [
-                &ScreenLine::InContainer {
-                    prompt: "/ # ".into(),
-                    text: "echo inside > /note".into()
-                },
-                &ScreenLine::InContainer {
-                    prompt: "/ # ".into(),
-                    text: "exit".into()
-                },
-            ]
-        );
-        assert_eq!(
-            w.console.screen.last(),
-            Some(&ScreenLine::Output("A /note".into()))
-        );
-        assert_eq!(w.session.prompt(), None);
-        let again = Workspace::replay(&w.console.log);
-        assert_eq!(again.console, w.console);
-    }
-
-    #[test]
-    fn undo_and_redo_walk_the_command_log() {
-        let mut w = Workspace::default();
-        w.submit("docker pull busybox");
-        w.submit("docker run -d --name box busybox sleep 60");
-        let after = w.session.host.containers().len();
-        assert!(w.undo());
-        assert_eq!(w.session.host.containers().len(), after - 1);
-        assert_eq!(w.console.log, ["docker pull busybox"]);
-        assert!(w.redo());
-        assert_eq!(w.session.host.containers().len(), after);
-        assert!(!w.redo(), "nothing left to redo");
-        assert!(w.undo() && w.undo() && !w.undo());
-        assert!(w.session.host.image("busybox").is_err());
-        w.submit("docker images");
-        assert!(!w.redo(), "a new command clears what could be redone");
-    }
-
-    #[test]
     fn every_button_types_a_command_that_succeeds_where_it_is_offered() {
         let states: [&[&str]; 3] = [
             &[],
@@ -606,85 +388,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn typing_after_stepping_back_sets_the_later_lines_aside_to_bring_back() {
-        let lines = [
-            "docker pull busybox",
-            "docker images",
-            "docker ps",
-            "docker ps -a",
-        ];
-        let mut w = Workspace::replay(&lines.map(String::from));
-        w.seek(1);
-        // The next undone line typed again is a redo: nothing is set aside.
-        w.submit("docker images");
-        assert_eq!((w.position(), w.set_aside.is_none()), ((2, 4), true));
-        w.submit("docker run -d --name box busybox sleep 9");
-        assert_eq!(w.position(), (3, 3));
-        assert_eq!(w.set_aside.as_deref(), Some(&lines.map(String::from)[..]));
-        assert!(w.bring_back());
-        assert_eq!(w.console.log, lines);
-        assert!(w.session.host.containers().is_empty());
-        assert_eq!(
-            w.set_aside.as_ref().map(|l| l.len()),
-            Some(3),
-            "the new timeline is set aside in turn"
-        );
-        assert!(w.bring_back());
-        assert_eq!(w.session.host.containers().len(), 1);
-    }
-
-    #[test]
-    fn the_timeline_seeks_back_and_forth_through_the_log() {
-        let lines = [
-            "docker pull busybox",
-            "docker run -d --name one busybox sleep 60",
-            "docker run -d --name two busybox sleep 60",
-            "docker rm -f one",
-        ];
-        let mut w = Workspace::replay(&lines.map(String::from));
-        let end = w.session.host.containers().len();
-        assert_eq!(w.position(), (4, 4));
-        // (seek to, commands run, containers there)
-        let cases = [
-            (1, 1, 0),
-            (3, 3, 2),
-            (0, 0, 0),
-            (4, 4, end),
-            (2, 2, 1),
-            (9, 4, end),
-        ];
-        for (to, run, containers) in cases {
-            w.seek(to);
-            assert_eq!(w.position(), (run, 4), "seek to {to}");
-            assert_eq!(
-                w.session.host.containers().len(),
-                containers,
-                "seek to {to}"
-            );
-            assert_eq!(w.console.log, lines[..run], "seek to {to}");
-            let last = w.console.last.as_ref().map(|(line, _)| line.as_str());
-            assert_eq!(last, run.checked_sub(1).map(|k| lines[k]), "seek to {to}");
-        }
-        assert_eq!(w.console.history.len(), 4, "history survives seeking");
-    }
-
-    #[test]
-    fn the_build_button_saves_the_dockerfile_only_when_it_changed() {
-        let mut w = Workspace::default();
-        w.build(crate::TUTORIAL_DOCKERFILE);
-        assert_eq!(w.console.log, ["docker build -t app ."]);
-        assert!(w.session.host.image("app").is_ok());
-        w.build("FROM busybox\nRUN echo hi > /hi\n");
-        assert_eq!(w.console.log.len(), 3);
-        assert!(w.console.log[1].starts_with("cat > /root/app/Dockerfile <<'EOF'\nFROM busybox"));
-        let again = Workspace::replay(&w.console.log);
-        assert_eq!(again.console, w.console);
-        assert_eq!(
-            again.session.host.image("app").map(|i| i.id.clone()),
-            w.session.host.image("app").map(|i| i.id.clone())
-        );
     }
 }

@@ -388,7 +388,7 @@ pub mod action {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::console::Workspace;
+    use crate::workspace::Workspace;
 
     fn workspace(lines: &[&str]) -> Workspace {
         Workspace::replay(&lines.iter().map(|l| l.to_string()).collect::<Vec<_>>())

@@ -8,6 +8,7 @@
 //!   tabs, crashes).
 //! - `components/`: one component per file, each with its own `Props`.
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
+//! - `workspace`: a session and its terminal, with snapshots for undo and the timeline.
 //! - `disk_view`: where each layer lives under /var/lib/docker, per storage driver.
 //! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
 //! - `drawing`: large, redrawn-whole pieces of the page (the stage's SVG, the
@@ -42,6 +43,7 @@ pub mod punctuation;
 pub mod scenario;
 pub mod split;
 pub mod stage;
+pub mod workspace;
 
 /// The Dockerfile of the source tutorial, shown when the app opens.
 pub const TUTORIAL_DOCKERFILE: &str =

@@ -209,9 +209,9 @@ mod components {
     use layerlab::components::{
         Activity, ContextFiles, DiskUsage, Inspector, Stage, StorageView, Terminal,
     };
-    use layerlab::console::Workspace;
     use layerlab::i18n::Lang;
     use layerlab::inspect::Selected;
+    use layerlab::workspace::Workspace;
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::JsCast;

@@ -6,8 +6,8 @@
 
 use crate::activity::{activity, pull_progress, What};
 use crate::browser;
-use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
+use crate::workspace::Workspace;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;

@@ -3,9 +3,9 @@
 //! terminal (`cat > … <<'EOF'`, `touch`, `rm`), so the log replays it.
 
 use super::file_editor::file_editor;
-use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::inspect::{action, context_files};
+use crate::workspace::Workspace;
 use layerlab_engine::command::PROJECT_DIR;
 use std::cell::RefCell;
 use std::rc::Rc;

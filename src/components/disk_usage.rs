@@ -2,8 +2,8 @@
 //! once plus every writable layer — Σ size + (virtual − size) for containers of
 //! one image — next to the naive Σ virtual.
 
-use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
+use crate::workspace::Workspace;
 use layerlab_engine::size::human_size_with_precision;
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -7,9 +7,9 @@
 //! None of this runs on a first visit: it starts only when a file is chosen
 //! or dropped, so the release build's split moves it out of the first load.
 
-use crate::console::Workspace;
 use crate::i18n::{self, colon, t, Lang, Msg};
 use crate::import_view::{self, ImageReport, Order};
+use crate::workspace::Workspace;
 use layerlab_engine::import::{self, Importer};
 use std::cell::RefCell;
 use std::rc::Rc;

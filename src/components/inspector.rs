@@ -3,9 +3,9 @@
 //! into the terminal (`docker exec …`), so the learner sees what they stand for.
 
 use super::file_editor::file_editor;
-use crate::console::Workspace;
 use crate::i18n::{kind_word, t, Lang, Msg};
 use crate::inspect::{action, container_dir, layer_view, Change, DirView, LayerView, Selected};
+use crate::workspace::Workspace;
 use layerlab_engine::diff::Kind;
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -8,11 +8,11 @@
 //! version follows for screen readers.
 
 use crate::components::scaled;
-use crate::console::Workspace;
 use crate::drawing::{self, use_choices, Drawing, SELECT};
 use crate::i18n::{colon, comma, t, Lang, Msg};
 use crate::inspect::Selected;
 use crate::stage::{hue_class, stage_model, ContainerBox, HeldFile, Stage as Picture};
+use crate::workspace::Workspace;
 use layerlab_engine::command::Transcript;
 use layerlab_engine::event::{Event, Source};
 use layerlab_engine::host::HostEvent;

@@ -1,11 +1,11 @@
 //! On disk: each layer's directory under `/var/lib/docker` beside the IDs the
 //! CLI shows, for overlay2, aufs or vfs.
 
-use crate::console::Workspace;
 use crate::disk_view::{layer_rows, top_level_listing};
 use crate::drawing::{self, use_choices, Drawing, SELECT};
 use crate::i18n::{t, Lang, Msg};
 use crate::stage::hue_class;
+use crate::workspace::Workspace;
 use layerlab_engine::storage::Driver;
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -1,8 +1,9 @@
 //! The terminal: type `docker …` lines, see Docker's output. History with ↑/↓,
 //! Tab completion, `clear` and `help`.
 
-use crate::console::{complete, quick_actions, ScreenLine, Workspace};
+use crate::console::{complete, quick_actions, ScreenLine};
 use crate::i18n::{t, Lang, Msg};
+use crate::workspace::Workspace;
 use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
