@@ -2,7 +2,10 @@
 //!
 //! # Layout
 //! - `activity`: what the last command did, item by item, from the engine's transcript.
-//! - `app`: the root component and the state it holds.
+//! - `app`: the root component: it holds the state and dispatches actions.
+//! - `state`: `AppState` and the `Action`s that change it (yew's `Reducible`), DOM-free.
+//! - `shared`: `Shared<T>`, an `Rc` that compares by identity (props of snapshots).
+//! - `hooks/`: autosave, the one playback loop, presenter keys, the language.
 //! - `boot`: where the app starts from (autosave or link), and what keeps the
 //!   learner's own work safe (held links and scenarios, failed saves, other
 //!   tabs, crashes).
@@ -34,6 +37,7 @@ pub mod console;
 pub mod disk_view;
 pub mod drawing;
 pub mod highlight;
+pub mod hooks;
 pub mod i18n;
 pub mod import_view;
 pub mod inspect;
@@ -41,8 +45,11 @@ pub mod lessons;
 pub mod persist;
 pub mod punctuation;
 pub mod scenario;
+pub mod shared;
 pub mod split;
 pub mod stage;
+pub mod state;
+pub mod view;
 pub mod workspace;
 
 /// The Dockerfile of the source tutorial, shown when the app opens.

@@ -4,28 +4,28 @@
 //! and says, with an icon and in words, when the goal is reached.
 
 use crate::components::Ideas;
-use crate::i18n::{t, Lang, Msg};
+use crate::hooks::use_lang;
+use crate::i18n::{t, Msg};
 use crate::lessons::{Quiz, LESSONS};
+use crate::state::Action;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPanelProps {
-    pub lang: Lang,
     /// The lesson being followed; `None` in the sandbox.
     pub lesson: Option<usize>,
     /// Ids of the lessons whose goal was reached.
     pub done: Vec<String>,
     /// Whether the current lesson's goal is reached now.
     pub reached: bool,
-    pub on_choose: Callback<Option<usize>>,
-    pub on_reset: Callback<()>,
-    pub on_solution: Callback<()>,
+    /// Choosing a lesson, Reset and Show solution go to the app's state.
+    pub on_action: Callback<Action>,
 }
 
 #[function_component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     // How many hints are shown; back to none for each lesson.
     let hints = use_state_eq(|| 0usize);
     // The learner's prediction and, once checked, whether it was right and the answer.
@@ -48,10 +48,10 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         });
     }
     let onchange = {
-        let on_choose = props.on_choose.clone();
+        let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
             if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
-                on_choose.emit(select.value().parse::<usize>().ok());
+                on_action.emit(Action::Choose(select.value().parse::<usize>().ok()));
             }
         })
     };
@@ -69,21 +69,15 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         }
     });
     let body = match props.lesson.and_then(|i| LESSONS.get(i)) {
-        None => html! { <Ideas {lang} /> },
+        None => html! { <Ideas /> },
         Some(lesson) => {
             let more_hints = *hints < lesson.hints.len();
             let on_hint = {
                 let hints = hints.clone();
                 Callback::from(move |_: MouseEvent| hints.set(*hints + 1))
             };
-            let on_reset = {
-                let cb = props.on_reset.clone();
-                Callback::from(move |_: MouseEvent| cb.emit(()))
-            };
-            let on_solution = {
-                let cb = props.on_solution.clone();
-                Callback::from(move |_: MouseEvent| cb.emit(()))
-            };
+            let on_reset = props.on_action.reform(|_: MouseEvent| Action::Reset);
+            let on_solution = props.on_action.reform(|_: MouseEvent| Action::ShowSolution);
             let quiz = lesson.quiz.as_ref().map(|q| {
                 let oninput = {
                     let guess = guess.clone();

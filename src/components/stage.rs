@@ -11,22 +11,20 @@ use crate::components::scaled;
 use crate::drawing::{self, use_choices, Drawing, SELECT};
 use crate::i18n::{colon, comma, t, Lang, Msg};
 use crate::inspect::Selected;
+use crate::shared::Shared;
 use crate::stage::{hue_class, stage_model, ContainerBox, HeldFile, Stage as Picture};
+use crate::state::Action;
 use crate::workspace::Workspace;
 use layerlab_engine::command::Transcript;
 use layerlab_engine::event::{Event, Source};
 use layerlab_engine::host::HostEvent;
 use layerlab_engine::layer::LayerId;
 use layerlab_engine::writable::Origin;
-use std::cell::RefCell;
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct StageProps {
-    pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
-    pub revision: u64,
+    pub workspace: Shared<Workspace>,
     /// Animation speed, in percent.
     #[prop_or(100)]
     pub speed: u32,
@@ -34,17 +32,7 @@ pub struct StageProps {
     #[prop_or_default]
     pub compact: bool,
     /// Clicking (or Enter on) a layer or a container shows it in the inspector.
-    pub on_select: Callback<Selected>,
-}
-
-impl PartialEq for StageProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang
-            && self.revision == other.revision
-            && self.speed == other.speed
-            && self.compact == other.compact
-            && Rc::ptr_eq(&self.workspace, &other.workspace)
-    }
+    pub on_action: Callback<Action>,
 }
 
 const SLAB_W: i32 = 260;
@@ -880,17 +868,18 @@ fn description(stage: &Picture, lang: Lang) -> Html {
 
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
-    let lang = props.lang;
+    let lang = crate::hooks::use_lang();
     let choices = use_choices::<Selected>();
     // The drawing is made anew each time: when only the language or the
     // speed changed, nothing on it moves again.
     // What was there when the stage appeared (a reload, a permalink) is
     // shown at rest, as "What happened" shows it.
-    let drawn_revision = use_mut_ref(|| Some(props.revision));
-    let fresh = drawn_revision.replace(Some(props.revision)) != Some(props.revision);
+    // (The snapshot drawn last is held, so its address is never reused.)
+    let drawn = use_mut_ref(|| props.workspace.clone());
+    let fresh = drawn.replace(props.workspace.clone()) != props.workspace;
     let open_state = use_state(|| None::<LayerId>);
     let open = *open_state;
-    let ws = props.workspace.borrow();
+    let ws = &props.workspace;
     let mut stage = stage_model(&ws.session);
     stage.compact = props.compact;
     let m = ws
@@ -926,12 +915,12 @@ pub fn stage(props: &StageProps) -> Html {
     let (d, selections) = paint(&stage, &m, lang, fresh, props.speed, open_files.as_ref());
     // A layer chosen on the stage also opens in place, showing its files.
     let on_select = {
-        let (on_select, open_state) = (props.on_select.clone(), open_state.clone());
+        let (on_action, open_state) = (props.on_action.clone(), open_state.clone());
         Callback::from(move |s: Selected| {
             if let Selected::Layer(id) = &s {
                 open_state.set((*open_state != Some(*id)).then_some(*id));
             }
-            on_select.emit(s);
+            on_action.emit(Action::Select(Some(s)));
         })
     };
     let (onclick, onkeydown) = choices.handlers(selections, &on_select);

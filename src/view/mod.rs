@@ -1,0 +1,6 @@
+//! View models: what a pane shows, computed from the state, as plain values
+//! the components only render. DOM-free and tested natively.
+
+mod caption;
+
+pub use caption::caption;
