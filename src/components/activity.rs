@@ -4,12 +4,13 @@
 //! through Docker's progress states; with `prefers-reduced-motion` everything
 //! shows at once.
 
-use crate::activity::{activity, pull_progress, What};
+use crate::activity::{activity, pull_progress, Item, What};
 use crate::browser;
 use crate::hooks::use_lang;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, Lang, Msg};
 use crate::shared::Shared;
 use crate::state::{Action, Play};
+use crate::view::timeline::{self, Reveal};
 use crate::workspace::Workspace;
 use gloo_timers::callback::Timeout;
 use std::time::Duration;
@@ -62,17 +63,38 @@ pub struct ActivityProps {
     pub on_action: Callback<Action>,
 }
 
+/// The animation's tick for the snapshot on show: one tick after another
+/// until `end`, where everything is shown; whether it was shown whole as
+/// the pane appeared (a reload, a permalink), with nothing sliding in. A
+/// newer snapshot drops the timer.
+#[hook]
+fn use_reveal(ws: &Shared<Workspace>, end: u32, speed: u32) -> (u32, bool) {
+    let tick = use_state(|| (ws.clone(), AT_REST));
+    let reduced = use_memo((), |_| browser::prefers_reduced_motion());
+    let current = tick.0 == *ws;
+    let at = match *tick {
+        (_, k) if current => k.min(end),
+        _ if *reduced => end,
+        _ => 0,
+    };
+    {
+        let tick = tick.clone();
+        let ms = scaled(TICK_MS, speed).as_millis() as u32;
+        use_effect_with((ws.clone(), at, end), move |(ws, at, end)| {
+            let (ws, at) = (ws.clone(), *at);
+            let timer = (at < *end).then(|| Timeout::new(ms, move || tick.set((ws, at + 1))));
+            move || drop(timer)
+        });
+    }
+    (at, current && tick.1 == AT_REST)
+}
+
 #[function_component(Activity)]
 pub fn activity_pane(props: &ActivityProps) -> Html {
     let lang = use_lang();
     let ws = &props.workspace;
-    // The animation's tick, for the snapshot it belongs to. What was there
-    // when the pane appeared (a reload, a permalink) is shown whole.
-    let tick = use_state(|| (ws.clone(), AT_REST));
     // Where the slider is being dragged to, before it is let go.
     let dragged = use_state(|| None::<usize>);
-    let reduced = use_memo((), |_| browser::prefers_reduced_motion());
-
     let (now, total) = ws.position();
     // Once per command (and language), not on every tick of the animation.
     let items = use_memo((ws.clone(), lang), |(ws, lang)| {
@@ -83,54 +105,16 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
             .map(|(_, t)| activity(&ws.session, *lang, t));
         items.unwrap_or_default()
     });
-    let pulls: Vec<(u64, bool)> = items
-        .iter()
-        .filter_map(|i| i.pull.map(|size| (size, i.what == What::Downloaded)))
-        .collect();
-    let (_, pulled_at) = pull_progress(&pulls, 0);
-    let others = items.len() - pulls.len();
-    let end = pulled_at + others as u32;
-    let current = tick.0 == *ws;
-    // Shown whole as the pane appeared: nothing slides in.
-    let at_rest = current && tick.1 == AT_REST;
-    let at = match *tick {
-        (_, k) if current => k.min(end),
-        _ if *reduced => end,
-        _ => 0,
-    };
-
-    // The animation: one tick after another until everything is shown; a
-    // newer snapshot drops the timer.
+    let reveal = Reveal::of(&items);
+    let (at, at_rest) = use_reveal(ws, reveal.end, props.speed);
     {
-        let tick = tick.clone();
-        let ms = scaled(TICK_MS, props.speed).as_millis() as u32;
-        use_effect_with((ws.clone(), at, end), move |(ws, at, end)| {
-            let (ws, at) = (ws.clone(), *at);
-            let timer = (at < *end).then(|| Timeout::new(ms, move || tick.set((ws, at + 1))));
-            move || drop(timer)
-        });
-    }
-    // The build step on show, for the editor: the last one revealed while the
-    // animation runs; afterwards only a failed one.
-    {
-        let shown: Vec<(usize, bool)> = items
-            .iter()
-            .filter(|i| i.pull.is_none())
-            .take((at.saturating_sub(pulled_at) as usize + 1).min(others))
-            .filter_map(|i| i.line.map(|l| (l, i.what == What::StepFailed)))
-            .collect();
-        let current = match shown.last() {
-            Some(&(line, failed)) if failed || at < end => Some((line, failed)),
-            _ => None,
-        };
         let on_action = props.on_action.clone();
-        use_effect_with(current, move |current| {
-            on_action.emit(Action::BuildLine(*current))
-        });
+        let step = reveal.build_step(&items, at);
+        use_effect_with(step, move |step| on_action.emit(Action::BuildLine(*step)));
     }
     {
         let on_action = props.on_action.clone();
-        use_effect_with(at >= end, move |settled| {
+        use_effect_with(at >= reveal.end, move |settled| {
             on_action.emit(Action::Settled(*settled))
         });
     }
@@ -169,10 +153,9 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
     let on_speed = {
         let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
-            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                if let Ok(s) = select.value().parse::<u32>() {
-                    on_action.emit(Action::Speed(s));
-                }
+            let select = e.target_dyn_into::<web_sys::HtmlSelectElement>();
+            if let Some(s) = select.and_then(|s| s.value().parse().ok()) {
+                on_action.emit(Action::Speed(s));
             }
         })
     };
@@ -182,69 +165,12 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
         .last
         .as_ref()
         .filter(|_| now > 0)
-        .map(|(l, _)| l.lines().next().unwrap_or_default().to_owned());
-    let caption = match (*dragged, &line) {
-        (Some(to), _) if to != now => format!("{} {to}/{total} …", t(lang, Msg::TimelineAt)),
-        (_, Some(l)) => format!(
-            "{} {now}/{total}{}{l}",
-            t(lang, Msg::TimelineAt),
-            crate::i18n::colon(lang)
-        ),
-        (_, None) => format!("{} 0/{total}", t(lang, Msg::TimelineAt)),
-    };
+        .map(|(l, _)| l.lines().next().unwrap_or_default());
+    let caption = timeline::caption(lang, (now, total), *dragged, line);
 
-    let (progress, _) = pull_progress(&pulls, at);
-    let mut bars = progress.into_iter();
-    let mut other = 0u32;
-    let rows = items.iter().filter_map(|item| {
-        let word = t(lang, item.what.word());
-        if item.pull.is_some() {
-            let p = bars.next()?;
-            let state = p.state;
-            return Some(html! {
-                <li class="did pull">
-                    <span class="icon" aria-hidden="true">{ item.what.icon() }</span>
-                    <code class="detail">{ &item.detail }</code>
-                    // Drawn in SVG: the page's policy allows no inline style.
-                    <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
-                        aria-valuenow={p.percent.to_string()} aria-valuetext={state} aria-label={item.detail.clone()}>
-                        <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
-                            <rect class="fill" width={p.percent.to_string()} height="10" />
-                        </svg>
-                    </span>
-                    <span class="state">{ state }</span>
-                    // Its word beside Docker's state, unless it says the same.
-                    if (state == "Already exists" || state == "Pull complete") && word != state {
-                        <span class="word">{ word }</span>
-                    }
-                </li>
-            });
-        }
-        let shown = pulled_at + other <= at;
-        other += 1;
-        let class = classes!("did", item.what.tone());
-        shown.then(|| html! {
-            <li {class}>
-                <span class="icon" aria-hidden="true">{ item.what.icon() }</span>
-                <span class="word">{ word }{ if item.what == What::More { "" } else { crate::i18n::colon(lang).trim_end() } }</span>
-                { crate::i18n::between_sentences(lang) }
-                <code class="detail">{ &item.detail }</code>
-            </li>
-        })
-    });
-
-    // Icons are drawn, not taken from a font that may lack them.
-    let button = |id: &'static str,
-                  icon: &'static str,
-                  label: Msg,
-                  onclick: Callback<MouseEvent>,
-                  disabled: bool| {
-        html! {
-            <button type="button" {id} class="action" {onclick} {disabled} aria-label={t(lang, label)} title={t(lang, label)}>
-                <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d={icon} fill="currentColor" /></svg>
-            </button>
-        }
-    };
+    let rows = rows(lang, &items, &reveal.pulls, at, reveal.pulled_at);
+    let button =
+        |id, icon, label, onclick, disabled| button(lang, id, icon, label, onclick, disabled);
     html! {
         <section class="pane activity-pane" aria-labelledby="activity-heading">
             <h2 id="activity-heading">{ t(lang, Msg::ActivityHeading) }</h2>
@@ -282,5 +208,65 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
                 <ol class={classes!("activity", at_rest.then_some("at-rest"))} tabindex="0" aria-labelledby="activity-heading">{ for rows }</ol>
             }
         </section>
+    }
+}
+
+/// The items shown at tick `at`: pulled layers with their progress bars
+/// first, the rest one by one.
+fn rows(lang: Lang, items: &[Item], pulls: &[(u64, bool)], at: u32, pulled_at: u32) -> Vec<Html> {
+    let (progress, _) = pull_progress(pulls, at);
+    let mut bars = progress.into_iter();
+    let mut other = 0u32;
+    items.iter().filter_map(|item| {
+        let word = t(lang, item.what.word());
+        if item.pull.is_some() {
+            let p = bars.next()?;
+            let state = p.state;
+            return Some(html! {
+                <li class="did pull">
+                    <span class="icon" aria-hidden="true">{ item.what.icon() }</span>
+                    <code class="detail">{ &item.detail }</code>
+                    // Drawn in SVG: the page's policy allows no inline style.
+                    <span class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+                        aria-valuenow={p.percent.to_string()} aria-valuetext={state} aria-label={item.detail.clone()}>
+                        <svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true" focusable="false">
+                            <rect class="fill" width={p.percent.to_string()} height="10" />
+                        </svg>
+                    </span>
+                    <span class="state">{ state }</span>
+                    // Its word beside Docker's state, unless it says the same.
+                    if (state == "Already exists" || state == "Pull complete") && word != state {
+                        <span class="word">{ word }</span>
+                    }
+                </li>
+            });
+        }
+        let shown = pulled_at + other <= at;
+        other += 1;
+        let class = classes!("did", item.what.tone());
+        shown.then(|| html! {
+            <li {class}>
+                <span class="icon" aria-hidden="true">{ item.what.icon() }</span>
+                <span class="word">{ word }{ if item.what == What::More { "" } else { crate::i18n::colon(lang).trim_end() } }</span>
+                { crate::i18n::between_sentences(lang) }
+                <code class="detail">{ &item.detail }</code>
+            </li>
+        })
+    }).collect()
+}
+
+/// A timeline button. Icons are drawn, not taken from a font that may lack them.
+fn button(
+    lang: Lang,
+    id: &'static str,
+    icon: &'static str,
+    label: Msg,
+    onclick: Callback<MouseEvent>,
+    disabled: bool,
+) -> Html {
+    html! {
+        <button type="button" {id} class="action" {onclick} {disabled} aria-label={t(lang, label)} title={t(lang, label)}>
+            <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d={icon} fill="currentColor" /></svg>
+        </button>
     }
 }

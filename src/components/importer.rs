@@ -9,7 +9,7 @@
 
 use crate::hooks::use_lang;
 use crate::i18n::{self, colon, t, Lang, Msg};
-use crate::import_view::{self, ImageReport, Order};
+use crate::import_view::{self, FileRow, ImageReport, Order};
 use crate::shared::Shared;
 use crate::state::Action;
 use crate::workspace::Workspace;
@@ -377,41 +377,9 @@ fn report_view(
             </li>
         }
     });
-    let file_list = files.and_then(|k| r.files.get(k).map(|rows| (k, rows))).map(|(k, rows)| {
-        let sorted = import_view::sorted(rows, order);
-        let shown = sorted.iter().take(SHOWN_FILES).map(|f| {
-            html! {
-                <tr data-path={f.path.clone()}>
-                    <td class={classes!("change", format!("change-{}", f.change.letter()))}>{ f.change.letter() }</td>
-                    <td class="mono">{ &f.path }</td>
-                    <td class="num">{ size(f.bytes) }</td>
-                </tr>
-            }
-        });
-        let order_button = |o: Order, msg: Msg| {
-            let on_order = on_order.clone();
-            html! {
-                <button type="button" class="order" aria-pressed={(order == o).to_string()}
-                    onclick={move |_| on_order.emit(o)}>{ t(lang, msg) }</button>
-            }
-        };
-        html! {
-            <div class="layer-files" data-layer={k.to_string()}>
-                <h4>{ i18n::layer_changes(lang, k + 1) }</h4>
-                if rows.is_empty() {
-                    <p class="hint">{ t(lang, Msg::ImportNoFiles) }</p>
-                } else {
-                    <p class="orders">{ order_button(Order::Path, Msg::ImportByPath) }{ order_button(Order::LargestFirst, Msg::ImportBySize) }</p>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label={i18n::layer_changes(lang, k + 1)}>
-                        <table class="files-table"><tbody>{ for shown }</tbody></table>
-                    </div>
-                    if rows.len() > SHOWN_FILES {
-                        <p class="hint">{ t(lang, Msg::ImportFirstOnly) }</p>
-                    }
-                }
-            </div>
-        }
-    });
+    let file_list = files
+        .and_then(|k| r.files.get(k).map(|rows| (k, rows)))
+        .map(|(k, rows)| layer_files(lang, k, rows, order, &on_order));
     html! {
         <article class="image-report" data-image={r.id.clone()}>
             <h3 class="mono">{ &r.name }</h3>
@@ -461,5 +429,49 @@ fn report_view(
                 </div>
             </details>
         </article>
+    }
+}
+
+/// One layer's changed files, by path or largest first.
+fn layer_files(
+    lang: Lang,
+    k: usize,
+    rows: &[FileRow],
+    order: Order,
+    on_order: &Callback<Order>,
+) -> Html {
+    let size = import_view::size;
+    let sorted = import_view::sorted(rows, order);
+    let shown = sorted.iter().take(SHOWN_FILES).map(|f| {
+        html! {
+            <tr data-path={f.path.clone()}>
+                <td class={classes!("change", format!("change-{}", f.change.letter()))}>{ f.change.letter() }</td>
+                <td class="mono">{ &f.path }</td>
+                <td class="num">{ size(f.bytes) }</td>
+            </tr>
+        }
+    });
+    let order_button = |o: Order, msg: Msg| {
+        let on_order = on_order.clone();
+        html! {
+            <button type="button" class="order" aria-pressed={(order == o).to_string()}
+                onclick={move |_| on_order.emit(o)}>{ t(lang, msg) }</button>
+        }
+    };
+    html! {
+        <div class="layer-files" data-layer={k.to_string()}>
+            <h4>{ i18n::layer_changes(lang, k + 1) }</h4>
+            if rows.is_empty() {
+                <p class="hint">{ t(lang, Msg::ImportNoFiles) }</p>
+            } else {
+                <p class="orders">{ order_button(Order::Path, Msg::ImportByPath) }{ order_button(Order::LargestFirst, Msg::ImportBySize) }</p>
+                <div class="table-scroll" tabindex="0" role="region" aria-label={i18n::layer_changes(lang, k + 1)}>
+                    <table class="files-table"><tbody>{ for shown }</tbody></table>
+                </div>
+                if rows.len() > SHOWN_FILES {
+                    <p class="hint">{ t(lang, Msg::ImportFirstOnly) }</p>
+                }
+            }
+        </div>
     }
 }

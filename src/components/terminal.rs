@@ -3,7 +3,7 @@
 
 use crate::console::{complete, quick_actions, ScreenLine};
 use crate::hooks::use_lang;
-use crate::i18n::{t, Msg};
+use crate::i18n::{t, Lang, Msg};
 use crate::shared::Shared;
 use crate::state::Action;
 use crate::workspace::Workspace;
@@ -50,73 +50,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
         })
     };
 
-    let onkeydown = {
-        let (input, back, rest) = (input.clone(), back.clone(), rest.clone());
-        let (workspace, on_action) = (props.workspace.clone(), props.on_action.clone());
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Enter" => {
-                e.prevent_default();
-                // The rest of the code (a split build's second file) is
-                // awaited, not fetched synchronously; the line stays typed.
-                if !crate::split::ready() {
-                    if *rest != Some(None) {
-                        rest.set(Some(None));
-                        let (line, input, back, rest, on_action) = (
-                            (*input).clone(),
-                            input.clone(),
-                            back.clone(),
-                            rest.clone(),
-                            on_action.clone(),
-                        );
-                        yew::platform::spawn_local(async move {
-                            match crate::split::load().await {
-                                Ok(()) => {
-                                    rest.set(None);
-                                    on_action.emit(Action::Submit(line));
-                                    input.set(String::new());
-                                    back.set(0);
-                                }
-                                Err(why) => rest.set(Some(Some(why))),
-                            }
-                        });
-                    }
-                    return;
-                }
-                on_action.emit(Action::Submit((*input).clone()));
-                input.set(String::new());
-                back.set(0);
-            }
-            "ArrowUp" => {
-                e.prevent_default();
-                let recalled = workspace.console.recall(*back + 1).map(str::to_owned);
-                if let Some(line) = recalled {
-                    input.set(line);
-                    back.set(*back + 1);
-                }
-            }
-            "ArrowDown" => {
-                e.prevent_default();
-                if *back > 1 {
-                    let recalled = workspace.console.recall(*back - 1).map(str::to_owned);
-                    if let Some(line) = recalled {
-                        input.set(line);
-                    }
-                    back.set(*back - 1);
-                } else {
-                    input.set(String::new());
-                    back.set(0);
-                }
-            }
-            "Tab" if !input.is_empty() => {
-                let done = complete(&workspace.session, &input);
-                if let Some(done) = done {
-                    e.prevent_default();
-                    input.set(done);
-                }
-            }
-            _ => {}
-        })
-    };
+    let onkeydown = on_key(&input, &back, &rest, props);
 
     let ws = &props.workspace;
     let buttons = quick_actions(&ws.session).into_iter().map(|(label, line)| {
@@ -129,36 +63,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
         let action = if undo { Action::Undo } else { Action::Redo };
         props.on_action.reform(move |_: MouseEvent| action.clone())
     };
-    // Consecutive output lines share one element (a long transcript draws fast).
-    let mut lines: Vec<Html> = Vec::new();
-    let mut out = String::new();
-    let flush = |out: &mut String, lines: &mut Vec<Html>| {
-        if !out.is_empty() {
-            out.pop();
-            lines.push(html! { <div class="line out">{ std::mem::take(out) }</div> });
-        }
-    };
-    let (hidden, screen) = crate::console::shown(&ws.console.screen);
-    if hidden > 0 {
-        lines.push(html! { <div class="line hint hidden-lines">{ format!("{hidden} {}", t(lang, Msg::ScreenHidden)) }</div> });
-    }
-    for l in screen {
-        if let ScreenLine::Output(text) = l {
-            out.push_str(text);
-            out.push('\n');
-            continue;
-        }
-        flush(&mut out, &mut lines);
-        lines.push(match l {
-            ScreenLine::Input(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"$ "}</span>{ text }</div> },
-            ScreenLine::InContainer { prompt, text } => html! { <div class="line input in-container"><span class="prompt" aria-hidden="true">{ prompt.clone() }</span>{ text }</div> },
-            ScreenLine::More(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"> "}</span>{ text }</div> },
-            ScreenLine::Error(text) => html! { <div class="line err">{ text }</div> },
-            ScreenLine::Said(msg) => html! { <div class="line out">{ t(lang, *msg) }</div> },
-            ScreenLine::Output(_) => Html::default(),
-        });
-    }
-    flush(&mut out, &mut lines);
+    let lines = screen_html(lang, &ws.console.screen);
 
     html! {
         <section class="pane terminal-pane" aria-labelledby="terminal-heading">
@@ -204,4 +109,115 @@ pub fn terminal(props: &TerminalProps) -> Html {
             }
         </section>
     }
+}
+
+/// The screen's newest lines; consecutive output lines share one element (a
+/// long transcript draws fast).
+fn screen_html(lang: Lang, screen: &[ScreenLine]) -> Vec<Html> {
+    let mut lines: Vec<Html> = Vec::new();
+    let mut out = String::new();
+    let flush = |out: &mut String, lines: &mut Vec<Html>| {
+        if !out.is_empty() {
+            out.pop();
+            lines.push(html! { <div class="line out">{ std::mem::take(out) }</div> });
+        }
+    };
+    let (hidden, screen) = crate::console::shown(screen);
+    if hidden > 0 {
+        lines.push(html! { <div class="line hint hidden-lines">{ format!("{hidden} {}", t(lang, Msg::ScreenHidden)) }</div> });
+    }
+    for l in screen {
+        if let ScreenLine::Output(text) = l {
+            out.push_str(text);
+            out.push('\n');
+            continue;
+        }
+        flush(&mut out, &mut lines);
+        lines.push(match l {
+            ScreenLine::Input(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"$ "}</span>{ text }</div> },
+            ScreenLine::InContainer { prompt, text } => html! { <div class="line input in-container"><span class="prompt" aria-hidden="true">{ prompt.clone() }</span>{ text }</div> },
+            ScreenLine::More(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"> "}</span>{ text }</div> },
+            ScreenLine::Error(text) => html! { <div class="line err">{ text }</div> },
+            ScreenLine::Said(msg) => html! { <div class="line out">{ t(lang, *msg) }</div> },
+            ScreenLine::Output(_) => Html::default(),
+        });
+    }
+    flush(&mut out, &mut lines);
+    lines
+}
+
+/// Enter runs the line (once the rest of the code is there: a split build's
+/// second file is awaited, not fetched synchronously, and the line stays
+/// typed); ↑/↓ walk the history; Tab completes.
+fn on_key(
+    input: &UseStateHandle<String>,
+    back: &UseStateHandle<usize>,
+    rest: &UseStateHandle<Option<Option<String>>>,
+    props: &TerminalProps,
+) -> Callback<KeyboardEvent> {
+    let (input, back, rest) = (input.clone(), back.clone(), rest.clone());
+    let (workspace, on_action) = (props.workspace.clone(), props.on_action.clone());
+    Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+        "Enter" => {
+            e.prevent_default();
+            // The rest of the code (a split build's second file) is
+            // awaited, not fetched synchronously; the line stays typed.
+            if !crate::split::ready() {
+                if *rest != Some(None) {
+                    rest.set(Some(None));
+                    let (line, input, back, rest, on_action) = (
+                        (*input).clone(),
+                        input.clone(),
+                        back.clone(),
+                        rest.clone(),
+                        on_action.clone(),
+                    );
+                    yew::platform::spawn_local(async move {
+                        match crate::split::load().await {
+                            Ok(()) => {
+                                rest.set(None);
+                                on_action.emit(Action::Submit(line));
+                                input.set(String::new());
+                                back.set(0);
+                            }
+                            Err(why) => rest.set(Some(Some(why))),
+                        }
+                    });
+                }
+                return;
+            }
+            on_action.emit(Action::Submit((*input).clone()));
+            input.set(String::new());
+            back.set(0);
+        }
+        "ArrowUp" => {
+            e.prevent_default();
+            let recalled = workspace.console.recall(*back + 1).map(str::to_owned);
+            if let Some(line) = recalled {
+                input.set(line);
+                back.set(*back + 1);
+            }
+        }
+        "ArrowDown" => {
+            e.prevent_default();
+            if *back > 1 {
+                let recalled = workspace.console.recall(*back - 1).map(str::to_owned);
+                if let Some(line) = recalled {
+                    input.set(line);
+                }
+                back.set(*back - 1);
+            } else {
+                input.set(String::new());
+                back.set(0);
+            }
+        }
+        "Tab" if !input.is_empty() => {
+            let done = complete(&workspace.session, &input);
+            if let Some(done) = done {
+                e.prevent_default();
+                input.set(done);
+            }
+        }
+        _ => {}
+    })
 }

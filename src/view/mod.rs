@@ -2,5 +2,6 @@
 //! the components only render. DOM-free and tested natively.
 
 mod caption;
+pub mod timeline;
 
 pub use caption::caption;
