@@ -6,11 +6,11 @@
 //! natively, as data.
 
 use crate::i18n::Lang;
-use crate::inspect::Selected;
 use crate::lessons::{setup_log, steps_done, Lesson, LESSONS};
 use crate::persist::{self, Saved};
 use crate::scenario::Refused;
 use crate::shared::Shared;
+use crate::view::inspect::Selected;
 use crate::workspace::Workspace;
 use std::rc::Rc;
 use yew::Reducible;

@@ -210,9 +210,9 @@ mod components {
         Activity, ContextFiles, DiskUsage, Inspector, Stage, StorageView, Terminal,
     };
     use layerlab::i18n::Lang;
-    use layerlab::inspect::Selected;
     use layerlab::shared::Shared;
     use layerlab::state::{Action, AppState};
+    use layerlab::view::inspect::Selected;
     use layerlab::workspace::Workspace;
     use std::cell::RefCell;
     use std::rc::Rc;

@@ -4,12 +4,12 @@
 //! through Docker's progress states; with `prefers-reduced-motion` everything
 //! shows at once.
 
-use crate::activity::{activity, pull_progress, Item, What};
 use crate::browser;
 use crate::hooks::use_lang;
 use crate::i18n::{t, Lang, Msg};
 use crate::shared::Shared;
 use crate::state::{Action, Play};
+use crate::view::activity::{activity, pull_progress, Item, What};
 use crate::view::timeline::{self, Reveal};
 use crate::workspace::Workspace;
 use gloo_timers::callback::Timeout;

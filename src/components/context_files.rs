@@ -5,9 +5,9 @@
 use super::file_editor::file_editor;
 use crate::hooks::use_lang;
 use crate::i18n::{t, Msg};
-use crate::inspect::{action, context_files};
 use crate::shared::Shared;
 use crate::state::Action;
+use crate::view::inspect::{action, context_files};
 use crate::workspace::Workspace;
 use layerlab_engine::command::PROJECT_DIR;
 use web_sys::HtmlInputElement;

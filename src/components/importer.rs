@@ -9,9 +9,9 @@
 
 use crate::hooks::use_lang;
 use crate::i18n::{self, colon, t, Lang, Msg};
-use crate::import_view::{self, FileRow, ImageReport, Order};
 use crate::shared::Shared;
 use crate::state::Action;
+use crate::view::import_view::{self, FileRow, ImageReport, Order};
 use crate::workspace::Workspace;
 use layerlab_engine::import::Importer;
 use std::cell::RefCell;

@@ -5,9 +5,11 @@
 use super::file_editor::file_editor;
 use crate::hooks::use_lang;
 use crate::i18n::{kind_word, t, Lang, Msg};
-use crate::inspect::{action, container_dir, layer_view, Change, DirView, LayerView, Selected};
 use crate::shared::Shared;
 use crate::state::Action;
+use crate::view::inspect::{
+    action, container_dir, layer_view, Change, DirView, LayerView, Selected,
+};
 use crate::workspace::Workspace;
 use layerlab_engine::diff::Kind;
 use yew::prelude::*;

@@ -1,13 +1,13 @@
 //! On disk: each layer's directory under `/var/lib/docker` beside the IDs the
 //! CLI shows, for overlay2, aufs or vfs.
 
-use crate::disk_view::{layer_rows, top_level_listing};
 use crate::drawing::{self, use_choices, Drawing, SELECT};
 use crate::hooks::use_lang;
 use crate::i18n::{t, Msg};
 use crate::shared::Shared;
-use crate::stage::hue_class;
 use crate::state::Action;
+use crate::view::disk_view::{layer_rows, top_level_listing};
+use crate::view::stage::hue_class;
 use crate::workspace::Workspace;
 use layerlab_engine::storage::Driver;
 use yew::prelude::*;
@@ -23,7 +23,7 @@ pub struct StorageViewProps {
 pub fn storage_view(props: &StorageViewProps) -> Html {
     let lang = use_lang();
     let driver = use_state(|| Driver::Overlay2);
-    let opens = use_choices::<crate::inspect::Selected>();
+    let opens = use_choices::<crate::view::inspect::Selected>();
     let ws = &props.workspace;
     let rows = layer_rows(&ws.session, *driver);
     let choices = Driver::ALL.iter().map(|&d| {

@@ -1,8 +1,8 @@
 //! "What happened": how far the animation of one command's items has gone,
 //! the build step it shows, and the timeline's caption.
 
-use crate::activity::{pull_progress, Item, What};
 use crate::i18n::{colon, t, Lang, Msg};
+use crate::view::activity::{pull_progress, Item, What};
 
 /// The ticks of one command's items: the pulled layers' progress first, then
 /// one item per tick.
@@ -76,7 +76,7 @@ mod tests {
         let lines: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
         let w = Workspace::replay(&lines);
         let (_, ran) = w.console.last.as_ref().expect("a command");
-        crate::activity::activity(&w.session, Lang::En, ran)
+        crate::view::activity::activity(&w.session, Lang::En, ran)
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Where each thing stands on the stage: slabs in columns (a branch beside
 //! its parent), image tags on their tips, containers above them.
 
-use crate::stage::{ContainerBox, Stage as Picture};
+use crate::view::stage::{ContainerBox, Stage as Picture};
 
 pub(super) const SLAB_W: i32 = 260;
 pub(super) const SLAB_H: i32 = 28;
@@ -134,7 +134,7 @@ pub(super) fn lay_out(stage: &Picture) -> Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stage::stage_model;
+    use crate::view::stage::stage_model;
     use layerlab_engine::command::Session;
 
     fn laid(lines: &[&str]) -> (Picture, Layout) {

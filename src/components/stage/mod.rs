@@ -13,10 +13,10 @@ mod paint;
 
 use crate::drawing::{self, use_choices, Drawing};
 use crate::i18n::{colon, comma, t, Lang, Msg};
-use crate::inspect::Selected;
 use crate::shared::Shared;
-use crate::stage::{stage_model, Stage as Picture};
 use crate::state::Action;
+use crate::view::inspect::Selected;
+use crate::view::stage::{stage_model, Stage as Picture};
 use crate::workspace::Workspace;
 use layerlab_engine::layer::LayerId;
 use layerlab_engine::writable::Origin;
@@ -43,7 +43,7 @@ pub struct StageProps {
 /// The text version: every layer once, each image on its tip, each container
 /// with its state and what its writable layer holds.
 fn description(stage: &Picture, lang: Lang) -> Html {
-    let layer = |s: &crate::stage::Slab| {
+    let layer = |s: &crate::view::stage::Slab| {
         let used = if s.used_by > 1 {
             format!(
                 " — {}{}{}",
@@ -175,9 +175,12 @@ pub fn stage(props: &StageProps) -> Html {
             </section>
         };
     }
-    let open_files = open
-        .filter(|id| stage.slab_of(*id).is_some())
-        .map(|id| (id, crate::stage::largest_files(&ws.session, id, OPEN_FILES)));
+    let open_files = open.filter(|id| stage.slab_of(*id).is_some()).map(|id| {
+        (
+            id,
+            crate::view::stage::largest_files(&ws.session, id, OPEN_FILES),
+        )
+    });
     let (d, selections) = paint(&stage, &m, lang, fresh, props.speed, open_files.as_ref());
     // A layer chosen on the stage also opens in place, showing its files.
     let on_select = {

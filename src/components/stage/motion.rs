@@ -1,7 +1,7 @@
 //! What the last command did that the stage shows moving, from the
 //! engine's events.
 
-use crate::stage::{ContainerBox, HeldFile, Stage as Picture};
+use crate::view::stage::{ContainerBox, HeldFile, Stage as Picture};
 use layerlab_engine::command::Transcript;
 use layerlab_engine::event::{Event, Source};
 use layerlab_engine::host::HostEvent;

@@ -6,8 +6,8 @@ use super::motion::{rows, Motion};
 use crate::components::scaled;
 use crate::drawing::{Drawing, SELECT};
 use crate::i18n::{colon, t, Lang, Msg};
-use crate::inspect::Selected;
-use crate::stage::{hue_class, ContainerBox, Stage as Picture};
+use crate::view::inspect::Selected;
+use crate::view::stage::{hue_class, ContainerBox, Stage as Picture};
 use layerlab_engine::layer::LayerId;
 use layerlab_engine::writable::Origin;
 
