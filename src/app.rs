@@ -10,7 +10,7 @@ use crate::components::{
 };
 use crate::hooks::{use_autosave, use_playback, use_presenter_keys};
 use crate::i18n::{t, Lang, Msg};
-use crate::lessons::LESSONS;
+use crate::lessons::Lesson;
 use crate::persist;
 use crate::shared::Shared;
 use crate::state::{Action, AppState};
@@ -73,10 +73,7 @@ fn open_scenario(
                     let next = Workspace::replay(&scenario.commands);
                     let held = Held {
                         commands: next.console.log.clone(),
-                        lesson: scenario
-                            .lesson
-                            .and_then(|i| LESSONS.get(i))
-                            .map(|l| l.id.to_owned()),
+                        lesson: Lesson::at(scenario.lesson).map(|l| l.id.to_owned()),
                         dockerfile: Some(dockerfile),
                     };
                     keeper.borrow_mut().hold(&mut Local, held);

@@ -88,6 +88,11 @@ impl Lesson {
     pub fn by_id(id: &str) -> Option<usize> {
         LESSONS.iter().position(|l| l.id == id)
     }
+
+    /// The lesson at an index the app keeps (`None`: the sandbox).
+    pub fn at(index: Option<usize>) -> Option<&'static Lesson> {
+        index.and_then(|i| LESSONS.get(i))
+    }
 }
 
 fn running(s: &Session, name: &str) -> bool {

@@ -6,7 +6,7 @@
 //! natively, as data.
 
 use crate::i18n::Lang;
-use crate::lessons::{setup_log, steps_done, Lesson, LESSONS};
+use crate::lessons::{setup_log, steps_done, Lesson};
 use crate::persist::{self, Saved};
 use crate::scenario::Refused;
 use crate::shared::Shared;
@@ -164,7 +164,7 @@ impl AppState {
 
     /// The lesson followed.
     pub fn lesson(&self) -> Option<&'static Lesson> {
-        self.lesson.and_then(|i| LESSONS.get(i))
+        Lesson::at(self.lesson)
     }
 
     /// The presenter's place: the lesson's solution lines the log holds after
@@ -325,7 +325,7 @@ impl AppState {
             self.kept.retain(|(id, _)| id != l.id);
             self.kept.push((l.id.to_owned(), log.clone()));
         }
-        let next = match choice.and_then(|i| LESSONS.get(i)) {
+        let next = match Lesson::at(choice) {
             Some(l) => {
                 if self.lesson.is_none() {
                     self.sandbox = Some(log);

@@ -68,7 +68,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </option>
         }
     });
-    let body = match props.lesson.and_then(|i| LESSONS.get(i)) {
+    let body = match Lesson::at(props.lesson) {
         None => html! { <Ideas /> },
         Some(lesson) => {
             let more_hints = *hints < lesson.hints.len();

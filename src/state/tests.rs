@@ -1,6 +1,7 @@
 //! The reducer's arms as data: a start, the actions, what the state then shows.
 
 use super::*;
+use crate::lessons::LESSONS;
 
 fn lines(l: &[&str]) -> Vec<String> {
     l.iter().map(|s| (*s).to_owned()).collect()
