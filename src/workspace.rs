@@ -419,4 +419,29 @@ mod tests {
             assert_eq!(ids(&w), ids(&again), "at {k}");
         }
     }
+
+    #[test]
+    fn stepping_back_leaves_out_an_import_as_a_replay_would() {
+        let mut importer = layerlab_engine::import::Importer::new();
+        importer
+            .feed(include_bytes!(
+                "../crates/engine/tests/images/multi-stage.tar"
+            ))
+            .expect("feeds");
+        let imported = importer.finish().expect("imports");
+        let images = |w: &Workspace| w.session.host.images().count();
+        let mut w = Workspace::replay(&["docker pull busybox".to_owned()]);
+        let before = images(&w);
+        assert!(!w.load(&imported).is_empty(), "docker load's lines");
+        assert!(images(&w) > before);
+        w.submit("docker images");
+        w.submit("docker ps");
+        // (undo, images there): the snapshot taken after the import holds it,
+        // but a replay of the log would not.
+        assert!(w.undo());
+        assert_eq!(w.console.log, ["docker pull busybox", "docker images"]);
+        assert_eq!(images(&w), before);
+        assert!(w.redo());
+        assert_eq!(images(&w), before);
+    }
 }
