@@ -161,7 +161,10 @@ pub fn app(props: &AppProps) -> Html {
                 if state.presenter {
                     <div class="presenter-bar">
                         <p class="caption" role="status" aria-live="polite">
-                            { crate::view::caption(&state, lang).unwrap_or_else(|| t(lang, Msg::PresenterNoLesson).to_owned()) }
+                            { state.lesson().map_or_else(
+                                || t(lang, Msg::PresenterNoLesson).to_owned(),
+                                |l| crate::view::caption(l, state.step(), lang),
+                            ) }
                         </p>
                         <p class="keys">{ t(lang, Msg::PresenterKeys) }</p>
                     </div>

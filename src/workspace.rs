@@ -239,6 +239,7 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::console::{quick_actions, shown, SHOWN};
 
     #[test]
     fn replaying_the_log_rebuilds_the_same_workspace() {
@@ -443,5 +444,49 @@ mod tests {
         assert_eq!(images(&w), before);
         assert!(w.redo());
         assert_eq!(images(&w), before);
+    }
+
+    #[test]
+    fn the_screen_draws_only_its_newest_lines() {
+        let mut w = Workspace::default();
+        for i in 0..(SHOWN + 10) {
+            w.submit(&format!("echo {i}"));
+        }
+        let (hidden, lines) = shown(&w.console.screen);
+        assert_eq!(lines.len(), SHOWN);
+        assert_eq!(hidden, 2 * (SHOWN + 10) - SHOWN);
+        assert_eq!(
+            lines.last(),
+            Some(&ScreenLine::Output(format!("{}", SHOWN + 9)))
+        );
+        assert_eq!(w.console.log.len(), SHOWN + 10, "the log keeps every line");
+        assert_eq!(shown(&w.console.screen[..3]), (0, &w.console.screen[..3]));
+    }
+
+    #[test]
+    fn every_button_types_a_command_that_succeeds_where_it_is_offered() {
+        let states: [&[&str]; 3] = [
+            &[],
+            &["docker run -d --name web1 nginx"],
+            &[
+                "docker build -t app .",
+                "docker run -d --name App-1 app sleep 1d",
+            ],
+        ];
+        for lines in states {
+            let log: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            let offered = quick_actions(&Workspace::replay(&log).session);
+            for (_, line) in offered {
+                let mut w = Workspace::replay(&log);
+                w.submit(&line);
+                let status = w.console.last.as_ref().map(|(_, t)| t.status);
+                assert_eq!(
+                    status,
+                    Some(0),
+                    "{line} after {lines:?}: {:?}",
+                    w.console.screen.last()
+                );
+            }
+        }
     }
 }

@@ -10,10 +10,9 @@ use crate::i18n::{t, Lang, Msg};
 use crate::shared::Shared;
 use crate::state::{Action, Play};
 use crate::view::activity::{activity, pull_progress, Item, What};
-use crate::view::timeline::{self, Reveal};
+use crate::view::timeline::{self, scaled, Reveal};
 use crate::workspace::Workspace;
 use gloo_timers::callback::Timeout;
-use std::time::Duration;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -34,14 +33,6 @@ const AT_REST: u32 = u32::MAX;
 
 /// One animation tick at normal speed.
 const TICK_MS: u64 = 200;
-/// The pause after a command's items have all been shown, before the next
-/// command plays (timeline and lesson playback), at normal speed.
-pub const PLAY_MS: u64 = 1200;
-
-/// `ms` at normal speed, scaled for `speed` percent.
-pub fn scaled(ms: u64, speed: u32) -> Duration {
-    Duration::from_millis(ms * 100 / u64::from(speed.max(1)))
-}
 
 fn speed_text(speed: u32) -> String {
     match speed {

@@ -4,8 +4,8 @@
 //! started for: any change (a new command, a pause, another speed) drops it,
 //! and a dropped timer never fires.
 
-use crate::components::{scaled, PLAY_MS};
 use crate::state::{Action, AppState};
+use crate::view::timeline::{scaled, PLAY_MS};
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 

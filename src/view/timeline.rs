@@ -1,8 +1,19 @@
 //! "What happened": how far the animation of one command's items has gone,
-//! the build step it shows, and the timeline's caption.
+//! the build step it shows, the timeline's caption, and how long things take
+//! at the speed chosen.
 
 use crate::i18n::{colon, t, Lang, Msg};
 use crate::view::activity::{pull_progress, Item, What};
+use std::time::Duration;
+
+/// The pause after a command's items have all been shown, before the next
+/// command plays (timeline and lesson playback), at normal speed.
+pub const PLAY_MS: u64 = 1200;
+
+/// `ms` at normal speed, scaled for `speed` percent.
+pub fn scaled(ms: u64, speed: u32) -> Duration {
+    Duration::from_millis(ms * 100 / u64::from(speed.max(1)))
+}
 
 /// The ticks of one command's items: the pulled layers' progress first, then
 /// one item per tick.

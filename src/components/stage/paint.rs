@@ -3,11 +3,11 @@
 
 use super::layout::*;
 use super::motion::{rows, Motion};
-use crate::components::scaled;
 use crate::drawing::{Drawing, SELECT};
 use crate::i18n::{colon, t, Lang, Msg};
 use crate::view::inspect::Selected;
 use crate::view::stage::{hue_class, ContainerBox, Stage as Picture};
+use crate::view::timeline::scaled;
 use layerlab_engine::layer::LayerId;
 use layerlab_engine::writable::Origin;
 
