@@ -13,9 +13,10 @@
 //!   later save, so a broken state never replaces the last good autosave.
 
 use crate::browser;
-use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::persist::{self, Saved};
+use crate::shared::Shared;
+use crate::workspace::Workspace;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -47,12 +48,12 @@ impl Store for Local {
 
 /// What the app starts from: a restored autosave, or a fresh workspace (and why).
 pub struct Boot {
-    pub workspace: Rc<RefCell<Workspace>>,
+    pub workspace: Shared<Workspace>,
     pub saved: Option<Saved>,
     /// Set when saved data existed but could not be restored.
     pub problem: Option<Problem>,
     /// Keeps the autosave as it should be kept (see the module's comment).
-    pub keeper: Rc<RefCell<Keeper>>,
+    pub keeper: Shared<RefCell<Keeper>>,
 }
 
 /// Saved work that could not be restored, and from where.
@@ -112,10 +113,10 @@ pub fn boot(autosave: bool) -> Boot {
 
 fn fresh(keeper: Keeper) -> Boot {
     Boot {
-        workspace: Rc::new(RefCell::new(Workspace::default())),
+        workspace: Shared::new(Workspace::default()),
         saved: None,
         problem: None,
-        keeper: Rc::new(RefCell::new(keeper)),
+        keeper: Shared::new(RefCell::new(keeper)),
     }
 }
 
@@ -128,9 +129,9 @@ pub fn restore(store: &mut impl Store, fragment: Option<&str>) -> Boot {
             Ok(saved) => {
                 keeper.hold(store, Held::of(&saved));
                 Boot {
-                    workspace: Rc::new(RefCell::new(Workspace::replay(&saved.commands))),
+                    workspace: Shared::new(Workspace::replay(&saved.commands)),
                     saved: Some(saved),
-                    keeper: Rc::new(RefCell::new(keeper)),
+                    keeper: Shared::new(RefCell::new(keeper)),
                     problem: None,
                 }
             }
@@ -150,9 +151,9 @@ pub fn restore(store: &mut impl Store, fragment: Option<&str>) -> Boot {
         Some(Ok(saved)) => {
             keeper.written = raw;
             Boot {
-                workspace: Rc::new(RefCell::new(Workspace::replay(&saved.commands))),
+                workspace: Shared::new(Workspace::replay(&saved.commands)),
                 saved: Some(saved),
-                keeper: Rc::new(RefCell::new(keeper)),
+                keeper: Shared::new(RefCell::new(keeper)),
                 problem: None,
             }
         }
@@ -479,7 +480,7 @@ mod tests {
         let mut store = own_work();
         let link = persist::to_fragment(&saved(&["docker run -d --name web nginx"]));
         let boot = restore(&mut store, Some(&link));
-        assert_eq!(boot.workspace.borrow().console.log.len(), 1);
+        assert_eq!(boot.workspace.console.log.len(), 1);
         let mut keeper = boot.keeper.borrow_mut();
         assert!(keeper.holding() && keeper.offer);
         let shown = boot.saved.clone().expect("the link's state");

@@ -958,7 +958,7 @@ messages! {
     }
     EmbedNotOurs {
         en: "not a Layerlab request (its type must start with layerlab:)",
-        zh: "不是 Layerlab 请求（type 必须以 layerlab: 开头）",
+        zh: "不是 Layerlab 请求（type 的前缀应为 layerlab:）",
     }
     EmbedUnknownType {
         en: "unknown request type:",

@@ -59,7 +59,7 @@ impl Quiz {
     pub fn answer_for(&self, lesson: &Lesson) -> Option<String> {
         let mut lines = setup_log(lesson);
         lines.extend(lesson.solution.iter().map(|l| (*l).to_owned()));
-        let w = crate::console::Workspace::replay(&lines);
+        let w = crate::workspace::Workspace::replay(&lines);
         (self.answer)(&w.session)
     }
 
@@ -87,6 +87,11 @@ fn ps_size(s: &Session, name: &str) -> Option<String> {
 impl Lesson {
     pub fn by_id(id: &str) -> Option<usize> {
         LESSONS.iter().position(|l| l.id == id)
+    }
+
+    /// The lesson at an index the app keeps (`None`: the sandbox).
+    pub fn at(index: Option<usize>) -> Option<&'static Lesson> {
+        index.and_then(|i| LESSONS.get(i))
     }
 }
 
@@ -479,7 +484,7 @@ pub fn steps_done(lesson: &Lesson, log: &[String]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::console::Workspace;
+    use crate::workspace::Workspace;
 
     #[test]
     fn the_presenters_place_follows_the_log() {

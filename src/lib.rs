@@ -1,49 +1,59 @@
 //! Layerlab's web app: a yew front end over `layerlab_engine`.
 //!
 //! # Layout
-//! - `activity`: what the last command did, item by item, from the engine's transcript.
-//! - `app`: the root component and the state it holds.
+//! - `app`: the root component: it holds the state, dispatches actions and
+//!   provides the language.
+//! - `state`: `AppState` and the `Action`s that change it (yew's `Reducible`),
+//!   DOM-free, its arms tested as data.
+//! - `workspace`: a session and its terminal, with a snapshot per command for
+//!   undo, redo and the timeline.
+//! - `shared`: `Shared<T>`, an `Rc` that compares by identity (props of snapshots).
+//! - `hooks/`: autosave, the one playback loop, presenter keys, the language.
+//! - `view/`: view models, what each pane shows, computed from the state:
+//!   `activity` (what the last command did, item by item, from the engine's
+//!   transcript), `timeline` (its ticks and caption), `stage` (image stacks,
+//!   containers), `inspect` (a layer's diff and digests, a container's files
+//!   and the file actions' command lines), `disk_view` (where each layer lives
+//!   under /var/lib/docker), `import_view` (an imported archive's analysis),
+//!   and presenter mode's caption.
+//! - `components/`: one component per file (the stage's in a folder), each
+//!   with its own `Props`; they render view models and dispatch actions.
 //! - `boot`: where the app starts from (autosave or link), and what keeps the
 //!   learner's own work safe (held links and scenarios, failed saves, other
 //!   tabs, crashes).
-//! - `components/`: one component per file, each with its own `Props`.
 //! - `console`: the terminal's logic (screen, history, Tab completion), DOM-free.
-//! - `disk_view`: where each layer lives under /var/lib/docker, per storage driver.
-//! - `stage`: what the stage draws (image stacks, containers), from the engine's state.
-//! - `embed`: embed mode (`?embed=1`): its options, storage key and `postMessage` API.
+//! - `embed`: embed mode (`?embed=1`): its options, storage key, `postMessage`
+//!   API and the worker that answers it.
 //! - `drawing`: large, redrawn-whole pieces of the page (the stage's SVG, the
 //!   table of layers on disk) written as one JSON text and made in one call.
 //! - `scenario`: scenario files (the CLI's format) to download and open.
 //! - `persist`: autosave to the browser's storage, versioned, never silently dropped.
 //! - `highlight`: the Dockerfile editor's syntax colouring (pieces of each line).
-//! - `import_view`: what the analysis pane shows of an imported image archive.
-//! - `inspect`: what the inspector shows (a layer's diff and digests, a container's
-//!   files and where each comes from) and the file actions' command lines.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
 //! - `split`: the page's side of the release build's split into the first
 //!   load's code and the rest (fetched once the page is drawn).
 //! - `browser`: the few calls into the page (URL, navigator, `<html lang>`,
 //!   performance marks); nothing else touches web-sys directly.
 
-pub mod activity;
 pub mod app;
 pub mod boot;
 pub mod browser;
 pub mod components;
 pub mod console;
-pub mod disk_view;
 pub mod drawing;
 pub mod embed;
 pub mod highlight;
+pub mod hooks;
 pub mod i18n;
-pub mod import_view;
-pub mod inspect;
 pub mod lessons;
 pub mod persist;
 pub mod punctuation;
 pub mod scenario;
+pub mod shared;
 pub mod split;
-pub mod stage;
+pub mod state;
+pub mod view;
+pub mod workspace;
 
 /// The Dockerfile of the source tutorial, shown when the app opens.
 pub const TUTORIAL_DOCKERFILE: &str =

@@ -79,8 +79,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Opened, Refused> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::console::Workspace;
     use crate::lessons::LESSONS;
+    use crate::workspace::Workspace;
 
     #[test]
     fn a_downloaded_scenario_opens_to_the_same_state() {

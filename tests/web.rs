@@ -209,9 +209,11 @@ mod components {
     use layerlab::components::{
         Activity, ContextFiles, DiskUsage, Inspector, Stage, StorageView, Terminal,
     };
-    use layerlab::console::Workspace;
     use layerlab::i18n::Lang;
-    use layerlab::inspect::Selected;
+    use layerlab::shared::Shared;
+    use layerlab::state::{Action, AppState};
+    use layerlab::view::inspect::Selected;
+    use layerlab::workspace::Workspace;
     use std::cell::RefCell;
     use std::rc::Rc;
     use wasm_bindgen::JsCast;
@@ -242,7 +244,7 @@ mod components {
         /// Where the stage and the storage table report a selection.
         #[prop_or_default]
         chosen: Rc<RefCell<Option<Selected>>>,
-        /// Filled with the pane's `on_change`, for a test to redraw it.
+        /// Filled with a callback that shows the workspace as a test left it.
         #[prop_or_default]
         redraw: Rc<RefCell<Option<Callback<()>>>>,
     }
@@ -266,47 +268,50 @@ mod components {
         }
     }
 
-    /// One pane with the app's wiring: a revision bumped after every change.
+    /// One pane with the app's wiring: the app's state, its actions reduced
+    /// as the app reduces them; the test's workspace follows the state.
     #[function_component(Pane)]
     fn pane(props: &PaneProps) -> Html {
-        let revision = use_state(|| 0u64);
-        let selected = use_state(|| props.selected.clone());
-        let on_change = {
-            let revision = revision.clone();
-            Callback::from(move |()| revision.set(*revision + 1))
+        let state = use_reducer(|| AppState {
+            selected: props.selected.clone(),
+            speed: 400,
+            ..AppState::new(Lang::En, Shared::new(props.workspace.borrow().clone()))
+        });
+        {
+            let ws = props.workspace.clone();
+            use_effect_with(state.workspace.clone(), move |now| {
+                *ws.borrow_mut() = (**now).clone();
+            });
+        }
+        let on_action = {
+            let (dispatcher, chosen) = (state.dispatcher(), props.chosen.clone());
+            Callback::from(move |a: Action| {
+                if let Action::Select(s) = &a {
+                    *chosen.borrow_mut() = s.clone();
+                }
+                dispatcher.dispatch(a);
+            })
         };
-        *props.redraw.borrow_mut() = Some(on_change.clone());
-        let workspace = props.workspace.clone();
+        layerlab::hooks::use_playback(&state, on_action.clone());
+        *props.redraw.borrow_mut() = Some({
+            let (ws, on_action) = (props.workspace.clone(), on_action.clone());
+            Callback::from(move |()| {
+                on_action.emit(Action::Replace(Shared::new(ws.borrow().clone())))
+            })
+        });
+        let workspace = state.workspace.clone();
         match props.pane {
             "activity" => html! {
-                <Activity lang={Lang::En} {workspace} revision={*revision} speed={400} on_speed={Callback::noop()}
-                    {on_change} on_build_line={Callback::noop()} />
+                <Activity {workspace} speed={state.speed} playing={state.playing} {on_action} />
             },
-            "inspector" => {
-                let on_select = {
-                    let selected = selected.clone();
-                    Callback::from(move |s| selected.set(s))
-                };
-                html! {
-                    <Inspector lang={Lang::En} {workspace} revision={*revision} selected={(*selected).clone()} {on_select} {on_change} />
-                }
-            }
-            "terminal" => {
-                html! { <Terminal lang={Lang::En} {workspace} revision={*revision} {on_change} /> }
-            }
-            "disk" => html! { <DiskUsage lang={Lang::En} {workspace} revision={*revision} /> },
-            "stage" | "storage" => {
-                let chosen = props.chosen.clone();
-                let on_select = Callback::from(move |s: Option<Selected>| *chosen.borrow_mut() = s);
-                if props.pane == "stage" {
-                    html! { <Stage lang={Lang::En} {workspace} revision={*revision} on_select={on_select.reform(Some)} /> }
-                } else {
-                    html! { <StorageView lang={Lang::En} {workspace} revision={*revision} {on_select} /> }
-                }
-            }
-            _ => {
-                html! { <ContextFiles lang={Lang::En} {workspace} revision={*revision} {on_change} /> }
-            }
+            "inspector" => html! {
+                <Inspector {workspace} selected={state.selected.clone()} {on_action} />
+            },
+            "terminal" => html! { <Terminal {workspace} {on_action} /> },
+            "disk" => html! { <DiskUsage {workspace} /> },
+            "stage" => html! { <Stage {workspace} {on_action} /> },
+            "storage" => html! { <StorageView {workspace} {on_action} /> },
+            _ => html! { <ContextFiles {workspace} {on_action} /> },
         }
     }
 

@@ -4,13 +4,15 @@
 //! through Docker's progress states; with `prefers-reduced-motion` everything
 //! shows at once.
 
-use crate::activity::{activity, pull_progress, What};
 use crate::browser;
-use crate::console::Workspace;
+use crate::hooks::use_lang;
 use crate::i18n::{t, Lang, Msg};
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::time::Duration;
+use crate::shared::Shared;
+use crate::state::{Action, Play};
+use crate::view::activity::{activity, pull_progress, Item, What};
+use crate::view::timeline::{self, scaled, Reveal};
+use crate::workspace::Workspace;
+use gloo_timers::callback::Timeout;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -31,14 +33,6 @@ const AT_REST: u32 = u32::MAX;
 
 /// One animation tick at normal speed.
 const TICK_MS: u64 = 200;
-/// The pause after a command's items have all been shown, before the next
-/// command plays (timeline and lesson playback), at normal speed.
-pub const PLAY_MS: u64 = 1200;
-
-/// `ms` at normal speed, scaled for `speed` percent.
-pub fn scaled(ms: u64, speed: u32) -> Duration {
-    Duration::from_millis(ms * 100 / u64::from(speed.max(1)))
-}
 
 fn speed_text(speed: u32) -> String {
     match speed {
@@ -48,159 +42,81 @@ fn speed_text(speed: u32) -> String {
     }
 }
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ActivityProps {
-    pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
-    pub revision: u64,
+    pub workspace: Shared<Workspace>,
     /// Animation and playback speed, in percent (one of [`SPEEDS`]).
     pub speed: u32,
-    pub on_speed: Callback<u32>,
-    /// Called after the timeline moved, so other panes redraw.
-    pub on_change: Callback<()>,
-    /// The Dockerfile line of the build step shown last, and whether it failed
-    /// (the editor lights it up); `None` once a build has finished well.
-    pub on_build_line: Callback<Option<(usize, bool)>>,
-    /// Whether the last command's items have all been shown (lesson playback
-    /// waits for it before the next step).
-    #[prop_or_default]
-    pub on_settled: Callback<bool>,
+    /// What plays (the play button pauses the timeline while it plays).
+    pub playing: Option<Play>,
+    /// The timeline's moves, the speed, the build step on show and whether
+    /// everything is shown go to the app's state.
+    pub on_action: Callback<Action>,
 }
 
-impl PartialEq for ActivityProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang
-            && self.revision == other.revision
-            && self.speed == other.speed
-            && Rc::ptr_eq(&self.workspace, &other.workspace)
+/// The animation's tick for the snapshot on show: one tick after another
+/// until `end`, where everything is shown; whether it was shown whole as
+/// the pane appeared (a reload, a permalink), with nothing sliding in. A
+/// newer snapshot drops the timer.
+#[hook]
+fn use_reveal(ws: &Shared<Workspace>, end: u32, speed: u32) -> (u32, bool) {
+    let tick = use_state(|| (ws.clone(), AT_REST));
+    let reduced = use_memo((), |_| browser::prefers_reduced_motion());
+    let current = tick.0 == *ws;
+    let at = match *tick {
+        (_, k) if current => k.min(end),
+        _ if *reduced => end,
+        _ => 0,
+    };
+    {
+        let tick = tick.clone();
+        let ms = scaled(TICK_MS, speed).as_millis() as u32;
+        use_effect_with((ws.clone(), at, end), move |(ws, at, end)| {
+            let (ws, at) = (ws.clone(), *at);
+            let timer = (at < *end).then(|| Timeout::new(ms, move || tick.set((ws, at + 1))));
+            move || drop(timer)
+        });
     }
+    (at, current && tick.1 == AT_REST)
 }
 
 #[function_component(Activity)]
 pub fn activity_pane(props: &ActivityProps) -> Html {
-    let lang = props.lang;
-    let revision = props.revision;
-    // The animation's tick, for the revision it belongs to. What was there
-    // when the pane appeared (a reload, a permalink) is shown whole.
-    let tick = use_state(|| (revision, AT_REST));
-    // The newest revision: a timer started for an older one does nothing.
-    let latest = use_mut_ref(|| revision);
-    *latest.borrow_mut() = revision;
-    let playing = use_state(|| false);
+    let lang = use_lang();
+    let ws = &props.workspace;
     // Where the slider is being dragged to, before it is let go.
     let dragged = use_state(|| None::<usize>);
-    // Whether playing, as of the last render: a pause stops a waiting step.
-    let live = use_mut_ref(|| false);
-    *live.borrow_mut() = *playing;
-    let reduced = use_memo((), |_| browser::prefers_reduced_motion());
-
-    let ws = props.workspace.borrow();
     let (now, total) = ws.position();
     // Once per command (and language), not on every tick of the animation.
-    let items = {
-        let workspace = props.workspace.clone();
-        use_memo((revision, lang), move |&(_, lang)| {
-            let ws = workspace.borrow();
-            let items = ws
-                .console
-                .last
-                .as_ref()
-                .map(|(_, t)| activity(&ws.session, lang, t));
-            items.unwrap_or_default()
-        })
-    };
-    let pulls: Vec<(u64, bool)> = items
-        .iter()
-        .filter_map(|i| i.pull.map(|size| (size, i.what == What::Downloaded)))
-        .collect();
-    let (_, pulled_at) = pull_progress(&pulls, 0);
-    let others = items.len() - pulls.len();
-    let end = pulled_at + others as u32;
-    // Shown whole as the pane appeared: nothing slides in.
-    let at_rest = *tick == (revision, AT_REST);
-    let at = match *tick {
-        (r, k) if r == revision => k.min(end),
-        _ if *reduced => end,
-        _ => 0,
-    };
-
-    // The animation: one tick after another until everything is shown.
+    let items = use_memo((ws.clone(), lang), |(ws, lang)| {
+        let items = ws
+            .console
+            .last
+            .as_ref()
+            .map(|(_, t)| activity(&ws.session, *lang, t));
+        items.unwrap_or_default()
+    });
+    let reveal = Reveal::of(&items);
+    let (at, at_rest) = use_reveal(ws, reveal.end, props.speed);
     {
-        let (tick, latest) = (tick.clone(), latest.clone());
-        let delay = scaled(TICK_MS, props.speed);
-        use_effect_with((revision, at, end), move |&(revision, at, end)| {
-            if at < end {
-                yew::platform::spawn_local(async move {
-                    yew::platform::time::sleep(delay).await;
-                    if *latest.borrow() == revision {
-                        tick.set((revision, at + 1));
-                    }
-                });
-            }
+        let on_action = props.on_action.clone();
+        let step = reveal.build_step(&items, at);
+        use_effect_with(step, move |step| on_action.emit(Action::BuildLine(*step)));
+    }
+    {
+        let on_action = props.on_action.clone();
+        use_effect_with(at >= reveal.end, move |settled| {
+            on_action.emit(Action::Settled(*settled))
         });
     }
-    // The build step on show, for the editor: the last one revealed while the
-    // animation runs; afterwards only a failed one.
-    {
-        let shown: Vec<(usize, bool)> = items
-            .iter()
-            .filter(|i| i.pull.is_none())
-            .take((at.saturating_sub(pulled_at) as usize + 1).min(others))
-            .filter_map(|i| i.line.map(|l| (l, i.what == What::StepFailed)))
-            .collect();
-        let current = match shown.last() {
-            Some(&(line, failed)) if failed || at < end => Some((line, failed)),
-            _ => None,
-        };
-        let on_build_line = props.on_build_line.clone();
-        use_effect_with(current, move |current| on_build_line.emit(*current));
-    }
-    {
-        let on_settled = props.on_settled.clone();
-        use_effect_with(at >= end, move |settled| on_settled.emit(*settled));
-    }
-    // Playing: once a command's items have all been shown, the next one
-    // after 1.2 s (at 1×), until the end.
-    {
-        let (playing, latest, live) = (playing.clone(), latest.clone(), live.clone());
-        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
-        let delay = scaled(PLAY_MS, props.speed);
-        use_effect_with(
-            (*playing, revision, at >= end),
-            move |&(on, revision, shown)| {
-                if on && shown {
-                    yew::platform::spawn_local(async move {
-                        yew::platform::time::sleep(delay).await;
-                        if *latest.borrow() != revision || !*live.borrow() {
-                            return;
-                        }
-                        let moved = workspace.borrow_mut().redo();
-                        if moved {
-                            on_change.emit(());
-                        }
-                        if !moved || workspace.borrow().undone.is_empty() {
-                            playing.set(false);
-                        }
-                    });
-                }
-            },
-        );
-    }
 
-    let seek = {
-        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
-        move |to: usize| {
-            let workspace = workspace.clone();
-            let on_change = on_change.clone();
-            Callback::from(move |_: MouseEvent| {
-                if workspace.borrow_mut().seek(to) {
-                    on_change.emit(());
-                }
-            })
-        }
+    let seek = |to: usize| {
+        props
+            .on_action
+            .reform(move |_: MouseEvent| Action::Seek(to))
     };
     // Dragging the slider only shows where it would go; letting go (or a key)
-    // moves there: going back replays the log, too slow to do on every pixel.
+    // moves there.
     let on_drag = {
         let dragged = dragged.clone();
         Callback::from(move |e: InputEvent| {
@@ -211,43 +127,26 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
         })
     };
     let on_scrub = {
-        let (workspace, on_change, dragged) = (
-            props.workspace.clone(),
-            props.on_change.clone(),
-            dragged.clone(),
-        );
+        let (on_action, dragged) = (props.on_action.clone(), dragged.clone());
         Callback::from(move |e: Event| {
             dragged.set(None);
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
                 return;
             };
             if let Ok(to) = input.value().parse::<usize>() {
-                if workspace.borrow_mut().seek(to) {
-                    on_change.emit(());
-                }
+                on_action.emit(Action::Seek(to));
             }
         })
     };
-    let on_bring_back = {
-        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
-        Callback::from(move |_: MouseEvent| {
-            if workspace.borrow_mut().bring_back() {
-                on_change.emit(());
-            }
-        })
-    };
-    let on_play = {
-        let playing = playing.clone();
-        let can_play = now < total;
-        Callback::from(move |_: MouseEvent| playing.set(!*playing && can_play))
-    };
+    let on_bring_back = props.on_action.reform(|_: MouseEvent| Action::BringBack);
+    let on_play = props.on_action.reform(|_: MouseEvent| Action::PlayTimeline);
+    let playing = props.playing == Some(Play::Timeline);
     let on_speed = {
-        let on_speed = props.on_speed.clone();
+        let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
-            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                if let Ok(s) = select.value().parse::<u32>() {
-                    on_speed.emit(s);
-                }
+            let select = e.target_dyn_into::<web_sys::HtmlSelectElement>();
+            if let Some(s) = select.and_then(|s| s.value().parse().ok()) {
+                on_action.emit(Action::Speed(s));
             }
         })
     };
@@ -257,21 +156,59 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
         .last
         .as_ref()
         .filter(|_| now > 0)
-        .map(|(l, _)| l.lines().next().unwrap_or_default().to_owned());
-    let caption = match (*dragged, &line) {
-        (Some(to), _) if to != now => format!("{} {to}/{total} …", t(lang, Msg::TimelineAt)),
-        (_, Some(l)) => format!(
-            "{} {now}/{total}{}{l}",
-            t(lang, Msg::TimelineAt),
-            crate::i18n::colon(lang)
-        ),
-        (_, None) => format!("{} 0/{total}", t(lang, Msg::TimelineAt)),
-    };
+        .map(|(l, _)| l.lines().next().unwrap_or_default());
+    let caption = timeline::caption(lang, (now, total), *dragged, line);
 
-    let (progress, _) = pull_progress(&pulls, at);
+    let rows = rows(lang, &items, &reveal.pulls, at, reveal.pulled_at);
+    let button =
+        |id, icon, label, onclick, disabled| button(lang, id, icon, label, onclick, disabled);
+    html! {
+        <section class="pane activity-pane" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">{ t(lang, Msg::ActivityHeading) }</h2>
+            <div class="timeline" role="group" aria-label={t(lang, Msg::TimelineLabel)}>
+                { button("timeline-start", START, Msg::TimelineStart, seek(0), now == 0) }
+                { button("timeline-back", BACK, Msg::TimelineBack, seek(now.saturating_sub(1)), now == 0) }
+                { button("timeline-play", if playing { PAUSE } else { PLAY },
+                    if playing { Msg::TimelinePause } else { Msg::TimelinePlay }, on_play, now == total && !playing) }
+                { button("timeline-forward", FORWARD, Msg::TimelineForward, seek(now + 1), now == total) }
+                { button("timeline-end", END, Msg::TimelineEnd, seek(total), now == total) }
+                <input id="timeline" type="range" min="0" max={total.to_string()} value={dragged.unwrap_or(now).to_string()}
+                    aria-label={t(lang, Msg::TimelineLabel)} aria-valuetext={caption.clone()} oninput={on_drag} onchange={on_scrub} />
+                <label class="speed">
+                    <span>{ t(lang, Msg::TimelineSpeed) }</span>
+                    <select id="speed" onchange={on_speed}>
+                        { for SPEEDS.iter().map(|&s| html! {
+                            <option value={s.to_string()} selected={s == props.speed}>{ speed_text(s) }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <p class="timeline-caption" role="status" aria-live="polite">{ caption }</p>
+            if ws.set_aside.is_some() {
+                <p class="notice set-aside" role="status">
+                    { t(lang, Msg::TimelineSetAside) }{ " " }
+                    <button type="button" id="bring-back-timeline" onclick={on_bring_back}>{ t(lang, Msg::TimelineBringBack) }</button>
+                </p>
+            }
+            if line.is_none() {
+                <p class="hint">{ t(lang, Msg::ActivityEmpty) }</p>
+            } else if items.is_empty() {
+                <p class="hint">{ t(lang, Msg::ActivityNothing) }</p>
+            } else {
+                // It scrolls: the keyboard can reach it.
+                <ol class={classes!("activity", at_rest.then_some("at-rest"))} tabindex="0" aria-labelledby="activity-heading">{ for rows }</ol>
+            }
+        </section>
+    }
+}
+
+/// The items shown at tick `at`: pulled layers with their progress bars
+/// first, the rest one by one.
+fn rows(lang: Lang, items: &[Item], pulls: &[(u64, bool)], at: u32, pulled_at: u32) -> Vec<Html> {
+    let (progress, _) = pull_progress(pulls, at);
     let mut bars = progress.into_iter();
     let mut other = 0u32;
-    let rows = items.iter().filter_map(|item| {
+    items.iter().filter_map(|item| {
         let word = t(lang, item.what.word());
         if item.pull.is_some() {
             let p = bars.next()?;
@@ -306,56 +243,21 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
                 <code class="detail">{ &item.detail }</code>
             </li>
         })
-    });
+    }).collect()
+}
 
-    // Icons are drawn, not taken from a font that may lack them.
-    let button = |id: &'static str,
-                  icon: &'static str,
-                  label: Msg,
-                  onclick: Callback<MouseEvent>,
-                  disabled: bool| {
-        html! {
-            <button type="button" {id} class="action" {onclick} {disabled} aria-label={t(lang, label)} title={t(lang, label)}>
-                <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d={icon} fill="currentColor" /></svg>
-            </button>
-        }
-    };
+/// A timeline button. Icons are drawn, not taken from a font that may lack them.
+fn button(
+    lang: Lang,
+    id: &'static str,
+    icon: &'static str,
+    label: Msg,
+    onclick: Callback<MouseEvent>,
+    disabled: bool,
+) -> Html {
     html! {
-        <section class="pane activity-pane" aria-labelledby="activity-heading">
-            <h2 id="activity-heading">{ t(lang, Msg::ActivityHeading) }</h2>
-            <div class="timeline" role="group" aria-label={t(lang, Msg::TimelineLabel)}>
-                { button("timeline-start", START, Msg::TimelineStart, seek(0), now == 0) }
-                { button("timeline-back", BACK, Msg::TimelineBack, seek(now.saturating_sub(1)), now == 0) }
-                { button("timeline-play", if *playing { PAUSE } else { PLAY },
-                    if *playing { Msg::TimelinePause } else { Msg::TimelinePlay }, on_play, now == total && !*playing) }
-                { button("timeline-forward", FORWARD, Msg::TimelineForward, seek(now + 1), now == total) }
-                { button("timeline-end", END, Msg::TimelineEnd, seek(total), now == total) }
-                <input id="timeline" type="range" min="0" max={total.to_string()} value={dragged.unwrap_or(now).to_string()}
-                    aria-label={t(lang, Msg::TimelineLabel)} aria-valuetext={caption.clone()} oninput={on_drag} onchange={on_scrub} />
-                <label class="speed">
-                    <span>{ t(lang, Msg::TimelineSpeed) }</span>
-                    <select id="speed" onchange={on_speed}>
-                        { for SPEEDS.iter().map(|&s| html! {
-                            <option value={s.to_string()} selected={s == props.speed}>{ speed_text(s) }</option>
-                        }) }
-                    </select>
-                </label>
-            </div>
-            <p class="timeline-caption" role="status" aria-live="polite">{ caption }</p>
-            if ws.set_aside.is_some() {
-                <p class="notice set-aside" role="status">
-                    { t(lang, Msg::TimelineSetAside) }{ " " }
-                    <button type="button" id="bring-back-timeline" onclick={on_bring_back}>{ t(lang, Msg::TimelineBringBack) }</button>
-                </p>
-            }
-            if line.is_none() {
-                <p class="hint">{ t(lang, Msg::ActivityEmpty) }</p>
-            } else if items.is_empty() {
-                <p class="hint">{ t(lang, Msg::ActivityNothing) }</p>
-            } else {
-                // It scrolls: the keyboard can reach it.
-                <ol class={classes!("activity", at_rest.then_some("at-rest"))} tabindex="0" aria-labelledby="activity-heading">{ for rows }</ol>
-            }
-        </section>
+        <button type="button" {id} class="action" {onclick} {disabled} aria-label={t(lang, label)} title={t(lang, label)}>
+            <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d={icon} fill="currentColor" /></svg>
+        </button>
     }
 }

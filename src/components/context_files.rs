@@ -3,29 +3,21 @@
 //! terminal (`cat > … <<'EOF'`, `touch`, `rm`), so the log replays it.
 
 use super::file_editor::file_editor;
-use crate::console::Workspace;
-use crate::i18n::{t, Lang, Msg};
-use crate::inspect::{action, context_files};
+use crate::hooks::use_lang;
+use crate::i18n::{t, Msg};
+use crate::shared::Shared;
+use crate::state::Action;
+use crate::view::inspect::{action, context_files};
+use crate::workspace::Workspace;
 use layerlab_engine::command::PROJECT_DIR;
-use std::cell::RefCell;
-use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ContextFilesProps {
-    pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
-    pub revision: u64,
-    pub on_change: Callback<()>,
-}
-
-impl PartialEq for ContextFilesProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang
-            && self.revision == other.revision
-            && Rc::ptr_eq(&self.workspace, &other.workspace)
-    }
+    pub workspace: Shared<Workspace>,
+    /// Every change is a command line for the app's state to run.
+    pub on_action: Callback<Action>,
 }
 
 /// Whether `name` is a path inside the project a learner can create.
@@ -41,18 +33,15 @@ fn acceptable(name: &str) -> bool {
 
 #[function_component(ContextFiles)]
 pub fn context_files_pane(props: &ContextFilesProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let editing = use_state(|| None::<(String, String)>);
     let new_name = use_state(String::new);
     let problem = use_state(|| false);
-    let files = context_files(&props.workspace.borrow().session);
+    let files = context_files(&props.workspace.session);
 
     let submit = {
-        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
-        move |line: String| {
-            workspace.borrow_mut().submit(&line);
-            on_change.emit(());
-        }
+        let on_action = props.on_action.clone();
+        move |line: String| on_action.emit(Action::Submit(line))
     };
     let rows = files.iter().map(|f| {
         let delete = {

@@ -2,27 +2,16 @@
 //! once plus every writable layer — Σ size + (virtual − size) for containers of
 //! one image — next to the naive Σ virtual.
 
-use crate::console::Workspace;
-use crate::i18n::{t, Lang, Msg};
+use crate::hooks::use_lang;
+use crate::i18n::{t, Msg};
+use crate::shared::Shared;
+use crate::workspace::Workspace;
 use layerlab_engine::size::human_size_with_precision;
-use std::cell::RefCell;
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct DiskUsageProps {
-    pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
-    /// Changes after every command, so the numbers redraw.
-    pub revision: u64,
-}
-
-impl PartialEq for DiskUsageProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang
-            && self.revision == other.revision
-            && Rc::ptr_eq(&self.workspace, &other.workspace)
-    }
+    pub workspace: Shared<Workspace>,
 }
 
 fn size(bytes: u64) -> String {
@@ -31,9 +20,8 @@ fn size(bytes: u64) -> String {
 
 #[function_component(DiskUsage)]
 pub fn disk_usage(props: &DiskUsageProps) -> Html {
-    let workspace = props.workspace.borrow();
-    let host = &workspace.session.host;
-    let lang = props.lang;
+    let host = &props.workspace.session.host;
+    let lang = use_lang();
     let rows: Vec<Html> = host
         .containers()
         .iter()

@@ -1,17 +1,18 @@
 //! The Dockerfile pane: a plain-text editor with line numbers.
 
 use crate::highlight::{highlight, Pieces, Tok};
-use crate::i18n::{t, Lang, Msg};
+use crate::hooks::use_lang;
+use crate::i18n::{t, Msg};
+use crate::state::Action;
 use layerlab_engine::dockerfile::{parse, Severity};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct DockerfileEditorProps {
-    pub lang: Lang,
     pub text: String,
-    pub on_edit: Callback<String>,
-    pub on_build: Callback<()>,
+    /// Edits and the Build button go to the app's state.
+    pub on_action: Callback<Action>,
     /// The line of the build step on show, and whether it failed.
     #[prop_or_default]
     pub step: Option<(usize, bool)>,
@@ -41,6 +42,7 @@ fn shown_lines(text: &str) -> Vec<Pieces<'_>> {
 
 #[function_component(DockerfileEditor)]
 pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
+    let lang = use_lang();
     let lines = line_count(&props.text);
     let parsed = use_memo(props.text.clone(), |text| parse(text));
     let marks = |n: usize| {
@@ -52,17 +54,17 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
             .min()
     };
     let oninput = {
-        let on_edit = props.on_edit.clone();
+        let on_action = props.on_action.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                on_edit.emit(area.value());
+                on_action.emit(Action::Edit(area.value()));
             }
         })
     };
     html! {
         <section class="pane dockerfile-pane" aria-labelledby="dockerfile-heading">
             <h2 id="dockerfile-heading">{"Dockerfile"}</h2>
-            <p class="hint">{ t(props.lang, Msg::DockerfileHint) }</p>
+            <p class="hint">{ t(lang, Msg::DockerfileHint) }</p>
             <div class="editor">
                 <ol class="gutter" aria-hidden="true">
                     { for (1..=lines).map(|n| match (marks(n), props.step) {
@@ -95,41 +97,41 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                     </pre>
                     <textarea id="dockerfile" spellcheck="false" autocapitalize="off" autocomplete="off"
                         wrap="off" rows={(lines + 1).to_string()}
-                        aria-label={t(props.lang, Msg::DockerfileEditorLabel)}
+                        aria-label={t(lang, Msg::DockerfileEditorLabel)}
                         value={props.text.clone()} {oninput} />
                 </div>
             </div>
             <div class="build-row">
                 <button type="button" id="build" class="primary" aria-describedby="build-hint"
-                    onclick={props.on_build.reform(|_: MouseEvent| ())}>
+                    onclick={props.on_action.reform(|_: MouseEvent| Action::Build)}>
                     <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
                         <path d="M2 11h12v3H2zM4 7h8v3H4zM6 3h4v3H6z" fill="none" stroke="currentColor" stroke-width="1.3" />
                     </svg>
-                    { t(props.lang, Msg::BuildButton) }
+                    { t(lang, Msg::BuildButton) }
                 </button>
-                <span id="build-hint" class="hint">{ t(props.lang, Msg::BuildHint) }</span>
+                <span id="build-hint" class="hint">{ t(lang, Msg::BuildHint) }</span>
             </div>
             <p class="status" role="status">
-                { format!("{lines} {}", t(props.lang, Msg::LineCount)) }
+                { format!("{lines} {}", t(lang, Msg::LineCount)) }
                 { match props.step {
-                    Some((line, true)) => format!(" · ✗ {} {line}", t(props.lang, Msg::BuildFailedAt)),
-                    Some((line, false)) => format!(" · ▶ {} {line}", t(props.lang, Msg::BuildingLine)),
+                    Some((line, true)) => format!(" · ✗ {} {line}", t(lang, Msg::BuildFailedAt)),
+                    Some((line, false)) => format!(" · ▶ {} {line}", t(lang, Msg::BuildingLine)),
                     None => String::new(),
                 } }
             </p>
             { props.children.clone() }
-            <ul class="diagnostics" aria-live="polite" aria-label={t(props.lang, Msg::DiagnosticsLabel)}>
+            <ul class="diagnostics" aria-live="polite" aria-label={t(lang, Msg::DiagnosticsLabel)}>
                 { for parsed.diagnostics.iter().map(|d| {
                     let (class, icon, word) = match d.severity {
-                        Severity::Error => ("error", "✖", t(props.lang, Msg::DiagnosticError)),
-                        Severity::Warning => ("warning", "⚠", t(props.lang, Msg::DiagnosticWarning)),
+                        Severity::Error => ("error", "✖", t(lang, Msg::DiagnosticError)),
+                        Severity::Warning => ("warning", "⚠", t(lang, Msg::DiagnosticWarning)),
                     };
                     html! {
                         <li class={class}>
                             <span aria-hidden="true">{ icon }{" "}</span>
-                            <strong>{ format!("{word} · {} {}:{}", t(props.lang, Msg::DiagnosticLine), d.line, d.column) }</strong>
+                            <strong>{ format!("{word} · {} {}:{}", t(lang, Msg::DiagnosticLine), d.line, d.column) }</strong>
                             {" "}<span class="mono">{ &d.message }</span>
-                            if let Some(h) = &d.hint { <div class="diag-hint">{ crate::i18n::hint(props.lang, h) }</div> }
+                            if let Some(h) = &d.hint { <div class="diag-hint">{ crate::i18n::hint(lang, h) }</div> }
                         </li>
                     }
                 }) }

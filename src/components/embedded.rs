@@ -1,16 +1,19 @@
 //! The root of embed mode (`?embed=1`): the stage and the terminal (and the
 //! editor with `editor=1`) sized for a tutorial's `<iframe>`, saved under the
 //! embed's own key, driven by the parent page through `postMessage`
-//! (`crate::embed::message`), with a link that opens the state in the full app.
+//! (`embed::runner`), with a link that opens the state in the full app.
 
 use crate::boot::{Keeper, Local, Store};
 use crate::browser;
 use crate::components::{DockerfileEditor, Stage, Terminal, WorkNotice};
-use crate::console::Workspace;
 use crate::embed::runner::{Job, Runner};
 use crate::embed::{full_app_url, storage_key, Options};
+use crate::hooks::use_autosave;
 use crate::i18n::{t, Lang, Msg};
-use crate::persist::{self, Saved};
+use crate::persist;
+use crate::shared::Shared;
+use crate::state::{Action, AppState};
+use crate::workspace::Workspace;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -18,10 +21,10 @@ use yew::prelude::*;
 /// What the embed starts from, read once.
 struct Setup {
     options: Options,
-    lang: Lang,
-    workspace: Rc<RefCell<Workspace>>,
-    keeper: Rc<RefCell<Keeper>>,
-    /// Its own saved work was restored: the address's start is not replayed.
+    /// The reader's own work under the embed's key, or an empty state (the
+    /// address's start then replaces it).
+    state: Rc<AppState>,
+    keeper: Shared<RefCell<Keeper>>,
     restored: bool,
 }
 
@@ -45,15 +48,15 @@ fn setup() -> Setup {
             .as_deref(),
         &browser::preferred_languages(),
     );
-    let workspace = saved
-        .as_ref()
-        .map_or_else(Workspace::default, |s| Workspace::replay(&s.commands));
+    let state = match &saved {
+        Some(s) => AppState::restored(lang, Shared::new(Workspace::replay(&s.commands)), s),
+        None => AppState::new(lang, Shared::new(Workspace::default())),
+    };
     browser::mark("layerlab:restored");
     Setup {
         options,
-        lang,
-        workspace: Rc::new(RefCell::new(workspace)),
-        keeper: Rc::new(RefCell::new(Keeper::embedded(
+        state: Rc::new(state),
+        keeper: Shared::new(RefCell::new(Keeper::embedded(
             key,
             raw.filter(|_| saved.is_some()),
         ))),
@@ -64,32 +67,17 @@ fn setup() -> Setup {
 #[function_component(Embedded)]
 pub fn embedded() -> Html {
     let setup = use_memo((), |_| setup());
-    let lang = setup.lang;
-    let workspace = setup.workspace.clone();
-    let revision = use_mut_ref(|| 0u64);
-    let redraw = use_force_update();
+    let shown = use_state(|| setup.state.clone());
     let status = use_state(|| None::<String>);
-    let dockerfile = use_state(|| {
-        workspace
-            .borrow()
-            .project_dockerfile()
-            .unwrap_or_else(|| crate::TUTORIAL_DOCKERFILE.to_owned())
-    });
-    let changed = {
-        let (revision, redraw) = (revision.clone(), redraw.clone());
-        Callback::from(move |()| {
-            *revision.borrow_mut() += 1;
-            redraw.force_update();
-        })
-    };
     let runner = use_memo((), {
-        let (workspace, status, changed) = (workspace.clone(), status.clone(), changed.clone());
-        let options = setup.options.clone();
+        let (shown, status, setup) = (shown.clone(), status.clone(), setup.clone());
         move |_| {
             let status = Callback::from(move |s| status.set(s));
-            Runner::new(options, lang, workspace, status, changed)
+            let show = Callback::from(move |s| shown.set(s));
+            Runner::new(setup.options.clone(), setup.state.clone(), status, show)
         }
     });
+    let lang = shown.lang;
     {
         let (runner, restored) = ((*runner).clone(), setup.restored);
         use_effect_with((), move |_| {
@@ -112,70 +100,32 @@ pub fn embedded() -> Html {
             move || drop(listener)
         });
     }
-    let rev = *revision.borrow();
-    // Saved under the embed's own key after every change.
-    let saved = {
-        let ws = workspace.borrow();
-        Saved {
-            version: persist::VERSION,
-            lang: lang.code().to_owned(),
-            dockerfile: (*dockerfile).clone(),
-            commands: ws.console.log.clone(),
-            lesson: setup
-                .options
-                .start
-                .lesson_lines()
-                .map(|(_, id)| id.to_owned()),
-            done: Vec::new(),
-            sandbox: None,
-            step: 0,
-            lessons: Vec::new(),
-        }
-    };
-    {
-        let (keeper, workspace, saved) = (setup.keeper.clone(), workspace.clone(), saved.clone());
-        use_effect_with((rev, (*dockerfile).clone()), move |_| {
-            let on_disk = workspace.borrow().project_dockerfile();
-            keeper
-                .borrow_mut()
-                .save(&mut Local, &saved, on_disk.as_deref());
-        });
-    }
-    {
-        // A command or a reset that rewrote the project's Dockerfile shows in
-        // the editor; text typed but not built stays while the file is as it was.
-        let (workspace, dockerfile) = (workspace.clone(), dockerfile.clone());
-        let on_disk = use_mut_ref(|| workspace.borrow().project_dockerfile());
-        use_effect_with(rev, move |_| {
-            let now = workspace.borrow().project_dockerfile();
-            if now != *on_disk.borrow() {
-                if let Some(text) = &now {
-                    dockerfile.set(text.clone());
-                }
-                *on_disk.borrow_mut() = now;
+    use_autosave(true, setup.keeper.clone(), &shown);
+    // The panes' actions change the state through the runner, and a command
+    // the reader typed is reported to the page as one the page sent would be.
+    let on_action = {
+        let runner = (*runner).clone();
+        Callback::from(move |action: Action| {
+            let ran = matches!(
+                action,
+                Action::Submit(_) | Action::Build | Action::Undo | Action::Redo
+            );
+            runner.act(action);
+            if ran {
+                runner.report(None);
             }
-        });
-    }
+        })
+    };
     // The link's address holds the state compressed: it is made when the
     // reader reaches for the link (pointer, touch or focus come before the
     // click), not at every command — and the compressor is not first-load code.
     let to_full_app = {
-        let saved = saved.clone();
+        let saved = shown.link();
         Callback::from(move |e: Event| {
             if let Some(link) = e.target_dyn_into::<web_sys::HtmlAnchorElement>() {
-                link.set_href(&full_app_url(
-                    &browser::pathname(),
-                    &persist::to_fragment(&saved),
-                ));
+                let fragment = persist::to_fragment(&saved);
+                link.set_href(&full_app_url(&browser::pathname(), &fragment));
             }
-        })
-    };
-    // The terminal's own commands are reported too, as the reader types them.
-    let on_terminal = {
-        let (runner, changed) = ((*runner).clone(), changed.clone());
-        Callback::from(move |()| {
-            runner.report(None);
-            changed.emit(());
         })
     };
     let on_reset = {
@@ -187,26 +137,16 @@ pub fn embedded() -> Html {
             })
         })
     };
-    let on_build = {
-        let (runner, dockerfile) = ((*runner).clone(), dockerfile.clone());
-        Callback::from(move |()| {
-            runner.workspace.borrow_mut().build(&dockerfile);
-            runner.report(None);
-            changed.emit(());
-        })
-    };
-    let on_edit = {
-        let dockerfile = dockerfile.clone();
-        Callback::from(move |text: String| dockerfile.set(text))
-    };
+    let ws = shown.workspace.clone();
     html! {
+        <ContextProvider<Lang> context={lang}>
         <div class={classes!("embed", setup.options.editor.then_some("with-editor"))} role="region" aria-label={t(lang, Msg::EmbedRegion)}>
-            <Stage {lang} workspace={workspace.clone()} revision={rev} on_select={Callback::noop()} />
-            <Terminal {lang} workspace={workspace.clone()} revision={rev} on_change={on_terminal} />
+            <Stage workspace={ws.clone()} speed={shown.speed} on_action={on_action.clone()} />
+            <Terminal workspace={ws} on_action={on_action.clone()} />
             if setup.options.editor {
-                <DockerfileEditor {lang} text={(*dockerfile).clone()} {on_edit} {on_build} />
+                <DockerfileEditor text={shown.dockerfile.clone()} {on_action} step={shown.build_line} />
             }
-            <WorkNotice {lang} keeper={setup.keeper.clone()} on_download={Callback::noop()} />
+            <WorkNotice keeper={setup.keeper.clone()} on_download={Callback::noop()} />
             <footer class="embed-bar">
                 <button type="button" id="embed-reset" onclick={on_reset}>
                     <span aria-hidden="true">{ "↺ " }</span>{ t(lang, Msg::EmbedReset) }
@@ -221,5 +161,6 @@ pub fn embedded() -> Html {
                 </a>
             </footer>
         </div>
+        </ContextProvider<Lang>>
     }
 }

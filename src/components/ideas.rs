@@ -1,12 +1,8 @@
 //! The short list of ideas Layerlab makes visible (shown in the sandbox).
 
-use crate::i18n::{t, Lang, Msg};
+use crate::hooks::use_lang;
+use crate::i18n::{t, Msg};
 use yew::prelude::*;
-
-#[derive(Properties, PartialEq)]
-pub struct IdeasProps {
-    pub lang: Lang,
-}
 
 const IDEAS: [Msg; 5] = [
     Msg::IdeaLayers,
@@ -17,14 +13,15 @@ const IDEAS: [Msg; 5] = [
 ];
 
 #[function_component(Ideas)]
-pub fn ideas(props: &IdeasProps) -> Html {
+pub fn ideas() -> Html {
+    let lang = use_lang();
     html! {
         <>
-            <h3 class="ideas-heading">{ t(props.lang, Msg::IdeasHeading) }</h3>
+            <h3 class="ideas-heading">{ t(lang, Msg::IdeasHeading) }</h3>
             <ol class="ideas">
-                { for IDEAS.iter().map(|&m| html! { <li>{ t(props.lang, m) }</li> }) }
+                { for IDEAS.iter().map(|&m| html! { <li>{ t(lang, m) }</li> }) }
             </ol>
-            <p class="offline">{ t(props.lang, Msg::Offline) }</p>
+            <p class="offline">{ t(lang, Msg::Offline) }</p>
         </>
     }
 }

@@ -7,10 +7,13 @@
 //! None of this runs on a first visit: it starts only when a file is chosen
 //! or dropped, so the release build's split moves it out of the first load.
 
-use crate::console::Workspace;
+use crate::hooks::use_lang;
 use crate::i18n::{self, colon, t, Lang, Msg};
-use crate::import_view::{self, ImageReport, Order};
-use layerlab_engine::import::{self, Importer};
+use crate::shared::Shared;
+use crate::state::Action;
+use crate::view::import_view::{self, FileRow, ImageReport, Order};
+use crate::workspace::Workspace;
+use layerlab_engine::import::Importer;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -23,18 +26,11 @@ const SHOWN_FILES: usize = 200;
 /// Wasted paths shown at most (largest first).
 const SHOWN_WASTED: usize = 20;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct ImageImportProps {
-    pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
-    /// Called once images joined the host, so the stage redraws.
-    pub on_change: Callback<()>,
-}
-
-impl PartialEq for ImageImportProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang && Rc::ptr_eq(&self.workspace, &other.workspace)
-    }
+    pub workspace: Shared<Workspace>,
+    /// Gets the workspace with the images joined to its host.
+    pub on_action: Callback<Action>,
 }
 
 /// Where an import stands.
@@ -66,8 +62,9 @@ struct Handles {
     selected: UseStateHandle<Option<(usize, usize)>>,
     /// Bumped by Cancel and by a new import: a read whose number is past stops.
     run: Rc<RefCell<u64>>,
-    workspace: Rc<RefCell<Workspace>>,
-    on_change: Callback<()>,
+    /// The workspace on show when the last render ran.
+    workspace: Rc<RefCell<Shared<Workspace>>>,
+    on_action: Callback<Action>,
 }
 
 fn now_ms() -> f64 {
@@ -127,29 +124,32 @@ async fn read(file: web_sys::File, h: Handles) {
         Err(e) => return fail(e.to_string()),
     };
     let reports = import_view::reports(&imported);
-    let loaded = import::load(&mut h.workspace.borrow_mut().session.host, &imported);
-    let lines = loaded.value.iter().flat_map(|l| l.lines()).collect();
+    // The images join a copy of the workspace on show, which takes its place.
+    let mut next = (**h.workspace.borrow()).clone();
+    let lines = next.load(&imported);
     h.reports.set(Rc::new(reports));
     h.selected.set(None);
     h.status.set(Status::Done { name, lines });
-    h.on_change.emit(());
+    h.on_action.emit(Action::Replace(Shared::new(next)));
 }
 
 #[function_component(ImageImport)]
 pub fn image_import(props: &ImageImportProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let status = use_state(|| Status::Idle);
     let reports = use_state(|| Rc::new(Vec::<ImageReport>::new()));
     let selected = use_state(|| None::<(usize, usize)>);
     let order = use_state(|| Order::LargestFirst);
     let run = use_mut_ref(|| 0u64);
+    let workspace = use_mut_ref(|| props.workspace.clone());
+    *workspace.borrow_mut() = props.workspace.clone();
     let handles = Handles {
         status: status.clone(),
         reports: reports.clone(),
         selected: selected.clone(),
         run: run.clone(),
-        workspace: props.workspace.clone(),
-        on_change: props.on_change.clone(),
+        workspace,
+        on_action: props.on_action.clone(),
     };
     // The drop listener lives as long as the component; it reads the
     // latest handles (the callback may change between renders).
@@ -377,41 +377,9 @@ fn report_view(
             </li>
         }
     });
-    let file_list = files.and_then(|k| r.files.get(k).map(|rows| (k, rows))).map(|(k, rows)| {
-        let sorted = import_view::sorted(rows, order);
-        let shown = sorted.iter().take(SHOWN_FILES).map(|f| {
-            html! {
-                <tr data-path={f.path.clone()}>
-                    <td class={classes!("change", format!("change-{}", f.change.letter()))}>{ f.change.letter() }</td>
-                    <td class="mono">{ &f.path }</td>
-                    <td class="num">{ size(f.bytes) }</td>
-                </tr>
-            }
-        });
-        let order_button = |o: Order, msg: Msg| {
-            let on_order = on_order.clone();
-            html! {
-                <button type="button" class="order" aria-pressed={(order == o).to_string()}
-                    onclick={move |_| on_order.emit(o)}>{ t(lang, msg) }</button>
-            }
-        };
-        html! {
-            <div class="layer-files" data-layer={k.to_string()}>
-                <h4>{ i18n::layer_changes(lang, k + 1) }</h4>
-                if rows.is_empty() {
-                    <p class="hint">{ t(lang, Msg::ImportNoFiles) }</p>
-                } else {
-                    <p class="orders">{ order_button(Order::Path, Msg::ImportByPath) }{ order_button(Order::LargestFirst, Msg::ImportBySize) }</p>
-                    <div class="table-scroll" tabindex="0" role="region" aria-label={i18n::layer_changes(lang, k + 1)}>
-                        <table class="files-table"><tbody>{ for shown }</tbody></table>
-                    </div>
-                    if rows.len() > SHOWN_FILES {
-                        <p class="hint">{ t(lang, Msg::ImportFirstOnly) }</p>
-                    }
-                }
-            </div>
-        }
-    });
+    let file_list = files
+        .and_then(|k| r.files.get(k).map(|rows| (k, rows)))
+        .map(|(k, rows)| layer_files(lang, k, rows, order, &on_order));
     html! {
         <article class="image-report" data-image={r.id.clone()}>
             <h3 class="mono">{ &r.name }</h3>
@@ -461,5 +429,49 @@ fn report_view(
                 </div>
             </details>
         </article>
+    }
+}
+
+/// One layer's changed files, by path or largest first.
+fn layer_files(
+    lang: Lang,
+    k: usize,
+    rows: &[FileRow],
+    order: Order,
+    on_order: &Callback<Order>,
+) -> Html {
+    let size = import_view::size;
+    let sorted = import_view::sorted(rows, order);
+    let shown = sorted.iter().take(SHOWN_FILES).map(|f| {
+        html! {
+            <tr data-path={f.path.clone()}>
+                <td class={classes!("change", format!("change-{}", f.change.letter()))}>{ f.change.letter() }</td>
+                <td class="mono">{ &f.path }</td>
+                <td class="num">{ size(f.bytes) }</td>
+            </tr>
+        }
+    });
+    let order_button = |o: Order, msg: Msg| {
+        let on_order = on_order.clone();
+        html! {
+            <button type="button" class="order" aria-pressed={(order == o).to_string()}
+                onclick={move |_| on_order.emit(o)}>{ t(lang, msg) }</button>
+        }
+    };
+    html! {
+        <div class="layer-files" data-layer={k.to_string()}>
+            <h4>{ i18n::layer_changes(lang, k + 1) }</h4>
+            if rows.is_empty() {
+                <p class="hint">{ t(lang, Msg::ImportNoFiles) }</p>
+            } else {
+                <p class="orders">{ order_button(Order::Path, Msg::ImportByPath) }{ order_button(Order::LargestFirst, Msg::ImportBySize) }</p>
+                <div class="table-scroll" tabindex="0" role="region" aria-label={i18n::layer_changes(lang, k + 1)}>
+                    <table class="files-table"><tbody>{ for shown }</tbody></table>
+                </div>
+                if rows.len() > SHOWN_FILES {
+                    <p class="hint">{ t(lang, Msg::ImportFirstOnly) }</p>
+                }
+            }
+        </div>
     }
 }

@@ -3,32 +3,24 @@
 //! into the terminal (`docker exec …`), so the learner sees what they stand for.
 
 use super::file_editor::file_editor;
-use crate::console::Workspace;
+use crate::hooks::use_lang;
 use crate::i18n::{kind_word, t, Lang, Msg};
-use crate::inspect::{action, container_dir, layer_view, Change, DirView, LayerView, Selected};
+use crate::shared::Shared;
+use crate::state::Action;
+use crate::view::inspect::{
+    action, container_dir, layer_view, Change, DirView, LayerView, Selected,
+};
+use crate::workspace::Workspace;
 use layerlab_engine::diff::Kind;
-use std::cell::RefCell;
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct InspectorProps {
-    pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
-    pub revision: u64,
+    pub workspace: Shared<Workspace>,
     pub selected: Option<Selected>,
-    pub on_select: Callback<Option<Selected>>,
-    /// Called after an action ran a command.
-    pub on_change: Callback<()>,
-}
-
-impl PartialEq for InspectorProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang
-            && self.revision == other.revision
-            && self.selected == other.selected
-            && Rc::ptr_eq(&self.workspace, &other.workspace)
-    }
+    /// Choosing what to look at, and the file actions' command lines, go to
+    /// the app's state.
+    pub on_action: Callback<Action>,
 }
 
 fn change_word(c: Change) -> Msg {
@@ -78,7 +70,7 @@ fn layer_html(lang: Lang, v: &LayerView) -> Html {
 
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     // The file being edited and its text.
     let editing = use_state(|| None::<(String, String)>);
     // A new selection brings the inspector into view (it may be chosen from
@@ -97,11 +89,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
             }
         });
     }
-    let ws = props.workspace.borrow();
-    let close = {
-        let on_select = props.on_select.clone();
-        Callback::from(move |_: MouseEvent| on_select.emit(None))
-    };
+    let ws = &props.workspace;
+    let close = props.on_action.reform(|_: MouseEvent| Action::Select(None));
     let body = match &props.selected {
         None => html! { <p class="hint">{ t(lang, Msg::InspectorHint) }</p> },
         Some(Selected::Layer(id)) => match layer_view(&ws.session, *id) {
@@ -109,7 +98,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
             None => html! { <p class="hint">{ t(lang, Msg::InspectorGone) }</p> },
         },
         Some(Selected::Container { id, dir }) => match container_dir(&ws.session, id, dir) {
-            Ok(v) => container_html(props, id, &v, &editing),
+            Ok(v) => container_html(lang, props, id, &v, &editing),
             Err(_) => html! { <p class="hint">{ t(lang, Msg::InspectorGone) }</p> },
         },
     };
@@ -130,25 +119,22 @@ pub fn inspector(props: &InspectorProps) -> Html {
 
 #[inline(never)]
 fn container_html(
+    lang: Lang,
     props: &InspectorProps,
     id: &str,
     v: &DirView,
     editing: &UseStateHandle<Option<(String, String)>>,
 ) -> Html {
-    let lang = props.lang;
-    // Runs a command line as if typed, then redraws everything.
+    // Runs a command line as if typed.
     let run = |line: String| {
-        let (workspace, on_change) = (props.workspace.clone(), props.on_change.clone());
-        Callback::from(move |_: MouseEvent| {
-            workspace.borrow_mut().submit(&line);
-            on_change.emit(());
-        })
+        props
+            .on_action
+            .reform(move |_: MouseEvent| Action::Submit(line.clone()))
     };
     let open = |dir: String| {
-        let on_select = props.on_select.clone();
         let id = id.to_owned();
-        Callback::from(move |_: MouseEvent| {
-            on_select.emit(Some(Selected::Container {
+        props.on_action.reform(move |_: MouseEvent| {
+            Action::Select(Some(Selected::Container {
                 id: id.clone(),
                 dir: dir.clone(),
             }))
@@ -201,17 +187,12 @@ fn container_html(
         }
     });
     let on_save = {
-        let (workspace, on_change, name) = (
-            props.workspace.clone(),
-            props.on_change.clone(),
-            name.clone(),
-        );
-        Callback::from(move |(path, text): (String, String)| {
-            workspace
-                .borrow_mut()
-                .submit(&action::save(&name, &path, &text));
-            on_change.emit(());
-        })
+        let name = name.clone();
+        props
+            .on_action
+            .reform(move |(path, text): (String, String)| {
+                Action::Submit(action::save(&name, &path, &text))
+            })
     };
     let editor = file_editor(
         lang,

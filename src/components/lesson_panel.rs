@@ -4,28 +4,28 @@
 //! and says, with an icon and in words, when the goal is reached.
 
 use crate::components::Ideas;
+use crate::hooks::use_lang;
 use crate::i18n::{t, Lang, Msg};
-use crate::lessons::{Quiz, LESSONS};
+use crate::lessons::{Lesson, Quiz, LESSONS};
+use crate::state::Action;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPanelProps {
-    pub lang: Lang,
     /// The lesson being followed; `None` in the sandbox.
     pub lesson: Option<usize>,
     /// Ids of the lessons whose goal was reached.
     pub done: Vec<String>,
     /// Whether the current lesson's goal is reached now.
     pub reached: bool,
-    pub on_choose: Callback<Option<usize>>,
-    pub on_reset: Callback<()>,
-    pub on_solution: Callback<()>,
+    /// Choosing a lesson, Reset and Show solution go to the app's state.
+    pub on_action: Callback<Action>,
 }
 
 #[function_component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     // How many hints are shown; back to none for each lesson.
     let hints = use_state_eq(|| 0usize);
     // The learner's prediction and, once checked, whether it was right and the answer.
@@ -48,10 +48,10 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         });
     }
     let onchange = {
-        let on_choose = props.on_choose.clone();
+        let on_action = props.on_action.clone();
         Callback::from(move |e: Event| {
             if let Some(select) = e.target_dyn_into::<HtmlSelectElement>() {
-                on_choose.emit(select.value().parse::<usize>().ok());
+                on_action.emit(Action::Choose(select.value().parse::<usize>().ok()));
             }
         })
     };
@@ -68,75 +68,20 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </option>
         }
     });
-    let body = match props.lesson.and_then(|i| LESSONS.get(i)) {
-        None => html! { <Ideas {lang} /> },
+    let body = match Lesson::at(props.lesson) {
+        None => html! { <Ideas /> },
         Some(lesson) => {
             let more_hints = *hints < lesson.hints.len();
             let on_hint = {
                 let hints = hints.clone();
                 Callback::from(move |_: MouseEvent| hints.set(*hints + 1))
             };
-            let on_reset = {
-                let cb = props.on_reset.clone();
-                Callback::from(move |_: MouseEvent| cb.emit(()))
-            };
-            let on_solution = {
-                let cb = props.on_solution.clone();
-                Callback::from(move |_: MouseEvent| cb.emit(()))
-            };
-            let quiz = lesson.quiz.as_ref().map(|q| {
-                let oninput = {
-                    let guess = guess.clone();
-                    Callback::from(move |e: InputEvent| {
-                        if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                            guess.set(i.value());
-                        }
-                    })
-                };
-                let on_reveal = {
-                    let revealed = revealed.clone();
-                    Callback::from(move |_: MouseEvent| revealed.set(true))
-                };
-                let onsubmit = {
-                    let (guess, verdict) = (guess.clone(), verdict.clone());
-                    Callback::from(move |e: SubmitEvent| {
-                        e.prevent_default();
-                        if let Some(answer) = q.answer_for(lesson) {
-                            verdict.set(Some((Quiz::is_right(&guess, &answer), answer)));
-                        }
-                    })
-                };
-                html! {
-                    <form class="quiz" {onsubmit}>
-                        <label for="quiz-guess">{ q.question.get(lang) }</label>
-                        <div class="quiz-row">
-                            <input id="quiz-guess" type="text" spellcheck="false" autocomplete="off" value={(*guess).clone()} {oninput} />
-                            <button type="submit" id="quiz-check">{ t(lang, Msg::QuizCheck) }</button>
-                        </div>
-                        // A wrong guess says so and leaves the answer for
-                        // the learner to find, or to ask for.
-                        if let Some((right, answer)) = &*verdict {
-                            if *right {
-                                <p class="quiz-verdict right" role="status">
-                                    <span aria-hidden="true">{ "✓ " }</span>
-                                    { format!("{} {answer}", t(lang, Msg::QuizRight)) }
-                                </p>
-                            } else if *revealed {
-                                <p class="quiz-verdict shown" role="status">
-                                    <span aria-hidden="true">{ "ⓘ " }</span>
-                                    { format!("{} {answer}", t(lang, Msg::QuizAnswer)) }
-                                </p>
-                            } else {
-                                <p class="quiz-verdict" role="status">
-                                    <span aria-hidden="true">{ "✗ " }</span>
-                                    { t(lang, Msg::QuizWrong) }{ " " }
-                                    <button type="button" id="quiz-reveal" class="link" onclick={on_reveal}>{ t(lang, Msg::QuizReveal) }</button>
-                                </p>
-                            }
-                        }
-                    </form>
-                }
-            });
+            let on_reset = props.on_action.reform(|_: MouseEvent| Action::Reset);
+            let on_solution = props.on_action.reform(|_: MouseEvent| Action::ShowSolution);
+            let quiz = lesson
+                .quiz
+                .as_ref()
+                .map(|q| quiz_html(lang, lesson, q, &guess, &verdict, &revealed));
             html! {
                 <div class="lesson">
                     <p class="explain">{ lesson.explain.get(lang) }</p>
@@ -191,5 +136,69 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             <p class="progress">{ format!("{}{}{}/{}", t(lang, Msg::LessonProgress), crate::i18n::colon(lang), props.done.len(), LESSONS.len()) }</p>
             { body }
         </section>
+    }
+}
+
+/// A figure to predict, checked against the answer the solution reaches. A
+/// wrong guess says so and leaves the answer for the learner to find, or to
+/// ask for.
+fn quiz_html(
+    lang: Lang,
+    lesson: &'static Lesson,
+    q: &'static Quiz,
+    guess: &UseStateHandle<String>,
+    verdict: &UseStateHandle<Option<(bool, String)>>,
+    revealed: &UseStateHandle<bool>,
+) -> Html {
+    let oninput = {
+        let guess = guess.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                guess.set(i.value());
+            }
+        })
+    };
+    let on_reveal = {
+        let revealed = revealed.clone();
+        Callback::from(move |_: MouseEvent| revealed.set(true))
+    };
+    let onsubmit = {
+        let (guess, verdict) = (guess.clone(), verdict.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if let Some(answer) = q.answer_for(lesson) {
+                verdict.set(Some((Quiz::is_right(&guess, &answer), answer)));
+            }
+        })
+    };
+    html! {
+        <form class="quiz" {onsubmit}>
+            <label for="quiz-guess">{ q.question.get(lang) }</label>
+            <div class="quiz-row">
+                <input id="quiz-guess" type="text" spellcheck="false" autocomplete="off" value={(**guess).clone()} {oninput} />
+                <button type="submit" id="quiz-check">{ t(lang, Msg::QuizCheck) }</button>
+            </div>
+            // A wrong guess says so and leaves the answer for
+            // the learner to find, or to ask for.
+            if let Some((right, answer)) = &**verdict {
+                if *right {
+                    <p class="quiz-verdict right" role="status">
+                        <span aria-hidden="true">{ "✓ " }</span>
+                        { format!("{} {answer}", t(lang, Msg::QuizRight)) }
+                    </p>
+                } else if **revealed {
+                    <p class="quiz-verdict shown" role="status">
+                        <span aria-hidden="true">{ "ⓘ " }</span>
+                        { format!("{} {answer}", t(lang, Msg::QuizAnswer)) }
+                    </p>
+                } else {
+                    <p class="quiz-verdict" role="status">
+                        <span aria-hidden="true">{ "✗ " }</span>
+                        { t(lang, Msg::QuizWrong) }{ " " }
+                        <button type="button" id="quiz-reveal" class="link" onclick={on_reveal}>{ t(lang, Msg::QuizReveal) }</button>
+                    </p>
+                }
+            }
+        </form>
     }
 }

@@ -16,7 +16,7 @@ mod terminal;
 mod top_bar;
 mod work_notice;
 
-pub use activity::{scaled, Activity, PLAY_MS, SPEEDS};
+pub use activity::{Activity, SPEEDS};
 pub use context_files::ContextFiles;
 pub use disk_usage::DiskUsage;
 pub use dockerfile_editor::DockerfileEditor;

@@ -1,39 +1,30 @@
 //! On disk: each layer's directory under `/var/lib/docker` beside the IDs the
 //! CLI shows, for overlay2, aufs or vfs.
 
-use crate::console::Workspace;
-use crate::disk_view::{layer_rows, top_level_listing};
 use crate::drawing::{self, use_choices, Drawing, SELECT};
-use crate::i18n::{t, Lang, Msg};
-use crate::stage::hue_class;
+use crate::hooks::use_lang;
+use crate::i18n::{t, Msg};
+use crate::shared::Shared;
+use crate::state::Action;
+use crate::view::disk_view::{layer_rows, top_level_listing};
+use crate::view::stage::hue_class;
+use crate::workspace::Workspace;
 use layerlab_engine::storage::Driver;
-use std::cell::RefCell;
-use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct StorageViewProps {
-    pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
-    pub revision: u64,
+    pub workspace: Shared<Workspace>,
     /// A row's owner opens its layer (or container) in the inspector.
-    pub on_select: Callback<Option<crate::inspect::Selected>>,
-}
-
-impl PartialEq for StorageViewProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang
-            && self.revision == other.revision
-            && Rc::ptr_eq(&self.workspace, &other.workspace)
-    }
+    pub on_action: Callback<Action>,
 }
 
 #[function_component(StorageView)]
 pub fn storage_view(props: &StorageViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let driver = use_state(|| Driver::Overlay2);
-    let opens = use_choices::<crate::inspect::Selected>();
-    let ws = props.workspace.borrow();
+    let opens = use_choices::<crate::view::inspect::Selected>();
+    let ws = &props.workspace;
     let rows = layer_rows(&ws.session, *driver);
     let choices = Driver::ALL.iter().map(|&d| {
         let driver = driver.clone();
@@ -91,7 +82,7 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
         }
         d.close();
     }
-    let on_choose = props.on_select.reform(Some);
+    let on_choose = props.on_action.reform(|s| Action::Select(Some(s)));
     let (onclick, onkeydown) =
         opens.handlers(rows.iter().map(|r| r.select.clone()).collect(), &on_choose);
     // The listing is worked out only while it is open.

@@ -1,33 +1,25 @@
 //! The terminal: type `docker …` lines, see Docker's output. History with ↑/↓,
 //! Tab completion, `clear` and `help`.
 
-use crate::console::{complete, quick_actions, ScreenLine, Workspace};
+use crate::console::{complete, quick_actions, ScreenLine};
+use crate::hooks::use_lang;
 use crate::i18n::{t, Lang, Msg};
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::shared::Shared;
+use crate::state::Action;
+use crate::workspace::Workspace;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct TerminalProps {
-    pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
-    /// Changes after every command.
-    pub revision: u64,
-    /// Called after every command, so other panes redraw and autosave runs.
-    pub on_change: Callback<()>,
-}
-
-impl PartialEq for TerminalProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang
-            && self.revision == other.revision
-            && Rc::ptr_eq(&self.workspace, &other.workspace)
-    }
+    pub workspace: Shared<Workspace>,
+    /// Lines run, undo and redo go to the app's state.
+    pub on_action: Callback<Action>,
 }
 
 #[function_component(Terminal)]
 pub fn terminal(props: &TerminalProps) -> Html {
+    let lang = use_lang();
     let input = use_state(String::new);
     // How far back in history ↑ has gone (0: editing a new line).
     let back = use_state(|| 0usize);
@@ -40,7 +32,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
         // The screen opens on its newest line (its column runs bottom-up, in
         // the stylesheet) and returns there after each command, once the
         // frame lays it out.
-        use_effect_with(props.revision, move |_| {
+        use_effect_with(props.workspace.clone(), move |_| {
             crate::browser::before_next_frame(move || {
                 if let Some(el) = screen_ref.cast::<web_sys::Element>() {
                     el.set_scroll_top(el.scroll_height());
@@ -58,111 +50,70 @@ pub fn terminal(props: &TerminalProps) -> Html {
         })
     };
 
-    let onkeydown = {
-        let (input, back, rest) = (input.clone(), back.clone(), rest.clone());
-        let workspace = props.workspace.clone();
-        let on_change = props.on_change.clone();
-        Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-            "Enter" => {
-                e.prevent_default();
-                // The rest of the code (a split build's second file) is
-                // awaited, not fetched synchronously; the line stays typed.
-                if !crate::split::ready() {
-                    if *rest != Some(None) {
-                        rest.set(Some(None));
-                        let (line, input, back, rest, workspace, on_change) = (
-                            (*input).clone(),
-                            input.clone(),
-                            back.clone(),
-                            rest.clone(),
-                            workspace.clone(),
-                            on_change.clone(),
-                        );
-                        yew::platform::spawn_local(async move {
-                            match crate::split::load().await {
-                                Ok(()) => {
-                                    rest.set(None);
-                                    workspace.borrow_mut().submit(&line);
-                                    input.set(String::new());
-                                    back.set(0);
-                                    on_change.emit(());
-                                }
-                                Err(why) => rest.set(Some(Some(why))),
-                            }
-                        });
-                    }
-                    return;
-                }
-                workspace.borrow_mut().submit(&input);
-                input.set(String::new());
-                back.set(0);
-                on_change.emit(());
-            }
-            "ArrowUp" => {
-                e.prevent_default();
-                let recalled = workspace
-                    .borrow()
-                    .console
-                    .recall(*back + 1)
-                    .map(str::to_owned);
-                if let Some(line) = recalled {
-                    input.set(line);
-                    back.set(*back + 1);
-                }
-            }
-            "ArrowDown" => {
-                e.prevent_default();
-                if *back > 1 {
-                    let recalled = workspace
-                        .borrow()
-                        .console
-                        .recall(*back - 1)
-                        .map(str::to_owned);
-                    if let Some(line) = recalled {
-                        input.set(line);
-                    }
-                    back.set(*back - 1);
-                } else {
-                    input.set(String::new());
-                    back.set(0);
-                }
-            }
-            "Tab" if !input.is_empty() => {
-                let done = complete(&workspace.borrow().session, &input);
-                if let Some(done) = done {
-                    e.prevent_default();
-                    input.set(done);
-                }
-            }
-            _ => {}
-        })
-    };
+    let onkeydown = on_key(&input, &back, &rest, props);
 
-    let ws = props.workspace.borrow();
+    let ws = &props.workspace;
     let buttons = quick_actions(&ws.session).into_iter().map(|(label, line)| {
-        let workspace = props.workspace.clone();
-        let on_change = props.on_change.clone();
-        let onclick = Callback::from(move |_: MouseEvent| {
-            workspace.borrow_mut().submit(&line);
-            on_change.emit(());
-        });
+        let onclick = props
+            .on_action
+            .reform(move |_: MouseEvent| Action::Submit(line.clone()));
         html! { <button type="button" class="action" {onclick}>{ label }</button> }
     });
     let undo_redo = |undo: bool| {
-        let workspace = props.workspace.clone();
-        let on_change = props.on_change.clone();
-        Callback::from(move |_: MouseEvent| {
-            let changed = if undo {
-                workspace.borrow_mut().undo()
-            } else {
-                workspace.borrow_mut().redo()
-            };
-            if changed {
-                on_change.emit(());
-            }
-        })
+        let action = if undo { Action::Undo } else { Action::Redo };
+        props.on_action.reform(move |_: MouseEvent| action.clone())
     };
-    // Consecutive output lines share one element (a long transcript draws fast).
+    let lines = screen_html(lang, &ws.console.screen);
+
+    html! {
+        <section class="pane terminal-pane" aria-labelledby="terminal-heading">
+            <h2 id="terminal-heading">{ t(lang, Msg::TerminalHeading) }</h2>
+            <div class="screen" ref={screen_ref} role="log" aria-live="polite" aria-label={t(lang, Msg::TerminalOutput)} tabindex="0">
+                <div class="transcript">
+                    if ws.console.screen.is_empty() {
+                        <div class="line hint">{ t(lang, Msg::TerminalHint) }</div>
+                    }
+                    { for lines.into_iter() }
+                </div>
+            </div>
+            <div class="actions" role="group" aria-label={t(lang, Msg::TerminalActions)}>
+                <button type="button" id="undo" class="action undo" onclick={undo_redo(true)} disabled={ws.console.log.is_empty()}>
+                    <span aria-hidden="true">{ "↶ " }</span>{ t(lang, Msg::Undo) }
+                </button>
+                <button type="button" id="redo" class="action undo" onclick={undo_redo(false)} disabled={ws.undone.is_empty()}>
+                    <span aria-hidden="true">{ "↷ " }</span>{ t(lang, Msg::Redo) }
+                </button>
+                { for buttons }
+            </div>
+            <label class="command">
+                <span class="prompt" aria-hidden="true">{
+                    if ws.console.pending.is_some() {
+                        ">".to_owned()
+                    } else {
+                        ws.session.prompt().map_or_else(|| "$".to_owned(), |p| p.trim_end().to_owned())
+                    }
+                }</span>
+                <span class="visually-hidden">{
+                    t(lang, if ws.session.prompt().is_some() { Msg::TerminalInputContainer } else { Msg::TerminalInput })
+                }</span>
+                <input id="command" type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
+                    value={(*input).clone()} {oninput} {onkeydown} />
+            </label>
+            if let Some(state) = &*rest {
+                <p class={classes!("notice", "rest", state.is_none().then_some("opened"))} role="status">{
+                    match state {
+                        None => t(lang, Msg::RestLoading).to_owned(),
+                        Some(why) => format!("{} {why}", t(lang, Msg::RestFailed)),
+                    }
+                }</p>
+            }
+        </section>
+    }
+}
+
+/// The screen's newest lines; consecutive output lines share one element (a
+/// long transcript draws fast).
+fn screen_html(lang: Lang, screen: &[ScreenLine]) -> Vec<Html> {
     let mut lines: Vec<Html> = Vec::new();
     let mut out = String::new();
     let flush = |out: &mut String, lines: &mut Vec<Html>| {
@@ -171,9 +122,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
             lines.push(html! { <div class="line out">{ std::mem::take(out) }</div> });
         }
     };
-    let (hidden, screen) = crate::console::shown(&ws.console.screen);
+    let (hidden, screen) = crate::console::shown(screen);
     if hidden > 0 {
-        lines.push(html! { <div class="line hint hidden-lines">{ format!("{hidden} {}", t(props.lang, Msg::ScreenHidden)) }</div> });
+        lines.push(html! { <div class="line hint hidden-lines">{ format!("{hidden} {}", t(lang, Msg::ScreenHidden)) }</div> });
     }
     for l in screen {
         if let ScreenLine::Output(text) = l {
@@ -187,54 +138,86 @@ pub fn terminal(props: &TerminalProps) -> Html {
             ScreenLine::InContainer { prompt, text } => html! { <div class="line input in-container"><span class="prompt" aria-hidden="true">{ prompt.clone() }</span>{ text }</div> },
             ScreenLine::More(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"> "}</span>{ text }</div> },
             ScreenLine::Error(text) => html! { <div class="line err">{ text }</div> },
-            ScreenLine::Said(msg) => html! { <div class="line out">{ t(props.lang, *msg) }</div> },
+            ScreenLine::Said(msg) => html! { <div class="line out">{ t(lang, *msg) }</div> },
             ScreenLine::Output(_) => Html::default(),
         });
     }
     flush(&mut out, &mut lines);
+    lines
+}
 
-    html! {
-        <section class="pane terminal-pane" aria-labelledby="terminal-heading">
-            <h2 id="terminal-heading">{ t(props.lang, Msg::TerminalHeading) }</h2>
-            <div class="screen" ref={screen_ref} role="log" aria-live="polite" aria-label={t(props.lang, Msg::TerminalOutput)} tabindex="0">
-                <div class="transcript">
-                    if ws.console.screen.is_empty() {
-                        <div class="line hint">{ t(props.lang, Msg::TerminalHint) }</div>
-                    }
-                    { for lines.into_iter() }
-                </div>
-            </div>
-            <div class="actions" role="group" aria-label={t(props.lang, Msg::TerminalActions)}>
-                <button type="button" id="undo" class="action undo" onclick={undo_redo(true)} disabled={ws.console.log.is_empty()}>
-                    <span aria-hidden="true">{ "↶ " }</span>{ t(props.lang, Msg::Undo) }
-                </button>
-                <button type="button" id="redo" class="action undo" onclick={undo_redo(false)} disabled={ws.undone.is_empty()}>
-                    <span aria-hidden="true">{ "↷ " }</span>{ t(props.lang, Msg::Redo) }
-                </button>
-                { for buttons }
-            </div>
-            <label class="command">
-                <span class="prompt" aria-hidden="true">{
-                    if ws.console.pending.is_some() {
-                        ">".to_owned()
-                    } else {
-                        ws.session.prompt().map_or_else(|| "$".to_owned(), |p| p.trim_end().to_owned())
-                    }
-                }</span>
-                <span class="visually-hidden">{
-                    t(props.lang, if ws.session.prompt().is_some() { Msg::TerminalInputContainer } else { Msg::TerminalInput })
-                }</span>
-                <input id="command" type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
-                    value={(*input).clone()} {oninput} {onkeydown} />
-            </label>
-            if let Some(state) = &*rest {
-                <p class={classes!("notice", "rest", state.is_none().then_some("opened"))} role="status">{
-                    match state {
-                        None => t(props.lang, Msg::RestLoading).to_owned(),
-                        Some(why) => format!("{} {why}", t(props.lang, Msg::RestFailed)),
-                    }
-                }</p>
+/// Enter runs the line (once the rest of the code is there: a split build's
+/// second file is awaited, not fetched synchronously, and the line stays
+/// typed); ↑/↓ walk the history; Tab completes.
+fn on_key(
+    input: &UseStateHandle<String>,
+    back: &UseStateHandle<usize>,
+    rest: &UseStateHandle<Option<Option<String>>>,
+    props: &TerminalProps,
+) -> Callback<KeyboardEvent> {
+    let (input, back, rest) = (input.clone(), back.clone(), rest.clone());
+    let (workspace, on_action) = (props.workspace.clone(), props.on_action.clone());
+    Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+        "Enter" => {
+            e.prevent_default();
+            // The rest of the code (a split build's second file) is
+            // awaited, not fetched synchronously; the line stays typed.
+            if !crate::split::ready() {
+                if *rest != Some(None) {
+                    rest.set(Some(None));
+                    let (line, input, back, rest, on_action) = (
+                        (*input).clone(),
+                        input.clone(),
+                        back.clone(),
+                        rest.clone(),
+                        on_action.clone(),
+                    );
+                    yew::platform::spawn_local(async move {
+                        match crate::split::load().await {
+                            Ok(()) => {
+                                rest.set(None);
+                                on_action.emit(Action::Submit(line));
+                                input.set(String::new());
+                                back.set(0);
+                            }
+                            Err(why) => rest.set(Some(Some(why))),
+                        }
+                    });
+                }
+                return;
             }
-        </section>
-    }
+            on_action.emit(Action::Submit((*input).clone()));
+            input.set(String::new());
+            back.set(0);
+        }
+        "ArrowUp" => {
+            e.prevent_default();
+            let recalled = workspace.console.recall(*back + 1).map(str::to_owned);
+            if let Some(line) = recalled {
+                input.set(line);
+                back.set(*back + 1);
+            }
+        }
+        "ArrowDown" => {
+            e.prevent_default();
+            if *back > 1 {
+                let recalled = workspace.console.recall(*back - 1).map(str::to_owned);
+                if let Some(line) = recalled {
+                    input.set(line);
+                }
+                back.set(*back - 1);
+            } else {
+                input.set(String::new());
+                back.set(0);
+            }
+        }
+        "Tab" if !input.is_empty() => {
+            let done = complete(&workspace.session, &input);
+            if let Some(done) = done {
+                e.prevent_default();
+                input.set(done);
+            }
+        }
+        _ => {}
+    })
 }

@@ -4,23 +4,18 @@
 
 use crate::boot::{Keeper, Local};
 use crate::browser;
-use crate::i18n::{t, Lang, Msg};
+use crate::hooks::use_lang;
+use crate::i18n::{t, Msg};
+use crate::shared::Shared;
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
-#[derive(Properties)]
+#[derive(Properties, PartialEq)]
 pub struct WorkNoticeProps {
-    pub lang: Lang,
-    pub keeper: Rc<RefCell<Keeper>>,
+    pub keeper: Shared<RefCell<Keeper>>,
     /// The app's Download scenario button, offered when saving fails.
     pub on_download: Callback<MouseEvent>,
-}
-
-impl PartialEq for WorkNoticeProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang && Rc::ptr_eq(&self.keeper, &other.keeper)
-    }
 }
 
 #[function_component(WorkNotice)]
@@ -43,7 +38,7 @@ pub fn work_notice(props: &WorkNoticeProps) -> Html {
             }
         });
     }
-    let lang = props.lang;
+    let lang = use_lang();
     let keeper = props.keeper.borrow();
     let on_restore = {
         let keeper = props.keeper.clone();

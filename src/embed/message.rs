@@ -9,8 +9,8 @@
 //! parent's or one the reader typed), `layerlab:state` after a reset or a
 //! load, `layerlab:error` for a request that was refused.
 
-use crate::activity::{Item, What};
 use crate::i18n::{t, Lang};
+use crate::view::activity::{Item, What};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -293,11 +293,11 @@ mod tests {
 
     #[test]
     fn a_result_names_the_command_its_status_output_and_events() {
-        let mut w = crate::console::Workspace::default();
+        let mut w = crate::workspace::Workspace::default();
         w.submit("docker run -d --name web nginx");
         w.submit("docker exec web sh -c 'echo x >> /etc/nginx/nginx.conf'");
         let (command, t) = w.console.last.clone().unwrap();
-        let items = crate::activity::activity(&w.session, Lang::En, &t);
+        let items = crate::view::activity::activity(&w.session, Lang::En, &t);
         let ran = Ran {
             command,
             status: Some(t.status),

@@ -2,8 +2,9 @@
 //! workspace, the same facts the terminal and "What happened" show.
 
 use super::message::Ran;
-use crate::console::{ScreenLine, Workspace};
+use crate::console::ScreenLine;
 use crate::i18n::Lang;
+use crate::workspace::Workspace;
 
 /// How much of a workspace's log and screen the parent page was already told of.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -51,9 +52,10 @@ pub fn ran_since(ws: &Workspace, seen: Seen, lang: Lang) -> Option<Ran> {
         .collect();
     // `clear` and `help` are the terminal's own: they leave `last` as it was.
     let (status, items) = match &console.last {
-        Some((line, t)) if *line == command => {
-            (t.status, crate::activity::activity(&ws.session, lang, t))
-        }
+        Some((line, t)) if *line == command => (
+            t.status,
+            crate::view::activity::activity(&ws.session, lang, t),
+        ),
         _ => (0, Vec::new()),
     };
     Some(Ran {

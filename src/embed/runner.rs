@@ -1,5 +1,8 @@
 //! The embed's worker: its start and the parent page's messages, one at a
-//! time and in order, each told back to the page (`message::Reply`).
+//! time and in order, each told back to the page (`message::Reply`). It holds
+//! the embed's state and changes it with the app's own reducer
+//! (`state::Action`), so a command typed in the embed, sent by the page or
+//! typed in the full app does the same; the component draws what it shows.
 //!
 //! A message is read only once the rest of a split build's code is here: the
 //! first load carries what drawing the embed and an empty start run, and no
@@ -10,13 +13,16 @@ use super::message::{self, Reply, Request};
 use super::report::{ran_since, Seen};
 use super::{Options, Start};
 use crate::browser;
-use crate::console::Workspace;
 use crate::i18n::{t, Lang, Msg};
 use crate::persist;
+use crate::shared::Shared;
+use crate::state::{Action, AppState};
+use crate::workspace::Workspace;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
+use yew::functional::Reducible;
 use yew::Callback;
 
 /// Work for the embed, done in order.
@@ -39,36 +45,54 @@ type To<'a> = Option<&'a (Value, String)>;
 pub struct Runner {
     pub options: Rc<Options>,
     pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
+    /// The state on show, changed only through [`Runner::act`] and starts.
+    state: Rc<RefCell<Rc<AppState>>>,
     jobs: Rc<RefCell<VecDeque<Job>>>,
     busy: Rc<Cell<bool>>,
     /// How much of the workspace the parent page was told of.
     seen: Rc<Cell<Seen>>,
     /// Loading, or why the start failed: shown in the embed's bar.
     status: Callback<Option<String>>,
-    /// The workspace changed: the panes redraw, the work is saved.
-    changed: Callback<()>,
+    /// The state changed: the panes redraw, the work is saved.
+    show: Callback<Rc<AppState>>,
 }
 
 impl Runner {
     pub fn new(
         options: Options,
-        lang: Lang,
-        workspace: Rc<RefCell<Workspace>>,
+        state: Rc<AppState>,
         status: Callback<Option<String>>,
-        changed: Callback<()>,
+        show: Callback<Rc<AppState>>,
     ) -> Runner {
-        let seen = Seen::now(&workspace.borrow());
+        let seen = Seen::now(&state.workspace);
         Runner {
             options: Rc::new(options),
-            lang,
-            workspace,
+            lang: state.lang,
+            state: Rc::new(RefCell::new(state)),
             jobs: Rc::default(),
             busy: Rc::default(),
             seen: Rc::new(Cell::new(seen)),
             status,
-            changed,
+            show,
         }
+    }
+
+    /// Changes the state as the app's reducer does, and shows it.
+    pub fn act(&self, action: Action) {
+        let now = self.state.borrow().clone();
+        let next = now.reduce(action);
+        *self.state.borrow_mut() = next.clone();
+        self.show.emit(next);
+    }
+
+    /// The number of commands the state's log holds.
+    fn commands(&self) -> usize {
+        self.state.borrow().workspace.console.log.len()
+    }
+
+    /// A new state for `workspace`, in the embed's language.
+    fn fresh(&self, workspace: Workspace) -> AppState {
+        AppState::new(self.lang, Shared::new(workspace))
     }
 
     pub fn push(&self, job: Job) {
@@ -115,25 +139,27 @@ impl Runner {
 
     /// A start that needs nothing fetched: empty, a permalink's, a lesson's.
     #[inline(never)]
-    fn make_start(&self) -> Result<Workspace, String> {
+    fn make_start(&self) -> Result<AppState, String> {
         match &self.options.start {
             Start::Link(fragment) => persist::from_fragment(fragment)
-                .map(|saved| Workspace::replay(&saved.commands))
+                .map(|saved| {
+                    let ws = Shared::new(Workspace::replay(&saved.commands));
+                    AppState::restored(self.lang, ws, &saved)
+                })
                 .map_err(|why| crate::boot::explain(self.lang, &why)),
-            Start::Lesson { .. } => Ok(Workspace::replay(
-                &self
-                    .options
-                    .start
-                    .lesson_lines()
-                    .map(|(l, _)| l)
-                    .unwrap_or_default(),
-            )),
-            Start::Fresh | Start::Scenario(_) => Ok(Workspace::default()),
+            Start::Lesson { index, .. } => {
+                let lines = self.options.start.lesson_lines().map(|(l, _)| l);
+                Ok(AppState {
+                    lesson: Some(*index),
+                    ..self.fresh(Workspace::replay(&lines.unwrap_or_default()))
+                })
+            }
+            Start::Fresh | Start::Scenario(_) => Ok(self.fresh(Workspace::default())),
         }
     }
 
     /// A scenario file on the embed's own origin, replayed.
-    async fn fetch_scenario(&self, url: &str) -> Result<Workspace, String> {
+    async fn fetch_scenario(&self, url: &str) -> Result<AppState, String> {
         let Some(url) = browser::same_origin_url(url) else {
             let why = t(self.lang, Msg::EmbedScenarioElsewhere);
             return Err(format!("{why} ({url})"));
@@ -145,22 +171,23 @@ impl Runner {
     }
 
     #[inline(never)]
-    fn scenario(&self, bytes: &[u8]) -> Result<Workspace, String> {
+    fn scenario(&self, bytes: &[u8]) -> Result<AppState, String> {
         crate::scenario::from_bytes(bytes)
-            .map(|opened| Workspace::replay(&opened.commands))
+            .map(|opened| self.fresh(Workspace::replay(&opened.commands)))
             .map_err(|why| t(self.lang, why.message()).to_owned())
     }
 
     /// Puts a start (or a load) on show and says so.
     #[inline(never)]
-    fn settle(&self, made: Result<Workspace, String>, first: bool, to: To) {
+    fn settle(&self, made: Result<AppState, String>, first: bool, to: To) {
         match made {
             Ok(next) => {
-                let commands = next.console.log.len();
-                self.seen.set(Seen::now(&next));
-                *self.workspace.borrow_mut() = next;
+                let commands = next.workspace.console.log.len();
+                self.seen.set(Seen::now(&next.workspace));
+                let next = Rc::new(next);
+                *self.state.borrow_mut() = next.clone();
                 self.status.emit(None);
-                self.changed.emit(());
+                self.show.emit(next);
                 let said = match to {
                     Some((id, _)) => Reply::State { id, commands },
                     None if first => Reply::ready(self.lang),
@@ -206,15 +233,12 @@ impl Runner {
     /// Tells the parent what ran since the last report (`id` is the request's,
     /// or `null` for a command the reader typed).
     pub fn report(&self, to: To) {
-        let now = {
-            let ws = self.workspace.borrow();
-            if let Some(ran) = ran_since(&ws, self.seen.get(), self.lang) {
-                let id = to.map_or(&Value::Null, |(id, _)| id);
-                self.tell(&Reply::result(id, &ran, self.lang), to);
-            }
-            Seen::now(&ws)
-        };
-        self.seen.set(now);
+        let state = self.state.borrow().clone();
+        if let Some(ran) = ran_since(&state.workspace, self.seen.get(), self.lang) {
+            let id = to.map_or(&Value::Null, |(id, _)| id);
+            self.tell(&Reply::result(id, &ran, self.lang), to);
+        }
+        self.seen.set(Seen::now(&state.workspace));
     }
 
     /// A message posted to the embed: a request from the parent page at an
@@ -263,14 +287,12 @@ impl Runner {
                 // Typed line by line, as if pasted: a heredoc waits for its end.
                 let lines: Vec<&str> = command.split('\n').collect();
                 for (i, line) in lines.iter().enumerate() {
-                    let before = self.workspace.borrow().console.log.len();
-                    self.workspace.borrow_mut().submit(line);
-                    let done = self.workspace.borrow().console.log.len() > before;
-                    if done || i + 1 == lines.len() {
+                    let before = self.commands();
+                    self.act(Action::Submit((*line).to_owned()));
+                    if self.commands() > before || i + 1 == lines.len() {
                         self.report(Some(&to));
                     }
                 }
-                self.changed.emit(());
             }
             Request::Ping { .. } => {
                 self.tell(&Reply::ready(self.lang), Some(&(Value::Null, origin)))

@@ -15,6 +15,7 @@ use std::cell::OnceCell;
 use std::rc::Rc;
 
 /// One image in the registry.
+#[derive(Clone)]
 pub struct Served {
     pub config: ImageConfig,
     pub layers: Vec<Rc<Layer>>,
@@ -110,6 +111,9 @@ pub fn parse_wanted(text: &str) -> Result<Wanted, String> {
     })
 }
 
+/// Cloned with the session it belongs to: an app keeps a session per command
+/// for undo and the timeline.
+#[derive(Clone)]
 pub struct Registry {
     images: Map<Reference, Listing>,
 }
@@ -120,6 +124,7 @@ pub const TEACHING_LAYER_IDS: u64 = 64;
 /// One repository tag: a teaching image is read from its text only when it is
 /// first asked for (most sessions pull a few), with layer ids fixed in advance
 /// so that the order of pulls changes nothing.
+#[derive(Clone)]
 struct Listing {
     served: OnceCell<Option<Served>>,
     /// A teaching image not read yet: its reference and its first layer id.

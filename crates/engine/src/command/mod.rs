@@ -105,7 +105,9 @@ impl Transcript {
     }
 }
 
-/// A simulated Docker host with its registry.
+/// A simulated Docker host with its registry. A clone is a snapshot that
+/// shares every layer with the original (they are immutable, behind `Rc`).
+#[derive(Clone)]
 pub struct Session {
     pub host: Host,
     pub registry: Registry,

@@ -3,7 +3,7 @@
 //! merged file tree, each entry with the layer it comes from. The file actions
 //! are command lines, typed into the terminal like every other action.
 
-use crate::activity::layer_name;
+use crate::view::activity::layer_name;
 use layerlab_engine::command::Session;
 use layerlab_engine::diff::{Entry, Kind};
 use layerlab_engine::event::Source;
@@ -388,7 +388,7 @@ pub mod action {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::console::Workspace;
+    use crate::workspace::Workspace;
 
     fn workspace(lines: &[&str]) -> Workspace {
         Workspace::replay(&lines.iter().map(|l| l.to_string()).collect::<Vec<_>>())

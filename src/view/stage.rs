@@ -321,7 +321,7 @@ mod tests {
             .map(|c| (c.name.as_str(), c.state.as_str()))
             .collect();
         assert_eq!(names, [("web1", "Up"), ("web2", "Up")]);
-        let css = include_str!("../static/style.css");
+        let css = include_str!("../../static/style.css");
         for h in 0..HUES {
             assert!(
                 css.contains(&format!(".hue-{h} {{")),

@@ -279,7 +279,7 @@ mod tests {
     #[test]
     fn a_saved_image_is_reported_layer_by_layer_with_its_ids() {
         let imported = import(include_bytes!(
-            "../crates/engine/tests/images/multi-stage.tar"
+            "../../crates/engine/tests/images/multi-stage.tar"
         ));
         let all = reports(&imported);
         assert!(!all.is_empty());

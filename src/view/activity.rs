@@ -173,7 +173,7 @@ pub fn layer_name(session: &Session, id: LayerId) -> String {
         let made_by = image.config.history.iter().filter(|h| !h.empty_layer);
         for (layer, h) in image.layers.iter().zip(made_by) {
             if layer.id == id {
-                let by = crate::stage::shorten(&h.created_by);
+                let by = crate::view::stage::shorten(&h.created_by);
                 return format!("{by} ({})", size(layer.size()));
             }
         }
@@ -412,7 +412,7 @@ pub fn pull_progress(layers: &[(u64, bool)], tick: u32) -> (Vec<PullAt>, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::console::Workspace;
+    use crate::workspace::Workspace;
 
     fn after(lines: &[&str]) -> (Workspace, Vec<Item>) {
         let w = Workspace::replay(&lines.iter().map(|l| l.to_string()).collect::<Vec<_>>());

@@ -2,8 +2,8 @@
 //! next to the names the CLI shows for it. Since Docker 1.10 the directory is a
 //! cache ID that matches neither the DiffID nor the ChainID.
 
-use crate::inspect::Selected;
-use crate::stage::hue;
+use crate::view::inspect::Selected;
+use crate::view::stage::hue;
 use layerlab_engine::command::Session;
 use layerlab_engine::size::human_size_with_precision;
 use layerlab_engine::storage::{cache_id, link_id, mount_id, outline, DiskNode, Driver, ROOT};

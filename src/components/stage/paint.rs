@@ -1,267 +1,29 @@
-//! The stage: an SVG picture of the host, scaled to its pane. Each layer of
-//! the store is one slab, drawn once; an image is a label on the tip of its
-//! chain, and an image that grows from another's layers branches off to the
-//! right, as in a commit graph. Containers stand on their image's tip, each
-//! with its writable layer and what it holds. The last command's events move
-//! on it: a copied-up file travels from its layer into the writable layer,
-//! a whiteout drops in, new layers and containers rise into place. A text
-//! version follows for screen readers.
+//! Painting the stage: slabs, tags, containers and what moves, as one SVG
+//! drawing with the choices its parts open.
 
-use crate::components::scaled;
-use crate::console::Workspace;
-use crate::drawing::{self, use_choices, Drawing, SELECT};
-use crate::i18n::{colon, comma, t, Lang, Msg};
-use crate::inspect::Selected;
-use crate::stage::{hue_class, stage_model, ContainerBox, HeldFile, Stage as Picture};
-use layerlab_engine::command::Transcript;
-use layerlab_engine::event::{Event, Source};
-use layerlab_engine::host::HostEvent;
+use super::layout::*;
+use super::motion::{rows, Motion};
+use crate::drawing::{Drawing, SELECT};
+use crate::i18n::{colon, t, Lang, Msg};
+use crate::view::inspect::Selected;
+use crate::view::stage::{hue_class, ContainerBox, Stage as Picture};
+use crate::view::timeline::scaled;
 use layerlab_engine::layer::LayerId;
 use layerlab_engine::writable::Origin;
-use std::cell::RefCell;
-use std::rc::Rc;
-use yew::prelude::*;
-
-#[derive(Properties)]
-pub struct StageProps {
-    pub lang: Lang,
-    pub workspace: Rc<RefCell<Workspace>>,
-    pub revision: u64,
-    /// Animation speed, in percent.
-    #[prop_or(100)]
-    pub speed: u32,
-    /// Presenter mode: drawn to fit beside the caption on a projector.
-    #[prop_or_default]
-    pub compact: bool,
-    /// Clicking (or Enter on) a layer or a container shows it in the inspector.
-    pub on_select: Callback<Selected>,
-}
-
-impl PartialEq for StageProps {
-    fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang
-            && self.revision == other.revision
-            && self.speed == other.speed
-            && self.compact == other.compact
-            && Rc::ptr_eq(&self.workspace, &other.workspace)
-    }
-}
-
-const SLAB_W: i32 = 260;
-const SLAB_H: i32 = 28;
-/// An image's label on its tip: a name line, and its configuration below.
-const TAG_H: i32 = 36;
-const COL_GAP: i32 = 44;
-const BOX_GAP: i32 = 10;
-/// A container box without its file rows.
-const BOX_HEAD: i32 = 46;
-const ROW_H: i32 = 17;
-/// How far containers stand above their image's tip.
-const LIFT: i32 = 26;
-const PAD: i32 = 14;
-/// The drawing is never smaller than this, so a small one is not blown up.
-const MIN_W: i32 = 420;
-const MIN_H: i32 = 240;
-/// Files listed when a layer is opened in place.
-const OPEN_FILES: usize = 5;
 
 /// Motion at normal speed, in milliseconds.
 const TRAVEL_MS: u64 = 1400;
 const STAGGER_MS: u64 = 450;
 const RISE_MS: u64 = 700;
 
-/// Where each thing stands: a column, and an elevation above the baseline.
-#[derive(Default)]
-struct Layout {
-    /// Per slab: (column, elevation of its bottom).
-    slabs: Vec<(usize, i32)>,
-    /// Per image: (column, elevation of its tag's bottom).
-    tags: Vec<(usize, i32)>,
-    /// Per container group (by image): (column, elevation of its bottom).
-    groups: Vec<Option<(usize, i32)>>,
-    /// Per column: its width.
-    widths: Vec<i32>,
-}
-
-fn tags_on(stage: &Picture, slab: usize) -> i32 {
-    stage.images.iter().filter(|i| i.tip == Some(slab)).count() as i32 * TAG_H
-}
-
-fn box_height(stage: &Picture, c: &ContainerBox) -> i32 {
-    // An empty writable layer says so in a row, but for a projector.
-    let fewest = usize::from(!stage.compact);
-    let rows = c.files.len().clamp(fewest, stage.rows() + 1) as i32;
-    BOX_HEAD + rows * ROW_H + 4
-}
-
-/// Containers of image `image`, in rows of [`Picture::per_row`]: the group's (width, height).
-fn group_size(stage: &Picture, image: usize) -> Option<(i32, i32)> {
-    let boxes: Vec<&ContainerBox> = stage
-        .containers
-        .iter()
-        .filter(|c| c.image == image)
-        .collect();
-    if boxes.is_empty() {
-        return None;
-    }
-    let across = boxes.len().min(stage.per_row()) as i32;
-    let height = boxes
-        .chunks(stage.per_row())
-        .map(|row| row.iter().map(|c| box_height(stage, c)).max().unwrap_or(0) + BOX_GAP)
-        .sum();
-    Some((across * stage.box_w() + (across - 1) * BOX_GAP, height))
-}
-
-/// Columns go left to right as they are needed: a slab continues its parent's
-/// column unless something already stands there (the parent's containers
-/// first, then its first child); anything else branches into a new column.
-fn lay_out(stage: &Picture) -> Layout {
-    let mut l = Layout::default();
-    let mut taken = vec![false; stage.slabs.len()];
-    let new_column = |l: &mut Layout, width: i32| {
-        l.widths.push(width);
-        l.widths.len() - 1
-    };
-    // Containers keep their image's column: reserve it before any child.
-    let has_group: Vec<bool> = (0..stage.images.len())
-        .map(|i| group_size(stage, i).is_some())
-        .collect();
-    for (i, image) in stage.images.iter().enumerate() {
-        if let (Some(tip), true) = (image.tip, has_group[i]) {
-            taken[tip] = true;
-        }
-    }
-    let top = |l: &Layout, s: usize| l.slabs[s].1 + SLAB_H + tags_on(stage, s);
-    for slab in &stage.slabs {
-        let place = match slab.parent {
-            Some(p) if !taken[p] => {
-                taken[p] = true;
-                (l.slabs[p].0, top(&l, p))
-            }
-            Some(p) => (new_column(&mut l, SLAB_W), top(&l, p)),
-            None => (new_column(&mut l, SLAB_W), 0),
-        };
-        l.slabs.push(place);
-    }
-    for (i, image) in stage.images.iter().enumerate() {
-        let tag = match image.tip {
-            Some(tip) => {
-                let below = stage.images[..i]
-                    .iter()
-                    .filter(|o| o.tip == Some(tip))
-                    .count() as i32;
-                (l.slabs[tip].0, l.slabs[tip].1 + SLAB_H + below * TAG_H)
-            }
-            None => (new_column(&mut l, SLAB_W), 0),
-        };
-        l.tags.push(tag);
-    }
-    let mut group_of_tip: Vec<Option<usize>> = vec![None; stage.slabs.len()];
-    for (i, image) in stage.images.iter().enumerate() {
-        let Some((width, _)) = group_size(stage, i) else {
-            l.groups.push(None);
-            continue;
-        };
-        let base = match image.tip {
-            Some(tip) => top(&l, tip),
-            None => l.tags[i].1 + TAG_H,
-        } + LIFT;
-        // The first image on a tip stands in its column; another (a retag
-        // with other settings) branches beside it.
-        let column = match image.tip {
-            Some(tip) if group_of_tip[tip].is_none() => {
-                group_of_tip[tip] = Some(i);
-                l.tags[i].0
-            }
-            None => l.tags[i].0,
-            Some(_) => new_column(&mut l, width),
-        };
-        l.widths[column] = l.widths[column].max(width);
-        l.groups.push(Some((column, base)));
-    }
-    l
-}
-
-/// What the last command did that the stage shows moving.
-#[derive(Default)]
-struct Motion {
-    /// (container, path, the layer it came from) of each file copied up.
-    copied: Vec<(String, String, LayerId)>,
-    /// (container, path) of each whiteout made.
-    whiteouts: Vec<(String, String)>,
-    /// (container, layer) of each read served by a read-only layer.
-    reads: Vec<(String, LayerId)>,
-    /// Layers made, in order.
-    layers: Vec<LayerId>,
-    /// Layers a build took from its cache (`CACHED`).
-    cached: Vec<LayerId>,
-    /// Containers made.
-    containers: Vec<String>,
-    /// The container whose writable layer a commit turned into a layer.
-    committed: Option<String>,
-    /// The container whose files changed.
-    changed: Option<String>,
-}
-
-fn motion(session: &layerlab_engine::command::Session, line: &str, ran: &Transcript) -> Motion {
-    let mut m = Motion::default();
-    if let Some(files) = &ran.container_files {
-        let c = &files.container;
-        for e in &files.events {
-            match e {
-                Event::CopyUp {
-                    path, from, kind, ..
-                } if *kind != layerlab_engine::diff::Kind::Dir => {
-                    m.copied.push((c.clone(), path.to_string(), *from))
-                }
-                Event::Whiteout { path } => m.whiteouts.push((c.clone(), path.to_string())),
-                Event::Read {
-                    from: Source::Lower(id),
-                    ..
-                } if !m.reads.iter().any(|(_, l)| l == id) => m.reads.push((c.clone(), *id)),
-                _ => {}
-            }
-        }
-        m.changed = Some(c.clone());
-    }
-    m.cached = ran
-        .build
-        .iter()
-        .filter(|s| s.cached)
-        .filter_map(|s| s.layer)
-        .collect();
-    for e in &ran.events {
-        match e {
-            HostEvent::LayerCreated { layer, .. } => m.layers.push(*layer),
-            HostEvent::ContainerCreated { id, .. } => m.containers.push(id.clone()),
-            _ => {}
-        }
-    }
-    // A commit's one new layer comes out of the container it was made from.
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let commit = matches!(
-        words.as_slice(),
-        ["docker", "commit", ..] | ["docker", "container", "commit", ..]
-    );
-    if commit && m.layers.len() == 1 {
-        m.committed = words
-            .iter()
-            .skip(2)
-            .filter(|w| !w.starts_with('-'))
-            .find_map(|w| session.host.container(w).ok())
-            .map(|c| c.id.clone());
-    }
-    m
-}
-
 /// A rectangle in the drawing's coordinates.
 #[derive(Clone, Copy)]
-struct Rect {
-    x: i32,
-    y: i32,
+pub(super) struct Rect {
+    pub(super) x: i32,
+    pub(super) y: i32,
 }
 
-fn icon(origin: Origin) -> &'static str {
+pub(super) fn icon(origin: Origin) -> &'static str {
     match origin {
         Origin::CopiedUp { .. } => "⇧",
         Origin::New => "+",
@@ -270,24 +32,7 @@ fn icon(origin: Origin) -> &'static str {
     }
 }
 
-/// The rows a writable layer shows: what the last command touched first.
-fn rows<'a>(stage: &Picture, c: &'a ContainerBox, m: &Motion) -> (Vec<&'a HeldFile>, usize) {
-    let touched = |f: &HeldFile| {
-        m.copied
-            .iter()
-            .any(|(id, p, _)| *id == c.id && *p == f.path)
-            || m.whiteouts
-                .iter()
-                .any(|(id, p)| *id == c.id && *p == f.path)
-    };
-    let mut files: Vec<&HeldFile> = c.files.iter().filter(|f| touched(f)).collect();
-    files.extend(c.files.iter().filter(|f| !touched(f)));
-    let more = files.len().saturating_sub(stage.rows());
-    files.truncate(stage.rows());
-    (files, more)
-}
-
-struct Painter<'a> {
+pub(super) struct Painter<'a> {
     d: Drawing,
     lang: Lang,
     stage: &'a Picture,
@@ -719,10 +464,10 @@ impl Painter<'_> {
 }
 
 /// A layer opened in place, and its largest files.
-type Opened = (LayerId, (Vec<(String, String)>, usize));
+pub(super) type Opened = (LayerId, (Vec<(String, String)>, usize));
 
 /// The stage as SVG, with the choices its slabs and containers open.
-fn paint(
+pub(super) fn paint(
     stage: &Picture,
     m: &Motion,
     lang: Lang,
@@ -784,212 +529,4 @@ fn paint(
         p.opened(opened);
     }
     (p.d, p.selections)
-}
-
-/// The text version: every layer once, each image on its tip, each container
-/// with its state and what its writable layer holds.
-fn description(stage: &Picture, lang: Lang) -> Html {
-    let layer = |s: &crate::stage::Slab| {
-        let used = if s.used_by > 1 {
-            format!(
-                " — {}{}{}",
-                t(lang, Msg::StageUsedBy),
-                colon(lang),
-                s.used_by
-            )
-        } else {
-            String::new()
-        };
-        format!("{} {}{used}", s.label, s.size)
-    };
-    // Drawn as one text, like the picture: a few hundred list items made
-    // through yew would cost far more code and time.
-    let mut d = Drawing::new();
-    d.open("div")
-        .attr("id", "stage-text")
-        .attr("class", "visually-hidden");
-    d.open("ul");
-    for i in &stage.images {
-        let chain: Vec<String> = std::iter::successors(i.tip, |&s| stage.slabs[s].parent)
-            .map(|s| layer(&stage.slabs[s]))
-            .collect();
-        let config = if i.config.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " — {}{}{}",
-                t(lang, Msg::StageConfig),
-                colon(lang),
-                i.config.join(" · ")
-            )
-        };
-        let chain: Vec<&str> = chain.iter().rev().map(String::as_str).collect();
-        d.open("li")
-            .text(&format!(
-                "{} ({}, {}){}{} {}{}{}{config}",
-                i.name,
-                i.id,
-                i.size,
-                colon(lang),
-                chain.len(),
-                t(lang, Msg::StageLayers),
-                comma(lang),
-                chain.join(" → ")
-            ))
-            .close();
-    }
-    d.close();
-    d.open("ul");
-    for c in &stage.containers {
-        let files: Vec<String> = c
-            .files
-            .iter()
-            .map(|f| {
-                let how = match f.origin {
-                    Origin::CopiedUp { from } => format!(
-                        "{} {}",
-                        t(lang, Msg::StageCopiedUp),
-                        stage
-                            .slab_of(from)
-                            .map(|s| stage.slabs[s].label.as_str())
-                            .unwrap_or_default()
-                    ),
-                    Origin::New => t(lang, Msg::StageNewFile).to_owned(),
-                    Origin::Whiteout => t(lang, Msg::StageWhiteout).to_owned(),
-                    Origin::Opaque => t(lang, Msg::StageOpaque).to_owned(),
-                };
-                format!("{} ({how}{}{})", f.path, comma(lang), f.size)
-            })
-            .collect();
-        let image = stage.images.get(c.image).map_or("", |i| i.name.as_str());
-        let held = if files.is_empty() { "" } else { colon(lang) };
-        d.open("li")
-            .text(&format!(
-                "{} — {image} — {} — {}{}{}{held}{}",
-                c.name,
-                c.state,
-                t(lang, Msg::StageWritable),
-                colon(lang),
-                c.size,
-                files.join(comma(lang))
-            ))
-            .close();
-    }
-    drawing::html(d)
-}
-
-#[function_component(Stage)]
-pub fn stage(props: &StageProps) -> Html {
-    let lang = props.lang;
-    let choices = use_choices::<Selected>();
-    // The drawing is made anew each time: when only the language or the
-    // speed changed, nothing on it moves again.
-    // What was there when the stage appeared (a reload, a permalink) is
-    // shown at rest, as "What happened" shows it.
-    let drawn_revision = use_mut_ref(|| Some(props.revision));
-    let fresh = drawn_revision.replace(Some(props.revision)) != Some(props.revision);
-    let open_state = use_state(|| None::<LayerId>);
-    let open = *open_state;
-    let ws = props.workspace.borrow();
-    let mut stage = stage_model(&ws.session);
-    stage.compact = props.compact;
-    let m = ws
-        .console
-        .last
-        .as_ref()
-        .map(|(line, ran)| motion(&ws.session, line, ran))
-        .unwrap_or_default();
-    let legend = html! {
-        <div class="legend">
-            <p>
-                <span class="key slab-key" aria-hidden="true"></span>{ t(lang, Msg::StageLegendLayer) }
-                <span class="key tag-key" aria-hidden="true"></span>{ t(lang, Msg::StageImageTag) }
-                <span class="key writable-key" aria-hidden="true"></span>{ t(lang, Msg::StageWritable) }
-                <span aria-hidden="true">{ " ⚙ " }</span>{ t(lang, Msg::StageMetadataOnly) }
-                <span aria-hidden="true">{ " ⇧ " }</span>{ t(lang, Msg::StageCopiedUp) }
-                <span aria-hidden="true">{ " ⊘ " }</span>{ t(lang, Msg::StageWhiteoutShort) }
-            </p>
-            <p class="init-note">{ t(lang, Msg::StageInitLayer) }</p>
-        </div>
-    };
-    if stage.is_empty() {
-        return html! {
-            <section class="pane stage-pane" id="stage" aria-labelledby="stage-heading">
-                <h2 id="stage-heading">{ t(lang, Msg::StageHeading) }</h2>
-                <p class="hint">{ t(lang, Msg::StageEmpty) }</p>
-            </section>
-        };
-    }
-    let open_files = open
-        .filter(|id| stage.slab_of(*id).is_some())
-        .map(|id| (id, crate::stage::largest_files(&ws.session, id, OPEN_FILES)));
-    let (d, selections) = paint(&stage, &m, lang, fresh, props.speed, open_files.as_ref());
-    // A layer chosen on the stage also opens in place, showing its files.
-    let on_select = {
-        let (on_select, open_state) = (props.on_select.clone(), open_state.clone());
-        Callback::from(move |s: Selected| {
-            if let Selected::Layer(id) = &s {
-                open_state.set((*open_state != Some(*id)).then_some(*id));
-            }
-            on_select.emit(s);
-        })
-    };
-    let (onclick, onkeydown) = choices.handlers(selections, &on_select);
-    html! {
-        <section class="pane stage-pane" id="stage" aria-labelledby="stage-heading">
-            <h2 id="stage-heading">{ t(lang, Msg::StageHeading) }</h2>
-            <div class="stage-scroll" tabindex="0" role="region" aria-labelledby="stage-heading" ref={choices.node.clone()} {onclick} {onkeydown}>
-                { drawing::svg(d) }
-            </div>
-            { description(&stage, lang) }
-            { legend }
-        </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use layerlab_engine::command::Session;
-
-    fn laid(lines: &[&str]) -> (Picture, Layout) {
-        let mut s = Session::new();
-        for line in lines {
-            s.run(line);
-        }
-        let stage = stage_model(&s);
-        let l = lay_out(&stage);
-        (stage, l)
-    }
-
-    #[test]
-    fn a_branch_grows_beside_its_parent_and_containers_keep_their_column() {
-        let (stage, l) = laid(&[
-            "docker run -d --name c1 busybox sleep 1d",
-            "docker exec c1 sh -c 'echo x >> /etc/passwd'",
-            "docker commit c1 mine",
-        ]);
-        // busybox's layer, then the commit's: a branch, since c1 stands on busybox.
-        assert_eq!(l.slabs.len(), 2);
-        assert_ne!(l.slabs[1].0, l.slabs[0].0, "the commit branches off");
-        assert_eq!(
-            l.slabs[1].1,
-            SLAB_H + TAG_H,
-            "it grows from the top of busybox's tip"
-        );
-        assert_eq!(
-            l.groups[0].map(|g| g.0),
-            Some(l.slabs[0].0),
-            "c1 stays on busybox"
-        );
-        assert_eq!(stage.containers.len(), 1);
-    }
-
-    #[test]
-    fn a_chain_without_containers_continues_in_its_column() {
-        let (_, l) = laid(&["docker pull nginx"]);
-        assert!(l.slabs.iter().all(|(c, _)| *c == 0), "one column");
-        let elevations: Vec<i32> = l.slabs.iter().map(|(_, e)| *e).collect();
-        assert!(elevations.windows(2).all(|w| w[1] == w[0] + SLAB_H));
-    }
 }

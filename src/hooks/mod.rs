@@ -1,0 +1,12 @@
+//! The root component's hooks, each one concern of the page around the
+//! state: saving it, playing it, the presenter's keys, the language.
+
+mod autosave;
+mod lang;
+mod playback;
+mod presenter_keys;
+
+pub use autosave::use_autosave;
+pub use lang::use_lang;
+pub use playback::use_playback;
+pub use presenter_keys::use_presenter_keys;
