@@ -12,8 +12,9 @@ use std::path::Path;
 /// It was 350 KB; the new stage, the work budget, Docker 26's output, the
 /// importer and keeping the learner's work took the first load to about
 /// 388 KB, much of it text the split cannot move (see ARCHITECTURE.md,
-/// "What the first load holds").
-pub const BUDGET_BYTES: u64 = 395_000;
+/// "What the first load holds"); the embed's root and its messages' texts,
+/// which an embed's first draw runs, added about 13 KB more (399 KB).
+pub const BUDGET_BYTES: u64 = 400_000;
 
 pub struct FileSize {
     pub name: String,
