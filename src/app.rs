@@ -57,13 +57,9 @@ fn open_scenario(
     on_action: Callback<Action>,
 ) -> Callback<Event> {
     Callback::from(move |e: Event| {
-        let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+        let Some(file) = browser::picked_file(&e) else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
         let (keeper, dockerfile, on_action) =
             (keeper.clone(), dockerfile.clone(), on_action.clone());
         yew::platform::spawn_local(async move {

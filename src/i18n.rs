@@ -340,6 +340,10 @@ messages! {
         en: "This archive was not imported:",
         zh: "没有导入这个归档文件：",
     }
+    ImportUnreadable {
+        en: "the browser could not read the file.",
+        zh: "浏览器无法读取这个文件。",
+    }
     ImportDone {
         en: "Loaded into the host; docker run works on it.",
         zh: "已载入主机，可以对它执行 docker run。",

@@ -44,9 +44,11 @@ enum Status {
         ms: f64,
     },
     Cancelled,
+    /// The archive was refused: the engine's words (`message`), or, with
+    /// none, the browser could not read the file.
     Failed {
         name: String,
-        message: String,
+        message: Option<String>,
     },
     Done {
         name: String,
@@ -88,7 +90,7 @@ async fn read(file: web_sys::File, h: Handles) {
         total: total as u64,
         ms: 0.0,
     });
-    let fail = |message: String| {
+    let fail = |message: Option<String>| {
         h.status.set(Status::Failed {
             name: name.clone(),
             message,
@@ -98,18 +100,18 @@ async fn read(file: web_sys::File, h: Handles) {
         let end = (at + SLICE).min(total);
         let slice = match file.slice_with_f64_and_f64(at, end) {
             Ok(s) => s,
-            Err(_) => return fail("the browser could not read the file".into()),
+            Err(_) => return fail(None),
         };
         let buffer = wasm_bindgen_futures::JsFuture::from(slice.array_buffer()).await;
         if *h.run.borrow() != me {
             return;
         }
         let Ok(buffer) = buffer else {
-            return fail("the browser could not read the file".into());
+            return fail(None);
         };
         let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
         if let Err(e) = importer.feed(&bytes) {
-            return fail(e.to_string());
+            return fail(Some(e.to_string()));
         }
         at = end;
         h.status.set(Status::Reading {
@@ -121,7 +123,7 @@ async fn read(file: web_sys::File, h: Handles) {
     }
     let imported = match importer.finish() {
         Ok(i) => i,
-        Err(e) => return fail(e.to_string()),
+        Err(e) => return fail(Some(e.to_string())),
     };
     let reports = import_view::reports(&imported);
     // The images join a copy of the workspace on show, which takes its place.
@@ -168,13 +170,9 @@ pub fn image_import(props: &ImageImportProps) -> Html {
     let on_pick = {
         let handles = handles.clone();
         Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+            let Some(file) = crate::browser::picked_file(&e) else {
                 return;
             };
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            input.set_value("");
             yew::platform::spawn_local(read(file, handles.clone()));
         })
     };
@@ -234,7 +232,11 @@ fn status_view(lang: Lang, status: &Status, on_cancel: Callback<MouseEvent>) -> 
         }
         Status::Failed { name, message } => html! {
             <p class="notice import-error" role="alert">
-                { format!("{} {name}{}", t(lang, Msg::ImportFailed), colon(lang)) }<span class="mono">{ message }</span>
+                { format!("{} {name}{}", t(lang, Msg::ImportFailed), colon(lang)) }
+                { match message {
+                    Some(m) => html! { <span class="mono">{ m }</span> },
+                    None => html! { t(lang, Msg::ImportUnreadable) },
+                } }
             </p>
         },
         Status::Done { lines, .. } => html! {
