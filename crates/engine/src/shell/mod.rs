@@ -5,8 +5,9 @@
 //! - `syntax`: words, quoting, operators, redirections, heredocs → a `List`.
 //! - `expand`: parameters (`$V`, `${V:-x}` …), command substitution, field
 //!   splitting and globbing.
-//! - `utils`: the programs (cat, ls, cp, sed …), found through `PATH` in the
-//!   file system, so an image without `/bin/ls` has no `ls`.
+//! - `programs/`: the programs (cat, ls, cp, sed, tar …), one file per program
+//!   or family, found through `PATH` in the file system, so an image without
+//!   `/bin/ls` has no `ls`.
 //! - `make`: GNU make over the `Makefile` in the file system.
 //! - `packages`: apt-get, apk and pip with a small catalog of packages.
 //!
@@ -20,9 +21,8 @@ mod arith;
 mod expand;
 mod make;
 mod packages;
+mod programs;
 pub mod syntax;
-mod tar;
-mod utils;
 
 use crate::budget::{Budget, Exceeded};
 use crate::content::Content;
@@ -32,8 +32,8 @@ use crate::merged::{Merged, Node, WriteMode};
 use syntax::{AndOr, Join, Pipeline, Redir, RedirOp, Simple, SyntaxError};
 
 pub(crate) use expand::{matches as glob_match, strip};
+pub(crate) use programs::account_id;
 pub use syntax::incomplete;
-pub(crate) use utils::account_id;
 
 /// Output in the order it was written, each chunk from stdout or stderr.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -673,7 +673,7 @@ impl Run<'_, '_> {
         if let Some(status) = packages::run(self, program, args) {
             return status;
         }
-        match utils::run(self, program, args, stdin) {
+        match programs::run(self, program, args, stdin) {
             Some(status) => status,
             None => {
                 self.stderr(format!(
@@ -760,15 +760,15 @@ impl Run<'_, '_> {
                 };
                 let mut text = args.join(" ");
                 let mut stop = false;
-                text = utils::escapes(&text, &mut stop);
+                text = programs::printf::escapes(&text, &mut stop);
                 if newline && !stop {
                     text.push('\n');
                 }
                 self.stdout(text);
                 0
             }
-            "printf" => utils::printf(self, args),
-            "test" | "[" => utils::test(self, name, args),
+            "printf" => programs::printf::printf(self, args),
+            "test" | "[" => programs::test::test(self, name, args),
             "export" => {
                 for a in args.iter().filter(|a| *a != "-p") {
                     let (k, v) = match a.split_once('=') {
@@ -862,7 +862,7 @@ pub fn simulates(program: &str) -> bool {
             name,
             "sh" | "dash" | "bash" | "ash" | "make" | "apt-get" | "apt" | "apk" | "pip" | "pip3"
         )
-        || utils::program_named(name).is_some()
+        || programs::program_named(name).is_some()
 }
 
 #[cfg(test)]
