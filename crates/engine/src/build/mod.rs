@@ -6,10 +6,18 @@
 //! - `context`: the build context, `.dockerignore`, COPY source selection and
 //!   the content checksum that keys COPY's cache.
 //! - `vars`: builder-side variable substitution.
-//! - `steps`: what each instruction does to a stage.
+//! - `steps`: the `Builder` that runs a stage's instructions and a step that
+//!   makes a layer (from the cache or by running it); `from`, `run`, `copy`
+//!   (COPY and ADD) and `metadata` (WORKDIR and the config-only instructions)
+//!   hold what each instruction does; `legacy` is the classic builder.
 
 mod context;
+mod copy;
+mod from;
 mod health;
+mod legacy;
+mod metadata;
+mod run;
 mod steps;
 pub mod vars;
 
