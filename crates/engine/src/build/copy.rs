@@ -3,11 +3,12 @@
 //! tar archives; `--chown` names are read from the image's own files.
 
 use super::context::{clean, Context, Entry};
-use super::steps::{Builder, Texts};
+use super::steps::{working_dir, Builder, Texts};
 use super::{key, vars, Stage, Step};
 use crate::content::Content;
 use crate::dockerfile::{Args, Instruction, Keyword};
 use crate::lower::Lower;
+use crate::map::Map;
 use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
 use crate::reference::Reference;
 use crate::shell::account_id;
@@ -48,80 +49,20 @@ impl Builder<'_> {
             None => None,
         };
         if self.opts.legacy {
-            if flag("chmod").is_some() {
-                return Err("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled".into());
-            }
-            if sources.len() > 1 && !dest.ends_with('/') {
-                return Err(format!("When using {} with more than one source file, the destination must be a directory and end with a /", kw.name()));
-            }
+            legacy_refusals(kw, flag("chmod").is_some(), &sources, &dest)?;
         }
         let chmod = match flag("chmod") {
-            Some(m) => match u32::from_str_radix(&m, 8) {
-                Ok(v) if v <= 0o7777 => Some(v),
-                _ => return Err(at(format!("invalid chmod parameter: '{m}'. it should be octal string and between 0 and 07777"))),
-            },
+            Some(m) => Some(octal_mode(&m).map_err(at)?),
             None => None,
         };
-        for s in &sources {
-            if s.starts_with("http://") || s.starts_with("https://") || s.starts_with("git@") {
-                if kw == Keyword::Copy {
-                    return Err(at("source can't be a URL for COPY".into()));
-                }
-                return Err(at(format!(
-                    "ADD {s}: Layerlab's simulated host has no network. Put the file in the build context and COPY it instead"
-                )));
-            }
-        }
+        refuse_urls(kw, &sources).map_err(at)?;
         // Heredoc sources become files of the context.
-        let mut ctx_store;
-        let mut from_ctx: &Context = self.context;
-        if !i.heredocs.is_empty() {
-            ctx_store = self.context.clone();
-            for h in &i.heredocs {
-                let body = if h.expand {
-                    vars::expand(&h.body, &vars).unwrap_or_else(|_| h.body.clone())
-                } else {
-                    h.body.clone()
-                };
-                let tag = format!("<<{}", h.name);
-                for s in sources
-                    .iter_mut()
-                    .filter(|s| **s == tag || **s == format!("<<-{}", h.name))
-                {
-                    *s = h.name.clone();
-                }
-                ctx_store.entries.retain(|e| e.path != h.name);
-                ctx_store.entries.push(Entry {
-                    path: h.name.clone(),
-                    node: Node::File {
-                        meta: crate::diff::Meta::new(0o644, self.host.now()),
-                        content: Content::bytes(body),
-                    },
-                });
-            }
-            from_ctx = &ctx_store;
-        }
+        let ctx_store = self.heredoc_context(i, &vars, &mut sources);
+        let mut from_ctx: &Context = ctx_store.as_ref().unwrap_or(self.context);
         let source_ctx;
         let from = flag("from");
         if let Some(f) = &from {
-            let lower = f.to_ascii_lowercase();
-            let fs_layers = if let Some(s) = self.stages.iter().find(|s| {
-                s.name.as_deref() == Some(lower.as_str()) || lower.parse::<usize>() == Ok(s.index)
-            }) {
-                s.layers.clone()
-            } else if let Ok(img) = self.host.image(f) {
-                img.layers.clone()
-            } else if let Some(served) =
-                Reference::parse(f).ok().and_then(|r| self.registry.get(&r))
-            {
-                served.layers.clone()
-            } else {
-                return Err(at(format!(
-                    "{f}: failed to resolve source metadata for docker.io/library/{f}: not found"
-                )));
-            };
-            let fs = Merged::new(Rc::new(Lower::new(fs_layers)));
-            source_ctx = Context::from_dir(&fs, "/").map_err(at)?;
+            source_ctx = self.other_context(f).map_err(at)?;
             from_ctx = &source_ctx;
         } else if !self.context_sent {
             self.context_sent = true;
@@ -133,44 +74,9 @@ impl Builder<'_> {
         }
         let checksum = match from_ctx.checksum(&sources) {
             Ok(c) => c,
-            Err(_) if self.opts.legacy => {
-                let missing = sources
-                    .iter()
-                    .find(|s| from_ctx.select(s).is_err())
-                    .map_or("", String::as_str);
-                self.steps.push(Step::failed(i.start_line, label, 1));
-                return Err(format!(
-                    "{} failed: file not found in build context or excluded by .dockerignore: stat {missing}: file does not exist",
-                    kw.name()
-                ));
-            }
-            Err(e) => {
-                let id = key(&[&self.source, &e]).hex()[..25].to_owned();
-                let v = self.progress.vertex(label);
-                self.progress.line(
-                    v,
-                    &format!("ERROR: failed to calculate checksum of ref {id}: {e}"),
-                );
-                if !self.opts.legacy {
-                    // BuildKit's box around the step that failed.
-                    let boxed = [
-                        "------".to_owned(),
-                        format!(" > {label}:"),
-                        "------".to_owned(),
-                    ];
-                    self.progress.lines.extend(boxed);
-                }
-                self.steps.push(Step::failed(i.start_line, label, 1));
-                return Err(at(format!(
-                    "failed to compute cache key: failed to calculate checksum of ref {id}: {e}"
-                )));
-            }
+            Err(e) => return Err(self.checksum_failed(i, label, kw, &sources, from_ctx, &e, &at)),
         };
-        let cwd = if stage.config.config.working_dir.is_empty() {
-            "/".to_owned()
-        } else {
-            stage.config.config.working_dir.clone()
-        };
+        let cwd = working_dir(&stage.config.config);
         let dest_abs = if dest.starts_with('/') {
             dest.clone()
         } else {
@@ -178,18 +84,7 @@ impl Builder<'_> {
         };
         let into_dir =
             dest.ends_with('/') || sources.len() > 1 || dest == "." || dest.ends_with("/.");
-        let mut shown_flags = String::new();
-        if let Some(c) = &chown {
-            shown_flags.push_str(&format!("--chown={c} "));
-        }
-        if let Some(m) = flag("chmod") {
-            shown_flags.push_str(&format!("--chmod={m} "));
-        }
-        let created_by = format!(
-            "{} {shown_flags}{} {dest} # buildkit",
-            kw.name(),
-            sources.join(" ")
-        );
+        let created_by = buildkit_text(kw, chown.as_deref(), flag("chmod"), &sources, &dest);
         let step_key = key(&[
             stage.key.as_str(),
             kw.name(),
@@ -204,20 +99,7 @@ impl Builder<'_> {
             checksum.as_str(),
         ]);
         // The legacy builder names the sources by a content hash.
-        let hash_kind = match sources.as_slice() {
-            [one] if !one.contains(['*', '?', '[']) => {
-                let is_dir = clean(one).is_empty()
-                    || from_ctx
-                        .select(one)
-                        .is_ok_and(|e| e.iter().any(|e| matches!(e.node, Node::Dir { .. })));
-                if is_dir {
-                    "dir"
-                } else {
-                    "file"
-                }
-            }
-            _ => "multi",
-        };
+        let hash_kind = hash_kind(&sources, from_ctx);
         let legacy_chown = chown
             .as_ref()
             .map_or(String::new(), |c| format!("--chown={c} "));
@@ -236,64 +118,280 @@ impl Builder<'_> {
         // ADD unpacks local archives from the context (not from another stage).
         let unpack =
             kw == Keyword::Add && from.is_none() && flag("unpack").as_deref() != Some("false");
-        let now = self.host.now();
+        let placement = Placement {
+            dest_abs,
+            into_dir,
+            unpack,
+            chmod,
+            chown,
+            now: self.host.now(),
+        };
         self.layer_step(stage, i, label, step_key, texts, |fs| {
-            let (uid, gid) = owner(fs, chown.as_deref());
-            for s in &sources {
-                let selected = ctx.select(s)?;
-                let root = clean(s).is_empty();
-                for e in selected {
-                    let (base, items): (String, Vec<&Entry>) = if root {
-                        (String::new(), ctx.entries.iter().collect())
-                    } else if matches!(e.node, Node::Dir { .. }) {
-                        (e.path.clone(), ctx.below(&e.path).collect())
-                    } else {
-                        if let (true, Node::File { content, .. }) = (unpack, &e.node) {
-                            if let Some(members) = unpacked(content)? {
-                                fs.mkdir_all(&dest_abs, DIR_MODE)
-                                    .map_err(|e| e.to_string())?;
-                                crate::archive::extract(fs, &dest_abs, &members)
-                                    .map_err(|e| e.to_string())?;
-                                continue;
-                            }
-                        }
-                        let name = e.path.rsplit('/').next().unwrap_or(&e.path).to_owned();
-                        let exists_dir =
-                            matches!(fs.stat(&dest_abs).map(|s| s.node), Ok(Node::Dir { .. }));
-                        let target = if into_dir || exists_dir {
-                            format!("{}/{name}", dest_abs.trim_end_matches('/'))
-                        } else {
-                            dest_abs.clone()
-                        };
-                        put(fs, &target, &e.node, chmod, (uid, gid), now)?;
-                        continue;
-                    };
-                    fs.mkdir_all(&dest_abs, DIR_MODE)
-                        .map_err(|e| e.to_string())?;
-                    for item in items {
-                        let rel = if base.is_empty() {
-                            item.path.clone()
-                        } else {
-                            item.path[base.len() + 1..].to_owned()
-                        };
-                        put(
-                            fs,
-                            &format!("{}/{rel}", dest_abs.trim_end_matches('/')),
-                            &item.node,
-                            chmod,
-                            (uid, gid),
-                            now,
-                        )?;
-                    }
-                    if root {
-                        break;
-                    }
-                }
-            }
+            copy_sources(fs, &ctx, &sources, &placement)?;
             Ok(Vec::new())
         })
         .map_err(|f| f.msg)
     }
+
+    /// `--from`'s files: an earlier stage's (by name or index), an image's in
+    /// the store, or one the registry serves.
+    fn other_context(&self, f: &str) -> Result<Context, String> {
+        let lower = f.to_ascii_lowercase();
+        let fs_layers = if let Some(s) = self.stages.iter().find(|s| {
+            s.name.as_deref() == Some(lower.as_str()) || lower.parse::<usize>() == Ok(s.index)
+        }) {
+            s.layers.clone()
+        } else if let Ok(img) = self.host.image(f) {
+            img.layers.clone()
+        } else if let Some(served) = Reference::parse(f).ok().and_then(|r| self.registry.get(&r)) {
+            served.layers.clone()
+        } else {
+            return Err(format!(
+                "{f}: failed to resolve source metadata for docker.io/library/{f}: not found"
+            ));
+        };
+        let fs = Merged::new(Rc::new(Lower::new(fs_layers)));
+        Context::from_dir(&fs, "/")
+    }
+
+    /// The context with COPY's heredocs added as files, their names standing
+    /// for them among the sources; `None` without heredocs.
+    fn heredoc_context(
+        &self,
+        i: &Instruction,
+        vars: &Map<String, String>,
+        sources: &mut [String],
+    ) -> Option<Context> {
+        if i.heredocs.is_empty() {
+            return None;
+        }
+        let mut ctx_store = self.context.clone();
+        for h in &i.heredocs {
+            let body = if h.expand {
+                vars::expand(&h.body, vars).unwrap_or_else(|_| h.body.clone())
+            } else {
+                h.body.clone()
+            };
+            let tag = format!("<<{}", h.name);
+            for s in sources
+                .iter_mut()
+                .filter(|s| **s == tag || **s == format!("<<-{}", h.name))
+            {
+                *s = h.name.clone();
+            }
+            ctx_store.entries.retain(|e| e.path != h.name);
+            ctx_store.entries.push(Entry {
+                path: h.name.clone(),
+                node: Node::File {
+                    meta: crate::diff::Meta::new(0o644, self.host.now()),
+                    content: Content::bytes(body),
+                },
+            });
+        }
+        Some(ctx_store)
+    }
+
+    /// A COPY whose sources cannot be read: the classic builder's `file not
+    /// found`, or BuildKit's checksum error on the step's vertex.
+    #[allow(clippy::too_many_arguments)]
+    fn checksum_failed(
+        &mut self,
+        i: &Instruction,
+        label: &str,
+        kw: Keyword,
+        sources: &[String],
+        from_ctx: &Context,
+        e: &str,
+        at: &dyn Fn(String) -> String,
+    ) -> String {
+        if self.opts.legacy {
+            let missing = sources
+                .iter()
+                .find(|s| from_ctx.select(s).is_err())
+                .map_or("", String::as_str);
+            self.steps.push(Step::failed(i.start_line, label, 1));
+            return format!(
+                "{} failed: file not found in build context or excluded by .dockerignore: stat {missing}: file does not exist",
+                kw.name()
+            );
+        }
+        let id = key(&[&self.source, e]).hex()[..25].to_owned();
+        let v = self.progress.vertex(label);
+        self.progress.line(
+            v,
+            &format!("ERROR: failed to calculate checksum of ref {id}: {e}"),
+        );
+        if !self.opts.legacy {
+            // BuildKit's box around the step that failed.
+            let boxed = [
+                "------".to_owned(),
+                format!(" > {label}:"),
+                "------".to_owned(),
+            ];
+            self.progress.lines.extend(boxed);
+        }
+        self.steps.push(Step::failed(i.start_line, label, 1));
+        at(format!(
+            "failed to compute cache key: failed to calculate checksum of ref {id}: {e}"
+        ))
+    }
+}
+
+/// What the classic builder refuses before it looks at any file: `--chmod`,
+/// and several sources into a destination without `/`.
+fn legacy_refusals(kw: Keyword, chmod: bool, sources: &[String], dest: &str) -> Result<(), String> {
+    if chmod {
+        return Err("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled".into());
+    }
+    if sources.len() > 1 && !dest.ends_with('/') {
+        return Err(format!("When using {} with more than one source file, the destination must be a directory and end with a /", kw.name()));
+    }
+    Ok(())
+}
+
+/// `--chmod`'s octal mode, up to 07777.
+fn octal_mode(m: &str) -> Result<u32, String> {
+    match u32::from_str_radix(m, 8) {
+        Ok(v) if v <= 0o7777 => Ok(v),
+        _ => Err(format!(
+            "invalid chmod parameter: '{m}'. it should be octal string and between 0 and 07777"
+        )),
+    }
+}
+
+/// URLs and git sources: COPY refuses them, and ADD cannot fetch them on a
+/// host without network.
+fn refuse_urls(kw: Keyword, sources: &[String]) -> Result<(), String> {
+    for s in sources {
+        if s.starts_with("http://") || s.starts_with("https://") || s.starts_with("git@") {
+            if kw == Keyword::Copy {
+                return Err("source can't be a URL for COPY".into());
+            }
+            return Err(format!(
+                "ADD {s}: Layerlab's simulated host has no network. Put the file in the build context and COPY it instead"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// COPY's history entry as BuildKit writes it: the flags, the sources and
+/// the destination as given.
+fn buildkit_text(
+    kw: Keyword,
+    chown: Option<&str>,
+    chmod: Option<String>,
+    sources: &[String],
+    dest: &str,
+) -> String {
+    let mut shown_flags = String::new();
+    if let Some(c) = chown {
+        shown_flags.push_str(&format!("--chown={c} "));
+    }
+    if let Some(m) = chmod {
+        shown_flags.push_str(&format!("--chmod={m} "));
+    }
+    format!(
+        "{} {shown_flags}{} {dest} # buildkit",
+        kw.name(),
+        sources.join(" ")
+    )
+}
+
+/// How the classic builder names COPY's sources in history, before their
+/// content hash: one directory, one file, or several.
+fn hash_kind(sources: &[String], from_ctx: &Context) -> &'static str {
+    match sources {
+        [one] if !one.contains(['*', '?', '[']) => {
+            let is_dir = clean(one).is_empty()
+                || from_ctx
+                    .select(one)
+                    .is_ok_and(|e| e.iter().any(|e| matches!(e.node, Node::Dir { .. })));
+            if is_dir {
+                "dir"
+            } else {
+                "file"
+            }
+        }
+        _ => "multi",
+    }
+}
+
+/// Where and how COPY writes what it selected.
+struct Placement {
+    dest_abs: String,
+    /// Whether the destination is a directory (`/` at its end, several
+    /// sources, `.`) whether or not it exists yet.
+    into_dir: bool,
+    /// ADD of a local archive: its members, not the archive.
+    unpack: bool,
+    chmod: Option<u32>,
+    chown: Option<String>,
+    now: u64,
+}
+
+/// COPY's work on the step's writable layer: each source's selection
+/// written under the destination.
+fn copy_sources(
+    fs: &mut Merged,
+    ctx: &Context,
+    sources: &[String],
+    p: &Placement,
+) -> Result<(), String> {
+    let (dest_abs, into_dir, unpack, chmod, now) =
+        (&p.dest_abs, p.into_dir, p.unpack, p.chmod, p.now);
+    let (uid, gid) = owner(fs, p.chown.as_deref());
+    for s in sources {
+        let selected = ctx.select(s)?;
+        let root = clean(s).is_empty();
+        for e in selected {
+            let (base, items): (String, Vec<&Entry>) = if root {
+                (String::new(), ctx.entries.iter().collect())
+            } else if matches!(e.node, Node::Dir { .. }) {
+                (e.path.clone(), ctx.below(&e.path).collect())
+            } else {
+                if let (true, Node::File { content, .. }) = (unpack, &e.node) {
+                    if let Some(members) = unpacked(content)? {
+                        fs.mkdir_all(dest_abs, DIR_MODE)
+                            .map_err(|e| e.to_string())?;
+                        crate::archive::extract(fs, dest_abs, &members)
+                            .map_err(|e| e.to_string())?;
+                        continue;
+                    }
+                }
+                let name = e.path.rsplit('/').next().unwrap_or(&e.path).to_owned();
+                let exists_dir = matches!(fs.stat(dest_abs).map(|s| s.node), Ok(Node::Dir { .. }));
+                let target = if into_dir || exists_dir {
+                    format!("{}/{name}", dest_abs.trim_end_matches('/'))
+                } else {
+                    dest_abs.clone()
+                };
+                put(fs, &target, &e.node, chmod, (uid, gid), now)?;
+                continue;
+            };
+            fs.mkdir_all(dest_abs, DIR_MODE)
+                .map_err(|e| e.to_string())?;
+            for item in items {
+                let rel = if base.is_empty() {
+                    item.path.clone()
+                } else {
+                    item.path[base.len() + 1..].to_owned()
+                };
+                put(
+                    fs,
+                    &format!("{}/{rel}", dest_abs.trim_end_matches('/')),
+                    &item.node,
+                    chmod,
+                    (uid, gid),
+                    now,
+                )?;
+            }
+            if root {
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The members of a context file ADD unpacks: a tar, plain or gzip, judged by

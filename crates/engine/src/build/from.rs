@@ -63,41 +63,11 @@ impl Builder<'_> {
                 &format!("base name ({raw}) should not be blank"),
             ));
         }
-        let name = super::stage_name(i);
+        let mut name = super::stage_name(i);
         let prefix = self.stage_prefix(name.as_deref(), index);
         let lower = base.to_ascii_lowercase();
-        if let Some(prev) = self
-            .stages
-            .iter()
-            .find(|s| s.name.as_deref() == Some(lower.as_str()))
-        {
-            let mut s = prev.clone();
-            s.name = name;
-            s.index = index;
-            if self.opts.legacy {
-                let id = s.image.as_ref().map_or("", Digest::short);
-                self.progress.say(format!(" ---> {id}"));
-            }
-            return Ok(s);
-        }
-        if lower == "scratch" {
-            let mut config = ImageConfig::scratch(self.host.now());
-            // BuildKit sets `/`; the legacy builder leaves it empty.
-            if !self.opts.legacy {
-                config.config.working_dir = "/".into();
-            }
-            if self.opts.legacy {
-                self.progress.say(" ---> ");
-            }
-            return Ok(Stage {
-                name,
-                index,
-                layers: Vec::new(),
-                config,
-                key: key(&["scratch"]),
-                args: Vec::new(),
-                image: None,
-            });
+        if let Some(stage) = self.local_base(&lower, &mut name, index) {
+            return Ok(stage);
         }
         let reference = Reference::parse(&base).map_err(|e| self.err_at(i.start_line, &e.0))?;
         if self.opts.legacy {
@@ -192,5 +162,50 @@ impl Builder<'_> {
             args: Vec::new(),
             image: None,
         })
+    }
+
+    /// A base that is no image: an earlier stage by name, or `scratch`; it
+    /// takes the stage's name.
+    /// `Err` gives the stage's name back when the base is an image.
+    fn local_base(
+        &mut self,
+        lower: &str,
+        name: &mut Option<String>,
+        index: usize,
+    ) -> Option<Stage> {
+        if let Some(prev) = self
+            .stages
+            .iter()
+            .find(|s| s.name.as_deref() == Some(lower))
+        {
+            let mut s = prev.clone();
+            s.name = name.take();
+            s.index = index;
+            if self.opts.legacy {
+                let id = s.image.as_ref().map_or("", Digest::short);
+                self.progress.say(format!(" ---> {id}"));
+            }
+            return Some(s);
+        }
+        if lower == "scratch" {
+            let mut config = ImageConfig::scratch(self.host.now());
+            // BuildKit sets `/`; the legacy builder leaves it empty.
+            if !self.opts.legacy {
+                config.config.working_dir = "/".into();
+            }
+            if self.opts.legacy {
+                self.progress.say(" ---> ");
+            }
+            return Some(Stage {
+                name: name.take(),
+                index,
+                layers: Vec::new(),
+                config,
+                key: key(&["scratch"]),
+                args: Vec::new(),
+                image: None,
+            });
+        }
+        None
     }
 }

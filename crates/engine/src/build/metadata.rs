@@ -4,9 +4,10 @@
 //! directory on a layer.
 
 use super::context::clean;
-use super::steps::{go_list, Builder, Failed, Texts};
+use super::steps::{go_list, shell, working_dir, Builder, Failed, Texts};
 use super::{key, vars, Stage};
 use crate::dockerfile::{Args, Instruction, Keyword};
+use crate::image::RunConfig;
 use crate::merged::DIR_MODE;
 
 /// An instruction's arguments as one text.
@@ -36,11 +37,7 @@ impl Builder<'_> {
         let at = |e: String| self.err_at(i.start_line, &e);
         let rest = args_text(i);
         let dir = expand(rest.trim()).map_err(at)?;
-        let cwd = if stage.config.config.working_dir.is_empty() {
-            "/".to_owned()
-        } else {
-            stage.config.config.working_dir.clone()
-        };
+        let cwd = working_dir(&stage.config.config);
         let abs = if dir.starts_with('/') {
             format!("/{}", clean(&dir))
         } else {
@@ -85,106 +82,22 @@ impl Builder<'_> {
                 let Args::Pairs(pairs) = &i.args else {
                     return Ok(());
                 };
-                let mut shown = Vec::new();
-                for (k, v) in pairs {
-                    let (k, v) = (expand(k).map_err(at)?, expand(v).map_err(at)?);
-                    shown.push(format!("{k}={v}"));
-                    if kw == Keyword::Env {
-                        cfg.env
-                            .retain(|e| e.split_once('=').map_or(e.as_str(), |(n, _)| n) != k);
-                        cfg.env.push(format!("{k}={v}"));
-                    } else {
-                        cfg.labels.insert(k, v);
-                    }
-                }
-                if kw == Keyword::Env {
-                    stage.key = key(&[stage.key.as_str(), "ENV", &shown.join(" ")]);
-                }
-                format!("{} {}", kw.name(), shown.join(" "))
+                env_or_label(stage, kw, pairs, &expand).map_err(at)?
             }
             Keyword::Arg => {
                 let Args::Words(words) = &i.args else {
                     return Ok(());
                 };
-                let mut shown = Vec::new();
-                for w in words {
-                    let (k, default) = match w.split_once('=') {
-                        Some((k, v)) => (k.to_owned(), Some(expand(v).map_err(at)?)),
-                        None => (w.clone(), None),
-                    };
-                    let value = self
-                        .opts
-                        .build_args
-                        .get(&k)
-                        .cloned()
-                        .or(default.clone())
-                        .or_else(|| self.global_args.get(&k).cloned())
-                        .unwrap_or_default();
-                    stage.args.retain(|(n, _)| n != &k);
-                    stage.args.push((k.clone(), value.clone()));
-                    shown.push(match default {
-                        Some(d) => format!("{k}={d}"),
-                        None => k,
-                    });
-                }
-                stage.key = key(&[
-                    stage.key.as_str(),
-                    "ARG",
-                    &stage
-                        .args
-                        .iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect::<Vec<_>>()
-                        .join("\0"),
-                ]);
-                format!("ARG {}", shown.join(" "))
+                self.arg(stage, words, &expand).map_err(at)?
             }
-            Keyword::Cmd | Keyword::Entrypoint => {
-                let list = match &i.args {
-                    Args::Json(v) => v.clone(),
-                    _ => {
-                        let mut sh = if cfg.shell.is_empty() {
-                            vec!["/bin/sh".to_owned(), "-c".to_owned()]
-                        } else {
-                            cfg.shell.clone()
-                        };
-                        sh.push(rest.clone());
-                        sh
-                    }
-                };
-                let shown = format!("{} {}", kw.name(), go_list(&list));
-                if kw == Keyword::Cmd {
-                    cfg.cmd = Some(list);
-                } else {
-                    cfg.entrypoint = Some(list);
-                    cfg.cmd = None;
-                }
-                if !matches!(i.args, Args::Json(_)) {
-                    cfg.args_escaped = true;
-                }
-                shown
-            }
+            Keyword::Cmd | Keyword::Entrypoint => cmd_or_entrypoint(cfg, kw, &i.args, &rest),
             Keyword::Expose => {
                 let Args::Words(words) = &i.args else {
                     return Ok(());
                 };
-                let mut ports: Vec<String> = Vec::new();
-                for w in words {
-                    for p in expand(w).map_err(at)?.split_whitespace() {
-                        let p = if p.contains('/') {
-                            p.to_owned()
-                        } else {
-                            format!("{p}/tcp")
-                        };
-                        cfg.exposed_ports.insert(p.clone(), Default::default());
-                        ports.push(p);
-                    }
-                }
-                crate::sort::sort(&mut ports);
-                let mut words = words.clone();
-                crate::sort::sort(&mut words);
-                legacy_text = Some(format!("EXPOSE {}", words.join(" ")));
-                format!("EXPOSE [{}]", ports.join(" "))
+                let (shown, legacy) = expose(cfg, words, &expand).map_err(at)?;
+                legacy_text = Some(legacy);
+                shown
             }
             Keyword::Volume => {
                 let list = match &i.args {
@@ -244,4 +157,125 @@ impl Builder<'_> {
         }
         Ok(())
     }
+
+    /// ARG: each variable's value (a `--build-arg`, the default, a global
+    /// ARG) in the stage's arguments, which key later steps.
+    fn arg(
+        &self,
+        stage: &mut Stage,
+        words: &[String],
+        expand: &dyn Fn(&str) -> Result<String, String>,
+    ) -> Result<String, String> {
+        let mut shown = Vec::new();
+        for w in words {
+            let (k, default) = match w.split_once('=') {
+                Some((k, v)) => (k.to_owned(), Some(expand(v)?)),
+                None => (w.clone(), None),
+            };
+            let value = self
+                .opts
+                .build_args
+                .get(&k)
+                .cloned()
+                .or(default.clone())
+                .or_else(|| self.global_args.get(&k).cloned())
+                .unwrap_or_default();
+            stage.args.retain(|(n, _)| n != &k);
+            stage.args.push((k.clone(), value.clone()));
+            shown.push(match default {
+                Some(d) => format!("{k}={d}"),
+                None => k,
+            });
+        }
+        stage.key = key(&[
+            stage.key.as_str(),
+            "ARG",
+            &stage
+                .args
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("\0"),
+        ]);
+        Ok(format!("ARG {}", shown.join(" ")))
+    }
+}
+
+/// ENV and LABEL: each pair expanded into the config; ENV also keys later
+/// steps.
+fn env_or_label(
+    stage: &mut Stage,
+    kw: Keyword,
+    pairs: &[(String, String)],
+    expand: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<String, String> {
+    let cfg = &mut stage.config.config;
+    let mut shown = Vec::new();
+    for (k, v) in pairs {
+        let (k, v) = (expand(k)?, expand(v)?);
+        shown.push(format!("{k}={v}"));
+        if kw == Keyword::Env {
+            cfg.env
+                .retain(|e| e.split_once('=').map_or(e.as_str(), |(n, _)| n) != k);
+            cfg.env.push(format!("{k}={v}"));
+        } else {
+            cfg.labels.insert(k, v);
+        }
+    }
+    if kw == Keyword::Env {
+        stage.key = key(&[stage.key.as_str(), "ENV", &shown.join(" ")]);
+    }
+    Ok(format!("{} {}", kw.name(), shown.join(" ")))
+}
+
+/// CMD and ENTRYPOINT: the exec form as given, the shell form through the
+/// stage's shell; ENTRYPOINT clears CMD.
+fn cmd_or_entrypoint(cfg: &mut RunConfig, kw: Keyword, args: &Args, rest: &str) -> String {
+    let list = match args {
+        Args::Json(v) => v.clone(),
+        _ => {
+            let mut sh = shell(cfg);
+            sh.push(rest.to_owned());
+            sh
+        }
+    };
+    let shown = format!("{} {}", kw.name(), go_list(&list));
+    if kw == Keyword::Cmd {
+        cfg.cmd = Some(list);
+    } else {
+        cfg.entrypoint = Some(list);
+        cfg.cmd = None;
+    }
+    if !matches!(args, Args::Json(_)) {
+        cfg.args_escaped = true;
+    }
+    shown
+}
+
+/// EXPOSE: ports (`/tcp` unless given) into the config; BuildKit's text lists
+/// them sorted, the classic builder's the words as written, sorted.
+fn expose(
+    cfg: &mut RunConfig,
+    words: &[String],
+    expand: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<(String, String), String> {
+    let mut ports: Vec<String> = Vec::new();
+    for w in words {
+        for p in expand(w)?.split_whitespace() {
+            let p = if p.contains('/') {
+                p.to_owned()
+            } else {
+                format!("{p}/tcp")
+            };
+            cfg.exposed_ports.insert(p.clone(), Default::default());
+            ports.push(p);
+        }
+    }
+    crate::sort::sort(&mut ports);
+    let mut words = words.to_vec();
+    crate::sort::sort(&mut words);
+    Ok((
+        format!("EXPOSE [{}]", ports.join(" ")),
+        format!("EXPOSE {}", words.join(" ")),
+    ))
 }

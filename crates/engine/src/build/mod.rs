@@ -267,37 +267,10 @@ pub fn build(
         opts.dockerfile.clone()
     };
     let mut out = Built::default();
-    let n = p.vertex(&format!("[internal] load build definition from {name}"));
-    let Some(file) = context.file(&name) else {
-        p.line(n, "transferring dockerfile: 2B done");
-        p.line(n, "DONE 0.0s");
-        return fail(out, p, None, &format!("failed to solve: failed to read dockerfile: open {name}: no such file or directory"));
+    let text = match read_dockerfile(context, &name, &mut p) {
+        Ok(text) => text,
+        Err(msg) => return fail(out, p, None, &msg),
     };
-    // Refused whole rather than cut: a build without its last lines would succeed wrongly.
-    if file.len() > MAX_DOCKERFILE {
-        p.line(
-            n,
-            &format!(
-                "transferring dockerfile: {} done",
-                transfer_size(&name, file.len())
-            ),
-        );
-        p.line(n, "DONE 0.0s");
-        return fail(out, p, None, &format!(
-            "failed to solve: failed to read dockerfile: {name} is {} bytes, more than the {} MiB Layerlab reads",
-            file.len(),
-            MAX_DOCKERFILE >> 20
-        ));
-    }
-    let text = String::from_utf8_lossy(&file.to_vec()).into_owned();
-    p.line(
-        n,
-        &format!(
-            "transferring dockerfile: {} done",
-            transfer_size(&name, text.len() as u64)
-        ),
-    );
-    p.line(n, "DONE 0.0s");
     let mut ctx = context.clone();
     let ignore = ctx
         .file(".dockerignore")
@@ -360,27 +333,7 @@ pub fn build(
         // BuildKit resolves every base image before it reads .dockerignore.
         builder.load_metadata(&parsed.instructions);
     }
-    let n = builder.progress.vertex("[internal] load .dockerignore");
-    let sent = match &ignore {
-        Some(text) => transfer_size(".dockerignore", text.len() as u64),
-        None => "2B".to_owned(),
-    };
-    builder
-        .progress
-        .line(n, &format!("transferring context: {sent} done"));
-    builder.progress.line(n, "DONE 0.0s");
-    // The legacy builder counts global ARGs as steps.
-    if opts.legacy {
-        for i in parsed
-            .instructions
-            .iter()
-            .take_while(|i| i.keyword == Some(Keyword::Arg))
-        {
-            builder.step += 1;
-            let line = format!("Step {}/{total} : {}", builder.step, i.original);
-            builder.progress.say(line);
-        }
-    }
+    builder.load_dockerignore(&parsed.instructions, ignore.as_deref());
     let mut final_stage = None;
     for &si in &plan.needed {
         match builder.stage(&plan.stages[si], si, plan.counts[si]) {
@@ -388,23 +341,7 @@ pub fn build(
                 final_stage = Some(stage.clone());
                 builder.stages.push(stage);
             }
-            Err(msg) => {
-                let steps::Builder {
-                    mut progress,
-                    steps,
-                    events,
-                    from_lines,
-                    ..
-                } = builder;
-                mark_bases_cached(&mut progress, &steps, from_lines);
-                // The legacy `docker build` exits with the failed command's status.
-                let status = steps.last().and_then(|s| s.failed).filter(|_| opts.legacy);
-                out.steps = steps;
-                out.events = events;
-                let mut out = fail(out, progress, None, &msg);
-                out.status = status.unwrap_or(1);
-                return out;
-            }
+            Err(msg) => return stage_failed(out, builder, &msg),
         }
     }
     let Some(stage) = final_stage else {
@@ -431,6 +368,78 @@ pub fn build(
     if opts.legacy {
         return legacy_finish(out, progress, host, stage.image, opts.tag.as_ref());
     }
+    buildkit_finish(out, progress, host, cache, &stage, opts)
+}
+
+/// A stage that failed: its steps and events so far, and the error.
+fn stage_failed(mut out: Built, builder: steps::Builder, msg: &str) -> Built {
+    let legacy = builder.opts.legacy;
+    let steps::Builder {
+        mut progress,
+        steps,
+        events,
+        from_lines,
+        ..
+    } = builder;
+    mark_bases_cached(&mut progress, &steps, from_lines);
+    // The legacy `docker build` exits with the failed command's status.
+    let status = steps.last().and_then(|s| s.failed).filter(|_| legacy);
+    out.steps = steps;
+    out.events = events;
+    let mut out = fail(out, progress, None, msg);
+    out.status = status.unwrap_or(1);
+    out
+}
+
+/// The build definition: the Dockerfile's text, with its vertex; a missing
+/// one, or one over [`MAX_DOCKERFILE`], fails the build.
+fn read_dockerfile(context: &Context, name: &str, p: &mut Progress) -> Result<String, String> {
+    let n = p.vertex(&format!("[internal] load build definition from {name}"));
+    let Some(file) = context.file(name) else {
+        p.line(n, "transferring dockerfile: 2B done");
+        p.line(n, "DONE 0.0s");
+        return Err(format!(
+            "failed to solve: failed to read dockerfile: open {name}: no such file or directory"
+        ));
+    };
+    // Refused whole rather than cut: a build without its last lines would succeed wrongly.
+    if file.len() > MAX_DOCKERFILE {
+        p.line(
+            n,
+            &format!(
+                "transferring dockerfile: {} done",
+                transfer_size(name, file.len())
+            ),
+        );
+        p.line(n, "DONE 0.0s");
+        return Err(format!(
+            "failed to solve: failed to read dockerfile: {name} is {} bytes, more than the {} MiB Layerlab reads",
+            file.len(),
+            MAX_DOCKERFILE >> 20
+        ));
+    }
+    let text = String::from_utf8_lossy(&file.to_vec()).into_owned();
+    p.line(
+        n,
+        &format!(
+            "transferring dockerfile: {} done",
+            transfer_size(name, text.len() as u64)
+        ),
+    );
+    p.line(n, "DONE 0.0s");
+    Ok(text)
+}
+
+/// BuildKit's export: the last stage's image, dated, its history dated from
+/// the cache, tagged.
+fn buildkit_finish(
+    mut out: Built,
+    mut progress: Progress,
+    host: &mut Host,
+    cache: &mut BuildCache,
+    stage: &Stage,
+    opts: &BuildOptions,
+) -> Built {
     let n = progress.vertex("exporting to image");
     progress.line(n, "exporting layers 0.1s done");
     let mut config = stage.config.clone();

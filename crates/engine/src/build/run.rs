@@ -2,7 +2,7 @@
 //! keyed by the command, the environment, the working directory and the
 //! user; a failure as BuildKit boxes it or as the classic builder words it.
 
-use super::steps::{Builder, Failed, Texts};
+use super::steps::{shell, working_dir, Builder, Failed, Texts};
 use super::{key, Stage};
 use crate::content::Content;
 use crate::dockerfile::{Args, Instruction};
@@ -17,11 +17,7 @@ impl Builder<'_> {
         label: &str,
     ) -> Result<(), String> {
         let cfg = &stage.config.config;
-        let shell = if cfg.shell.is_empty() {
-            vec!["/bin/sh".to_owned(), "-c".to_owned()]
-        } else {
-            cfg.shell.clone()
-        };
+        let shell = shell(cfg);
         let mut script = match &i.args {
             Args::Json(v) => v
                 .iter()
@@ -78,11 +74,7 @@ impl Builder<'_> {
         };
         let mut env: Vec<String> = stage.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
         env.extend(cfg.env.iter().cloned());
-        let cwd = if cfg.working_dir.is_empty() {
-            "/".to_owned()
-        } else {
-            cfg.working_dir.clone()
-        };
+        let cwd = working_dir(cfg);
         let step_key = key(&[
             stage.key.as_str(),
             "RUN",
@@ -126,6 +118,12 @@ impl Builder<'_> {
         if legacy_mode {
             return Err(f.msg);
         }
+        Err(self.run_failed(i, label, &f))
+    }
+
+    /// A failed RUN in BuildKit's output: its output and error on its
+    /// vertex, then the box that repeats them under the step's name.
+    fn run_failed(&mut self, i: &Instruction, label: &str, f: &Failed) -> String {
         let v = self.progress.next - 1;
         for (k, l) in f.output.iter().enumerate() {
             self.progress
@@ -141,6 +139,6 @@ impl Builder<'_> {
         );
         box_lines.push("------".into());
         self.progress.lines.extend(box_lines);
-        Err(self.err_at(i.start_line, &f.msg))
+        self.err_at(i.start_line, &f.msg)
     }
 }

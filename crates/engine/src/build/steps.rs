@@ -8,7 +8,7 @@ use crate::diff::Diff;
 use crate::digest::Digest;
 use crate::dockerfile::{Instruction, Keyword};
 use crate::host::{Host, HostEvent};
-use crate::image::History;
+use crate::image::{History, RunConfig};
 use crate::lower::Lower;
 use crate::map::Map;
 use crate::merged::Merged;
@@ -96,6 +96,30 @@ impl Builder<'_> {
         )
     }
 
+    /// The `.dockerignore` vertex, after the bases' metadata; the classic
+    /// builder counts global ARGs as steps, shown before the first FROM.
+    pub(super) fn load_dockerignore(&mut self, instructions: &[Instruction], ignore: Option<&str>) {
+        let n = self.progress.vertex("[internal] load .dockerignore");
+        let sent = match ignore {
+            Some(text) => super::transfer_size(".dockerignore", text.len() as u64),
+            None => "2B".to_owned(),
+        };
+        self.progress
+            .line(n, &format!("transferring context: {sent} done"));
+        self.progress.line(n, "DONE 0.0s");
+        // The legacy builder counts global ARGs as steps.
+        if self.opts.legacy {
+            for i in instructions
+                .iter()
+                .take_while(|i| i.keyword == Some(Keyword::Arg))
+            {
+                self.step += 1;
+                let line = format!("Step {}/{} : {}", self.step, self.total, i.original);
+                self.progress.say(line);
+            }
+        }
+    }
+
     /// Builds one stage.
     pub fn stage(
         &mut self,
@@ -165,11 +189,7 @@ impl Builder<'_> {
     }
 
     pub(super) fn shell_of(&self, stage: &Stage) -> Vec<String> {
-        if stage.config.config.shell.is_empty() {
-            vec!["/bin/sh".to_owned(), "-c".to_owned()]
-        } else {
-            stage.config.config.shell.clone()
-        }
+        shell(&stage.config.config)
     }
 
     /// BuildKit's history entry; an entry without a layer is left undated
@@ -279,5 +299,24 @@ impl Builder<'_> {
         let mut fs = Merged::new(Rc::new(Lower::new(stage.layers.clone())));
         fs.set_time(self.host.now());
         fs
+    }
+}
+
+/// The shell RUN and the shell forms of CMD and ENTRYPOINT go through:
+/// SHELL's, else `/bin/sh -c`.
+pub(super) fn shell(cfg: &RunConfig) -> Vec<String> {
+    if cfg.shell.is_empty() {
+        vec!["/bin/sh".to_owned(), "-c".to_owned()]
+    } else {
+        cfg.shell.clone()
+    }
+}
+
+/// The working directory steps run in: WORKDIR's, else `/`.
+pub(super) fn working_dir(cfg: &RunConfig) -> String {
+    if cfg.working_dir.is_empty() {
+        "/".to_owned()
+    } else {
+        cfg.working_dir.clone()
     }
 }
