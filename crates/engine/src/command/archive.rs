@@ -6,7 +6,7 @@ use super::{Cmd, Session, Transcript};
 use crate::import::{self, Importer};
 use crate::merged::WriteMode;
 
-const SAVE: Cmd = Cmd {
+pub(super) const SAVE: Cmd = Cmd {
     flags: &[
         value_flag(Some('o'), "output"),
         value_flag(None, "platform"),
@@ -22,7 +22,7 @@ const SAVE: Cmd = Cmd {
     )
 };
 
-const LOAD: Cmd = Cmd {
+pub(super) const LOAD: Cmd = Cmd {
     flags: &[
         value_flag(Some('i'), "input"),
         bool_flag(Some('q'), "quiet"),

@@ -6,7 +6,7 @@ use super::{Cmd, Session, Transcript};
 use crate::build::{self, BuildOptions, Context};
 use crate::reference::Reference;
 
-const BUILD: Cmd = Cmd {
+pub(super) const BUILD: Cmd = Cmd {
     flags: &[
         value_flag(Some('t'), "tag"),
         value_flag(Some('f'), "file"),

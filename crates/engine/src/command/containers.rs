@@ -27,7 +27,7 @@ const CREATE_OPTIONS: &[(&str, &str)] = &[
     ("-t, --tty", "Allocate a pseudo-TTY"),
 ];
 
-const CREATE: Cmd = Cmd {
+pub(super) const CREATE: Cmd = Cmd {
     flags: CREATE_FLAGS,
     options: CREATE_OPTIONS,
     stop_at_first_arg: true,
@@ -39,7 +39,7 @@ const CREATE: Cmd = Cmd {
     )
 };
 
-const RUN: Cmd = Cmd {
+pub(super) const RUN: Cmd = Cmd {
     flags: CREATE_FLAGS,
     options: CREATE_OPTIONS,
     stop_at_first_arg: true,
@@ -51,18 +51,18 @@ const RUN: Cmd = Cmd {
     )
 };
 
-const START: Cmd = Cmd::new(
+pub(super) const START: Cmd = Cmd::new(
     "start",
     "docker start [OPTIONS] CONTAINER [CONTAINER...]",
     "Start one or more stopped containers",
 );
-const STOP: Cmd = Cmd::new(
+pub(super) const STOP: Cmd = Cmd::new(
     "stop",
     "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
     "Stop one or more running containers",
 );
 
-const RM: Cmd = Cmd {
+pub(super) const RM: Cmd = Cmd {
     flags: &[bool_flag(Some('f'), "force")],
     options: &[("-f, --force", "Force the removal of a running container")],
     ..Cmd::new(
@@ -72,7 +72,7 @@ const RM: Cmd = Cmd {
     )
 };
 
-const PS: Cmd = Cmd {
+pub(super) const PS: Cmd = Cmd {
     flags: &[
         bool_flag(Some('a'), "all"),
         bool_flag(Some('s'), "size"),
@@ -96,19 +96,19 @@ const PS: Cmd = Cmd {
     ..Cmd::new("ps", "docker ps [OPTIONS]", "List containers")
 };
 
-const DIFF: Cmd = Cmd::new(
+pub(super) const DIFF: Cmd = Cmd::new(
     "diff",
     "docker diff CONTAINER",
     "Inspect changes to files or directories on a container's filesystem",
 );
 
-const LOGS: Cmd = Cmd::new(
+pub(super) const LOGS: Cmd = Cmd::new(
     "logs",
     "docker logs [OPTIONS] CONTAINER",
     "Fetch the logs of a container",
 );
 
-const COMMIT: Cmd = Cmd {
+pub(super) const COMMIT: Cmd = Cmd {
     flags: &[
         value_flag(Some('m'), "message"),
         value_flag(Some('a'), "author"),
@@ -254,7 +254,7 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
     t
 }
 
-const EXEC: Cmd = Cmd {
+pub(super) const EXEC: Cmd = Cmd {
     flags: &[
         bool_flag(Some('d'), "detach"),
         bool_flag(Some('i'), "interactive"),

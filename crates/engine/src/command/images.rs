@@ -8,7 +8,7 @@ use crate::reference::Reference;
 use crate::size::human_size_with_precision;
 use crate::table::{ellipsis, render};
 
-const PULL: Cmd = Cmd {
+pub(super) const PULL: Cmd = Cmd {
     flags: &[bool_flag(Some('q'), "quiet")],
     options: &[("-q, --quiet", "Suppress verbose output")],
     ..Cmd::new(
@@ -18,7 +18,7 @@ const PULL: Cmd = Cmd {
     )
 };
 
-const IMAGES: Cmd = Cmd {
+pub(super) const IMAGES: Cmd = Cmd {
     flags: &[
         bool_flag(Some('a'), "all"),
         bool_flag(Some('q'), "quiet"),
@@ -38,7 +38,7 @@ const IMAGES: Cmd = Cmd {
     )
 };
 
-const RMI: Cmd = Cmd {
+pub(super) const RMI: Cmd = Cmd {
     flags: &[bool_flag(Some('f'), "force")],
     options: &[("-f, --force", "Force removal of the image")],
     ..Cmd::new(
@@ -48,13 +48,13 @@ const RMI: Cmd = Cmd {
     )
 };
 
-const TAG: Cmd = Cmd::new(
+pub(super) const TAG: Cmd = Cmd::new(
     "tag",
     "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
     "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
 );
 
-const HISTORY: Cmd = Cmd {
+pub(super) const HISTORY: Cmd = Cmd {
     flags: &[bool_flag(None, "no-trunc"), bool_flag(Some('q'), "quiet")],
     options: &[
         ("--no-trunc", "Don't truncate output"),
@@ -67,7 +67,7 @@ const HISTORY: Cmd = Cmd {
     )
 };
 
-const PUSH: Cmd = Cmd::new(
+pub(super) const PUSH: Cmd = Cmd::new(
     "push",
     "docker push [OPTIONS] NAME[:TAG]",
     "Upload an image to a registry",

@@ -10,7 +10,7 @@ use crate::image::Image;
 use crate::storage::{cache_id, mount_id, Driver, ROOT};
 use serde::Serialize;
 
-const INSPECT: Cmd = Cmd {
+pub(super) const INSPECT: Cmd = Cmd {
     flags: &[
         bool_flag(Some('s'), "size"),
         value_flag(None, "type"),

@@ -5,7 +5,7 @@ use super::{Cmd, Session, Transcript};
 use crate::size::{human_size, human_size_with_precision};
 use crate::table::render;
 
-const DF: Cmd = Cmd {
+pub(super) const DF: Cmd = Cmd {
     flags: &[bool_flag(Some('v'), "verbose")],
     options: &[("-v, --verbose", "Show detailed information on space usage")],
     ..Cmd::new(
@@ -22,12 +22,12 @@ pub fn version_short(mut t: Transcript) -> Transcript {
     t
 }
 
-const VERSION_CMD: Cmd = Cmd::new(
+pub(super) const VERSION_CMD: Cmd = Cmd::new(
     "version",
     "docker version [OPTIONS]",
     "Show the Docker version information",
 );
-const INFO: Cmd = Cmd::new(
+pub(super) const INFO: Cmd = Cmd::new(
     "info",
     "docker info [OPTIONS]",
     "Display system-wide information",
