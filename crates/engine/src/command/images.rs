@@ -1,6 +1,7 @@
 //! `docker pull`, `images`, `rmi`, `tag`, `history`.
 
 use super::flags::bool_flag;
+use super::flags::Parsed;
 use super::{Cmd, Session, Transcript};
 use crate::clock::human_duration;
 use crate::host::HostEvent;
@@ -74,11 +75,7 @@ pub(super) const PUSH: Cmd = Cmd::new(
 );
 
 /// `docker push` to Layerlab's registry (no login needed).
-pub fn push(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match PUSH.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn push(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [name] = p.args.as_slice() else {
         return PUSH.needs(t, "exactly 1");
     };
@@ -100,11 +97,7 @@ pub fn push(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     }
 }
 
-pub fn pull(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match PULL.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn pull(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [name] = p.args.as_slice() else {
         return PULL.needs(t, "exactly 1");
     };
@@ -130,11 +123,7 @@ pub fn pull(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 
 /// `docker images`: the classic table (the layout `--format table`, `--digests`
 /// and every docker before v29 print), newest image first.
-pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match IMAGES.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn images(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let now = s.host.now();
     let mut header: Vec<String> = vec!["REPOSITORY".into(), "TAG".into()];
     if p.has("digests") {
@@ -207,11 +196,7 @@ pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn rmi(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match RMI.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn rmi(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if p.args.is_empty() {
         return RMI.needs(t, "at least 1");
     }
@@ -241,11 +226,7 @@ pub fn rmi(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn tag(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match TAG.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn tag(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [source, target] = p.args.as_slice() else {
         return TAG.needs(t, "exactly 2");
     };
@@ -266,11 +247,7 @@ pub fn tag(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn history(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match HISTORY.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn history(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [name] = p.args.as_slice() else {
         return HISTORY.needs(t, "exactly 1");
     };

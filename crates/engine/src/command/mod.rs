@@ -439,7 +439,7 @@ impl Session {
             "--help" | "-h" | "help" => usage(t),
             "--version" | "-v" => system::version_short(t),
             name => match subcommands::named(name) {
-                Some(c) => (c.run)(self, args, t, legacy),
+                Some(c) => c.run(self, args, t, legacy),
                 None => t.fail(
                     1,
                     format!("docker: unknown command: docker {name}\n\nRun 'docker --help' for more information"),
@@ -510,6 +510,21 @@ impl Cmd {
             )),
             Ok(p) if p.has("help") => Err(self.help(t)),
             Ok(p) => Ok((p, t)),
+        }
+    }
+
+    /// Reads the flags and runs `then` on them; the help text or a flag error
+    /// is the whole transcript.
+    pub fn run(
+        &self,
+        s: &mut Session,
+        args: &[String],
+        t: Transcript,
+        then: impl FnOnce(&mut Session, flags::Parsed, Transcript) -> Transcript,
+    ) -> Transcript {
+        match self.parse(args, t) {
+            Ok((p, t)) => then(s, p, t),
+            Err(t) => t,
         }
     }
 

@@ -4,10 +4,22 @@
 //! completion all read it; `docker container …` and `docker image …` name
 //! the same subcommands by their group's words.
 
+use super::flags::Parsed;
 use super::{archive, build, containers, images, inspect, system, Cmd, Session, Transcript};
 
-/// Runs a subcommand on its arguments; the flag says `DOCKER_BUILDKIT=0`.
-type Run = fn(&mut Session, &[String], Transcript, bool) -> Transcript;
+/// Runs a subcommand once its `Cmd` has read the flags; the last argument
+/// says `DOCKER_BUILDKIT=0`.
+type Parsing = fn(&mut Session, Parsed, Transcript, bool) -> Transcript;
+
+/// Runs a group on its words (`docker system df`, `docker image ls`).
+type Words = fn(&mut Session, &[String], Transcript, bool) -> Transcript;
+
+/// How a subcommand runs.
+enum Runs {
+    /// Its `Cmd` reads the flags (or prints its help, or the flag error).
+    Flags(&'static Cmd, Parsing),
+    Words(Words),
+}
 
 /// What a subcommand's operands name, for completion.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,37 +40,51 @@ pub struct Subcommand {
     /// under management commands, which Layerlab's does not show.
     pub summary: Option<&'static str>,
     pub operands: Operands,
-    pub(super) run: Run,
+    runs: Runs,
 }
 
 impl Subcommand {
     /// A subcommand with a `--help` of its own: its name and summary are its.
-    const fn of(cmd: &'static Cmd, operands: Operands, run: Run) -> Subcommand {
+    const fn of(cmd: &'static Cmd, operands: Operands, run: Parsing) -> Subcommand {
         Subcommand {
             name: cmd.name,
             summary: Some(cmd.what),
             operands,
-            run,
+            runs: Runs::Flags(cmd, run),
         }
     }
 
     /// A group of subcommands (`docker builder`, `docker system`).
-    const fn group(name: &'static str, summary: &'static str, run: Run) -> Subcommand {
+    const fn group(name: &'static str, summary: &'static str, run: Words) -> Subcommand {
         Subcommand {
             name,
             summary: Some(summary),
             operands: Operands::Nothing,
-            run,
+            runs: Runs::Words(run),
         }
     }
 
     /// Not in `docker --help`'s list.
-    const fn unlisted(name: &'static str, operands: Operands, run: Run) -> Subcommand {
+    const fn unlisted(name: &'static str, run: Runs) -> Subcommand {
         Subcommand {
             name,
             summary: None,
-            operands,
-            run,
+            operands: Operands::Nothing,
+            runs: run,
+        }
+    }
+
+    /// Runs `docker NAME ARGS…`; `legacy` is `DOCKER_BUILDKIT=0`.
+    pub(super) fn run(
+        &self,
+        s: &mut Session,
+        args: &[String],
+        t: Transcript,
+        legacy: bool,
+    ) -> Transcript {
+        match self.runs {
+            Runs::Flags(cmd, run) => cmd.run(s, args, t, |s, p, t| run(s, p, t, legacy)),
+            Runs::Words(run) => run(s, args, t, legacy),
         }
     }
 }
@@ -75,82 +101,85 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
         "Manage builds (docker builder prune)",
         |s, args, t, _| builder(s, args, t),
     ),
-    Subcommand::of(&containers::COMMIT, Operands::Containers, |s, a, t, _| {
-        containers::commit(s, a, t)
+    Subcommand::of(&containers::COMMIT, Operands::Containers, |s, p, t, _| {
+        containers::commit(s, p, t)
     }),
     Subcommand::of(
         &containers::CREATE,
         Operands::PullableImages,
-        |s, a, t, _| containers::create(s, a, t, false),
+        |s, p, t, _| containers::create(s, p, t, false),
     ),
-    Subcommand::of(&containers::DIFF, Operands::Containers, |s, a, t, _| {
-        containers::diff(s, a, t)
+    Subcommand::of(&containers::DIFF, Operands::Containers, |s, p, t, _| {
+        containers::diff(s, p, t)
     }),
-    Subcommand::of(&images::HISTORY, Operands::Images, |s, a, t, _| {
-        images::history(s, a, t)
+    Subcommand::of(&images::HISTORY, Operands::Images, |s, p, t, _| {
+        images::history(s, p, t)
     }),
-    Subcommand::of(&images::IMAGES, Operands::Nothing, |s, a, t, _| {
-        images::images(s, a, t)
+    Subcommand::of(&images::IMAGES, Operands::Nothing, |s, p, t, _| {
+        images::images(s, p, t)
     }),
-    Subcommand::of(&system::INFO, Operands::Nothing, |s, a, t, _| {
-        system::info(s, a, t)
+    Subcommand::of(&system::INFO, Operands::Nothing, |s, p, t, _| {
+        system::info(s, p, t)
     }),
     Subcommand::of(
         &inspect::INSPECT,
         Operands::ImagesAndContainers,
-        |s, a, t, _| inspect::inspect(s, a, t),
+        |s, p, t, _| inspect::inspect(s, p, t),
     ),
-    Subcommand::of(&archive::LOAD, Operands::Nothing, |s, a, t, _| {
-        archive::load(s, a, t)
+    Subcommand::of(&archive::LOAD, Operands::Nothing, |s, p, t, _| {
+        archive::load(s, p, t)
     }),
-    Subcommand::of(&containers::LOGS, Operands::Containers, |s, a, t, _| {
-        containers::logs(s, a, t)
+    Subcommand::of(&containers::LOGS, Operands::Containers, |s, p, t, _| {
+        containers::logs(s, p, t)
     }),
-    Subcommand::of(&containers::PS, Operands::Nothing, |s, a, t, _| {
-        containers::ps(s, a, t)
+    Subcommand::of(&containers::PS, Operands::Nothing, |s, p, t, _| {
+        containers::ps(s, p, t)
     }),
-    Subcommand::of(&images::PULL, Operands::PullableImages, |s, a, t, _| {
-        images::pull(s, a, t)
+    Subcommand::of(&images::PULL, Operands::PullableImages, |s, p, t, _| {
+        images::pull(s, p, t)
     }),
-    Subcommand::of(&images::PUSH, Operands::Nothing, |s, a, t, _| {
-        images::push(s, a, t)
+    Subcommand::of(&images::PUSH, Operands::Nothing, |s, p, t, _| {
+        images::push(s, p, t)
     }),
-    Subcommand::of(&containers::RM, Operands::Containers, |s, a, t, _| {
-        containers::rm(s, a, t)
+    Subcommand::of(&containers::RM, Operands::Containers, |s, p, t, _| {
+        containers::rm(s, p, t)
     }),
-    Subcommand::of(&images::RMI, Operands::Images, |s, a, t, _| {
-        images::rmi(s, a, t)
+    Subcommand::of(&images::RMI, Operands::Images, |s, p, t, _| {
+        images::rmi(s, p, t)
     }),
-    Subcommand::of(&containers::RUN, Operands::PullableImages, |s, a, t, _| {
-        containers::create(s, a, t, true)
+    Subcommand::of(&containers::RUN, Operands::PullableImages, |s, p, t, _| {
+        containers::create(s, p, t, true)
     }),
-    Subcommand::of(&archive::SAVE, Operands::Nothing, |s, a, t, _| {
-        archive::save(s, a, t)
+    Subcommand::of(&archive::SAVE, Operands::Nothing, |s, p, t, _| {
+        archive::save(s, p, t)
     }),
-    Subcommand::of(&containers::START, Operands::Containers, |s, a, t, _| {
-        containers::start(s, a, t)
+    Subcommand::of(&containers::START, Operands::Containers, |s, p, t, _| {
+        containers::start(s, p, t)
     }),
-    Subcommand::of(&containers::STOP, Operands::Containers, |s, a, t, _| {
-        containers::stop(s, a, t)
+    Subcommand::of(&containers::STOP, Operands::Containers, |s, p, t, _| {
+        containers::stop(s, p, t)
     }),
-    Subcommand::group("system", "Manage Docker (system df)", |s, a, t, _| {
-        system::system(s, a, t)
+    Subcommand::group("system", "Manage Docker (system df)", |s, args, t, _| {
+        system::system(s, args, t)
     }),
-    Subcommand::of(&images::TAG, Operands::Images, |s, a, t, _| {
-        images::tag(s, a, t)
+    Subcommand::of(&images::TAG, Operands::Images, |s, p, t, _| {
+        images::tag(s, p, t)
     }),
-    Subcommand::of(&system::VERSION_CMD, Operands::Nothing, |s, a, t, _| {
-        system::version(s, a, t)
+    Subcommand::of(&system::VERSION_CMD, Operands::Nothing, |s, p, t, _| {
+        system::version(s, p, t)
     }),
-    Subcommand::unlisted("exec", Operands::Nothing, |s, a, t, _| {
-        containers::exec(s, a, t)
-    }),
-    Subcommand::unlisted("container", Operands::Nothing, |s, a, t, legacy| {
-        group(s, a, t, legacy, &CONTAINER)
-    }),
-    Subcommand::unlisted("image", Operands::Nothing, |s, a, t, legacy| {
-        group(s, a, t, legacy, &IMAGE)
-    }),
+    Subcommand::unlisted(
+        "exec",
+        Runs::Flags(&containers::EXEC, |s, p, t, _| containers::exec(s, p, t)),
+    ),
+    Subcommand::unlisted(
+        "container",
+        Runs::Words(|s, args, t, legacy| group(s, args, t, legacy, &CONTAINER)),
+    ),
+    Subcommand::unlisted(
+        "image",
+        Runs::Words(|s, args, t, legacy| group(s, args, t, legacy, &IMAGE)),
+    ),
 ];
 
 /// The subcommand called `name`.
@@ -214,7 +243,7 @@ fn group(s: &mut Session, args: &[String], t: Transcript, legacy: bool, g: &Grou
     }
     let found = g.words.iter().find(|(w, _)| Some(*w) == word);
     match found.and_then(|(_, name)| named(name)) {
-        Some(c) => (c.run)(s, &args[1..], t, legacy),
+        Some(c) => c.run(s, &args[1..], t, legacy),
         None => super::group_usage(t, g.usage, args),
     }
 }

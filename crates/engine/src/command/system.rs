@@ -1,6 +1,7 @@
 //! `docker system df`, `info`, `version`.
 
 use super::flags::bool_flag;
+use super::flags::Parsed;
 use super::{Cmd, Session, Transcript};
 use crate::size::{human_size, human_size_with_precision};
 use crate::table::render;
@@ -33,11 +34,7 @@ pub(super) const INFO: Cmd = Cmd::new(
     "Display system-wide information",
 );
 
-pub fn version(_s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match VERSION_CMD.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn version(_s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if !p.args.is_empty() {
         return VERSION_CMD.no_args(t);
     }
@@ -58,11 +55,7 @@ pub fn version(_s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn info(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match INFO.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn info(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if !p.args.is_empty() {
         return INFO.no_args(t);
     }
@@ -90,7 +83,7 @@ pub fn info(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 
 pub fn system(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     match args.first().map(String::as_str) {
-        Some("df") => df(s, &args[1..], t),
+        Some("df") => DF.run(s, &args[1..], t, df),
         _ => super::group_usage(
             t,
             "Usage:  docker system COMMAND\n\nManage Docker\n\nCommands:\n  df          Show docker disk usage",
@@ -106,11 +99,7 @@ fn pct(part: u64, total: u64) -> String {
     }
 }
 
-fn df(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match DF.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let df = s.host.system_df();
     if !p.has("verbose") {
         let rows = vec![
