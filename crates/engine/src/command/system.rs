@@ -99,34 +99,40 @@ fn pct(part: u64, total: u64) -> String {
     }
 }
 
+/// `docker system df`'s table: images, containers, and the volumes and build
+/// cache Layerlab does not simulate.
+fn summary_rows(df: &crate::host::SystemDf) -> Vec<Vec<String>> {
+    vec![
+        ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"]
+            .map(str::to_owned)
+            .to_vec(),
+        vec![
+            "Images".into(),
+            df.images_total.to_string(),
+            df.images_active.to_string(),
+            human_size(df.images_size as f64),
+            pct(df.images_reclaimable, df.images_size),
+        ],
+        vec![
+            "Containers".into(),
+            df.containers_total.to_string(),
+            df.containers_active.to_string(),
+            human_size(df.containers_size as f64),
+            pct(df.containers_reclaimable, df.containers_size),
+        ],
+        ["Local Volumes", "0", "0", "0B", "0B"]
+            .map(str::to_owned)
+            .to_vec(),
+        ["Build Cache", "0", "0", "0B", "0B"]
+            .map(str::to_owned)
+            .to_vec(),
+    ]
+}
+
 fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let df = s.host.system_df();
     if !p.has("verbose") {
-        let rows = vec![
-            ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"]
-                .map(str::to_owned)
-                .to_vec(),
-            vec![
-                "Images".into(),
-                df.images_total.to_string(),
-                df.images_active.to_string(),
-                human_size(df.images_size as f64),
-                pct(df.images_reclaimable, df.images_size),
-            ],
-            vec![
-                "Containers".into(),
-                df.containers_total.to_string(),
-                df.containers_active.to_string(),
-                human_size(df.containers_size as f64),
-                pct(df.containers_reclaimable, df.containers_size),
-            ],
-            ["Local Volumes", "0", "0", "0B", "0B"]
-                .map(str::to_owned)
-                .to_vec(),
-            ["Build Cache", "0", "0", "0B", "0B"]
-                .map(str::to_owned)
-                .to_vec(),
-        ];
+        let rows = summary_rows(&df);
         for l in render(&rows) {
             t.out(l);
         }
