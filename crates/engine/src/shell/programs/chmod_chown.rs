@@ -4,6 +4,8 @@
 use super::accounts::account_id;
 use super::operands::{missing_operand, options};
 use crate::content::Content;
+use crate::error::{Errno, FsError};
+use crate::event::Event;
 use crate::merged::{Node, Stat};
 use crate::shell::Run;
 
@@ -64,49 +66,33 @@ pub(super) fn chmod(r: &mut Run, args: &[String], _: Content) -> i32 {
         return missing_operand(r, "chmod");
     }
     let spec = ops.remove(0);
-    let mut status = 0;
-    for f in ops {
-        let abs = r.abs(&f);
-        let found = match targets(r, &abs, flags.contains('R')) {
-            Ok(found) => found,
-            Err(e) => {
-                r.stderr(format!("chmod: cannot access '{f}': {}", e.errno.message()));
-                status = 1;
-                continue;
-            }
-        };
-        for t in found {
+    change_each(
+        r,
+        "chmod",
+        "permissions",
+        ops,
+        flags.contains('R'),
+        |r, f, t| {
             let Some(mode) = parse_mode(&spec, t.node.meta().mode) else {
                 r.stderr(format!("chmod: invalid mode: '{spec}'"));
-                return 1;
+                return None;
             };
-            let changed = match t.node {
+            Some(match t.node {
                 // A link found below follows to its target, by path.
                 Node::Symlink { .. } => r.fs.chmod(&t.path.to_string(), mode),
-                _ => r
-                    .fs
-                    .change_meta_found(&t, |m| m.mode = mode & 0o7777)
-                    .ok_or_else(|| crate::error::FsError::new(crate::error::Errno::NotFound, &f)),
-            };
-            match changed {
-                Ok(ev) => r.events.extend(ev),
-                Err(e) => {
-                    r.stderr(format!(
-                        "chmod: changing permissions of '{f}': {}",
-                        e.errno.message()
-                    ));
-                    status = 1;
+                _ => {
+                    r.fs.change_meta_found(t, |m| m.mode = mode & 0o7777)
+                        .ok_or_else(|| FsError::new(Errno::NotFound, f))
                 }
-            }
-        }
-    }
-    status
+            })
+        },
+    )
 }
 
 /// A path (symlinks followed), and with `-R` everything below it, depth-first,
 /// each directory before what it holds. One walk: linear in the entries
 /// however deep the tree, where looking each up from the root is not.
-fn targets(r: &Run, abs: &str, recursive: bool) -> Result<Vec<Stat>, crate::error::FsError> {
+fn targets(r: &Run, abs: &str, recursive: bool) -> Result<Vec<Stat>, FsError> {
     let top = r.fs.stat(abs)?;
     let below = match top.node {
         Node::Dir { .. } if recursive => r.fs.walk_below(&top.path),
@@ -145,40 +131,68 @@ pub(super) fn chown(r: &mut Run, args: &[String], _: Content) -> i32 {
             Err(_) => 0,
         },
     };
-    let mut status = 0;
-    for f in ops {
-        let abs = r.abs(&f);
-        let found = match targets(r, &abs, flags.contains('R')) {
-            Ok(found) => found,
-            Err(e) => {
-                r.stderr(format!("chown: cannot access '{f}': {}", e.errno.message()));
-                status = 1;
-                continue;
-            }
-        };
-        for t in found {
+    change_each(
+        r,
+        "chown",
+        "ownership",
+        ops,
+        flags.contains('R'),
+        |r, f, t| {
             let g = if gid == u32::MAX {
                 t.node.meta().gid
             } else {
                 gid
             };
-            let changed = match t.node {
+            Some(match t.node {
                 Node::Symlink { .. } => {
                     r.fs.chown(&t.path.to_string(), uid, g, !flags.contains('h'))
                 }
                 _ => {
-                    r.fs.change_meta_found(&t, |m| {
+                    r.fs.change_meta_found(t, |m| {
                         m.uid = uid;
                         m.gid = g;
                     })
-                    .ok_or_else(|| crate::error::FsError::new(crate::error::Errno::NotFound, &f))
+                    .ok_or_else(|| FsError::new(Errno::NotFound, f))
                 }
+            })
+        },
+    )
+}
+
+/// Changes each operand, and with `-R` everything below it, in GNU's words
+/// (`PROG: cannot access 'F'`, `PROG: changing WHAT of 'F'`, status 1).
+/// `change` giving `None` stops the program with status 1 (an invalid mode).
+fn change_each(
+    r: &mut Run,
+    prog: &str,
+    what: &str,
+    ops: Vec<String>,
+    recursive: bool,
+    change: impl Fn(&mut Run, &str, &Stat) -> Option<Result<Vec<Event>, FsError>>,
+) -> i32 {
+    let mut status = 0;
+    for f in ops {
+        let abs = r.abs(&f);
+        let found = match targets(r, &abs, recursive) {
+            Ok(found) => found,
+            Err(e) => {
+                r.stderr(format!(
+                    "{prog}: cannot access '{f}': {}",
+                    e.errno.message()
+                ));
+                status = 1;
+                continue;
+            }
+        };
+        for t in found {
+            let Some(changed) = change(r, &f, &t) else {
+                return 1;
             };
             match changed {
                 Ok(ev) => r.events.extend(ev),
                 Err(e) => {
                     r.stderr(format!(
-                        "chown: changing ownership of '{f}': {}",
+                        "{prog}: changing {what} of '{f}': {}",
                         e.errno.message()
                     ));
                     status = 1;
