@@ -4,7 +4,7 @@
 
 use super::context::{clean, Context, Entry};
 use super::steps::{working_dir, Builder, Texts};
-use super::{key, vars, Stage, Step};
+use super::{key, vars, BuildError, Stage, Step};
 use crate::content::Content;
 use crate::dockerfile::{Args, Instruction, Keyword};
 use crate::lower::Lower;
@@ -21,11 +21,11 @@ impl Builder<'_> {
         i: &Instruction,
         label: &str,
         kw: Keyword,
-    ) -> Result<(), String> {
+    ) -> Result<(), BuildError> {
         let vars = self.vars(stage);
         let (df, src, line) = (self.dockerfile.clone(), self.source.clone(), i.start_line);
         let snippet = super::source_snippet(&df, &src, line);
-        let at = |e: String| format!("{snippet}\0failed to solve: {e}");
+        let at = |e: String| BuildError::at(line, snippet.clone(), e);
         let mut words = match &i.args {
             Args::Json(v) | Args::Words(v) => v.clone(),
             _ => Vec::new(),
@@ -130,7 +130,7 @@ impl Builder<'_> {
             copy_sources(fs, &ctx, &sources, &placement)?;
             Ok(Vec::new())
         })
-        .map_err(|f| f.msg)
+        .map_err(|f| f.msg.into())
     }
 
     /// `--from`'s files: an earlier stage's (by name or index), an image's in
@@ -202,8 +202,8 @@ impl Builder<'_> {
         sources: &[String],
         from_ctx: &Context,
         e: &str,
-        at: &dyn Fn(String) -> String,
-    ) -> String {
+        at: &dyn Fn(String) -> BuildError,
+    ) -> BuildError {
         if self.opts.legacy {
             let missing = sources
                 .iter()
@@ -213,7 +213,8 @@ impl Builder<'_> {
             return format!(
                 "{} failed: file not found in build context or excluded by .dockerignore: stat {missing}: file does not exist",
                 kw.name()
-            );
+            )
+            .into();
         }
         let id = key(&[&self.source, e]).hex()[..25].to_owned();
         let v = self.progress.vertex(label);

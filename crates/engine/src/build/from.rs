@@ -2,7 +2,7 @@
 //! the registry, and BuildKit's `load metadata` vertices for the bases.
 
 use super::steps::Builder;
-use super::{key, vars, Stage, Step};
+use super::{key, vars, BuildError, Stage, Step};
 use crate::digest::Digest;
 use crate::dockerfile::{Args, Instruction, Keyword};
 use crate::image::ImageConfig;
@@ -50,7 +50,7 @@ impl Builder<'_> {
         i: &Instruction,
         index: usize,
         total: usize,
-    ) -> Result<Stage, String> {
+    ) -> Result<Stage, BuildError> {
         let Args::Words(words) = &i.args else {
             return Err("FROM requires either one or three arguments".into());
         };
@@ -71,7 +71,7 @@ impl Builder<'_> {
         }
         let reference = Reference::parse(&base).map_err(|e| self.err_at(i.start_line, &e.0))?;
         if self.opts.legacy {
-            return self.legacy_from(&base, name, index);
+            return Ok(self.legacy_from(&base, name, index)?);
         }
         let shown = format!("docker.io/{}:{}", reference.remote_path(), reference.tag);
         let n = (!self.metadata.contains(&shown)).then(|| {
@@ -97,7 +97,8 @@ impl Builder<'_> {
                     }
                     return Err(format!(
                         "failed to solve: {base}: failed to resolve source metadata for {shown}: {shown}: not found"
-                    ));
+                    )
+                    .into());
                 }
             },
         };

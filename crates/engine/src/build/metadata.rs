@@ -5,7 +5,7 @@
 
 use super::context::clean;
 use super::steps::{go_list, shell, working_dir, Builder, Failed, Texts};
-use super::{key, vars, Stage};
+use super::{key, vars, BuildError, Stage};
 use crate::dockerfile::{Args, Instruction, Keyword};
 use crate::image::RunConfig;
 use crate::merged::DIR_MODE;
@@ -31,7 +31,7 @@ impl Builder<'_> {
         stage: &mut Stage,
         i: &Instruction,
         label: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), BuildError> {
         let vars = self.vars(stage);
         let expand = |s: &str| vars::expand(s, &vars);
         let at = |e: String| self.err_at(i.start_line, &e);
@@ -70,7 +70,7 @@ impl Builder<'_> {
         i: &Instruction,
         label: &str,
         kw: Keyword,
-    ) -> Result<(), String> {
+    ) -> Result<(), BuildError> {
         let vars = self.vars(stage);
         let expand = |s: &str| vars::expand(s, &vars);
         let at = |e: String| self.err_at(i.start_line, &e);

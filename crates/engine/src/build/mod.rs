@@ -13,6 +13,7 @@
 
 mod context;
 mod copy;
+mod error;
 mod from;
 mod health;
 mod legacy;
@@ -22,6 +23,7 @@ mod steps;
 pub mod vars;
 
 pub use context::Context;
+pub use error::{BuildError, ErrorKind};
 pub use health::HealthConfig;
 
 use crate::digest::{Digest, Hasher};
@@ -269,7 +271,7 @@ pub fn build(
     let mut out = Built::default();
     let text = match read_dockerfile(context, &name, &mut p) {
         Ok(text) => text,
-        Err(msg) => return fail(out, p, None, &msg),
+        Err(msg) => return fail(out, p, msg.into()),
     };
     let mut ctx = context.clone();
     let ignore = ctx
@@ -277,7 +279,7 @@ pub fn build(
         .map(|c| String::from_utf8_lossy(&c.to_vec()).into_owned());
     if let Some(ignore) = &ignore {
         if let Err(e) = ctx.apply_ignore(ignore, &name) {
-            return fail(out, p, None, &format!("failed to solve: {e}"));
+            return fail(out, p, format!("failed to solve: {e}").into());
         }
     }
     if opts.legacy {
@@ -291,21 +293,25 @@ pub fn build(
         .find(|d| d.severity == dockerfile::Severity::Error)
     {
         let snippet = source_snippet(&name, &text, d.line);
+        let err = BuildError::from(format!(
+            "{}dockerfile parse error on line {}: {}",
+            solve_prefix(opts),
+            d.line,
+            d.message
+        ));
         return fail(
             out,
             p,
-            Some(snippet),
-            &format!(
-                "{}dockerfile parse error on line {}: {}",
-                solve_prefix(opts),
-                d.line,
-                d.message
-            ),
+            BuildError {
+                line: Some(d.line),
+                snippet: Some(snippet),
+                ..err
+            },
         );
     }
     let plan = match Plan::new(&parsed.instructions, opts) {
         Ok(plan) => plan,
-        Err(msg) => return fail(out, p, None, &format!("{}{msg}", solve_prefix(opts))),
+        Err(msg) => return fail(out, p, format!("{}{msg}", solve_prefix(opts)).into()),
     };
     let total = parsed.instructions.len();
     let mut builder = steps::Builder {
@@ -341,7 +347,7 @@ pub fn build(
                 final_stage = Some(stage.clone());
                 builder.stages.push(stage);
             }
-            Err(msg) => return stage_failed(out, builder, &msg),
+            Err(err) => return stage_failed(out, builder, err),
         }
     }
     let Some(stage) = final_stage else {
@@ -349,8 +355,7 @@ pub fn build(
         return fail(
             out,
             progress,
-            None,
-            "failed to solve: dockerfile contains no stages to build",
+            "failed to solve: dockerfile contains no stages to build".into(),
         );
     };
     let steps::Builder {
@@ -372,7 +377,7 @@ pub fn build(
 }
 
 /// A stage that failed: its steps and events so far, and the error.
-fn stage_failed(mut out: Built, builder: steps::Builder, msg: &str) -> Built {
+fn stage_failed(mut out: Built, builder: steps::Builder, err: BuildError) -> Built {
     let legacy = builder.opts.legacy;
     let steps::Builder {
         mut progress,
@@ -386,7 +391,7 @@ fn stage_failed(mut out: Built, builder: steps::Builder, msg: &str) -> Built {
     let status = steps.last().and_then(|s| s.failed).filter(|_| legacy);
     out.steps = steps;
     out.events = events;
-    let mut out = fail(out, progress, None, msg);
+    let mut out = fail(out, progress, err);
     out.status = status.unwrap_or(1);
     out
 }
@@ -476,8 +481,7 @@ fn legacy_finish(
         return fail(
             out,
             p,
-            None,
-            "No image was generated. Is your Dockerfile empty?",
+            "No image was generated. Is your Dockerfile empty?".into(),
         );
     };
     p.say(format!("Successfully built {}", id.short()));
@@ -499,12 +503,10 @@ fn solve_prefix(opts: &BuildOptions) -> &'static str {
     }
 }
 
-/// Ends the output with the error; a message `SNIPPET\0TEXT` prints the snippet first.
-fn fail(mut out: Built, mut p: Progress, snippet: Option<String>, msg: &str) -> Built {
-    let (snippet, msg) = match msg.split_once('\0') {
-        Some((s, m)) => (Some(s.to_owned()), m),
-        None => (snippet, msg),
-    };
+/// Ends the output with the error, BuildKit's snippet of the Dockerfile first.
+fn fail(mut out: Built, mut p: Progress, err: BuildError) -> Built {
+    let text = err.text();
+    let msg = text.as_str();
     out.status = 1;
     if p.legacy {
         let msg = msg.strip_prefix("failed to solve: ").unwrap_or(msg);
@@ -512,7 +514,7 @@ fn fail(mut out: Built, mut p: Progress, snippet: Option<String>, msg: &str) -> 
         out.lines = p.lines;
         return out;
     }
-    if let Some(s) = snippet {
+    if let Some(s) = err.snippet {
         p.lines.extend(s.lines().map(str::to_owned));
     }
     p.lines.push(format!("ERROR: {msg}"));

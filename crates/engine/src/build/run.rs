@@ -3,7 +3,7 @@
 //! user; a failure as BuildKit boxes it or as the classic builder words it.
 
 use super::steps::{shell, working_dir, Builder, Failed, Texts};
-use super::{key, Stage};
+use super::{key, BuildError, Stage};
 use crate::content::Content;
 use crate::dockerfile::{Args, Instruction};
 use crate::merged::Node;
@@ -15,7 +15,7 @@ impl Builder<'_> {
         stage: &mut Stage,
         i: &Instruction,
         label: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), BuildError> {
         let cfg = &stage.config.config;
         let shell = shell(cfg);
         let mut script = match &i.args {
@@ -116,14 +116,14 @@ impl Builder<'_> {
         });
         let Err(f) = result else { return Ok(()) };
         if legacy_mode {
-            return Err(f.msg);
+            return Err(f.msg.into());
         }
         Err(self.run_failed(i, label, &f))
     }
 
     /// A failed RUN in BuildKit's output: its output and error on its
     /// vertex, then the box that repeats them under the step's name.
-    fn run_failed(&mut self, i: &Instruction, label: &str, f: &Failed) -> String {
+    fn run_failed(&mut self, i: &Instruction, label: &str, f: &Failed) -> BuildError {
         let v = self.progress.next - 1;
         for (k, l) in f.output.iter().enumerate() {
             self.progress

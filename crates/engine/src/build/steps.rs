@@ -3,7 +3,7 @@
 //! that only change the config and the history.
 
 use super::context::Context;
-use super::{vars, BuildCache, BuildOptions, Cached, Progress, Stage, Step};
+use super::{vars, BuildCache, BuildError, BuildOptions, Cached, Progress, Stage, Step};
 use crate::diff::Diff;
 use crate::digest::Digest;
 use crate::dockerfile::{Instruction, Keyword};
@@ -86,13 +86,14 @@ pub(super) fn go_list(items: &[String]) -> String {
 }
 
 impl Builder<'_> {
-    pub(super) fn err_at(&self, line: usize, msg: &str) -> String {
+    pub(super) fn err_at(&self, line: usize, msg: &str) -> BuildError {
         if self.opts.legacy {
-            return msg.to_owned();
+            return msg.into();
         }
-        format!(
-            "{}\0failed to solve: {msg}",
-            super::source_snippet(&self.dockerfile, &self.source, line)
+        BuildError::at(
+            line,
+            super::source_snippet(&self.dockerfile, &self.source, line),
+            msg,
         )
     }
 
@@ -126,7 +127,7 @@ impl Builder<'_> {
         instructions: &[&Instruction],
         index: usize,
         total: usize,
-    ) -> Result<Stage, String> {
+    ) -> Result<Stage, BuildError> {
         let from = instructions[0];
         if self.opts.legacy {
             let label = self.legacy_label(from);
@@ -155,7 +156,7 @@ impl Builder<'_> {
                 )
             };
             if let Err(why) = self.opts.budget.step() {
-                return Err(format!("failed to solve: {why}"));
+                return Err(format!("failed to solve: {why}").into());
             }
             self.instruction(&mut stage, i, &label)?;
             if self.opts.legacy {
@@ -213,7 +214,7 @@ impl Builder<'_> {
         stage: &mut Stage,
         i: &Instruction,
         label: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), BuildError> {
         let Some(kw) = i.keyword else { return Ok(()) };
         match kw {
             Keyword::Run => self.run(stage, i, label),
