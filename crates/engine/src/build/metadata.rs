@@ -139,7 +139,7 @@ impl Builder<'_> {
                 format!("ONBUILD {}", rest.trim())
             }
             Keyword::Healthcheck => {
-                let check = super::health::healthcheck(i, &rest).map_err(at)?;
+                let check = crate::health::healthcheck(i, &rest).map_err(at)?;
                 cfg.healthcheck = Some(check.clone());
                 let shown = check.shown();
                 legacy_text = Some(format!("HEALTHCHECK &{shown}"));

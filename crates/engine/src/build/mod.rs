@@ -15,16 +15,15 @@ mod context;
 mod copy;
 mod error;
 mod from;
-mod health;
 mod legacy;
 mod metadata;
 mod run;
 mod steps;
 pub mod vars;
 
+pub use crate::health::HealthConfig;
 pub use context::Context;
 pub use error::{BuildError, ErrorKind};
-pub use health::HealthConfig;
 
 use crate::digest::{Digest, Hasher};
 use crate::dockerfile::{self, Args, Instruction, Keyword};

@@ -2,7 +2,7 @@
 //! BuildKit's errors for each shape it refuses.
 
 use super::diagnostic::{Diagnostic, Hint};
-use super::lines::Logical;
+use super::lines::{Heredoc, Logical};
 
 /// The Dockerfile instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,17 +110,6 @@ impl Keyword {
 pub struct Flag {
     pub name: String,
     pub value: Option<String>,
-}
-
-/// A heredoc attached to RUN, COPY or ADD.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Heredoc {
-    pub name: String,
-    pub body: String,
-    /// Unquoted delimiter: variables are expanded in the body.
-    pub expand: bool,
-    /// `<<-`: leading tabs were stripped.
-    pub chomp: bool,
 }
 
 /// An instruction's arguments, in the form its parser gives them.

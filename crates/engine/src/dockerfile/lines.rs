@@ -2,7 +2,6 @@
 //! continuation exactly as BuildKit joins lines, and heredoc bodies.
 
 use super::diagnostic::{Diagnostic, Hint};
-use super::instruction::Heredoc;
 
 const MAX_LINE: usize = 65_535;
 
@@ -57,6 +56,17 @@ fn continued(line: &str, escape: char) -> Option<&str> {
         return None;
     }
     Some(before)
+}
+
+/// A heredoc attached to RUN, COPY or ADD.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heredoc {
+    pub name: String,
+    pub body: String,
+    /// Unquoted delimiter: variables are expanded in the body.
+    pub expand: bool,
+    /// `<<-`: leading tabs were stripped.
+    pub chomp: bool,
 }
 
 /// Heredoc markers (`<<EOF`, `<<-EOF`, `<<'EOF'`) in an instruction that can have them.
