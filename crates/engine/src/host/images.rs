@@ -4,7 +4,7 @@
 //! tagged in several repositories).
 
 use super::{DeleteConflict, Host, HostError, HostEvent, Outcome, State};
-use crate::digest::{chain_ids, Digest};
+use crate::digest::Digest;
 use crate::image::{Image, ImageConfig};
 use crate::layer::Layer;
 use crate::reference::Reference;
@@ -34,35 +34,9 @@ impl Host {
         created: u64,
     ) -> Outcome<Digest> {
         let mut events = Vec::new();
-        let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
-        let chains = chain_ids(&diff_ids);
-        let mut stored = Vec::with_capacity(layers.len());
-        for (layer, chain) in layers.into_iter().zip(chains.iter().cloned()) {
-            match self.layers.get(&chain) {
-                Some(existing) => {
-                    events.push(HostEvent::LayerReused {
-                        layer: existing.id,
-                        chain_id: chain,
-                    });
-                    stored.push(existing.clone());
-                }
-                None => {
-                    events.push(HostEvent::LayerCreated {
-                        layer: layer.id,
-                        diff_id: layer.diff_id().clone(),
-                        size: layer.size(),
-                    });
-                    self.layers.insert(chain, layer.clone());
-                    stored.push(layer);
-                }
-            }
-        }
+        let (stored, chains) = self.store_layers(layers, &mut events);
         let image = Image::with_chain_ids(config, stored, chains, self.init_layer.clone(), created);
-        let id = image.id.clone();
-        if !self.images.contains_key(&id) {
-            self.images.insert(id.clone(), Rc::new(image));
-            events.push(HostEvent::ImageCreated { id: id.clone() });
-        }
+        let id = self.insert_image(image, &mut events);
         if let Some(reference) = tag {
             events.extend(self.tag(&id, reference));
         }
@@ -80,26 +54,7 @@ impl Host {
         created: u64,
     ) -> Outcome<Digest> {
         let mut events = Vec::new();
-        let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
-        let chains = chain_ids(&diff_ids);
-        let mut stored = Vec::with_capacity(layers.len());
-        for (layer, chain) in layers.into_iter().zip(chains.iter().cloned()) {
-            if let Some(existing) = self.layers.get(&chain) {
-                events.push(HostEvent::LayerReused {
-                    layer: existing.id,
-                    chain_id: chain,
-                });
-                stored.push(existing.clone());
-            } else {
-                events.push(HostEvent::LayerCreated {
-                    layer: layer.id,
-                    diff_id: layer.diff_id().clone(),
-                    size: layer.size(),
-                });
-                self.layers.insert(chain, layer.clone());
-                stored.push(layer);
-            }
-        }
+        let (stored, chains) = self.store_layers(layers, &mut events);
         let image = Image::with_config_json(
             config,
             config_json,
@@ -108,12 +63,18 @@ impl Host {
             self.init_layer.clone(),
             created,
         );
+        let id = self.insert_image(image, &mut events);
+        Outcome { value: id, events }
+    }
+
+    /// Adds an image to the store unless it is there already; its ID.
+    fn insert_image(&mut self, image: Image, events: &mut Vec<HostEvent>) -> Digest {
         let id = image.id.clone();
         if !self.images.contains_key(&id) {
             self.images.insert(id.clone(), Rc::new(image));
             events.push(HostEvent::ImageCreated { id: id.clone() });
         }
-        Outcome { value: id, events }
+        id
     }
 
     /// Points `reference` at an image (moving it if it pointed elsewhere).

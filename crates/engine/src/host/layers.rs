@@ -1,9 +1,9 @@
 //! The layer store: every layer by ChainID, so images with the same bottom
 //! layers share them, and the layer ids handed out.
 
-use super::Host;
+use super::{Host, HostEvent};
 use crate::diff::Diff;
-use crate::digest::Digest;
+use crate::digest::{chain_ids, Digest};
 use crate::layer::{Layer, LayerId};
 use crate::map::Map;
 use std::rc::Rc;
@@ -54,5 +54,39 @@ impl Host {
                     .iter()
                     .any(|c| c.fs.lower().layers().iter().any(|x| x.id == l.id))
             })
+    }
+
+    /// Stores an image's layers (bottom first) by ChainID: a layer whose
+    /// ChainID is stored already is that one, reused. The layers as stored,
+    /// and their ChainIDs.
+    pub(super) fn store_layers(
+        &mut self,
+        layers: Vec<Rc<Layer>>,
+        events: &mut Vec<HostEvent>,
+    ) -> (Vec<Rc<Layer>>, Vec<Digest>) {
+        let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();
+        let chains = chain_ids(&diff_ids);
+        let mut stored = Vec::with_capacity(layers.len());
+        for (layer, chain) in layers.into_iter().zip(chains.iter().cloned()) {
+            match self.layers.get(&chain) {
+                Some(existing) => {
+                    events.push(HostEvent::LayerReused {
+                        layer: existing.id,
+                        chain_id: chain,
+                    });
+                    stored.push(existing.clone());
+                }
+                None => {
+                    events.push(HostEvent::LayerCreated {
+                        layer: layer.id,
+                        diff_id: layer.diff_id().clone(),
+                        size: layer.size(),
+                    });
+                    self.layers.insert(chain, layer.clone());
+                    stored.push(layer);
+                }
+            }
+        }
+        (stored, chains)
     }
 }
