@@ -1,7 +1,8 @@
 //! The terminal's logic, free of the DOM: what a line produces on screen,
 //! history navigation and Tab completion. The component only draws this.
 
-use layerlab_engine::command::{Session, Transcript, SUBCOMMANDS};
+use layerlab_engine::command::subcommands::{self, Operands};
+use layerlab_engine::command::{Session, Transcript};
 use layerlab_engine::shell::incomplete;
 
 /// One line on the terminal screen.
@@ -193,7 +194,7 @@ pub fn complete(session: &Session, line: &str) -> Option<String> {
             .chain(BUILTINS)
             .map(str::to_owned)
             .collect(),
-        2 if words[0] == "docker" => SUBCOMMANDS.iter().map(|(n, _)| (*n).to_owned()).collect(),
+        2 if words[0] == "docker" => subcommands::listed().map(|(n, _)| n.to_owned()).collect(),
         _ if words[0] == "docker" => {
             let containers = || {
                 session
@@ -209,18 +210,19 @@ pub fn complete(session: &Session, line: &str) -> Option<String> {
                 .flat_map(|i| session.host.tags_of(&i.id))
                 .map(|r| r.to_string())
                 .collect();
-            let mut c = match words[1] {
-                "rm" | "start" | "stop" | "diff" | "commit" | "logs" => containers(),
-                "pull" | "run" | "create" => {
+            let operands = subcommands::named(words[1]).map(|c| c.operands);
+            let mut c = match operands.unwrap_or(Operands::Nothing) {
+                Operands::Containers => containers(),
+                Operands::PullableImages => {
                     images.extend(session.registry.references().map(|r| r.to_string()));
                     images
                 }
-                "rmi" | "tag" | "history" => images,
-                "inspect" => {
+                Operands::Images => images,
+                Operands::ImagesAndContainers => {
                     images.extend(containers());
                     images
                 }
-                _ => Vec::new(),
+                Operands::Nothing => Vec::new(),
             };
             layerlab_engine::sort::sort(&mut c);
             c.dedup();

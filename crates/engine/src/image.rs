@@ -41,7 +41,7 @@ pub struct RunConfig {
     #[serde(rename = "ArgsEscaped", skip_serializing_if = "is_false")]
     pub args_escaped: bool,
     #[serde(rename = "Healthcheck", skip_serializing_if = "Option::is_none")]
-    pub healthcheck: Option<crate::build::HealthConfig>,
+    pub healthcheck: Option<crate::health::HealthConfig>,
     #[serde(rename = "OnBuild", skip_serializing_if = "Vec::is_empty")]
     pub on_build: Vec<String>,
     #[serde(rename = "Shell", skip_serializing_if = "Vec::is_empty")]

@@ -47,6 +47,7 @@ pub mod error;
 pub mod event;
 pub mod fixture;
 pub mod gzip;
+pub mod health;
 pub mod host;
 pub mod image;
 pub mod import;

@@ -118,28 +118,7 @@ fn layer_blob(layer: &crate::layer::Layer) -> (Content, Digest) {
 
 /// The tar `docker save NAMES…` writes, its member times at `now`.
 pub fn save(host: &Host, names: &[String], now: u64) -> Result<Content, HostError> {
-    let mut saved: Vec<Saved> = Vec::new();
-    for name in names {
-        let image = host.image(name)?.clone();
-        let tag = Reference::parse(name)
-            .ok()
-            .filter(|r| host.tags_of(&image.id).contains(&r));
-        let at = match saved.iter().position(|s| s.image.id == image.id) {
-            Some(i) => i,
-            None => {
-                saved.push(Saved {
-                    image,
-                    tags: Vec::new(),
-                });
-                saved.len() - 1
-            }
-        };
-        if let Some(t) = tag {
-            if !saved[at].tags.contains(&t) {
-                saved[at].tags.push(t);
-            }
-        }
-    }
+    let saved = saved_images(host, names)?;
     let mut blobs: Map<Digest, Content> = Map::new();
     let mut index = Vec::new();
     let mut manifest_json = Vec::new();
@@ -239,22 +218,52 @@ pub fn save(host: &Host, names: &[String], now: u64) -> Result<Content, HostErro
             }
         }
     }
-    let index = Index {
-        schema_version: 2,
-        media_type: INDEX,
-        manifests: index
-            .iter()
-            .map(|(d, size, a)| Descriptor {
-                media_type: MANIFEST,
-                digest: d,
-                size: *size,
-                annotations: a.as_ref().map(|a| Annotations {
-                    name: a.name.clone(),
-                    ref_name: a.ref_name.clone(),
-                }),
-            })
-            .collect(),
-    };
+    // Docker writes these two with Go's json.Encoder, which ends them with a newline.
+    Ok(write_layout(
+        &blobs,
+        index_json(&index),
+        json(&manifest_json).appended(b"\n"),
+        json(&repositories).appended(b"\n"),
+        now,
+    ))
+}
+
+/// The images to save, each once, with the tags that named it.
+fn saved_images(host: &Host, names: &[String]) -> Result<Vec<Saved>, HostError> {
+    let mut saved: Vec<Saved> = Vec::new();
+    for name in names {
+        let image = host.image(name)?.clone();
+        let tag = Reference::parse(name)
+            .ok()
+            .filter(|r| host.tags_of(&image.id).contains(&r));
+        let at = match saved.iter().position(|s| s.image.id == image.id) {
+            Some(i) => i,
+            None => {
+                saved.push(Saved {
+                    image,
+                    tags: Vec::new(),
+                });
+                saved.len() - 1
+            }
+        };
+        if let Some(t) = tag {
+            if !saved[at].tags.contains(&t) {
+                saved[at].tags.push(t);
+            }
+        }
+    }
+    Ok(saved)
+}
+
+/// The OCI layout as a tar: the blobs, `index.json`, `manifest.json`,
+/// `oci-layout` and `repositories`.
+fn write_layout(
+    blobs: &Map<Digest, Content>,
+    index: Content,
+    manifest_json: Content,
+    repositories: Content,
+    now: u64,
+) -> Content {
     let dir = |name: &str| Member {
         name: name.to_owned(),
         kind: Kind::Dir,
@@ -273,20 +282,36 @@ pub fn save(host: &Host, names: &[String], now: u64) -> Result<Content, HostErro
             now,
         ));
     }
-    members.push(file("index.json", json(&index), now));
-    // Docker writes these two with Go's json.Encoder, which ends them with a newline.
-    members.push(file(
-        "manifest.json",
-        json(&manifest_json).appended(b"\n"),
-        0,
-    ));
+    members.push(file("index.json", index, now));
+    members.push(file("manifest.json", manifest_json, 0));
     members.push(file(
         "oci-layout",
         Content::bytes(r#"{"imageLayoutVersion": "1.0.0"}"#),
         0,
     ));
-    members.push(file("repositories", json(&repositories).appended(b"\n"), 0));
-    Ok(archive::write(&members))
+    members.push(file("repositories", repositories, 0));
+    archive::write(&members)
+}
+
+/// `index.json`: a descriptor of each manifest, once per tag that names it.
+fn index_json(index: &[(Digest, u64, Option<Annotations>)]) -> Content {
+    let index = Index {
+        schema_version: 2,
+        media_type: INDEX,
+        manifests: index
+            .iter()
+            .map(|(d, size, a)| Descriptor {
+                media_type: MANIFEST,
+                digest: d,
+                size: *size,
+                annotations: a.as_ref().map(|a| Annotations {
+                    name: a.name.clone(),
+                    ref_name: a.ref_name.clone(),
+                }),
+            })
+            .collect(),
+    };
+    json(&index)
 }
 
 fn json<T: Serialize>(v: &T) -> Content {

@@ -271,6 +271,22 @@ fn lay_out(host: &Host, driver: Driver, shallow: bool) -> Vec<DiskEntry> {
         cache_of.insert(chain.clone(), cid);
     }
 
+    image_db(&mut t, host, &db);
+
+    containers(&mut t, host, driver, &home, &db, &cache_of, &stack_of);
+    t.entries
+        .into_iter()
+        .map(|(path, (node, layer))| DiskEntry {
+            path,
+            node,
+            layer: layer.filter(|l| l.0 != u64::MAX),
+        })
+        .collect()
+}
+
+/// The image store's own files: each image's config and parent, and the
+/// tags in `repositories.json`.
+fn image_db(t: &mut Tree, host: &Host, db: &str) {
     for image in host.images() {
         t.file(
             &format!("{db}/imagedb/content/sha256/{}", image.id.hex()),
@@ -310,7 +326,19 @@ fn lay_out(host: &Host, driver: Driver, shallow: bool) -> Vec<DiskEntry> {
     }
     json.push_str("}}");
     t.file(&format!("{db}/repositories.json"), json);
+}
 
+/// Each container's mount ids, and its init and writable layers in the
+/// driver's directory, on its image's top layer.
+fn containers(
+    t: &mut Tree,
+    host: &Host,
+    driver: Driver,
+    home: &str,
+    db: &str,
+    cache_of: &crate::map::Map<Digest, String>,
+    stack_of: &crate::map::Map<Digest, Vec<Rc<Layer>>>,
+) {
     let init = host.init_layer().clone();
     for c in host.containers() {
         let mid = mount_id(&c.id);
@@ -334,8 +362,8 @@ fn lay_out(host: &Host, driver: Driver, shallow: bool) -> Vec<DiskEntry> {
         match driver {
             Driver::Overlay2 => {
                 overlay2_layer(
-                    &mut t,
-                    &home,
+                    t,
+                    home,
                     &init_id,
                     init.id,
                     &init.diff,
@@ -343,8 +371,8 @@ fn lay_out(host: &Host, driver: Driver, shallow: bool) -> Vec<DiskEntry> {
                     true,
                 );
                 overlay2_layer(
-                    &mut t,
-                    &home,
+                    t,
+                    home,
                     &mid,
                     LayerId(u64::MAX),
                     upper,
@@ -354,21 +382,14 @@ fn lay_out(host: &Host, driver: Driver, shallow: bool) -> Vec<DiskEntry> {
             }
             Driver::Aufs => {
                 aufs_layer(
-                    &mut t,
-                    &home,
+                    t,
+                    home,
                     &init_id,
                     init.id,
                     &init.diff,
                     image_cache.as_deref(),
                 );
-                aufs_layer(
-                    &mut t,
-                    &home,
-                    &mid,
-                    LayerId(u64::MAX),
-                    upper,
-                    Some(&init_id),
-                );
+                aufs_layer(t, home, &mid, LayerId(u64::MAX), upper, Some(&init_id));
             }
             Driver::Vfs => {
                 let mut stack = top
@@ -392,14 +413,6 @@ fn lay_out(host: &Host, driver: Driver, shallow: bool) -> Vec<DiskEntry> {
             }
         }
     }
-    t.entries
-        .into_iter()
-        .map(|(path, (node, layer))| DiskEntry {
-            path,
-            node,
-            layer: layer.filter(|l| l.0 != u64::MAX),
-        })
-        .collect()
 }
 
 fn overlay2_layer(

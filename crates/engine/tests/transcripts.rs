@@ -1060,7 +1060,7 @@ fn a_containers_life_from_create_to_rm() {
 #[test]
 fn every_subcommand_has_help() {
     let mut s = Session::new();
-    for (name, _) in layerlab_engine::command::SUBCOMMANDS {
+    for (name, _) in layerlab_engine::command::subcommands::listed() {
         let t = s.run(&format!("docker {name} --help"));
         let text = t.text();
         assert_eq!(t.status, 0, "docker {name} --help: {text}");

@@ -6,15 +6,24 @@
 //! - `context`: the build context, `.dockerignore`, COPY source selection and
 //!   the content checksum that keys COPY's cache.
 //! - `vars`: builder-side variable substitution.
-//! - `steps`: what each instruction does to a stage.
+//! - `steps`: the `Builder` that runs a stage's instructions and a step that
+//!   makes a layer (from the cache or by running it); `from`, `run`, `copy`
+//!   (COPY and ADD) and `metadata` (WORKDIR and the config-only instructions)
+//!   hold what each instruction does; `legacy` is the classic builder.
 
 mod context;
-mod health;
+mod copy;
+mod error;
+mod from;
+mod legacy;
+mod metadata;
+mod run;
 mod steps;
 pub mod vars;
 
+pub use crate::health::HealthConfig;
 pub use context::Context;
-pub use health::HealthConfig;
+pub use error::{BuildError, ErrorKind};
 
 use crate::digest::{Digest, Hasher};
 use crate::dockerfile::{self, Args, Instruction, Keyword};
@@ -259,44 +268,17 @@ pub fn build(
         opts.dockerfile.clone()
     };
     let mut out = Built::default();
-    let n = p.vertex(&format!("[internal] load build definition from {name}"));
-    let Some(file) = context.file(&name) else {
-        p.line(n, "transferring dockerfile: 2B done");
-        p.line(n, "DONE 0.0s");
-        return fail(out, p, None, &format!("failed to solve: failed to read dockerfile: open {name}: no such file or directory"));
+    let text = match read_dockerfile(context, &name, &mut p) {
+        Ok(text) => text,
+        Err(msg) => return fail(out, p, msg.into()),
     };
-    // Refused whole rather than cut: a build without its last lines would succeed wrongly.
-    if file.len() > MAX_DOCKERFILE {
-        p.line(
-            n,
-            &format!(
-                "transferring dockerfile: {} done",
-                transfer_size(&name, file.len())
-            ),
-        );
-        p.line(n, "DONE 0.0s");
-        return fail(out, p, None, &format!(
-            "failed to solve: failed to read dockerfile: {name} is {} bytes, more than the {} MiB Layerlab reads",
-            file.len(),
-            MAX_DOCKERFILE >> 20
-        ));
-    }
-    let text = String::from_utf8_lossy(&file.to_vec()).into_owned();
-    p.line(
-        n,
-        &format!(
-            "transferring dockerfile: {} done",
-            transfer_size(&name, text.len() as u64)
-        ),
-    );
-    p.line(n, "DONE 0.0s");
     let mut ctx = context.clone();
     let ignore = ctx
         .file(".dockerignore")
         .map(|c| String::from_utf8_lossy(&c.to_vec()).into_owned());
     if let Some(ignore) = &ignore {
         if let Err(e) = ctx.apply_ignore(ignore, &name) {
-            return fail(out, p, None, &format!("failed to solve: {e}"));
+            return fail(out, p, format!("failed to solve: {e}").into());
         }
     }
     if opts.legacy {
@@ -310,21 +292,25 @@ pub fn build(
         .find(|d| d.severity == dockerfile::Severity::Error)
     {
         let snippet = source_snippet(&name, &text, d.line);
+        let err = BuildError::from(format!(
+            "{}dockerfile parse error on line {}: {}",
+            solve_prefix(opts),
+            d.line,
+            d.message
+        ));
         return fail(
             out,
             p,
-            Some(snippet),
-            &format!(
-                "{}dockerfile parse error on line {}: {}",
-                solve_prefix(opts),
-                d.line,
-                d.message
-            ),
+            BuildError {
+                line: Some(d.line),
+                snippet: Some(snippet),
+                ..err
+            },
         );
     }
     let plan = match Plan::new(&parsed.instructions, opts) {
         Ok(plan) => plan,
-        Err(msg) => return fail(out, p, None, &format!("{}{msg}", solve_prefix(opts))),
+        Err(msg) => return fail(out, p, format!("{}{msg}", solve_prefix(opts)).into()),
     };
     let total = parsed.instructions.len();
     let mut builder = steps::Builder {
@@ -352,27 +338,7 @@ pub fn build(
         // BuildKit resolves every base image before it reads .dockerignore.
         builder.load_metadata(&parsed.instructions);
     }
-    let n = builder.progress.vertex("[internal] load .dockerignore");
-    let sent = match &ignore {
-        Some(text) => transfer_size(".dockerignore", text.len() as u64),
-        None => "2B".to_owned(),
-    };
-    builder
-        .progress
-        .line(n, &format!("transferring context: {sent} done"));
-    builder.progress.line(n, "DONE 0.0s");
-    // The legacy builder counts global ARGs as steps.
-    if opts.legacy {
-        for i in parsed
-            .instructions
-            .iter()
-            .take_while(|i| i.keyword == Some(Keyword::Arg))
-        {
-            builder.step += 1;
-            let line = format!("Step {}/{total} : {}", builder.step, i.original);
-            builder.progress.say(line);
-        }
-    }
+    builder.load_dockerignore(&parsed.instructions, ignore.as_deref());
     let mut final_stage = None;
     for &si in &plan.needed {
         match builder.stage(&plan.stages[si], si, plan.counts[si]) {
@@ -380,23 +346,7 @@ pub fn build(
                 final_stage = Some(stage.clone());
                 builder.stages.push(stage);
             }
-            Err(msg) => {
-                let steps::Builder {
-                    mut progress,
-                    steps,
-                    events,
-                    from_lines,
-                    ..
-                } = builder;
-                mark_bases_cached(&mut progress, &steps, from_lines);
-                // The legacy `docker build` exits with the failed command's status.
-                let status = steps.last().and_then(|s| s.failed).filter(|_| opts.legacy);
-                out.steps = steps;
-                out.events = events;
-                let mut out = fail(out, progress, None, &msg);
-                out.status = status.unwrap_or(1);
-                return out;
-            }
+            Err(err) => return stage_failed(out, builder, err),
         }
     }
     let Some(stage) = final_stage else {
@@ -404,8 +354,7 @@ pub fn build(
         return fail(
             out,
             progress,
-            None,
-            "failed to solve: dockerfile contains no stages to build",
+            "failed to solve: dockerfile contains no stages to build".into(),
         );
     };
     let steps::Builder {
@@ -423,6 +372,78 @@ pub fn build(
     if opts.legacy {
         return legacy_finish(out, progress, host, stage.image, opts.tag.as_ref());
     }
+    buildkit_finish(out, progress, host, cache, &stage, opts)
+}
+
+/// A stage that failed: its steps and events so far, and the error.
+fn stage_failed(mut out: Built, builder: steps::Builder, err: BuildError) -> Built {
+    let legacy = builder.opts.legacy;
+    let steps::Builder {
+        mut progress,
+        steps,
+        events,
+        from_lines,
+        ..
+    } = builder;
+    mark_bases_cached(&mut progress, &steps, from_lines);
+    // The legacy `docker build` exits with the failed command's status.
+    let status = steps.last().and_then(|s| s.failed).filter(|_| legacy);
+    out.steps = steps;
+    out.events = events;
+    let mut out = fail(out, progress, err);
+    out.status = status.unwrap_or(1);
+    out
+}
+
+/// The build definition: the Dockerfile's text, with its vertex; a missing
+/// one, or one over [`MAX_DOCKERFILE`], fails the build.
+fn read_dockerfile(context: &Context, name: &str, p: &mut Progress) -> Result<String, String> {
+    let n = p.vertex(&format!("[internal] load build definition from {name}"));
+    let Some(file) = context.file(name) else {
+        p.line(n, "transferring dockerfile: 2B done");
+        p.line(n, "DONE 0.0s");
+        return Err(format!(
+            "failed to solve: failed to read dockerfile: open {name}: no such file or directory"
+        ));
+    };
+    // Refused whole rather than cut: a build without its last lines would succeed wrongly.
+    if file.len() > MAX_DOCKERFILE {
+        p.line(
+            n,
+            &format!(
+                "transferring dockerfile: {} done",
+                transfer_size(name, file.len())
+            ),
+        );
+        p.line(n, "DONE 0.0s");
+        return Err(format!(
+            "failed to solve: failed to read dockerfile: {name} is {} bytes, more than the {} MiB Layerlab reads",
+            file.len(),
+            MAX_DOCKERFILE >> 20
+        ));
+    }
+    let text = String::from_utf8_lossy(&file.to_vec()).into_owned();
+    p.line(
+        n,
+        &format!(
+            "transferring dockerfile: {} done",
+            transfer_size(name, text.len() as u64)
+        ),
+    );
+    p.line(n, "DONE 0.0s");
+    Ok(text)
+}
+
+/// BuildKit's export: the last stage's image, dated, its history dated from
+/// the cache, tagged.
+fn buildkit_finish(
+    mut out: Built,
+    mut progress: Progress,
+    host: &mut Host,
+    cache: &mut BuildCache,
+    stage: &Stage,
+    opts: &BuildOptions,
+) -> Built {
     let n = progress.vertex("exporting to image");
     progress.line(n, "exporting layers 0.1s done");
     let mut config = stage.config.clone();
@@ -459,8 +480,7 @@ fn legacy_finish(
         return fail(
             out,
             p,
-            None,
-            "No image was generated. Is your Dockerfile empty?",
+            "No image was generated. Is your Dockerfile empty?".into(),
         );
     };
     p.say(format!("Successfully built {}", id.short()));
@@ -482,12 +502,10 @@ fn solve_prefix(opts: &BuildOptions) -> &'static str {
     }
 }
 
-/// Ends the output with the error; a message `SNIPPET\0TEXT` prints the snippet first.
-fn fail(mut out: Built, mut p: Progress, snippet: Option<String>, msg: &str) -> Built {
-    let (snippet, msg) = match msg.split_once('\0') {
-        Some((s, m)) => (Some(s.to_owned()), m),
-        None => (snippet, msg),
-    };
+/// Ends the output with the error, BuildKit's snippet of the Dockerfile first.
+fn fail(mut out: Built, mut p: Progress, err: BuildError) -> Built {
+    let text = err.text();
+    let msg = text.as_str();
     out.status = 1;
     if p.legacy {
         let msg = msg.strip_prefix("failed to solve: ").unwrap_or(msg);
@@ -495,7 +513,7 @@ fn fail(mut out: Built, mut p: Progress, snippet: Option<String>, msg: &str) -> 
         out.lines = p.lines;
         return out;
     }
-    if let Some(s) = snippet {
+    if let Some(s) = err.snippet {
         p.lines.extend(s.lines().map(str::to_owned));
     }
     p.lines.push(format!("ERROR: {msg}"));

@@ -1,12 +1,13 @@
 //! `docker save` and `docker load`: image archives in the host's file system,
 //! written by [`crate::save`] and read back by [`crate::import`].
 
+use super::flags::Parsed;
 use super::flags::{bool_flag, value_flag};
 use super::{Cmd, Session, Transcript};
 use crate::import::{self, Importer};
 use crate::merged::WriteMode;
 
-const SAVE: Cmd = Cmd {
+pub(super) const SAVE: Cmd = Cmd {
     flags: &[
         value_flag(Some('o'), "output"),
         value_flag(None, "platform"),
@@ -22,7 +23,7 @@ const SAVE: Cmd = Cmd {
     )
 };
 
-const LOAD: Cmd = Cmd {
+pub(super) const LOAD: Cmd = Cmd {
     flags: &[
         value_flag(Some('i'), "input"),
         bool_flag(Some('q'), "quiet"),
@@ -44,11 +45,7 @@ const LOAD: Cmd = Cmd {
 };
 
 /// `docker save -o FILE IMAGE…`: the archive is written into the host's files.
-pub fn save(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, t) = match SAVE.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn save(s: &mut Session, p: Parsed, t: Transcript) -> Transcript {
     if p.args.is_empty() {
         return SAVE.needs(t, "at least 1");
     }
@@ -70,11 +67,7 @@ pub fn save(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 }
 
 /// `docker load -i FILE`: the archive is read in slices, as the daemon reads it.
-pub fn load(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match LOAD.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn load(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if !p.args.is_empty() {
         return LOAD.no_args(t);
     }

@@ -1,12 +1,13 @@
 //! `docker build` over the host's file system: the context is a directory the
 //! host shell can edit (`cat > Dockerfile <<EOF`), by default `/root/app`.
 
+use super::flags::Parsed;
 use super::flags::{bool_flag, list_flag, value_flag};
 use super::{Cmd, Session, Transcript};
 use crate::build::{self, BuildOptions, Context};
 use crate::reference::Reference;
 
-const BUILD: Cmd = Cmd {
+pub(super) const BUILD: Cmd = Cmd {
     flags: &[
         value_flag(Some('t'), "tag"),
         value_flag(Some('f'), "file"),
@@ -42,11 +43,7 @@ const BUILD: Cmd = Cmd {
 };
 
 /// `docker build`; `legacy` when the line starts with `DOCKER_BUILDKIT=0`.
-pub fn build(s: &mut Session, args: &[String], t: Transcript, legacy: bool) -> Transcript {
-    let (p, mut t) = match BUILD.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn build(s: &mut Session, p: Parsed, mut t: Transcript, legacy: bool) -> Transcript {
     let [path] = p.args.as_slice() else {
         return t.fail(
             1,

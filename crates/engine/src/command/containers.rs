@@ -1,5 +1,6 @@
 //! `docker create`, `run`, `start`, `stop`, `rm`, `ps`, `diff`, `commit`.
 
+use super::flags::Parsed;
 use super::flags::{bool_flag, list_flag, value_flag, Flag};
 use super::{Cmd, Session, Transcript};
 use crate::clock::human_duration;
@@ -27,7 +28,7 @@ const CREATE_OPTIONS: &[(&str, &str)] = &[
     ("-t, --tty", "Allocate a pseudo-TTY"),
 ];
 
-const CREATE: Cmd = Cmd {
+pub(super) const CREATE: Cmd = Cmd {
     flags: CREATE_FLAGS,
     options: CREATE_OPTIONS,
     stop_at_first_arg: true,
@@ -39,7 +40,7 @@ const CREATE: Cmd = Cmd {
     )
 };
 
-const RUN: Cmd = Cmd {
+pub(super) const RUN: Cmd = Cmd {
     flags: CREATE_FLAGS,
     options: CREATE_OPTIONS,
     stop_at_first_arg: true,
@@ -51,18 +52,18 @@ const RUN: Cmd = Cmd {
     )
 };
 
-const START: Cmd = Cmd::new(
+pub(super) const START: Cmd = Cmd::new(
     "start",
     "docker start [OPTIONS] CONTAINER [CONTAINER...]",
     "Start one or more stopped containers",
 );
-const STOP: Cmd = Cmd::new(
+pub(super) const STOP: Cmd = Cmd::new(
     "stop",
     "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
     "Stop one or more running containers",
 );
 
-const RM: Cmd = Cmd {
+pub(super) const RM: Cmd = Cmd {
     flags: &[bool_flag(Some('f'), "force")],
     options: &[("-f, --force", "Force the removal of a running container")],
     ..Cmd::new(
@@ -72,7 +73,7 @@ const RM: Cmd = Cmd {
     )
 };
 
-const PS: Cmd = Cmd {
+pub(super) const PS: Cmd = Cmd {
     flags: &[
         bool_flag(Some('a'), "all"),
         bool_flag(Some('s'), "size"),
@@ -96,19 +97,19 @@ const PS: Cmd = Cmd {
     ..Cmd::new("ps", "docker ps [OPTIONS]", "List containers")
 };
 
-const DIFF: Cmd = Cmd::new(
+pub(super) const DIFF: Cmd = Cmd::new(
     "diff",
     "docker diff CONTAINER",
     "Inspect changes to files or directories on a container's filesystem",
 );
 
-const LOGS: Cmd = Cmd::new(
+pub(super) const LOGS: Cmd = Cmd::new(
     "logs",
     "docker logs [OPTIONS] CONTAINER",
     "Fetch the logs of a container",
 );
 
-const COMMIT: Cmd = Cmd {
+pub(super) const COMMIT: Cmd = Cmd {
     flags: &[
         value_flag(Some('m'), "message"),
         value_flag(Some('a'), "author"),
@@ -146,13 +147,9 @@ pub(super) fn status_text(state: &State, now: u64) -> String {
 }
 
 /// `docker create` and `docker run`.
-pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Transcript {
+pub fn create(s: &mut Session, p: Parsed, mut t: Transcript, run: bool) -> Transcript {
     let command = if run { &RUN } else { &CREATE };
     let cmd = command.name;
-    let (p, mut t) = match command.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
     let Some(image_ref) = p.args.first() else {
         return command.needs(t, "at least 1");
     };
@@ -254,7 +251,7 @@ pub fn create(s: &mut Session, args: &[String], t: Transcript, run: bool) -> Tra
     t
 }
 
-const EXEC: Cmd = Cmd {
+pub(super) const EXEC: Cmd = Cmd {
     flags: &[
         bool_flag(Some('d'), "detach"),
         bool_flag(Some('i'), "interactive"),
@@ -284,11 +281,7 @@ const EXEC: Cmd = Cmd {
 };
 
 /// `docker exec`: a command in a running container; `-it sh` takes the terminal.
-pub fn exec(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match EXEC.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn exec(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if p.args.len() < 2 {
         return EXEC.needs(t, "at least 2");
     }
@@ -316,10 +309,10 @@ pub fn exec(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn start(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
+pub fn start(s: &mut Session, p: Parsed, t: Transcript) -> Transcript {
     each_container(
         s,
-        args,
+        p,
         t,
         &START,
         Some("failed to start containers"),
@@ -347,10 +340,8 @@ pub fn start(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     )
 }
 
-pub fn stop(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    each_container(s, args, t, &STOP, None, |s, name| {
-        s.host.stop_container(name)
-    })
+pub fn stop(s: &mut Session, p: Parsed, t: Transcript) -> Transcript {
+    each_container(s, p, t, &STOP, None, |s, name| s.host.stop_container(name))
 }
 
 /// Applies `act` to each named container, printing each name, as `start` and
@@ -358,16 +349,12 @@ pub fn stop(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 /// `Error: failed to start containers: a, b`).
 fn each_container(
     s: &mut Session,
-    args: &[String],
-    t: Transcript,
+    p: Parsed,
+    mut t: Transcript,
     command: &Cmd,
     summary: Option<&str>,
     act: impl Fn(&mut Session, &str) -> Result<(), HostError>,
 ) -> Transcript {
-    let (p, mut t) = match command.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
     if p.args.is_empty() {
         return command.needs(t, "at least 1");
     }
@@ -388,11 +375,7 @@ fn each_container(
     t
 }
 
-pub fn rm(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match RM.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn rm(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if p.args.is_empty() {
         return RM.needs(t, "at least 1");
     }
@@ -412,11 +395,7 @@ pub fn rm(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 }
 
 /// `docker ps [-a] [-s] [-q] [--no-trunc]`, laid out as the docker CLI does.
-pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match PS.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn ps(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if !p.args.is_empty() {
         return PS.no_args(t);
     }
@@ -532,11 +511,7 @@ pub fn ps(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn diff(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match DIFF.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn diff(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [name] = p.args.as_slice() else {
         return DIFF.needs(t, "exactly 1");
     };
@@ -553,11 +528,7 @@ pub fn diff(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 
 /// `docker logs`: what the container's main process wrote. A program the
 /// shell does not simulate wrote nothing Layerlab knows of: a note says so.
-pub fn logs(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match LOGS.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn logs(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [name] = p.args.as_slice() else {
         return LOGS.needs(t, "exactly 1");
     };
@@ -581,11 +552,7 @@ pub fn logs(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn commit(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match COMMIT.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn commit(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let (name, tag) = match p.args.as_slice() {
         [name] => (name, None),
         [name, tag] => match Reference::parse(tag) {

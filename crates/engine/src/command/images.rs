@@ -1,6 +1,7 @@
 //! `docker pull`, `images`, `rmi`, `tag`, `history`.
 
 use super::flags::bool_flag;
+use super::flags::Parsed;
 use super::{Cmd, Session, Transcript};
 use crate::clock::human_duration;
 use crate::host::HostEvent;
@@ -8,7 +9,7 @@ use crate::reference::Reference;
 use crate::size::human_size_with_precision;
 use crate::table::{ellipsis, render};
 
-const PULL: Cmd = Cmd {
+pub(super) const PULL: Cmd = Cmd {
     flags: &[bool_flag(Some('q'), "quiet")],
     options: &[("-q, --quiet", "Suppress verbose output")],
     ..Cmd::new(
@@ -18,7 +19,7 @@ const PULL: Cmd = Cmd {
     )
 };
 
-const IMAGES: Cmd = Cmd {
+pub(super) const IMAGES: Cmd = Cmd {
     flags: &[
         bool_flag(Some('a'), "all"),
         bool_flag(Some('q'), "quiet"),
@@ -38,7 +39,7 @@ const IMAGES: Cmd = Cmd {
     )
 };
 
-const RMI: Cmd = Cmd {
+pub(super) const RMI: Cmd = Cmd {
     flags: &[bool_flag(Some('f'), "force")],
     options: &[("-f, --force", "Force removal of the image")],
     ..Cmd::new(
@@ -48,13 +49,13 @@ const RMI: Cmd = Cmd {
     )
 };
 
-const TAG: Cmd = Cmd::new(
+pub(super) const TAG: Cmd = Cmd::new(
     "tag",
     "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
     "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
 );
 
-const HISTORY: Cmd = Cmd {
+pub(super) const HISTORY: Cmd = Cmd {
     flags: &[bool_flag(None, "no-trunc"), bool_flag(Some('q'), "quiet")],
     options: &[
         ("--no-trunc", "Don't truncate output"),
@@ -67,18 +68,14 @@ const HISTORY: Cmd = Cmd {
     )
 };
 
-const PUSH: Cmd = Cmd::new(
+pub(super) const PUSH: Cmd = Cmd::new(
     "push",
     "docker push [OPTIONS] NAME[:TAG]",
     "Upload an image to a registry",
 );
 
 /// `docker push` to Layerlab's registry (no login needed).
-pub fn push(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match PUSH.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn push(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [name] = p.args.as_slice() else {
         return PUSH.needs(t, "exactly 1");
     };
@@ -100,11 +97,7 @@ pub fn push(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     }
 }
 
-pub fn pull(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match PULL.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn pull(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [name] = p.args.as_slice() else {
         return PULL.needs(t, "exactly 1");
     };
@@ -130,11 +123,7 @@ pub fn pull(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 
 /// `docker images`: the classic table (the layout `--format table`, `--digests`
 /// and every docker before v29 print), newest image first.
-pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match IMAGES.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn images(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let now = s.host.now();
     let mut header: Vec<String> = vec!["REPOSITORY".into(), "TAG".into()];
     if p.has("digests") {
@@ -207,11 +196,7 @@ pub fn images(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn rmi(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match RMI.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn rmi(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if p.args.is_empty() {
         return RMI.needs(t, "at least 1");
     }
@@ -241,11 +226,7 @@ pub fn rmi(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn tag(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match TAG.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn tag(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [source, target] = p.args.as_slice() else {
         return TAG.needs(t, "exactly 2");
     };
@@ -266,11 +247,7 @@ pub fn tag(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn history(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match HISTORY.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn history(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let [name] = p.args.as_slice() else {
         return HISTORY.needs(t, "exactly 1");
     };

@@ -2,6 +2,7 @@
 //! use — `Id`, `RepoTags`, `RepoDigests` (the manifest digest, not the ID),
 //! `RootFS.Layers`, `GraphDriver.Data`, `Config`, and `SizeRw`/`SizeRootFs` with `-s`.
 
+use super::flags::Parsed;
 use super::flags::{bool_flag, value_flag};
 use super::{Cmd, Session, Transcript};
 use crate::clock::rfc3339;
@@ -10,7 +11,7 @@ use crate::image::Image;
 use crate::storage::{cache_id, mount_id, Driver, ROOT};
 use serde::Serialize;
 
-const INSPECT: Cmd = Cmd {
+pub(super) const INSPECT: Cmd = Cmd {
     flags: &[
         bool_flag(Some('s'), "size"),
         value_flag(None, "type"),
@@ -236,14 +237,10 @@ fn container_json<'a>(s: &'a Session, name: &str, size: bool) -> Option<Containe
 pub fn inspect_typed(s: &mut Session, kind: &str, args: &[String], t: Transcript) -> Transcript {
     let mut with_type = vec!["--type".to_owned(), kind.to_owned()];
     with_type.extend(args.iter().cloned());
-    inspect(s, &with_type, t)
+    INSPECT.run(s, &with_type, t, inspect)
 }
 
-pub fn inspect(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match INSPECT.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn inspect(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if p.args.is_empty() {
         return INSPECT.needs(t, "at least 1");
     }

@@ -6,7 +6,8 @@
 //!
 //! One file per group of `docker` subcommands: `containers` (create, run,
 //! start, stop, rm, ps, diff, commit), `images` (pull, images, rmi, tag,
-//! history), `inspect`, `system` (system df, info, version).
+//! history), `inspect`, `system` (system df, info, version); `subcommands`
+//! is the one table of them that dispatch, `docker --help` and completion read.
 
 mod archive;
 mod build;
@@ -16,6 +17,7 @@ pub mod flags;
 mod images;
 mod inspect;
 pub mod process;
+pub mod subcommands;
 mod system;
 pub mod template;
 pub mod words;
@@ -284,42 +286,6 @@ impl Default for Session {
     }
 }
 
-/// The subcommands, with a one-line summary each (for `docker --help` and completion).
-pub const SUBCOMMANDS: &[(&str, &str)] = &[
-    ("build", "Build an image from a Dockerfile"),
-    ("builder", "Manage builds (docker builder prune)"),
-    ("commit", "Create a new image from a container's changes"),
-    ("create", "Create a new container"),
-    (
-        "diff",
-        "Inspect changes to files or directories on a container's filesystem",
-    ),
-    ("history", "Show the history of an image"),
-    ("images", "List images"),
-    ("info", "Display system-wide information"),
-    ("inspect", "Return low-level information on Docker objects"),
-    ("load", "Load an image from a tar archive or STDIN"),
-    ("logs", "Fetch the logs of a container"),
-    ("ps", "List containers"),
-    ("pull", "Download an image from a registry"),
-    ("push", "Upload an image to a registry"),
-    ("rm", "Remove one or more containers"),
-    ("rmi", "Remove one or more images"),
-    ("run", "Create and run a new container from an image"),
-    (
-        "save",
-        "Save one or more images to a tar archive (streamed to STDOUT by default)",
-    ),
-    ("start", "Start one or more stopped containers"),
-    ("stop", "Stop one or more running containers"),
-    ("system", "Manage Docker (system df)"),
-    (
-        "tag",
-        "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
-    ),
-    ("version", "Show the Docker version information"),
-];
-
 impl Session {
     pub fn new() -> Self {
         let mut host = Host::new();
@@ -474,67 +440,13 @@ impl Session {
         match sub.as_str() {
             "--help" | "-h" | "help" => usage(t),
             "--version" | "-v" => system::version_short(t),
-            "ps" => containers::ps(self, args, t),
-            "build" => build::build(self, args, t, legacy),
-            "builder" => match args.first().map(String::as_str) {
-                Some("prune") => {
-                    let n = self.build_cache.len();
-                    self.build_cache.clear();
-                    let mut t = t;
-                    t.out(format!("Total:\t{n} cache entries removed"));
-                    t
-                }
-                _ => group_usage(t, "Usage:  docker builder COMMAND\n\nManage builds (docker builder prune)", args),
+            name => match subcommands::named(name) {
+                Some(c) => c.run(self, args, t, legacy),
+                None => t.fail(
+                    1,
+                    format!("docker: unknown command: docker {name}\n\nRun 'docker --help' for more information"),
+                ),
             },
-            "container" => match args.first().map(String::as_str) {
-                Some("ls" | "list" | "ps") => containers::ps(self, &args[1..], t),
-                Some("create") => containers::create(self, &args[1..], t, false),
-                Some("run") => containers::create(self, &args[1..], t, true),
-                Some("rm") => containers::rm(self, &args[1..], t),
-                Some("diff") => containers::diff(self, &args[1..], t),
-                Some("commit") => containers::commit(self, &args[1..], t),
-                Some("start") => containers::start(self, &args[1..], t),
-                Some("stop") => containers::stop(self, &args[1..], t),
-                Some("inspect") => inspect::inspect_typed(self, "container", &args[1..], t),
-                _ => group_usage(t, "Usage:  docker container COMMAND\n\nManage containers", args),
-            },
-            "create" => containers::create(self, args, t, false),
-            "run" => containers::create(self, args, t, true),
-            "start" => containers::start(self, args, t),
-            "exec" => containers::exec(self, args, t),
-            "stop" => containers::stop(self, args, t),
-            "rm" => containers::rm(self, args, t),
-            "diff" => containers::diff(self, args, t),
-            "logs" => containers::logs(self, args, t),
-            "commit" => containers::commit(self, args, t),
-            "pull" => images::pull(self, args, t),
-            "push" => images::push(self, args, t),
-            "images" => images::images(self, args, t),
-            "image" => match args.first().map(String::as_str) {
-                Some("ls" | "list") => images::images(self, &args[1..], t),
-                Some("pull") => images::pull(self, &args[1..], t),
-                Some("push") => images::push(self, &args[1..], t),
-                Some("rm") => images::rmi(self, &args[1..], t),
-                Some("tag") => images::tag(self, &args[1..], t),
-                Some("history") => images::history(self, &args[1..], t),
-                Some("inspect") => inspect::inspect_typed(self, "image", &args[1..], t),
-                Some("save") => archive::save(self, &args[1..], t),
-                Some("load") => archive::load(self, &args[1..], t),
-                _ => group_usage(t, "Usage:  docker image COMMAND\n\nManage images", args),
-            },
-            "rmi" => images::rmi(self, args, t),
-            "save" => archive::save(self, args, t),
-            "load" => archive::load(self, args, t),
-            "tag" => images::tag(self, args, t),
-            "history" => images::history(self, args, t),
-            "inspect" => inspect::inspect(self, args, t),
-            "system" => system::system(self, args, t),
-            "info" => system::info(self, args, t),
-            "version" => system::version(self, args, t),
-            other => t.fail(
-                1,
-                format!("docker: unknown command: docker {other}\n\nRun 'docker --help' for more information"),
-            ),
         }
     }
 }
@@ -545,7 +457,7 @@ fn usage(mut t: Transcript) -> Transcript {
     t.out("A self-sufficient runtime for containers (simulated by Layerlab)");
     t.out("");
     t.out("Commands:");
-    for (name, what) in SUBCOMMANDS {
+    for (name, what) in subcommands::listed() {
         t.out(format!("  {name:<11} {what}"));
     }
     t.out("");
@@ -600,6 +512,21 @@ impl Cmd {
             )),
             Ok(p) if p.has("help") => Err(self.help(t)),
             Ok(p) => Ok((p, t)),
+        }
+    }
+
+    /// Reads the flags and runs `then` on them; the help text or a flag error
+    /// is the whole transcript.
+    pub fn run(
+        &self,
+        s: &mut Session,
+        args: &[String],
+        t: Transcript,
+        then: impl FnOnce(&mut Session, flags::Parsed, Transcript) -> Transcript,
+    ) -> Transcript {
+        match self.parse(args, t) {
+            Ok((p, t)) => then(s, p, t),
+            Err(t) => t,
         }
     }
 

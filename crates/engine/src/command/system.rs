@@ -1,11 +1,12 @@
 //! `docker system df`, `info`, `version`.
 
 use super::flags::bool_flag;
+use super::flags::Parsed;
 use super::{Cmd, Session, Transcript};
 use crate::size::{human_size, human_size_with_precision};
 use crate::table::render;
 
-const DF: Cmd = Cmd {
+pub(super) const DF: Cmd = Cmd {
     flags: &[bool_flag(Some('v'), "verbose")],
     options: &[("-v, --verbose", "Show detailed information on space usage")],
     ..Cmd::new(
@@ -22,22 +23,18 @@ pub fn version_short(mut t: Transcript) -> Transcript {
     t
 }
 
-const VERSION_CMD: Cmd = Cmd::new(
+pub(super) const VERSION_CMD: Cmd = Cmd::new(
     "version",
     "docker version [OPTIONS]",
     "Show the Docker version information",
 );
-const INFO: Cmd = Cmd::new(
+pub(super) const INFO: Cmd = Cmd::new(
     "info",
     "docker info [OPTIONS]",
     "Display system-wide information",
 );
 
-pub fn version(_s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match VERSION_CMD.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn version(_s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if !p.args.is_empty() {
         return VERSION_CMD.no_args(t);
     }
@@ -58,11 +55,7 @@ pub fn version(_s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     t
 }
 
-pub fn info(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match INFO.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+pub fn info(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     if !p.args.is_empty() {
         return INFO.no_args(t);
     }
@@ -90,7 +83,7 @@ pub fn info(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
 
 pub fn system(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     match args.first().map(String::as_str) {
-        Some("df") => df(s, &args[1..], t),
+        Some("df") => DF.run(s, &args[1..], t, df),
         _ => super::group_usage(
             t,
             "Usage:  docker system COMMAND\n\nManage Docker\n\nCommands:\n  df          Show docker disk usage",
@@ -106,38 +99,40 @@ fn pct(part: u64, total: u64) -> String {
     }
 }
 
-fn df(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
-    let (p, mut t) = match DF.parse(args, t) {
-        Ok(x) => x,
-        Err(t) => return t,
-    };
+/// `docker system df`'s table: images, containers, and the volumes and build
+/// cache Layerlab does not simulate.
+fn summary_rows(df: &crate::host::SystemDf) -> Vec<Vec<String>> {
+    vec![
+        ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"]
+            .map(str::to_owned)
+            .to_vec(),
+        vec![
+            "Images".into(),
+            df.images_total.to_string(),
+            df.images_active.to_string(),
+            human_size(df.images_size as f64),
+            pct(df.images_reclaimable, df.images_size),
+        ],
+        vec![
+            "Containers".into(),
+            df.containers_total.to_string(),
+            df.containers_active.to_string(),
+            human_size(df.containers_size as f64),
+            pct(df.containers_reclaimable, df.containers_size),
+        ],
+        ["Local Volumes", "0", "0", "0B", "0B"]
+            .map(str::to_owned)
+            .to_vec(),
+        ["Build Cache", "0", "0", "0B", "0B"]
+            .map(str::to_owned)
+            .to_vec(),
+    ]
+}
+
+fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let df = s.host.system_df();
     if !p.has("verbose") {
-        let rows = vec![
-            ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"]
-                .map(str::to_owned)
-                .to_vec(),
-            vec![
-                "Images".into(),
-                df.images_total.to_string(),
-                df.images_active.to_string(),
-                human_size(df.images_size as f64),
-                pct(df.images_reclaimable, df.images_size),
-            ],
-            vec![
-                "Containers".into(),
-                df.containers_total.to_string(),
-                df.containers_active.to_string(),
-                human_size(df.containers_size as f64),
-                pct(df.containers_reclaimable, df.containers_size),
-            ],
-            ["Local Volumes", "0", "0", "0B", "0B"]
-                .map(str::to_owned)
-                .to_vec(),
-            ["Build Cache", "0", "0", "0B", "0B"]
-                .map(str::to_owned)
-                .to_vec(),
-        ];
+        let rows = summary_rows(&df);
         for l in render(&rows) {
             t.out(l);
         }

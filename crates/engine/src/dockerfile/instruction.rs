@@ -2,7 +2,7 @@
 //! BuildKit's errors for each shape it refuses.
 
 use super::diagnostic::{Diagnostic, Hint};
-use super::lines::Logical;
+use super::lines::{Heredoc, Logical};
 
 /// The Dockerfile instructions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,17 +110,6 @@ impl Keyword {
 pub struct Flag {
     pub name: String,
     pub value: Option<String>,
-}
-
-/// A heredoc attached to RUN, COPY or ADD.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Heredoc {
-    pub name: String,
-    pub body: String,
-    /// Unquoted delimiter: variables are expanded in the body.
-    pub expand: bool,
-    /// `<<-`: leading tabs were stripped.
-    pub chomp: bool,
 }
 
 /// An instruction's arguments, in the form its parser gives them.
@@ -291,40 +280,13 @@ pub fn read(line: Logical, diagnostics: &mut Vec<Diagnostic>) -> Option<Instruct
     let name = kw.name();
 
     // Leading --flags.
-    let mut flags = Vec::new();
     let mut rest = rest;
-    while let Some(flag) = rest.strip_prefix("--") {
-        let end = flag.find(char::is_whitespace).unwrap_or(flag.len());
-        let (body, tail) = flag.split_at(end);
-        rest = tail.trim_start();
-        if body.is_empty() {
-            break;
-        }
-        let (fname, value) = match body.split_once('=') {
-            Some((n, v)) => (n, Some(v.trim_matches('"').to_owned())),
-            None => (body, None),
-        };
-        if !kw.flags().contains(&fname) {
-            diagnostics.push(
-                at(format!("unknown flag: {fname}"), word.chars().count()).with_hint(
-                    if kw.flags().is_empty() {
-                        Hint::NoFlags(name)
-                    } else {
-                        Hint::Flags(name, kw.flags())
-                    },
-                ),
-            );
-        } else if flags.iter().any(|f: &Flag| f.name == fname) {
-            diagnostics.push(at(
-                format!("duplicate flag specified: {fname}"),
-                word.chars().count(),
-            ));
-        }
-        flags.push(Flag {
-            name: fname.to_owned(),
-            value,
-        });
-    }
+    let flags = read_flags(
+        kw,
+        &mut rest,
+        &|msg| at(msg, word.chars().count()),
+        diagnostics,
+    );
 
     let fail = |diagnostics: &mut Vec<Diagnostic>, msg: String| {
         diagnostics.push(at(msg, word.chars().count()))
@@ -370,38 +332,9 @@ pub fn read(line: Logical, diagnostics: &mut Vec<Diagnostic>) -> Option<Instruct
     };
 
     // Arity and shape, as BuildKit words it.
-    let count = match &args {
-        Args::Json(v) | Args::Words(v) => v.len(),
-        Args::Pairs(p) => p.len(),
-        Args::Shell(s) => usize::from(!s.trim().is_empty()),
-    } + line.heredocs.len();
-    match kw {
-        Keyword::From => {
-            if let Args::Words(w) = &args {
-                let as_ok = w.len() == 1 || (w.len() == 3 && w[1].eq_ignore_ascii_case("as"));
-                if !as_ok {
-                    fail(diagnostics, "FROM requires either one or three arguments".into());
-                } else if w.len() == 3 {
-                    let stage = w[2].to_ascii_lowercase();
-                    let valid = stage.starts_with(|c: char| c.is_ascii_lowercase())
-                        && stage.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c));
-                    if !valid {
-                        fail(diagnostics, format!("invalid name for build stage: \"{}\", name can't start with a number or contain symbols", w[2]));
-                    }
-                }
-            }
-        }
-        Keyword::Copy | Keyword::Add if count < 2 => fail(
-            diagnostics,
-            format!("{name} requires at least two arguments, but only one was provided. Destination could not be determined"),
-        ),
-        Keyword::Workdir | Keyword::User | Keyword::Stopsignal | Keyword::Maintainer if count != 1 => {
-            fail(diagnostics, format!("{name} requires exactly one argument"))
-        }
-        Keyword::Env | Keyword::Label => {}
-        _ if count == 0 => fail(diagnostics, format!("{name} requires at least one argument")),
-        _ => {}
-    }
+    check_arity(kw, &args, line.heredocs.len(), &mut |msg| {
+        fail(diagnostics, msg)
+    });
 
     Some(Instruction {
         keyword,
@@ -413,6 +346,83 @@ pub fn read(line: Logical, diagnostics: &mut Vec<Diagnostic>) -> Option<Instruct
         start_line: line.start_line,
         end_line: line.end_line,
     })
+}
+
+/// An instruction's leading `--flags`, each checked against the ones its
+/// keyword takes; `rest` is left at its arguments.
+fn read_flags(
+    kw: Keyword,
+    rest: &mut &str,
+    at: &dyn Fn(String) -> Diagnostic,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Flag> {
+    let name = kw.name();
+    let mut flags = Vec::new();
+    while let Some(flag) = rest.strip_prefix("--") {
+        let end = flag.find(char::is_whitespace).unwrap_or(flag.len());
+        let (body, tail) = flag.split_at(end);
+        *rest = tail.trim_start();
+        if body.is_empty() {
+            break;
+        }
+        let (fname, value) = match body.split_once('=') {
+            Some((n, v)) => (n, Some(v.trim_matches('"').to_owned())),
+            None => (body, None),
+        };
+        if !kw.flags().contains(&fname) {
+            diagnostics.push(at(format!("unknown flag: {fname}")).with_hint(
+                if kw.flags().is_empty() {
+                    Hint::NoFlags(name)
+                } else {
+                    Hint::Flags(name, kw.flags())
+                },
+            ));
+        } else if flags.iter().any(|f: &Flag| f.name == fname) {
+            diagnostics.push(at(format!("duplicate flag specified: {fname}")));
+        }
+        flags.push(Flag {
+            name: fname.to_owned(),
+            value,
+        });
+    }
+    flags
+}
+
+/// The number and shape of an instruction's arguments, as BuildKit words
+/// its complaints.
+fn check_arity(kw: Keyword, args: &Args, heredocs: usize, fail: &mut dyn FnMut(String)) {
+    let name = kw.name();
+    let count = match args {
+        Args::Json(v) | Args::Words(v) => v.len(),
+        Args::Pairs(p) => p.len(),
+        Args::Shell(s) => usize::from(!s.trim().is_empty()),
+    } + heredocs;
+    match kw {
+        Keyword::From => {
+            if let Args::Words(w) = args {
+                let as_ok = w.len() == 1 || (w.len() == 3 && w[1].eq_ignore_ascii_case("as"));
+                if !as_ok {
+                    fail("FROM requires either one or three arguments".into());
+                } else if w.len() == 3 {
+                    let stage = w[2].to_ascii_lowercase();
+                    let valid = stage.starts_with(|c: char| c.is_ascii_lowercase())
+                        && stage.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c));
+                    if !valid {
+                        fail(format!("invalid name for build stage: \"{}\", name can't start with a number or contain symbols", w[2]));
+                    }
+                }
+            }
+        }
+        Keyword::Copy | Keyword::Add if count < 2 => fail(
+            format!("{name} requires at least two arguments, but only one was provided. Destination could not be determined"),
+        ),
+        Keyword::Workdir | Keyword::User | Keyword::Stopsignal | Keyword::Maintainer if count != 1 => {
+            fail(format!("{name} requires exactly one argument"))
+        }
+        Keyword::Env | Keyword::Label => {}
+        _ if count == 0 => fail(format!("{name} requires at least one argument")),
+        _ => {}
+    }
 }
 
 /// File-level rules: something to build, and FROM before anything but ARG.

@@ -2,7 +2,6 @@
 //! continuation exactly as BuildKit joins lines, and heredoc bodies.
 
 use super::diagnostic::{Diagnostic, Hint};
-use super::instruction::Heredoc;
 
 const MAX_LINE: usize = 65_535;
 
@@ -59,6 +58,17 @@ fn continued(line: &str, escape: char) -> Option<&str> {
     Some(before)
 }
 
+/// A heredoc attached to RUN, COPY or ADD.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heredoc {
+    pub name: String,
+    pub body: String,
+    /// Unquoted delimiter: variables are expanded in the body.
+    pub expand: bool,
+    /// `<<-`: leading tabs were stripped.
+    pub chomp: bool,
+}
+
 /// Heredoc markers (`<<EOF`, `<<-EOF`, `<<'EOF'`) in an instruction that can have them.
 fn heredoc_markers(text: &str) -> Vec<(String, bool, bool)> {
     let mut words = text.split_whitespace();
@@ -96,17 +106,12 @@ fn heredoc_markers(text: &str) -> Vec<(String, bool, bool)> {
     found
 }
 
-/// Splits `text` into directives and logical lines, recording problems in `diagnostics`.
-pub fn logical_lines(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Directives, Vec<Logical>) {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let physical: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
+/// The parser directives (`syntax`, `escape`, `check`): only at the very top,
+/// before any other line. Returns them and the index of the first line after.
+fn directives(physical: &[&str], diagnostics: &mut Vec<Diagnostic>) -> (Directives, usize) {
     let mut directives = Directives::default();
     let mut i = 0;
 
-    // Directives: only at the very top, before any other line.
     let mut seen: Vec<String> = Vec::new();
     while i < physical.len() {
         let Some((key, value)) = directive(physical[i]) else {
@@ -142,6 +147,17 @@ pub fn logical_lines(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Directiv
         seen.push(key);
         i += 1;
     }
+    (directives, i)
+}
+
+/// Splits `text` into directives and logical lines, recording problems in `diagnostics`.
+pub fn logical_lines(text: &str, diagnostics: &mut Vec<Diagnostic>) -> (Directives, Vec<Logical>) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let physical: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let (directives, mut i) = directives(&physical, diagnostics);
 
     let esc = directives.escape;
     let mut out = Vec::new();

@@ -12,8 +12,8 @@ mod lines;
 
 pub use diagnostic::{render, Diagnostic, Hint, Severity};
 pub(crate) use instruction::{maybe_json, pairs};
-pub use instruction::{Args, Flag, Heredoc, Instruction, Keyword};
-pub use lines::Directives;
+pub use instruction::{Args, Flag, Instruction, Keyword};
+pub use lines::{Directives, Heredoc};
 
 /// A parsed Dockerfile: what could be read, and what is wrong with it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

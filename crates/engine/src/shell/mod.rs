@@ -5,8 +5,9 @@
 //! - `syntax`: words, quoting, operators, redirections, heredocs → a `List`.
 //! - `expand`: parameters (`$V`, `${V:-x}` …), command substitution, field
 //!   splitting and globbing.
-//! - `utils`: the programs (cat, ls, cp, sed …), found through `PATH` in the
-//!   file system, so an image without `/bin/ls` has no `ls`.
+//! - `programs/`: the programs (cat, ls, cp, sed, tar …), one file per program
+//!   or family, found through `PATH` in the file system, so an image without
+//!   `/bin/ls` has no `ls`.
 //! - `make`: GNU make over the `Makefile` in the file system.
 //! - `packages`: apt-get, apk and pip with a small catalog of packages.
 //!
@@ -17,23 +18,25 @@
 //! programs other than the ones above (they are found, and exit 0 with a notice).
 
 mod arith;
+mod builtins;
 mod expand;
 mod make;
 mod packages;
+mod programs;
+mod redirect;
 pub mod syntax;
-mod tar;
-mod utils;
 
 use crate::budget::{Budget, Exceeded};
 use crate::content::Content;
 use crate::event::Event;
 use crate::map::{Map, Set};
-use crate::merged::{Merged, Node, WriteMode};
-use syntax::{AndOr, Join, Pipeline, Redir, RedirOp, Simple, SyntaxError};
+use crate::merged::{Merged, Node};
+use builtins::BUILTINS;
+use syntax::{AndOr, Join, Pipeline, RedirOp, Simple, SyntaxError};
 
 pub(crate) use expand::{matches as glob_match, strip};
+pub(crate) use programs::account_id;
 pub use syntax::incomplete;
-pub(crate) use utils::account_id;
 
 /// Output in the order it was written, each chunk from stdout or stderr.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,11 +93,6 @@ pub const STOPPED: i32 = 2;
 
 /// The `PATH` of an image without one.
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-const BUILTINS: [&str; 15] = [
-    "cd", "pwd", "echo", "printf", "true", "false", "test", "[", "export", "set", "exit", "unset",
-    ":", "type", "command",
-];
 
 impl Shell {
     /// A shell with `env` (`NAME=value` lines, all exported) in `cwd`.
@@ -474,162 +472,6 @@ impl Run<'_, '_> {
         }
     }
 
-    fn redirect_only(&mut self, redirs: &[Redir]) -> i32 {
-        for r in redirs {
-            match self.prepare_redirect(r) {
-                Ok((RedirOp::Write, target)) => {
-                    if let Err(e) = self.write_file(&target, Content::empty(), WriteMode::Truncate)
-                    {
-                        self.shell_error(&format!("cannot create {target}: {e}"));
-                        return 2;
-                    }
-                }
-                Ok((RedirOp::Append, target)) => {
-                    if let Err(e) = self.write_file(&target, Content::empty(), WriteMode::Append) {
-                        self.shell_error(&format!("cannot create {target}: {e}"));
-                        return 2;
-                    }
-                }
-                Ok((RedirOp::Read, target)) => {
-                    if let Err(e) = self.read_file(&target) {
-                        self.shell_error(&format!("cannot open {target}: {e}"));
-                        return 2;
-                    }
-                }
-                Ok(_) => {}
-                Err(msg) => {
-                    self.shell_error(&msg);
-                    return 2;
-                }
-            }
-        }
-        0
-    }
-
-    fn prepare_redirect(&mut self, r: &Redir) -> Result<(RedirOp, String), String> {
-        match &r.op {
-            RedirOp::Dup(n) => Ok((RedirOp::Dup(*n), String::new())),
-            RedirOp::Here { body, expand } => {
-                let body = if *expand {
-                    self.expand_text(body)?
-                } else {
-                    body.clone()
-                };
-                Ok((
-                    RedirOp::Here {
-                        body,
-                        expand: false,
-                    },
-                    String::new(),
-                ))
-            }
-            op => Ok((op.clone(), self.expand_single(&r.target)?)),
-        }
-    }
-
-    /// Sends a command's output where its redirections say.
-    fn route(
-        &mut self,
-        produced: Vec<Chunk>,
-        targets: &[(u8, RedirOp, String)],
-    ) -> Result<(), String> {
-        // Where fd 1 and fd 2 go: None = the terminal, Some(i) = targets[i].
-        #[derive(Clone, Copy, PartialEq)]
-        enum To {
-            Term(bool),
-            File(usize),
-        }
-        let mut fd1 = To::Term(false);
-        let mut fd2 = To::Term(true);
-        for (i, (fd, op, _)) in targets.iter().enumerate() {
-            let to = match op {
-                RedirOp::Dup(1) => fd1,
-                RedirOp::Dup(2) => fd2,
-                RedirOp::Dup(_) => continue,
-                _ => To::File(i),
-            };
-            match fd {
-                1 => fd1 = to,
-                2 => fd2 = to,
-                _ => {}
-            }
-        }
-        let mut files: Vec<Content> = vec![Content::empty(); targets.len()];
-        for c in produced {
-            match if c.stderr { fd2 } else { fd1 } {
-                To::Term(stderr) => self.chunk(stderr, c.data),
-                To::File(i) => files[i] = files[i].concat(&c.data),
-            }
-        }
-        for (i, (_, op, target)) in targets.iter().enumerate() {
-            let mode = match op {
-                RedirOp::Write => WriteMode::Truncate,
-                RedirOp::Append => WriteMode::Append,
-                _ => continue,
-            };
-            let data = std::mem::replace(&mut files[i], Content::empty());
-            if let Err(e) = self.write_file(target, data, mode) {
-                return Err(format!("cannot create {target}: {e}"));
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes a file; `/dev/null` swallows everything.
-    pub fn write_file(&mut self, path: &str, data: Content, mode: WriteMode) -> Result<(), String> {
-        if path == "/dev/null" {
-            return Ok(());
-        }
-        if path == "/dev/stdout" {
-            self.stdout_content(data);
-            return Ok(());
-        }
-        if path == "/dev/stderr" {
-            self.chunk(true, data);
-            return Ok(());
-        }
-        let abs = self.abs(path);
-        let limit = self.budget.limits().written;
-        let before = match (mode, self.fs.stat(&abs)) {
-            (WriteMode::Append, Ok(s)) => s.node.size(),
-            _ => 0,
-        };
-        // A file may not outgrow the budget (EFBIG, as under `ulimit -f`).
-        if before.saturating_add(data.len()) > limit {
-            return Err(crate::error::Errno::FileTooLarge.message().to_owned());
-        }
-        let written = self.budget.written(data.len());
-        if !self.spend(written) {
-            return Err(crate::error::Errno::FileTooLarge.message().to_owned());
-        }
-        match self.fs.write_content(&abs, data, mode) {
-            Ok(ev) => {
-                self.events.extend(ev);
-                Ok(())
-            }
-            Err(e) => Err(e.errno.message().to_owned()),
-        }
-    }
-
-    /// Reads a file (following symlinks); `/dev/null` is empty.
-    pub fn read_file(&mut self, path: &str) -> Result<Content, String> {
-        match path {
-            "/dev/null" => return Ok(Content::empty()),
-            "/dev/zero" | "/dev/urandom" | "/dev/random" => {
-                return Err("reading endless devices is only simulated by dd".into())
-            }
-            _ => {}
-        }
-        let abs = self.abs(path);
-        match self.fs.read(&abs) {
-            Ok((c, ev)) => {
-                self.events.extend(ev);
-                Ok(c)
-            }
-            Err(e) => Err(e.errno.message().to_owned()),
-        }
-    }
-
     /// Where `name` is found: a builtin, a file on `PATH`, or nowhere.
     pub fn lookup(&self, name: &str) -> Option<String> {
         if BUILTINS.contains(&name) {
@@ -673,7 +515,7 @@ impl Run<'_, '_> {
         if let Some(status) = packages::run(self, program, args) {
             return status;
         }
-        match utils::run(self, program, args, stdin) {
+        match programs::run(self, program, args, stdin) {
             Some(status) => status,
             None => {
                 self.stderr(format!(
@@ -721,135 +563,6 @@ impl Run<'_, '_> {
         self.line = saved_line;
         status
     }
-
-    fn builtin(&mut self, name: &str, args: &[String]) -> i32 {
-        match name {
-            "true" | ":" => 0,
-            "false" => 1,
-            "pwd" => {
-                let cwd = self.sh.cwd.clone();
-                self.stdout(format!("{cwd}\n"));
-                0
-            }
-            "cd" => {
-                let target = match args.first() {
-                    Some(t) if t == "-" => {
-                        self.var("OLDPWD").unwrap_or_else(|| self.sh.cwd.clone())
-                    }
-                    Some(t) => t.clone(),
-                    None => self.var("HOME").unwrap_or_else(|| "/".into()),
-                };
-                let abs = self.abs(&target);
-                match self.fs.stat(&abs) {
-                    Ok(s) if matches!(s.node, Node::Dir { .. }) => {
-                        let old = std::mem::replace(&mut self.sh.cwd, s.path.to_string());
-                        self.sh.vars.insert("OLDPWD".into(), old);
-                        self.sh.vars.insert("PWD".into(), self.sh.cwd.clone());
-                        0
-                    }
-                    _ => {
-                        self.shell_error(&format!("cd: can't cd to {target}"));
-                        2
-                    }
-                }
-            }
-            "echo" => {
-                let (newline, args) = match args.first() {
-                    Some(n) if n == "-n" => (false, &args[1..]),
-                    _ => (true, args),
-                };
-                let mut text = args.join(" ");
-                let mut stop = false;
-                text = utils::escapes(&text, &mut stop);
-                if newline && !stop {
-                    text.push('\n');
-                }
-                self.stdout(text);
-                0
-            }
-            "printf" => utils::printf(self, args),
-            "test" | "[" => utils::test(self, name, args),
-            "export" => {
-                for a in args.iter().filter(|a| *a != "-p") {
-                    let (k, v) = match a.split_once('=') {
-                        Some((k, v)) => (k, Some(v)),
-                        None => (a.as_str(), None),
-                    };
-                    if let Some(v) = v {
-                        self.sh.vars.insert(k.into(), v.into());
-                    }
-                    self.sh.exported.insert(k.into());
-                }
-                if args.is_empty() {
-                    for e in self.sh.environ() {
-                        let (k, v) = e.split_once('=').unwrap_or((&e, ""));
-                        self.stdout(format!("export {k}='{v}'\n"));
-                    }
-                }
-                0
-            }
-            "unset" => {
-                for a in args {
-                    self.sh.vars.remove(a);
-                    self.sh.exported.remove(a);
-                }
-                0
-            }
-            "set" => {
-                for a in args {
-                    match a.as_str() {
-                        "-e" => self.sh.errexit = true,
-                        "+e" => self.sh.errexit = false,
-                        a if a.starts_with('-') && a.contains('e') => self.sh.errexit = true,
-                        _ => {}
-                    }
-                }
-                0
-            }
-            "exit" => {
-                let code = match args.first() {
-                    Some(a) => match a.parse::<i32>() {
-                        Ok(n) => n & 0xff,
-                        Err(_) => {
-                            self.shell_error(&format!("exit: Illegal number: {a}"));
-                            2
-                        }
-                    },
-                    None => self.sh.status,
-                };
-                self.exit = Some(code);
-                code
-            }
-            "type" | "command" => {
-                let args: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-                let mut status = 0;
-                for a in args {
-                    match self.lookup(a) {
-                        Some(p) if BUILTINS.contains(&p.as_str()) => {
-                            self.stdout(if name == "type" {
-                                format!("{a} is a shell builtin\n")
-                            } else {
-                                format!("{a}\n")
-                            })
-                        }
-                        Some(p) => self.stdout(if name == "type" {
-                            format!("{a} is {p}\n")
-                        } else {
-                            format!("{p}\n")
-                        }),
-                        None => {
-                            if name == "type" {
-                                self.stdout(format!("{a}: not found\n"));
-                            }
-                            status = 127;
-                        }
-                    }
-                }
-                status
-            }
-            _ => 0,
-        }
-    }
 }
 
 /// Whether the shell runs `program` (a name or a path) itself: its builtins,
@@ -862,7 +575,7 @@ pub fn simulates(program: &str) -> bool {
             name,
             "sh" | "dash" | "bash" | "ash" | "make" | "apt-get" | "apt" | "apk" | "pip" | "pip3"
         )
-        || utils::program_named(name).is_some()
+        || programs::program_named(name).is_some()
 }
 
 #[cfg(test)]

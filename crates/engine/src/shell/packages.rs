@@ -365,85 +365,7 @@ fn apt(r: &mut Run, args: &[String]) -> i32 {
             ));
             0
         }
-        "install" => {
-            let names: Vec<String> = words[1..].iter().map(|s| s.to_string()).collect();
-            r.stdout("Reading package lists...\nBuilding dependency tree...\nReading state information...\n");
-            let have_lists =
-                r.fs.read_dir(LISTS)
-                    .map(|d| d.iter().any(|s| matches!(s.node, Node::File { .. })))
-                    .unwrap_or(false);
-            let pkgs = match resolve(APT, &names) {
-                Ok(p) if have_lists => p,
-                Ok(_) | Err(_) => {
-                    let missing = match resolve(APT, &names) {
-                        Err(n) => n,
-                        Ok(_) => names.first().cloned().unwrap_or_default(),
-                    };
-                    r.stderr(format!("E: Unable to locate package {missing}"));
-                    if !have_lists {
-                        r.stderr("(the package lists are empty: run apt-get update first, in the same RUN)");
-                    }
-                    return 100;
-                }
-            };
-            let pkgs: Vec<&Package> = pkgs
-                .into_iter()
-                .filter(|p| !installed(r, "/var/lib/dpkg/status", p.name))
-                .collect();
-            if pkgs.is_empty() {
-                r.stdout("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n");
-                return 0;
-            }
-            let total: u64 = pkgs.iter().map(|p| size(p)).sum();
-            r.stdout("The following NEW packages will be installed:\n");
-            r.stdout(format!(
-                "  {}\n",
-                pkgs.iter().map(|p| p.name).collect::<Vec<_>>().join(" ")
-            ));
-            r.stdout(format!(
-                "0 upgraded, {} newly installed, 0 to remove and 0 not upgraded.\n",
-                pkgs.len()
-            ));
-            r.stdout(format!("Need to get {} kB of archives.\n", total / 3000));
-            r.stdout(format!(
-                "After this operation, {} kB of additional disk space will be used.\n",
-                total / 1000
-            ));
-            if !yes {
-                r.stdout("Do you want to continue? [Y/n] Abort.\n");
-                return 1;
-            }
-            for (i, p) in pkgs.iter().enumerate() {
-                r.stdout(format!(
-                    "Get:{} http://{host} {suite}/main amd64 {} amd64 {} [{} kB]\n",
-                    i + 1,
-                    p.name,
-                    p.version,
-                    size(p) / 3000
-                ));
-            }
-            for p in &pkgs {
-                r.stdout(format!(
-                    "Selecting previously unselected package {}.\nUnpacking {} ({}) ...\n",
-                    p.name, p.name, p.version
-                ));
-                for (path, bytes) in p.files {
-                    put(r, path, *bytes);
-                }
-                append(
-                    r,
-                    "/var/lib/dpkg/status",
-                    &format!(
-                        "Package: {}\nStatus: install ok installed\nVersion: {}\n\n",
-                        p.name, p.version
-                    ),
-                );
-            }
-            for p in &pkgs {
-                r.stdout(format!("Setting up {} ({}) ...\n", p.name, p.version));
-            }
-            0
-        }
+        "install" => apt_install(r, &words, yes, host, suite),
         "clean" | "autoclean" => {
             for dir in ["/var/cache/apt/archives"] {
                 for s in r.fs.read_dir(dir).unwrap_or_default() {
@@ -469,6 +391,92 @@ fn apt(r: &mut Run, args: &[String]) -> i32 {
             100
         }
     }
+}
+
+/// `apt-get install [-y] PACKAGE…` (`words` from `install` on): needs the lists `apt-get update` fetched;
+/// writes each package's files and its entry in dpkg's status.
+fn apt_install(r: &mut Run, words: &[&String], yes: bool, host: &str, suite: &str) -> i32 {
+    let names: Vec<String> = words[1..].iter().map(|s| s.to_string()).collect();
+    r.stdout(
+        "Reading package lists...\nBuilding dependency tree...\nReading state information...\n",
+    );
+    let have_lists =
+        r.fs.read_dir(LISTS)
+            .map(|d| d.iter().any(|s| matches!(s.node, Node::File { .. })))
+            .unwrap_or(false);
+    let pkgs = match resolve(APT, &names) {
+        Ok(p) if have_lists => p,
+        Ok(_) | Err(_) => {
+            let missing = match resolve(APT, &names) {
+                Err(n) => n,
+                Ok(_) => names.first().cloned().unwrap_or_default(),
+            };
+            r.stderr(format!("E: Unable to locate package {missing}"));
+            if !have_lists {
+                r.stderr(
+                    "(the package lists are empty: run apt-get update first, in the same RUN)",
+                );
+            }
+            return 100;
+        }
+    };
+    let pkgs: Vec<&Package> = pkgs
+        .into_iter()
+        .filter(|p| !installed(r, "/var/lib/dpkg/status", p.name))
+        .collect();
+    if pkgs.is_empty() {
+        r.stdout("0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n");
+        return 0;
+    }
+    let total: u64 = pkgs.iter().map(|p| size(p)).sum();
+    r.stdout("The following NEW packages will be installed:\n");
+    r.stdout(format!(
+        "  {}\n",
+        pkgs.iter().map(|p| p.name).collect::<Vec<_>>().join(" ")
+    ));
+    r.stdout(format!(
+        "0 upgraded, {} newly installed, 0 to remove and 0 not upgraded.\n",
+        pkgs.len()
+    ));
+    r.stdout(format!("Need to get {} kB of archives.\n", total / 3000));
+    r.stdout(format!(
+        "After this operation, {} kB of additional disk space will be used.\n",
+        total / 1000
+    ));
+    if !yes {
+        r.stdout("Do you want to continue? [Y/n] Abort.\n");
+        return 1;
+    }
+    for (i, p) in pkgs.iter().enumerate() {
+        r.stdout(format!(
+            "Get:{} http://{host} {suite}/main amd64 {} amd64 {} [{} kB]\n",
+            i + 1,
+            p.name,
+            p.version,
+            size(p) / 3000
+        ));
+    }
+    for p in &pkgs {
+        r.stdout(format!(
+            "Selecting previously unselected package {}.\nUnpacking {} ({}) ...\n",
+            p.name, p.name, p.version
+        ));
+        for (path, bytes) in p.files {
+            put(r, path, *bytes);
+        }
+        append(
+            r,
+            "/var/lib/dpkg/status",
+            &format!(
+                "Package: {}\nStatus: install ok installed\nVersion: {}\n\n",
+                p.name, p.version
+            ),
+        );
+    }
+    for p in &pkgs {
+        r.stdout(format!("Setting up {} ({}) ...\n", p.name, p.version));
+    }
+    0
 }
 
 fn installed(r: &mut Run, db: &str, name: &str) -> bool {

@@ -2,10 +2,11 @@
 //! `-z`, `-v` and `-C`, in GNU tar's words. Reading detects gzip by itself,
 //! as GNU tar does.
 
-use super::Run;
+use super::ls::mode_text;
 use crate::archive::{self, Kind, Member};
 use crate::content::Content;
 use crate::merged::WriteMode;
+use crate::shell::Run;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -280,7 +281,7 @@ fn long_line(m: &Member) -> String {
     let date = crate::clock::rfc3339(m.meta.mtime);
     format!(
         "{} {owners}{size:>width$} {} {} {}{suffix}\n",
-        super::utils::mode_text(kind, m.meta.mode),
+        mode_text(kind, m.meta.mode),
         &date[..10],
         &date[11..16],
         m.name

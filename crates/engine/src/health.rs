@@ -1,5 +1,6 @@
 //! HEALTHCHECK: the probe in the image config, and the text both builders
-//! write in history (Go's `%+v` of the config).
+//! write in history (Go's `%+v` of the config). Below both `image` and
+//! `build`, which use it.
 
 use crate::dockerfile::{maybe_json, Instruction};
 use serde::Serialize;
