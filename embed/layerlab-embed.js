@@ -16,8 +16,8 @@
 
   const zh = (document.documentElement.lang || "").toLowerCase().startsWith("zh");
   const words = zh
-    ? { run: "运行", running: "正在运行……", waiting: "等待 Layerlab 加载……", ok: "完成", failed: "失败，退出码", colon: "：", more: "命令尚未结束（heredoc 或引号未闭合）", events: "个事件", error: "Layerlab 拒绝了请求：" }
-    : { run: "Run this", running: "Running…", waiting: "Waiting for Layerlab to load…", ok: "Done", failed: "Failed, exit status", colon: ": ", more: "The command is not complete yet (an open heredoc or quote)", events: "events", error: "Layerlab refused the request:" };
+    ? { run: "运行", running: "正在运行……", waiting: "等待 Layerlab 加载……", ok: "完成", failed: "失败，退出码", colon: "：", sep: "；", more: "命令尚未结束（heredoc 或引号未闭合）", commands: (n) => `${n} 条命令`, error: "Layerlab 拒绝了请求：" }
+    : { run: "Run this", running: "Running…", waiting: "Waiting for Layerlab to load…", ok: "Done", failed: "Failed, exit status", colon: ": ", sep: "; ", more: "The command is not complete yet (an open heredoc or quote)", commands: (n) => (n === 1 ? "1 command" : `${n} commands`), error: "Layerlab refused the request:" };
 
   const embeds = () => Array.from(document.querySelectorAll("iframe")).filter((f) => /[?&]embed=1\b/.test(f.src));
   const frames = new Map(); // iframe → { ready, queue }
@@ -29,7 +29,8 @@
     if (named) return document.getElementById(named);
     const all = embeds();
     const before = all.filter((f) => f.compareDocumentPosition(block) & Node.DOCUMENT_POSITION_FOLLOWING);
-    return before.length ? before[before.length - 1] : all[0] || null;
+    const after = all.filter((f) => f.compareDocumentPosition(block) & Node.DOCUMENT_POSITION_PRECEDING);
+    return before.length ? before[before.length - 1] : after[0] || null;
   }
 
   function state(frame) {
@@ -51,14 +52,25 @@
     output.classList.toggle("layerlab-failed", ok === false);
   }
 
-  function summary(reply) {
+  // What the block's commands did so far: a failure stays on show (the
+  // later commands ran on without it), and a copy-up, a whiteout or a pull
+  // is named, since that is what the block is there to show.
+  const NOTABLE = ["copy-up", "copy-up-directory", "whiteout", "opaque", "downloaded", "step-layer", "image-created", "size"];
+
+  function summary(asked, reply) {
     if (reply.type === "layerlab:error") return [words.error + (zh ? "" : " ") + reply.error, false];
     if (!reply.complete) return [words.more, null];
-    const events = reply.events.length ? ` · ${reply.events.length} ${words.events}` : "";
-    const last = reply.output.length ? ` — ${reply.output[reply.output.length - 1]}` : "";
-    return reply.ok
-      ? [`✓ ${words.ok}${words.colon}${reply.command}${events}`, true]
-      : [`✗ ${words.failed} ${reply.status}${words.colon}${reply.command}${last}`, false];
+    asked.ran += 1;
+    const notable = reply.events.find((e) => NOTABLE.includes(e.kind));
+    if (notable) asked.notable = notable.text;
+    if (!reply.ok && !asked.failed) {
+      const why = reply.output.find((l) => /error|no such|not found|conflict/i.test(l)) || reply.output[0] || "";
+      asked.failed = `✗ ${words.failed} ${reply.status}${words.colon}${reply.command}${why ? " — " + why : ""}`;
+    }
+    if (asked.failed) return [asked.failed, false];
+    const count = asked.lines > 1 ? ` (${words.commands(asked.ran)})` : "";
+    const note = asked.notable ? `${words.sep}${asked.notable}` : "";
+    return [`✓ ${words.ok}${count}${words.colon}${reply.command}${note}`, true];
   }
 
   window.addEventListener("message", (event) => {
@@ -74,7 +86,7 @@
     }
     const asked = waiting.get(reply.id);
     if (!asked) return;
-    const [text, ok] = summary(reply);
+    const [text, ok] = summary(asked, reply);
     show(asked.output, text, ok);
     asked.block.dispatchEvent(new CustomEvent("layerlab:result", { detail: reply, bubbles: true }));
   });
@@ -95,9 +107,11 @@
       const frame = frameFor(block);
       if (!frame) return;
       const id = `run-${++next}`;
-      waiting.set(id, { block, output });
+      const command = block.textContent.trim();
+      const lines = command.split("\n").filter((l) => l.trim()).length;
+      waiting.set(id, { block, output, lines, ran: 0, failed: null, notable: null });
       show(output, state(frame).ready ? words.running : words.waiting, null);
-      send(frame, { type: "layerlab:run", id, command: block.textContent.trim() });
+      send(frame, { type: "layerlab:run", id, command });
     });
   }
 

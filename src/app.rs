@@ -122,6 +122,7 @@ pub fn app(props: &AppProps) -> Html {
                 &browser::own_origin(),
                 &browser::pathname(),
                 &persist::to_fragment(&link),
+                link.lang.as_str(),
                 "Layerlab",
             );
             browser::copy_text(&code);
@@ -209,16 +210,6 @@ fn share_bar(
     [on_share, on_embed, on_download]: [Callback<MouseEvent>; 3],
     on_open: Callback<Event>,
 ) -> Html {
-    let copy_field = |id: &'static str, label: Msg, text: &str| {
-        html! {
-            <label class="share-url">
-                <span>{ t(lang, label) }</span>
-                <input type="text" {id} readonly=true value={text.to_owned()} onfocus={Callback::from(|e: FocusEvent| {
-                    if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); }
-                })} />
-            </label>
-        }
-    };
     html! {
         <div class="share">
             <button type="button" id="share" onclick={on_share}>
@@ -228,7 +219,7 @@ fn share_bar(
                 { t(lang, Msg::ShareButton) }
             </button>
             <button type="button" id="copy-embed" onclick={on_embed}>
-                <span aria-hidden="true">{ "⧉ " }</span>{ t(lang, Msg::CopyEmbedButton) }
+                <span aria-hidden="true">{ "</> " }</span>{ t(lang, Msg::CopyEmbedButton) }
             </button>
             <button type="button" id="download" onclick={on_download}>
                 <span aria-hidden="true">{ "⇩ " }</span>{ t(lang, Msg::ScenarioDownload) }
@@ -238,10 +229,20 @@ fn share_bar(
                 <span aria-hidden="true">{ "⇧ " }</span>{ t(lang, Msg::ScenarioOpen) }
             </label>
             if let Some(code) = &state.embed_code {
-                { copy_field("embed-code", Msg::EmbedCodeReady, code) }
+                <label class="share-url embed-code">
+                    <span>{ t(lang, Msg::EmbedCodeReady) }</span>
+                    <textarea id="embed-code" readonly=true rows="3" value={code.clone()} onfocus={Callback::from(|e: FocusEvent| {
+                        if let Some(i) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() { i.select(); }
+                    })} />
+                </label>
             }
             if let Some(url) = &state.shared {
-                { copy_field("share-link", Msg::ShareReady, url) }
+                <label class="share-url">
+                    <span>{ t(lang, Msg::ShareReady) }</span>
+                    <input type="text" readonly=true value={url.clone()} onfocus={Callback::from(|e: FocusEvent| {
+                        if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() { i.select(); }
+                    })} />
+                </label>
             }
         </div>
     }

@@ -937,8 +937,8 @@ messages! {
         zh: "复制嵌入代码",
     }
     EmbedCodeReady {
-        en: "Paste this into your tutorial's page to show this state beside your text:",
-        zh: "把这段代码粘贴到教程页面里，即可在正文旁显示当前状态：",
+        en: "This state as an embed, copied to the clipboard where the browser allows it. Paste it into your tutorial's page; to turn the page's code blocks into Run buttons, add layerlab-embed.js (docs/embed.md says how):",
+        zh: "当前状态的嵌入代码（浏览器允许时已复制到剪贴板）。把它粘贴到教程页面里；若要把页面中的代码块变成“运行”按钮，请加入 layerlab-embed.js（用法见 docs/embed.md）：",
     }
     EmbedOpenFull {
         en: "Open in Layerlab",

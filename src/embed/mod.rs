@@ -146,13 +146,14 @@ pub fn full_app_url(embed_path: &str, fragment: &str) -> String {
 }
 
 /// The `<iframe>` snippet that embeds `fragment`'s state from the app at
-/// `origin` + `path` (the "Copy embed code" button's text).
-pub fn snippet(origin: &str, path: &str, fragment: &str, title: &str) -> String {
+/// `origin` + `path`, in `lang` (the "Copy embed code" button's text). Its
+/// `id` is what `layerlab-embed.js`'s `data-layerlab` names.
+pub fn snippet(origin: &str, path: &str, fragment: &str, lang: &str, title: &str) -> String {
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     let title = title.replace('&', "&amp;").replace('"', "&quot;");
     format!(
-        "<iframe src=\"{origin}{dir}/index.html?embed=1#{fragment}\" title=\"{title}\" \
-         width=\"100%\" height=\"480\" loading=\"lazy\"></iframe>"
+        "<iframe id=\"layerlab\" src=\"{origin}{dir}/index.html?embed=1&amp;lang={lang}#{fragment}\" \
+         title=\"{title}\" width=\"100%\" height=\"480\" loading=\"lazy\"></iframe>"
     )
 }
 
@@ -266,11 +267,12 @@ mod tests {
             "https://l.example",
             "/app/index.html",
             "v1.xyz",
+            "zh",
             "Layerlab \"demo\"",
         );
         assert_eq!(
             s,
-            "<iframe src=\"https://l.example/app/index.html?embed=1#v1.xyz\" \
+            "<iframe id=\"layerlab\" src=\"https://l.example/app/index.html?embed=1&amp;lang=zh#v1.xyz\" \
              title=\"Layerlab &quot;demo&quot;\" width=\"100%\" height=\"480\" loading=\"lazy\"></iframe>"
         );
         assert_eq!(full_app_url("/app/index.html", "v1.xyz"), "/app/#v1.xyz");

@@ -123,6 +123,30 @@ fn run_this_drives_the_right_embed_and_the_page_hears_back() {
             pulled["output"].to_string().contains("Pull complete"),
             "{pulled}"
         );
+        // A block run again fails on its first line (the name is taken), and
+        // its line says so even though the last command succeeds.
+        let again = b.find("#commit .layerlab-run")?;
+        b.execute(
+            "arguments[0].scrollIntoView({block: 'center'});",
+            vec![again.arg()],
+        )?;
+        b.click(&again)?;
+        b.wait_until("the commit block's first run", || {
+            let t = b.text(&b.find("#commit .layerlab-output").ok()?).ok()?;
+            (t.starts_with('✓') && t.contains("docker history greeting")).then_some(())
+        })?;
+        b.click(&again)?;
+        let failed = b.wait_until("the commit block's second run to fail", || {
+            let t = b.text(&b.find("#commit .layerlab-output").ok()?).ok()?;
+            t.starts_with('✗').then_some(t)
+        })?;
+        assert!(
+            failed.contains("125")
+                && failed.contains("already in use")
+                && failed.contains("--name box"),
+            "{failed}"
+        );
+
         let other = embed_terminal(b, "lab-pull")?;
         assert!(
             !other.contains("docker ps -s"),
@@ -320,6 +344,67 @@ fn the_example_page_at_a_phones_size() {
             "the embed is in view: {top}"
         );
         b.screenshot(&artifacts_dir().join("embed-example-390x844.png"))?;
+        Ok(())
+    });
+}
+
+#[test]
+fn copy_embed_code_gives_an_iframe_of_this_state_and_the_editor_builds_in_it() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let app = h.app_url("");
+    h.run("embed_copy_code", |b| {
+        b.goto(&app)?;
+        b.execute("localStorage.clear();", vec![])?;
+        b.goto(&app)?;
+        layerlab_e2e::run_command(b, "docker run -d --name web nginx")?;
+        b.click(&b.find("#copy-embed")?)?;
+        let field = b.wait_for("#embed-code")?;
+        let code = b.execute("return arguments[0].value;", vec![field.arg()])?;
+        assert_eq!(
+            b.execute("return arguments[0].tagName;", vec![field.arg()])?,
+            "TEXTAREA"
+        );
+        let code = code.as_str().unwrap_or_default().to_owned();
+        assert!(
+            code.starts_with("<iframe src=\"") && code.ends_with("</iframe>"),
+            "{code}"
+        );
+        assert!(
+            code.contains(&format!("{PREFIX}index.html?embed=1&amp;lang=en#v1.")),
+            "{code}"
+        );
+        assert!(code.contains("id=\"layerlab\""), "{code}");
+        // The snippet's address, with the editor, shows that state in an embed.
+        let src = code
+            .split("src=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no src in the snippet")?
+            .replace("&amp;", "&")
+            .replace("?embed=1", "?embed=1&editor=1");
+        b.goto(&src)?;
+        b.wait_until("the container from the snippet's state", || {
+            terminal_text(b)
+                .ok()
+                .filter(|t| t.contains("docker run -d --name web nginx"))
+        })?;
+        b.wait_for(".stage .container")?;
+        // The editor is there, and Build builds in the embed.
+        let build = b.wait_for(".embed #build")?;
+        b.click(&build)?;
+        b.wait_until("the build's output", || {
+            terminal_text(b)
+                .ok()
+                .filter(|t| t.contains("naming to docker.io/library/app"))
+        })?;
+        // Its work is its own: the full app's autosave still ends with the run.
+        let autosave = b.execute("return localStorage.getItem('layerlab.autosave');", vec![])?;
+        let autosave = autosave.as_str().unwrap_or_default();
+        assert!(
+            autosave.contains("docker run -d --name web nginx"),
+            "{autosave}"
+        );
+        assert!(!autosave.contains("docker build"), "{autosave}");
         Ok(())
     });
 }
