@@ -292,6 +292,15 @@ fn a_small_embed_shows_the_stage_and_the_terminal_without_scrolling() {
         }
         assert_eq!(fits["scrolls"], false, "nothing scrolls: {fits}");
         assert!(fits["stageHeight"].as_f64().unwrap_or(0.0) > 120.0, "{fits}");
+        // A layer opens in place from the keyboard, and Escape closes it.
+        let slab = b.find(".stage g[data-layer][role='button']")?;
+        b.execute("arguments[0].focus();", vec![slab.arg()])?;
+        b.keys("\u{E007}")?;
+        b.wait_for(".stage .layer-files")?;
+        b.keys("\u{E00C}")?;
+        b.wait_until("the open layer to close", || {
+            b.find_all(".stage .layer-files").ok().filter(|v| v.is_empty())
+        })?;
         // The reader can type into it, and the link carries the state to the full app.
         let input = b.find(".terminal-pane .command input")?;
         b.type_into(&input, "docker ps -s\u{E007}")?;

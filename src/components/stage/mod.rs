@@ -192,7 +192,19 @@ pub fn stage(props: &StageProps) -> Html {
             on_action.emit(Action::Select(Some(s)));
         })
     };
-    let (onclick, onkeydown) = choices.handlers(selections, &on_select);
+    let (onclick, choose_key) = choices.handlers(selections, &on_select);
+    // Escape closes the layer opened in place, as it closes a menu.
+    let onkeydown = {
+        let open_state = open_state.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" && open_state.is_some() {
+                e.prevent_default();
+                open_state.set(None);
+            } else {
+                choose_key.emit(e);
+            }
+        })
+    };
     html! {
         <section class="pane stage-pane" id="stage" aria-labelledby="stage-heading">
             <h2 id="stage-heading">{ t(lang, Msg::StageHeading) }</h2>
