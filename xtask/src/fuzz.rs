@@ -53,12 +53,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let dir = run::root().join("crates/engine");
     for t in targets {
         println!("\n==> fuzz {t} for {seconds} s");
+        // The work budget's promise: no input takes more than 2 s or 512 MB.
+        let (timeout, rss) = if t == "budget" { (2, 512) } else { (20, 3000) };
         run::status(
             cmd("cargo")
                 .current_dir(&dir)
                 .args(["+nightly", "fuzz", "run", "-O", t, "--"])
                 .arg(format!("-max_total_time={seconds}"))
-                .arg("-rss_limit_mb=3000"),
+                .arg(format!("-timeout={timeout}"))
+                .arg(format!("-rss_limit_mb={rss}")),
         )?;
     }
     Ok(())
