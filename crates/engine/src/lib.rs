@@ -20,6 +20,7 @@
 //! - `fixture`: layers and trees described as text (tests and teaching images).
 //! - `image`, `reference`: image configs, IDs and tags.
 //! - `catalog`, `registry`: the teaching images, and `docker pull` from a simulated registry.
+//! - `pull_timeline`: a pull's per-layer progress by tick (three downloads at once, extraction bottom first).
 //! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
 //! - `changes`: `docker diff`'s A/C/D list; `change`: `docker commit --change`.
 //! - `writable`: what a container's writable layer holds (copy-ups, new files, whiteouts).
@@ -56,6 +57,7 @@ pub mod manifest;
 pub mod map;
 pub mod merged;
 pub mod path;
+pub mod pull_timeline;
 pub mod reference;
 pub mod registry;
 pub mod save;
