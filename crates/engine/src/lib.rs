@@ -23,6 +23,7 @@
 //! - `pull_timeline`: a pull's per-layer progress by tick (three downloads at once, extraction bottom first).
 //! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
 //! - `changes`: `docker diff`'s A/C/D list; `change`: `docker commit --change`.
+//! - `layer_diff`: what an image layer changes below it (added, changed, whiteout, opaque).
 //! - `writable`: what a container's writable layer holds (copy-ups, new files, whiteouts).
 //! - `dockerfile`: the Dockerfile parser (never fails; diagnostics with line, column, hint).
 //! - `budget`: the work one command line may do (steps, bytes, nesting).
@@ -52,6 +53,7 @@ pub mod host;
 pub mod image;
 pub mod import;
 pub mod layer;
+pub mod layer_diff;
 pub mod lower;
 pub mod manifest;
 pub mod map;
