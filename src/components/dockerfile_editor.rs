@@ -1,6 +1,6 @@
 //! The Dockerfile pane: a plain-text editor with line numbers.
 
-use crate::highlight::{highlight, Pieces, Tok};
+use crate::highlight::{class, highlight, Pieces, Token};
 use crate::hooks::use_lang;
 use crate::i18n::{t, Msg};
 use crate::state::Action;
@@ -85,8 +85,8 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                                 <>
                                     <span class={classes!(bad.then_some("bad"))}>
                                         { for pieces.into_iter().map(|(tok, text)| match tok {
-                                            Tok::Plain => html! { { text } },
-                                            tok => html! { <span class={tok.class()}>{ text }</span> },
+                                            Token::Plain => html! { { text } },
+                                            token => html! { <span class={class(token)}>{ text }</span> },
                                         }) }
                                     </span>
                                     { "\n" }
