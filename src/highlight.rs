@@ -24,7 +24,8 @@ mod tests {
 
     /// A line's pieces as `kw[FROM][ ubuntu]`, plain pieces without a name.
     fn shown(text: &str) -> Vec<String> {
-        highlight(text)
+        let escape = layerlab_engine::dockerfile::parse(text).directives.escape;
+        highlight(text, escape)
             .iter()
             .map(|line| {
                 line.iter()

@@ -31,9 +31,9 @@ pub fn line_count(text: &str) -> usize {
 }
 
 /// The coloured lines under the text area: one per numbered line (a final
-/// newline starts no line of its own).
-fn shown_lines(text: &str) -> Vec<Pieces<'_>> {
-    let mut lines = highlight(text);
+/// newline starts no line of its own); `escape` is the parser's escape token.
+fn shown_lines(text: &str, escape: char) -> Vec<Pieces<'_>> {
+    let mut lines = highlight(text, escape);
     if text.ends_with('\n') {
         lines.pop();
     }
@@ -79,7 +79,7 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                 // the same size, which takes the typing.
                 <div class="code">
                     <pre class="highlight" aria-hidden="true">
-                        { for shown_lines(&props.text).into_iter().enumerate().map(|(k, pieces)| {
+                        { for shown_lines(&props.text, parsed.directives.escape).into_iter().enumerate().map(|(k, pieces)| {
                             let bad = marks(k + 1) == Some(Severity::Error);
                             html! {
                                 <>

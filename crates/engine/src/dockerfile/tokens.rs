@@ -6,7 +6,7 @@
 //! together are the text, whatever it holds.
 
 use super::instruction::Keyword;
-use super::lines::{continued, heredoc_markers, logical_lines};
+use super::lines::{continued, heredoc_markers};
 
 /// What a piece of a line is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,21 +28,25 @@ pub enum Token {
 /// One line's pieces, in order; together they are the line.
 pub type Pieces<'a> = Vec<(Token, &'a str)>;
 
-/// A heredoc whose body comes next: its delimiter, and whether tabs before it are stripped (`<<-`).
-type Opened = (String, bool);
+/// A heredoc whose body comes next: its delimiter, whether tabs before it are
+/// stripped (`<<-`), and whether its body is expanded.
+type Opened = (String, bool, bool);
 
-/// The pieces of each line of `text` (split at `\n`).
-pub fn tokens(text: &str) -> Vec<Pieces<'_>> {
-    let escape = logical_lines(text, &mut Vec::new()).0.escape;
+/// The pieces of each line of `text` (split at `\n`), whose escape token
+/// (`Directives::escape`, from [`parse`](super::parse)) is `escape`.
+pub fn tokens(text: &str, escape: char) -> Vec<Pieces<'_>> {
     let mut lines: Vec<Pieces<'_>> = Vec::new();
     // The instruction being read: its text joined as the parser joins it, and its first line.
     let mut joined = String::new();
     let mut first_line = 0;
     let mut waiting: Vec<Opened> = Vec::new();
     let mut open: Option<Opened> = None;
-    let physical: Vec<&str> = text.split('\n').collect();
-    for (n, &line) in physical.iter().enumerate() {
-        if let Some((delim, strip_tabs)) = &open {
+    let mut offset = 0;
+    for line in text.split('\n') {
+        // Whether another line follows this one.
+        offset += line.len() + 1;
+        let more = offset <= text.len();
+        if let Some((delim, strip_tabs, _)) = &open {
             let bare = line.strip_suffix('\r').unwrap_or(line);
             let end = if *strip_tabs {
                 bare.trim_start_matches('\t')
@@ -63,8 +67,9 @@ pub fn tokens(text: &str) -> Vec<Pieces<'_>> {
             lines.push(vec![(Token::Comment, line)]);
             continue;
         }
-        // An empty line inside a continuation is skipped (BuildKit warns of it).
-        if inside && line.trim().is_empty() && n + 1 < physical.len() {
+        // An empty line is no instruction, and inside a continuation it is
+        // skipped (BuildKit warns of it).
+        if line.trim().is_empty() && (!inside || more) {
             lines.push(pieces(line, false));
             continue;
         }
@@ -75,19 +80,14 @@ pub fn tokens(text: &str) -> Vec<Pieces<'_>> {
         let bare = line.strip_suffix('\r').unwrap_or(line);
         let bare = if inside { bare } else { bare.trim_start() };
         match continued(bare, escape) {
-            Some(head) if n + 1 < physical.len() => joined.push_str(head),
+            Some(head) if more => joined.push_str(head),
             _ => {
                 joined.push_str(bare);
-                waiting = heredoc_markers(&joined)
-                    .into_iter()
-                    .map(|(name, chomp, _)| (name, chomp))
-                    .collect();
+                waiting = heredoc_markers(&joined);
                 // A `<<word` the parser does not read as a heredoc is plain text.
                 for pieces in &mut lines[first_line..] {
-                    for (token, piece) in pieces.iter_mut() {
-                        let name = piece.trim_start_matches("<<").trim_start_matches('-');
-                        let name: String = name.chars().filter(|c| !"'\"".contains(*c)).collect();
-                        if *token == Token::Heredoc && !waiting.iter().any(|(n, _)| *n == name) {
+                    for (token, piece) in pieces {
+                        if *token == Token::Heredoc && !waiting.iter().any(|h| names(piece, &h.0)) {
                             *token = Token::Plain;
                         }
                     }
@@ -98,6 +98,23 @@ pub fn tokens(text: &str) -> Vec<Pieces<'_>> {
         }
     }
     lines
+}
+
+/// Whether the marker `piece` (`<<-'EOF'`) names the heredoc `name`, read as the parser reads it.
+fn names(piece: &str, name: &str) -> bool {
+    let marker = piece.strip_prefix("<<").unwrap_or(piece);
+    let marker = marker.strip_prefix('-').unwrap_or(marker);
+    let mut rest = name;
+    for c in marker.chars() {
+        if c == '\'' || c == '"' {
+            continue;
+        }
+        match rest.strip_prefix(c) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 fn next(waiting: &mut Vec<Opened>) -> Option<Opened> {
@@ -187,26 +204,18 @@ fn pieces(line: &str, first: bool) -> Pieces<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::parse;
     use super::*;
 
-    /// A line's pieces as `kw[FROM][ ubuntu]` (the editor's class names),
-    /// plain pieces without a name.
+    /// A line's pieces as `Keyword[FROM][ ubuntu]`, plain pieces without a name.
     fn shown(text: &str) -> Vec<String> {
-        tokens(text)
+        tokens(text, parse(text).directives.escape)
             .iter()
             .map(|line| {
                 line.iter()
-                    .map(|(token, s)| {
-                        let name = match token {
-                            Token::Plain => "",
-                            Token::Keyword => "kw",
-                            Token::Comment => "comment",
-                            Token::Flag => "flag",
-                            Token::Var => "var",
-                            Token::Str => "str",
-                            Token::Heredoc => "heredoc",
-                        };
-                        format!("{name}[{s}]")
+                    .map(|(token, s)| match token {
+                        Token::Plain => format!("[{s}]"),
+                        token => format!("{token:?}[{s}]"),
                     })
                     .collect::<String>()
             })
@@ -222,32 +231,32 @@ mod tests {
     #[test]
     fn lines_are_cut_into_their_pieces() {
         check(&[
-            ("FROM ubuntu:15.04", &["kw[FROM][ ubuntu:15.04]"]),
-            ("  run make /app", &["[  ]kw[run][ make /app]"]),
+            ("FROM ubuntu:15.04", &["Keyword[FROM][ ubuntu:15.04]"]),
+            ("  run make /app", &["[  ]Keyword[run][ make /app]"]),
             (
                 "# syntax=docker/dockerfile:1",
-                &["comment[# syntax=docker/dockerfile:1]"],
+                &["Comment[# syntax=docker/dockerfile:1]"],
             ),
             (
                 "COPY --chmod=755 app.py /app/",
-                &["kw[COPY][ ]flag[--chmod=755][ app.py /app/]"],
+                &["Keyword[COPY][ ]Flag[--chmod=755][ app.py /app/]"],
             ),
             (
                 "ENV A=${B:-x} C=$HOME",
-                &["kw[ENV][ A=]var[${B:-x}][ C=]var[$HOME]"],
+                &["Keyword[ENV][ A=]Var[${B:-x}][ C=]Var[$HOME]"],
             ),
             (
                 "CMD [\"python\", \"/app/app.py\"]",
-                &["kw[CMD][ []str[\"python\"][, ]str[\"/app/app.py\"][]]"],
+                &["Keyword[CMD][ []Str[\"python\"][, ]Str[\"/app/app.py\"][]]"],
             ),
             (
                 "RUN echo a \\\n    && make",
-                &["kw[RUN][ echo a \\]", "[    && make]"],
+                &["Keyword[RUN][ echo a \\]", "[    && make]"],
             ),
             ("RUNN make", &["[RUNN][ make]"]),
-            ("RUN echo 'open", &["kw[RUN][ echo ]str['open]"]),
+            ("RUN echo 'open", &["Keyword[RUN][ echo ]Str['open]"]),
             ("", &[""]),
-            ("RUN cost $ 5 --no", &["kw[RUN][ cost $ 5 ]flag[--no]"]),
+            ("RUN cost $ 5 --no", &["Keyword[RUN][ cost $ 5 ]Flag[--no]"]),
         ]);
     }
 
@@ -257,26 +266,26 @@ mod tests {
             (
                 "RUN <<EOF cat <<-'END'\necho hi\nEOF\n\tEND\nCMD true",
                 &[
-                    "kw[RUN][ ]heredoc[<<EOF][ cat ]heredoc[<<-'END']",
-                    "heredoc[echo hi]",
-                    "heredoc[EOF]",
-                    "heredoc[\tEND]",
-                    "kw[CMD][ true]",
+                    "Keyword[RUN][ ]Heredoc[<<EOF][ cat ]Heredoc[<<-'END']",
+                    "Heredoc[echo hi]",
+                    "Heredoc[EOF]",
+                    "Heredoc[\tEND]",
+                    "Keyword[CMD][ true]",
                 ],
             ),
             // As the parser reads them: only RUN, COPY and ADD have heredocs.
             (
                 "CMD cat <<EOF\nRUN x",
-                &["kw[CMD][ cat ][<<EOF]", "kw[RUN][ x]"],
+                &["Keyword[CMD][ cat ][<<EOF]", "Keyword[RUN][ x]"],
             ),
             // A marker on a continued line opens its body after the instruction.
             (
                 "RUN cat \\\n  <<EOF\nhi\nEOF",
                 &[
-                    "kw[RUN][ cat \\]",
-                    "[  ]heredoc[<<EOF]",
-                    "heredoc[hi]",
-                    "heredoc[EOF]",
+                    "Keyword[RUN][ cat \\]",
+                    "[  ]Heredoc[<<EOF]",
+                    "Heredoc[hi]",
+                    "Heredoc[EOF]",
                 ],
             ),
         ]);
@@ -288,35 +297,35 @@ mod tests {
             (
                 "# escape=`\nRUN a `\nFROM b\nCOPY x c:\\\nRUN y",
                 &[
-                    "comment[# escape=`]",
-                    "kw[RUN][ a `]",
+                    "Comment[# escape=`]",
+                    "Keyword[RUN][ a `]",
                     "[FROM b]",
-                    "kw[COPY][ x c:\\]",
-                    "kw[RUN][ y]",
+                    "Keyword[COPY][ x c:\\]",
+                    "Keyword[RUN][ y]",
                 ],
             ),
             // Not at the top, it is a comment and `\` stays the escape token.
             (
                 "FROM x\n# escape=`\nRUN a `\nRUN b \\\nFROM c",
                 &[
-                    "kw[FROM][ x]",
-                    "comment[# escape=`]",
-                    "kw[RUN][ a `]",
-                    "kw[RUN][ b \\]",
+                    "Keyword[FROM][ x]",
+                    "Comment[# escape=`]",
+                    "Keyword[RUN][ a `]",
+                    "Keyword[RUN][ b \\]",
                     "[FROM c]",
                 ],
             ),
             // Comment and empty lines inside a continuation do not end it.
             (
                 "RUN a \\\n# note\n\nFROM b",
-                &["kw[RUN][ a \\]", "comment[# note]", "", "[FROM b]"],
+                &["Keyword[RUN][ a \\]", "Comment[# note]", "", "[FROM b]"],
             ),
         ]);
     }
 
     /// The pieces of `text` put back together.
     fn joined(text: &str) -> String {
-        let lines: Vec<String> = tokens(text)
+        let lines: Vec<String> = tokens(text, parse(text).directives.escape)
             .iter()
             .map(|l| l.iter().map(|(_, s)| *s).collect())
             .collect();
