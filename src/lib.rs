@@ -28,7 +28,7 @@
 //!   table of layers on disk) written as one JSON text and made in one call.
 //! - `scenario`: scenario files (the CLI's format) to download and open.
 //! - `persist`: autosave to the browser's storage, versioned, never silently dropped.
-//! - `highlight`: the Dockerfile editor's syntax colouring (pieces of each line).
+//! - `highlight`: the Dockerfile editor's classes for the engine's pieces of each line.
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
 //! - `split`: the page's side of the release build's split into the first
 //!   load's code and the rest (fetched once the page is drawn).

@@ -9,10 +9,11 @@ use crate::hooks::use_lang;
 use crate::i18n::{t, Lang, Msg};
 use crate::shared::Shared;
 use crate::state::{Action, Play};
-use crate::view::activity::{activity, pull_progress, Item, What};
+use crate::view::activity::{activity, Item, What};
 use crate::view::timeline::{self, scaled, Reveal};
 use crate::workspace::Workspace;
 use gloo_timers::callback::Timeout;
+use layerlab_engine::pull_timeline;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -205,7 +206,7 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
 /// The items shown at tick `at`: pulled layers with their progress bars
 /// first, the rest one by one.
 fn rows(lang: Lang, items: &[Item], pulls: &[(u64, bool)], at: u32, pulled_at: u32) -> Vec<Html> {
-    let (progress, _) = pull_progress(pulls, at);
+    let (progress, _) = pull_timeline::progress(pulls, at);
     let mut bars = progress.into_iter();
     let mut other = 0u32;
     items.iter().filter_map(|item| {

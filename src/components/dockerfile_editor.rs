@@ -1,6 +1,6 @@
 //! The Dockerfile pane: a plain-text editor with line numbers.
 
-use crate::highlight::{highlight, Pieces, Tok};
+use crate::highlight::{class, highlight, Pieces, Token};
 use crate::hooks::use_lang;
 use crate::i18n::{t, Msg};
 use crate::state::Action;
@@ -31,9 +31,9 @@ pub fn line_count(text: &str) -> usize {
 }
 
 /// The coloured lines under the text area: one per numbered line (a final
-/// newline starts no line of its own).
-fn shown_lines(text: &str) -> Vec<Pieces<'_>> {
-    let mut lines = highlight(text);
+/// newline starts no line of its own); `escape` is the parser's escape token.
+fn shown_lines(text: &str, escape: char) -> Vec<Pieces<'_>> {
+    let mut lines = highlight(text, escape);
     if text.ends_with('\n') {
         lines.pop();
     }
@@ -79,14 +79,14 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                 // the same size, which takes the typing.
                 <div class="code">
                     <pre class="highlight" aria-hidden="true">
-                        { for shown_lines(&props.text).into_iter().enumerate().map(|(k, pieces)| {
+                        { for shown_lines(&props.text, parsed.directives.escape).into_iter().enumerate().map(|(k, pieces)| {
                             let bad = marks(k + 1) == Some(Severity::Error);
                             html! {
                                 <>
                                     <span class={classes!(bad.then_some("bad"))}>
                                         { for pieces.into_iter().map(|(tok, text)| match tok {
-                                            Tok::Plain => html! { { text } },
-                                            tok => html! { <span class={tok.class()}>{ text }</span> },
+                                            Token::Plain => html! { { text } },
+                                            token => html! { <span class={class(token)}>{ text }</span> },
                                         }) }
                                     </span>
                                     { "\n" }

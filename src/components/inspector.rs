@@ -8,7 +8,8 @@ use crate::i18n::{kind_word, t, Lang, Msg};
 use crate::shared::Shared;
 use crate::state::Action;
 use crate::view::inspect::{
-    action, container_dir, layer_view, Change, DirView, LayerView, Selected,
+    action, change_class, change_icon, container_dir, layer_view, Change, DirView, LayerView,
+    Selected,
 };
 use crate::workspace::Workspace;
 use layerlab_engine::diff::Kind;
@@ -38,8 +39,8 @@ fn change_word(c: Change) -> Msg {
 fn layer_html(lang: Lang, v: &LayerView) -> Html {
     let rows = v.entries.iter().map(|e| {
         html! {
-            <tr class={e.change.class()}>
-                <td><span aria-hidden="true" class="icon">{ e.change.icon() }</span>{ " " }{ t(lang, change_word(e.change)) }</td>
+            <tr class={change_class(e.change)}>
+                <td><span aria-hidden="true" class="icon">{ change_icon(e.change) }</span>{ " " }{ t(lang, change_word(e.change)) }</td>
                 <td class="mono">{ &e.path }</td>
                 <td>{ e.kind.map(|k| kind_word(lang, k)).unwrap_or_default() }</td>
                 <td class="num">{ &e.size }</td>

@@ -6,7 +6,9 @@ use crate::view::inspect::Selected;
 use crate::view::stage::hue;
 use layerlab_engine::command::Session;
 use layerlab_engine::size::human_size_with_precision;
-use layerlab_engine::storage::{cache_id, link_id, mount_id, outline, DiskNode, Driver, ROOT};
+use layerlab_engine::storage::{
+    cache_id, layer_dir, layer_link, mount_id, outline, DiskNode, Driver, ROOT,
+};
 
 /// One layer's row.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,11 +30,6 @@ pub struct LayerRow {
 /// Rows for every stored layer (bottom layers first), then each container's init and writable layers.
 pub fn layer_rows(session: &Session, driver: Driver) -> Vec<LayerRow> {
     let host = &session.host;
-    let dir = |id: &str| match driver {
-        Driver::Overlay2 => format!("{ROOT}/overlay2/{id}/diff"),
-        Driver::Aufs => format!("{ROOT}/aufs/diff/{id}"),
-        Driver::Vfs => format!("{ROOT}/vfs/dir/{id}"),
-    };
     let mut rows: Vec<LayerRow> = host
         .stored_layers()
         .into_iter()
@@ -52,11 +49,8 @@ pub fn layer_rows(session: &Session, driver: Driver) -> Vec<LayerRow> {
                 owner: owners.join(", "),
                 chain_id: chain.short().to_owned(),
                 diff_id: layer.diff_id().short().to_owned(),
-                directory: dir(&cache),
-                link: match driver {
-                    Driver::Overlay2 => format!("l/{}", link_id(&cache)),
-                    _ => String::new(),
-                },
+                directory: layer_dir(driver, &cache),
+                link: layer_link(driver, &cache).unwrap_or_default(),
                 size: human_size_with_precision(layer.size() as f64, 3),
                 hue: Some(hue(&chain)),
                 select: Selected::Layer(layer.id),
@@ -70,7 +64,7 @@ pub fn layer_rows(session: &Session, driver: Driver) -> Vec<LayerRow> {
                 owner: format!("{} ({what})", c.name),
                 chain_id: String::new(),
                 diff_id: String::new(),
-                directory: dir(&format!("{mid}{suffix}")),
+                directory: layer_dir(driver, &format!("{mid}{suffix}")),
                 link: String::new(),
                 size: human_size_with_precision(size as f64, 3),
                 hue: None,

@@ -8,7 +8,8 @@ use layerlab_engine::command::Session;
 use layerlab_engine::diff::{Entry, Kind};
 use layerlab_engine::event::Source;
 use layerlab_engine::layer::LayerId;
-use layerlab_engine::lower::Lower;
+pub use layerlab_engine::layer_diff::Change;
+use layerlab_engine::layer_diff::LayerDiff;
 use layerlab_engine::merged::Node;
 use layerlab_engine::size::human_size_with_precision;
 use layerlab_engine::storage::cache_id;
@@ -29,31 +30,20 @@ pub enum Selected {
     },
 }
 
-/// How a layer's entry changes what the layers below it show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Change {
-    Added,
-    Changed,
-    Whiteout,
-    Opaque,
+/// A change's class on the page: hidden entries (whiteouts, opaque directories) stand out.
+pub fn change_class(change: Change) -> &'static str {
+    match change {
+        Change::Added | Change::Changed => "change",
+        Change::Whiteout | Change::Opaque => "change hides",
+    }
 }
 
-impl Change {
-    /// Its class on the page: hidden entries (whiteouts, opaque directories) stand out.
-    pub fn class(self) -> &'static str {
-        match self {
-            Change::Added | Change::Changed => "change",
-            Change::Whiteout | Change::Opaque => "change hides",
-        }
-    }
-
-    pub fn icon(self) -> &'static str {
-        match self {
-            Change::Added => "+",
-            Change::Changed => "✎",
-            Change::Whiteout => "⊘",
-            Change::Opaque => "▦",
-        }
+pub fn change_icon(change: Change) -> &'static str {
+    match change {
+        Change::Added => "+",
+        Change::Changed => "✎",
+        Change::Whiteout => "⊘",
+        Change::Opaque => "▦",
     }
 }
 
@@ -105,43 +95,20 @@ pub fn layer_view(session: &Session, id: LayerId) -> Option<LayerView> {
         }
     }
     let (image, k) = found?;
-    let layer = image.layers.get(k)?.clone();
-    let below = Lower::new(image.layers[..k].to_vec());
+    let layer = image.layers.get(k)?;
     let chain = image.chain_ids().get(k)?.clone();
-    let mut entries = Vec::new();
-    let mut count = 0;
-    for (path, entry) in layer.diff.entries() {
-        count += 1;
-        if entries.len() == MOST {
-            continue;
-        }
-        let there = below
-            .get(path)
-            .is_some_and(|(_, e, _)| !matches!(e, Entry::Whiteout));
-        // Added, or changed: the whole object is in this layer again.
-        let new = if there {
-            Change::Changed
-        } else {
-            Change::Added
-        };
-        let (change, kind, bytes) = match entry {
-            Entry::Whiteout => (Change::Whiteout, None, None),
-            Entry::Dir { opaque: true, .. } => (Change::Opaque, Some(Kind::Dir), None),
-            Entry::Dir { .. } => (new, Some(Kind::Dir), None),
-            Entry::File { ino } => (
-                new,
-                Some(Kind::File),
-                layer.diff.inode(*ino).map(|i| i.content.len()),
-            ),
-            Entry::Symlink { target, .. } => (new, Some(Kind::Symlink), Some(target.len() as u64)),
-        };
-        entries.push(LayerEntry {
-            path: path.to_string(),
-            change,
-            kind,
-            size: bytes.map(size).unwrap_or_default(),
-        });
-    }
+    let diff = LayerDiff::of(&image.layers, k)?;
+    let entries: Vec<LayerEntry> = diff
+        .changes()
+        .take(MOST)
+        .map(|c| LayerEntry {
+            path: c.path.to_string(),
+            change: c.change,
+            kind: c.kind,
+            size: c.bytes.map(size).unwrap_or_default(),
+        })
+        .collect();
+    let count = diff.len();
     Some(LayerView {
         name: layer_name(session, id),
         diff_id: layer.diff_id().to_string(),

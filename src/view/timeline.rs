@@ -3,7 +3,8 @@
 //! at the speed chosen.
 
 use crate::i18n::{colon, t, Lang, Msg};
-use crate::view::activity::{pull_progress, Item, What};
+use crate::view::activity::{Item, What};
+use layerlab_engine::pull_timeline;
 use std::time::Duration;
 
 /// The pause after a command's items have all been shown, before the next
@@ -35,7 +36,7 @@ impl Reveal {
             .iter()
             .filter_map(|i| i.pull.map(|size| (size, i.what == What::Downloaded)))
             .collect();
-        let (_, pulled_at) = pull_progress(&pulls, 0);
+        let (_, pulled_at) = pull_timeline::progress(&pulls, 0);
         let others = items.len() - pulls.len();
         Reveal {
             end: pulled_at + others as u32,

@@ -20,8 +20,10 @@
 //! - `fixture`: layers and trees described as text (tests and teaching images).
 //! - `image`, `reference`: image configs, IDs and tags.
 //! - `catalog`, `registry`: the teaching images, and `docker pull` from a simulated registry.
+//! - `pull_timeline`: a pull's per-layer progress by tick (three downloads at once, extraction bottom first).
 //! - `host`: images, containers, the layer store; sizes, `docker diff`, commit.
 //! - `changes`: `docker diff`'s A/C/D list; `change`: `docker commit --change`.
+//! - `layer_diff`: what an image layer changes below it (added, changed, whiteout, opaque).
 //! - `writable`: what a container's writable layer holds (copy-ups, new files, whiteouts).
 //! - `dockerfile`: the Dockerfile parser (never fails; diagnostics with line, column, hint).
 //! - `budget`: the work one command line may do (steps, bytes, nesting).
@@ -52,11 +54,13 @@ pub mod host;
 pub mod image;
 pub mod import;
 pub mod layer;
+pub mod layer_diff;
 pub mod lower;
 pub mod manifest;
 pub mod map;
 pub mod merged;
 pub mod path;
+pub mod pull_timeline;
 pub mod reference;
 pub mod registry;
 pub mod save;

@@ -471,3 +471,21 @@ fn aufs_layer(
     t.file(&format!("{home}/layers/{id}"), ancestors);
     t.dir(&format!("{home}/mnt/{id}"));
 }
+
+/// The directory where `driver` keeps the files of the layer named `id` (a
+/// cache ID, a mount ID or `<mount ID>-init`): overlay2's `<id>/diff`, aufs's
+/// `diff/<id>`, vfs's `dir/<id>` (a full copy), as [`layout`] writes them.
+pub fn layer_dir(driver: Driver, id: &str) -> String {
+    match driver {
+        Driver::Overlay2 => format!("{ROOT}/overlay2/{id}/diff"),
+        Driver::Aufs => format!("{ROOT}/aufs/diff/{id}"),
+        Driver::Vfs => format!("{ROOT}/vfs/dir/{id}"),
+    }
+}
+
+/// overlay2's short link to a layer's directory, relative to its home
+/// (`l/<link ID>`), which keeps the mount options under a page; other
+/// drivers have none.
+pub fn layer_link(driver: Driver, id: &str) -> Option<String> {
+    (driver == Driver::Overlay2).then(|| format!("l/{}", link_id(id)))
+}

@@ -7,7 +7,7 @@ use layerlab_engine::image::ImageConfig;
 use layerlab_engine::merged::WriteMode;
 use layerlab_engine::reference::Reference;
 use layerlab_engine::storage::{
-    cache_id, layout, mount_id, outline, DiskEntry, DiskNode, Driver, ROOT,
+    cache_id, layer_dir, layer_link, layout, mount_id, outline, DiskEntry, DiskNode, Driver, ROOT,
 };
 use std::collections::BTreeMap;
 
@@ -295,6 +295,38 @@ fn the_outline_is_the_layout_without_the_layers_files() {
         );
         for (o, e) in outline.iter().zip(expected) {
             assert_eq!((&o.node, o.layer), (&e.node, e.layer), "{}", o.path);
+        }
+    }
+}
+
+/// `layer_dir` and `layer_link` name what the layout holds: each stored
+/// layer's and each container's directories, and overlay2's links to them.
+#[test]
+fn layer_directories_are_where_the_layout_puts_them() {
+    let host = host();
+    let box_id = host.container("box").expect("box").id.clone();
+    let mid = mount_id(&box_id);
+    let mut ids: Vec<String> = host
+        .stored_layers()
+        .into_iter()
+        .map(|(chain, ..)| cache_id(&chain))
+        .collect();
+    ids.extend([format!("{mid}-init"), mid]);
+    for driver in Driver::ALL {
+        let map = as_map(layout(&host, driver));
+        for id in &ids {
+            let dir = layer_dir(driver, id);
+            assert_eq!(map.get(&dir), Some(&DiskNode::Dir), "{driver:?}: {dir}");
+            let link = layer_link(driver, id);
+            assert_eq!(link.is_some(), driver == Driver::Overlay2, "{driver:?}");
+            if let Some(link) = link {
+                let home = format!("{ROOT}/overlay2");
+                let target = format!("../{id}/diff");
+                assert_eq!(
+                    map.get(&format!("{home}/{link}")),
+                    Some(&DiskNode::Symlink(target))
+                );
+            }
         }
     }
 }

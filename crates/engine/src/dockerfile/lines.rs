@@ -49,7 +49,7 @@ fn directive(line: &str) -> Option<(String, String)> {
 }
 
 /// If `line` continues on the next line, the line without its escape token.
-fn continued(line: &str, escape: char) -> Option<&str> {
+pub(super) fn continued(line: &str, escape: char) -> Option<&str> {
     let trimmed = line.trim_end_matches([' ', '\t']);
     let before = trimmed.strip_suffix(escape)?;
     if before.ends_with(escape) {
@@ -70,7 +70,7 @@ pub struct Heredoc {
 }
 
 /// Heredoc markers (`<<EOF`, `<<-EOF`, `<<'EOF'`) in an instruction that can have them.
-fn heredoc_markers(text: &str) -> Vec<(String, bool, bool)> {
+pub(super) fn heredoc_markers(text: &str) -> Vec<(String, bool, bool)> {
     let mut words = text.split_whitespace();
     let keyword = words.next().unwrap_or("").to_ascii_lowercase();
     if !matches!(keyword.as_str(), "run" | "copy" | "add") {

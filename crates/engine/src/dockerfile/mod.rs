@@ -4,16 +4,19 @@
 //!
 //! - `lines`: physical lines, parser directives, continuation, comments, heredocs.
 //! - `instruction`: instruction words, flags, and each instruction's arguments.
+//! - `tokens`: the pieces of each physical line, for an editor's colouring.
 //! - `diagnostic`: diagnostics and their rendering with the source line and a caret.
 
 mod diagnostic;
 mod instruction;
 mod lines;
+mod tokens;
 
 pub use diagnostic::{render, Diagnostic, Hint, Severity};
 pub(crate) use instruction::{maybe_json, pairs};
 pub use instruction::{Args, Flag, Instruction, Keyword};
 pub use lines::{Directives, Heredoc};
+pub use tokens::{tokens, Pieces, Token};
 
 /// A parsed Dockerfile: what could be read, and what is wrong with it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
