@@ -181,10 +181,22 @@ impl Reply<'_> {
         }
     }
 
-    /// The message's JSON text.
+    /// The message's JSON text. `ready`, sent as an embed is first drawn, is
+    /// written out directly (its fields need no escaping): the serialiser of
+    /// the other replies then stays out of the first load.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        match self {
+            Reply::Ready { version, lang } => {
+                format!(r#"{{"type":"layerlab:ready","version":{version},"lang":"{lang}"}}"#)
+            }
+            other => serialised(other),
+        }
     }
+}
+
+#[inline(never)]
+fn serialised(reply: &Reply) -> String {
+    serde_json::to_string(reply).unwrap_or_default()
 }
 
 /// An event's kind as the API names it: stable words, whatever the language.

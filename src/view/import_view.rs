@@ -8,7 +8,7 @@
 //! only arranges it.
 
 use layerlab_engine::diff::Entry;
-use layerlab_engine::efficiency::{self, Fate, LayerInput};
+use layerlab_engine::efficiency::Fate;
 use layerlab_engine::import::{Imported, ImportedImage};
 use layerlab_engine::path::FsPath;
 use layerlab_engine::size::human_size_with_precision;
@@ -113,17 +113,7 @@ pub fn reports(imported: &Imported) -> Vec<ImageReport> {
 }
 
 fn report(image: &ImportedImage, format: &'static str) -> ImageReport {
-    let instructions = efficiency::instructions(&image.config.history, image.layers.len());
-    let inputs: Vec<LayerInput<'_>> = image
-        .layers
-        .iter()
-        .zip(instructions)
-        .map(|(l, instruction)| LayerInput {
-            diff: &l.summary.diff,
-            instruction,
-        })
-        .collect();
-    let a = efficiency::analyse(&inputs);
+    let a = image.efficiency();
     let layers = a
         .layers
         .iter()

@@ -2,7 +2,7 @@
 //! (never whole), then each image's layers, sizes, IDs and wasted bytes,
 //! with `--ci` thresholds as dive has them.
 
-use layerlab_engine::efficiency::{self, Analysis, Fate, LayerInput};
+use layerlab_engine::efficiency::{Analysis, Fate};
 use layerlab_engine::import::{ImportedImage, Importer};
 use layerlab_engine::size::human_size_with_precision;
 use serde_json::{json, Value};
@@ -152,17 +152,7 @@ pub fn inspect(args: &[String]) -> ExitCode {
 }
 
 fn analyse(image: &ImportedImage) -> Analysis {
-    let instructions = efficiency::instructions(&image.config.history, image.layers.len());
-    let inputs: Vec<LayerInput<'_>> = image
-        .layers
-        .iter()
-        .zip(instructions)
-        .map(|(l, instruction)| LayerInput {
-            diff: &l.summary.diff,
-            instruction,
-        })
-        .collect();
-    efficiency::analyse(&inputs)
+    image.efficiency()
 }
 
 /// One `--ci` rule's outcome; `pass` is `None` when the rule is disabled.

@@ -489,3 +489,23 @@ fn resolve_relative(dir: &str, target: &str) -> String {
     }
     parts.join("/")
 }
+
+impl ImportedImage {
+    /// How well the image uses its bytes, layer by layer, each layer named by
+    /// the instruction its history gives (what `layerlab inspect` and the
+    /// app's analysis pane show).
+    pub fn efficiency(&self) -> crate::efficiency::Analysis {
+        use crate::efficiency::{analyse, instructions, LayerInput};
+        let named = instructions(&self.config.history, self.layers.len());
+        let inputs: Vec<LayerInput<'_>> = self
+            .layers
+            .iter()
+            .zip(named)
+            .map(|(l, instruction)| LayerInput {
+                diff: &l.summary.diff,
+                instruction,
+            })
+            .collect();
+        analyse(&inputs)
+    }
+}
