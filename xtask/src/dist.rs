@@ -13,8 +13,10 @@ use std::path::Path;
 /// importer and keeping the learner's work took the first load to about
 /// 388 KB, much of it text the split cannot move (see ARCHITECTURE.md,
 /// "What the first load holds"); the embed's root and its messages' texts,
-/// which an embed's first draw runs, added about 13 KB more (399 KB).
-pub const BUDGET_BYTES: u64 = 400_000;
+/// which an embed's first draw runs, added about 13 KB more (399.8 KB with
+/// the engine's Dockerfile tokens); 2 KB above that is headroom for the
+/// profiling run, whose choice of functions can move by a few hundred bytes.
+pub const BUDGET_BYTES: u64 = 402_000;
 
 pub struct FileSize {
     pub name: String,
