@@ -120,10 +120,10 @@ pub fn embedded() -> Html {
     // reader reaches for the link (pointer, touch or focus come before the
     // click), not at every command — and the compressor is not first-load code.
     let to_full_app = {
-        let saved = shown.link();
+        let runner = (*runner).clone();
         Callback::from(move |e: Event| {
             if let Some(link) = e.target_dyn_into::<web_sys::HtmlAnchorElement>() {
-                let fragment = persist::to_fragment(&saved);
+                let fragment = persist::to_fragment(&runner.state().link());
                 link.set_href(&full_app_url(&browser::pathname(), &fragment));
             }
         })

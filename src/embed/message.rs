@@ -117,9 +117,7 @@ pub struct Ran {
     pub items: Vec<Item>,
 }
 
-/// A reply to the parent page. Typed rather than built as a `serde_json::Value`:
-/// `ready` is sent in the first moments after the draw, and the first load
-/// carries only the code those run.
+/// A reply to the parent page.
 #[derive(Debug, Serialize)]
 #[serde(tag = "type")]
 pub enum Reply<'a> {
@@ -181,22 +179,10 @@ impl Reply<'_> {
         }
     }
 
-    /// The message's JSON text. `ready`, sent as an embed is first drawn, is
-    /// written out directly (its fields need no escaping): the serialiser of
-    /// the other replies then stays out of the first load.
+    /// The message's JSON text.
     pub fn to_json(&self) -> String {
-        match self {
-            Reply::Ready { version, lang } => {
-                format!(r#"{{"type":"layerlab:ready","version":{version},"lang":"{lang}"}}"#)
-            }
-            other => serialised(other),
-        }
+        serde_json::to_string(self).unwrap_or_default()
     }
-}
-
-#[inline(never)]
-fn serialised(reply: &Reply) -> String {
-    serde_json::to_string(reply).unwrap_or_default()
 }
 
 /// An event's kind as the API names it: stable words, whatever the language.

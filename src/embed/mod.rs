@@ -95,14 +95,14 @@ impl Options {
 impl Start {
     /// The command lines a lesson start replays: its setup, then its first
     /// `step` solution lines. `None` for the other starts.
-    pub fn lesson_lines(&self) -> Option<(Vec<String>, &'static str)> {
+    pub fn lesson_lines(&self) -> Option<Vec<String>> {
         let Start::Lesson { index, step } = *self else {
             return None;
         };
         let lesson = LESSONS.get(index)?;
         let mut lines = setup_log(lesson);
         lines.extend(lesson.solution.iter().take(step).map(|l| (*l).to_owned()));
-        Some((lines, lesson.id))
+        Some(lines)
     }
 }
 
@@ -223,8 +223,7 @@ mod tests {
         assert_eq!(o.start, Start::Scenario("/examples/ps.layerlab".into()));
         let o = Options::read(query(&both[1..]), "http://h", None);
         assert_eq!(o.start, Start::Lesson { index: 1, step: 2 });
-        let (lines, id) = o.start.lesson_lines().unwrap();
-        assert_eq!(id, lesson);
+        let lines = o.start.lesson_lines().unwrap();
         let setup = setup_log(&LESSONS[1]).len();
         assert_eq!(lines.len(), setup + 2.min(LESSONS[1].solution.len()));
         let o = Options::read(query(&[("lesson", "no-such-lesson")]), "http://h", None);

@@ -85,6 +85,11 @@ impl Runner {
         self.show.emit(next);
     }
 
+    /// The state on show now (read when needed, not copied at each draw).
+    pub fn state(&self) -> Rc<AppState> {
+        self.state.borrow().clone()
+    }
+
     /// The number of commands the state's log holds.
     fn commands(&self) -> usize {
         self.state.borrow().workspace.console.log.len()
@@ -148,10 +153,10 @@ impl Runner {
                 })
                 .map_err(|why| crate::boot::explain(self.lang, &why)),
             Start::Lesson { index, .. } => {
-                let lines = self.options.start.lesson_lines().map(|(l, _)| l);
+                let lines = self.options.start.lesson_lines().unwrap_or_default();
                 Ok(AppState {
                     lesson: Some(*index),
-                    ..self.fresh(Workspace::replay(&lines.unwrap_or_default()))
+                    ..self.fresh(Workspace::replay(&lines))
                 })
             }
             Start::Fresh | Start::Scenario(_) => Ok(self.fresh(Workspace::default())),

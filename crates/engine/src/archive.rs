@@ -123,7 +123,8 @@ fn octal(field: &[u8]) -> Option<u64> {
     u64::from_str_radix(text, 8).ok()
 }
 
-fn text(field: &[u8]) -> String {
+/// A NUL-terminated header field as text.
+pub(crate) fn text(field: &[u8]) -> String {
     let end = field.iter().position(|&c| c == 0).unwrap_or(field.len());
     String::from_utf8_lossy(&field[..end]).into_owned()
 }
@@ -223,7 +224,8 @@ pub fn clean_name(name: &str) -> String {
         .join("/")
 }
 
-fn pax_records(body: &[u8]) -> Vec<(String, String)> {
+/// A pax extended header's `len key=value\n` records.
+pub(crate) fn pax_records(body: &[u8]) -> Vec<(String, String)> {
     let text = String::from_utf8_lossy(body);
     let mut out = Vec::new();
     let mut rest: &str = &text;

@@ -160,19 +160,7 @@ impl Image {
         debug_assert_eq!(chain_ids.len(), layers.len());
         config.rootfs.diff_ids = layers.iter().map(|l| l.diff_id().clone()).collect();
         let config_json = serde_json::to_string(&config).unwrap_or_default();
-        let id = Digest::of(config_json.as_bytes());
-        let mut stack = layers.clone();
-        stack.push(init);
-        Image {
-            id,
-            config,
-            config_json,
-            lower: Rc::new(Lower::new(stack)),
-            layers,
-            chain_ids,
-            parent: None,
-            created,
-        }
+        Image::with_config_json(config, config_json, layers, chain_ids, init, created)
     }
 
     /// An image read from an archive: its config's exact bytes are kept, so

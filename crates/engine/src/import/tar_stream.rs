@@ -4,6 +4,7 @@
 //! long-name records (bounded), so a multi-gigabyte tar streams in O(1) memory.
 
 use super::error::ImportError;
+use crate::archive::{pax_records, text};
 use crate::diff::Meta;
 
 const BLOCK: usize = 512;
@@ -323,29 +324,6 @@ fn numeric(field: &[u8]) -> Option<u64> {
         return Some(0);
     }
     u64::from_str_radix(text, 8).ok()
-}
-
-fn text(field: &[u8]) -> String {
-    let end = field.iter().position(|&c| c == 0).unwrap_or(field.len());
-    String::from_utf8_lossy(&field[..end]).into_owned()
-}
-
-fn pax_records(body: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(body);
-    let mut out = Vec::new();
-    let mut rest: &str = &text;
-    while let Some((len, after)) = rest.split_once(' ') {
-        let Ok(n) = len.parse::<usize>() else { break };
-        let record_len = n.saturating_sub(len.len() + 1);
-        let Some(record) = after.get(..record_len) else {
-            break;
-        };
-        if let Some((k, v)) = record.trim_end_matches('\n').split_once('=') {
-            out.push((k.to_owned(), v.to_owned()));
-        }
-        rest = &after[record_len..];
-    }
-    out
 }
 
 #[cfg(test)]
