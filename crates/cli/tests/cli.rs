@@ -27,7 +27,7 @@ fn a_scenario_replays_to_the_same_transcript_every_time() {
     assert!(first.contains("$ docker pull ubuntu:15.04\n15.04: Pulling from library/ubuntu\n"));
     assert!(first.contains("0B (virtual 68.2MB)"));
     assert!(first.contains("2B (virtual 109MB)"));
-    // The same transcript the browser build must produce (tests/web.rs).
+    // The same transcript the browser build must produce (tests/web/main.rs).
     expect_test::expect_file!["../scenarios/tutorial.transcript"].assert_eq(&first);
     assert_eq!(
         first.matches(": Pull complete").count(),

@@ -89,63 +89,8 @@ fn run_this_drives_the_right_embed_and_the_page_hears_back() {
         );
         assert!(embed_terminal(b, "lab-containers")?.contains("(virtual 109MB)"));
 
-        // Copy-on-write through three lines of one block: three results, in order.
-        let run = b.find("#copy-on-write .layerlab-run")?;
-        b.click(&run)?;
-        let cow = result_from(
-            b,
-            "lab-containers",
-            "docker exec proxy sh -c 'echo \"# tuned\" >> /etc/nginx/nginx.conf'",
-        )?;
-        let kinds = cow["events"].to_string();
-        assert!(
-            kinds.contains("copy-up") && kinds.contains("nginx.conf"),
-            "{kinds}"
-        );
-        result_from(b, "lab-containers", "docker diff proxy")?;
-        b.wait_until("the second docker ps -s", || {
-            let n = heard(b)
-                .iter()
-                .filter(|m| m["data"]["command"] == "docker ps -s")
-                .count();
-            (n == 2).then_some(())
-        })?;
-
-        // The second embed, lower on the page, ran nothing of that; its own button drives it.
-        let second = b.find("#pulling .layerlab-run")?;
-        b.execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            vec![second.arg()],
-        )?;
-        b.click(&second)?;
-        let pulled = result_from(b, "lab-pull", "docker pull ubuntu:15.04")?;
-        assert!(
-            pulled["output"].to_string().contains("Pull complete"),
-            "{pulled}"
-        );
-        // A block run again fails on its first line (the name is taken), and
-        // its line says so even though the last command succeeds.
-        let again = b.find("#commit .layerlab-run")?;
-        b.execute(
-            "arguments[0].scrollIntoView({block: 'center'});",
-            vec![again.arg()],
-        )?;
-        b.click(&again)?;
-        b.wait_until("the commit block's first run", || {
-            let t = b.text(&b.find("#commit .layerlab-output").ok()?).ok()?;
-            (t.starts_with('✓') && t.contains("docker history greeting")).then_some(())
-        })?;
-        b.click(&again)?;
-        let failed = b.wait_until("the commit block's second run to fail", || {
-            let t = b.text(&b.find("#commit .layerlab-output").ok()?).ok()?;
-            t.starts_with('✗').then_some(t)
-        })?;
-        assert!(
-            failed.contains("125")
-                && failed.contains("already in use")
-                && failed.contains("--name box"),
-            "{failed}"
-        );
+        blocks_drive_their_own_embed(b)?;
+        a_block_run_again_shows_its_failure(b)?;
 
         let other = embed_terminal(b, "lab-pull")?;
         assert!(
@@ -181,6 +126,73 @@ fn run_this_drives_the_right_embed_and_the_page_hears_back() {
         assert!(after.contains("/etc/nginx/nginx.conf"), "{after}");
         Ok(())
     });
+}
+
+/// A copy-on-write block's three lines give three results in order, and the
+/// second embed's own button drives only it.
+fn blocks_drive_their_own_embed(b: &mut Browser) -> Result<(), String> {
+    // Copy-on-write through three lines of one block: three results, in order.
+    let run = b.find("#copy-on-write .layerlab-run")?;
+    b.click(&run)?;
+    let cow = result_from(
+        b,
+        "lab-containers",
+        "docker exec proxy sh -c 'echo \"# tuned\" >> /etc/nginx/nginx.conf'",
+    )?;
+    let kinds = cow["events"].to_string();
+    assert!(
+        kinds.contains("copy-up") && kinds.contains("nginx.conf"),
+        "{kinds}"
+    );
+    result_from(b, "lab-containers", "docker diff proxy")?;
+    b.wait_until("the second docker ps -s", || {
+        let n = heard(b)
+            .iter()
+            .filter(|m| m["data"]["command"] == "docker ps -s")
+            .count();
+        (n == 2).then_some(())
+    })?;
+
+    // The second embed, lower on the page, ran nothing of that; its own button drives it.
+    let second = b.find("#pulling .layerlab-run")?;
+    b.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![second.arg()],
+    )?;
+    b.click(&second)?;
+    let pulled = result_from(b, "lab-pull", "docker pull ubuntu:15.04")?;
+    assert!(
+        pulled["output"].to_string().contains("Pull complete"),
+        "{pulled}"
+    );
+    Ok(())
+}
+
+/// A block run again fails on its first line (the name is taken), and its
+/// line says so even though the last command succeeds.
+fn a_block_run_again_shows_its_failure(b: &mut Browser) -> Result<(), String> {
+    let again = b.find("#commit .layerlab-run")?;
+    b.execute(
+        "arguments[0].scrollIntoView({block: 'center'});",
+        vec![again.arg()],
+    )?;
+    b.click(&again)?;
+    b.wait_until("the commit block's first run", || {
+        let t = b.text(&b.find("#commit .layerlab-output").ok()?).ok()?;
+        (t.starts_with('✓') && t.contains("docker history greeting")).then_some(())
+    })?;
+    b.click(&again)?;
+    let failed = b.wait_until("the commit block's second run to fail", || {
+        let t = b.text(&b.find("#commit .layerlab-output").ok()?).ok()?;
+        t.starts_with('✗').then_some(t)
+    })?;
+    assert!(
+        failed.contains("125")
+            && failed.contains("already in use")
+            && failed.contains("--name box"),
+        "{failed}"
+    );
+    Ok(())
 }
 
 #[test]

@@ -446,7 +446,7 @@ fn the_manifest_digest_is_not_the_image_id_and_blobs_are_gzip_of_the_tar() {
     );
 }
 
-/// The digests of one small scenario. `tests/web.rs` checks the same values in
+/// The digests of one small scenario. `tests/web/main.rs` checks the same values in
 /// the browser, so native and wasm builds must agree byte for byte.
 #[test]
 fn digests_of_the_determinism_scenario() {

@@ -104,8 +104,8 @@ fn huge_file_header(size: u64) -> Vec<u8> {
     block
 }
 
-#[test]
-fn every_damaged_or_hostile_archive_gets_its_message() {
+/// Real archives damaged: cut, changed, or not archives at all.
+fn damaged_archives() -> Vec<(&'static str, Vec<u8>, Limits)> {
     let scratch = fixture("scratch-fs.tar");
     let legacy = fixture("legacy.tar");
     let gz = fixture("oci-gzip.tar");
@@ -115,17 +115,6 @@ fn every_damaged_or_hostile_archive_gets_its_message() {
         x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
         noise.push((x >> 16) as u8);
     }
-    let mut zstd = vec![0x28, 0xb5, 0x2f, 0xfd];
-    zstd.extend_from_slice(&[0; 600]);
-    let link = Member {
-        name: "b".into(),
-        kind: Kind::HardLink("nope".into()),
-        meta: Meta::new(0o644, 0),
-    };
-    let many = Limits {
-        max_entries: 5,
-        ..Limits::default()
-    };
     let mut gz_damaged = gz.clone();
     let blob = "blobs/sha256/c4d78352191ef994fb0fff0b276501f2c9c3217fedeb8d7f487d30f1ce19eb0a";
     let at = gz_damaged
@@ -135,7 +124,7 @@ fn every_damaged_or_hostile_archive_gets_its_message() {
         + 512
         + 60;
     gz_damaged[at] ^= 0x55;
-    let cases: Vec<(&str, Vec<u8>, Limits)> = vec![
+    vec![
         ("an empty file", Vec::new(), Limits::default()),
         ("a text file", b"hello\n".to_vec(), Limits::default()),
         ("random bytes", noise, Limits::default()),
@@ -170,6 +159,24 @@ fn every_damaged_or_hostile_archive_gets_its_message() {
             Limits::default(),
         ),
         ("a damaged gzip layer", gz_damaged, Limits::default()),
+    ]
+}
+
+/// Archives made to attack the reader: escaping paths, links to nothing, bombs.
+fn hostile_archives() -> Vec<(&'static str, Vec<u8>, Limits)> {
+    let scratch = fixture("scratch-fs.tar");
+    let mut zstd = vec![0x28, 0xb5, 0x2f, 0xfd];
+    zstd.extend_from_slice(&[0; 600]);
+    let link = Member {
+        name: "b".into(),
+        kind: Kind::HardLink("nope".into()),
+        meta: Meta::new(0o644, 0),
+    };
+    let many = Limits {
+        max_entries: 5,
+        ..Limits::default()
+    };
+    vec![
         (
             "a layer entry escaping the root",
             oci(&[layer(vec![file("../../etc/evil", "x")])], Vec::new()),
@@ -228,7 +235,13 @@ fn every_damaged_or_hostile_archive_gets_its_message() {
             ),
             Limits::default(),
         ),
-    ];
+    ]
+}
+
+#[test]
+fn every_damaged_or_hostile_archive_gets_its_message() {
+    let mut cases = damaged_archives();
+    cases.extend(hostile_archives());
     let mut out = String::new();
     for (what, data, limits) in cases {
         for step in [data.len().max(1), 513] {

@@ -170,56 +170,7 @@ fn apply(model: &mut Model, op: &Op) -> bool {
             model.fresh.insert(p.clone());
             true
         }
-        Op::Move(a, b) => {
-            let Some(src) = model.get(a).cloned() else {
-                return false;
-            };
-            if a == b {
-                return true;
-            }
-            if b.is_below(a) || !parent_ok(model, b) {
-                return false;
-            }
-            match (model.get(b), &src) {
-                (Some(M::Dir(_)), M::File(_)) => return false,
-                (Some(M::File(_)), M::Dir(_)) => return false,
-                (Some(M::Dir(_)), M::Dir(_)) if model.children(b) > 0 => return false,
-                _ => {}
-            }
-            // A directory from a lower layer is copied (EXDEV, then mv's copy).
-            let copied =
-                matches!(src, M::Dir(_)) && model.lower.contains(a) && !model.fresh.contains(a);
-            model.remove_tree(b);
-            let fresh: Vec<FsPath> = model
-                .fresh
-                .iter()
-                .filter(|q| q.starts_with(a))
-                .map(|q| q.rebase(a, b))
-                .collect();
-            let moved: Vec<(FsPath, M)> = model
-                .tree
-                .iter()
-                .filter(|(q, _)| q.starts_with(a))
-                .map(|(q, m)| (q.rebase(a, b), m.clone()))
-                .collect();
-            model.remove_tree(a);
-            for (q, m) in moved {
-                let m = match m {
-                    M::File(i) if copied => {
-                        let (mode, data) = model.inodes[&i].clone();
-                        M::File(model.new_file(mode, data))
-                    }
-                    M::Dir(_) if copied => {
-                        model.fresh.insert(q.clone());
-                        m
-                    }
-                    m => m,
-                };
-                model.tree.insert(q, m);
-            }
-            model.fresh.extend(fresh);
-            true
-        }
+        Op::Move(a, b) => rename(model, a, b),
         Op::Chmod(p, mode) => match model.get(p).cloned() {
             Some(M::Dir(_)) => {
                 model.tree.insert(p.clone(), M::Dir(*mode));
@@ -239,6 +190,58 @@ fn apply(model: &mut Model, op: &Op) -> bool {
             _ => false,
         },
     }
+}
+
+/// `rename(2)` in the model; `false` when it must fail.
+fn rename(model: &mut Model, a: &FsPath, b: &FsPath) -> bool {
+    let parent_ok = |m: &Model, p: &FsPath| m.is_dir(&p.parent());
+    let Some(src) = model.get(a).cloned() else {
+        return false;
+    };
+    if a == b {
+        return true;
+    }
+    if b.is_below(a) || !parent_ok(model, b) {
+        return false;
+    }
+    match (model.get(b), &src) {
+        (Some(M::Dir(_)), M::File(_)) => return false,
+        (Some(M::File(_)), M::Dir(_)) => return false,
+        (Some(M::Dir(_)), M::Dir(_)) if model.children(b) > 0 => return false,
+        _ => {}
+    }
+    // A directory from a lower layer is copied (EXDEV, then mv's copy).
+    let copied = matches!(src, M::Dir(_)) && model.lower.contains(a) && !model.fresh.contains(a);
+    model.remove_tree(b);
+    let fresh: Vec<FsPath> = model
+        .fresh
+        .iter()
+        .filter(|q| q.starts_with(a))
+        .map(|q| q.rebase(a, b))
+        .collect();
+    let moved: Vec<(FsPath, M)> = model
+        .tree
+        .iter()
+        .filter(|(q, _)| q.starts_with(a))
+        .map(|(q, m)| (q.rebase(a, b), m.clone()))
+        .collect();
+    model.remove_tree(a);
+    for (q, m) in moved {
+        let m = match m {
+            M::File(i) if copied => {
+                let (mode, data) = model.inodes[&i].clone();
+                M::File(model.new_file(mode, data))
+            }
+            M::Dir(_) if copied => {
+                model.fresh.insert(q.clone());
+                m
+            }
+            m => m,
+        };
+        model.tree.insert(q, m);
+    }
+    model.fresh.extend(fresh);
+    true
 }
 
 proptest! {

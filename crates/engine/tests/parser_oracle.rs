@@ -174,11 +174,28 @@ fn command(c: &oracle::Command<'_>) -> (&'static str, Vec<String>) {
     }
 }
 
+/// An instruction without flags or heredocs, as `describe` sees it.
+type Parts = (
+    &'static str,
+    std::ops::Range<usize>,
+    Vec<(String, Option<String>)>,
+    &'static str,
+    Vec<String>,
+    Vec<String>,
+);
+
+fn plain(
+    word: &'static str,
+    span: std::ops::Range<usize>,
+    form: &'static str,
+    args: Vec<String>,
+) -> Parts {
+    (word, span, vec![], form, args, vec![])
+}
+
 fn describe(text: &str, i: &oracle::Instruction<'_>) -> Seen {
     use oracle::Instruction as I;
-    let raw = |s: &oracle::UnescapedString<'_>| vec![s.value.to_string()];
-    let (word, span, fl, form, args, heredocs): (&str, _, _, _, Vec<String>, Vec<String>) = match i
-    {
+    let (word, span, fl, form, args, heredocs): Parts = match i {
         I::Run(r) => {
             let (form, args) = command(&r.arguments);
             let docs = r.here_docs.iter().map(|h| h.value.to_string()).collect();
@@ -228,137 +245,34 @@ fn describe(text: &str, i: &oracle::Instruction<'_>) -> Seen {
                 docs,
             )
         }
-        I::From(f) => {
-            let mut args = raw(&f.image);
-            if let Some((_, name)) = &f.as_ {
-                args.push("AS".into());
-                args.push(name.value.to_string());
-            }
-            (
-                "FROM",
-                f.from.span.clone(),
-                flags(&f.options),
-                "words",
-                args,
-                vec![],
-            )
-        }
-        I::Arg(a) => (
-            "ARG",
-            a.arg.span.clone(),
-            vec![],
-            "raw",
-            raw(&a.arguments),
-            vec![],
-        ),
-        I::Env(e) => (
-            "ENV",
-            e.env.span.clone(),
-            vec![],
-            "raw",
-            raw(&e.arguments),
-            vec![],
-        ),
-        I::Label(l) => (
-            "LABEL",
-            l.label.span.clone(),
-            vec![],
-            "raw",
-            raw(&l.arguments),
-            vec![],
-        ),
-        I::Expose(e) => (
+        I::From(f) => from_parts(f),
+        I::Arg(a) => plain("ARG", a.arg.span.clone(), "raw", raw(&a.arguments)),
+        I::Env(e) => plain("ENV", e.env.span.clone(), "raw", raw(&e.arguments)),
+        I::Label(l) => plain("LABEL", l.label.span.clone(), "raw", raw(&l.arguments)),
+        I::Expose(e) => plain(
             "EXPOSE",
             e.expose.span.clone(),
-            vec![],
             "words",
             e.arguments.iter().map(|s| s.value.to_string()).collect(),
-            vec![],
         ),
-        I::Volume(v) => {
-            let (form, args) = match &v.arguments {
-                oracle::JsonOrStringArray::Json(list) => (
-                    "exec",
-                    list.value.iter().map(|s| s.value.to_string()).collect(),
-                ),
-                oracle::JsonOrStringArray::String(list) => {
-                    ("words", list.iter().map(|s| s.value.to_string()).collect())
-                }
-            };
-            ("VOLUME", v.volume.span.clone(), vec![], form, args, vec![])
-        }
-        I::Shell(s) => (
+        I::Volume(v) => volume_parts(v),
+        I::Shell(s) => plain(
             "SHELL",
             s.shell.span.clone(),
-            vec![],
             "exec",
             s.arguments.iter().map(|a| a.value.to_string()).collect(),
-            vec![],
         ),
-        I::User(u) => (
-            "USER",
-            u.user.span.clone(),
-            vec![],
-            "raw",
-            raw(&u.arguments),
-            vec![],
-        ),
-        I::Workdir(w) => (
-            "WORKDIR",
-            w.workdir.span.clone(),
-            vec![],
-            "raw",
-            raw(&w.arguments),
-            vec![],
-        ),
-        I::Stopsignal(s) => (
+        I::User(u) => plain("USER", u.user.span.clone(), "raw", raw(&u.arguments)),
+        I::Workdir(w) => plain("WORKDIR", w.workdir.span.clone(), "raw", raw(&w.arguments)),
+        I::Stopsignal(s) => plain(
             "STOPSIGNAL",
             s.stopsignal.span.clone(),
-            vec![],
             "raw",
             raw(&s.arguments),
-            vec![],
         ),
-        I::Maintainer(m) => (
-            "MAINTAINER",
-            m.maintainer.span.clone(),
-            vec![],
-            "raw",
-            raw(&m.name),
-            vec![],
-        ),
-        I::Healthcheck(h) => {
-            let (form, args) = match &h.arguments {
-                oracle::HealthcheckArguments::Cmd { arguments, .. } => {
-                    let (form, mut args) = command(arguments);
-                    args.insert(0, "CMD".into());
-                    (form, args)
-                }
-                oracle::HealthcheckArguments::None { .. } => ("raw", vec!["NONE".into()]),
-                _ => ("raw", vec![]),
-            };
-            (
-                "HEALTHCHECK",
-                h.healthcheck.span.clone(),
-                flags(&h.options),
-                form,
-                args,
-                vec![],
-            )
-        }
-        I::Onbuild(o) => {
-            let inner = describe(text, &o.instruction);
-            let mut args = vec![inner.word];
-            args.extend(inner.args);
-            (
-                "ONBUILD",
-                o.onbuild.span.clone(),
-                vec![],
-                "raw",
-                args,
-                vec![],
-            )
-        }
+        I::Maintainer(m) => plain("MAINTAINER", m.maintainer.span.clone(), "raw", raw(&m.name)),
+        I::Healthcheck(h) => healthcheck_parts(h),
+        I::Onbuild(o) => onbuild_parts(text, o),
         _ => ("?", 0..0, vec![], "raw", vec![], vec![]),
     };
     Seen {
@@ -369,6 +283,73 @@ fn describe(text: &str, i: &oracle::Instruction<'_>) -> Seen {
         args,
         heredocs,
     }
+}
+
+fn from_parts(f: &oracle::FromInstruction<'_>) -> Parts {
+    let mut args = raw(&f.image);
+    if let Some((_, name)) = &f.as_ {
+        args.push("AS".into());
+        args.push(name.value.to_string());
+    }
+    (
+        "FROM",
+        f.from.span.clone(),
+        flags(&f.options),
+        "words",
+        args,
+        vec![],
+    )
+}
+
+fn volume_parts(v: &oracle::VolumeInstruction<'_>) -> Parts {
+    let (form, args) = match &v.arguments {
+        oracle::JsonOrStringArray::Json(list) => (
+            "exec",
+            list.value.iter().map(|s| s.value.to_string()).collect(),
+        ),
+        oracle::JsonOrStringArray::String(list) => {
+            ("words", list.iter().map(|s| s.value.to_string()).collect())
+        }
+    };
+    ("VOLUME", v.volume.span.clone(), vec![], form, args, vec![])
+}
+
+fn healthcheck_parts(h: &oracle::HealthcheckInstruction<'_>) -> Parts {
+    let (form, args) = match &h.arguments {
+        oracle::HealthcheckArguments::Cmd { arguments, .. } => {
+            let (form, mut args) = command(arguments);
+            args.insert(0, "CMD".into());
+            (form, args)
+        }
+        oracle::HealthcheckArguments::None { .. } => ("raw", vec!["NONE".into()]),
+        _ => ("raw", vec![]),
+    };
+    (
+        "HEALTHCHECK",
+        h.healthcheck.span.clone(),
+        flags(&h.options),
+        form,
+        args,
+        vec![],
+    )
+}
+
+fn onbuild_parts(text: &str, o: &oracle::OnbuildInstruction<'_>) -> Parts {
+    let inner = describe(text, &o.instruction);
+    let mut args = vec![inner.word];
+    args.extend(inner.args);
+    (
+        "ONBUILD",
+        o.onbuild.span.clone(),
+        vec![],
+        "raw",
+        args,
+        vec![],
+    )
+}
+
+fn raw(s: &oracle::UnescapedString<'_>) -> Vec<String> {
+    vec![s.value.to_string()]
 }
 
 fn sources(

@@ -139,30 +139,59 @@ fn run() -> Result<(), String> {
         server,
         browser: Browser::start(1280, 720)?,
     };
-    let static_url = h.server.url("/__floor.html");
-    let yew_url = h.server.url(EXTRA_PREFIX);
-    let app_url = h.server.url(PREFIX);
+    let urls = Urls {
+        static_page: h.server.url("/__floor.html"),
+        yew: h.server.url(EXTRA_PREFIX),
+        app: h.server.url(PREFIX),
+        with_floor: floor_dist.is_some(),
+    };
     let b = &mut h.browser;
-    let tutorial = tutorial_commands();
+    for part in [
+        repeat_loads,
+        first_visits_in_fresh_browsers,
+        pull_in_the_page,
+        long_tasks_while_a_build_animates,
+        frames_while_a_copy_up_travels,
+        memory_after_heavy_use,
+    ] {
+        part(b, &urls)?;
+    }
+    Ok(())
+}
 
+/// Where each page of the run is served.
+struct Urls {
+    static_page: String,
+    yew: String,
+    app: String,
+    /// Whether the bare yew page was built (`LAYERLAB_FLOOR_DIST`).
+    with_floor: bool,
+}
+
+/// Loads in one browser, one after another: the static floor, the bare yew
+/// page, a fresh app, and the tutorial's scenario restored from the autosave.
+fn repeat_loads(b: &mut Browser, urls: &Urls) -> Result<(), String> {
+    let (static_url, yew_url, app_url) = (&urls.static_page, &urls.yew, &urls.app);
+    let floor_dist = urls.with_floor.then_some(());
+    let tutorial = tutorial_commands();
     let (mut floor, mut yew_floor, mut shell, mut scenario) = (vec![], vec![], vec![], vec![]);
     let (mut replay, mut phases) = (vec![], vec![]);
     let loads = loads();
     for _ in 0..loads {
-        b.goto(&static_url)?;
+        b.goto(static_url)?;
         b.wait_for("#ready")?;
         floor.push(b.navigation_timing()?.0);
         if floor_dist.is_some() {
-            b.goto(&yew_url)?;
+            b.goto(yew_url)?;
             yew_floor.push(drawn(b)?);
         }
         // A fresh app, then the tutorial's scenario restored and drawn.
-        b.goto(&app_url)?;
+        b.goto(app_url)?;
         b.execute("localStorage.clear();", vec![])?;
-        from_static_page(b, &static_url, &app_url)?;
+        from_static_page(b, static_url, app_url)?;
         shell.push(drawn(b)?);
         store_autosave(b, &tutorial, "en")?;
-        from_static_page(b, &static_url, &app_url)?;
+        from_static_page(b, static_url, app_url)?;
         let d = drawn(b)?;
         painted_after_replay(b, d.paint)?;
         scenario.push(d);
@@ -248,12 +277,20 @@ fn run() -> Result<(), String> {
         phase(2)
     );
 
+    Ok(())
+}
+
+/// First visits, each in a browser of its own.
+fn first_visits_in_fresh_browsers(b: &mut Browser, urls: &Urls) -> Result<(), String> {
+    let (yew_url, app_url) = (&urls.yew, &urls.app);
+    let floor_dist = urls.with_floor.then_some(());
+    let tutorial = tutorial_commands();
     // A learner's first visit: a fresh browser, whose V8 has compiled nothing
     // yet (the loads above share one page process, and with it the compiled
     // wasm). The scenario comes by permalink, as a first visit has no autosave.
     if floor_dist.is_some() {
         store_autosave(b, &tutorial, "en")?;
-        b.goto(&app_url)?;
+        b.goto(app_url)?;
         b.wait_for(".stage .container")?;
         let link = permalink(b)?;
         let copy = Server::start(static_copy(b)?, PREFIX)?;
@@ -271,7 +308,7 @@ fn run() -> Result<(), String> {
             painted_after_replay(&fresh, paint)?;
             app.push(paint);
             let mut fresh = Browser::start(1280, 720)?;
-            fresh.goto(&yew_url)?;
+            fresh.goto(yew_url)?;
             bare.push(drawn(&fresh)?.paint);
             let mut fresh = Browser::start(1280, 720)?;
             fresh.goto(&copy_url)?;
@@ -293,8 +330,14 @@ fn run() -> Result<(), String> {
         );
     }
 
+    Ok(())
+}
+
+/// `docker pull nginx` typed into the page.
+fn pull_in_the_page(b: &mut Browser, urls: &Urls) -> Result<(), String> {
+    let app_url = &urls.app;
     // `docker pull nginx` in the page: hashing and tarring 109 MB of layers in wasm.
-    b.goto(&app_url)?;
+    b.goto(app_url)?;
     let input = b.wait_for("#command")?;
     b.observe_long_tasks()?;
     let now = |b: &Browser| -> Result<f64, String> {
@@ -311,6 +354,12 @@ fn run() -> Result<(), String> {
     let longest = b.long_tasks()?.into_iter().fold(0.0, f64::max);
     println!("docker pull nginx (109 MB of layers) in the page\t{took:.0} ms\tlongest task {longest:.0} ms");
 
+    Ok(())
+}
+
+/// The tutorial's build, animating over three containers.
+fn long_tasks_while_a_build_animates(b: &mut Browser, _urls: &Urls) -> Result<(), String> {
+    let input = b.wait_for("#command")?;
     // The tutorial's build animating with three containers on stage.
     for n in 1..=3 {
         b.type_into(
@@ -340,6 +389,12 @@ fn run() -> Result<(), String> {
         tasks.iter().filter(|&&d| d > 50.0).count()
     );
 
+    Ok(())
+}
+
+/// Frame times on a crowded stage.
+fn frames_while_a_copy_up_travels(b: &mut Browser, urls: &Urls) -> Result<(), String> {
+    let app_url = &urls.app;
     // Frame times while a copy-up travels across a crowded stage: ten
     // containers, thirty layers (five images, a build, eight commits).
     let mut crowded: Vec<String> = [
@@ -358,9 +413,9 @@ fn run() -> Result<(), String> {
         crowded.push(format!("docker exec c{n} sh -c 'echo {n} > /app/note.txt'"));
         crowded.push(format!("docker commit c{n} app:c{n}"));
     }
-    b.goto(&app_url)?;
+    b.goto(app_url)?;
     store_autosave(b, &crowded, "en")?;
-    b.goto(&app_url)?;
+    b.goto(app_url)?;
     b.wait_for_entry("layerlab:ready")?;
     let input = b.wait_for("#command")?;
     let slabs = b.find_all("svg.stage .slab")?.len();
@@ -404,6 +459,12 @@ fn run() -> Result<(), String> {
     );
     b.execute("localStorage.clear();", vec![])?;
 
+    Ok(())
+}
+
+/// Memory after 100 builds and 100 containers.
+fn memory_after_heavy_use(b: &mut Browser, urls: &Urls) -> Result<(), String> {
+    let app_url = &urls.app;
     // Memory after 100 builds and 100 containers.
     let mut heavy = Vec::new();
     for n in 0..100 {
@@ -413,9 +474,9 @@ fn run() -> Result<(), String> {
     for n in 0..100 {
         heavy.push(format!("docker run -d --name box{n} app sleep 1d"));
     }
-    b.goto(&app_url)?;
+    b.goto(app_url)?;
     store_autosave(b, &heavy, "en")?;
-    b.goto(&app_url)?;
+    b.goto(app_url)?;
     b.wait_for_entry("layerlab:ready")?;
     b.wait_until("100 containers", || {
         b.find_all(".disk-pane tbody tr")

@@ -1,0 +1,240 @@
+//! The page as a whole: languages, its policy, its sizes, accessibility.
+
+use super::*;
+
+#[test]
+fn language_switch_changes_the_page_to_chinese_and_back() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("language_switch", |b| {
+        b.goto(&url)?;
+        let title = b.wait_for("h1")?;
+        let heading = b.text(&title)?;
+        if heading != "Layerlab" {
+            return Err(format!("heading is {heading:?}, expected \"Layerlab\""));
+        }
+        let tagline = b.find(".tagline")?;
+        let english = b.text(&tagline)?;
+
+        b.click(&b.find(LANGUAGE_SWITCH)?)?;
+        b.wait_until("the tagline to change language", || {
+            b.text(&tagline)
+                .ok()
+                .filter(|t| t != &english && t.contains("镜像"))
+        })?;
+        let lang = b.execute("return document.documentElement.lang;", vec![])?;
+        if lang != "zh-CN" {
+            return Err(format!("<html lang> is {lang}, expected zh-CN"));
+        }
+        b.screenshot(&artifacts_dir().join("shell-zh-1280x720.png"))?;
+
+        b.click(&b.find("button[data-lang='en']")?)?;
+        b.wait_until("the tagline to be English again", || {
+            b.text(&tagline).ok().filter(|t| t == &english)
+        })?;
+        Ok(())
+    });
+}
+
+#[test]
+fn shows_the_tutorial_dockerfile() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("tutorial_dockerfile", |b| {
+        b.goto(&url)?;
+        let editor = b.wait_for("#dockerfile")?;
+        let text = b.execute("return arguments[0].value;", vec![editor.arg()])?;
+        let text = text.as_str().unwrap_or_default().to_owned();
+        for line in [
+            "FROM ubuntu:15.04",
+            "COPY . /app",
+            "RUN make /app",
+            "CMD python /app/app.py",
+        ] {
+            if !text.contains(line) {
+                return Err(format!("the editor lacks {line:?}; it holds {text:?}"));
+            }
+        }
+        b.screenshot(&artifacts_dir().join("shell-en-1280x720.png"))?;
+        Ok(())
+    });
+}
+
+#[test]
+fn lang_query_parameter_selects_chinese() {
+    let mut h = Harness::start(768, 1024).expect("harness");
+    let url = h.app_url("?lang=zh");
+    h.run("lang_query", |b| {
+        b.goto(&url)?;
+        b.wait_until("Chinese text", || {
+            b.find(".tagline")
+                .ok()
+                .and_then(|t| b.text(&t).ok())
+                .filter(|t| t.contains("镜像"))
+        })?;
+        b.screenshot(&artifacts_dir().join("shell-zh-768x1024.png"))?;
+        Ok(())
+    });
+}
+
+#[test]
+fn loads_nothing_from_outside_its_origin_and_breaks_no_policy() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    let origin = h.server.url("");
+    h.run("same_origin", |b| {
+        b.goto(&url)?;
+        b.wait_for("h1")?;
+        let csp = b.execute(
+            "const m = document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]'); return m && m.content;",
+            vec![],
+        )?;
+        let csp = csp.as_str().unwrap_or_default();
+        if !csp.contains("default-src 'self'") {
+            return Err(format!("no same-origin Content-Security-Policy in the page (found {csp:?})"));
+        }
+        let resources = b.execute(
+            "return performance.getEntriesByType('resource').map(r => r.name);",
+            vec![],
+        )?;
+        for r in resources.as_array().into_iter().flatten() {
+            let r = r.as_str().unwrap_or_default();
+            if !r.starts_with(&origin) {
+                return Err(format!("the page loaded {r}, outside {origin}"));
+            }
+        }
+        let problems: Vec<String> = b
+            .console()?
+            .into_iter()
+            .filter(|l| l.starts_with("SEVERE") || l.contains("Content Security Policy"))
+            .collect();
+        if !problems.is_empty() {
+            return Err(format!("console errors: {problems:#?}"));
+        }
+        Ok(())
+    });
+    let requests = h.server.requests();
+    assert!(
+        requests.iter().all(|p| p.starts_with(layerlab_e2e::PREFIX)),
+        "requests outside the app's sub-path: {requests:?}"
+    );
+}
+
+#[test]
+fn the_language_switch_works_from_the_keyboard() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("keyboard_language", |b| {
+        b.goto(&url)?;
+        let tagline = b.wait_for(".tagline")?;
+        let english = b.text(&tagline)?;
+        // Tab from the top of the page reaches the skip link to the terminal,
+        // the presenter toggle, then the language switch, before anything else.
+        b.keys("\u{E004}\u{E004}\u{E004}\u{E004}")?;
+        let focused = b.execute(
+            "return document.activeElement && document.activeElement.dataset.lang;",
+            vec![],
+        )?;
+        if focused != "zh" {
+            return Err(format!(
+                "four Tabs focus {focused}, expected the 中文 button"
+            ));
+        }
+        b.keys("\u{E007}")?;
+        b.wait_until("Chinese after Enter", || {
+            b.text(&tagline)
+                .ok()
+                .filter(|t| t != &english && t.contains("镜像"))
+        })?;
+        Ok(())
+    });
+}
+
+#[test]
+fn the_whole_page_on_a_phone_a_tablet_and_a_projector() {
+    for (w, hgt) in [(375, 667), (768, 1024), (1280, 720)] {
+        let mut h = Harness::start(w, hgt).expect("harness");
+        let url = h.app_url("?lang=zh");
+        h.run("tablet", |b| {
+            b.goto(&url)?;
+            let input = b.wait_for("#command")?;
+            for line in [
+                "docker pull nginx",
+                "docker run -d --name web1 nginx",
+                "docker run -d --name web2 nginx",
+                "docker ps -s",
+            ] {
+                b.type_into(&input, &format!("{line}\u{E007}"))?;
+            }
+            b.wait_until("two containers", || {
+                b.find_all(".stage .container")
+                    .ok()
+                    .filter(|c| c.len() == 2)
+            })?;
+            // Nothing may be wider than the viewport except inside its own scroll box.
+            let overflow = b.execute(
+                "return document.documentElement.scrollWidth - window.innerWidth;",
+                vec![],
+            )?;
+            if overflow.as_i64().unwrap_or(0) > 0 {
+                return Err(format!(
+                    "the page scrolls sideways by {overflow}px at {w}px"
+                ));
+            }
+            b.screenshot(&artifacts_dir().join(format!("page-zh-{w}x{hgt}.png")))?;
+            Ok(())
+        });
+    }
+}
+
+/// axe-core, as `cargo xtask test` installs it into target/tools.
+fn axe_source() -> Result<String, String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "axe-core is missing at {} ({e}); `cargo xtask test` installs it",
+            path.display()
+        )
+    })
+}
+
+#[test]
+fn axe_finds_no_serious_or_critical_accessibility_violation() {
+    let axe = axe_source().expect("axe-core");
+    for query in ["", "?lang=zh"] {
+        let mut h = Harness::start(1280, 720).expect("harness");
+        let url = h.app_url(query);
+        h.run("axe", |b| {
+            b.goto(&url)?;
+            let input = b.wait_for("#command")?;
+            for line in ["docker pull ubuntu:15.04", "docker run -d --name web nginx"] {
+                b.type_into(&input, &format!("{line}\u{E007}"))?;
+            }
+            b.wait_until("the stage", || b.find_all(".stage .container").ok().filter(|c| c.len() == 1))?;
+            // The inspector open on the container, the activity pane filled.
+            b.click(&b.find(".stage .container")?)?;
+            b.wait_for(".inspector-pane tbody tr")?;
+            b.wait_for(".activity li")?;
+            b.click(&b.find("#share")?)?;
+            b.wait_for(".share-url input")?;
+            b.execute(&axe, vec![])?;
+            let result = b.execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => \
+                   ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))));",
+                vec![],
+            )?;
+            let bad: Vec<&serde_json::Value> = result
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical")))
+                .collect();
+            if !bad.is_empty() {
+                return Err(format!("axe found: {}", serde_json::to_string_pretty(&bad).unwrap_or_default()));
+            }
+            Ok(())
+        });
+    }
+}

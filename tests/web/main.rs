@@ -1,0 +1,206 @@
+//! Browser tests: the app rendered into a real page in headless Chromium
+//! (`wasm-pack test --headless --chrome`).
+#![cfg(target_arch = "wasm32")]
+
+use layerlab::app::{App, AppProps};
+use layerlab::i18n::Lang;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh element to render into.
+fn mount() -> Element {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document");
+    let root = document.create_element("div").expect("a div");
+    document
+        .body()
+        .expect("a body")
+        .append_child(&root)
+        .expect("appended");
+    root
+}
+
+/// Lets yew run its scheduled renders.
+async fn settle() {
+    yew::platform::time::sleep(Duration::ZERO).await;
+}
+
+/// Lets yew render until `done` holds, giving up after about two seconds (a
+/// busy machine may need more than one turn of the event loop).
+async fn until(done: impl Fn() -> bool) -> bool {
+    for _ in 0..200 {
+        if done() {
+            return true;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    done()
+}
+
+fn text_of(root: &Element, css: &str) -> String {
+    root.query_selector(css)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn shell_shows_title_and_the_tutorial_dockerfile() {
+    let root = mount();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            lang: Some(Lang::En),
+            autosave: false,
+        },
+    )
+    .render();
+    settle().await;
+
+    assert_eq!(text_of(&root, "h1"), "Layerlab");
+    let editor = root
+        .query_selector("#dockerfile")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        .expect("the Dockerfile editor");
+    assert_eq!(editor.value(), layerlab::TUTORIAL_DOCKERFILE);
+    assert_eq!(
+        root.query_selector_all(".gutter li")
+            .map(|l| l.length())
+            .unwrap_or(0),
+        4
+    );
+}
+
+#[wasm_bindgen_test]
+async fn language_switch_translates_the_page_and_marks_the_pressed_button() {
+    let root = mount();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            lang: Some(Lang::En),
+            autosave: false,
+        },
+    )
+    .render();
+    assert!(
+        until(|| !text_of(&root, ".tagline").is_empty()).await,
+        "the shell renders"
+    );
+    let english = text_of(&root, ".tagline");
+    assert!(english.contains("copy-on-write"), "{english}");
+
+    let zh_button: HtmlElement = root
+        .query_selector("button[data-lang='zh']")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("the 中文 button");
+    zh_button.click();
+    assert!(
+        until(|| text_of(&root, ".tagline").contains("写时复制")).await,
+        "the tagline turns Chinese"
+    );
+    assert_eq!(
+        zh_button.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    let lang = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"));
+    assert_eq!(lang.as_deref(), Some("zh-CN"));
+}
+
+/// The engine in wasm gives the same digests as natively (see the engine's
+/// `digests_of_the_determinism_scenario` test, which pins the same values).
+#[wasm_bindgen_test]
+fn engine_digests_in_the_browser_match_the_native_build() {
+    use layerlab_engine::fixture::parse_layers;
+    use layerlab_engine::host::{CommitOptions, Host};
+    use layerlab_engine::image::{History, ImageConfig};
+    use layerlab_engine::merged::WriteMode;
+    use layerlab_engine::reference::Reference;
+
+    let mut host = Host::new();
+    let diffs = parse_layers(
+        "f /etc/os-release 644 ID=layerlab\n---\nF /usr/lib/lib.so 755 300000",
+        host.now(),
+    )
+    .expect("fixture");
+    let layers: Vec<_> = diffs.into_iter().map(|d| host.new_layer(d)).collect();
+    let mut config = ImageConfig::scratch(host.now());
+    for _ in &layers {
+        config.history.push(History::new(
+            host.now(),
+            "ADD rootfs.tar / # buildkit",
+            "buildkit.dockerfile.v0",
+            false,
+        ));
+    }
+    host.add_image(
+        config,
+        layers,
+        Some(&Reference::parse("base").expect("tag")),
+    );
+    host.create_container("base", Some("c1")).expect("c1");
+    host.fs("c1")
+        .expect("fs")
+        .write("/etc/os-release", b"!", WriteMode::Append)
+        .expect("append");
+    let options = CommitOptions {
+        created_by: "sh".into(),
+        ..CommitOptions::default()
+    };
+    let id = host.commit("c1", &options, None).expect("commit").value;
+    let image = host.image(id.as_str()).expect("image").clone();
+    let manifest = layerlab_engine::manifest::Manifest::of(&image);
+    assert_eq!(
+        image.id.as_str(),
+        "sha256:aab5a5c8db72bf82c5a7c7a96f137bdca9fa6b965398ec3d410af5f007fd5692"
+    );
+    assert_eq!(
+        image.config.rootfs.diff_ids[2].as_str(),
+        "sha256:93bea14f7aca45c7298b3d2a2e9e32fd555ea567ae39bb4be33a9b3e98da99e1"
+    );
+    assert_eq!(
+        manifest.digest().as_str(),
+        "sha256:bdf3535e182c14526da987397385c58fba32d6937ebc6ea303d250b650e6d244"
+    );
+}
+
+/// The tutorial's scenario gives, in the browser, byte for byte the transcript
+/// the native CLI gives (its golden file is checked by the CLI's tests).
+#[wasm_bindgen_test]
+fn the_tutorial_scenario_transcript_matches_the_native_cli() {
+    use layerlab_engine::command::{scenario_commands, Session};
+    let text = include_str!("../../crates/cli/scenarios/tutorial.txt");
+    let golden = include_str!("../../crates/cli/scenarios/tutorial.transcript");
+    let mut session = Session::new();
+    let mut transcript = String::new();
+    for command in scenario_commands(text) {
+        transcript.push_str(&session.run_shown(&command).0);
+    }
+    if transcript != golden {
+        let at = transcript
+            .lines()
+            .zip(golden.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "browser and native transcripts differ at line {}:\n  browser: {:?}\n  native:  {:?}",
+            at + 1,
+            transcript.lines().nth(at),
+            golden.lines().nth(at)
+        );
+    }
+}
+
+mod components;
