@@ -4,7 +4,6 @@
 use expect_test::expect;
 use layerlab_engine::fixture::parse_layers;
 use layerlab_engine::host::{CommitOptions, Host, HostError, HostEvent};
-use layerlab_engine::image::{History, ImageConfig};
 use layerlab_engine::merged::WriteMode;
 use layerlab_engine::reference::Reference;
 use layerlab_engine::size::human_size_with_precision as hs;
@@ -12,20 +11,8 @@ use std::rc::Rc;
 
 /// Adds an image from fixture layers, tagged `tag`.
 fn image(host: &mut Host, tag: &str, fixture: &str) -> String {
-    let diffs = parse_layers(fixture, host.now()).expect("fixture");
-    let mut config = ImageConfig::scratch(host.now());
-    let layers: Vec<_> = diffs.into_iter().map(|d| host.new_layer(d)).collect();
-    for _ in &layers {
-        config.history.push(History::new(
-            host.now(),
-            "ADD rootfs.tar / # buildkit",
-            "buildkit.dockerfile.v0",
-            false,
-        ));
-    }
-    let reference = Reference::parse(tag).expect("tag");
-    host.add_image(config, layers, Some(&reference))
-        .value
+    host.add_text_image(tag, fixture)
+        .expect("fixture")
         .to_string()
 }
 
@@ -446,16 +433,13 @@ fn the_manifest_digest_is_not_the_image_id_and_blobs_are_gzip_of_the_tar() {
     );
 }
 
-/// The digests of one small scenario. `tests/web/main.rs` checks the same values in
-/// the browser, so native and wasm builds must agree byte for byte.
+/// The digests of one small scenario (`fixtures/README.md`), which the
+/// browser's tests check too: native and wasm builds agree byte for byte.
 #[test]
 fn digests_of_the_determinism_scenario() {
     let mut host = Host::new();
-    image(
-        &mut host,
-        "base",
-        "f /etc/os-release 644 ID=layerlab\n---\nF /usr/lib/lib.so 755 300000",
-    );
+    host.add_text_image("base", include_str!("fixtures/determinism.layers"))
+        .expect("fixture");
     host.create_container("base", Some("c1")).expect("c1");
     host.fs("c1")
         .expect("fs")
@@ -468,14 +452,10 @@ fn digests_of_the_determinism_scenario() {
     let image = host.image(id.as_str()).expect("image").clone();
     let manifest = layerlab_engine::manifest::Manifest::of(&image);
     let shown = format!(
-        "{}\n{}\n{}",
+        "{}\n{}\n{}\n",
         image.id,
         image.config.rootfs.diff_ids[2],
         manifest.digest()
     );
-    expect![[r#"
-        sha256:aab5a5c8db72bf82c5a7c7a96f137bdca9fa6b965398ec3d410af5f007fd5692
-        sha256:93bea14f7aca45c7298b3d2a2e9e32fd555ea567ae39bb4be33a9b3e98da99e1
-        sha256:bdf3535e182c14526da987397385c58fba32d6937ebc6ea303d250b650e6d244"#]]
-    .assert_eq(&shown);
+    assert_eq!(shown, include_str!("fixtures/determinism.digests"));
 }

@@ -25,6 +25,25 @@ impl Host {
         self.add_image_at(config, layers, tag, at)
     }
 
+    /// An image of `text`'s layers ([`crate::fixture`]'s format), tagged
+    /// `tag`, each layer's history `ADD rootfs.tar /` as BuildKit writes it:
+    /// the image that engine and browser tests build from text.
+    pub fn add_text_image(&mut self, tag: &str, text: &str) -> Result<Digest, String> {
+        let diffs = crate::fixture::parse_layers(text, self.now())?;
+        let layers: Vec<_> = diffs.into_iter().map(|d| self.new_layer(d)).collect();
+        let mut config = ImageConfig::scratch(self.now());
+        for _ in &layers {
+            config.history.push(crate::image::History::new(
+                self.now(),
+                "ADD rootfs.tar / # buildkit",
+                "buildkit.dockerfile.v0",
+                false,
+            ));
+        }
+        let reference = Reference::parse(tag).map_err(|e| e.to_string())?;
+        Ok(self.add_image(config, layers, Some(&reference)).value)
+    }
+
     /// [`Host::add_image`] for an image created at `created` (Unix seconds), as a pulled one.
     pub fn add_image_at(
         &mut self,
