@@ -89,10 +89,17 @@ pub fn app(props: &AppProps) -> Html {
     let boot = use_memo((), |_| boot(props.autosave));
     let state = use_reducer_eq(|| opening(props, &boot));
     // One callback for the whole life of the app: panes that take it redraw
-    // only when what they show changes.
+    // only when what they show changes. An action waits for the rest of the
+    // code if it is still on its way (`split::when_ready`).
     let on_action = {
         let dispatcher = state.dispatcher();
-        (*use_memo((), move |_| Callback::from(move |a| dispatcher.dispatch(a)))).clone()
+        (*use_memo((), move |_| {
+            Callback::from(move |a| {
+                let dispatcher = dispatcher.clone();
+                crate::split::when_ready(move || dispatcher.dispatch(a));
+            })
+        }))
+        .clone()
     };
     let keeper = boot.keeper.clone();
     use_autosave(props.autosave, keeper.clone(), &state);

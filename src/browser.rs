@@ -162,15 +162,9 @@ pub fn download(name: &str, text: &str) -> bool {
     let Some(document) = window().and_then(|w| w.document()) else {
         return false;
     };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/plain;charset=utf-8");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return false;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return false;
-    };
+    let blob = gloo_file::Blob::new_with_options(text, Some("text/plain;charset=utf-8"));
+    // Revoked when dropped.
+    let url = gloo_file::ObjectUrl::from(blob);
     let link = document
         .create_element("a")
         .ok()
@@ -180,11 +174,9 @@ pub fn download(name: &str, text: &str) -> bool {
         link.set_download(name);
         link.click();
     }
-    // The download has started well before the URL is let go.
-    yew::platform::spawn_local(async move {
-        yew::platform::time::sleep(std::time::Duration::from_secs(10)).await;
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
+    // The click starts the download; some browsers read the URL a little
+    // later, so it is let go a second after, not at once.
+    gloo_timers::callback::Timeout::new(1_000, move || drop(url)).forget();
     link.is_some()
 }
 

@@ -79,6 +79,23 @@ pub fn ready() -> bool {
     true
 }
 
+/// Runs `then` now if all of the code is here, else once the rest has
+/// loaded: what the learner does before then waits for it without blocking
+/// the page, in the order it was done (the loader's promise resolves its
+/// waiters first come, first served). If the rest cannot be loaded, `then`
+/// still runs, and the first function it reaches that is not here tries once
+/// more, synchronously, then reports the failure on the page.
+pub fn when_ready(then: impl FnOnce() + 'static) {
+    if ready() {
+        then();
+        return;
+    }
+    yew::platform::spawn_local(async move {
+        let _ = load().await;
+        then();
+    });
+}
+
 /// Loads the rest of the code without blocking the page; the error says what failed.
 pub async fn load() -> Result<(), String> {
     #[cfg(target_arch = "wasm32")]

@@ -110,10 +110,13 @@ pub fn embedded() -> Html {
                 action,
                 Action::Submit(_) | Action::Build | Action::Undo | Action::Redo
             );
-            runner.act(action);
-            if ran {
-                runner.report(None);
-            }
+            let runner = runner.clone();
+            crate::split::when_ready(move || {
+                runner.act(action);
+                if ran {
+                    runner.report(None);
+                }
+            });
         })
     };
     // The link's address holds the state compressed: it is made when the
