@@ -79,6 +79,7 @@ pub fn build() -> Result<Report, String> {
     plan.require(Tool::WasmBindgen);
     plan.require(Tool::Trunk);
     plan.require(Tool::WasmOpt);
+    plan.require(Tool::Esbuild);
     // The split's profiling run loads the app in Chromium.
     plan.require(Tool::Chromium);
     plan.ensure()?;
@@ -86,8 +87,7 @@ pub fn build() -> Result<Report, String> {
     let dist = root().join("dist");
     trunk_build(&dist, None)?;
     split_first_load(&dist)?;
-    crate::bundle::inline_snippets(&dist)?;
-    crate::bundle::inline_glue(&dist)?;
+    crate::bundle::inline_scripts(&dist)?;
     add_content_security_policy(&dist.join("index.html"))?;
 
     let report = measure(&dist)?;

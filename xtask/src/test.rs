@@ -64,6 +64,7 @@ pub fn run_all() -> Result<(), String> {
         Tool::Chromium,
         Tool::Trunk,
         Tool::WasmOpt,
+        Tool::Esbuild,
         Tool::Axe,
         Tool::Buildah,
     ] {

@@ -11,6 +11,8 @@ pub const WASM_PACK_SERIES: &str = "0.15";
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// axe-core from npm: the end-to-end tests inject it to check accessibility.
 pub const AXE_VERSION: &str = "4.14.1";
+/// esbuild from npm: bundles the page's loader, glue and snippets into one script.
+pub const ESBUILD_VERSION: &str = "0.28.2";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tool {
@@ -26,6 +28,8 @@ pub enum Tool {
     WasmOpt,
     /// npm's `axe-core`, in `target/tools`, for the accessibility check in the e2e tests.
     Axe,
+    /// npm's `esbuild`, in `target/tools`: the release build's one inline script.
+    Esbuild,
     /// Debian's `buildah` and `busybox-static`: the real builder the engine's
     /// builds are compared with. Optional: without it that test prints SKIP.
     Buildah,
@@ -96,6 +100,7 @@ pub fn name(tool: Tool) -> &'static str {
         Tool::Chromium => "chromium",
         Tool::WasmOpt => "wasm-opt",
         Tool::Axe => "axe-core",
+        Tool::Esbuild => "esbuild",
         Tool::Buildah => "buildah",
     }
 }
@@ -187,6 +192,16 @@ fn check(tool: Tool) -> Result<Check, String> {
                 Err(_) => Check::Missing("not installed".into()),
             }
         }
+        Tool::Esbuild => {
+            match output(std::process::Command::new(tools_bin().join("esbuild")).arg("--version")) {
+                Some(v) if v.trim() == ESBUILD_VERSION => Check::Ok(ESBUILD_VERSION.to_owned()),
+                Some(v) => Check::Missing(format!(
+                    "found {}, Layerlab uses version {ESBUILD_VERSION}",
+                    v.trim()
+                )),
+                None => Check::Missing("not installed".into()),
+            }
+        }
         Tool::WasmOpt => {
             let want = BINARYEN_VERSION.split('.').next().unwrap_or_default();
             match output(std::process::Command::new(tools_bin().join("wasm-opt")).arg("--version"))
@@ -268,6 +283,7 @@ fn install(tool: Tool, why: &str) -> Result<(), String> {
             ],
         ),
         Tool::Axe => npm_install(tool, why, "axe-core", AXE_VERSION),
+        Tool::Esbuild => npm_install(tool, why, "esbuild", ESBUILD_VERSION),
         Tool::Buildah => apt_install(tool, why, &["buildah", "busybox-static"]),
         Tool::WasmOpt => npm_install(tool, why, "binaryen", BINARYEN_VERSION),
     }

@@ -87,20 +87,64 @@ pub enum Wanted {
     },
 }
 
+/// Why a pull or a push fails; each prints as the daemon words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryError {
+    /// The name is not a reference (`invalid reference format`, and its kin).
+    InvalidReference(String),
+    /// The repository is there but not this tag or digest (`name:tag` or `name@digest`).
+    ManifestUnknown(String),
+    /// No such repository, or, as Docker Hub puts it, no access to it.
+    AccessDenied(String),
+    /// `docker push` of a name no local image has (the repository, as shown).
+    NotLocal(String),
+    /// `docker push` to an official `library/` repository: the layers it
+    /// prepared (their lines), then the refusal.
+    PushDenied { prepared: Vec<String> },
+}
+
+impl std::fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RegistryError::InvalidReference(why) => f.write_str(why),
+            RegistryError::ManifestUnknown(name) => write!(
+                f,
+                "Error response from daemon: manifest for {name} not found: manifest unknown: manifest unknown"
+            ),
+            RegistryError::AccessDenied(repository) => write!(
+                f,
+                "Error response from daemon: pull access denied for {repository}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"
+            ),
+            RegistryError::NotLocal(repository) => write!(
+                f,
+                "An image does not exist locally with the tag: {repository}"
+            ),
+            RegistryError::PushDenied { .. } => {
+                f.write_str("denied: requested access to the resource is denied")
+            }
+        }
+    }
+}
+
+fn invalid(e: crate::reference::InvalidReference) -> RegistryError {
+    RegistryError::InvalidReference(e.0)
+}
+
 /// Reads `name[:tag]` or `name@sha256:…`.
-pub fn parse_wanted(text: &str) -> Result<Wanted, String> {
+pub fn parse_wanted(text: &str) -> Result<Wanted, RegistryError> {
+    let format = || RegistryError::InvalidReference("invalid reference format".into());
     if let Some((name, digest)) = text.split_once('@') {
-        let digest = Digest::parse(digest).ok_or("invalid reference format")?;
-        let r = Reference::parse(name).map_err(|e| e.0)?;
+        let digest = Digest::parse(digest).ok_or_else(format)?;
+        let r = Reference::parse(name).map_err(invalid)?;
         if name.contains(':') && !name.contains('/') {
-            return Err("invalid reference format".into());
+            return Err(format());
         }
         return Ok(Wanted::Digest {
             repository: r.repository,
             digest,
         });
     }
-    let reference = Reference::parse(text).map_err(|e| e.0)?;
+    let reference = Reference::parse(text).map_err(invalid)?;
     let explicit = text
         .rsplit('/')
         .next()
@@ -198,7 +242,7 @@ impl Registry {
             .filter_map(|(r, l)| l.served().map(|s| (r, s)))
     }
 
-    fn find(&self, host: &Host, wanted: &Wanted) -> Result<(&Reference, &Served), String> {
+    fn find(&self, host: &Host, wanted: &Wanted) -> Result<(&Reference, &Served), RegistryError> {
         match wanted {
             Wanted::Tag { reference, .. } => match self
                 .images
@@ -206,10 +250,10 @@ impl Registry {
                 .and_then(|(r, l)| l.served().map(|s| (r, s)))
             {
                 Some(found) => Ok(found),
-                None if self.images.keys().any(|r| r.repository == reference.repository) => Err(format!(
-                    "Error response from daemon: manifest for {reference} not found: manifest unknown: manifest unknown"
-                )),
-                None => Err(denied(&reference.repository)),
+                None if self.images.keys().any(|r| r.repository == reference.repository) => {
+                    Err(RegistryError::ManifestUnknown(reference.to_string()))
+                }
+                None => Err(RegistryError::AccessDenied(reference.repository.clone())),
             },
             Wanted::Digest { repository, digest } => self
                 .served()
@@ -217,16 +261,16 @@ impl Registry {
                 .find(|(_, s)| &s.manifest(host).1 == digest)
                 .ok_or_else(|| {
                     if self.images.keys().any(|r| &r.repository == repository) {
-                        format!("Error response from daemon: manifest for {repository}@{digest} not found: manifest unknown: manifest unknown")
+                        RegistryError::ManifestUnknown(format!("{repository}@{digest}"))
                     } else {
-                        denied(repository)
+                        RegistryError::AccessDenied(repository.clone())
                     }
                 }),
         }
     }
 
     /// `docker pull`.
-    pub fn pull(&self, host: &mut Host, text: &str) -> Result<Pull, String> {
+    pub fn pull(&self, host: &mut Host, text: &str) -> Result<Pull, RegistryError> {
         let wanted = parse_wanted(text)?;
         let (reference, served) = self.find(host, &wanted)?;
         let (manifest_digest, blobs) = {
@@ -347,8 +391,8 @@ impl Registry {
     /// blob the repository has is `Layer already exists`, one another
     /// repository has is mounted from it; official `library/` repositories
     /// refuse, as Docker Hub does. Layerlab's registry needs no login.
-    pub fn push(&mut self, host: &mut Host, text: &str) -> Result<Push, String> {
-        let reference = Reference::parse(text).map_err(|e| e.0)?;
+    pub fn push(&mut self, host: &mut Host, text: &str) -> Result<Push, RegistryError> {
+        let reference = Reference::parse(text).map_err(invalid)?;
         let mut lines = Vec::new();
         if !text
             .rsplit('/')
@@ -359,12 +403,7 @@ impl Registry {
         }
         let image = match host.image(&reference.to_string()) {
             Ok(i) if host.tags_of(&i.id).contains(&&reference) => i.clone(),
-            _ => {
-                return Err(format!(
-                    "An image does not exist locally with the tag: {}",
-                    reference.repository
-                ))
-            }
+            _ => return Err(RegistryError::NotLocal(reference.repository.clone())),
         };
         let path = reference.remote_path();
         lines.push(format!("The push refers to repository [docker.io/{path}]"));
@@ -375,8 +414,7 @@ impl Registry {
                     lines.push(line);
                 }
             }
-            lines.push("denied: requested access to the resource is denied".into());
-            return Err(lines.join("\n"));
+            return Err(RegistryError::PushDenied { prepared: lines });
         }
         for l in image.layers.iter().rev() {
             // The same layer has the same blob: a repository holding it has the blob.
@@ -418,12 +456,6 @@ impl Registry {
         lines.push(format!("{}: digest: {digest} size: {size}", reference.tag));
         Ok(Push { lines, digest })
     }
-}
-
-fn denied(repository: &str) -> String {
-    format!(
-        "Error response from daemon: pull access denied for {repository}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"
-    )
 }
 
 /// The size of every layer blob, for progress bars.

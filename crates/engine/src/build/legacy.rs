@@ -29,7 +29,10 @@ impl Builder<'_> {
         index: usize,
     ) -> Result<Stage, String> {
         if self.host.image(base).is_err() {
-            let pull = self.registry.pull(self.host, base)?;
+            let pull = self
+                .registry
+                .pull(self.host, base)
+                .map_err(|e| e.to_string())?;
             // The pull prints its progress but not the tag or reference lines.
             let shown = pull.lines.len().saturating_sub(1);
             for line in pull.lines.iter().take(shown) {

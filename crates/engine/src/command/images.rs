@@ -6,6 +6,7 @@ use super::{Cmd, Session, Transcript};
 use crate::clock::human_duration;
 use crate::host::HostEvent;
 use crate::reference::Reference;
+use crate::registry::RegistryError;
 use crate::size::human_size_with_precision;
 use crate::table::{ellipsis, render};
 
@@ -87,12 +88,12 @@ pub fn push(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
             t
         }
         Err(e) => {
-            let mut lines: Vec<&str> = e.lines().collect();
-            let last = lines.pop().unwrap_or_default().to_owned();
-            for l in lines {
-                t.out(l);
+            if let RegistryError::PushDenied { prepared } = &e {
+                for l in prepared {
+                    t.out(l.clone());
+                }
             }
-            t.fail(1, last)
+            t.fail(1, e.to_string())
         }
     }
 }
@@ -117,7 +118,7 @@ pub fn pull(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
             t.manifest = Some(Box::new(pull.manifest));
             t
         }
-        Err(e) => t.fail(1, e),
+        Err(e) => t.fail(1, e.to_string()),
     }
 }
 
