@@ -250,7 +250,11 @@ impl Registry {
                 .and_then(|(r, l)| l.served().map(|s| (r, s)))
             {
                 Some(found) => Ok(found),
-                None if self.images.keys().any(|r| r.repository == reference.repository) => {
+                None if self
+                    .images
+                    .keys()
+                    .any(|r| r.repository == reference.repository) =>
+                {
                     Err(RegistryError::ManifestUnknown(reference.to_string()))
                 }
                 None => Err(RegistryError::AccessDenied(reference.repository.clone())),
