@@ -16,6 +16,7 @@ mod imp {
         fn split_prefetch();
         fn split_ready() -> bool;
         fn split_load() -> js_sys::Promise;
+        fn split_pending() -> Option<js_sys::Promise>;
         /// The stubs call this import directly (the split finds it by name).
         #[wasm_bindgen(js_name = layerlabLoadRest)]
         fn load_rest();
@@ -31,6 +32,18 @@ mod imp {
 
     pub fn ready() -> bool {
         split_ready()
+    }
+
+    /// Whether a load of the rest is under way.
+    pub fn has_pending() -> bool {
+        split_pending().is_some()
+    }
+
+    /// Waits for the load under way, if there is one (its failure included).
+    pub async fn pending() {
+        if let Some(p) = split_pending() {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        }
     }
 
     pub async fn load() -> Result<(), String> {
@@ -79,21 +92,24 @@ pub fn ready() -> bool {
     true
 }
 
-/// Runs `then` now if all of the code is here, else once the rest has
-/// loaded: what the learner does before then waits for it without blocking
-/// the page, in the order it was done (the loader's promise resolves its
-/// waiters first come, first served). If the rest cannot be loaded, `then`
-/// still runs, and the first function it reaches that is not here tries once
+/// Runs `then` now if all of the code is here or none of it is on its way
+/// (while the page draws itself, before the rest is fetched, everything that
+/// runs was in the first load's profile), else once the load under way has
+/// ended: what the learner does meanwhile waits for it without blocking the
+/// page, in the order it was done (the loader's promise resolves its waiters
+/// first come, first served). If the rest could not be loaded, `then` runs
+/// anyway, and the first function it reaches that is not here tries once
 /// more, synchronously, then reports the failure on the page.
 pub fn when_ready(then: impl FnOnce() + 'static) {
-    if ready() {
-        then();
+    #[cfg(target_arch = "wasm32")]
+    if !ready() && imp::has_pending() {
+        yew::platform::spawn_local(async move {
+            imp::pending().await;
+            then();
+        });
         return;
     }
-    yew::platform::spawn_local(async move {
-        let _ = load().await;
-        then();
-    });
+    then();
 }
 
 /// Loads the rest of the code without blocking the page; the error says what failed.

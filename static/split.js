@@ -85,6 +85,12 @@ export function split_load() {
   return fetchRest();
 }
 
+// The load under way, if one is (null before the first paint starts it, and
+// after it failed): an action waits for it rather than start one early.
+export function split_pending() {
+  return state === "fetching" ? loading : null;
+}
+
 // Called by a stub whose body is not loaded yet: loads it synchronously.
 // The terminal awaits `split_load` before a command, so this runs only for
 // the app's other paths into code not loaded yet (a button, the editor).

@@ -266,7 +266,7 @@ fn host_item(e: &HostEvent) -> Option<Item> {
 /// What `t` (the transcript of the last command run in `session`) did.
 pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
     let mut items = Vec::new();
-    for s in &ran.build {
+    for s in ran.build_steps() {
         let (what, detail) = match (s.failed, s.cached, s.layer) {
             (Some(status), ..) => (
                 What::StepFailed,
@@ -282,7 +282,7 @@ pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
         item.line = Some(s.line);
         items.push(item);
     }
-    for p in &ran.pulled {
+    for p in ran.pulled_layers() {
         let what = if p.downloaded {
             What::Downloaded
         } else {
@@ -297,14 +297,14 @@ pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
     }
     // Items past MOST are only counted: a `tar -x` can touch thousands of files.
     let mut skipped = 0;
-    if let Some(files) = &ran.container_files {
+    if let Some(container) = ran.files_of() {
         let room = MOST.saturating_sub(items.len());
-        skipped = files.events.len().saturating_sub(room);
+        skipped = ran.file_events().count().saturating_sub(room);
         // The file's own copy-up is the headline; its directories'
         // metadata copy-ups follow, folded into one line.
         let mut dirs: Vec<String> = Vec::new();
         let mut dirs_from = None;
-        for e in files.events.iter().take(room) {
+        for e in ran.file_events().take(room) {
             match e {
                 Event::CopyUp {
                     path,
@@ -321,8 +321,8 @@ pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
         if !dirs.is_empty() {
             items.push(Item::new(What::CopyUpDir, dirs.join(", ")).on(dirs_from));
         }
-        let changed = files.events.iter().any(writes);
-        if let (true, Ok(c)) = (changed, session.host.container(&files.container)) {
+        let changed = ran.file_events().any(writes);
+        if let (true, Ok(c)) = (changed, session.host.container(container)) {
             items.push(Item::new(
                 What::SizeNow,
                 format!("{} · SIZE {}", c.name, size(c.size_rw())),
@@ -344,10 +344,9 @@ pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
             items.push(Item::new(What::Unchanged, others.join(", ")));
         }
     }
-    let quiet = !ran.build.is_empty() || !ran.pulled.is_empty();
+    let quiet = ran.build_steps().next().is_some() || ran.pulled_layers().next().is_some();
     items.extend(
-        ran.events
-            .iter()
+        ran.host_events()
             .filter(|e| !(quiet && matches!(e, HostEvent::LayerCreated { .. })))
             .filter_map(host_item),
     );

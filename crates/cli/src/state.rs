@@ -64,7 +64,7 @@ pub fn to_json(session: &Session, log: &[(String, Transcript)]) -> String {
                 "command": line,
                 "status": t.status,
                 "output": t.lines.iter().map(|l| l.text.clone()).collect::<Vec<_>>(),
-                "events": t.events.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>(),
+                "events": t.host_events().map(|e| format!("{e:?}")).collect::<Vec<_>>(),
             })
         })
         .collect();

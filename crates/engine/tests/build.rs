@@ -43,8 +43,7 @@ fn a_rebuild_uses_the_cache_until_a_copied_file_changes() {
             out.push_str(&format!("{}\n", l.text));
         }
         let steps: Vec<String> = t
-            .build
-            .iter()
+            .build_steps()
             .map(|st| format!("{} cached={}", st.label, st.cached))
             .collect();
         if !steps.is_empty() {

@@ -34,9 +34,9 @@ pub(super) fn motion(
     ran: &Transcript,
 ) -> Motion {
     let mut m = Motion::default();
-    if let Some(files) = &ran.container_files {
-        let c = &files.container;
-        for e in &files.events {
+    if let Some(c) = ran.files_of().map(str::to_owned) {
+        let c = &c;
+        for e in ran.file_events() {
             match e {
                 Event::CopyUp {
                     path, from, kind, ..
@@ -54,12 +54,11 @@ pub(super) fn motion(
         m.changed = Some(c.clone());
     }
     m.cached = ran
-        .build
-        .iter()
+        .build_steps()
         .filter(|s| s.cached)
         .filter_map(|s| s.layer)
         .collect();
-    for e in &ran.events {
+    for e in ran.host_events() {
         match e {
             HostEvent::LayerCreated { layer, .. } => m.layers.push(*layer),
             HostEvent::ContainerCreated { id, .. } => m.containers.push(id.clone()),

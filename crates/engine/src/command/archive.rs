@@ -98,7 +98,7 @@ pub fn load(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
         Err(e) => return t.fail(1, format!("Error response from daemon: {e}")),
     };
     let out = import::load(&mut s.host, &imported);
-    t.events.extend(out.events);
+    t.host(out.events);
     if !p.has("quiet") {
         for image in &out.value {
             for line in image.lines() {

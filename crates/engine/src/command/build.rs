@@ -122,7 +122,7 @@ pub fn build(s: &mut Session, p: Parsed, mut t: Transcript, legacy: bool) -> Tra
         t.err(e.clone());
     }
     t.status = built.status;
-    t.events.extend(built.events);
-    t.build = built.steps;
+    t.host(built.events);
+    t.steps(built.steps);
     t
 }

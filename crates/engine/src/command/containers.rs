@@ -173,8 +173,8 @@ pub fn create(s: &mut Session, p: Parsed, mut t: Transcript, run: bool) -> Trans
                 {
                     t.err(l.clone());
                 }
-                t.events.extend(pull.events);
-                t.pulled = pull.layers;
+                t.host(pull.events);
+                t.pulled(pull.layers);
                 t.manifest = Some(Box::new(pull.manifest));
             }
             Err(e) => {
@@ -201,7 +201,7 @@ pub fn create(s: &mut Session, p: Parsed, mut t: Transcript, run: bool) -> Trans
         Err(e) => return t.fail(1, e.to_string()),
     };
     let id = outcome.value;
-    t.events.extend(outcome.events);
+    t.host(outcome.events);
     if p.has("interactive") {
         if let Ok(c) = s.host.container_mut(&id) {
             c.open_stdin = true;
@@ -245,7 +245,7 @@ pub fn create(s: &mut Session, p: Parsed, mut t: Transcript, run: bool) -> Trans
     }
     if ended.is_some() && p.has("rm") {
         if let Ok(o) = s.host.remove_container(&id, true) {
-            t.events.extend(o.events);
+            t.host(o.events);
         }
     }
     t
@@ -383,7 +383,7 @@ pub fn rm(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
         match s.host.remove_container(name, p.has("force")) {
             Ok(o) => {
                 t.out(name.clone());
-                t.events.extend(o.events);
+                t.host(o.events);
             }
             Err(e) => {
                 t.err(e.to_string());
@@ -580,7 +580,7 @@ pub fn commit(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     match s.host.commit(name, &options, tag.as_ref()) {
         Ok(o) => {
             t.out(o.value.to_string());
-            t.events.extend(o.events);
+            t.host(o.events);
             t
         }
         Err(e) => t.fail(1, e.to_string()),

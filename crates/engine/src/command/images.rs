@@ -113,8 +113,8 @@ pub fn pull(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
                     t.out(l.clone());
                 }
             }
-            t.events.extend(pull.events);
-            t.pulled = pull.layers;
+            t.host(pull.events);
+            t.pulled(pull.layers);
             t.manifest = Some(Box::new(pull.manifest));
             t
         }
@@ -216,7 +216,7 @@ pub fn rmi(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
                         _ => {}
                     }
                 }
-                t.events.extend(o.events);
+                t.host(o.events);
             }
             Err(e) => {
                 t.err(e.to_string());
@@ -244,7 +244,7 @@ pub fn tag(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
         Ok(i) => i.id.clone(),
         Err(e) => return t.fail(1, e.to_string()),
     };
-    t.events.extend(s.host.tag(&id, &target));
+    t.host(s.host.tag(&id, &target));
     t
 }
 

@@ -20,92 +20,22 @@ pub mod process;
 pub mod subcommands;
 mod system;
 pub mod template;
+mod transcript;
 pub mod words;
 
+pub use transcript::{Happening, Line, Transcript};
+
 use crate::budget::{Budget, Limits, LIMITS};
-use crate::build::{BuildCache, Step};
-use crate::host::{Host, HostEvent};
+use crate::build::BuildCache;
+use crate::host::Host;
 use crate::layer::Layer;
 use crate::lower::Lower;
 use crate::merged::Merged;
 use crate::path::FsPath;
-use crate::registry::{LayerPull, Registry};
+use crate::registry::Registry;
 use crate::shell::Shell;
 use crate::storage::Driver;
 use std::rc::Rc;
-
-/// One line of output, and whether it went to standard error.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Line {
-    pub text: String,
-    pub stderr: bool,
-}
-
-/// What one command line did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Transcript {
-    pub lines: Vec<Line>,
-    /// The exit status, as `$?` would show it.
-    pub status: i32,
-    pub events: Vec<HostEvent>,
-    /// Per-layer detail of a `docker pull`, for progress animations.
-    pub pulled: Vec<LayerPull>,
-    /// The pulled manifest's digest.
-    pub manifest: Option<Box<crate::digest::Digest>>,
-    /// Per-step detail of a `docker build`, for build animations.
-    pub build: Vec<Step>,
-    /// What a shell in a container did to its files (copy-ups, whiteouts, reads).
-    pub container_files: Option<Box<ContainerFiles>>,
-}
-
-/// File-system events of one container, for the app to animate.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ContainerFiles {
-    /// The container's full ID.
-    pub container: String,
-    pub events: Vec<crate::event::Event>,
-}
-
-impl Transcript {
-    pub fn out(&mut self, text: impl Into<String>) {
-        self.lines.push(Line {
-            text: text.into(),
-            stderr: false,
-        });
-    }
-
-    pub fn err(&mut self, text: impl Into<String>) {
-        self.lines.push(Line {
-            text: text.into(),
-            stderr: true,
-        });
-    }
-
-    /// A shell run's output, line by line on the stream it was written to.
-    pub fn shell_output(&mut self, ran: &crate::shell::Ran) {
-        for (stderr, text) in ran.lines() {
-            if stderr {
-                self.err(text);
-            } else {
-                self.out(text);
-            }
-        }
-    }
-
-    /// Fails with a message on standard error and exit status `status`.
-    pub fn fail(mut self, status: i32, text: impl Into<String>) -> Self {
-        for l in text.into().lines() {
-            self.err(l);
-        }
-        self.status = status;
-        self
-    }
-
-    /// All lines as the terminal shows them.
-    pub fn text(&self) -> String {
-        self.lines.iter().map(|l| format!("{}\n", l.text)).collect()
-    }
-}
 
 /// A simulated Docker host with its registry. A clone is a snapshot that
 /// shares every layer with the original (they are immutable, behind `Rc`).

@@ -161,15 +161,7 @@ fn run_in(
 
 /// Adds a container's file events to the transcript.
 fn note_files(t: &mut Transcript, id: &str, events: Vec<crate::event::Event>) {
-    match &mut t.container_files {
-        Some(f) if f.container == id => f.events.extend(events),
-        _ => {
-            t.container_files = Some(Box::new(super::ContainerFiles {
-                container: id.to_owned(),
-                events,
-            }))
-        }
-    }
+    t.files(id, events);
 }
 
 /// What `docker run` (or `start`) does once the main process is up: a bare
@@ -221,11 +213,11 @@ pub fn main_process(
         c.log
             .extend(out.lines.iter().map(|l| (l.stderr, l.text.clone())));
     }
+    if out.files_of().is_some() {
+        note_files(t, id, out.file_events().cloned().collect());
+    }
     if attach {
         t.lines.extend(out.lines);
-    }
-    if let Some(f) = out.container_files {
-        note_files(t, id, f.events);
     }
     exited(s, id, status);
     Some(status)
