@@ -64,9 +64,45 @@ impl Parsed {
     }
 }
 
-/// Parses `words` against `flags`. Errors read as the docker CLI prints them
-/// (the caller adds `See 'docker <cmd> --help'.`).
-pub fn parse(flags: &[Flag], words: &[String], stop_at_first_arg: bool) -> Result<Parsed, String> {
+/// Why a command line's flags cannot be read; each prints as the docker CLI
+/// words it (the caller adds the usage).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FlagError {
+    /// `--name`, which the command does not take.
+    Unknown(String),
+    /// `-c` in the word `-xc`, which the command does not take.
+    UnknownShort { flag: char, word: String },
+    /// `--name` at the end of the line, its value missing.
+    NeedsValue(String),
+    /// `-c` at the end of the line, its value missing.
+    ShortNeedsValue(char),
+    /// `--all=maybe`: a switch given a value that is not a boolean.
+    NotABoolean { flag: String, value: String },
+}
+
+impl std::fmt::Display for FlagError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FlagError::Unknown(name) => write!(f, "unknown flag: --{name}"),
+            FlagError::UnknownShort { flag, word } => {
+                write!(f, "unknown shorthand flag: '{flag}' in {word}")
+            }
+            FlagError::NeedsValue(name) => write!(f, "flag needs an argument: --{name}"),
+            FlagError::ShortNeedsValue(c) => write!(f, "flag needs an argument: '{c}' in -{c}"),
+            FlagError::NotABoolean { flag, value } => write!(
+                f,
+                "invalid argument \"{value}\" for \"--{flag}\" flag: strconv.ParseBool: parsing \"{value}\": invalid syntax"
+            ),
+        }
+    }
+}
+
+/// Parses `words` against `flags`, as the docker CLI reads them.
+pub fn parse(
+    flags: &[Flag],
+    words: &[String],
+    stop_at_first_arg: bool,
+) -> Result<Parsed, FlagError> {
     let mut parsed = Parsed::default();
     let mut i = 0;
     while i < words.len() {
@@ -84,7 +120,7 @@ pub fn parse(flags: &[Flag], words: &[String], stop_at_first_arg: bool) -> Resul
             let flag = flags
                 .iter()
                 .find(|f| f.long == name)
-                .ok_or_else(|| format!("unknown flag: --{name}"))?;
+                .ok_or_else(|| FlagError::Unknown(name.to_owned()))?;
             let value = if flag.takes_value {
                 match inline {
                     Some(v) => v,
@@ -92,7 +128,7 @@ pub fn parse(flags: &[Flag], words: &[String], stop_at_first_arg: bool) -> Resul
                         let v = words
                             .get(i)
                             .cloned()
-                            .ok_or_else(|| format!("flag needs an argument: --{name}"))?;
+                            .ok_or_else(|| FlagError::NeedsValue(name.to_owned()))?;
                         i += 1;
                         v
                     }
@@ -101,7 +137,12 @@ pub fn parse(flags: &[Flag], words: &[String], stop_at_first_arg: bool) -> Resul
                 match inline.as_deref() {
                     None | Some("true") => "true".to_owned(),
                     Some("false") => continue,
-                    Some(v) => return Err(format!("invalid argument \"{v}\" for \"--{name}\" flag: strconv.ParseBool: parsing \"{v}\": invalid syntax")),
+                    Some(v) => {
+                        return Err(FlagError::NotABoolean {
+                            flag: name.to_owned(),
+                            value: v.to_owned(),
+                        })
+                    }
                 }
             };
             add(&mut parsed, flag, value);
@@ -113,19 +154,18 @@ pub fn parse(flags: &[Flag], words: &[String], stop_at_first_arg: bool) -> Resul
             while j < shorts.len() {
                 let c = shorts[j];
                 j += 1;
-                let flag = flags
-                    .iter()
-                    .find(|f| f.short == Some(c))
-                    .ok_or_else(|| format!("unknown shorthand flag: '{c}' in {w}"))?;
+                let flag = flags.iter().find(|f| f.short == Some(c)).ok_or_else(|| {
+                    FlagError::UnknownShort {
+                        flag: c,
+                        word: w.clone(),
+                    }
+                })?;
                 if flag.takes_value {
                     let rest: String = shorts[j..].iter().collect();
                     let value = if !rest.is_empty() {
                         rest.trim_start_matches('=').to_owned()
                     } else {
-                        let v = words
-                            .get(i)
-                            .cloned()
-                            .ok_or_else(|| format!("flag needs an argument: '{c}' in -{c}"))?;
+                        let v = words.get(i).cloned().ok_or(FlagError::ShortNeedsValue(c))?;
                         i += 1;
                         v
                     };
