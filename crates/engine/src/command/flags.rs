@@ -222,17 +222,42 @@ mod tests {
 
     #[test]
     fn bad_flags_are_named() {
-        assert_eq!(
-            parse(FLAGS, &words("--nope"), false).err().as_deref(),
-            Some("unknown flag: --nope")
-        );
-        assert_eq!(
-            parse(FLAGS, &words("-ax"), false).err().as_deref(),
-            Some("unknown shorthand flag: 'x' in -ax")
-        );
-        assert_eq!(
-            parse(FLAGS, &words("--name"), false).err().as_deref(),
-            Some("flag needs an argument: --name")
-        );
+        for (line, error, shown) in [
+            (
+                "--nope",
+                FlagError::Unknown("nope".into()),
+                "unknown flag: --nope",
+            ),
+            (
+                "-ax",
+                FlagError::UnknownShort {
+                    flag: 'x',
+                    word: "-ax".into(),
+                },
+                "unknown shorthand flag: 'x' in -ax",
+            ),
+            (
+                "--name",
+                FlagError::NeedsValue("name".into()),
+                "flag needs an argument: --name",
+            ),
+            (
+                "-c",
+                FlagError::ShortNeedsValue('c'),
+                "flag needs an argument: 'c' in -c",
+            ),
+            (
+                "--all=maybe",
+                FlagError::NotABoolean {
+                    flag: "all".into(),
+                    value: "maybe".into(),
+                },
+                "invalid argument \"maybe\" for \"--all\" flag: strconv.ParseBool: parsing \"maybe\": invalid syntax",
+            ),
+        ] {
+            let got = parse(FLAGS, &words(line), false).expect_err(line);
+            assert_eq!(got, error, "{line}");
+            assert_eq!(got.to_string(), shown, "{line}");
+        }
     }
 }
