@@ -81,7 +81,15 @@ pub fn init() {
 /// Fetches the rest of the code in the background, once the first frame is on screen.
 pub fn prefetch() {
     #[cfg(target_arch = "wasm32")]
-    imp::prefetch();
+    {
+        imp::prefetch();
+        // What `when_ready` runs while the rest is on its way, run once here:
+        // the first load's profile comes from a build that is never split,
+        // where that path is otherwise never taken, and its code must not be
+        // left in the rest that it waits for.
+        let _ = imp::has_pending();
+        after_pending(|| ());
+    }
 }
 
 /// Whether all of the code is here (always natively and in development builds).
@@ -103,13 +111,18 @@ pub fn ready() -> bool {
 pub fn when_ready(then: impl FnOnce() + 'static) {
     #[cfg(target_arch = "wasm32")]
     if !ready() && imp::has_pending() {
-        yew::platform::spawn_local(async move {
-            imp::pending().await;
-            then();
-        });
+        after_pending(then);
         return;
     }
     then();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn after_pending(then: impl FnOnce() + 'static) {
+    yew::platform::spawn_local(async move {
+        imp::pending().await;
+        then();
+    });
 }
 
 /// Loads the rest of the code without blocking the page; the error says what failed.
