@@ -27,7 +27,7 @@ pub fn inline_scripts(dist: &Path) -> Result<(), String> {
     let index = dist.join("index.html");
     let html = read(&index)?;
     let loader = loader_script(&html, &format!("./{glue}"))?;
-    crate::dist::write(&dist.join(LOADER), loader.as_bytes())?;
+    crate::files::write(&dist.join(LOADER), loader.as_bytes())?;
     let bundled = run::status(
         std::process::Command::new(crate::tools::tools_bin().join("esbuild"))
             .current_dir(dist)
@@ -50,14 +50,14 @@ pub fn inline_scripts(dist: &Path) -> Result<(), String> {
     let snippets = dist.join("snippets");
     if snippets.is_dir() {
         let mut files = Vec::new();
-        crate::dist::files_under(dist, &snippets, &mut files)?;
+        crate::files::files_under(dist, &snippets, &mut files)?;
         for (name, _) in files {
             html = without_preload(&html, &format!("./{name}"));
         }
         std::fs::remove_dir_all(&snippets)
             .map_err(|e| format!("cannot remove {}: {e}", snippets.display()))?;
     }
-    crate::dist::write(&index, html.as_bytes())?;
+    crate::files::write(&index, html.as_bytes())?;
     std::fs::remove_file(dist.join(&glue)).map_err(|e| format!("cannot remove {glue}: {e}"))
 }
 

@@ -1,5 +1,6 @@
 //! `cargo xtask dist`: the release build, its Content-Security-Policy and its size report.
 
+use crate::files::{copy_dir, files_under, write};
 use crate::run::{self, cmd, root};
 use crate::tools::{Plan, Tool};
 use base64::Engine as _;
@@ -164,25 +165,6 @@ fn split_first_load(dist: &Path) -> Result<(), String> {
     Ok(())
 }
 
-pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    let mut found = Vec::new();
-    files_under(from, from, &mut found)?;
-    for (name, path) in found {
-        let target = to.join(name);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::copy(&path, &target)
-            .map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
-    }
-    Ok(())
-}
-
 /// Gives the preload link of `wasm_name` a high fetch priority, and names the
 /// rest of the code in a `<meta>` for `static/split.js`. (Chromium holds back
 /// a preload of normal priority while the stylesheet loads; the wasm is what
@@ -278,30 +260,6 @@ fn gzip_len(bytes: &[u8]) -> u64 {
     enc.finish()
         .map(|v| v.len() as u64)
         .unwrap_or(bytes.len() as u64)
-}
-
-/// Every file under `dir`, with its path relative to `dist`.
-pub(crate) fn files_under(
-    dist: &Path,
-    dir: &Path,
-    out: &mut Vec<(String, std::path::PathBuf)>,
-) -> Result<(), String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files_under(dist, &path, out)?;
-        } else if path.is_file() {
-            let name = path
-                .strip_prefix(dist)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .into_owned();
-            out.push((name, path));
-        }
-    }
-    Ok(())
 }
 
 pub fn measure(dist: &Path) -> Result<Report, String> {

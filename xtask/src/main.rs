@@ -13,6 +13,7 @@ mod bench;
 mod bundle;
 mod dist;
 mod docker26;
+mod files;
 mod fuzz;
 mod run;
 mod split;
