@@ -28,17 +28,41 @@ fn json_list(text: &str) -> Option<Vec<String>> {
     serde_json::from_str::<Vec<String>>(t).ok()
 }
 
-/// Applies one `--change` line to `config`. Errors read like Docker's.
-pub fn apply_change(config: &mut RunConfig, line: &str) -> Result<(), String> {
+/// Why a `--change` line is refused; each prints as the daemon words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeError {
+    /// An instruction a commit cannot take (`RUN`, `FROM`, …), upper-cased.
+    NotAChange(String),
+    /// An instruction with nothing after it.
+    NoArgument(String),
+    /// `ENV` or `LABEL` pairs that do not read (the parser's own words).
+    Pairs(String),
+    /// A `VOLUME` that names an empty path.
+    EmptyVolume,
+}
+
+impl std::fmt::Display for ChangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChangeError::NotAChange(instr) => write!(f, "{instr} is not a valid change command"),
+            ChangeError::NoArgument(instr) => write!(f, "{instr} requires at least one argument"),
+            ChangeError::Pairs(why) => f.write_str(why),
+            ChangeError::EmptyVolume => f.write_str("VOLUME specified can not be an empty string"),
+        }
+    }
+}
+
+/// Applies one `--change` line to `config`, as `docker commit --change` does.
+pub fn apply_change(config: &mut RunConfig, line: &str) -> Result<(), ChangeError> {
     let line = line.trim();
     let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
     let instr = word.to_ascii_uppercase();
     if !COMMIT_INSTRUCTIONS.contains(&instr.as_str()) {
-        return Err(format!("{instr} is not a valid change command"));
+        return Err(ChangeError::NotAChange(instr));
     }
     let rest = rest.trim();
     if rest.is_empty() {
-        return Err(format!("{instr} requires at least one argument"));
+        return Err(ChangeError::NoArgument(instr));
     }
     let shell = |text: &str| vec!["/bin/sh".to_owned(), "-c".to_owned(), text.to_owned()];
     match instr.as_str() {
@@ -47,7 +71,7 @@ pub fn apply_change(config: &mut RunConfig, line: &str) -> Result<(), String> {
             config.entrypoint = Some(json_list(rest).unwrap_or_else(|| shell(rest)));
         }
         "ENV" => {
-            for (k, v) in crate::dockerfile::pairs("ENV", rest)? {
+            for (k, v) in crate::dockerfile::pairs("ENV", rest).map_err(ChangeError::Pairs)? {
                 config
                     .env
                     .retain(|e| e.split_once('=').map(|(n, _)| n) != Some(k.as_str()));
@@ -55,7 +79,7 @@ pub fn apply_change(config: &mut RunConfig, line: &str) -> Result<(), String> {
             }
         }
         "LABEL" => {
-            for (k, v) in crate::dockerfile::pairs("LABEL", rest)? {
+            for (k, v) in crate::dockerfile::pairs("LABEL", rest).map_err(ChangeError::Pairs)? {
                 config.labels.insert(k, v);
             }
         }
@@ -74,7 +98,7 @@ pub fn apply_change(config: &mut RunConfig, line: &str) -> Result<(), String> {
                 .unwrap_or_else(|| rest.split_whitespace().map(str::to_owned).collect())
             {
                 if v.trim().is_empty() {
-                    return Err("VOLUME specified can not be an empty string".into());
+                    return Err(ChangeError::EmptyVolume);
                 }
                 config.volumes.insert(v, Default::default());
             }
@@ -136,6 +160,10 @@ mod tests {
             ("RUN make", "RUN is not a valid change command"),
             ("FROM alpine", "FROM is not a valid change command"),
             ("CMD", "CMD requires at least one argument"),
+            (
+                "VOLUME [\"\"]",
+                "VOLUME specified can not be an empty string",
+            ),
             ("ENV A", "ENV must have two arguments"),
             (
                 "ENV A=1 B",
@@ -143,7 +171,8 @@ mod tests {
             ),
         ];
         for (line, want) in cases {
-            assert_eq!(apply_change(&mut c, line), Err(want.to_owned()), "{line}");
+            let refused = apply_change(&mut c, line).expect_err(line);
+            assert_eq!(refused.to_string(), want, "{line}");
         }
     }
 }

@@ -107,7 +107,7 @@ pub enum HostError {
     /// The main process could not start (`exec: "python": executable file not found in $PATH`).
     StartFailed(String),
     /// A `docker commit --change` line that cannot apply.
-    InvalidChange(String),
+    InvalidChange(crate::change::ChangeError),
     /// `docker rmi` of an image that cannot go (`hard`: not even forced).
     DeleteConflict {
         id: String,
