@@ -76,7 +76,8 @@ pub fn terminal_text(b: &Browser) -> Result<String, String> {
 
 /// Types a command line into the terminal and presses Enter.
 pub fn type_command(b: &Browser, line: &str) -> Result<(), String> {
-    let input = b.find("#command")?;
+    // A page just opened may not have drawn its terminal yet.
+    let input = b.wait_for("#command")?;
     b.type_into(&input, &format!("{line}\u{E007}"))
 }
 
