@@ -246,6 +246,14 @@ impl Normaliser {
                 *l = spaces.replace_all(l.trim_end(), "  ").into_owned();
             }
         }
+        if b.command.starts_with("docker builder prune") {
+            // buildx aligns the header with whichever record comes first (a
+            // random one) and each later record on its own: compare cells.
+            let tabs = Regex::new(r"\t+").unwrap();
+            for l in &mut lines {
+                *l = tabs.replace_all(l, "\t").into_owned();
+            }
+        }
         if b.command.starts_with("docker diff") || b.command.starts_with("docker container diff") {
             lines.sort();
         }

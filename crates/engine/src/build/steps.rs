@@ -42,6 +42,8 @@ pub(crate) struct Builder<'a> {
     pub from_lines: Vec<(usize, usize)>,
     /// The FROM vertices this build shows (one per base image).
     pub shown_bases: Vec<Digest>,
+    /// The context's files COPY and ADD selected: what the client sent.
+    pub context_files: crate::map::Set<String>,
 }
 
 /// How a step that makes a layer is recorded in history: BuildKit's text, the
@@ -266,6 +268,11 @@ impl Builder<'_> {
                 }
                 let diff: Diff = fs.into_upper();
                 let layer = self.host.new_layer(diff);
+                let now = self.host.now();
+                if let Some(parent) = stage.layers.last() {
+                    self.cache.used(parent.id, now);
+                }
+                self.cache.made(layer.id, layer.size(), now);
                 self.cache.steps.insert(
                     step_key.clone(),
                     Cached {
@@ -293,6 +300,24 @@ impl Builder<'_> {
         stage.key = step_key;
         self.history(stage, texts.buildkit, false);
         Ok(())
+    }
+
+    /// The context's record, once COPY or ADD read from it: the bytes of the
+    /// files they selected.
+    pub(super) fn record_context(&mut self) {
+        if self.opts.legacy || !self.context_sent {
+            return;
+        }
+        let size: u64 = self
+            .context
+            .entries
+            .iter()
+            .filter(|e| self.context_files.contains(&e.path))
+            .map(|e| e.node.size())
+            .sum();
+        let now = self.host.now();
+        self.cache
+            .sent("context", &self.opts.context_dir, size, now);
     }
 
     /// A writable layer over the stage's layers, stamped with the host's time.

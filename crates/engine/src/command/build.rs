@@ -86,6 +86,7 @@ pub fn build(s: &mut Session, p: Parsed, mut t: Transcript, legacy: bool) -> Tra
         build_args,
         legacy,
         budget: s.budget.clone(),
+        context_dir: dir.clone(),
     };
     if legacy {
         t.err(

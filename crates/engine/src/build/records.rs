@@ -1,0 +1,166 @@
+//! BuildKit's cache records, as `docker system df [-v]` counts them and
+//! `docker builder prune` removes them. A BuildKit build keeps:
+//!
+//! - a `source.local` record for each thing the client sent from the build's
+//!   directory: the Dockerfile, the `.dockerignore` (0 bytes when there is
+//!   none) and, when a COPY or ADD read it, the context (the bytes of the files
+//!   those instructions selected). Each is one record per directory, reused
+//!   by the next build there (its size stays the size first sent);
+//! - a `regular` record for each snapshot: the base image's (0 bytes) and
+//!   each layer a step made (RUN, COPY, ADD, WORKDIR), of the layer's size.
+//!
+//! A regular record is *shared* while an image uses its layer; `system df`
+//! counts only what is not shared. A record's USAGE grows each time a build
+//! loads it: a source on every build, a snapshot when a step runs on top of
+//! it, and the build's result when its last step came from the cache.
+//! `builder prune` removes what is not shared, `-a` everything (and with it
+//! the cache of steps). The legacy builder keeps none.
+
+use super::BuildCache;
+use crate::digest::Hasher;
+use crate::layer::LayerId;
+
+/// What a record holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordKind {
+    /// Files the client sent (`source.local`).
+    Local,
+    /// A snapshot (`regular`).
+    Regular,
+}
+
+impl RecordKind {
+    /// The CACHE TYPE column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::Local => "source.local",
+            RecordKind::Regular => "regular",
+        }
+    }
+}
+
+/// One cache record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// 25 characters of `[a-z0-9]`, as BuildKit's IDs (derived from what the
+    /// record is of, so the same inputs give the same ID).
+    pub id: String,
+    pub kind: RecordKind,
+    pub size: u64,
+    pub created: u64,
+    pub last_used: u64,
+    pub usage: u32,
+    /// A snapshot's layer: the record is shared while an image uses it.
+    pub layer: Option<LayerId>,
+    key: String,
+}
+
+impl Record {
+    /// Mutable records (the sources) are marked `*` in `builder prune`'s list.
+    pub fn mutable(&self) -> bool {
+        self.kind == RecordKind::Local
+    }
+}
+
+fn record_id(key: &str) -> String {
+    const ALPHABET: &[u8; 36] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+    let mut h = Hasher::new();
+    h.update(b"buildkit cache record\0");
+    h.update(key.as_bytes());
+    let d = h.finish();
+    let hex = d.hex().as_bytes();
+    (0..25)
+        .map(|i| {
+            let byte = std::str::from_utf8(&hex[2 * i..2 * i + 2])
+                .ok()
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+                .unwrap_or(0);
+            char::from(ALPHABET[usize::from(byte) % ALPHABET.len()])
+        })
+        .collect()
+}
+
+impl BuildCache {
+    /// The records, oldest first.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    fn find(&mut self, key: &str) -> Option<&mut Record> {
+        self.records.iter_mut().find(|r| r.key == key)
+    }
+
+    fn add(&mut self, key: String, kind: RecordKind, size: u64, layer: Option<LayerId>, now: u64) {
+        self.records.push(Record {
+            id: record_id(&key),
+            kind,
+            size,
+            created: now,
+            last_used: now,
+            usage: 1,
+            layer,
+            key,
+        });
+    }
+
+    /// A source the client sent from `dir` (`dockerfile`, `dockerignore` or
+    /// `context`): a new record, or one more use of the one there.
+    pub(crate) fn sent(&mut self, what: &str, dir: &str, size: u64, now: u64) {
+        let key = format!("source {what} {dir}");
+        match self.find(&key) {
+            Some(r) => {
+                r.usage += 1;
+                r.last_used = now;
+            }
+            None => self.add(key, RecordKind::Local, size, None, now),
+        }
+    }
+
+    /// The snapshot of a base image, whose top layer is `layer`.
+    pub(crate) fn base(&mut self, layer: LayerId, now: u64) {
+        let key = format!("layer {}", layer.0);
+        if self.find(&key).is_none() {
+            self.add(key, RecordKind::Regular, 0, Some(layer), now);
+            if let Some(r) = self.records.last_mut() {
+                r.usage = 0;
+            }
+        }
+    }
+
+    /// The snapshot a step made.
+    pub(crate) fn made(&mut self, layer: LayerId, size: u64, now: u64) {
+        let key = format!("layer {}", layer.0);
+        match self.find(&key) {
+            Some(r) => {
+                r.usage += 1;
+                r.last_used = now;
+            }
+            None => self.add(key, RecordKind::Regular, size, Some(layer), now),
+        }
+    }
+
+    /// A build loaded the snapshot of `layer` (to run a step on it, or as its result).
+    pub(crate) fn used(&mut self, layer: LayerId, now: u64) {
+        if let Some(r) = self.find(&format!("layer {}", layer.0)) {
+            r.usage += 1;
+            r.last_used = now;
+        }
+    }
+
+    /// `docker builder prune [-a]`: removes the records no image shares
+    /// (every record with `all`) and the cached steps whose layers go with
+    /// them; returns what it removed.
+    pub fn prune(&mut self, all: bool, shared: impl Fn(LayerId) -> bool) -> Vec<Record> {
+        let keep = |r: &Record| !all && r.layer.is_some_and(&shared);
+        let (kept, removed): (Vec<Record>, Vec<Record>) =
+            std::mem::take(&mut self.records).into_iter().partition(keep);
+        self.records = kept;
+        if all {
+            self.steps.clear();
+            self.bases.clear();
+        } else {
+            self.steps.retain(|_, c| shared(c.layer.id));
+        }
+        removed
+    }
+}
