@@ -67,6 +67,8 @@ pub struct BuildCache {
     pub(crate) bases: Vec<Digest>,
     /// The records `system df` counts and `builder prune` removes.
     records: Vec<Record>,
+    /// Builds so far: a record counts one use per build.
+    build: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -285,6 +287,7 @@ pub fn build(
     }
     if !opts.legacy {
         let now = host.now();
+        cache.begin();
         cache.sent("dockerfile", &opts.context_dir, text.len() as u64, now);
         let ignored = ignore.as_ref().map_or(0, |i| i.len() as u64);
         cache.sent("dockerignore", &opts.context_dir, ignored, now);
@@ -342,6 +345,7 @@ pub fn build(
         from_lines: Vec::new(),
         shown_bases: Vec::new(),
         context_files: crate::map::Set::new(),
+        run_mounts: false,
     };
     if !opts.legacy {
         // BuildKit resolves every base image before it reads .dockerignore.
@@ -469,6 +473,7 @@ fn buildkit_finish(
     config.created = crate::clock::rfc3339(host.now());
     cache.date_history(&mut config, &stage.layers);
     let outcome = host.add_image(config, stage.layers.clone(), opts.tag.as_ref());
+    cache.exported(&stage.layers);
     progress.line(n, &format!("writing image {} done", outcome.value));
     if let Some(tag) = &opts.tag {
         progress.line(

@@ -5,16 +5,17 @@
 //!   directory: the Dockerfile, the `.dockerignore` (0 bytes when there is
 //!   none) and, when a COPY or ADD read it, the context (the bytes of the files
 //!   those instructions selected). Each is one record per directory, reused
-//!   by the next build there (its size stays the size first sent);
+//!   by the next build there (it holds what was sent last);
 //! - a `regular` record for each snapshot: the base image's (0 bytes) and
 //!   each layer a step made (RUN, COPY, ADD, WORKDIR), of the layer's size.
 //!
 //! A regular record is *shared* while an image uses its layer; `system df`
-//! counts only what is not shared. A record's USAGE grows each time a build
-//! loads it: a source on every build, a snapshot when a step runs on top of
+//! counts only what is not shared. A record's USAGE counts the builds that
+//! loaded it: a source on every build, a snapshot when a step runs on top of
 //! it, and the build's result when its last step came from the cache.
 //! `builder prune` removes what is not shared, `-a` everything (and with it
-//! the cache of steps). The legacy builder keeps none.
+//! the cache of steps), and lets go of the layers they held (`docker rmi`
+//! keeps a layer a record holds). The legacy builder keeps none.
 
 use super::BuildCache;
 use crate::digest::Hasher;
@@ -52,13 +53,27 @@ pub struct Record {
     pub usage: u32,
     /// A snapshot's layer: the record is shared while an image uses it.
     pub layer: Option<LayerId>,
+    /// A snapshot an image was exported with (a stage's own is not).
+    exported: bool,
+    /// The build that last used it.
+    last_build: u64,
     key: String,
 }
 
 impl Record {
-    /// Mutable records (the sources) are marked `*` in `builder prune`'s list.
+    /// Mutable records (the sources, and snapshots no image was exported
+    /// with) are marked `*` in `builder prune`'s list.
     pub fn mutable(&self) -> bool {
-        self.kind == RecordKind::Local
+        self.kind == RecordKind::Local || !self.exported
+    }
+
+    /// One more use, at most one per build.
+    fn use_in(&mut self, build: u64, now: u64) {
+        if self.last_build != build {
+            self.usage += 1;
+            self.last_build = build;
+        }
+        self.last_used = now;
     }
 }
 
@@ -81,6 +96,11 @@ fn record_id(key: &str) -> String {
 }
 
 impl BuildCache {
+    /// The layers the records hold (see [`crate::host::Host::hold_for_cache`]).
+    pub fn held_layers(&self) -> Vec<LayerId> {
+        self.records.iter().filter_map(|r| r.layer).collect()
+    }
+
     /// The records, oldest first.
     pub fn records(&self) -> &[Record] {
         &self.records
@@ -99,18 +119,36 @@ impl BuildCache {
             last_used: now,
             usage: 1,
             layer,
+            exported: false,
+            last_build: self.build,
             key,
         });
     }
 
+    /// A build starts.
+    pub(crate) fn begin(&mut self) {
+        self.build += 1;
+    }
+
+    /// An image was exported with `layers`.
+    pub(crate) fn exported(&mut self, layers: &[std::rc::Rc<crate::layer::Layer>]) {
+        for r in &mut self.records {
+            if r.layer.is_some_and(|l| layers.iter().any(|x| x.id == l)) {
+                r.exported = true;
+            }
+        }
+    }
+
     /// A source the client sent from `dir` (`dockerfile`, `dockerignore` or
-    /// `context`): a new record, or one more use of the one there.
+    /// `context`): a new record, or one more use of the one there, which
+    /// now holds what was sent this time.
     pub(crate) fn sent(&mut self, what: &str, dir: &str, size: u64, now: u64) {
         let key = format!("source {what} {dir}");
+        let build = self.build;
         match self.find(&key) {
             Some(r) => {
-                r.usage += 1;
-                r.last_used = now;
+                r.use_in(build, now);
+                r.size = size;
             }
             None => self.add(key, RecordKind::Local, size, None, now),
         }
@@ -122,7 +160,9 @@ impl BuildCache {
         if self.find(&key).is_none() {
             self.add(key, RecordKind::Regular, 0, Some(layer), now);
             if let Some(r) = self.records.last_mut() {
+                // Counted when a step runs on it.
                 r.usage = 0;
+                r.last_build = 0;
             }
         }
     }
@@ -130,20 +170,18 @@ impl BuildCache {
     /// The snapshot a step made.
     pub(crate) fn made(&mut self, layer: LayerId, size: u64, now: u64) {
         let key = format!("layer {}", layer.0);
+        let build = self.build;
         match self.find(&key) {
-            Some(r) => {
-                r.usage += 1;
-                r.last_used = now;
-            }
+            Some(r) => r.use_in(build, now),
             None => self.add(key, RecordKind::Regular, size, Some(layer), now),
         }
     }
 
     /// A build loaded the snapshot of `layer` (to run a step on it, or as its result).
     pub(crate) fn used(&mut self, layer: LayerId, now: u64) {
+        let build = self.build;
         if let Some(r) = self.find(&format!("layer {}", layer.0)) {
-            r.usage += 1;
-            r.last_used = now;
+            r.use_in(build, now);
         }
     }
 

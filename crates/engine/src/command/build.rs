@@ -124,6 +124,8 @@ pub fn build(s: &mut Session, p: Parsed, mut t: Transcript, legacy: bool) -> Tra
     }
     t.status = built.status;
     t.events.extend(built.events);
+    let held = s.build_cache.held_layers();
+    t.events.extend(s.host.hold_for_cache(held));
     t.build = built.steps;
     t
 }

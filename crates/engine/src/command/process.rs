@@ -78,6 +78,11 @@ fn script_of(argv: &[String]) -> String {
     {
         return argv.get(2).cloned().unwrap_or_default();
     }
+    quoted(argv)
+}
+
+/// `argv` as one shell command, each word quoted.
+fn quoted(argv: &[String]) -> String {
     argv.iter()
         .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
         .collect::<Vec<_>>()
@@ -199,7 +204,13 @@ pub fn main_process(
     if serves(s, id, &argv).is_some() {
         return None;
     }
-    let (mut shell, _) = shell_for(s, id, "/bin/sh")?;
+    // `sh -c SCRIPT` is that shell, named as the command names it (`sh: x: not found`).
+    let shell_name = if script_of(&argv) != quoted(&argv) {
+        program.as_str()
+    } else {
+        "/bin/sh"
+    };
+    let (mut shell, _) = shell_for(s, id, shell_name)?;
     shell.tty = tty;
     // A detached process keeps running through any sleep; one in the
     // foreground through a long one (a short one just returns).
@@ -340,7 +351,7 @@ pub fn exec(
             "executable file not found in $PATH"
         };
         t.err(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": {what}: unknown"));
-        return 127;
+        return 126;
     }
     if is_bare_shell(argv) {
         if o.interactive && !o.detach {

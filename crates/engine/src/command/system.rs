@@ -291,6 +291,8 @@ pub(super) fn builder_prune(s: &mut Session, args: &[String], mut t: Transcript)
         .flat_map(|i| i.layers.iter().map(|l| l.id))
         .collect();
     let removed = s.build_cache.prune(all, |l| images.contains(&l));
+    let held = s.build_cache.held_layers();
+    t.events.extend(s.host.hold_for_cache(held));
     let now = s.host.now();
     let mut block = Vec::new();
     for (k, r) in removed.iter().enumerate() {

@@ -50,10 +50,34 @@ impl Host {
     pub(super) fn layer_in_use(&self, chain: &Digest) -> bool {
         self.images.values().any(|i| i.chain_ids().contains(chain))
             || self.layers.get(chain).is_some_and(|l| {
-                self.containers
-                    .iter()
-                    .any(|c| c.fs.lower().layers().iter().any(|x| x.id == l.id))
+                self.cache_held.contains(&l.id)
+                    || self
+                        .containers
+                        .iter()
+                        .any(|c| c.fs.lower().layers().iter().any(|x| x.id == l.id))
             })
+    }
+
+    /// The layers BuildKit's cache records hold now; a stored layer that
+    /// nothing uses any more (its image removed, its record pruned) goes.
+    pub fn hold_for_cache(&mut self, held: Vec<LayerId>) -> Vec<super::HostEvent> {
+        self.cache_held = held;
+        let gone: Vec<Digest> = self
+            .layers
+            .iter()
+            .map(|(chain, _)| chain.clone())
+            .filter(|chain| !self.layer_in_use(chain))
+            .collect();
+        let mut events = Vec::new();
+        for chain in gone {
+            if let Some(layer) = self.layers.remove(&chain) {
+                events.push(super::HostEvent::LayerDeleted {
+                    layer: layer.id,
+                    chain_id: chain,
+                });
+            }
+        }
+        events
     }
 
     /// Stores an image's layers (bottom first) by ChainID: a layer whose

@@ -565,7 +565,12 @@ impl Run<'_, '_> {
         if BUILTINS.contains(&name) {
             return self.builtin(name, args);
         }
-        let Some(found) = self.lookup(name) else {
+        // busybox's sh runs its own applets even when PATH has no link to them.
+        let found = self.lookup(name).or_else(|| {
+            (self.busybox_sh && !name.contains('/') && programs::program_named(name).is_some())
+                .then(|| "/bin/busybox".to_owned())
+        });
+        let Some(found) = found else {
             self.busybox = false;
             if self.sh.name.rsplit('/').next() == Some("bash") {
                 self.stderr(format!("bash: {name}: command not found"));
