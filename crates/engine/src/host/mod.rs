@@ -178,7 +178,8 @@ pub struct Host {
     init_layer: Rc<Layer>,
     /// Layers BuildKit's cache records hold: `docker rmi` keeps them (no
     /// `Deleted:` line for them) until `docker builder prune` lets them go.
-    cache_held: Vec<LayerId>,
+    /// Each with the ChainIDs it holds: its own and its parents'.
+    cache_held: Vec<(LayerId, Vec<Digest>)>,
 }
 
 impl Default for Host {
