@@ -31,7 +31,11 @@ const CASES: &[(&str, &str, i32)] = &[
         "rm: can't remove '/nosuch': No such file or directory\n",
         1,
     ),
-    ("docker run --rm busybox rm /tmp", "rm: '/tmp' is a directory\n", 1),
+    (
+        "docker run --rm busybox rm /tmp",
+        "rm: '/tmp' is a directory\n",
+        1,
+    ),
     (
         "docker run --rm busybox mkdir /etc",
         "mkdir: can't create directory '/etc': File exists\n",
@@ -63,12 +67,12 @@ const CASES: &[(&str, &str, i32)] = &[
         1,
     ),
     // ls: one name per line without a terminal; -a with . and ..; -R
-    ("docker run --rm busybox ls /etc", "hostname\nhosts\nmtab\npasswd\nresolv.conf\n", 0),
     (
-        "docker run --rm busybox ls -a /tmp",
-        ".\n..\n",
+        "docker run --rm busybox ls /etc",
+        "hostname\nhosts\nmtab\npasswd\nresolv.conf\n",
         0,
     ),
+    ("docker run --rm busybox ls -a /tmp", ".\n..\n", 0),
     (
         "docker run --rm busybox sh -c 'mkdir -p /tmp/a/b && touch /tmp/a/f && ls -R /tmp'",
         "/tmp:\na\n\n/tmp/a:\nb\nf\n\n/tmp/a/b:\n",
@@ -80,7 +84,11 @@ const CASES: &[(&str, &str, i32)] = &[
         0,
     ),
     // the host's own shell stays GNU's, on a terminal
-    ("mkdir -p /tmp/h && touch /tmp/h/a /tmp/h/b\nls /tmp/h", "a  b\n", 0),
+    (
+        "mkdir -p /tmp/h && touch /tmp/h/a /tmp/h/b\nls /tmp/h",
+        "a  b\n",
+        0,
+    ),
     (
         "ls /nosuch",
         "ls: cannot access '/nosuch': No such file or directory\n",
@@ -135,8 +143,8 @@ fn a_buildkit_build_keeps_cache_records_that_prune_removes() {
     // The Dockerfile (35 bytes) and .dockerignore (11 bytes) are counted;
     // the base's and the RUN's snapshots are shared with the images.
     assert!(
-        df.lines()
-            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["Build", "Cache", "4", "0", "46B", "46B"]),
+        df.lines().any(|l| l.split_whitespace().collect::<Vec<_>>()
+            == ["Build", "Cache", "4", "0", "46B", "46B"]),
         "{df}"
     );
     let (pruned, status) = last(&format!("{BUILD}docker builder prune -f"));
@@ -164,7 +172,9 @@ fn rmi_keeps_a_layer_a_cache_record_holds() {
         "cat > Dockerfile <<'EOF'\nFROM busybox\nRUN echo hi > /hi.txt\nEOF\nDOCKER_BUILDKIT=0 docker build -q -t app .\ndocker system df",
     );
     assert!(
-        legacy.lines().any(|l| l.starts_with("Build Cache") && l.split_whitespace().nth(2) == Some("0")),
+        legacy
+            .lines()
+            .any(|l| l.starts_with("Build Cache") && l.split_whitespace().nth(2) == Some("0")),
         "the legacy builder keeps no records: {legacy}"
     );
 }

@@ -136,7 +136,6 @@ impl BuildCache {
             config.created = last;
         }
     }
-
 }
 
 /// What one step did, for the app to animate.

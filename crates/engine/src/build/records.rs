@@ -190,8 +190,9 @@ impl BuildCache {
     /// them; returns what it removed.
     pub fn prune(&mut self, all: bool, shared: impl Fn(LayerId) -> bool) -> Vec<Record> {
         let keep = |r: &Record| !all && r.layer.is_some_and(&shared);
-        let (kept, removed): (Vec<Record>, Vec<Record>) =
-            std::mem::take(&mut self.records).into_iter().partition(keep);
+        let (kept, removed): (Vec<Record>, Vec<Record>) = std::mem::take(&mut self.records)
+            .into_iter()
+            .partition(keep);
         self.records = kept;
         if all {
             self.steps.clear();

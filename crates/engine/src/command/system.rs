@@ -247,7 +247,10 @@ fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     t.out("");
     t.out("VOLUME NAME   LINKS     SIZE");
     t.out("");
-    t.out(format!("Build cache usage: {}", human_size(cache_size(s) as f64)));
+    t.out(format!(
+        "Build cache usage: {}",
+        human_size(cache_size(s) as f64)
+    ));
     t.out("");
     let mut rows = vec![[
         "CACHE ID",
@@ -260,7 +263,12 @@ fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     ]
     .map(str::to_owned)
     .to_vec()];
-    let ago = |at: u64| format!("{} ago", crate::clock::human_duration(now.saturating_sub(at)));
+    let ago = |at: u64| {
+        format!(
+            "{} ago",
+            crate::clock::human_duration(now.saturating_sub(at))
+        )
+    };
     for r in s.build_cache.records() {
         rows.push(vec![
             r.id[..12].to_owned(),
