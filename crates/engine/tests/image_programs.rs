@@ -66,6 +66,11 @@ const CASES: &[(&str, &str, i32)] = &[
         "sh: can't create /nosuch/f: nonexistent directory\n",
         1,
     ),
+    (
+        "docker run --rm busybox sh -c 'echo $((1/0))'",
+        "sh: divide by zero\n",
+        2,
+    ),
     // ls: one name per line without a terminal; -a with . and ..; -R
     (
         "docker run --rm busybox ls /etc",

@@ -285,13 +285,20 @@ impl Run<'_, '_> {
         if self.stopped() {
             return;
         }
-        // busybox's ash names no line: `sh: foo: not found`.
-        let prefix = if self.busybox_sh {
-            format!("{}: ", self.sh.name)
+        // busybox's ash names no line (`sh: foo: not found`), and words
+        // arithmetic errors its own way.
+        if self.busybox_sh {
+            let message = match message.strip_prefix("arithmetic expression: ") {
+                Some(m) if m.starts_with("division by zero") => "divide by zero",
+                Some(_) => "arithmetic syntax error",
+                None => message,
+            };
+            let line = format!("{}: {message}", self.sh.name);
+            self.stderr(line);
         } else {
-            format!("{}: {}: ", self.sh.name, self.line)
-        };
-        self.stderr(format!("{prefix}{message}"));
+            let line = format!("{}: {}: {message}", self.sh.name, self.line);
+            self.stderr(line);
+        }
     }
 
     /// A builtin's error: dash's `sh: 1: cd: message`, ash's
