@@ -268,11 +268,22 @@ impl Normaliser {
             *l = from.replace(l, "$1 [<stage>] FROM ").into_owned();
         }
         cached_in_any_order(&mut lines);
-        if lines.first().is_some_and(|l| l.starts_with("REPOSITORY")) {
-            // Docker orders images by their creation second and one image's
-            // tags by the reference store's (random) order: images made in
-            // the same second, as a scenario's are, come in any order.
-            lines[1..].sort();
+        // Docker orders images by their creation second and one image's
+        // tags by the reference store's (random) order: images made in the
+        // same second, as a scenario's are, come in any order (in `docker
+        // images` and in `system df -v`'s images table).
+        let mut i = 0;
+        while i < lines.len() {
+            if lines[i].starts_with("REPOSITORY") {
+                let start = i + 1;
+                let mut end = start;
+                while end < lines.len() && !lines[end].is_empty() {
+                    end += 1;
+                }
+                lines[start..end].sort();
+                i = end;
+            }
+            i += 1;
         }
         Block {
             command: b.command.clone(),
