@@ -470,10 +470,10 @@ fn a_containers_hosts_hostname_and_resolv_conf_are_bind_mounts() {
         443a3bdb933ee5e4dbb4991fc0b9e6ee2e02eb69872e8e3ed55be14432b7bfd2
         $ docker exec c1 sh -c 'echo 10.0.0.1 db >> /etc/hosts'
         $ docker exec c1 rm /etc/hostname
-        rm: cannot remove '/etc/hostname': Device or resource busy
+        rm: can't remove '/etc/hostname': Device or resource busy
         [exit 1]
         $ docker exec c1 mv /etc/resolv.conf /tmp/r
-        mv: cannot move '/etc/resolv.conf' to '/tmp/r': Device or resource busy
+        mv: can't rename '/etc/resolv.conf': Device or resource busy
         [exit 1]
         $ docker diff c1
         $ docker ps -s

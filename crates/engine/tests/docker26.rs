@@ -137,6 +137,8 @@ struct Normaliser {
     done: Regex,
     context: Regex,
     run_output: Regex,
+    /// A RUN's output repeated in the error box: `0.134 ls: …`.
+    box_output: Regex,
     partial: Regex,
     cache_ref: Regex,
 }
@@ -158,6 +160,7 @@ impl Normaliser {
             done: Regex::new(r"(DONE|ERROR|CANCELED) \d+\.\d+s|\b\d+\.\d+s done").unwrap(),
             context: Regex::new(r"transferring context: \d+(\.\d+)?[kMG]?B").unwrap(),
             run_output: Regex::new(r"^(#\d+) \d+\.\d{3} ").unwrap(),
+            box_output: Regex::new(r"^\d+\.\d{3} ").unwrap(),
             partial: Regex::new(r"^#\d+ transferring (context|dockerfile):\s*$").unwrap(),
             cache_ref: Regex::new(
                 r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}::[a-z0-9]{25}\b|\b[a-z0-9]{25}\b",
@@ -215,6 +218,7 @@ impl Normaliser {
             .lines()
             .filter(|l| !self.partial.is_match(l))
             .map(|l| self.run_output.replace(l, "$1 <t> ").into_owned())
+            .map(|l| self.box_output.replace(&l, "<t> ").into_owned())
             .collect();
         // A progress line printed again once done (`#5 writing image … done`).
         let finished: Vec<String> = lines.clone();
@@ -227,6 +231,14 @@ impl Normaliser {
                 (first, kind)
             {
                 *l = l.replacen(id, "<ref>", 1);
+            }
+        }
+        if b.command.starts_with("docker builder prune") {
+            // buildx aligns the header with whichever record comes first (a
+            // random one) and each later record on its own: compare cells.
+            let tabs = Regex::new(r"\t+").unwrap();
+            for l in &mut lines {
+                *l = tabs.replace_all(l, "\t").into_owned();
             }
         }
         // Build cache records of the same age come in random order.
@@ -256,11 +268,22 @@ impl Normaliser {
             *l = from.replace(l, "$1 [<stage>] FROM ").into_owned();
         }
         cached_in_any_order(&mut lines);
-        if lines.first().is_some_and(|l| l.starts_with("REPOSITORY")) {
-            // Docker orders images by their creation second and one image's
-            // tags by the reference store's (random) order: images made in
-            // the same second, as a scenario's are, come in any order.
-            lines[1..].sort();
+        // Docker orders images by their creation second and one image's
+        // tags by the reference store's (random) order: images made in the
+        // same second, as a scenario's are, come in any order (in `docker
+        // images` and in `system df -v`'s images table).
+        let mut i = 0;
+        while i < lines.len() {
+            if lines[i].starts_with("REPOSITORY") {
+                let start = i + 1;
+                let mut end = start;
+                while end < lines.len() && !lines[end].is_empty() {
+                    end += 1;
+                }
+                lines[start..end].sort();
+                i = end;
+            }
+            i += 1;
         }
         Block {
             command: b.command.clone(),

@@ -72,6 +72,18 @@ impl Builder<'_> {
                 .line(n, &format!("transferring context: {size} done"));
             self.progress.line(n, "DONE 0.0s");
         }
+        if from.is_none() && ctx_store.is_none() {
+            for s in &sources {
+                for e in self.context.select(s).unwrap_or_default() {
+                    self.context_files.insert(e.path.clone());
+                    if matches!(e.node, crate::merged::Node::Dir { .. }) {
+                        for below in self.context.below(&e.path) {
+                            self.context_files.insert(below.path.clone());
+                        }
+                    }
+                }
+            }
+        }
         let checksum = match from_ctx.checksum(&sources) {
             Ok(c) => c,
             Err(e) => return Err(self.checksum_failed(i, label, kw, &sources, from_ctx, &e, &at)),

@@ -129,6 +129,10 @@ impl Builder<'_> {
             });
         }
         self.shown_bases.push(from_key.clone());
+        if let Some(top) = layers.last() {
+            let now = self.host.now();
+            self.cache.base(top.id, now);
+        }
         let v = self.progress.vertex(&label);
         // BuildKit reports the base CACHED when its layers are already stored.
         let diff_ids: Vec<Digest> = layers.iter().map(|l| l.diff_id().clone()).collect();

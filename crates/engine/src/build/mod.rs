@@ -17,6 +17,7 @@ mod error;
 mod from;
 mod legacy;
 mod metadata;
+mod records;
 mod run;
 mod steps;
 pub mod vars;
@@ -24,6 +25,7 @@ pub mod vars;
 pub use crate::health::HealthConfig;
 pub use context::Context;
 pub use error::{BuildError, ErrorKind};
+pub use records::{Record, RecordKind};
 
 use crate::digest::{Digest, Hasher};
 use crate::dockerfile::{self, Args, Instruction, Keyword};
@@ -52,6 +54,9 @@ pub struct BuildOptions {
     pub legacy: bool,
     /// The work the `docker build` line may do: RUN steps count against it.
     pub budget: crate::budget::Budget,
+    /// The build's directory on the host: BuildKit keeps one record of each
+    /// source (Dockerfile, `.dockerignore`, context) sent from it.
+    pub context_dir: String,
 }
 
 /// BuildKit's cache: step keys to the layer the step produced.
@@ -60,6 +65,10 @@ pub struct BuildCache {
     steps: Map<Digest, Cached>,
     /// The FROM steps builds have resolved.
     pub(crate) bases: Vec<Digest>,
+    /// The records `system df` counts and `builder prune` removes.
+    records: Vec<Record>,
+    /// Builds so far: a record counts one use per build.
+    build: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -126,12 +135,6 @@ impl BuildCache {
         if let Some(last) = previous {
             config.created = last;
         }
-    }
-
-    /// `docker builder prune`.
-    pub fn clear(&mut self) {
-        self.steps.clear();
-        self.bases.clear();
     }
 }
 
@@ -281,6 +284,13 @@ pub fn build(
             return fail(out, p, format!("failed to solve: {e}").into());
         }
     }
+    if !opts.legacy {
+        let now = host.now();
+        cache.begin();
+        cache.sent("dockerfile", &opts.context_dir, text.len() as u64, now);
+        let ignored = ignore.as_ref().map_or(0, |i| i.len() as u64);
+        cache.sent("dockerignore", &opts.context_dir, ignored, now);
+    }
     if opts.legacy {
         let sent = crate::size::human_size_with_precision(ctx.tar_size() as f64, 4);
         p.say(format!("Sending build context to Docker daemon {sent:>8}"));
@@ -333,6 +343,8 @@ pub fn build(
         stage_count: plan.stages.len(),
         from_lines: Vec::new(),
         shown_bases: Vec::new(),
+        context_files: crate::map::Set::new(),
+        run_mounts: false,
     };
     if !opts.legacy {
         // BuildKit resolves every base image before it reads .dockerignore.
@@ -346,9 +358,13 @@ pub fn build(
                 final_stage = Some(stage.clone());
                 builder.stages.push(stage);
             }
-            Err(err) => return stage_failed(out, builder, err),
+            Err(err) => {
+                builder.record_context();
+                return stage_failed(out, builder, err);
+            }
         }
     }
+    builder.record_context();
     let Some(stage) = final_stage else {
         let steps::Builder { progress, .. } = builder;
         return fail(
@@ -367,6 +383,12 @@ pub fn build(
         ..
     } = builder;
     mark_bases_cached(&mut progress, &steps, from_lines);
+    // The result is loaded from the cache when its last step came from there.
+    if let Some(top) = stage.layers.last() {
+        if !opts.legacy && !steps.iter().any(|s| !s.cached && s.layer == Some(top.id)) {
+            cache.used(top.id, host.now());
+        }
+    }
     out.steps = steps;
     out.events = events;
     if opts.legacy {
@@ -450,6 +472,7 @@ fn buildkit_finish(
     config.created = crate::clock::rfc3339(host.now());
     cache.date_history(&mut config, &stage.layers);
     let outcome = host.add_image(config, stage.layers.clone(), opts.tag.as_ref());
+    cache.exported(&stage.layers);
     progress.line(n, &format!("writing image {} done", outcome.value));
     if let Some(tag) = &opts.tag {
         progress.line(

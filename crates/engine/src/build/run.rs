@@ -92,6 +92,7 @@ impl Builder<'_> {
         };
         let legacy_mode = self.opts.legacy;
         let budget = self.opts.budget.clone();
+        self.run_mounts = true;
         let result = self.layer_step(stage, i, label, step_key, texts, |fs| {
             if !matches!(fs.stat(&shell_path).map(|s| s.node), Ok(Node::File { .. })) {
                 let msg = if legacy_mode {
@@ -114,6 +115,7 @@ impl Builder<'_> {
             }
             Ok(lines)
         });
+        self.run_mounts = false;
         let Err(f) = result else { return Ok(()) };
         if legacy_mode {
             return Err(f.msg.into());

@@ -42,6 +42,11 @@ pub(crate) struct Builder<'a> {
     pub from_lines: Vec<(usize, usize)>,
     /// The FROM vertices this build shows (one per base image).
     pub shown_bases: Vec<Digest>,
+    /// The context's files COPY and ADD selected: what the client sent.
+    pub context_files: crate::map::Set<String>,
+    /// The step being made is a RUN: BuildKit bind-mounts `/etc/hosts` and
+    /// `/etc/resolv.conf` into its container.
+    pub run_mounts: bool,
 }
 
 /// How a step that makes a layer is recorded in history: BuildKit's text, the
@@ -264,8 +269,18 @@ impl Builder<'_> {
                     self.progress
                         .line(v, &format!("{}.{:03} {line}", k / 1000, 100 + k % 900));
                 }
-                let diff: Diff = fs.into_upper();
+                // What a RUN wrote to its bind-mounted files is not in the layer.
+                let diff: Diff = if fs.mounts().is_empty() {
+                    fs.into_upper()
+                } else {
+                    fs.upper_unmounted()
+                };
                 let layer = self.host.new_layer(diff);
+                let now = self.host.now();
+                if let Some(parent) = stage.layers.last() {
+                    self.cache.used(parent.id, now);
+                }
+                self.cache.made(layer.id, layer.size(), now);
                 self.cache.steps.insert(
                     step_key.clone(),
                     Cached {
@@ -295,9 +310,65 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// The context's record, once COPY or ADD read from it: the bytes of the
+    /// files they selected.
+    pub(super) fn record_context(&mut self) {
+        if self.opts.legacy || !self.context_sent {
+            return;
+        }
+        let size: u64 = self
+            .context
+            .entries
+            .iter()
+            .filter(|e| self.context_files.contains(&e.path))
+            .map(|e| e.node.size())
+            .sum();
+        let now = self.host.now();
+        self.cache
+            .sent("context", &self.opts.context_dir, size, now);
+    }
+
     /// A writable layer over the stage's layers, stamped with the host's time.
     pub(super) fn step_fs(&self, stage: &Stage) -> Merged {
-        let mut fs = Merged::new(Rc::new(Lower::new(stage.layers.clone())));
+        let mut layers = stage.layers.clone();
+        let mut mounted = Vec::new();
+        if self.run_mounts {
+            // Files a RUN sees and its layer never holds: a stub layer under
+            // the writable one, bind-mounted so they cannot be removed.
+            let below = Merged::new(Rc::new(Lower::new(layers.clone())));
+            if let Ok(etc) = below.stat("/etc") {
+                if matches!(etc.node, crate::merged::Node::Dir { .. }) {
+                    let mut stub = Diff::new();
+                    for name in ["hosts", "resolv.conf"] {
+                        let path = format!("/etc/{name}");
+                        if below.lstat(&path).is_err() {
+                            if let Ok(p) = crate::path::FsPath::lexical(&path[1..]) {
+                                let meta = crate::diff::Meta::new(0o644, self.host.now());
+                                stub.put_file(p, meta, crate::content::Content::empty());
+                            }
+                        }
+                        mounted.push(path);
+                    }
+                    if let Ok(p) = crate::path::FsPath::lexical("etc") {
+                        stub.put(
+                            p,
+                            crate::diff::Entry::Dir {
+                                meta: etc.node.meta(),
+                                opaque: false,
+                            },
+                        );
+                    }
+                    layers.push(Rc::new(crate::layer::Layer::new(
+                        crate::layer::LayerId(u64::MAX),
+                        stub,
+                    )));
+                }
+            }
+        }
+        let mut fs = Merged::new(Rc::new(Lower::new(layers)));
+        for m in &mounted {
+            fs.bind(m);
+        }
         fs.set_time(self.host.now());
         fs
     }

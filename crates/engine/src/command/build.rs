@@ -86,6 +86,7 @@ pub fn build(s: &mut Session, p: Parsed, mut t: Transcript, legacy: bool) -> Tra
         build_args,
         legacy,
         budget: s.budget.clone(),
+        context_dir: dir.clone(),
     };
     if legacy {
         t.err(
@@ -123,6 +124,8 @@ pub fn build(s: &mut Session, p: Parsed, mut t: Transcript, legacy: bool) -> Tra
     }
     t.status = built.status;
     t.host(built.events);
+    let held = s.build_cache.held_layers();
+    t.host(s.host.hold_for_cache(held));
     t.steps(built.steps);
     t
 }

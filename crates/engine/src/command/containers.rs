@@ -225,7 +225,8 @@ pub fn create(s: &mut Session, p: Parsed, mut t: Transcript, run: bool) -> Trans
         return t;
     }
     let detach = p.has("detach");
-    let ended = super::process::main_process(s, &id, !detach, p.has("interactive"), &mut t);
+    let ended =
+        super::process::main_process(s, &id, !detach, p.has("interactive"), p.has("tty"), &mut t);
     if detach {
         t.out(id.clone());
     } else if let Some(code) = ended {
@@ -301,6 +302,7 @@ pub fn exec(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let options = super::process::ExecOptions {
         interactive: p.has("interactive"),
         detach: p.has("detach"),
+        tty: p.has("tty"),
         workdir: p.value("workdir").map(str::to_owned),
         env: p.values("env").iter().map(|e| e.to_string()).collect(),
     };
@@ -333,7 +335,14 @@ pub fn start(s: &mut Session, p: Parsed, t: Transcript) -> Transcript {
                     .container(name)
                     .map(|c| c.id.clone())
                     .unwrap_or_default();
-                super::process::main_process(s, &id, false, false, &mut Transcript::default());
+                super::process::main_process(
+                    s,
+                    &id,
+                    false,
+                    false,
+                    false,
+                    &mut Transcript::default(),
+                );
             }
             Ok(())
         },

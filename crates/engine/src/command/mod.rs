@@ -222,6 +222,8 @@ impl Session {
         let registry = Registry::teaching(&mut host);
         let mut shell = Shell::new("sh", &[], PROJECT_DIR);
         shell.vars.insert("HOSTNAME".into(), "layerlab".into());
+        // The host's terminal: `ls` prints columns.
+        shell.tty = true;
         let layers = host_layers();
         Session {
             host,

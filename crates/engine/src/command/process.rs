@@ -66,20 +66,6 @@ fn is_bare_shell(argv: &[String]) -> bool {
     matches!(name, "sh" | "bash" | "dash" | "ash") && argv.len() == 1
 }
 
-/// A main process that waits rather than finishes: `sleep 3600` and
-/// `tail -f` keep a container up (the logical clock does not run them out).
-fn waits(argv: &[String]) -> bool {
-    let name = argv
-        .first()
-        .map(|p| p.rsplit('/').next().unwrap_or(p))
-        .unwrap_or("");
-    match name {
-        "sleep" => argv.get(1).is_some_and(|a| a != "0"),
-        "tail" => argv.iter().any(|a| a == "-f" || a == "-F"),
-        _ => false,
-    }
-}
-
 /// The script a shell runs for `argv`: `sh -c SCRIPT` as it is, anything
 /// else quoted word by word (exec form runs no shell, so nothing expands).
 fn script_of(argv: &[String]) -> String {
@@ -92,6 +78,11 @@ fn script_of(argv: &[String]) -> String {
     {
         return argv.get(2).cloned().unwrap_or_default();
     }
+    quoted(argv)
+}
+
+/// `argv` as one shell command, each word quoted.
+fn quoted(argv: &[String]) -> String {
     argv.iter()
         .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
         .collect::<Vec<_>>()
@@ -145,18 +136,18 @@ fn run_in(
     script: &str,
     interactive: bool,
     t: &mut Transcript,
-) -> i32 {
+) -> (i32, bool) {
     let stdin = s.stdin.take().filter(|_| interactive).unwrap_or_default();
     let now = s.host.now();
     let Ok(fs) = s.host.fs(id) else {
-        return 1;
+        return (1, false);
     };
     fs.set_time(now);
     let stdin = crate::content::Content::bytes(stdin);
     let ran = shell.run_within(fs, script, stdin, &s.budget);
     t.shell_output(&ran);
     note_files(t, id, ran.events);
-    ran.status
+    (ran.status, ran.waiting)
 }
 
 /// Adds a container's file events to the transcript.
@@ -173,6 +164,7 @@ pub fn main_process(
     id: &str,
     attach: bool,
     interactive: bool,
+    tty: bool,
     t: &mut Transcript,
 ) -> Option<i32> {
     let Ok(c) = s.host.container(id) else {
@@ -182,7 +174,8 @@ pub fn main_process(
     let program = argv.first().cloned().unwrap_or_default();
     if is_bare_shell(&argv) {
         if interactive && attach {
-            if let Some((shell, style)) = shell_for(s, id, &program) {
+            if let Some((mut shell, style)) = shell_for(s, id, &program) {
+                shell.tty = true;
                 s.attached = Some(Attached {
                     container: id.to_owned(),
                     shell,
@@ -200,15 +193,22 @@ pub fn main_process(
         exited(s, id, 0);
         return Some(0);
     }
-    if waits(&argv) {
-        return None;
-    }
     if serves(s, id, &argv).is_some() {
         return None;
     }
-    let (mut shell, _) = shell_for(s, id, "/bin/sh")?;
+    // `sh -c SCRIPT` is that shell, named as the command names it (`sh: x: not found`).
+    let shell_name = if script_of(&argv) != quoted(&argv) {
+        program.as_str()
+    } else {
+        "/bin/sh"
+    };
+    let (mut shell, _) = shell_for(s, id, shell_name)?;
+    shell.tty = tty;
+    // A detached process keeps running through any sleep; one in the
+    // foreground through a long one (a short one just returns).
+    shell.long_sleep = Some(if attach { FOREGROUND_SLEEP } else { 0 });
     let mut out = Transcript::default();
-    let status = run_in(s, id, &mut shell, &script_of(&argv), interactive, &mut out);
+    let ran = run_in(s, id, &mut shell, &script_of(&argv), interactive, &mut out);
     if let Ok(c) = s.host.container_mut(id) {
         c.log
             .extend(out.lines.iter().map(|l| (l.stderr, l.text.clone())));
@@ -219,9 +219,17 @@ pub fn main_process(
     if attach {
         t.lines.extend(out.lines);
     }
+    let (status, waiting) = ran;
+    if waiting {
+        return None;
+    }
     exited(s, id, status);
     Some(status)
 }
+
+/// The longest `sleep` (in seconds) a process in the foreground just
+/// finishes; a longer one keeps its container `Up`.
+const FOREGROUND_SLEEP: u64 = 60;
 
 /// The program a main process starts that the shell does not simulate
 /// (nginx, `sh -c 'python /app/app.py'`), when the container has it: such a
@@ -287,6 +295,8 @@ fn exited(s: &mut Session, id: &str, code: i32) {
 pub struct ExecOptions {
     pub interactive: bool,
     pub detach: bool,
+    /// `-t`: a terminal, where `ls` prints columns.
+    pub tty: bool,
     pub workdir: Option<String>,
     /// `-e NAME=value`
     pub env: Vec<String>,
@@ -307,6 +317,7 @@ pub fn exec(
     if let Some(dir) = &o.workdir {
         shell.cwd = dir.clone();
     }
+    shell.tty = o.tty || is_bare_shell(argv);
     for e in &o.env {
         let (k, v) = e.split_once('=').unwrap_or((e, ""));
         shell.vars.insert(k.to_owned(), v.to_owned());
@@ -332,7 +343,7 @@ pub fn exec(
             "executable file not found in $PATH"
         };
         t.err(format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": {what}: unknown"));
-        return 127;
+        return 126;
     }
     if is_bare_shell(argv) {
         if o.interactive && !o.detach {
@@ -363,7 +374,7 @@ pub fn exec(
         );
         return 0;
     }
-    run_in(s, id, &mut shell, &script_of(argv), o.interactive, t)
+    run_in(s, id, &mut shell, &script_of(argv), o.interactive, t).0
 }
 
 /// A line typed while attached: the container's shell runs it; `exit` leaves.

@@ -251,13 +251,7 @@ fn group(s: &mut Session, args: &[String], t: Transcript, legacy: bool, g: &Grou
 /// `docker builder prune`: BuildKit's cache emptied.
 fn builder(s: &mut Session, args: &[String], t: Transcript) -> Transcript {
     match args.first().map(String::as_str) {
-        Some("prune") => {
-            let n = s.build_cache.len();
-            s.build_cache.clear();
-            let mut t = t;
-            t.out(format!("Total:\t{n} cache entries removed"));
-            t
-        }
+        Some("prune") => super::system::builder_prune(s, &args[1..], t),
         _ => super::group_usage(
             t,
             "Usage:  docker builder COMMAND\n\nManage builds (docker builder prune)",

@@ -99,9 +99,27 @@ fn pct(part: u64, total: u64) -> String {
     }
 }
 
-/// `docker system df`'s table: images, containers, and the volumes and build
-/// cache Layerlab does not simulate.
-fn summary_rows(df: &crate::host::SystemDf) -> Vec<Vec<String>> {
+/// Whether an image uses `layer`: its build cache record is shared.
+pub(super) fn shared(s: &Session, layer: crate::layer::LayerId) -> bool {
+    s.host
+        .images()
+        .any(|i| i.layers.iter().any(|l| l.id == layer))
+}
+
+/// The bytes of the build cache's records that no image shares.
+fn cache_size(s: &Session) -> u64 {
+    s.build_cache
+        .records()
+        .iter()
+        .filter(|r| !r.layer.is_some_and(|l| shared(s, l)))
+        .map(|r| r.size)
+        .sum()
+}
+
+/// `docker system df`'s table: images, containers, the volumes Layerlab
+/// does not simulate, and BuildKit's cache records.
+fn summary_rows(df: &crate::host::SystemDf, s: &Session) -> Vec<Vec<String>> {
+    let cache = human_size(cache_size(s) as f64);
     vec![
         ["TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE"]
             .map(str::to_owned)
@@ -123,16 +141,20 @@ fn summary_rows(df: &crate::host::SystemDf) -> Vec<Vec<String>> {
         ["Local Volumes", "0", "0", "0B", "0B"]
             .map(str::to_owned)
             .to_vec(),
-        ["Build Cache", "0", "0", "0B", "0B"]
-            .map(str::to_owned)
-            .to_vec(),
+        vec![
+            "Build Cache".into(),
+            s.build_cache.records().len().to_string(),
+            "0".into(),
+            cache.clone(),
+            cache,
+        ],
     ]
 }
 
 fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     let df = s.host.system_df();
     if !p.has("verbose") {
-        let rows = summary_rows(&df);
+        let rows = summary_rows(&df, s);
         for l in render(&rows) {
             t.out(l);
         }
@@ -225,8 +247,123 @@ fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     t.out("");
     t.out("VOLUME NAME   LINKS     SIZE");
     t.out("");
-    t.out("Build cache usage: 0B");
+    t.out(format!(
+        "Build cache usage: {}",
+        human_size(cache_size(s) as f64)
+    ));
     t.out("");
-    t.out("CACHE ID   CACHE TYPE   SIZE      CREATED   LAST USED   USAGE     SHARED");
+    let mut rows = vec![[
+        "CACHE ID",
+        "CACHE TYPE",
+        "SIZE",
+        "CREATED",
+        "LAST USED",
+        "USAGE",
+        "SHARED",
+    ]
+    .map(str::to_owned)
+    .to_vec()];
+    let ago = |at: u64| {
+        format!(
+            "{} ago",
+            crate::clock::human_duration(now.saturating_sub(at))
+        )
+    };
+    for r in s.build_cache.records() {
+        rows.push(vec![
+            r.id[..12].to_owned(),
+            r.kind.as_str().to_owned(),
+            human_size(r.size as f64),
+            ago(r.created),
+            ago(r.last_used),
+            r.usage.to_string(),
+            r.layer.is_some_and(|l| shared(s, l)).to_string(),
+        ]);
+    }
+    for l in render(&rows) {
+        t.out(l);
+    }
     t
+}
+
+/// `docker builder prune [-a] [-f]` (buildx's): the records it removed, each
+/// with `*` when mutable, and their total. buildx lines them up with tabs,
+/// the header with the first record, each later record on its own.
+pub(super) fn builder_prune(s: &mut Session, args: &[String], mut t: Transcript) -> Transcript {
+    let all = args
+        .iter()
+        .any(|a| a == "--all" || (a.starts_with('-') && !a.starts_with("--") && a.contains('a')));
+    let images: Vec<crate::layer::LayerId> = s
+        .host
+        .images()
+        .flat_map(|i| i.layers.iter().map(|l| l.id))
+        .collect();
+    let removed = s.build_cache.prune(all, |l| images.contains(&l));
+    let held = s.build_cache.held_layers();
+    t.host(s.host.hold_for_cache(held));
+    let now = s.host.now();
+    let mut block = Vec::new();
+    for (k, r) in removed.iter().enumerate() {
+        let id = if r.mutable() {
+            format!("{}*", r.id)
+        } else {
+            r.id.clone()
+        };
+        let row = vec![
+            format!("{id:<40}"),
+            "true ".to_owned(),
+            format!("{:<10}", human_size(r.size as f64)),
+            format!(
+                "{} ago",
+                crate::clock::human_duration(now.saturating_sub(r.last_used))
+            ),
+        ];
+        if k == 0 {
+            block.push(
+                ["ID", "RECLAIMABLE", "SIZE", "LAST ACCESSED"]
+                    .map(str::to_owned)
+                    .to_vec(),
+            );
+        }
+        block.push(row);
+        for l in tab_aligned(&block) {
+            t.out(l);
+        }
+        block.clear();
+    }
+    let total: u64 = removed.iter().map(|r| r.size).sum();
+    t.out(format!("Total:\t{}", human_size(total as f64)));
+    t
+}
+
+/// Go's tabwriter padding with tabs (min width 1, tab width 8, padding 1):
+/// each cell but the last is followed by the tabs that reach its column's
+/// width, rounded up to a multiple of 8.
+fn tab_aligned(rows: &[Vec<String>]) -> Vec<String> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            let w = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+                + 1;
+            w.div_ceil(8) * 8
+        })
+        .collect();
+    rows.iter()
+        .map(|r| {
+            let mut line = String::new();
+            for (c, cell) in r.iter().enumerate() {
+                line.push_str(cell);
+                if c + 1 < r.len() {
+                    let gap = widths[c] - cell.chars().count();
+                    line.push_str(&"\t".repeat(gap.div_ceil(8)));
+                }
+            }
+            line
+        })
+        .collect()
 }

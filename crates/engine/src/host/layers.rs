@@ -49,11 +49,50 @@ impl Host {
     /// which keeps its layers mounted) stands on the layer `chain`.
     pub(super) fn layer_in_use(&self, chain: &Digest) -> bool {
         self.images.values().any(|i| i.chain_ids().contains(chain))
+            || self.cache_held.iter().any(|(_, held)| held.contains(chain))
             || self.layers.get(chain).is_some_and(|l| {
                 self.containers
                     .iter()
                     .any(|c| c.fs.lower().layers().iter().any(|x| x.id == l.id))
             })
+    }
+
+    /// The layers BuildKit's cache records hold now; a stored layer that
+    /// nothing uses any more (its image removed, its record pruned) goes.
+    /// A held layer holds its parents too, as a layer store's chain does.
+    pub fn hold_for_cache(&mut self, held: Vec<LayerId>) -> Vec<super::HostEvent> {
+        let before = std::mem::take(&mut self.cache_held);
+        for id in held {
+            let chains = before
+                .iter()
+                .find(|(l, _)| *l == id)
+                .map(|(_, c)| c.clone())
+                .or_else(|| {
+                    self.images.values().find_map(|image| {
+                        let k = image.layers.iter().position(|l| l.id == id)?;
+                        Some(image.chain_ids().get(..=k)?.to_vec())
+                    })
+                });
+            if let Some(chains) = chains {
+                self.cache_held.push((id, chains));
+            }
+        }
+        let gone: Vec<Digest> = self
+            .layers
+            .iter()
+            .map(|(chain, _)| chain.clone())
+            .filter(|chain| !self.layer_in_use(chain))
+            .collect();
+        let mut events = Vec::new();
+        for chain in gone {
+            if let Some(layer) = self.layers.remove(&chain) {
+                events.push(super::HostEvent::LayerDeleted {
+                    layer: layer.id,
+                    chain_id: chain,
+                });
+            }
+        }
+        events
     }
 
     /// Stores an image's layers (bottom first) by ChainID: a layer whose

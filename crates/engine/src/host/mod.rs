@@ -176,6 +176,10 @@ pub struct Host {
     /// Every layer by ChainID: images with the same bottom layers share them.
     layers: Map<Digest, Rc<Layer>>,
     init_layer: Rc<Layer>,
+    /// Layers BuildKit's cache records hold: `docker rmi` keeps them (no
+    /// `Deleted:` line for them) until `docker builder prune` lets them go.
+    /// Each with the ChainIDs it holds: its own and its parents'.
+    cache_held: Vec<(LayerId, Vec<Digest>)>,
 }
 
 impl Default for Host {
@@ -196,6 +200,7 @@ impl Host {
             names: Set::new(),
             repo_digests: Map::new(),
             layers: Map::new(),
+            cache_held: Vec::new(),
             init_layer: Rc::new(Layer::new(LayerId(0), init_layer_diff(EPOCH))),
         }
     }

@@ -65,8 +65,17 @@ impl Run<'_, '_> {
                 self.sh.vars.insert("PWD".into(), self.sh.cwd.clone());
                 0
             }
+            Ok(_) if self.busybox_sh => {
+                self.builtin_error("cd", &format!("can't cd to {target}: Not a directory"));
+                2
+            }
+            Err(e) if self.busybox_sh => {
+                let why = e.errno.message();
+                self.builtin_error("cd", &format!("can't cd to {target}: {why}"));
+                2
+            }
             _ => {
-                self.shell_error(&format!("cd: can't cd to {target}"));
+                self.builtin_error("cd", &format!("can't cd to {target}"));
                 2
             }
         }
@@ -115,7 +124,7 @@ impl Run<'_, '_> {
             Some(a) => match a.parse::<i32>() {
                 Ok(n) => n & 0xff,
                 Err(_) => {
-                    self.shell_error(&format!("exit: Illegal number: {a}"));
+                    self.builtin_error("exit", &format!("Illegal number: {a}"));
                     2
                 }
             },

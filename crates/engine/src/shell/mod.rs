@@ -53,6 +53,8 @@ pub struct Ran {
     pub events: Vec<Event>,
     /// The script ran `exit`: an interactive shell ends here.
     pub exited: bool,
+    /// The script reached a long `sleep` (see [`Shell::long_sleep`]) and is still running.
+    pub waiting: bool,
 }
 
 impl Ran {
@@ -86,6 +88,13 @@ pub struct Shell {
     pub errexit: bool,
     /// `$0`, the prefix of the shell's own messages (`/bin/sh: 1: foo: not found`).
     pub name: String,
+    /// Its output goes to a terminal (the host's, `docker run -t`, `docker exec -t`):
+    /// `ls` prints columns there and one name per line anywhere else.
+    pub tty: bool,
+    /// A `sleep` of at least this many seconds (or `tail -f`) does not end: the
+    /// script stops there and [`Ran::waiting`] says its process keeps running
+    /// (a container's main process). `None`: every sleep returns at once.
+    pub long_sleep: Option<u64>,
 }
 
 /// The exit status of a line stopped by its budget.
@@ -108,6 +117,8 @@ impl Shell {
             status: 0,
             errexit: false,
             name: name.into(),
+            tty: false,
+            long_sleep: None,
         };
         for e in env {
             let (k, v) = e.split_once('=').unwrap_or((e, ""));
@@ -144,6 +155,7 @@ impl Shell {
         stdin: Content,
         budget: &Budget,
     ) -> Ran {
+        let busybox_sh = is_busybox(fs, &resolve(fs, &self.vars, &self.name));
         let mut run = Run {
             sh: self,
             fs,
@@ -154,9 +166,13 @@ impl Shell {
             exit: None,
             stop_note: None,
             line: 1,
+            busybox_sh,
+            busybox: false,
+            waiting: false,
         };
         let status = run.script(script, stdin);
-        let exited = run.exit.is_some();
+        let exited = run.exit.is_some() && !run.waiting;
+        let waiting = run.waiting;
         if let Some(note) = run.stop_note.take() {
             run.out.push(Chunk {
                 stderr: true,
@@ -170,6 +186,7 @@ impl Shell {
             output: out,
             events,
             exited,
+            waiting,
         }
     }
 
@@ -197,6 +214,12 @@ pub(crate) struct Run<'s, 'f> {
     /// Why the budget stopped the line, to print last.
     stop_note: Option<String>,
     line: usize,
+    /// The shell is busybox's `sh` (ash): its messages are ash's.
+    pub busybox_sh: bool,
+    /// The program running now is a busybox applet: its messages are busybox's.
+    pub busybox: bool,
+    /// A long sleep stopped the script (see [`Shell::long_sleep`]).
+    waiting: bool,
 }
 
 impl Run<'_, '_> {
@@ -262,8 +285,58 @@ impl Run<'_, '_> {
         if self.stopped() {
             return;
         }
-        let prefix = format!("{}: {}: ", self.sh.name, self.line);
-        self.stderr(format!("{prefix}{message}"));
+        // busybox's ash names no line (`sh: foo: not found`), and words
+        // arithmetic errors its own way.
+        if self.busybox_sh {
+            let message = match message.strip_prefix("arithmetic expression: ") {
+                Some(m) if m.starts_with("division by zero") => "divide by zero",
+                Some(_) => "arithmetic syntax error",
+                None => message,
+            };
+            let line = format!("{}: {message}", self.sh.name);
+            self.stderr(line);
+        } else {
+            let line = format!("{}: {}: {message}", self.sh.name, self.line);
+            self.stderr(line);
+        }
+    }
+
+    /// A builtin's error: dash's `sh: 1: cd: message`, ash's
+    /// `sh: cd: line 0: message` (ash counts a `-c` script's lines from 0).
+    fn builtin_error(&mut self, builtin: &str, message: &str) {
+        if self.stopped() {
+            return;
+        }
+        let line = if self.busybox_sh {
+            format!(
+                "{}: {builtin}: line {}: {message}",
+                self.sh.name,
+                self.line.saturating_sub(1)
+            )
+        } else {
+            format!("{}: {}: {builtin}: {message}", self.sh.name, self.line)
+        };
+        self.stderr(line);
+    }
+
+    /// A redirection that could not open its file: dash's `cannot create
+    /// F: …` (status 2) or ash's `can't create F: nonexistent directory` (status 1).
+    fn redirect_error(&mut self, create: bool, target: &str, reason: &str) -> i32 {
+        if self.busybox_sh {
+            let missing = reason == crate::error::Errno::NotFound.message();
+            let reason = match (create, missing) {
+                (true, true) => "nonexistent directory",
+                (false, true) => "no such file",
+                _ => reason,
+            };
+            let verb = if create { "create" } else { "open" };
+            self.shell_error(&format!("can't {verb} {target}: {reason}"));
+            1
+        } else {
+            let verb = if create { "create" } else { "open" };
+            self.shell_error(&format!("cannot {verb} {target}: {reason}"));
+            2
+        }
     }
 
     /// An absolute path for `p`, relative to the working directory.
@@ -300,6 +373,12 @@ impl Run<'_, '_> {
             Err(e) => {
                 let msg = match &e {
                     SyntaxError::HereDocument { .. } => e.message(),
+                    _ if self.busybox_sh => {
+                        let m = e.message();
+                        let mut c = m.chars();
+                        let first = c.next().map(|f| f.to_lowercase().to_string());
+                        format!("syntax error: {}{}", first.unwrap_or_default(), c.as_str())
+                    }
                     _ => format!("Syntax error: {}", e.message()),
                 };
                 self.shell_error(&msg);
@@ -417,8 +496,7 @@ impl Run<'_, '_> {
                             Ok(c) => input = c,
                             Err(msg) => {
                                 self.out = saved;
-                                self.shell_error(&format!("cannot open {target}: {msg}"));
-                                return 2;
+                                return self.redirect_error(false, &target, &msg);
                             }
                         }
                     } else if let RedirOp::Here { body, .. } = &op {
@@ -465,10 +543,7 @@ impl Run<'_, '_> {
         let produced = std::mem::replace(&mut self.out, saved);
         match self.route(produced, &targets) {
             Ok(()) => status,
-            Err(msg) => {
-                self.shell_error(&msg);
-                2
-            }
+            Err((target, reason)) => self.redirect_error(true, &target, &reason),
         }
     }
 
@@ -497,7 +572,13 @@ impl Run<'_, '_> {
         if BUILTINS.contains(&name) {
             return self.builtin(name, args);
         }
-        let Some(found) = self.lookup(name) else {
+        // busybox's sh runs its own applets even when PATH has no link to them.
+        let found = self.lookup(name).or_else(|| {
+            (self.busybox_sh && !name.contains('/') && programs::program_named(name).is_some())
+                .then(|| "/bin/busybox".to_owned())
+        });
+        let Some(found) = found else {
+            self.busybox = false;
             if self.sh.name.rsplit('/').next() == Some("bash") {
                 self.stderr(format!("bash: {name}: command not found"));
             } else {
@@ -506,6 +587,13 @@ impl Run<'_, '_> {
             return 127;
         };
         let program = name.rsplit('/').next().unwrap_or(name);
+        self.busybox = is_busybox(self.fs, &found);
+        if self.blocks(program, args) {
+            // The process is still running: nothing after it runs yet.
+            self.waiting = true;
+            self.exit = Some(0);
+            return 0;
+        }
         if matches!(program, "sh" | "dash" | "bash" | "ash") {
             return self.sh_c(program, args, stdin);
         }
@@ -548,12 +636,49 @@ impl Run<'_, '_> {
         child.errexit = false;
         child.name = program.to_owned();
         let saved_line = self.line;
+        let found = self.lookup(program).unwrap_or_default();
+        let child_busybox = is_busybox(self.fs, &found);
+        let parent_busybox = std::mem::replace(&mut self.busybox_sh, child_busybox);
         let parent = std::mem::replace(self.sh, child);
         let status = self.script(&script, Content::empty());
         *self.sh = parent;
-        self.exit = None;
+        self.busybox_sh = parent_busybox;
+        if !self.waiting {
+            self.exit = None;
+        }
         self.line = saved_line;
         status
+    }
+
+    /// Whether `program args` waits longer than [`Shell::long_sleep`] allows
+    /// to finish: a long `sleep`, or `tail -f`.
+    fn blocks(&self, program: &str, args: &[String]) -> bool {
+        let Some(limit) = self.sh.long_sleep else {
+            return false;
+        };
+        match program {
+            "sleep" => {
+                let seconds: f64 = args
+                    .iter()
+                    .map(|a| {
+                        let (n, unit) = match a.char_indices().last() {
+                            Some((i, c)) if c.is_ascii_alphabetic() => (&a[..i], c),
+                            _ => (a.as_str(), 's'),
+                        };
+                        let scale = match unit {
+                            'm' => 60.0,
+                            'h' => 3600.0,
+                            'd' => 86400.0,
+                            _ => 1.0,
+                        };
+                        n.parse::<f64>().unwrap_or(0.0) * scale
+                    })
+                    .sum();
+                a_long_time(seconds, limit)
+            }
+            "tail" => args.iter().any(|a| a == "-f" || a == "-F"),
+            _ => false,
+        }
     }
 
     /// Runs a script in this shell (make's recipes, `$(…)`), keeping its state.
@@ -563,6 +688,47 @@ impl Run<'_, '_> {
         self.line = saved_line;
         status
     }
+}
+
+fn a_long_time(seconds: f64, limit: u64) -> bool {
+    seconds.is_finite() && seconds >= limit as f64 && seconds > 0.0
+}
+
+/// Where `name` (a program the shell would run) is on `fs`: itself when it
+/// has a `/`, else the first match on `PATH`.
+fn resolve(fs: &Merged, vars: &Map<String, String>, name: &str) -> String {
+    if name.contains('/') {
+        return name.to_owned();
+    }
+    let path = vars.get("PATH").map(String::as_str).unwrap_or(DEFAULT_PATH);
+    path.split(':')
+        .filter(|d| !d.is_empty())
+        .map(|d| format!("{}/{name}", d.trim_end_matches('/')))
+        .find(|p| fs.stat(p).is_ok())
+        .unwrap_or_default()
+}
+
+/// Whether the program at `path` is busybox: the file `busybox` itself, or a
+/// link (through any chain of symlinks) to it, as in busybox images.
+pub(crate) fn is_busybox(fs: &Merged, path: &str) -> bool {
+    let mut at = path.to_owned();
+    for _ in 0..8 {
+        if at.rsplit('/').next() == Some("busybox") {
+            return true;
+        }
+        match fs.lstat(&at).map(|s| s.node) {
+            Ok(Node::Symlink { target, .. }) => {
+                at = if target.starts_with('/') {
+                    target
+                } else {
+                    let dir = at.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+                    format!("{dir}/{target}")
+                };
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Whether the shell runs `program` (a name or a path) itself: its builtins,

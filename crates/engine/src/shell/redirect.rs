@@ -15,20 +15,17 @@ impl Run<'_, '_> {
                 Ok((RedirOp::Write, target)) => {
                     if let Err(e) = self.write_file(&target, Content::empty(), WriteMode::Truncate)
                     {
-                        self.shell_error(&format!("cannot create {target}: {e}"));
-                        return 2;
+                        return self.redirect_error(true, &target, &e);
                     }
                 }
                 Ok((RedirOp::Append, target)) => {
                     if let Err(e) = self.write_file(&target, Content::empty(), WriteMode::Append) {
-                        self.shell_error(&format!("cannot create {target}: {e}"));
-                        return 2;
+                        return self.redirect_error(true, &target, &e);
                     }
                 }
                 Ok((RedirOp::Read, target)) => {
                     if let Err(e) = self.read_file(&target) {
-                        self.shell_error(&format!("cannot open {target}: {e}"));
-                        return 2;
+                        return self.redirect_error(false, &target, &e);
                     }
                 }
                 Ok(_) => {}
@@ -67,7 +64,7 @@ impl Run<'_, '_> {
         &mut self,
         produced: Vec<Chunk>,
         targets: &[(u8, RedirOp, String)],
-    ) -> Result<(), String> {
+    ) -> Result<(), (String, String)> {
         // Where fd 1 and fd 2 go: None = the terminal, Some(i) = targets[i].
         #[derive(Clone, Copy, PartialEq)]
         enum To {
@@ -104,7 +101,7 @@ impl Run<'_, '_> {
             };
             let data = std::mem::replace(&mut files[i], Content::empty());
             if let Err(e) = self.write_file(target, data, mode) {
-                return Err(format!("cannot create {target}: {e}"));
+                return Err((target.clone(), e));
             }
         }
         Ok(())

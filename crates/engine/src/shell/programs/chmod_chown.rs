@@ -176,10 +176,12 @@ fn change_each(
         let found = match targets(r, &abs, recursive) {
             Ok(found) => found,
             Err(e) => {
-                r.stderr(format!(
-                    "{prog}: cannot access '{f}': {}",
-                    e.errno.message()
-                ));
+                let why = e.errno.message();
+                r.stderr(if r.busybox {
+                    format!("{prog}: {f}: {why}")
+                } else {
+                    format!("{prog}: cannot access '{f}': {why}")
+                });
                 status = 1;
                 continue;
             }

@@ -34,7 +34,12 @@ pub(super) fn cp(r: &mut Run, args: &[String], _: Content) -> i32 {
         let stat = match r.fs.stat(&abs_src) {
             Ok(s) => s,
             Err(e) => {
-                r.stderr(format!("cp: cannot stat '{src}': {}", e.errno.message()));
+                let why = e.errno.message();
+                r.stderr(if r.busybox {
+                    format!("cp: can't stat '{src}': {why}")
+                } else {
+                    format!("cp: cannot stat '{src}': {why}")
+                });
                 status = 1;
                 continue;
             }
@@ -42,7 +47,11 @@ pub(super) fn cp(r: &mut Run, args: &[String], _: Content) -> i32 {
         let to = destination(r, &src, &dest);
         let res = match stat.node {
             Node::Dir { .. } if !recursive => {
-                r.stderr(format!("cp: -r not specified; omitting directory '{src}'"));
+                r.stderr(if r.busybox {
+                    format!("cp: omitting directory '{src}'")
+                } else {
+                    format!("cp: -r not specified; omitting directory '{src}'")
+                });
                 status = 1;
                 continue;
             }
@@ -77,10 +86,18 @@ pub(super) fn cp(r: &mut Run, args: &[String], _: Content) -> i32 {
         match res {
             Ok(ev) => r.events.extend(ev),
             Err(e) => {
-                r.stderr(format!(
-                    "cp: cannot create regular file '{dest}': {}",
-                    e.errno.message()
-                ));
+                let why = e.errno.message();
+                r.stderr(if r.busybox {
+                    let shown = if to == r.abs(&dest) {
+                        dest.clone()
+                    } else {
+                        let name = to.rsplit('/').next().unwrap_or_default();
+                        format!("{}/{name}", dest.trim_end_matches('/'))
+                    };
+                    format!("cp: can't create '{shown}': {why}")
+                } else {
+                    format!("cp: cannot create regular file '{dest}': {why}")
+                });
                 status = 1;
             }
         }
@@ -98,7 +115,12 @@ pub(super) fn mv(r: &mut Run, args: &[String], _: Content) -> i32 {
     for src in ops {
         let abs_src = r.abs(&src);
         if let Err(e) = r.fs.lstat(&abs_src) {
-            r.stderr(format!("mv: cannot stat '{src}': {}", e.errno.message()));
+            let why = e.errno.message();
+            r.stderr(if r.busybox {
+                format!("mv: can't rename '{src}': {why}")
+            } else {
+                format!("mv: cannot stat '{src}': {why}")
+            });
             status = 1;
             continue;
         }
@@ -106,10 +128,12 @@ pub(super) fn mv(r: &mut Run, args: &[String], _: Content) -> i32 {
         match r.fs.move_path(&abs_src, &to) {
             Ok(ev) => r.events.extend(ev),
             Err(e) => {
-                r.stderr(format!(
-                    "mv: cannot move '{src}' to '{dest}': {}",
-                    e.errno.message()
-                ));
+                let why = e.errno.message();
+                r.stderr(if r.busybox {
+                    format!("mv: can't rename '{src}': {why}")
+                } else {
+                    format!("mv: cannot move '{src}' to '{dest}': {why}")
+                });
                 status = 1;
             }
         }
@@ -144,10 +168,12 @@ pub(super) fn ln(r: &mut Run, args: &[String], _: Content) -> i32 {
             } else {
                 "hard link"
             };
-            r.stderr(format!(
-                "ln: failed to create {kind} '{link}': {}",
-                e.errno.message()
-            ));
+            let why = e.errno.message();
+            r.stderr(if r.busybox {
+                format!("ln: {link}: {why}")
+            } else {
+                format!("ln: failed to create {kind} '{link}': {why}")
+            });
             1
         }
     }

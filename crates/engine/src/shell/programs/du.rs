@@ -16,7 +16,12 @@ pub(super) fn du(r: &mut Run, args: &[String], _: Content) -> i32 {
         let top = match r.fs.lstat(&abs) {
             Ok(s) => s,
             Err(e) => {
-                r.stderr(format!("du: cannot access '{op}': {}", e.errno.message()));
+                let why = e.errno.message();
+                r.stderr(if r.busybox {
+                    format!("du: {op}: {why}")
+                } else {
+                    format!("du: cannot access '{op}': {why}")
+                });
                 status = 1;
                 continue;
             }

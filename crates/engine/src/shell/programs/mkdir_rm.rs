@@ -41,7 +41,11 @@ pub(super) fn rm(r: &mut Run, args: &[String], _: Content) -> i32 {
         }
         let res = match r.fs.lstat(&abs) {
             Ok(s) if matches!(s.node, Node::Dir { .. }) && !recursive => {
-                r.stderr(format!("rm: cannot remove '{f}': Is a directory"));
+                r.stderr(if r.busybox {
+                    format!("rm: '{f}' is a directory")
+                } else {
+                    format!("rm: cannot remove '{f}': Is a directory")
+                });
                 status = 1;
                 continue;
             }
@@ -52,7 +56,12 @@ pub(super) fn rm(r: &mut Run, args: &[String], _: Content) -> i32 {
             Ok(ev) => r.events.extend(ev),
             Err(_) if force => {}
             Err(e) => {
-                r.stderr(format!("rm: cannot remove '{f}': {}", e.errno.message()));
+                let why = e.errno.message();
+                r.stderr(if r.busybox {
+                    format!("rm: can't remove '{f}': {why}")
+                } else {
+                    format!("rm: cannot remove '{f}': {why}")
+                });
                 status = 1;
             }
         }

@@ -1,5 +1,5 @@
-//! The programs the shell can run, with GNU coreutils' options and messages
-//! (the teaching images are Debian, Ubuntu and busybox; messages follow GNU),
+//! The programs the shell can run, with GNU coreutils' options and messages,
+//! or busybox's messages where the program's file is busybox (`Run::busybox`),
 //! one file per program or family. Each takes its arguments and stdin, writes
 //! through the `Run`, and returns an exit status; `program_named` is the one
 //! table of them. What several programs share is in `operands` and

@@ -61,6 +61,16 @@ pub(super) fn inputs(
         }
         match r.read_file(f) {
             Ok(c) => out.push((f.clone(), c)),
+            Err(e) if r.busybox => {
+                r.stderr(match prog {
+                    "cat" if e == crate::error::Errno::IsADirectory.message() => {
+                        format!("cat: read error: {e}")
+                    }
+                    "cat" => format!("cat: can't open '{f}': {e}"),
+                    _ => format!("{prog}: {f}: {e}"),
+                });
+                status = 1;
+            }
             Err(e) => {
                 if open_msg {
                     r.stderr(format!("{prog}: cannot open '{f}' for reading: {e}"));
@@ -104,7 +114,13 @@ pub(super) fn each_path(
         match op(r.fs, &abs) {
             Ok(ev) => r.events.extend(ev),
             Err(e) => {
-                r.stderr(format!("{prog}: {what} '{p}': {}", e.errno.message()));
+                let why = e.errno.message();
+                r.stderr(match prog {
+                    _ if !r.busybox => format!("{prog}: {what} '{p}': {why}"),
+                    "mkdir" => format!("mkdir: can't create directory '{p}': {why}"),
+                    "rmdir" => format!("rmdir: '{p}': {why}"),
+                    _ => format!("{prog}: {p}: {why}"),
+                });
                 status = 1;
             }
         }
