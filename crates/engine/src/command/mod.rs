@@ -28,6 +28,7 @@ use crate::host::{Host, HostEvent};
 use crate::layer::Layer;
 use crate::lower::Lower;
 use crate::merged::Merged;
+use crate::note::NoteKey;
 use crate::path::FsPath;
 use crate::registry::{LayerPull, Registry};
 use crate::shell::Shell;
@@ -39,6 +40,9 @@ use std::rc::Rc;
 pub struct Line {
     pub text: String,
     pub stderr: bool,
+    /// Layerlab's own note, when the line is one (or ends with one): the app
+    /// draws it in the learner's language, `text` stays the English.
+    pub note: Option<Box<(usize, crate::note::Note)>>,
 }
 
 /// What one command line did.
@@ -71,13 +75,17 @@ impl Transcript {
         self.lines.push(Line {
             text: text.into(),
             stderr: false,
+            note: None,
         });
     }
 
     pub fn err(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        let note = crate::note::Note::find(&text).map(Box::new);
         self.lines.push(Line {
-            text: text.into(),
+            text,
             stderr: true,
+            note,
         });
     }
 
@@ -418,11 +426,10 @@ impl Session {
                 words
             }
             // `docker save … > FILE`, `docker load < FILE`.
-            _ if archive::redirected(line).is_some() => archive::redirected(line).unwrap_or_default(),
-            _ => return t.fail(
-                2,
-                "Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone (a heredoc for `docker exec -i` is fine).",
-            ),
+            _ if archive::redirected(line).is_some() => {
+                archive::redirected(line).unwrap_or_default()
+            }
+            _ => return t.fail(2, crate::note::text(NoteKey::DockerAlone, &[])),
         };
         let t = self.docker(&words, assigns, t);
         self.stdin = None;
