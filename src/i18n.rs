@@ -152,6 +152,18 @@ messages! {
         en: "Goal reached.",
         zh: "目标达成。",
     }
+    PulledIdsNote {
+        en: "These layer IDs are Layerlab's own, not the tutorial's (1ba8ac955b97 …) or Docker Hub's: its teaching images are written from text, so their layers hash to other digests. Which layers are shared, and why, is as in Docker.",
+        zh: "这些镜像层 ID 是 Layerlab 自己的，不同于教程（1ba8ac955b97 ……）和 Docker Hub 上的：这里的教学镜像由文本描述生成，镜像层的摘要因此不同。哪些层被共享、为什么共享，都与 Docker 相同。",
+    }
+    LessonNext {
+        en: "Next lesson →",
+        zh: "下一课 →",
+    }
+    LessonLastDone {
+        en: "That was the last lesson: back to the sandbox",
+        zh: "这是最后一课：回到自由沙盒",
+    }
     LessonNotYet {
         en: "Goal not reached yet: the app checks it after every command.",
         zh: "目标尚未达成：每条命令之后都会自动检查。",
@@ -218,7 +230,7 @@ messages! {
     }
     PresenterKeys {
         en: "Presenter mode: → runs the lesson's next step, ← takes it back, Space plays or pauses, F for full screen.",
-        zh: "演示模式：→ 执行课程的下一步，← 撤回，空格 播放或暂停，F 全屏。",
+        zh: "演示模式：→ 执行课程的下一步，← 撤回一步，空格键播放或暂停，F 键切换全屏。",
     }
     PresenterStep {
         en: "Step",
