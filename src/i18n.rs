@@ -153,8 +153,8 @@ messages! {
         zh: "目标达成。",
     }
     PulledIdsNote {
-        en: "These layer IDs are Layerlab's own, not the tutorial's (1ba8ac955b97 …) or Docker Hub's: its teaching images are written from text, so their layers hash to other digests. Which layers are shared, and why, is as in Docker.",
-        zh: "这些镜像层 ID 是 Layerlab 自己的，不同于教程（1ba8ac955b97 ……）和 Docker Hub 上的：这里的教学镜像由文本描述生成，镜像层的摘要因此不同。哪些层被共享、为什么共享，都与 Docker 相同。",
+        en: "Layer IDs here are Layerlab's own, not the tutorial's (1ba8ac955b97 …): its images are written from text, so their digests differ. What is shared, and why, is as in Docker.",
+        zh: "这里的镜像层 ID 是 Layerlab 自己的，与教程里的（1ba8ac955b97 ……）不同：教学镜像由文本生成，摘要自然不同。哪些层共享、为何共享，都与 Docker 一致。",
     }
     LessonNext {
         en: "Next lesson →",
@@ -1186,10 +1186,10 @@ fn note_zh(key: layerlab_engine::note::NoteKey) -> &'static str {
     use layerlab_engine::note::NoteKey as K;
     match key {
         K::ProgramNotSimulated => "layerlab：{}：这个程序的运行不做模拟；它以状态 0 退出，不改动任何文件",
-        K::DockerAlone => "Layerlab：docker 命令目前须单独成一行；docker 前后的管道、重定向、分号、&& 和 $ 变量尚未模拟。请单独运行这条 docker 命令（docker exec -i 可以带一个 heredoc）。",
+        K::DockerAlone => "Layerlab：docker 命令目前须单独成行，前后的管道、重定向、分号、&& 和 $ 变量尚未模拟。请单独运行它（docker exec -i 可带 heredoc）。",
         K::LogsEmpty => "layerlab：{} 自身的输出不做模拟，所以这里的日志是空的",
-        K::ServerStaysUp => "Layerlab 不运行 {} 的代码：容器像服务器一样保持 Up，但看不到它的输出（docker run -d 让它在后台运行）。",
-        K::ExecNotRun => "Layerlab 不运行 {} 的代码；容器里只运行 shell 和它的程序（ls、cat、echo……）。",
+        K::ServerStaysUp => "Layerlab 不运行 {} 的代码：容器像服务器一样保持 Up，不显示它的输出（docker run -d 让它在后台运行）。",
+        K::ExecNotRun => "Layerlab 不运行 {} 的代码；容器里只运行 shell 及其程序（ls、cat、echo……）。",
         K::BackgroundJobs => "后台作业（&）不做模拟；请在前台运行这条命令",
         K::Compound => "复合命令“{}”尚未模拟；请把各步骤依次写出，用 && 或分号（;）连接",
         K::Functions => "函数定义（name() { … }）尚未模拟；请在用到的地方直接写出命令",

@@ -80,7 +80,13 @@ impl Transcript {
     }
 
     pub fn err(&mut self, text: impl Into<String>) {
-        let text = text.into();
+        self.push_err(text.into());
+    }
+
+    /// One body for every type `err` takes: reading a note is not repeated
+    /// at each of its callers.
+    #[inline(never)]
+    fn push_err(&mut self, text: String) {
         let note = crate::note::Note::find(&text).map(Box::new);
         self.lines.push(Line {
             text,
