@@ -107,18 +107,26 @@ impl Note {
     }
 }
 
-/// The English text of `key` with `args`.
+/// The English text of `key` with `args`. Out of line: the many places that
+/// write a note share one body.
+#[inline(never)]
 pub fn text(key: NoteKey, args: &[&str]) -> String {
-    Note::new(key, args).text()
+    fill_in(key.template(), args)
 }
 
 /// `template` with each `{}` replaced by the next argument (a missing one is empty).
 pub fn fill(template: &str, args: &[String]) -> String {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    fill_in(template, &args)
+}
+
+#[inline(never)]
+fn fill_in(template: &str, args: &[&str]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut pieces = template.split("{}");
     out.push_str(pieces.next().unwrap_or_default());
     for (i, piece) in pieces.enumerate() {
-        out.push_str(args.get(i).map(String::as_str).unwrap_or_default());
+        out.push_str(args.get(i).copied().unwrap_or_default());
         out.push_str(piece);
     }
     out
@@ -186,10 +194,7 @@ mod tests {
     #[test]
     fn every_template_holds_a_mark() {
         for &key in NoteKey::ALL {
-            assert!(
-                MARKS.iter().any(|m| key.template().contains(m)),
-                "{key:?}"
-            );
+            assert!(MARKS.iter().any(|m| key.template().contains(m)), "{key:?}");
         }
     }
 
