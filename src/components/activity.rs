@@ -199,10 +199,13 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
                 <p class="hint">{ t(lang, Msg::ActivityNothing) }</p>
             } else {
                 // It scrolls: the keyboard can reach it.
-                <ol class={classes!("activity", at_rest.then_some("at-rest"))} tabindex="0" aria-labelledby="activity-heading">{ for rows }</ol>
-                if pulled {
-                    <p class="hint ids-note">{ t(lang, Msg::PulledIdsNote) }</p>
-                }
+                // The note on layer IDs scrolls with the list, taking none of its room.
+                <ol class={classes!("activity", at_rest.then_some("at-rest"))} tabindex="0" aria-labelledby="activity-heading">
+                    { for rows }
+                    if pulled {
+                        <li class="hint ids-note">{ t(lang, Msg::PulledIdsNote) }</li>
+                    }
+                </ol>
             }
         </section>
     }
