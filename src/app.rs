@@ -178,6 +178,7 @@ pub fn app(props: &AppProps) -> Html {
                 // In the grid: on a wide screen the caption stands beside the stage.
                 if state.presenter {
                     <div class="presenter-bar">
+                        { presenter_picker(lang, state.lesson, &on_action) }
                         <p class="caption" role="status" aria-live="polite">
                             { state.lesson().map_or_else(
                                 || t(lang, Msg::PresenterNoLesson).to_owned(),
@@ -206,6 +207,29 @@ pub fn app(props: &AppProps) -> Html {
             </main>
         </div>
         </ContextProvider<Lang>>
+    }
+}
+
+/// Presenter mode's lesson picker, at the top beside the caption (the side
+/// panel's own picker is below the picture).
+fn presenter_picker(lang: Lang, lesson: Option<usize>, on_action: &Callback<Action>) -> Html {
+    use crate::lessons::LESSONS;
+    let onchange = on_action.reform(|e: Event| {
+        let chosen = e
+            .target_dyn_into::<web_sys::HtmlSelectElement>()
+            .and_then(|s| s.value().parse::<usize>().ok());
+        Action::Choose(chosen)
+    });
+    html! {
+        <label class="present-lesson">
+            <span class="visually-hidden">{ t(lang, Msg::LessonChoose) }</span>
+            <select id="present-lesson" {onchange}>
+                <option value="sandbox" selected={lesson.is_none()}>{ t(lang, Msg::LessonSandbox) }</option>
+                { for LESSONS.iter().enumerate().map(|(i, l)| html! {
+                    <option value={i.to_string()} selected={lesson == Some(i)}>{ l.title.get(lang) }</option>
+                }) }
+            </select>
+        </label>
     }
 }
 

@@ -22,6 +22,13 @@ pub enum ScreenLine {
     Error(String),
     /// Layerlab's own words (the `help` text): drawn in the learner's language.
     Said(crate::i18n::Msg),
+    /// A line that ends with Layerlab's own note (`text` is the English the
+    /// engine wrote): drawn with the note in the learner's language.
+    Note {
+        text: String,
+        error: bool,
+        note: Box<(usize, layerlab_engine::note::Note)>,
+    },
 }
 
 /// The terminal's state: the screen, the command history (for ↑/↓), and the
@@ -103,7 +110,16 @@ impl Console {
                 // Standard error is marked as an error only when the command
                 // failed: BuildKit and `docker pull` write progress there.
                 for l in std::mem::take(&mut t.lines) {
-                    self.screen.push(if l.stderr && t.status != 0 {
+                    let error = l.stderr && t.status != 0;
+                    if let Some(note) = l.note {
+                        self.screen.push(ScreenLine::Note {
+                            text: l.text,
+                            error,
+                            note,
+                        });
+                        continue;
+                    }
+                    self.screen.push(if error {
                         ScreenLine::Error(l.text)
                     } else {
                         ScreenLine::Output(l.text)

@@ -152,6 +152,18 @@ messages! {
         en: "Goal reached.",
         zh: "目标达成。",
     }
+    PulledIdsNote {
+        en: "Layer IDs here are Layerlab's own, not the tutorial's (1ba8ac955b97 …): its images are written from text, so their digests differ. What is shared, and why, is as in Docker.",
+        zh: "这里的镜像层 ID 是 Layerlab 自己的，与教程里的（1ba8ac955b97 ……）不同：教学镜像由文本生成，摘要自然不同。哪些层共享、为何共享，都与 Docker 一致。",
+    }
+    LessonNext {
+        en: "Next lesson →",
+        zh: "下一课 →",
+    }
+    LessonLastDone {
+        en: "That was the last lesson: back to the sandbox",
+        zh: "这是最后一课：回到自由沙盒",
+    }
     LessonNotYet {
         en: "Goal not reached yet: the app checks it after every command.",
         zh: "目标尚未达成：每条命令之后都会自动检查。",
@@ -218,7 +230,7 @@ messages! {
     }
     PresenterKeys {
         en: "Presenter mode: → runs the lesson's next step, ← takes it back, Space plays or pauses, F for full screen.",
-        zh: "演示模式：→ 执行课程的下一步，← 撤回，空格 播放或暂停，F 全屏。",
+        zh: "演示模式：→ 执行课程的下一步，← 撤回一步，空格键播放或暂停，F 键切换全屏。",
     }
     PresenterStep {
         en: "Step",
@@ -1158,6 +1170,51 @@ pub fn hint(lang: Lang, h: &layerlab_engine::dockerfile::Hint) -> String {
     }
 }
 
+/// Layerlab's own note in a terminal line, in the learner's language. The
+/// English is the engine's own text; the match is exhaustive, so a new note
+/// without a Chinese text does not compile. Drawn only where a note is.
+#[inline(never)]
+pub fn note(lang: Lang, n: &layerlab_engine::note::Note) -> String {
+    use layerlab_engine::note::fill;
+    match lang {
+        Lang::En => n.text(),
+        Lang::Zh => fill(note_zh(n.key), &n.args),
+    }
+}
+
+/// A note's Chinese template, with `{}` where the engine's arguments go.
+fn note_zh(key: layerlab_engine::note::NoteKey) -> &'static str {
+    use layerlab_engine::note::NoteKey as K;
+    match key {
+        K::ProgramNotSimulated => "layerlab：{}：这个程序的运行不做模拟；它以状态 0 退出，不改动任何文件",
+        K::DockerAlone => "Layerlab：docker 命令目前须单独成行，前后的管道、重定向、分号、&& 和 $ 变量尚未模拟。请单独运行它（docker exec -i 可带 heredoc）。",
+        K::LogsEmpty => "layerlab：{} 自身的输出不做模拟，所以这里的日志是空的",
+        K::ServerStaysUp => "Layerlab 不运行 {} 的代码：容器像服务器一样保持 Up，不显示它的输出（docker run -d 让它在后台运行）。",
+        K::ExecNotRun => "Layerlab 不运行 {} 的代码；容器里只运行 shell 及其程序（ls、cat、echo……）。",
+        K::BackgroundJobs => "后台作业（&）不做模拟；请在前台运行这条命令",
+        K::Compound => "复合命令“{}”尚未模拟；请把各步骤依次写出，用 && 或分号（;）连接",
+        K::Functions => "函数定义（name() { … }）尚未模拟；请在用到的地方直接写出命令",
+        K::Subshells => "子 shell（( … )）尚未模拟；请把各步骤依次写出，用 && 或分号（;）连接",
+        K::DdStdin => "不模拟从标准输入读取；请用 if=文件 指定输入",
+        K::EnvCommand => "不模拟通过 env 运行命令；请直接运行它",
+        K::TailFollow => "不模拟跟踪文件（-f）；这是文件此刻的末尾",
+        K::RemovePackages => "不模拟删除软件包；请改用更小的基础镜像来构建",
+        K::GunzipTooLarge => "解压后超过 256 MB 的数据不做模拟",
+        K::GzipTooLarge => "不模拟压缩超过 256 MB 的数据",
+        K::ArchiveKind => "{} 格式的归档不做模拟；只支持 tar 和 tar.gz",
+        K::StoppedSteps => "已停止：这条命令运行了超过 {} 条命令。Layerlab 限制一条命令的工作量",
+        K::StoppedBytes => "已停止：这条命令产生了超过 {} 的数据。Layerlab 限制一条命令的工作量",
+        K::StoppedWritten => "已停止：这条命令向文件写入了超过 {}。Layerlab 限制一条命令的工作量",
+        K::StoppedDepth => "已停止：sh -c、$( ) 和 make 嵌套超过了 {} 层。Layerlab 限制一条命令的工作量",
+        K::MakeTooLarge => "展开变量得到的文本超过了 {} MiB。Layerlab 限制一条命令的工作量。停止。",
+        K::MoreLines => "[还有 {} 行未显示]",
+        K::DockerdSaid => "Layerlab：dockerd 报告：{}",
+        K::AufsRemoved => "Layerlab：Docker 24 已移除 aufs；这个守护进程按 Docker 1.x 到 23 使用 aufs 时的方式存放镜像层。",
+        K::AddNoNetwork => "Layerlab 模拟的主机没有网络。请把文件放进构建上下文，改用 COPY",
+        K::AddArchiveKind => "Layerlab 只解包 tar 和 tar.gz；请用 tar -czf 制作归档",
+    }
+}
+
 /// A file-system object's kind in words (`file`, `dir`, `symlink`).
 pub fn kind_word(lang: Lang, kind: layerlab_engine::diff::Kind) -> &'static str {
     use layerlab_engine::diff::Kind;
@@ -1197,6 +1254,31 @@ mod tests {
                 "{msg:?} has no Chinese text: {zh:?}"
             );
             assert_ne!(zh, msg.text(Lang::En), "{msg:?} is not translated");
+        }
+    }
+
+    #[test]
+    fn every_note_has_a_chinese_text_with_the_same_arguments() {
+        use layerlab_engine::note::{Note, NoteKey};
+        for &key in NoteKey::ALL {
+            let n = key.template().matches("{}").count();
+            let args: Vec<&str> = ["python", "7", "x"][..n].to_vec();
+            let note = Note::new(key, &args);
+            let zh = super::note(Lang::Zh, &note);
+            assert_ne!(zh, note.text(), "{key:?} is not translated");
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{key:?}: {zh}"
+            );
+            assert_eq!(note_zh(key).matches("{}").count(), n, "{key:?}'s arguments");
+            for a in args {
+                assert!(zh.contains(a), "{key:?} drops {a}: {zh}");
+            }
+            assert_eq!(
+                crate::punctuation::problems(&zh),
+                Vec::<String>::new(),
+                "{key:?}: {zh}"
+            );
         }
     }
 

@@ -116,18 +116,18 @@ fn upper_has(s: &Session, name: &str, path: &str) -> bool {
 pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "layers",
-        title: text("1. A Dockerfile becomes layers", "1. Dockerfile 变成镜像层"),
+        title: text("1. A Dockerfile becomes layers", "1. 从 Dockerfile 到镜像层"),
         explain: text(
             "Each RUN, COPY and ADD adds a read-only layer on top of the ones below; CMD, ENV and the other metadata instructions only add history entries (0B). Today's builder (BuildKit) writes the layers directly; the legacy builder of the tutorial's era committed an intermediate image after every instruction.",
-            "每条 RUN、COPY 和 ADD 都会在下面的镜像层之上加一个只读层；CMD、ENV 等元数据指令只增加历史记录（0B）。如今的构建器（BuildKit）直接写出镜像层；教程时代的旧构建器在每条指令之后都会提交一个中间镜像。",
+            "每条 RUN、COPY 和 ADD 都会在已有镜像层之上再加一个只读层；CMD、ENV 等元数据指令只添加一条历史记录（大小为 0B）。如今的构建器（BuildKit）直接写出镜像层；教程那个年代的旧版构建器则在每条指令之后都提交一个中间镜像。",
         ),
         task: text(
             "Build the Dockerfile with BuildKit (docker build -t app .), then again with the legacy builder (DOCKER_BUILDKIT=0 docker build -t app:legacy .). Compare docker history app with docker history app:legacy.",
-            "先用 BuildKit 构建（docker build -t app .），再用旧构建器构建（DOCKER_BUILDKIT=0 docker build -t app:legacy .），然后对比 docker history app 和 docker history app:legacy。",
+            "先用 BuildKit 构建（docker build -t app .），再用旧版构建器构建（DOCKER_BUILDKIT=0 docker build -t app:legacy .），然后对比 docker history app 和 docker history app:legacy 的输出。",
         ),
         hints: &[
-            text("The Build button types the first command for you.", "“构建”按钮会替你输入第一条命令。"),
-            text("docker images -a shows the legacy builder's intermediate images.", "docker images -a 能看到旧构建器留下的中间镜像。"),
+            text("The Build button types the first command for you.", "“构建镜像”按钮会替你输入第一条命令。"),
+            text("docker images -a shows the legacy builder's intermediate images.", "docker images -a 能列出旧版构建器留下的中间镜像。"),
         ],
         setup: &[],
         solution: &["docker build -t app .", "DOCKER_BUILDKIT=0 docker build -t app:legacy ."],
@@ -140,7 +140,7 @@ pub const LESSONS: &[Lesson] = &[
         quiz: None,
         why: text(
             "Both images hold the same files, but the legacy one has a parent chain: one image per instruction, which is why the tutorial says that each instruction creates a layer.",
-            "两个镜像的文件相同，但旧构建器的镜像有一条父镜像链：每条指令一个镜像，这就是教程说“每条指令创建一层”的原因。",
+            "两个镜像包含的文件相同，但旧版构建器的镜像带有一条父镜像链：每条指令对应一个镜像。教程说“每条指令创建一层”，指的就是这个。",
         ),
     },
     Lesson {
@@ -148,7 +148,7 @@ pub const LESSONS: &[Lesson] = &[
         title: text("2. A container is an image plus a writable layer", "2. 容器 = 镜像 + 一个可写层"),
         explain: text(
             "docker create stacks one thin writable layer (the container layer) on the image's read-only layers; docker start runs the main process in it. docker run does both.",
-            "docker create 会在镜像的只读层之上叠加一个很薄的可写层（容器层）；docker start 在其中运行主进程。docker run 相当于两者相加。",
+            "docker create 会在镜像的只读层之上叠加一个很薄的可写层（容器层）；docker start 在容器里运行主进程。docker run 等于先 create 再 start。",
         ),
         task: text(
             "Create a container named web from nginx with docker create, then start it.",
@@ -161,7 +161,7 @@ pub const LESSONS: &[Lesson] = &[
         quiz: None,
         why: text(
             "The stage shows web standing on nginx's layers with its own writable layer on top; creating it copied nothing.",
-            "舞台上 web 站在 nginx 的镜像层上，顶上是它自己的可写层；创建它没有复制任何文件。",
+            "舞台上，web 立在 nginx 的镜像层之上，最上面是它自己的可写层；创建容器时没有复制任何文件。",
         ),
     },
     Lesson {
@@ -169,14 +169,14 @@ pub const LESSONS: &[Lesson] = &[
         title: text("3. Changes happen only in the writable layer", "3. 所有修改只发生在可写层"),
         explain: text(
             "Creating, changing and deleting files inside a container writes only to its writable layer; the image's layers never change. docker diff lists the changes: A (added), C (changed), D (deleted).",
-            "在容器里创建、修改、删除文件，都只写入它的可写层；镜像层永远不变。docker diff 列出这些变化：A（新增）、C（修改）、D（删除）。",
+            "在容器里创建、修改、删除文件，都只写入它的可写层；镜像层始终不变。docker diff 列出这些改动：A（新增）、C（修改）、D（删除）。",
         ),
         task: text(
             "In container web, add a file, change a file of the image and delete another, so that docker diff web shows A, C and D.",
-            "在容器 web 中新增一个文件、修改一个镜像里的文件、再删除另一个文件，使 docker diff web 同时出现 A、C 和 D。",
+            "在容器 web 中新增一个文件，修改镜像里的一个文件，再删除另一个文件，让 docker diff web 的输出同时出现 A、C 和 D。",
         ),
         hints: &[
-            text("docker exec -it web bash gives you a shell inside; exit leaves it.", "docker exec -it web bash 进入容器的 shell；输入 exit 离开。"),
+            text("docker exec -it web bash gives you a shell inside; exit leaves it.", "docker exec -it web bash 可以进入容器里的 shell；输入 exit 退出。"),
             text("echo hi > /hello.txt, echo x >> /etc/os-release, rm /etc/debian_version", "echo hi > /hello.txt、echo x >> /etc/os-release、rm /etc/debian_version"),
         ],
         setup: &["docker run -d --name web nginx"],
@@ -196,7 +196,7 @@ pub const LESSONS: &[Lesson] = &[
         quiz: None,
         why: text(
             "The deleted file is still in the image: the writable layer only hides it with a whiteout.",
-            "被删除的文件其实还在镜像里：可写层只是用一个 whiteout 把它遮住了。",
+            "被删除的文件其实还在镜像里：可写层只是用一个遮蔽文件（whiteout）把它遮住了。",
         ),
     },
     Lesson {
@@ -204,11 +204,11 @@ pub const LESSONS: &[Lesson] = &[
         title: text("4. Containers share one copy of the image", "4. 多个容器共享同一份镜像"),
         explain: text(
             "However many containers run from one image, its layers are stored once; each container adds only its own writable layer.",
-            "无论从一个镜像运行多少个容器，镜像层都只存一份；每个容器只多出自己的可写层。",
+            "无论用一个镜像运行多少个容器，镜像层都只存储一份；每个容器只多出自己的可写层。",
         ),
         task: text(
             "Run three containers of nginx: web1, web2 and web3. Then compare the two totals in the Disk usage pane, beside the stage.",
-            "运行三个 nginx 容器：web1、web2 和 web3，然后对比舞台旁“磁盘占用”面板中的两个总数。",
+            "运行三个 nginx 容器：web1、web2 和 web3，然后比较舞台旁边“磁盘占用”面板里的两个总数。",
         ),
         hints: &[text("docker run -d --name web1 nginx", "docker run -d --name web1 nginx")],
         setup: &["docker pull nginx"],
@@ -220,8 +220,8 @@ pub const LESSONS: &[Lesson] = &[
         check: |s| ["web1", "web2", "web3"].iter().all(|n| running(s, n)),
         quiz: Some(Quiz {
             question: text(
-                "Before you look: how much disk do the three nginx containers use together (image included)? Docker's units, e.g. 109MB.",
-                "先别看：三个 nginx 容器（含镜像）一共占用多少磁盘？用 Docker 的单位，例如 109MB。",
+                "Before you look: how much disk do the three nginx containers use together (image included)? Docker's units, e.g. 42.5MB.",
+                "先别急着看：三个 nginx 容器连同镜像一共占用多少磁盘？请用 Docker 的写法回答，例如 42.5MB。",
             ),
             answer: |s| {
                 let u = s.host.disk_usage();
@@ -230,7 +230,7 @@ pub const LESSONS: &[Lesson] = &[
         }),
         why: text(
             "Three containers use 109MB of disk, not 327MB: the image's layers are shared.",
-            "三个容器只占用 109MB 磁盘，而不是 327MB：镜像层是共享的。",
+            "三个容器一共只占用 109MB 磁盘，而不是 327MB：镜像层是共享的。",
         ),
     },
     Lesson {
@@ -238,11 +238,11 @@ pub const LESSONS: &[Lesson] = &[
         title: text("5. Storage drivers stack layers and copy on write", "5. 存储驱动：叠加镜像层，写时复制"),
         explain: text(
             "overlay2 (and aufs before it) mount the layers as one union file system and copy a file up on first write. vfs has no copy-on-write: every layer is a full copy. The daemon's driver is set in /etc/docker/daemon.json; a store under another driver starts empty.",
-            "overlay2（以及之前的 aufs）把镜像层挂载成一个联合文件系统，第一次写入时把文件复制上来。vfs 没有写时复制：每一层都是完整的副本。守护进程的存储驱动在 /etc/docker/daemon.json 中设置；换一个驱动，镜像存储从空开始。",
+            "overlay2（以及之前的 aufs）把镜像层挂载成一个联合文件系统，第一次写入某个文件时，先把它复制到可写层（copy-up）。vfs 没有写时复制：每一层都是一份完整的副本。守护进程的存储驱动在 /etc/docker/daemon.json 中设置；换用另一个驱动后，镜像存储从空开始。",
         ),
         task: text(
             "Restart the daemon with the vfs driver and pull busybox there; then look at /var/lib/docker/vfs/dir.",
-            "用 vfs 驱动重启守护进程并在其中拉取 busybox；然后看看 /var/lib/docker/vfs/dir。",
+            "改用 vfs 驱动重启守护进程，再拉取 busybox；然后查看 /var/lib/docker/vfs/dir。",
         ),
         hints: &[
             text("echo '{\"storage-driver\": \"vfs\"}' > /etc/docker/daemon.json", "echo '{\"storage-driver\": \"vfs\"}' > /etc/docker/daemon.json"),
@@ -267,11 +267,11 @@ pub const LESSONS: &[Lesson] = &[
         title: text("6. docker ps -s: size and virtual size", "6. docker ps -s：size 与 virtual size"),
         explain: text(
             "SIZE is the container's writable layer; virtual adds the image's read-only layers. The disk really used by N containers of one image is Σ size + (virtual − size), not Σ virtual.",
-            "SIZE 是容器可写层的大小；virtual 再加上镜像的只读层。同一镜像的 N 个容器真正占用的磁盘是 Σ size + (virtual − size)，而不是 Σ virtual。",
+            "SIZE 是容器可写层的大小；virtual 是它再加上镜像各只读层的大小。同一镜像的 N 个容器实际占用的磁盘是 Σ size + (virtual − size)，而不是 Σ virtual。",
         ),
         task: text(
             "Make container web grow by more than 1 MB without changing the image, and predict its SIZE before you look at docker ps -s.",
-            "在不改变镜像的前提下让容器 web 增长超过 1 MB，并在查看 docker ps -s 之前先预测它的 SIZE。",
+            "不改动镜像，让容器 web 增大 1 MB 以上；在查看 docker ps -s 之前，先预测它的 SIZE。",
         ),
         hints: &[text(
             "dd if=/dev/zero of=/data bs=1M count=2 writes 2 MB.",
@@ -283,7 +283,7 @@ pub const LESSONS: &[Lesson] = &[
         quiz: Some(Quiz {
             question: text(
                 "Before you look: what SIZE will docker ps -s show for web after dd writes 2 blocks of 1M?",
-                "先别看：dd 写入 2 个 1M 的块之后，docker ps -s 中 web 的 SIZE 会是多少？",
+                "先别急着看：dd 写入 2 个 1M 的块之后，docker ps -s 显示 web 的 SIZE 是多少？",
             ),
             answer: |s| ps_size(s, "web"),
         }),
@@ -294,14 +294,14 @@ pub const LESSONS: &[Lesson] = &[
     },
     Lesson {
         id: "cow",
-        title: text("7. Copy-on-write, file by file", "7. 写时复制，以整个文件为单位"),
+        title: text("7. Copy-on-write, file by file", "7. 写时复制：以整个文件为单位"),
         explain: text(
             "Reading a file of the image copies nothing. The first write copies the whole file up into the writable layer, even to append one byte. Deleting leaves a whiteout; removing a directory and making it again makes it opaque.",
-            "读取镜像中的文件不会复制任何东西。第一次写入会把整个文件复制到可写层，哪怕只追加一个字节。删除会留下 whiteout；删除目录再重建会让它变成不透明目录（opaque）。",
+            "读取镜像中的文件不会复制任何东西。第一次写入会把整个文件复制到可写层，哪怕只追加一个字节。删除文件会留下遮蔽文件（whiteout）；删除目录后再重新创建，它会变成不透明目录（opaque）。",
         ),
         task: text(
             "Append one byte to /usr/lib/x86_64-linux-gnu/libcrypto.so.3 (4.46 MB) in web, and see web's SIZE.",
-            "在 web 中给 /usr/lib/x86_64-linux-gnu/libcrypto.so.3（4.46 MB）追加一个字节，再看 web 的 SIZE。",
+            "在容器 web 中给 /usr/lib/x86_64-linux-gnu/libcrypto.so.3（4.46 MB）追加一个字节，然后查看 web 的 SIZE。",
         ),
         hints: &[text(
             "printf x >> /usr/lib/x86_64-linux-gnu/libcrypto.so.3",
@@ -316,13 +316,13 @@ pub const LESSONS: &[Lesson] = &[
         quiz: Some(Quiz {
             question: text(
                 "Before you look: what SIZE will docker ps -s show for web after appending one byte to the 4,455,728-byte libcrypto.so.3?",
-                "先别看：给 4,455,728 字节的 libcrypto.so.3 追加一个字节之后，docker ps -s 中 web 的 SIZE 会是多少？",
+                "先别急着看：给 4,455,728 字节的 libcrypto.so.3 追加一个字节之后，docker ps -s 显示 web 的 SIZE 是多少？",
             ),
             answer: |s| ps_size(s, "web"),
         }),
         why: text(
             "This 1-byte append copied the whole 4.46 MB file up: SIZE grew by the whole file.",
-            "这一个字节的追加把整个 4.46 MB 的文件复制了上来：SIZE 增长了整个文件的大小。",
+            "只追加了一个字节，却把整个 4.46 MB 的文件复制到了可写层：SIZE 增加了整个文件的大小。",
         ),
     },
     Lesson {
@@ -330,11 +330,11 @@ pub const LESSONS: &[Lesson] = &[
         title: text("8. docker pull: layers one by one", "8. docker pull：逐层拉取"),
         explain: text(
             "A pull fetches the image's layers one by one by digest and skips those the host already has (Already exists). The digest it prints is the manifest's; the image ID is the digest of the config: they differ.",
-            "拉取会按摘要逐层下载镜像层，主机上已有的层会跳过（Already exists）。它最后打印的是清单（manifest）的摘要；镜像 ID 是配置的摘要：两者不同。",
+            "docker pull 按摘要逐层下载镜像层，跳过主机上已有的层（显示 Already exists）。它最后打印的 Digest 是清单（manifest）的摘要，而镜像 ID 是镜像配置（config）的摘要：两者并不相同。",
         ),
         task: text(
             "Pull nginx, then python:3-slim, which stands on the same Debian layer. Compare DIGEST and IMAGE ID in docker images --digests.",
-            "先拉取 nginx，再拉取基于同一个 Debian 层的 python:3-slim。对比 docker images --digests 中的 DIGEST 和 IMAGE ID。",
+            "先拉取 nginx，再拉取基于同一个 Debian 层的 python:3-slim，然后对比 docker images --digests 输出中的 DIGEST 和 IMAGE ID。",
         ),
         hints: &[text("docker pull python:3-slim", "docker pull python:3-slim")],
         setup: &[],
@@ -343,7 +343,7 @@ pub const LESSONS: &[Lesson] = &[
         quiz: None,
         why: text(
             "The shared Debian layer came down once: the second pull said Already exists for it.",
-            "共享的 Debian 层只下载了一次：第二次拉取时它显示 Already exists。",
+            "共享的 Debian 层只下载了一次：第二次拉取时，这一层显示 Already exists。",
         ),
     },
     Lesson {
@@ -351,7 +351,7 @@ pub const LESSONS: &[Lesson] = &[
         title: text("9. On disk: /var/lib/docker", "9. 磁盘上：/var/lib/docker"),
         explain: text(
             "Since Docker 1.10 layers are named by digests of their content (DiffID, ChainID), but the storage driver keeps each in a directory with a random-looking cache ID. layerdb/sha256/<ChainID>/cache-id says which directory holds a layer.",
-            "从 Docker 1.10 起，镜像层按内容的摘要命名（DiffID、ChainID），但存储驱动把每一层放在一个名字看似随机的目录（cache ID）里。layerdb/sha256/<ChainID>/cache-id 记录了这一层在哪个目录。",
+            "从 Docker 1.10 起，镜像层按内容的摘要命名（DiffID、ChainID），但存储驱动把每一层放在一个名字看似随机的目录（cache ID）里。layerdb/sha256/<ChainID>/cache-id 记录了这一层存放在哪个目录。",
         ),
         task: text(
             "Pull busybox and write the cache ID of its layer into /root/answer.txt.",
@@ -382,7 +382,7 @@ pub const LESSONS: &[Lesson] = &[
         quiz: None,
         why: text(
             "The directory name matches no digest docker prints: only the layer database links them.",
-            "这个目录名和 docker 打印的任何摘要都对不上：只有 layer 数据库把它们联系起来。",
+            "这个目录名和 docker 打印的任何摘要都对不上：只有镜像层数据库（layerdb）把两者联系起来。",
         ),
     },
     Lesson {
@@ -390,7 +390,7 @@ pub const LESSONS: &[Lesson] = &[
         title: text("10. docker commit: a container becomes an image", "10. docker commit：把容器保存为镜像"),
         explain: text(
             "docker commit turns the writable layer into a new read-only layer on top of the container's image. It works, but nobody can see how the image was made: a Dockerfile is usually better.",
-            "docker commit 把可写层变成容器镜像之上的一个新的只读层。这样可行，但没人看得出镜像是怎么做出来的：通常 Dockerfile 更好。",
+            "docker commit 把容器的可写层变成一个新的只读层，叠在容器所用的镜像之上。这样做可行，但别人看不出镜像是怎么做出来的：通常用 Dockerfile 更好。",
         ),
         task: text(
             "Change the home page in web, then commit web as the image web:v2 and look at docker history web:v2.",
@@ -417,7 +417,7 @@ pub const LESSONS: &[Lesson] = &[
         quiz: None,
         why: text(
             "The history's top line is your change, with a command nobody can rebuild from.",
-            "历史记录最上面一行就是你的修改，但没人能从那条命令重新构建它。",
+            "历史记录最上面一行就是你的修改，但它记下的命令没法用来重新构建这个镜像。",
         ),
     },
     Lesson {
@@ -425,7 +425,7 @@ pub const LESSONS: &[Lesson] = &[
         title: text("11. Why rm in a later layer does not shrink an image", "11. 为什么在后面的层里 rm 不能让镜像变小"),
         explain: text(
             "Each layer keeps what it added. Deleting a file in a later layer only hides it with a whiteout, so the image stays as big. Cleaning up in the same RUN keeps the files out of every layer. The build cache reuses steps whose inputs did not change.",
-            "每一层都保留它加入的内容。在后面的层删除文件只是用 whiteout 把它遮住，镜像并不会变小。在同一条 RUN 里清理，文件就不会进入任何一层。构建缓存会复用输入没有变化的步骤。",
+            "每一层都保留它加入的内容。在后面的层里删除文件，只是用遮蔽文件（whiteout）把它遮住，镜像并不会变小。在同一条 RUN 里清理，文件就不会进入任何一层。构建缓存会复用输入没有变化的步骤。",
         ),
         task: text(
             "Build an image tagged small from debian:bookworm-slim that runs apt-get update and stays under 80MB.",
@@ -436,7 +436,7 @@ pub const LESSONS: &[Lesson] = &[
                 "RUN apt-get update && rm -rf /var/lib/apt/lists/*  (one RUN)",
                 "RUN apt-get update && rm -rf /var/lib/apt/lists/*（同一条 RUN）",
             ),
-            text("Write the Dockerfile in the editor and press Build, or use cat > Dockerfile <<'EOF'.", "在编辑器里写好 Dockerfile 后按“构建”，或者用 cat > Dockerfile <<'EOF'。"),
+            text("Write the Dockerfile in the editor and press Build, or use cat > Dockerfile <<'EOF'.", "在编辑器里写好 Dockerfile 后按“构建镜像”，或者用 cat > Dockerfile <<'EOF'。"),
         ],
         setup: &[],
         solution: &[
@@ -456,7 +456,7 @@ pub const LESSONS: &[Lesson] = &[
         quiz: None,
         why: text(
             "One RUN: the package lists never reach a layer. Split into two RUNs, the image would be 120MB.",
-            "只用一条 RUN：软件包列表从未进入任何一层。如果拆成两条 RUN，镜像会有 120MB。",
+            "只用一条 RUN，软件包列表就不会进入任何一层。如果拆成两条 RUN，镜像会有 120MB。",
         ),
     },
 ];

@@ -161,6 +161,8 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
     let caption = timeline::caption(lang, (now, total), *dragged, line);
 
     let rows = rows(lang, &items, &reveal.pulls, at, reveal.pulled_at);
+    // Pulled layers have Layerlab's own IDs: say why they are not the tutorial's.
+    let pulled = !reveal.pulls.is_empty();
     let button =
         |id, icon, label, onclick, disabled| button(lang, id, icon, label, onclick, disabled);
     html! {
@@ -197,7 +199,13 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
                 <p class="hint">{ t(lang, Msg::ActivityNothing) }</p>
             } else {
                 // It scrolls: the keyboard can reach it.
-                <ol class={classes!("activity", at_rest.then_some("at-rest"))} tabindex="0" aria-labelledby="activity-heading">{ for rows }</ol>
+                // The note on layer IDs scrolls with the list, taking none of its room.
+                <ol class={classes!("activity", at_rest.then_some("at-rest"))} tabindex="0" aria-labelledby="activity-heading">
+                    { for rows }
+                    if pulled {
+                        <li class="hint ids-note">{ t(lang, Msg::PulledIdsNote) }</li>
+                    }
+                </ol>
             }
         </section>
     }

@@ -35,6 +35,7 @@ fn acceptable(name: &str) -> bool {
 pub fn context_files_pane(props: &ContextFilesProps) -> Html {
     let lang = use_lang();
     let editing = use_state(|| None::<(String, String)>);
+    crate::hooks::use_editor_focus(editing.is_some(), "context-text");
     let new_name = use_state(String::new);
     let problem = use_state(|| false);
     let files = context_files(&props.workspace.session);

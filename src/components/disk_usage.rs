@@ -67,7 +67,9 @@ pub fn disk_usage(props: &DiskUsageProps) -> Html {
                     <dt class="total">{ t(lang, Msg::DiskTotal) }</dt>
                     <dd class="num total" data-figure="total">{ size(usage.total) }</dd>
                     <dt>{ t(lang, Msg::DiskNaive) }</dt>
-                    <dd class="num naive" data-figure="naive">{ size(usage.naive_virtual_sum) }</dd>
+                    // Struck through only where it is wrong: with one container per
+                    // image it is the disk really used.
+                    <dd class={classes!("num", (usage.naive_virtual_sum != usage.total).then_some("naive"))} data-figure="naive">{ size(usage.naive_virtual_sum) }</dd>
                 </dl>
                 <p class="hint">{ t(lang, Msg::DiskExplain) }</p>
             }

@@ -101,6 +101,23 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                         value={props.text.clone()} {oninput} />
                 </div>
             </div>
+            // Under the text it is about, not below the context files.
+            <ul class="diagnostics" aria-live="polite" aria-label={t(lang, Msg::DiagnosticsLabel)}>
+                { for parsed.diagnostics.iter().map(|d| {
+                    let (class, icon, word) = match d.severity {
+                        Severity::Error => ("error", "✖", t(lang, Msg::DiagnosticError)),
+                        Severity::Warning => ("warning", "⚠", t(lang, Msg::DiagnosticWarning)),
+                    };
+                    html! {
+                        <li class={class}>
+                            <span aria-hidden="true">{ icon }{" "}</span>
+                            <strong>{ format!("{word} · {} {}:{}", t(lang, Msg::DiagnosticLine), d.line, d.column) }</strong>
+                            {" "}<span class="mono">{ &d.message }</span>
+                            if let Some(h) = &d.hint { <div class="diag-hint">{ crate::i18n::hint(lang, h) }</div> }
+                        </li>
+                    }
+                }) }
+            </ul>
             <div class="build-row">
                 <button type="button" id="build" class="primary" aria-describedby="build-hint"
                     onclick={props.on_action.reform(|_: MouseEvent| Action::Build)}>
@@ -120,22 +137,6 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
                 } }
             </p>
             { props.children.clone() }
-            <ul class="diagnostics" aria-live="polite" aria-label={t(lang, Msg::DiagnosticsLabel)}>
-                { for parsed.diagnostics.iter().map(|d| {
-                    let (class, icon, word) = match d.severity {
-                        Severity::Error => ("error", "✖", t(lang, Msg::DiagnosticError)),
-                        Severity::Warning => ("warning", "⚠", t(lang, Msg::DiagnosticWarning)),
-                    };
-                    html! {
-                        <li class={class}>
-                            <span aria-hidden="true">{ icon }{" "}</span>
-                            <strong>{ format!("{word} · {} {}:{}", t(lang, Msg::DiagnosticLine), d.line, d.column) }</strong>
-                            {" "}<span class="mono">{ &d.message }</span>
-                            if let Some(h) = &d.hint { <div class="diag-hint">{ crate::i18n::hint(lang, h) }</div> }
-                        </li>
-                    }
-                }) }
-            </ul>
         </section>
     }
 }

@@ -74,6 +74,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
     let lang = use_lang();
     // The file being edited and its text.
     let editing = use_state(|| None::<(String, String)>);
+    crate::hooks::use_editor_focus(editing.is_some(), "file-text");
     // A new selection brings the inspector into view (it may be chosen from
     // the storage table below it).
     let pane = use_node_ref();

@@ -89,11 +89,14 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     <p class="task">{ lesson.task.get(lang) }</p>
                     { for quiz }
                     if props.reached {
-                        <p class="goal reached" role="status">
-                            <span aria-hidden="true">{ "✓ " }</span>
-                            <strong>{ t(lang, Msg::LessonReached) }</strong>
-                            { crate::i18n::between_sentences(lang) }{ lesson.why.get(lang) }
-                        </p>
+                        <div class="goal reached success" role="status">
+                            <p>
+                                <span class="tick" aria-hidden="true">{ "✓ " }</span>
+                                <strong>{ t(lang, Msg::LessonReached) }</strong>
+                                { crate::i18n::between_sentences(lang) }{ lesson.why.get(lang) }
+                            </p>
+                            { next_lesson(lang, props.lesson, &props.on_action) }
+                        </div>
                     } else {
                         <p class="goal" role="status">
                             <span aria-hidden="true">{ "○ " }</span>
@@ -200,5 +203,19 @@ fn quiz_html(
                 }
             }
         </form>
+    }
+}
+
+/// The success moment's way on: the next lesson, or the sandbox after the last.
+fn next_lesson(lang: Lang, lesson: Option<usize>, on_action: &Callback<Action>) -> Html {
+    let next = lesson.map(|i| i + 1).filter(|&i| i < LESSONS.len());
+    let onclick = on_action.reform(move |_: MouseEvent| Action::Choose(next));
+    let label = if next.is_some() {
+        Msg::LessonNext
+    } else {
+        Msg::LessonLastDone
+    };
+    html! {
+        <button type="button" id="lesson-next" class="primary" {onclick}>{ t(lang, label) }</button>
     }
 }

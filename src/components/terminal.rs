@@ -139,6 +139,11 @@ fn screen_html(lang: Lang, screen: &[ScreenLine]) -> Vec<Html> {
             ScreenLine::More(text) => html! { <div class="line input"><span class="prompt" aria-hidden="true">{"> "}</span>{ text }</div> },
             ScreenLine::Error(text) => html! { <div class="line err">{ text }</div> },
             ScreenLine::Said(msg) => html! { <div class="line out">{ t(lang, *msg) }</div> },
+            ScreenLine::Note { text, error, note } => {
+                let (at, note) = &**note;
+                let said = format!("{}{}", text.get(..*at).unwrap_or_default(), crate::i18n::note(lang, note));
+                html! { <div class={classes!("line", "note", if *error { "err" } else { "out" })}>{ said }</div> }
+            }
             ScreenLine::Output(_) => Html::default(),
         });
     }

@@ -46,7 +46,9 @@ pub fn ran_since(ws: &Workspace, seen: Seen, lang: Lang) -> Option<Ran> {
         .unwrap_or_default()
         .iter()
         .filter_map(|l| match l {
-            ScreenLine::Output(t) | ScreenLine::Error(t) => Some(t.clone()),
+            ScreenLine::Output(t) | ScreenLine::Error(t) | ScreenLine::Note { text: t, .. } => {
+                Some(t.clone())
+            }
             _ => None,
         })
         .collect();

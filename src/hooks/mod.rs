@@ -2,11 +2,13 @@
 //! state: saving it, playing it, the presenter's keys, the language.
 
 mod autosave;
+mod editor_focus;
 mod lang;
 mod playback;
 mod presenter_keys;
 
 pub use autosave::use_autosave;
+pub use editor_focus::use_editor_focus;
 pub use lang::use_lang;
 pub use playback::use_playback;
 pub use presenter_keys::use_presenter_keys;

@@ -214,7 +214,12 @@ fn file_item(session: &Session, lang: Lang, e: &Event) -> Item {
         } => {
             // A directory's copy-up (its metadata only) is folded by `activity`.
             let kind = kind_word(lang, *kind);
-            let detail = format!("{kind} {path} · {} ({bytes} B)", size(*bytes));
+            // The exact bytes beside the rounded size, where they differ.
+            let detail = if *bytes < 1000 {
+                format!("{kind} {path} · {}", size(*bytes))
+            } else {
+                format!("{kind} {path} · {} ({bytes} B)", size(*bytes))
+            };
             let from_name = layer_name(session, *from);
             Item::new(What::CopyUp, format!("{detail} ← {from_name}")).on(Some(*from))
         }

@@ -18,7 +18,11 @@ pub fn caption(l: &Lesson, step: usize, lang: Lang) -> String {
         l.title.get(lang),
         t(lang, Msg::PresenterStep),
         l.solution.len(),
-        if line.is_empty() { "" } else { ": " },
+        if line.is_empty() {
+            ""
+        } else {
+            crate::i18n::colon(lang)
+        },
         line
     )
 }

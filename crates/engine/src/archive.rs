@@ -8,6 +8,7 @@ use crate::diff::Meta;
 use crate::error::FsError;
 use crate::event::Event;
 use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
+use crate::note::{self, NoteKey};
 use crate::tar::{write_header, Header, TypeFlag};
 
 const BLOCK: u64 = 512;
@@ -61,23 +62,22 @@ pub fn decompress(data: &Content) -> Result<Content, String> {
         Compression::None => Ok(data.clone()),
         Compression::Gzip => match crate::gzip::gunzip(&data.to_vec(), MAX_INFLATE as usize) {
             Ok(out) => Ok(Content::bytes(out)),
-            Err(crate::gzip::GzError::TooLarge) => {
-                Err("gzip: more than 256 MB uncompressed is not simulated".into())
-            }
+            Err(crate::gzip::GzError::TooLarge) => Err(format!(
+                "gzip: {}",
+                note::text(NoteKey::GunzipTooLarge, &[])
+            )),
             Err(crate::gzip::GzError::Invalid) => {
                 Err("gzip: invalid compressed data--format violated".to_owned())
             }
         },
-        other => Err(format!(
-            "{other:?} archives are not simulated; only tar and tar.gz are"
-        )),
+        other => Err(note::text(NoteKey::ArchiveKind, &[&format!("{other:?}")])),
     }
 }
 
 /// gzip of `data` (refused above [`MAX_INFLATE`]).
 pub fn gzip(data: &Content) -> Result<Content, String> {
     if data.len() > MAX_INFLATE {
-        return Err("gzip: compressing more than 256 MB is not simulated".into());
+        return Err(format!("gzip: {}", note::text(NoteKey::GzipTooLarge, &[])));
     }
     let mut out = Vec::new();
     let mut gz = crate::gzip::GzWriter::new(6, |b: &[u8]| out.extend_from_slice(b));

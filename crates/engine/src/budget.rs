@@ -58,18 +58,14 @@ pub enum Exceeded {
 
 impl fmt::Display for Exceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match self {
-            Exceeded::Steps(n) => format!("this command ran more than {n} commands"),
-            Exceeded::Bytes(n) => format!("this command produced more than {}", bytes(*n)),
-            Exceeded::Written(n) => {
-                format!("this command wrote more than {} to files", bytes(*n))
-            }
-            Exceeded::Depth(n) => format!("sh -c, $( ) and make nested more than {n} deep"),
+        use crate::note::{text, NoteKey};
+        let line = match self {
+            Exceeded::Steps(n) => text(NoteKey::StoppedSteps, &[&n.to_string()]),
+            Exceeded::Bytes(n) => text(NoteKey::StoppedBytes, &[&bytes(*n)]),
+            Exceeded::Written(n) => text(NoteKey::StoppedWritten, &[&bytes(*n)]),
+            Exceeded::Depth(n) => text(NoteKey::StoppedDepth, &[&n.to_string()]),
         };
-        write!(
-            f,
-            "stopped: {what} — Layerlab bounds the work of one command"
-        )
+        f.write_str(&line)
     }
 }
 

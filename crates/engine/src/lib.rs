@@ -59,6 +59,7 @@ pub mod lower;
 pub mod manifest;
 pub mod map;
 pub mod merged;
+pub mod note;
 pub mod path;
 pub mod pull_timeline;
 pub mod reference;

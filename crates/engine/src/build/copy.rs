@@ -281,7 +281,8 @@ fn refuse_urls(kw: Keyword, sources: &[String]) -> Result<(), String> {
                 return Err("source can't be a URL for COPY".into());
             }
             return Err(format!(
-                "ADD {s}: Layerlab's simulated host has no network. Put the file in the build context and COPY it instead"
+                "ADD {s}: {}",
+                crate::note::text(crate::note::NoteKey::AddNoNetwork, &[])
             ));
         }
     }
@@ -419,7 +420,8 @@ fn unpacked(content: &Content) -> Result<Option<Vec<crate::archive::Member>>, St
             _ => Ok(None),
         },
         other => Err(format!(
-            "ADD of a {other:?} archive: Layerlab unpacks tar and tar.gz only; make it with tar -czf"
+            "ADD of a {other:?} archive: {}",
+            crate::note::text(crate::note::NoteKey::AddArchiveKind, &[])
         )),
     }
 }

@@ -5,6 +5,7 @@ use super::flags::{bool_flag, list_flag, value_flag, Flag};
 use super::{Cmd, Session, Transcript};
 use crate::clock::human_duration;
 use crate::host::{CommitOptions, HostError, State};
+use crate::note::NoteKey;
 use crate::reference::Reference;
 use crate::size::human_size_with_precision;
 use crate::table::{ellipsis, go_quote, render};
@@ -240,9 +241,7 @@ pub fn create(s: &mut Session, p: Parsed, mut t: Transcript, run: bool) -> Trans
         let program = super::process::serves(s, &id, &command)
             .or_else(|| command.first().cloned())
             .unwrap_or_default();
-        t.err(format!(
-            "Layerlab does not run {program}'s code: the container stays Up, as a server would, and its output is not shown (docker run -d runs it in the background)."
-        ));
+        t.err(crate::note::text(NoteKey::ServerStaysUp, &[&program]));
     }
     if ended.is_some() && p.has("rm") {
         if let Ok(o) = s.host.remove_container(&id, true) {
@@ -554,9 +553,7 @@ pub fn logs(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
         }
     }
     if let Some(program) = super::process::serves(s, &id, &command) {
-        t.err(format!(
-            "layerlab: {program}'s own output is not simulated, so its logs are empty here"
-        ));
+        t.err(crate::note::text(NoteKey::LogsEmpty, &[&program]));
     }
     t
 }

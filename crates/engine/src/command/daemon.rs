@@ -10,6 +10,7 @@ use crate::host::State;
 use crate::layer::{Layer, LayerId};
 use crate::lower::Lower;
 use crate::merged::Merged;
+use crate::note::NoteKey;
 use crate::path::FsPath;
 use crate::storage::{layout, DiskNode, Driver, ROOT};
 use std::rc::Rc;
@@ -128,7 +129,7 @@ pub fn service(s: &mut Session, action: Action) -> Transcript {
                 "Job for docker.service failed because the control process exited with error code.",
             );
             t.err("See \"systemctl status docker.service\" and \"journalctl -xeu docker.service\" for details.");
-            t.err(format!("Layerlab: dockerd said: {why}"));
+            t.err(crate::note::text(NoteKey::DockerdSaid, &[&why]));
             t.status = 1;
             return t;
         }
@@ -148,7 +149,7 @@ pub fn service(s: &mut Session, action: Action) -> Transcript {
         s.driver = wanted;
     }
     if wanted == Driver::Aufs {
-        t.err("Layerlab: Docker 24 removed aufs; this daemon lays layers out as Docker 1.x to 23 did with aufs.");
+        t.err(crate::note::text(NoteKey::AufsRemoved, &[]));
     }
     s.daemon_running = true;
     t

@@ -31,6 +31,7 @@ use crate::host::Host;
 use crate::layer::Layer;
 use crate::lower::Lower;
 use crate::merged::Merged;
+use crate::note::NoteKey;
 use crate::path::FsPath;
 use crate::registry::Registry;
 use crate::shell::Shell;
@@ -350,11 +351,10 @@ impl Session {
                 words
             }
             // `docker save … > FILE`, `docker load < FILE`.
-            _ if archive::redirected(line).is_some() => archive::redirected(line).unwrap_or_default(),
-            _ => return t.fail(
-                2,
-                "Layerlab: a docker command runs on its own line for now; pipes, redirections, ';', '&&' and $variables around docker are not simulated yet. Run the docker command alone (a heredoc for `docker exec -i` is fine).",
-            ),
+            _ if archive::redirected(line).is_some() => {
+                archive::redirected(line).unwrap_or_default()
+            }
+            _ => return t.fail(2, crate::note::text(NoteKey::DockerAlone, &[])),
         };
         let t = self.docker(&words, assigns, t);
         self.stdin = None;

@@ -11,6 +11,7 @@
 use super::{Session, Transcript};
 use crate::host::State;
 use crate::merged::Node;
+use crate::note::NoteKey;
 use crate::shell::{simulates, Shell};
 
 /// A terminal attached to a shell inside a container.
@@ -357,9 +358,7 @@ pub fn exec(
         return 0;
     }
     if !simulates(&program) {
-        t.err(format!(
-            "Layerlab does not run {program}'s code; only the shell and its programs (ls, cat, echo …) run in containers."
-        ));
+        t.err(crate::note::text(NoteKey::ExecNotRun, &[&program]));
         return 0;
     }
     if o.detach {

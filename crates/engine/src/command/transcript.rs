@@ -11,6 +11,9 @@ use crate::registry::LayerPull;
 pub struct Line {
     pub text: String,
     pub stderr: bool,
+    /// Layerlab's own note, when the line is one (or ends with one): the app
+    /// draws it in the learner's language, `text` stays the English.
+    pub note: Option<Box<(usize, crate::note::Note)>>,
 }
 
 /// One thing a command did, in the order it happened.
@@ -44,13 +47,23 @@ impl Transcript {
         self.lines.push(Line {
             text: text.into(),
             stderr: false,
+            note: None,
         });
     }
 
     pub fn err(&mut self, text: impl Into<String>) {
+        self.push_err(text.into());
+    }
+
+    /// One body for every type `err` takes: reading a note is not repeated
+    /// at each of its callers.
+    #[inline(never)]
+    fn push_err(&mut self, text: String) {
+        let note = crate::note::Note::find(&text).map(Box::new);
         self.lines.push(Line {
-            text: text.into(),
+            text,
             stderr: true,
+            note,
         });
     }
 

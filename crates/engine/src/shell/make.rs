@@ -297,9 +297,10 @@ fn expand_into(
     out: &mut String,
 ) -> Result<(), String> {
     if out.len() > MAX_EXPANSION {
+        let mib = (MAX_EXPANSION >> 20).to_string();
         return Err(format!(
-            "make: *** expanding a variable made more than {} MiB — Layerlab bounds the work of one command.  Stop.",
-            MAX_EXPANSION >> 20
+            "make: *** {}",
+            crate::note::text(crate::note::NoteKey::MakeTooLarge, &[&mib])
         ));
     }
     let mut chars = text.chars().peekable();

@@ -31,6 +31,7 @@ use crate::content::Content;
 use crate::event::Event;
 use crate::map::{Map, Set};
 use crate::merged::{Merged, Node};
+use crate::note::NoteKey;
 use builtins::BUILTINS;
 use syntax::{AndOr, Join, Pipeline, RedirOp, Simple, SyntaxError};
 
@@ -72,7 +73,8 @@ impl Ran {
         if lines.len() > MAX {
             let more = lines.len() - MAX;
             lines.truncate(MAX);
-            lines.push((true, format!("[{more} more lines not shown]")));
+            let more = more.to_string();
+            lines.push((true, crate::note::text(NoteKey::MoreLines, &[&more])));
         }
         lines
     }
@@ -606,9 +608,7 @@ impl Run<'_, '_> {
         match programs::run(self, program, args, stdin) {
             Some(status) => status,
             None => {
-                self.stderr(format!(
-                    "layerlab: {found}: running this program is not simulated; it exits 0 and changes no files"
-                ));
+                self.stderr(crate::note::text(NoteKey::ProgramNotSimulated, &[&found]));
                 0
             }
         }

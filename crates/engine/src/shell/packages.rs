@@ -7,6 +7,7 @@
 use super::Run;
 use crate::content::{splitmix64, Content};
 use crate::merged::{Node, WriteMode, DIR_MODE};
+use crate::note::{self, NoteKey};
 
 struct Package {
     name: &'static str,
@@ -383,7 +384,7 @@ fn apt(r: &mut Run, args: &[String]) -> i32 {
             0
         }
         "remove" | "purge" => {
-            r.stderr("E: removing packages is not simulated; build from a smaller base instead");
+            r.stderr(format!("E: {}", note::text(NoteKey::RemovePackages, &[])));
             100
         }
         other => {
@@ -553,9 +554,10 @@ fn apk(r: &mut Run, args: &[String]) -> i32 {
             0
         }
         "del" => {
-            r.stderr(
-                "ERROR: removing packages is not simulated; build from a smaller base instead",
-            );
+            r.stderr(format!(
+                "ERROR: {}",
+                note::text(NoteKey::RemovePackages, &[])
+            ));
             1
         }
         other => {

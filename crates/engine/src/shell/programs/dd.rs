@@ -5,6 +5,7 @@
 use super::operands::parse_size;
 use crate::content::{splitmix64, Content};
 use crate::merged::WriteMode;
+use crate::note::{self, NoteKey};
 use crate::shell::Run;
 
 pub(super) fn dd(r: &mut Run, args: &[String], _: Content) -> i32 {
@@ -70,7 +71,7 @@ pub(super) fn dd(r: &mut Run, args: &[String], _: Content) -> i32 {
             }
         },
         (None, _) => {
-            r.stderr("dd: reading stdin is not simulated; give if=FILE");
+            r.stderr(format!("dd: {}", note::text(NoteKey::DdStdin, &[])));
             return 1;
         }
     };

@@ -2,6 +2,7 @@
 
 use super::operands::{inputs, parse_size, text_of};
 use crate::content::Content;
+use crate::note::{self, NoteKey};
 use crate::shell::Run;
 
 pub(super) fn head_tail(r: &mut Run, prog: &str, args: &[String], stdin: Content) -> i32 {
@@ -69,7 +70,7 @@ pub(super) fn head_tail(r: &mut Run, prog: &str, args: &[String], stdin: Content
     }
     // Following would never end: the file's end is shown, then tail stops.
     if follow {
-        r.stderr("tail: following a file is not simulated; this is its end as it stands");
+        r.stderr(format!("tail: {}", note::text(NoteKey::TailFollow, &[])));
     }
     status
 }

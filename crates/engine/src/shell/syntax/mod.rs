@@ -4,6 +4,7 @@
 
 mod lexer;
 
+use crate::note::{self, NoteKey};
 use lexer::{is_name, is_name_start, Lexer, Token};
 pub use lexer::{parse_text, MAX_BRACE_NESTING};
 
@@ -166,10 +167,7 @@ impl Parser {
                 None => return Ok(list),
                 Some(Token::Newline | Token::Op(";")) => self.skip(),
                 Some(Token::Op("&")) => {
-                    return Err(SyntaxError::Bad(
-                        "background jobs (&) are not simulated; run the command in the foreground"
-                            .into(),
-                    ));
+                    return Err(SyntaxError::Bad(note::text(NoteKey::BackgroundJobs, &[])));
                 }
                 other => return Err(unexpected(other)),
             }
@@ -226,10 +224,12 @@ impl Parser {
         loop {
             match self.peek().cloned() {
                 Some(Token::Word(word, raw)) => {
-                    if cmd.words.is_empty() && cmd.assigns.is_empty() && RESERVED.contains(&raw.as_str()) && raw != "!" {
-                        return Err(SyntaxError::Bad(format!(
-                            "'{raw}' compound commands are not simulated yet; write the steps one after another with && or ;"
-                        )));
+                    if cmd.words.is_empty()
+                        && cmd.assigns.is_empty()
+                        && RESERVED.contains(&raw.as_str())
+                        && raw != "!"
+                    {
+                        return Err(SyntaxError::Bad(note::text(NoteKey::Compound, &[&raw])));
                     }
                     self.at += 1;
                     match assignment(&word, &raw) {
@@ -252,11 +252,21 @@ impl Parser {
                         ">&" | "<&" => {
                             let text: String = target
                                 .iter()
-                                .map(|p| if let Part::Lit { text, .. } = p { text.as_str() } else { "" })
+                                .map(|p| {
+                                    if let Part::Lit { text, .. } = p {
+                                        text.as_str()
+                                    } else {
+                                        ""
+                                    }
+                                })
                                 .collect();
                             match text.parse::<u8>() {
                                 Ok(n) if n <= 2 => RedirOp::Dup(n),
-                                _ => return Err(SyntaxError::Bad(format!("{text}: bad file descriptor number"))),
+                                _ => {
+                                    return Err(SyntaxError::Bad(format!(
+                                        "{text}: bad file descriptor number"
+                                    )))
+                                }
                             }
                         }
                         _ => self
@@ -264,19 +274,17 @@ impl Parser {
                             .iter()
                             .find(|(i, _)| *i == index)
                             .map(|(_, op)| op.clone())
-                            .ok_or_else(|| SyntaxError::Incomplete("here-document without a body".into()))?,
+                            .ok_or_else(|| {
+                                SyntaxError::Incomplete("here-document without a body".into())
+                            })?,
                     };
                     cmd.redirs.push(Redir { fd, op, target });
                 }
                 Some(Token::Op("(")) if cmd.words.len() == 1 && cmd.assigns.is_empty() => {
-                    return Err(SyntaxError::Bad(
-                        "function definitions (name() { … }) are not simulated yet; write the commands out where they are used".into(),
-                    ))
+                    return Err(SyntaxError::Bad(note::text(NoteKey::Functions, &[])))
                 }
                 Some(Token::Op("(")) => {
-                    return Err(SyntaxError::Bad(
-                        "subshells ( … ) are not simulated yet; write the steps one after another with && or ;".into(),
-                    ))
+                    return Err(SyntaxError::Bad(note::text(NoteKey::Subshells, &[])))
                 }
                 _ => break,
             }
