@@ -1,0 +1,347 @@
+//! Many paths of one tree, each resolved from its parent's resolution: what
+//! `tar -x`, a build's COPY and `docker diff` use, so that a 2,000-deep tree
+//! costs its entries, not a walk from the root for each one (which the path
+//! lengths make cubic).
+//!
+//! A [`Resolver`] remembers, for each directory it met (by its lexical path),
+//! where it resolved to and whether lower layers show inside it. A path whose
+//! parent is remembered costs one lookup. Anything unusual — a symlink met on
+//! the way or in the last component, a `..`, a name or path too long, a
+//! missing parent — goes the ordinary way (a walk from the root), so results
+//! and errors are exactly those of `lstat`, `mkdir -p`, `>`, `chmod` and `chown`.
+
+use super::{Merged, Node, Stat, WriteMode};
+use crate::content::Content;
+use crate::error::{Errno, FsError};
+use crate::event::Event;
+use crate::path::{FsPath, PATH_MAX};
+use std::collections::BTreeMap;
+
+/// Directories already met in one view: lexical path → (resolved path,
+/// whether lower layers show inside), or the errno of any path below one that
+/// is missing or not a directory. Forget it ([`Resolver::clear`]) after
+/// anything that could change how a directory resolves (a symlink made or
+/// removed, an entry unlinked).
+#[derive(Debug, Default)]
+pub struct Resolver {
+    dirs: BTreeMap<FsPath, Result<(FsPath, bool), Errno>>,
+    /// The last path read as a lexical path (one object is often asked for
+    /// several times running: made, then its mode, then its owner).
+    last: Option<(String, Option<FsPath>)>,
+}
+
+/// What a resolver knows of a place.
+enum Known {
+    /// Resolved, and whether lower layers show inside.
+    At(FsPath, bool),
+    /// Every path through it fails with this errno.
+    Fails(Errno),
+    /// Only the walk from the root can tell (a symlink on the way).
+    Ask,
+}
+
+impl Resolver {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn clear(&mut self) {
+        self.dirs.clear();
+    }
+
+    /// [`Resolver::plain`], remembering the last answer.
+    fn lexical(&mut self, path: &str) -> Option<FsPath> {
+        match &self.last {
+            Some((s, p)) if s == path => p.clone(),
+            _ => {
+                let p = Self::plain(path);
+                self.last = Some((path.to_owned(), p.clone()));
+                p
+            }
+        }
+    }
+
+    /// The lexical path of `path` when the quick way applies to it.
+    fn plain(path: &str) -> Option<FsPath> {
+        let dot_dot = || path.contains("/..") && path.split('/').any(|c| c == "..");
+        if path.len() >= PATH_MAX || !path.starts_with('/') || dot_dot() {
+            return None;
+        }
+        FsPath::lexical(path).ok().filter(|p| !p.is_root())
+    }
+
+    /// The directory at lexical `dir` of `fs`: resolved, and whether lower
+    /// layers show inside it.
+    fn dir(&mut self, fs: &Merged, dir: &FsPath) -> Known {
+        let known = |found: &Result<(FsPath, bool), Errno>| match found {
+            Ok((p, open)) => Known::At(p.clone(), *open),
+            Err(e) => Known::Fails(*e),
+        };
+        if dir.is_root() {
+            return Known::At(FsPath::root(), true);
+        }
+        if let Some(found) = self.dirs.get(dir) {
+            return known(found);
+        }
+        // Up to the nearest directory met, then down one lookup a level.
+        let mut chain = vec![dir.clone()];
+        loop {
+            let up = chain.last().map(FsPath::parent).unwrap_or_default();
+            if up.is_root() || self.dirs.contains_key(&up) {
+                break;
+            }
+            chain.push(up);
+        }
+        let up = chain.last().map(FsPath::parent).unwrap_or_default();
+        let mut at = match self.dirs.get(&up) {
+            Some(found) => known(found),
+            None => Known::At(FsPath::root(), true),
+        };
+        while let Some(lexical) = chain.pop() {
+            let found = match at {
+                Known::Ask => return Known::Ask,
+                Known::Fails(e) => Err(e),
+                Known::At(parent, open) => {
+                    let next = parent.join(lexical.name());
+                    match fs.child(open, &next) {
+                        None => Err(Errno::NotFound),
+                        Some((Node::Dir { .. }, _, inner_open)) => Ok((next, inner_open)),
+                        Some((Node::Symlink { .. }, _, _)) => return Known::Ask,
+                        Some(_) => Err(Errno::NotADirectory),
+                    }
+                }
+            };
+            at = known(&found);
+            self.dirs.insert(lexical, found);
+        }
+        at
+    }
+
+    /// Where lexical `p` resolves if its parent is a directory.
+    fn place(&mut self, fs: &Merged, p: &FsPath) -> Known {
+        match self.dir(fs, &p.parent()) {
+            Known::At(parent, open) => Known::At(parent.join(p.name()), open),
+            other => other,
+        }
+    }
+
+    /// Where the quick way puts `path`: its resolved place if its parent is a
+    /// directory; `None` where the walk from the root must answer.
+    fn quick(&mut self, fs: &Merged, path: &str) -> Option<Result<(FsPath, bool), FsError>> {
+        let p = self.lexical(path)?;
+        match self.place(fs, &p) {
+            Known::At(p, open) => Some(Ok((p, open))),
+            Known::Fails(e) => Some(Err(FsError::new(e, path))),
+            Known::Ask => None,
+        }
+    }
+}
+
+impl Merged {
+    /// `lstat(path)`, with `res` remembering the directories on the way.
+    pub fn lstat_with(&self, res: &mut Resolver, path: &str) -> Result<Stat, FsError> {
+        let Some(quick) = res.quick(self, path) else {
+            return self.lstat(path);
+        };
+        let (p, open) = quick?;
+        match self.child(open, &p) {
+            Some((node, source, _)) => Ok(Stat {
+                path: p,
+                node,
+                source,
+            }),
+            None => Err(FsError::new(Errno::NotFound, path)),
+        }
+    }
+
+    /// The object `stat(path)` would find when `path` names no symlink, with
+    /// `res` remembering the directories on the way; `None` where `stat` must
+    /// follow a link (or fail).
+    fn stat_plain(&self, res: &mut Resolver, path: &str) -> Option<Stat> {
+        let (p, open) = res.quick(self, path)?.ok()?;
+        match self.child(open, &p)? {
+            (Node::Symlink { .. }, _, _) => None,
+            (node, source, _) => Some(Stat {
+                path: p,
+                node,
+                source,
+            }),
+        }
+    }
+
+    /// `mkdir -p path`, with `res` remembering the directories on the way.
+    pub fn mkdir_all_with(
+        &mut self,
+        res: &mut Resolver,
+        path: &str,
+        mode: u32,
+    ) -> Result<Vec<Event>, FsError> {
+        let quick = match res.quick(self, path) {
+            Some(Ok(found)) => res.lexical(path).map(|lexical| (lexical, found)),
+            _ => None,
+        };
+        let mut events = Vec::new();
+        match quick {
+            Some((lexical, (p, open))) => match self.child(open, &p) {
+                None => {
+                    let opaque = self.make_dir(&p, mode, &mut events);
+                    res.dirs.insert(lexical, Ok((p, open && !opaque)));
+                    return Ok(events);
+                }
+                Some((Node::Dir { .. }, _, inner_open)) => {
+                    res.dirs.insert(lexical, Ok((p, inner_open)));
+                    return Ok(events);
+                }
+                Some(_) => {}
+            },
+            None => {}
+        }
+        // Directories may appear where the resolver knew of none.
+        res.clear();
+        self.mkdir_all(path, mode)
+    }
+
+    /// `> path` (or `>>`) with `data`, with `res` remembering the directories on the way.
+    pub fn write_content_with(
+        &mut self,
+        res: &mut Resolver,
+        path: &str,
+        data: Content,
+        mode: WriteMode,
+    ) -> Result<Vec<Event>, FsError> {
+        let Some(Ok((p, open))) = res.quick(self, path) else {
+            return self.write_content(path, data, mode);
+        };
+        match self.child(open, &p) {
+            Some((Node::Symlink { .. }, _, _)) => self.write_content(path, data, mode),
+            found => self.write_found(p, found.map(|(n, s, _)| (n, s)), path, data, mode),
+        }
+    }
+
+    /// `chmod` with `res` remembering the directories on the way.
+    pub fn chmod_with(
+        &mut self,
+        res: &mut Resolver,
+        path: &str,
+        mode: u32,
+    ) -> Result<Vec<Event>, FsError> {
+        match self.stat_plain(res, path) {
+            Some(s) => self
+                .change_meta_found(&s, |m| m.mode = mode & 0o7777)
+                .ok_or_else(|| FsError::new(Errno::NotFound, path)),
+            None => self.chmod(path, mode),
+        }
+    }
+
+    /// `chown` (`chown -h` with `follow = false`) with `res` remembering the
+    /// directories on the way.
+    pub fn chown_with(
+        &mut self,
+        res: &mut Resolver,
+        path: &str,
+        (uid, gid): (u32, u32),
+        follow: bool,
+    ) -> Result<Vec<Event>, FsError> {
+        let found = if follow {
+            self.stat_plain(res, path)
+        } else {
+            self.lstat_with(res, path).ok()
+        };
+        match found {
+            Some(s) => self
+                .change_meta_found(&s, |m| {
+                    m.uid = uid;
+                    m.gid = gid;
+                })
+                .ok_or_else(|| FsError::new(Errno::NotFound, path)),
+            None => self.chown(path, uid, gid, follow),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::Diff;
+    use crate::lower::Lower;
+    use std::rc::Rc;
+
+    /// Every quick answer equals the ordinary one, through symlinks, `..`,
+    /// missing parents, files in the way and dangling links.
+    #[test]
+    fn a_resolver_answers_as_a_walk_from_the_root_does() {
+        let mut fs = Merged::with_upper(Rc::new(Lower::new(Vec::new())), Diff::new());
+        fs.mkdir_all("/a/b/c", 0o755).unwrap();
+        fs.write("/a/b/f", b"x", WriteMode::Truncate).unwrap();
+        fs.symlink("/a/b", "/l").unwrap();
+        fs.symlink("c", "/a/b/lc").unwrap();
+        fs.symlink("/nowhere", "/dangling").unwrap();
+        let paths = [
+            "/",
+            "/a",
+            "/a/b",
+            "/a/b/c",
+            "/a/b/f",
+            "/a/b/f/x",
+            "/l",
+            "/l/c",
+            "/l/f",
+            "/a/b/lc",
+            "/a/b/lc/z",
+            "/l/lc",
+            "/a/../a/b",
+            "/missing",
+            "/missing/x",
+            "/dangling",
+            "/dangling/x",
+            "/a//b/./c",
+            "/l/c/new",
+            "/a/b/c/new",
+        ];
+        // A resolver that has already met every path (and one that has met none).
+        let warm = |fs: &Merged, on: bool| {
+            let mut res = Resolver::new();
+            for p in paths.iter().filter(|_| on) {
+                assert_eq!(fs.lstat_with(&mut res, p), fs.lstat(p), "lstat {p}");
+            }
+            res
+        };
+        for (p, on) in paths.iter().flat_map(|p| [(p, true), (p, false)]) {
+            let (mut a, mut b) = (fs.clone(), fs.clone());
+            assert_eq!(
+                a.mkdir_all_with(&mut warm(&fs, on), p, 0o700),
+                b.mkdir_all(p, 0o700),
+                "mkdir -p {p}"
+            );
+            assert_eq!(a.upper(), b.upper(), "mkdir -p {p}");
+            let (mut a, mut b) = (fs.clone(), fs.clone());
+            assert_eq!(
+                a.write_content_with(
+                    &mut warm(&fs, on),
+                    p,
+                    Content::bytes("y"),
+                    WriteMode::Append
+                ),
+                b.write_content(p, Content::bytes("y"), WriteMode::Append),
+                "> {p}"
+            );
+            assert_eq!(a.upper(), b.upper(), "> {p}");
+            let (mut a, mut b) = (fs.clone(), fs.clone());
+            assert_eq!(
+                a.chmod_with(&mut warm(&fs, on), p, 0o700),
+                b.chmod(p, 0o700),
+                "chmod {p}"
+            );
+            assert_eq!(a.upper(), b.upper(), "chmod {p}");
+            for follow in [true, false] {
+                let (mut a, mut b) = (fs.clone(), fs.clone());
+                assert_eq!(
+                    a.chown_with(&mut warm(&fs, on), p, (7, 8), follow),
+                    b.chown(p, 7, 8, follow),
+                    "chown {p}"
+                );
+                assert_eq!(a.upper(), b.upper(), "chown {p}");
+            }
+        }
+    }
+}
