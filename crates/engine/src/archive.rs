@@ -218,16 +218,24 @@ pub fn read(data: &Content) -> Result<Vec<Member>, String> {
 
 /// `./a/b/` → `a/b`; leading slashes are dropped as GNU tar drops them.
 pub fn clean_name(name: &str) -> String {
-    let plain = !name.starts_with('/')
-        && !name.ends_with('/')
-        && !name.contains("//")
-        && name != "."
-        && !name.starts_with("./")
-        && !name.ends_with("/.")
-        && !name.contains("/./");
+    // Already clean but for a directory's one trailing slash: as it is.
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    let plain = !trimmed.is_empty()
+        && !trimmed.starts_with('/')
+        && !trimmed.ends_with('/')
+        && !trimmed.contains("//")
+        && trimmed != "."
+        && !trimmed.starts_with("./")
+        && !trimmed.ends_with("/.")
+        && !trimmed.contains("/./");
     if plain {
-        return name.to_owned();
+        return trimmed.to_owned();
     }
+    clean_parts(name)
+}
+
+/// [`clean_name`] component by component.
+fn clean_parts(name: &str) -> String {
     name.split('/')
         .filter(|s| !s.is_empty() && *s != ".")
         .collect::<Vec<_>>()
@@ -425,6 +433,16 @@ mod tests {
         let gz = gzip(&write(&small)).unwrap();
         assert_eq!(compression(&gz), Compression::Gzip);
         assert_eq!(read(&decompress(&gz).unwrap()).unwrap(), small);
+    }
+
+    #[test]
+    fn clean_names_read_at_once_are_those_read_part_by_part() {
+        for name in [
+            "a", "a/", "a/b", "a/b/", "/a", "./a", "a/./b", "a//b", "a/.", ".", "./", "/", "",
+            "..", "a/../b", "a/b//", ".a/b.", "a/.b/",
+        ] {
+            assert_eq!(clean_name(name), clean_parts(name), "{name:?}");
+        }
     }
 
     #[test]

@@ -56,8 +56,7 @@ pub fn changes(container: &Merged) -> Vec<Change> {
     // Candidates come in path order, so each is looked up from its parent's
     // resolution: a deep tree costs its entries.
     let (mut in_image, mut in_container) = (Resolver::new(), Resolver::new());
-    let stat =
-        |view: &Merged, res: &mut Resolver, p: &FsPath| view.lstat_with(res, &p.to_string()).ok();
+    let stat = |view: &Merged, res: &mut Resolver, p: &FsPath| view.lstat_path_with(res, p);
 
     let mut candidates: Set<FsPath> = Set::new();
     for (p, e) in container.upper().entries() {

@@ -234,7 +234,7 @@ fn excluded(rules: &[Rule], path: &str) -> bool {
 /// inherits the rules that hit its parent and tests each rule once against
 /// itself, so a 2,000-deep context costs its entries, not each prefix of each.
 fn excluded_each(rules: &[Rule], entries: &[Entry]) -> Vec<bool> {
-    let mut hits: std::collections::BTreeMap<&str, Vec<bool>> = Default::default();
+    let mut hits: crate::map::Map<&str, Vec<bool>> = Default::default();
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
         let path = e.path.as_str();

@@ -14,8 +14,8 @@ use super::{Merged, Node, Stat, WriteMode};
 use crate::content::Content;
 use crate::error::{Errno, FsError};
 use crate::event::Event;
+use crate::map::Map;
 use crate::path::{FsPath, PATH_MAX};
-use std::collections::BTreeMap;
 
 /// Directories already met in one view: lexical path → (resolved path,
 /// whether lower layers show inside), or the errno of any path below one that
@@ -24,10 +24,13 @@ use std::collections::BTreeMap;
 /// removed, an entry unlinked).
 #[derive(Debug, Default)]
 pub struct Resolver {
-    dirs: BTreeMap<FsPath, Result<(FsPath, bool), Errno>>,
+    dirs: Map<FsPath, Result<(FsPath, bool), Errno>>,
     /// The last path read as a lexical path (one object is often asked for
     /// several times running: made, then its mode, then its owner).
     last: Option<(String, Option<FsPath>)>,
+    /// The directory asked for last (a walk asks for the same parent
+    /// again and again): found without a search among long keys.
+    recent: Option<(FsPath, Result<(FsPath, bool), Errno>)>,
 }
 
 /// What a resolver knows of a place.
@@ -47,6 +50,7 @@ impl Resolver {
 
     pub fn clear(&mut self) {
         self.dirs.clear();
+        self.recent = None;
     }
 
     /// [`Resolver::plain`], remembering the last answer.
@@ -80,7 +84,11 @@ impl Resolver {
         if dir.is_root() {
             return Known::At(FsPath::root(), true);
         }
+        if let Some((_, found)) = self.recent.as_ref().filter(|(d, _)| d == dir) {
+            return known(found);
+        }
         if let Some(found) = self.dirs.get(dir) {
+            self.recent = Some((dir.clone(), found.clone()));
             return known(found);
         }
         // Up to the nearest directory met, then down one lookup a level.
@@ -112,9 +120,33 @@ impl Resolver {
                 }
             };
             at = known(&found);
+            if chain.is_empty() {
+                self.recent = Some((lexical.clone(), found.clone()));
+            }
             self.dirs.insert(lexical, found);
         }
         at
+    }
+
+    fn remember(&mut self, lexical: FsPath, found: Result<(FsPath, bool), Errno>) {
+        if self.recent.as_ref().is_some_and(|(d, _)| *d == lexical) {
+            self.recent = None;
+        }
+        self.dirs.insert(lexical, found);
+    }
+
+    /// Forgets `lexical` and what lies below it (met only through it).
+    fn forget(&mut self, lexical: &FsPath) {
+        if self
+            .recent
+            .as_ref()
+            .is_some_and(|(d, _)| d.starts_with(lexical))
+        {
+            self.recent = None;
+        }
+        if self.dirs.contains_key(lexical) {
+            self.dirs.retain(|k, _| !k.starts_with(lexical));
+        }
     }
 
     /// Where lexical `p` resolves if its parent is a directory.
@@ -154,6 +186,23 @@ impl Merged {
         }
     }
 
+    /// `lstat` of the lexical path `p` (as a walk of the tree lists it), with
+    /// `res` remembering the directories on the way; `None` if nothing is there.
+    pub fn lstat_path_with(&self, res: &mut Resolver, p: &FsPath) -> Option<Stat> {
+        if p.is_root() || p.text_len() >= PATH_MAX {
+            return self.lstat(&p.to_string()).ok();
+        }
+        match res.place(self, p) {
+            Known::At(p, open) => self.child(open, &p).map(|(node, source, _)| Stat {
+                path: p,
+                node,
+                source,
+            }),
+            Known::Fails(_) => None,
+            Known::Ask => self.lstat(&p.to_string()).ok(),
+        }
+    }
+
     /// The object `stat(path)` would find when `path` names no symlink, with
     /// `res` remembering the directories on the way; `None` where `stat` must
     /// follow a link (or fail).
@@ -185,11 +234,11 @@ impl Merged {
             Some((lexical, (p, open))) => match self.child(open, &p) {
                 None => {
                     let opaque = self.make_dir(&p, mode, &mut events);
-                    res.dirs.insert(lexical, Ok((p, open && !opaque)));
+                    res.remember(lexical, Ok((p, open && !opaque)));
                     return Ok(events);
                 }
                 Some((Node::Dir { .. }, _, inner_open)) => {
-                    res.dirs.insert(lexical, Ok((p, inner_open)));
+                    res.remember(lexical, Ok((p, inner_open)));
                     return Ok(events);
                 }
                 Some(_) => {}
@@ -214,6 +263,13 @@ impl Merged {
         };
         match self.child(open, &p) {
             Some((Node::Symlink { .. }, _, _)) => self.write_content(path, data, mode),
+            None => {
+                // What was missing is a file now.
+                if let Some(lexical) = res.lexical(path) {
+                    res.forget(&lexical);
+                }
+                self.write_found(p, None, path, data, mode)
+            }
             found => self.write_found(p, found.map(|(n, s, _)| (n, s)), path, data, mode),
         }
     }
@@ -263,6 +319,7 @@ impl Merged {
 mod tests {
     use super::*;
     use crate::diff::Diff;
+    use crate::layer::{Layer, LayerId};
     use crate::lower::Lower;
     use std::rc::Rc;
 
@@ -270,12 +327,20 @@ mod tests {
     /// missing parents, files in the way and dangling links.
     #[test]
     fn a_resolver_answers_as_a_walk_from_the_root_does() {
-        let mut fs = Merged::with_upper(Rc::new(Lower::new(Vec::new())), Diff::new());
-        fs.mkdir_all("/a/b/c", 0o755).unwrap();
-        fs.write("/a/b/f", b"x", WriteMode::Truncate).unwrap();
+        // A lower layer, and an upper one with a whiteout and an opaque directory.
+        let mut below = Merged::with_upper(Rc::new(Lower::new(Vec::new())), Diff::new());
+        below.mkdir_all("/a/b/c", 0o755).unwrap();
+        below.mkdir_all("/o/p/q", 0o755).unwrap();
+        below.mkdir_all("/w/v", 0o755).unwrap();
+        below.write("/a/b/f", b"x", WriteMode::Truncate).unwrap();
+        let layer = Layer::new(LayerId(1), below.into_upper());
+        let mut fs = Merged::new(Rc::new(Lower::new(vec![Rc::new(layer)])));
         fs.symlink("/a/b", "/l").unwrap();
         fs.symlink("c", "/a/b/lc").unwrap();
         fs.symlink("/nowhere", "/dangling").unwrap();
+        fs.remove_tree("/o/p").unwrap();
+        fs.mkdir("/o/p", 0o755).unwrap();
+        fs.remove_tree("/w").unwrap();
         let paths = [
             "/",
             "/a",
@@ -297,6 +362,12 @@ mod tests {
             "/a//b/./c",
             "/l/c/new",
             "/a/b/c/new",
+            "/o/p",
+            "/o/p/q",
+            "/o/p/q/r",
+            "/w",
+            "/w/v",
+            "/w/v/u",
         ];
         // A resolver that has already met every path (and one that has met none).
         let warm = |fs: &Merged, on: bool| {
@@ -341,6 +412,30 @@ mod tests {
                     "chown {p}"
                 );
                 assert_eq!(a.upper(), b.upper(), "chown {p}");
+            }
+        }
+
+        // One resolver through a run of changes: every answer stays the walk's.
+        for order in [paths.to_vec(), paths.iter().rev().copied().collect()] {
+            let (mut a, mut b) = (fs.clone(), fs.clone());
+            let mut res = Resolver::new();
+            for p in &order {
+                let file = format!("{p}/f2");
+                for q in [*p, file.as_str()] {
+                    assert_eq!(a.lstat_with(&mut res, q), b.lstat(q), "lstat {q}");
+                    assert_eq!(
+                        a.write_content_with(&mut res, q, Content::bytes("z"), WriteMode::Append),
+                        b.write_content(q, Content::bytes("z"), WriteMode::Append),
+                        "> {q}"
+                    );
+                    assert_eq!(a.mkdir_all_with(&mut res, q, 0o700), b.mkdir_all(q, 0o700));
+                    assert_eq!(
+                        a.chmod_with(&mut res, q, 0o711),
+                        b.chmod(q, 0o711),
+                        "chmod {q}"
+                    );
+                    assert_eq!(a.upper(), b.upper(), "{q}");
+                }
             }
         }
     }
