@@ -230,34 +230,38 @@ fn excluded(rules: &[Rule], path: &str) -> bool {
     out
 }
 
-/// [`excluded`] for each entry, parents before their contents: an entry
-/// inherits the rules that hit its parent and tests each rule once against
-/// itself, so a 2,000-deep context costs its entries, not each prefix of each.
+/// [`excluded`] for each entry, in the context's order (a directory before
+/// its contents): an entry inherits the rules that hit its parent and tests
+/// each rule once against itself, so a 2,000-deep context costs its entries,
+/// not each prefix of each.
 fn excluded_each(rules: &[Rule], entries: &[Entry]) -> Vec<bool> {
-    let mut hits: crate::map::Map<&str, Vec<bool>> = Default::default();
+    // The directories above the entry, outermost first, with the rules that hit them.
+    let mut above: Vec<(&str, Vec<bool>)> = Vec::new();
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
         let path = e.path.as_str();
-        let parent = path.rsplit_once('/').and_then(|(p, _)| hits.get(p));
-        let Some(parent) = parent.cloned() else {
+        let inside = |dir: &str| {
+            path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/'
+        };
+        while above.last().is_some_and(|(dir, _)| !inside(dir)) {
+            above.pop();
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        let parent = path.rsplit_once('/').map(|(p, _)| p);
+        let hit: Vec<bool> = match above.last() {
+            Some((dir, hits)) if parent == Some(*dir) => rules
+                .iter()
+                .zip(hits)
+                .map(|(r, above)| *above || match_parts(&r.parts, &parts))
+                .collect(),
             // No parent met: every prefix is tested.
-            let parts: Vec<&str> = path.split('/').collect();
-            let hit: Vec<bool> = rules
+            _ => rules
                 .iter()
                 .map(|r| (1..=parts.len()).any(|n| match_parts(&r.parts, &parts[..n])))
-                .collect();
-            out.push(last_hit(rules, &hit));
-            hits.insert(path, hit);
-            continue;
+                .collect(),
         };
-        let parts: Vec<&str> = path.split('/').collect();
-        let hit: Vec<bool> = rules
-            .iter()
-            .zip(parent)
-            .map(|(r, above)| above || match_parts(&r.parts, &parts))
-            .collect();
         out.push(last_hit(rules, &hit));
-        hits.insert(path, hit);
+        above.push((path, hit));
     }
     out
 }
