@@ -22,15 +22,19 @@ use crate::path::{FsPath, PATH_MAX};
 /// is missing or not a directory. Forget it ([`Resolver::clear`]) after
 /// anything that could change how a directory resolves (a symlink made or
 /// removed, an entry unlinked).
+/// Where a directory resolved and whether lower layers show inside it, or
+/// the errno of any path through it.
+type Found = Result<(FsPath, bool), Errno>;
+
 #[derive(Debug, Default)]
 pub struct Resolver {
-    dirs: Map<FsPath, Result<(FsPath, bool), Errno>>,
+    dirs: Map<FsPath, Found>,
     /// The last path read as a lexical path (one object is often asked for
     /// several times running: made, then its mode, then its owner).
     last: Option<(String, Option<FsPath>)>,
     /// The directory asked for last (a walk asks for the same parent
     /// again and again): found without a search among long keys.
-    recent: Option<(FsPath, Result<(FsPath, bool), Errno>)>,
+    recent: Option<(FsPath, Found)>,
 }
 
 /// What a resolver knows of a place.
@@ -77,7 +81,7 @@ impl Resolver {
     /// The directory at lexical `dir` of `fs`: resolved, and whether lower
     /// layers show inside it.
     fn dir(&mut self, fs: &Merged, dir: &FsPath) -> Known {
-        let known = |found: &Result<(FsPath, bool), Errno>| match found {
+        let known = |found: &Found| match found {
             Ok((p, open)) => Known::At(p.clone(), *open),
             Err(e) => Known::Fails(*e),
         };
@@ -128,7 +132,7 @@ impl Resolver {
         at
     }
 
-    fn remember(&mut self, lexical: FsPath, found: Result<(FsPath, bool), Errno>) {
+    fn remember(&mut self, lexical: FsPath, found: Found) {
         if self.recent.as_ref().is_some_and(|(d, _)| *d == lexical) {
             self.recent = None;
         }
@@ -230,8 +234,8 @@ impl Merged {
             _ => None,
         };
         let mut events = Vec::new();
-        match quick {
-            Some((lexical, (p, open))) => match self.child(open, &p) {
+        if let Some((lexical, (p, open))) = quick {
+            match self.child(open, &p) {
                 None => {
                     let opaque = self.make_dir(&p, mode, &mut events);
                     res.remember(lexical, Ok((p, open && !opaque)));
@@ -242,8 +246,7 @@ impl Merged {
                     return Ok(events);
                 }
                 Some(_) => {}
-            },
-            None => {}
+            }
         }
         // Directories may appear where the resolver knew of none.
         res.clear();
