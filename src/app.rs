@@ -49,6 +49,23 @@ fn opening(props: &AppProps, boot: &crate::boot::Boot) -> AppState {
     }
 }
 
+/// Replays `commands` in a fresh workspace as [`Workspace::replay`] does, in
+/// slices of about 30 ms with the page free to draw and answer between them:
+/// a scenario of thousands of lines never freezes the page.
+async fn replay_in_slices(commands: &[String]) -> Workspace {
+    const SLICE_MS: f64 = 30.0;
+    let mut w = Workspace::replay(&[]);
+    let mut start = browser::now();
+    for c in commands {
+        w.submit(c);
+        if browser::now() - start > SLICE_MS {
+            browser::yield_to_page().await;
+            start = browser::now();
+        }
+    }
+    w
+}
+
 /// Opening a scenario file replays it in a fresh workspace, held (not saved
 /// over the learner's own work) until they act on it.
 fn open_scenario(
@@ -66,7 +83,7 @@ fn open_scenario(
             let bytes = browser::read_file(file).await.unwrap_or_default();
             match crate::scenario::from_bytes(&bytes) {
                 Ok(scenario) => {
-                    let next = Workspace::replay(&scenario.commands);
+                    let next = replay_in_slices(&scenario.commands).await;
                     let held = Held {
                         commands: next.console.log.clone(),
                         lesson: Lesson::at(scenario.lesson).map(|l| l.id.to_owned()),

@@ -55,6 +55,27 @@ pub fn set_document_language(lang: Lang) {
     }
 }
 
+/// The page's clock (`performance.now()`, in milliseconds), or 0 without one.
+pub fn now() -> f64 {
+    window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Lets the page draw and answer input before going on (a `setTimeout(0)`).
+pub async fn yield_to_page() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let later = window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .ok()
+        });
+        if later.is_none() {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Records a named moment (`performance.mark`) that benchmarks and tests read.
 pub fn mark(name: &str) {
     if let Some(perf) = window().and_then(|w| w.performance()) {

@@ -241,15 +241,17 @@ pub struct ContextFile {
 pub fn context_files(session: &Session) -> Vec<ContextFile> {
     let root = layerlab_engine::command::PROJECT_DIR;
     let mut out = Vec::new();
-    let mut dirs = vec![root.to_owned()];
-    while let Some(dir) = dirs.pop() {
-        let Ok(entries) = session.host_fs.read_dir(&dir) else {
-            continue;
-        };
-        for st in entries.into_iter().rev() {
+    // One walk of the project (never a listing of each directory from the
+    // root): a 2,000-deep tree costs its entries.
+    let below = match session.host_fs.stat(root) {
+        Ok(top) if matches!(top.node, Node::Dir { .. }) => session.host_fs.walk_below(&top.path),
+        _ => Vec::new(),
+    };
+    {
+        for st in below {
             let path = st.path.to_string();
             match &st.node {
-                Node::Dir { .. } => dirs.push(path),
+                Node::Dir { .. } => {}
                 Node::File { content, .. } => {
                     let name = path
                         .strip_prefix(root)

@@ -17,7 +17,10 @@ use std::path::Path;
 /// which an embed's first draw runs, added about 13 KB more (399.8 KB with
 /// the engine's Dockerfile tokens); 2 KB above that is headroom for the
 /// profiling run, whose choice of functions can move by a few hundred bytes.
-pub const BUDGET_BYTES: u64 = 402_000;
+/// Linear deep-tree work (the resolver `tar -x`, COPY and `docker diff` use,
+/// `.dockerignore` checked once per entry) and the scenario replay in slices
+/// measured 402.6 KB: 1 KB more.
+pub const BUDGET_BYTES: u64 = 403_000;
 
 pub struct FileSize {
     pub name: String,

@@ -7,7 +7,7 @@ use crate::content::Content;
 use crate::diff::Meta;
 use crate::error::FsError;
 use crate::event::Event;
-use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
+use crate::merged::{Merged, Node, Resolver, WriteMode, DIR_MODE};
 use crate::note::{self, NoteKey};
 use crate::tar::{write_header, Header, TypeFlag};
 
@@ -218,6 +218,24 @@ pub fn read(data: &Content) -> Result<Vec<Member>, String> {
 
 /// `./a/b/` → `a/b`; leading slashes are dropped as GNU tar drops them.
 pub fn clean_name(name: &str) -> String {
+    // Already clean but for a directory's one trailing slash: as it is.
+    let trimmed = name.strip_suffix('/').unwrap_or(name);
+    let plain = !trimmed.is_empty()
+        && !trimmed.starts_with('/')
+        && !trimmed.ends_with('/')
+        && !trimmed.contains("//")
+        && trimmed != "."
+        && !trimmed.starts_with("./")
+        && !trimmed.ends_with("/.")
+        && !trimmed.contains("/./");
+    if plain {
+        return trimmed.to_owned();
+    }
+    clean_parts(name)
+}
+
+/// [`clean_name`] component by component.
+fn clean_parts(name: &str) -> String {
     name.split('/')
         .filter(|s| !s.is_empty() && *s != ".")
         .collect::<Vec<_>>()
@@ -246,7 +264,9 @@ pub(crate) fn pax_records(body: &[u8]) -> Vec<(String, String)> {
 /// A tar of `members`, ending with two zero blocks. File contents are shared,
 /// not copied.
 pub fn write(members: &[Member]) -> Content {
-    let mut out = Content::empty();
+    // Headers gather in one buffer; file contents are shared; all joined once.
+    let mut parts = Vec::new();
+    let mut typed = Vec::new();
     for m in members {
         let (flag, size, link, name) = match &m.kind {
             Kind::File(c) => (TypeFlag::Regular, c.len(), "", m.name.clone()),
@@ -254,9 +274,8 @@ pub fn write(members: &[Member]) -> Content {
             Kind::Symlink(t) => (TypeFlag::Symlink, 0, t.as_str(), m.name.clone()),
             Kind::HardLink(t) => (TypeFlag::HardLink, 0, t.as_str(), m.name.clone()),
         };
-        let mut header = Vec::new();
         write_header(
-            &mut |b| header.extend_from_slice(b),
+            &mut |b| typed.extend_from_slice(b),
             &Header {
                 name,
                 flag,
@@ -265,16 +284,18 @@ pub fn write(members: &[Member]) -> Content {
                 link,
             },
         );
-        out = out.appended(&header);
         if let Kind::File(c) = &m.kind {
-            out = out.concat(c);
+            parts.push(Content::bytes(std::mem::take(&mut typed)));
+            parts.push(c.clone());
             let rem = c.len() % BLOCK;
             if rem != 0 {
-                out = out.concat(&Content::zeros(BLOCK - rem));
+                typed.resize((BLOCK - rem) as usize, 0);
             }
         }
     }
-    out.concat(&Content::zeros(2 * BLOCK))
+    typed.resize(typed.len() + 2 * BLOCK as usize, 0);
+    parts.push(Content::bytes(typed));
+    Content::join(parts)
 }
 
 /// The members for `name` (a file, or a directory and everything below it)
@@ -321,28 +342,41 @@ pub fn collect(fs: &Merged, abs: &str, name: &str) -> Result<Vec<Member>, FsErro
 pub fn extract(fs: &mut Merged, dir: &str, members: &[Member]) -> Result<Vec<Event>, FsError> {
     let mut events = Vec::new();
     let base = dir.trim_end_matches('/');
+    // Each member is reached from its parent's resolution: a deep tree costs its members.
+    let mut res = Resolver::new();
     for m in members {
         let path = format!("{base}/{}", m.name);
         if let Some((parent, _)) = path.rsplit_once('/') {
             if !parent.is_empty() {
-                events.extend(fs.mkdir_all(parent, DIR_MODE)?);
+                events.extend(fs.mkdir_all_with(&mut res, parent, DIR_MODE)?);
             }
         }
         match &m.kind {
-            Kind::Dir => events.extend(fs.mkdir_all(&path, DIR_MODE)?),
+            Kind::Dir => events.extend(fs.mkdir_all_with(&mut res, &path, DIR_MODE)?),
             Kind::File(c) => {
-                if matches!(fs.lstat(&path).map(|s| s.node), Ok(Node::Symlink { .. })) {
+                if matches!(
+                    fs.lstat_with(&mut res, &path).map(|s| s.node),
+                    Ok(Node::Symlink { .. })
+                ) {
                     events.extend(fs.unlink(&path)?);
+                    res.clear();
                 }
-                events.extend(fs.write_content(&path, c.clone(), WriteMode::Truncate)?);
+                events.extend(fs.write_content_with(
+                    &mut res,
+                    &path,
+                    c.clone(),
+                    WriteMode::Truncate,
+                )?);
             }
             Kind::Symlink(target) => {
+                res.clear();
                 if fs.lstat(&path).is_ok() {
                     events.extend(fs.unlink(&path)?);
                 }
                 events.extend(fs.symlink(target, &path)?);
             }
             Kind::HardLink(target) => {
+                res.clear();
                 if fs.lstat(&path).is_ok() {
                     events.extend(fs.unlink(&path)?);
                 }
@@ -350,8 +384,8 @@ pub fn extract(fs: &mut Merged, dir: &str, members: &[Member]) -> Result<Vec<Eve
             }
         }
         if !matches!(m.kind, Kind::Symlink(_) | Kind::HardLink(_)) {
-            events.extend(fs.chmod(&path, m.meta.mode)?);
-            events.extend(fs.chown(&path, m.meta.uid, m.meta.gid, false)?);
+            events.extend(fs.chmod_with(&mut res, &path, m.meta.mode)?);
+            events.extend(fs.chown_with(&mut res, &path, (m.meta.uid, m.meta.gid), false)?);
         }
     }
     Ok(events)
@@ -399,6 +433,16 @@ mod tests {
         let gz = gzip(&write(&small)).unwrap();
         assert_eq!(compression(&gz), Compression::Gzip);
         assert_eq!(read(&decompress(&gz).unwrap()).unwrap(), small);
+    }
+
+    #[test]
+    fn clean_names_read_at_once_are_those_read_part_by_part() {
+        for name in [
+            "a", "a/", "a/b", "a/b/", "/a", "./a", "a/./b", "a//b", "a/.", ".", "./", "/", "",
+            "..", "a/../b", "a/b//", ".a/b.", "a/.b/",
+        ] {
+            assert_eq!(clean_name(name), clean_parts(name), "{name:?}");
+        }
     }
 
     #[test]

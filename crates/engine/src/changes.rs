@@ -8,7 +8,7 @@
 
 use crate::diff::Entry;
 use crate::map::{Map, Set};
-use crate::merged::{Merged, Node, Stat};
+use crate::merged::{Merged, Node, Resolver, Stat};
 use crate::path::FsPath;
 use std::fmt;
 
@@ -53,7 +53,10 @@ fn differs(old: &Stat, new: &Stat) -> bool {
 /// The changes in `container` relative to the stack below its writable layer.
 pub fn changes(container: &Merged) -> Vec<Change> {
     let image = Merged::new(container.lower().clone());
-    let stat = |view: &Merged, p: &FsPath| view.lstat(&p.to_string()).ok();
+    // Candidates come in path order, so each is looked up from its parent's
+    // resolution: a deep tree costs its entries.
+    let (mut in_image, mut in_container) = (Resolver::new(), Resolver::new());
+    let stat = |view: &Merged, res: &mut Resolver, p: &FsPath| view.lstat_path_with(res, p);
 
     let mut candidates: Set<FsPath> = Set::new();
     for (p, e) in container.upper().entries() {
@@ -74,25 +77,36 @@ pub fn changes(container: &Merged) -> Vec<Change> {
     }
 
     let mut found: Map<FsPath, ChangeKind> = Map::new();
+    // The last deletion: what lies below it follows it in path order.
+    let mut deleted: Option<FsPath> = None;
     for p in candidates {
-        if found
-            .iter()
-            .any(|(q, k)| *k == ChangeKind::Deleted && p.is_below(q))
-        {
+        if deleted.as_ref().is_some_and(|q| p.is_below(q)) {
             continue;
         }
-        let kind = match (stat(&image, &p), stat(container, &p)) {
+        let kind = match (
+            stat(&image, &mut in_image, &p),
+            stat(container, &mut in_container, &p),
+        ) {
             (None, Some(_)) => ChangeKind::Added,
             (Some(_), None) => ChangeKind::Deleted,
             (Some(old), Some(new)) if differs(&old, &new) => ChangeKind::Changed,
             _ => continue,
         };
+        if kind == ChangeKind::Deleted {
+            deleted = Some(p.clone());
+        }
         found.insert(p, kind);
     }
-    let ancestors: Vec<FsPath> = found
-        .keys()
-        .flat_map(|p| p.ancestors().collect::<Vec<_>>())
-        .collect();
+    // Every ancestor of a change is changed: climb from each until one is known.
+    let mut ancestors: Set<FsPath> = Set::new();
+    for p in found.keys() {
+        let mut a = p.parent();
+        while !a.is_root() && !found.contains_key(&a) && !ancestors.contains(&a) {
+            let up = a.parent();
+            ancestors.insert(a);
+            a = up;
+        }
+    }
     for a in ancestors {
         found.entry(a).or_insert(ChangeKind::Changed);
     }

@@ -131,6 +131,16 @@ impl Content {
         Content::from_pieces(pieces)
     }
 
+    /// The contents one after another, compacted once (where a `concat` for
+    /// each would compact the growing whole each time).
+    pub fn join(parts: impl IntoIterator<Item = Content>) -> Self {
+        let pieces = parts
+            .into_iter()
+            .flat_map(|c| c.pieces.iter().cloned().collect::<Vec<_>>())
+            .collect();
+        Content::from_pieces(pieces)
+    }
+
     /// This content followed by `other`.
     pub fn concat(&self, other: &Content) -> Self {
         let mut pieces = self.pieces.to_vec();

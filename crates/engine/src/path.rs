@@ -101,6 +101,11 @@ impl FsPath {
         }
     }
 
+    /// The length of the path as text (`/a/b` is 4).
+    pub fn text_len(&self) -> usize {
+        self.0.len() + 1
+    }
+
     /// The last component (`""` for the root).
     pub fn name(&self) -> &str {
         match self.0.rfind(SEP) {

@@ -224,7 +224,11 @@ fn pax_name(name: &str) -> String {
         None => ("", name),
     };
     let joined = format!("{dir}PaxHeaders.0/{file}");
-    let mut ascii: String = joined.chars().filter(char::is_ascii).collect();
+    let mut ascii: String = if joined.is_ascii() {
+        joined
+    } else {
+        joined.chars().filter(char::is_ascii).collect()
+    };
     let ascii_trimmed = ascii.trim_end_matches('/').len();
     ascii.truncate(ascii_trimmed.min(100));
     ascii

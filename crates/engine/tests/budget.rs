@@ -622,3 +622,31 @@ fn random_lines_of_work_multiplying_pieces_each_end_within_the_budget() {
     // The pieces do reach the limits.
     assert!(stopped > 10, "{stopped} lines stopped");
 }
+
+#[test]
+fn sed_of_one_byte_and_of_a_word_stop_at_the_same_edge() {
+    // `s/a/bb/g` on `aaaaaaaa` and `s/ab/bbbb/g` on `abababab` grow alike
+    // (8 + 2 × 8 = 8 + 4 × 4): one byte is counted as a byte, a word as a
+    // word, and at every byte limit across the edge both pass or both stop.
+    let stops = |bytes: u64, text: &str, sed: &str| {
+        let mut s = Session::new();
+        s.limits = Limits { bytes, ..LIMITS };
+        s.run(&format!("printf '{text}\\n' > f"));
+        s.run(&format!("sed -e {sed} f")).status == layerlab_engine::shell::STOPPED
+    };
+    let mut seen = (false, false);
+    for bytes in 1..64 {
+        let byte = stops(bytes, "aaaaaaaa", "s/a/bb/g");
+        assert_eq!(
+            byte,
+            stops(bytes, "abababab", "s/ab/bbbb/g"),
+            "at {bytes} bytes"
+        );
+        if byte {
+            seen.0 = true;
+        } else {
+            seen.1 = true;
+        }
+    }
+    assert_eq!(seen, (true, true), "the limits cross the edge");
+}

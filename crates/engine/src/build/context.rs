@@ -70,8 +70,9 @@ impl Context {
             return Ok(());
         }
         let keep = [clean(dockerfile), ".dockerignore".to_owned()];
+        let mut out = excluded_each(&rules, &self.entries).into_iter();
         self.entries
-            .retain(|e| keep.contains(&e.path) || !excluded(&rules, &e.path));
+            .retain(|e| out.next() == Some(false) || keep.contains(&e.path));
         Ok(())
     }
 
@@ -214,7 +215,9 @@ fn parse_ignore(text: &str) -> Result<Vec<Rule>, String> {
     Ok(rules)
 }
 
-/// The last matching rule wins; a rule matching a parent directory covers its contents.
+/// The last matching rule wins; a rule matching a parent directory covers its
+/// contents (each prefix tested: what [`excluded_each`] must agree with).
+#[cfg(test)]
 fn excluded(rules: &[Rule], path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     let mut out = false;
@@ -225,6 +228,52 @@ fn excluded(rules: &[Rule], path: &str) -> bool {
         }
     }
     out
+}
+
+/// [`excluded`] for each entry, in the context's order (a directory before
+/// its contents): an entry inherits the rules that hit its parent and tests
+/// each rule once against itself, so a 2,000-deep context costs its entries,
+/// not each prefix of each.
+fn excluded_each(rules: &[Rule], entries: &[Entry]) -> Vec<bool> {
+    // The directories above the entry, outermost first, with the rules that hit them.
+    let mut above: Vec<(&str, Vec<bool>)> = Vec::new();
+    let mut out = Vec::with_capacity(entries.len());
+    for e in entries {
+        let path = e.path.as_str();
+        let inside = |dir: &str| {
+            path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/'
+        };
+        while above.last().is_some_and(|(dir, _)| !inside(dir)) {
+            above.pop();
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        let parent = path.rsplit_once('/').map(|(p, _)| p);
+        let hit: Vec<bool> = match above.last() {
+            Some((dir, hits)) if parent == Some(*dir) => rules
+                .iter()
+                .zip(hits)
+                .map(|(r, above)| *above || match_parts(&r.parts, &parts))
+                .collect(),
+            // No parent met: every prefix is tested.
+            _ => rules
+                .iter()
+                .map(|r| (1..=parts.len()).any(|n| match_parts(&r.parts, &parts[..n])))
+                .collect(),
+        };
+        out.push(last_hit(rules, &hit));
+        above.push((path, hit));
+    }
+    out
+}
+
+/// Whether the last rule that hits excludes.
+fn last_hit(rules: &[Rule], hit: &[bool]) -> bool {
+    rules
+        .iter()
+        .zip(hit)
+        .rev()
+        .find(|(_, h)| **h)
+        .is_some_and(|(r, _)| r.exclude)
 }
 
 fn match_parts(pat: &[String], path: &[&str]) -> bool {
@@ -255,6 +304,21 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(excluded(&rules, path), want, "{path}");
         }
+        // Entry by entry, parents first, the same answers.
+        let mut paths: Vec<&str> = cases.iter().map(|(p, _)| *p).collect();
+        paths.extend(["a", "a/b", "build", "src", "x/build/y", "x", "x/build"]);
+        paths.sort_unstable();
+        let entries: Vec<Entry> = paths
+            .iter()
+            .map(|p| Entry {
+                path: (*p).to_owned(),
+                node: Node::Dir {
+                    meta: crate::diff::Meta::new(0o755, 0),
+                },
+            })
+            .collect();
+        let each: Vec<bool> = paths.iter().map(|p| excluded(&rules, p)).collect();
+        assert_eq!(excluded_each(&rules, &entries), each);
         assert_eq!(
             parse_ignore("!\n").err().as_deref(),
             Some("illegal exclusion pattern: \"!\"")

@@ -9,7 +9,7 @@ use crate::content::Content;
 use crate::dockerfile::{Args, Instruction, Keyword};
 use crate::lower::Lower;
 use crate::map::Map;
-use crate::merged::{Merged, Node, WriteMode, DIR_MODE};
+use crate::merged::{Merged, Node, Resolver, WriteMode, DIR_MODE};
 use crate::reference::Reference;
 use crate::shell::account_id;
 use std::rc::Rc;
@@ -355,6 +355,8 @@ fn copy_sources(
     let (dest_abs, into_dir, unpack, chmod, now) =
         (&p.dest_abs, p.into_dir, p.unpack, p.chmod, p.now);
     let (uid, gid) = owner(fs, p.chown.as_deref());
+    // Each object is reached from its parent's resolution: a deep tree costs its entries.
+    let mut res = Resolver::new();
     for s in sources {
         let selected = ctx.select(s)?;
         let root = clean(s).is_empty();
@@ -370,6 +372,7 @@ fn copy_sources(
                             .map_err(|e| e.to_string())?;
                         crate::archive::extract(fs, dest_abs, &members)
                             .map_err(|e| e.to_string())?;
+                        res.clear();
                         continue;
                     }
                 }
@@ -380,7 +383,7 @@ fn copy_sources(
                 } else {
                     dest_abs.clone()
                 };
-                put(fs, &target, &e.node, chmod, (uid, gid), now)?;
+                put(fs, &mut res, &target, &e.node, chmod, (uid, gid), now)?;
                 continue;
             };
             fs.mkdir_all(dest_abs, DIR_MODE)
@@ -393,6 +396,7 @@ fn copy_sources(
                 };
                 put(
                     fs,
+                    &mut res,
                     &format!("{}/{rel}", dest_abs.trim_end_matches('/')),
                     &item.node,
                     chmod,
@@ -445,6 +449,7 @@ fn owner(fs: &Merged, spec: Option<&str>) -> (u32, u32) {
 /// BuildKit's copy does, so the layer's tar and its DiffID are Docker's.
 fn put(
     fs: &mut Merged,
+    res: &mut Resolver,
     target: &str,
     node: &Node,
     chmod: Option<u32>,
@@ -453,17 +458,19 @@ fn put(
 ) -> Result<(), String> {
     if let Some((parent, _)) = target.rsplit_once('/') {
         if !parent.is_empty() {
-            fs.mkdir_all(parent, DIR_MODE).map_err(|e| e.to_string())?;
+            fs.mkdir_all_with(res, parent, DIR_MODE)
+                .map_err(|e| e.to_string())?;
         }
     }
     fs.set_time(node.meta().mtime);
-    let written = put_stamped(fs, target, node, chmod, (uid, gid));
+    let written = put_stamped(fs, res, target, node, chmod, (uid, gid));
     fs.set_time(now);
     written
 }
 
 fn put_stamped(
     fs: &mut Merged,
+    res: &mut Resolver,
     target: &str,
     node: &Node,
     chmod: Option<u32>,
@@ -472,25 +479,30 @@ fn put_stamped(
     let mode = chmod.unwrap_or(node.meta().mode);
     match node {
         Node::Dir { .. } => {
-            fs.mkdir_all(target, DIR_MODE).map_err(|e| e.to_string())?;
+            fs.mkdir_all_with(res, target, DIR_MODE)
+                .map_err(|e| e.to_string())?;
         }
         Node::File { content, .. } => {
-            if matches!(fs.lstat(target).map(|s| s.node), Ok(Node::Dir { .. })) {
+            if matches!(
+                fs.lstat_with(res, target).map(|s| s.node),
+                Ok(Node::Dir { .. })
+            ) {
                 return Err(format!("cannot copy to non-directory: {target}"));
             }
-            fs.write_content(target, content.clone(), WriteMode::Truncate)
+            fs.write_content_with(res, target, content.clone(), WriteMode::Truncate)
                 .map_err(|e| e.to_string())?;
         }
         Node::Symlink { target: t, .. } => {
+            res.clear();
             let _ = fs.unlink(target);
             fs.symlink(t, target).map_err(|e| e.to_string())?;
         }
     }
     if !matches!(node, Node::Symlink { .. }) {
-        fs.chmod(target, mode).ok();
+        fs.chmod_with(res, target, mode).ok();
     }
     if uid != 0 || gid != 0 {
-        fs.chown(target, uid, gid, false).ok();
+        fs.chown_with(res, target, (uid, gid), false).ok();
     }
     Ok(())
 }

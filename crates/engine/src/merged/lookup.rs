@@ -139,8 +139,12 @@ impl Merged {
                 Some(_) => return Err(err(Errno::NotADirectory)),
             }
         }
+        // The last directory, looked up in its parent (never again from the root).
         let (cur, _) = dirs.pop().unwrap_or((FsPath::root(), true));
-        let found = self.lookup(&cur);
+        let found = match dirs.last() {
+            Some((_, open)) if !cur.is_root() => self.child(*open, &cur).map(|(n, s, _)| (n, s)),
+            _ => self.lookup(&cur),
+        };
         Ok((cur, found))
     }
 
@@ -163,10 +167,8 @@ impl Merged {
         path: &str,
         follow: Follow,
     ) -> Result<(FsPath, Node, Source), FsError> {
-        let p = self.resolve(path, follow)?;
-        let (node, source) = self
-            .lookup(&p)
-            .ok_or_else(|| FsError::new(Errno::NotFound, path))?;
+        let (p, found) = self.resolve_found(path, follow)?;
+        let (node, source) = found.ok_or_else(|| FsError::new(Errno::NotFound, path))?;
         Ok((p, node, source))
     }
 

@@ -20,7 +20,10 @@
 
 mod lookup;
 mod remove_rename;
+mod resolver;
 mod write;
+
+pub use resolver::Resolver;
 
 use crate::content::Content;
 use crate::diff::{Diff, Entry, Inode, Kind, Meta};

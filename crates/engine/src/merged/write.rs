@@ -109,9 +109,21 @@ impl Merged {
         data: Content,
         mode: WriteMode,
     ) -> Result<Vec<Event>, FsError> {
-        let p = self.resolve(path, Follow::Yes)?;
+        let (p, found) = self.resolve_found(path, Follow::Yes)?;
+        self.write_found(p, found, path, data, mode)
+    }
+
+    /// Writes `data` at `p`, resolved from `path`, where `found` is.
+    pub(super) fn write_found(
+        &mut self,
+        p: FsPath,
+        found: Option<(Node, Source)>,
+        path: &str,
+        data: Content,
+        mode: WriteMode,
+    ) -> Result<Vec<Event>, FsError> {
         let mut events = Vec::new();
-        match self.lookup(&p) {
+        match found {
             Some((Node::Dir { .. }, _)) => return Err(FsError::new(Errno::IsADirectory, path)),
             Some((Node::Symlink { .. }, _)) => return Err(FsError::new(Errno::NotFound, path)),
             Some((Node::File { .. }, _)) => {

@@ -132,17 +132,24 @@ pub(super) fn sed(r: &mut Run, args: &[String], stdin: Content) -> i32 {
                 if old.is_empty() {
                     continue;
                 }
-                let times = if *global {
-                    body.matches(old.as_str()).count()
-                } else {
-                    1
+                // One ASCII byte (the common `s/a/…/g`) is counted and replaced as a byte.
+                let byte = match old.as_bytes() {
+                    [b] if b.is_ascii() => Some(*b),
+                    _ => None,
+                };
+                let times = match (*global, byte) {
+                    (false, _) => 1,
+                    (true, Some(b)) => body.bytes().filter(|c| *c == b).count(),
+                    (true, None) => body.matches(old.as_str()).count(),
                 };
                 let grown = (body.len() as u64)
                     .saturating_add((new.len() as u64).saturating_mul(times as u64));
                 if grown.saturating_add(out.len() as u64) > room {
                     return None;
                 }
-                body = if *global {
+                body = if let (true, Some(b)) = (*global, byte) {
+                    body.replace(char::from(b), new)
+                } else if *global {
                     body.replace(old.as_str(), new)
                 } else {
                     body.replacen(old.as_str(), new, 1)
