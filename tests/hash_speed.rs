@@ -24,7 +24,7 @@ fn now() -> f64 {
 
 fn report(what: &str, bytes: u64, ms: f64) {
     let mbs = bytes as f64 / (1 << 20) as f64 / (ms / 1000.0);
-    web_sys::console::log_1(&format!("{what}: {bytes} bytes in {ms:.0} ms, {mbs:.0} MiB/s").into());
+    console_log!("{what}: {bytes} bytes in {ms:.0} ms, {mbs:.0} MiB/s");
 }
 
 fn layer_of(content: Content) -> Diff {
@@ -37,31 +37,42 @@ fn layer_of(content: Content) -> Diff {
     d
 }
 
+/// The best of three runs of `f` in ms (the first also lets V8 tier the code up).
+fn best(mut f: impl FnMut()) -> f64 {
+    (0..3)
+        .map(|_| {
+            let start = now();
+            f();
+            now() - start
+        })
+        .fold(f64::MAX, f64::min)
+}
+
 #[wasm_bindgen_test]
 fn sha256_throughput_floor_and_described_content() {
     let buf: Vec<u8> = (0..1 << 20).map(|i: u32| (i % 251) as u8).collect();
-    let start = now();
-    let mut h = Hasher::new();
-    for _ in 0..SIZE >> 20 {
-        h.update(&buf);
-    }
-    let floor = h.finish();
-    report("floor: sha2 over a 1 MiB buffer", SIZE, now() - start);
+    let mut floor = None;
+    let ms = best(|| {
+        let mut h = Hasher::new();
+        for _ in 0..SIZE >> 20 {
+            h.update(&buf);
+        }
+        floor = Some(h.finish());
+    });
+    report("floor: sha2 over a 1 MiB buffer", SIZE, ms);
 
     for (what, content) in [
         ("described content (seeded)", Content::described(SIZE, 7)),
         ("zeros (dd if=/dev/zero)", Content::zeros(SIZE)),
     ] {
         let diff = layer_of(content);
-        let start = now();
-        let mut job = HashJob::of(&diff);
-        while !job.step(4 << 20) {}
-        let digest = job.finish();
-        report(
-            &format!("DiffID of {what}, 4 MiB slices"),
-            SIZE,
-            now() - start,
-        );
+        let mut digest = None;
+        let ms = best(|| {
+            let mut job = HashJob::of(&diff);
+            while !job.step(2 << 20) {}
+            digest = Some(job.finish());
+        });
+        report(&format!("DiffID of {what}, 2 MiB slices"), SIZE, ms);
         assert_ne!(digest, floor);
     }
 }
