@@ -67,8 +67,12 @@ fn wait_long(b: &Browser, what: &str, mut probe: impl FnMut() -> Option<()>) -> 
     last
 }
 
+/// The longest task seen, after printing them all.
 fn longest(b: &Browser) -> Result<f64, String> {
-    Ok(b.long_tasks()?.into_iter().fold(0.0, f64::max))
+    let tasks = b.long_tasks()?;
+    let shown: Vec<String> = tasks.iter().map(|t| format!("{t:.0}")).collect();
+    println!("long tasks (ms): {}", shown.join(" "));
+    Ok(tasks.into_iter().fold(0.0, f64::max))
 }
 
 #[test]

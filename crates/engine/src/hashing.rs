@@ -78,28 +78,29 @@ pub fn deferring<R>(threshold: u64, f: impl FnOnce() -> R) -> (R, Vec<HashJob>) 
 /// The DiffID of `diff`'s tar: from the memo, hashed inline, or `None` when
 /// an operation under [`deferring`] leaves it as a job.
 pub(crate) fn diff_id(diff: &Diff) -> Option<Digest> {
-    let deferring = DEFERRAL.with(|d| d.borrow().is_some());
-    if !deferring {
-        let mut hasher = Hasher::new();
-        tar::write_diff(diff, &mut |chunk: &[u8]| hasher.update(chunk));
-        return Some(hasher.finish());
-    }
-    let tar = Tar::of(diff);
     let fits = DEFERRAL.with(|d| {
         let mut d = d.borrow_mut();
         let Some(d) = d.as_mut() else { return true };
-        if tar.len <= d.left {
-            d.left -= tar.len;
+        let len = tar::diff_len(diff);
+        if len <= d.left {
+            d.left -= len;
             true
         } else {
             false
         }
     });
     if fits {
-        let mut job = HashJob::new([0; 32], tar);
-        job.step(u64::MAX);
-        return Some(job.hasher.finish());
+        let mut hasher = Hasher::new();
+        tar::write_diff(diff, &mut |chunk: &[u8]| hasher.update(chunk));
+        return Some(hasher.finish());
     }
+    deferred(diff)
+}
+
+/// A tar too large to hash inline now: its DiffID from the memo, or a job.
+#[inline(never)]
+fn deferred(diff: &Diff) -> Option<Digest> {
+    let tar = Tar::of(diff);
     let fingerprint = fingerprint(&tar);
     if let Some(known) = remembered(&fingerprint) {
         return Some(known);

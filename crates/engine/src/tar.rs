@@ -65,6 +65,19 @@ pub fn diff_content(diff: &Diff) -> Content {
     out.appended(&pending)
 }
 
+/// The length of `diff`'s tar, without its file contents: O(entries).
+pub fn diff_len(diff: &Diff) -> u64 {
+    let mut len = 0u64;
+    write_pieces(diff, &mut |piece| {
+        let n = match piece {
+            Piece::Bytes(b) => b.len() as u64,
+            Piece::File(c) => c.len(),
+        };
+        len = len.saturating_add(n);
+    });
+    len
+}
+
 /// The tar of `diff` as a list of parts, in order: the header and padding
 /// bytes between two files gathered as one typed part, each file's content
 /// shared. Unlike [`diff_content`], it never joins or compacts contents, so
