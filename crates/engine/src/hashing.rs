@@ -30,14 +30,12 @@ use std::collections::BTreeMap;
 /// The key of a tar in the memo: SHA-256 of its description.
 pub type Fingerprint = [u8; 32];
 
-/// The memo holds at most this many digests; past it, the oldest half goes.
+/// The memo holds at most this many digests; past it, it starts again.
 const MEMO_LIMIT: usize = 4096;
 
 #[derive(Default)]
 struct Memo {
-    digests: BTreeMap<Fingerprint, (u64, Digest)>,
-    /// Insertion counter, to forget the oldest first.
-    next: u64,
+    digests: BTreeMap<Fingerprint, Digest>,
 }
 
 /// An operation run under [`deferring`]: how much it may still hash inline,
@@ -151,21 +149,16 @@ fn fingerprint(tar: &Tar) -> Fingerprint {
 }
 
 fn remembered(fingerprint: &Fingerprint) -> Option<Digest> {
-    MEMO.with(|m| m.borrow().digests.get(fingerprint).map(|(_, d)| d.clone()))
+    MEMO.with(|m| m.borrow().digests.get(fingerprint).cloned())
 }
 
 fn remember(fingerprint: Fingerprint, digest: Digest) {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
         if m.digests.len() >= MEMO_LIMIT {
-            let mut ages: Vec<u64> = m.digests.values().map(|(n, _)| *n).collect();
-            ages.sort_unstable();
-            let cut = ages[ages.len() / 2];
-            m.digests.retain(|_, (n, _)| *n >= cut);
+            m.digests.clear();
         }
-        let n = m.next;
-        m.next += 1;
-        m.digests.insert(fingerprint, (n, digest));
+        m.digests.insert(fingerprint, digest);
     });
 }
 
