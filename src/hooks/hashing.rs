@@ -1,5 +1,5 @@
-//! Hashing an action's layer tars in slices (`state::Hashing`): one slice
-//! per turn of the event loop, so the page answers between them and the
+//! Hashing an action's layer tars in slices (`state::Hashing`): about 25 ms
+//! of hashing per turn of the event loop, so the page answers between them and the
 //! progress line redraws; when every tar is hashed, the action runs again.
 //! The loop belongs to the job list it was started for: when the state
 //! stops waiting for it (Cancel), it stops at its next turn.
@@ -10,8 +10,12 @@ use std::rc::Rc;
 use std::time::Duration;
 use yew::prelude::*;
 
-/// Bytes hashed per slice: a few tens of milliseconds in the browser.
-pub const SLICE: u64 = 2 << 20;
+/// Bytes hashed at a time; a turn hashes such pieces until [`TURN_MS`] passed.
+pub const PIECE: u64 = 256 << 10;
+
+/// How long one turn hashes: short enough for a busy machine's turn, with
+/// drawing and input between, to stay far below 200 ms.
+pub const TURN_MS: f64 = 25.0;
 
 /// Hashes what the state waits for; returns (bytes hashed, of how many).
 #[hook]
@@ -48,7 +52,12 @@ fn run(
             if stop.get() {
                 return;
             }
-            if h.step(SLICE) {
+            let start = js_sys::Date::now();
+            let mut done = false;
+            while !done && js_sys::Date::now() - start < TURN_MS {
+                done = h.step(PIECE);
+            }
+            if done {
                 on_action.emit(Action::Hashed);
                 return;
             }
