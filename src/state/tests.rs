@@ -406,4 +406,3 @@ fn replaying_the_sandbox_waits_for_large_digests_too() {
     .join()
     .expect("the replay waited and then ran");
 }
-
