@@ -8,7 +8,7 @@ use crate::components::{
     Activity, ContextFiles, DiskUsage, DockerfileEditor, ImageImport, Inspector, LessonPanel,
     Stage, StorageView, Terminal, TopBar, WorkNotice,
 };
-use crate::hooks::{use_autosave, use_playback, use_presenter_keys};
+use crate::hooks::{use_autosave, use_hashing, use_playback, use_presenter_keys};
 use crate::i18n::{t, Lang, Msg};
 use crate::lessons::Lesson;
 use crate::persist;
@@ -43,10 +43,16 @@ fn opening(props: &AppProps, boot: &crate::boot::Boot) -> AppState {
         Some(saved) => AppState::restored(lang, workspace, saved),
         None => AppState::new(lang, workspace),
     };
-    AppState {
+    let mut state = AppState {
         presenter: browser::query_param("present").is_some_and(|v| v == "1"),
+        defer_hashing: true,
         ..state
+    };
+    // Saved work whose layers take long to hash is replayed once they are.
+    if let (Some(jobs), Some(saved)) = (boot.waiting.borrow_mut().take(), &boot.saved) {
+        state.put_off(Action::Restore(saved.commands.clone()), jobs);
     }
+    state
 }
 
 /// Replays `commands` in a fresh workspace as [`Workspace::replay`] does, in
@@ -121,6 +127,15 @@ pub fn app(props: &AppProps) -> Html {
     let keeper = boot.keeper.clone();
     use_autosave(props.autosave, keeper.clone(), &state);
     use_playback(&state, on_action.clone());
+    let hashing_shown = use_hashing(&state, on_action.clone()).and_then(|(done, total)| {
+        let h = state.hashing.as_ref()?;
+        Some((
+            done,
+            total,
+            h.can_cancel()
+                .then(|| h.line().unwrap_or_default().to_owned()),
+        ))
+    });
     use_presenter_keys(state.presenter, on_action.clone());
     use_effect_with(state.lang, |lang| browser::set_document_language(*lang));
     use_effect_with((), |_| {
@@ -209,7 +224,7 @@ pub fn app(props: &AppProps) -> Html {
                 // with the terminal and what happened under it; everything
                 // else opens beside it in the side panel, never instead of it.
                 <Stage workspace={ws.clone()} speed={state.speed} compact={state.presenter} on_action={on_action.clone()} />
-                <Terminal workspace={ws.clone()} on_action={on_action.clone()} />
+                <Terminal workspace={ws.clone()} on_action={on_action.clone()} hashing={hashing_shown} />
                 <Activity workspace={ws.clone()} speed={state.speed} playing={state.playing} on_action={on_action.clone()} />
                 <aside class="side" aria-label={t(lang, Msg::SidePanel)}>
                     <LessonPanel lesson={state.lesson} done={state.done.clone()} reached={state.reached} on_action={on_action.clone()} />

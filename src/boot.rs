@@ -16,7 +16,9 @@ use crate::browser;
 use crate::i18n::{t, Lang, Msg};
 use crate::persist::{self, Saved};
 use crate::shared::Shared;
+use crate::state::HASH_INLINE;
 use crate::workspace::Workspace;
+use layerlab_engine::hashing::{self, HashJob};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -54,6 +56,10 @@ pub struct Boot {
     pub problem: Option<Problem>,
     /// Keeps the autosave as it should be kept (see the module's comment).
     pub keeper: Shared<RefCell<Keeper>>,
+    /// The layer tars the saved work waits for, when replaying it would
+    /// hash more than the app hashes at once: `workspace` is then fresh and
+    /// the work is replayed once they are hashed (`state::Hashing`).
+    pub waiting: RefCell<Option<Vec<HashJob>>>,
 }
 
 /// Saved work that could not be restored, and from where.
@@ -103,12 +109,27 @@ pub fn boot(autosave: bool) -> Boot {
     browser::mark("layerlab:boot");
     let fragment = autosave.then(browser::location_hash).flatten();
     let b = if autosave {
-        restore(&mut Local, fragment.as_deref())
+        let (mut b, jobs) =
+            hashing::deferring(HASH_INLINE, || restore(&mut Local, fragment.as_deref()));
+        if !jobs.is_empty() {
+            b = wait_for(b, jobs);
+        }
+        b
     } else {
         fresh(Keeper::off())
     };
     browser::mark("layerlab:restored");
     b
+}
+
+/// The start while the saved work's digests are hashed: a fresh workspace.
+#[inline(never)]
+fn wait_for(b: Boot, jobs: Vec<HashJob>) -> Boot {
+    Boot {
+        workspace: Shared::new(Workspace::default()),
+        waiting: RefCell::new(Some(jobs)),
+        ..b
+    }
 }
 
 fn fresh(keeper: Keeper) -> Boot {
@@ -117,6 +138,7 @@ fn fresh(keeper: Keeper) -> Boot {
         saved: None,
         problem: None,
         keeper: Shared::new(RefCell::new(keeper)),
+        waiting: RefCell::default(),
     }
 }
 
@@ -133,6 +155,7 @@ pub fn restore(store: &mut impl Store, fragment: Option<&str>) -> Boot {
                     saved: Some(saved),
                     keeper: Shared::new(RefCell::new(keeper)),
                     problem: None,
+                    waiting: RefCell::default(),
                 }
             }
             Err(e) => {
@@ -155,6 +178,7 @@ pub fn restore(store: &mut impl Store, fragment: Option<&str>) -> Boot {
                 saved: Some(saved),
                 keeper: Shared::new(RefCell::new(keeper)),
                 problem: None,
+                waiting: RefCell::default(),
             }
         }
         Some(Err(e)) => {

@@ -1072,6 +1072,14 @@ messages! {
         en: "Loading the rest of Layerlab…",
         zh: "正在加载 Layerlab 的其余部分…",
     }
+    HashingLayers {
+        en: "Computing the new layers' digests (SHA-256) before the command's result appears",
+        zh: "正在计算新层的摘要（SHA-256），算完后显示命令的结果",
+    }
+    HashingCancel {
+        en: "Cancel",
+        zh: "取消",
+    }
     RestFailed {
         en: "This command needs the rest of Layerlab, which could not be loaded:",
         zh: "这条命令需要 Layerlab 的其余部分，但无法加载：",

@@ -12,6 +12,8 @@ use crate::scenario::Refused;
 use crate::shared::Shared;
 use crate::view::inspect::Selected;
 use crate::workspace::Workspace;
+use layerlab_engine::hashing::{self, HashJob};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -72,6 +74,77 @@ pub struct AppState {
     pub shared: Option<String>,
     /// The `<iframe>` snippet last made ("Copy embed code"), shown for copying.
     pub embed_code: Option<String>,
+    /// Whether an action whose layer tars would take long to hash is put
+    /// off (see [`Hashing`]); the browser app does, the embed and native
+    /// runs hash inline.
+    pub defer_hashing: bool,
+    /// An action put off while the tars it needs are hashed in slices.
+    pub hashing: Option<Hashing>,
+}
+
+/// Bytes of layer tars one action may hash inline in the browser: about
+/// 40 ms at the wasm build's SHA-256 speed (see ARCHITECTURE.md).
+pub const HASH_INLINE: u64 = 4 << 20;
+
+/// An action put off because it would hash more than [`HASH_INLINE`] bytes
+/// of tars the engine had not hashed yet: the state stays as it was, the
+/// tars are hashed a slice at a time between frames (`hooks::use_hashing`),
+/// and then the action runs again, finding every digest in the engine's memo.
+#[derive(Clone, Debug)]
+pub struct Hashing {
+    pub action: Box<Action>,
+    /// The tars left to hash; the first one is under way.
+    pub jobs: Rc<RefCell<Vec<HashJob>>>,
+    /// Bytes of all the jobs, for the progress shown.
+    pub total: u64,
+    /// How many times the action was put off before.
+    pub rounds: u32,
+}
+
+/// An action put off this many times runs with its hashing inline: every
+/// run finds all of its tars at once, so a second round is already rare.
+const MAX_ROUNDS: u32 = 3;
+
+impl PartialEq for Hashing {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.jobs, &other.jobs)
+    }
+}
+
+impl Hashing {
+    /// Bytes hashed so far, and of how many.
+    pub fn progress(&self) -> (u64, u64) {
+        let jobs = self.jobs.borrow();
+        let left: u64 = jobs.iter().map(|j| j.total() - j.done()).sum();
+        (self.total.saturating_sub(left), self.total)
+    }
+
+    /// Whether Cancel may drop the action (a restore of saved work may not).
+    pub fn can_cancel(&self) -> bool {
+        !matches!(*self.action, Action::Restore(_))
+    }
+
+    /// The line typed, when the action is one.
+    pub fn line(&self) -> Option<&str> {
+        match &*self.action {
+            Action::Submit(line) => Some(line),
+            _ => None,
+        }
+    }
+
+    /// Hashes up to `bytes` more; true when every tar is hashed (and its
+    /// DiffID is in the engine's memo).
+    pub fn step(&self, bytes: u64) -> bool {
+        let mut jobs = self.jobs.borrow_mut();
+        let Some(job) = jobs.first_mut() else {
+            return true;
+        };
+        if job.step(bytes) {
+            let done = jobs.remove(0);
+            done.finish();
+        }
+        jobs.is_empty()
+    }
 }
 
 /// Everything the learner (or a timer) does to the state.
@@ -123,6 +196,13 @@ pub enum Action {
     Speed(u32),
     Shared(Option<String>),
     EmbedCode(Option<String>),
+    /// The tars an action waited for are hashed: it runs now.
+    Hashed,
+    /// The saved work (autosave or permalink) replayed, once its digests
+    /// are hashed: the page starts with this waiting (`boot`).
+    Restore(Vec<String>),
+    /// The learner gave up waiting: the action put off is dropped.
+    CancelHashing,
 }
 
 impl AppState {
@@ -147,6 +227,8 @@ impl AppState {
             speed: 100,
             shared: None,
             embed_code: None,
+            defer_hashing: false,
+            hashing: None,
         };
         s.follow_lesson();
         s
@@ -211,8 +293,68 @@ impl AppState {
         })
     }
 
-    /// Applies one action.
+    /// Applies one action. With `defer_hashing`, an action that would hash
+    /// more than [`HASH_INLINE`] bytes of new tars runs on a copy first: if
+    /// it does, the copy is thrown away and the action waits in `hashing`.
     pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::Hashed => {
+                if let Some(h) = self.hashing.take() {
+                    let rounds = h.rounds + 1;
+                    if rounds >= MAX_ROUNDS {
+                        self.apply_now(*h.action);
+                    } else {
+                        self.apply(*h.action);
+                        if let Some(again) = &mut self.hashing {
+                            again.rounds = rounds;
+                        }
+                    }
+                }
+                return;
+            }
+            Action::CancelHashing => {
+                // Saved work being restored is never dropped.
+                if self.hashing.as_ref().is_some_and(Hashing::can_cancel) {
+                    self.hashing = None;
+                }
+                return;
+            }
+            _ if self.hashing.is_some() => {
+                // One action waits at a time; what changes no workspace goes on.
+                if action.keeps_workspace() {
+                    self.apply_now(action);
+                }
+                return;
+            }
+            _ if !self.defer_hashing || action.keeps_workspace() => {
+                self.apply_now(action);
+                return;
+            }
+            _ => {}
+        }
+        let mut next = self.clone();
+        let ((), jobs) = hashing::deferring(HASH_INLINE, || next.apply_now(action.clone()));
+        if jobs.is_empty() {
+            *self = next;
+        } else {
+            self.put_off(action, jobs);
+        }
+    }
+
+    /// Puts `action` off until `jobs` are hashed.
+    #[inline(never)]
+    pub fn put_off(&mut self, action: Action, jobs: Vec<HashJob>) {
+        let total = jobs.iter().map(HashJob::total).sum();
+        self.hashing = Some(Hashing {
+            action: Box::new(action),
+            jobs: Rc::new(RefCell::new(jobs)),
+            total,
+            rounds: 0,
+        });
+    }
+
+    #[inline(never)]
+    fn apply_now(&mut self, action: Action) {
         let before = self.workspace.clone();
         match action {
             Action::Lang(l) => self.lang = l,
@@ -271,6 +413,8 @@ impl AppState {
             Action::Speed(s) => self.speed = s,
             Action::Shared(url) => self.shared = url,
             Action::EmbedCode(code) => self.embed_code = code,
+            Action::Restore(log) => self.restart(Workspace::replay(&log)),
+            Action::Hashed | Action::CancelHashing => {}
         }
         if self.workspace != before {
             self.follow_disk();
@@ -402,6 +546,25 @@ impl AppState {
                 self.done.push(l.id.to_owned());
             }
         }
+    }
+}
+
+impl Action {
+    /// Whether the action leaves the workspace alone (so hashes nothing).
+    fn keeps_workspace(&self) -> bool {
+        matches!(
+            self,
+            Action::Lang(_)
+                | Action::Edit(_)
+                | Action::Settled(_)
+                | Action::BuildLine(_)
+                | Action::Select(_)
+                | Action::Speed(_)
+                | Action::Shared(_)
+                | Action::EmbedCode(_)
+                | Action::Refused(_)
+                | Action::Presenter
+        )
     }
 }
 

@@ -15,6 +15,10 @@ pub struct TerminalProps {
     pub workspace: Shared<Workspace>,
     /// Lines run, undo and redo go to the app's state.
     pub on_action: Callback<Action>,
+    /// While a command waits for its layers' digests: bytes hashed, of how
+    /// many, and, when it may be cancelled, the line typed (given back then).
+    #[prop_or_default]
+    pub hashing: Option<(u64, u64, Option<String>)>,
 }
 
 #[function_component(Terminal)]
@@ -99,6 +103,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 <input id="command" type="text" spellcheck="false" autocomplete="off" autocapitalize="off"
                     value={(*input).clone()} {oninput} {onkeydown} />
             </label>
+            if let Some((done, total, line)) = &props.hashing {
+                { hashing_html(lang, *done, *total, line.clone(), &input, &props.on_action) }
+            }
             if let Some(state) = &*rest {
                 <p class={classes!("notice", "rest", state.is_none().then_some("opened"))} role="status">{
                     match state {
@@ -108,6 +115,42 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 }</p>
             }
         </section>
+    }
+}
+
+/// The progress of the digests a command waits for, with Cancel (which
+/// leaves the state as before the command and gives the typed line back).
+#[inline(never)]
+fn hashing_html(
+    lang: Lang,
+    done: u64,
+    total: u64,
+    line: Option<String>,
+    input: &UseStateHandle<String>,
+    on_action: &Callback<Action>,
+) -> Html {
+    let mb = |n: u64| n.div_ceil(1 << 20);
+    let onclick = {
+        let (input, on_action) = (input.clone(), on_action.clone());
+        let line = line.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(line) = &line {
+                if input.is_empty() {
+                    input.set(line.clone());
+                }
+            }
+            on_action.emit(Action::CancelHashing);
+        })
+    };
+    html! {
+        <p class="notice opened hashing" role="status">
+            { format!("{}{}{} / {} MB ", t(lang, Msg::HashingLayers), crate::i18n::colon(lang), mb(done), mb(total)) }
+            <progress max={total.to_string()} value={done.to_string()}></progress>
+            { " " }
+            if line.is_some() {
+                <button type="button" class="cancel-hashing" {onclick}>{ t(lang, Msg::HashingCancel) }</button>
+            }
+        </p>
     }
 }
 
@@ -162,9 +205,14 @@ fn on_key(
 ) -> Callback<KeyboardEvent> {
     let (input, back, rest) = (input.clone(), back.clone(), rest.clone());
     let (workspace, on_action) = (props.workspace.clone(), props.on_action.clone());
+    let waiting = props.hashing.is_some();
     Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
         "Enter" => {
             e.prevent_default();
+            // A command waits for its digests: the next line stays typed.
+            if waiting {
+                return;
+            }
             // The rest of the code (a split build's second file) is
             // awaited, not fetched synchronously; the line stays typed.
             if !crate::split::ready() {

@@ -5,7 +5,7 @@
 
 use crate::boot::{Keeper, Local};
 use crate::shared::Shared;
-use crate::state::AppState;
+use crate::state::{Action, AppState};
 use std::cell::RefCell;
 use yew::prelude::*;
 
@@ -13,13 +13,21 @@ use yew::prelude::*;
 pub fn use_autosave(enabled: bool, keeper: Shared<RefCell<Keeper>>, state: &AppState) {
     let saved = state.saved();
     let workspace = state.workspace.clone();
-    use_effect_with((saved, workspace), move |(saved, workspace)| {
-        if enabled {
-            // The editor following the project's Dockerfile is not an act.
-            let on_disk = workspace.project_dockerfile();
-            keeper
-                .borrow_mut()
-                .save(&mut Local, saved, on_disk.as_deref());
-        }
-    });
+    // While saved work waits for its digests, the workspace on show is not it.
+    let restoring = state
+        .hashing
+        .as_ref()
+        .is_some_and(|h| matches!(*h.action, Action::Restore(_)));
+    use_effect_with(
+        (saved, workspace, restoring),
+        move |(saved, workspace, restoring)| {
+            if enabled && !restoring {
+                // The editor following the project's Dockerfile is not an act.
+                let on_disk = workspace.project_dockerfile();
+                keeper
+                    .borrow_mut()
+                    .save(&mut Local, saved, on_disk.as_deref());
+            }
+        },
+    );
 }

@@ -1,14 +1,16 @@
 //! The root component's hooks, each one concern of the page around the
-//! state: saving it, playing it, the presenter's keys, the language.
+//! state: saving it, playing it, hashing what an action waits for, the presenter's keys, the language.
 
 mod autosave;
 mod editor_focus;
+mod hashing;
 mod lang;
 mod playback;
 mod presenter_keys;
 
 pub use autosave::use_autosave;
 pub use editor_focus::use_editor_focus;
+pub use hashing::use_hashing;
 pub use lang::use_lang;
 pub use playback::use_playback;
 pub use presenter_keys::use_presenter_keys;

@@ -305,3 +305,104 @@ fn an_action_that_changes_nothing_keeps_the_state() {
         assert!(Rc::ptr_eq(&s, &s.clone().reduce(a.clone())), "{a:?}");
     }
 }
+
+/// A sandbox whose Dockerfile's RUN writes more than `HASH_INLINE` bytes.
+fn big_build(defer: bool) -> AppState {
+    AppState {
+        defer_hashing: defer,
+        ..sandbox(&[
+            r"printf 'FROM busybox\nRUN dd if=/dev/zero of=/big bs=1M count=6\n' > Dockerfile",
+        ])
+    }
+}
+
+const BUILD: &str = "docker build -t big .";
+
+/// Hashes what the state waits for, in slices, as the page's hook does.
+fn hash_all(s: &AppState) {
+    let h = s.hashing.as_ref().expect("waiting for digests");
+    let mut slices = 0;
+    while !h.step(1 << 20) {
+        slices += 1;
+        let (done, total) = h.progress();
+        assert!(done < total);
+    }
+    assert!(slices >= 6, "{slices} slices");
+}
+
+#[test]
+fn a_command_with_large_layers_waits_for_their_digests_then_shows_what_inline_hashing_shows() {
+    let inline = Rc::new(big_build(false)).reduce(Action::Submit(BUILD.into()));
+    assert!(inline.hashing.is_none());
+
+    let start = Rc::new(big_build(true));
+    let waiting = start.clone().reduce(Action::Submit(BUILD.into()));
+    // Nothing ran yet: the state on show is the one before the command.
+    assert_eq!(summary(&waiting), summary(&start));
+    assert!(waiting.workspace == start.workspace, "the same snapshot");
+    let (done, total) = waiting.hashing.as_ref().expect("waiting").progress();
+    assert_eq!(done, 0);
+    assert!(total > 6 << 20, "{total}");
+    // Another line typed meanwhile changes nothing; the language may change.
+    let waiting = waiting.reduce(Action::Submit("docker ps".into()));
+    assert_eq!(summary(&waiting), summary(&start));
+    let waiting = waiting.reduce(Action::Lang(Lang::Zh));
+    assert_eq!(waiting.lang, Lang::Zh);
+
+    hash_all(&waiting);
+    let done = waiting.reduce(Action::Hashed);
+    assert!(done.hashing.is_none());
+    assert_eq!(
+        done.workspace.console.screen,
+        inline.workspace.console.screen
+    );
+    assert_eq!(
+        summary(&done),
+        r#"log ["printf 'FROM busybox\\nRUN dd if=/dev/zero of=/big bs=1M count=6\\n' > Dockerfile", "docker build -t big ."] at 2/2"#
+    );
+    // Undo takes the build back, redo brings it with no wait (its digests are known).
+    let undone = done.reduce(Action::Undo);
+    assert_eq!(undone.workspace.console.log.len(), 1);
+    let redone = undone.reduce(Action::Redo);
+    assert!(redone.hashing.is_none());
+    assert_eq!(redone.workspace.console.log.len(), 2);
+}
+
+#[test]
+fn cancelling_the_wait_leaves_the_state_as_before_the_command() {
+    let start = Rc::new(big_build(true));
+    let waiting = start.clone().reduce(Action::Submit(BUILD.into()));
+    assert!(waiting.hashing.is_some());
+    let cancelled = waiting.reduce(Action::CancelHashing);
+    assert_eq!(*cancelled, *start);
+    // The next command runs.
+    let next = cancelled.reduce(Action::Submit("docker images".into()));
+    assert_eq!(next.workspace.console.log.len(), 2);
+    assert!(next.hashing.is_none());
+}
+
+#[test]
+fn replaying_the_sandbox_waits_for_large_digests_too() {
+    // A thread of its own starts with the engine's memo empty, as a reload does.
+    std::thread::spawn(|| {
+        let start = AppState {
+            defer_hashing: true,
+            ..sandbox(&[
+                r"printf 'FROM busybox\nRUN dd if=/dev/zero of=/big bs=1M count=6\n' > Dockerfile",
+                BUILD,
+            ])
+        };
+        let layers = lesson("layers");
+        let away = Rc::new(start).reduce(Action::Choose(Some(layers)));
+        assert!(away.hashing.is_none());
+        // Back to the sandbox replays its lines, the build among them.
+        let waiting = away.clone().reduce(Action::Choose(None));
+        assert_eq!(summary(&waiting), summary(&away));
+        hash_all(&waiting);
+        let back = waiting.reduce(Action::Hashed);
+        assert_eq!(back.lesson, None);
+        assert_eq!(back.workspace.console.log.len(), 2);
+    })
+    .join()
+    .expect("the replay waited and then ran");
+}

@@ -177,13 +177,42 @@ impl Content {
                     if buf.len() < want {
                         buf.resize(want, 0);
                     }
+                    // Zeros (`dd if=/dev/zero`, `truncate`) are made once per piece.
+                    let zeros = *seed == ZERO_SEED;
+                    if zeros {
+                        buf.fill(0);
+                    }
                     let mut done = 0;
                     while done < *len {
                         let n = (len - done).min(buf.len() as u64) as usize;
-                        generate(*seed, offset + done, &mut buf[..n]);
+                        if !zeros {
+                            generate(*seed, offset + done, &mut buf[..n]);
+                        }
                         sink(&buf[..n]);
                         done += n as u64;
                     }
+                }
+            }
+        }
+    }
+
+    /// What the content is made of, as an unambiguous byte string: each typed
+    /// piece by its length and bytes, each generated one by its seed, offset
+    /// and length. Two contents with the same description have the same bytes,
+    /// and describing a described file costs O(1) whatever its size.
+    pub fn describe(&self, mut sink: impl FnMut(&[u8])) {
+        for p in self.pieces.iter() {
+            match p {
+                Piece::Bytes(b) => {
+                    sink(&[0]);
+                    sink(&(b.len() as u64).to_le_bytes());
+                    sink(b);
+                }
+                Piece::Generated { seed, offset, len } => {
+                    sink(&[1]);
+                    sink(&seed.to_le_bytes());
+                    sink(&offset.to_le_bytes());
+                    sink(&len.to_le_bytes());
                 }
             }
         }

@@ -2,8 +2,8 @@
 //! that uses them and freed when the last one lets go.
 
 use crate::diff::Diff;
-use crate::digest::{self, Digest};
-use crate::tar;
+use crate::digest::Digest;
+use crate::hashing;
 use std::cell::{Cell, OnceCell};
 use std::fmt;
 
@@ -24,6 +24,9 @@ pub struct Layer {
     pub id: LayerId,
     pub diff: Diff,
     diff_id: OnceCell<Digest>,
+    /// What [`Layer::diff_id`] answers while its tar waits to be hashed
+    /// (see [`hashing`]); never kept as the DiffID.
+    placeholder: OnceCell<Digest>,
     blob: OnceCell<(Digest, u64)>,
     size: OnceCell<u64>,
     /// Whether the DiffID was read from an archive rather than computed.
@@ -36,6 +39,7 @@ impl Layer {
             id,
             diff,
             diff_id: OnceCell::new(),
+            placeholder: OnceCell::new(),
             blob: OnceCell::new(),
             size: OnceCell::new(),
             recorded: Cell::new(false),
@@ -48,13 +52,19 @@ impl Layer {
         *self.size.get_or_init(|| self.diff.size())
     }
 
-    /// `sha256` of the layer's uncompressed tar, computed once.
+    /// `sha256` of the layer's uncompressed tar, computed once. Inside
+    /// [`hashing::deferring`], a large tar not yet hashed answers a
+    /// placeholder instead, and the operation's result is to be thrown away.
     pub fn diff_id(&self) -> &Digest {
-        self.diff_id.get_or_init(|| {
-            let mut hasher = digest::Hasher::new();
-            tar::write_diff(&self.diff, &mut |chunk: &[u8]| hasher.update(chunk));
-            hasher.finish()
-        })
+        if let Some(known) = self.diff_id.get() {
+            return known;
+        }
+        match hashing::diff_id(&self.diff) {
+            Some(digest) => self.diff_id.get_or_init(|| digest),
+            None => self
+                .placeholder
+                .get_or_init(|| hashing::placeholder(&self.diff)),
+        }
     }
 
     /// Supplies digests already known for this exact content (the teaching images'

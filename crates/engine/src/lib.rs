@@ -49,6 +49,7 @@ pub mod error;
 pub mod event;
 pub mod fixture;
 pub mod gzip;
+pub mod hashing;
 pub mod health;
 pub mod host;
 pub mod image;

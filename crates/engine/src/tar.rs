@@ -65,6 +65,41 @@ pub fn diff_content(diff: &Diff) -> Content {
     out.appended(&pending)
 }
 
+/// The length of `diff`'s tar, without its file contents: O(entries).
+pub fn diff_len(diff: &Diff) -> u64 {
+    let mut len = 0u64;
+    write_pieces(diff, &mut |piece| {
+        let n = match piece {
+            Piece::Bytes(b) => b.len() as u64,
+            Piece::File(c) => c.len(),
+        };
+        len = len.saturating_add(n);
+    });
+    len
+}
+
+/// The tar of `diff` as a list of parts, in order: the header and padding
+/// bytes between two files gathered as one typed part, each file's content
+/// shared. Unlike [`diff_content`], it never joins or compacts contents, so
+/// it costs O(entries) however many files and bytes the layer holds.
+pub fn diff_parts(diff: &Diff) -> Vec<Content> {
+    let mut parts = Vec::new();
+    let mut pending: Vec<u8> = Vec::new();
+    write_pieces(diff, &mut |piece| match piece {
+        Piece::Bytes(b) => pending.extend_from_slice(b),
+        Piece::File(c) => {
+            if !pending.is_empty() {
+                parts.push(Content::bytes(std::mem::take(&mut pending)));
+            }
+            if !c.is_empty() {
+                parts.push(c.clone());
+            }
+        }
+    });
+    parts.push(Content::bytes(pending));
+    parts
+}
+
 /// A piece of a layer tar: header or padding bytes, or a file's content.
 enum Piece<'a> {
     Bytes(&'a [u8]),
