@@ -300,10 +300,6 @@ impl Registry {
 
         let diff_ids: Vec<Digest> = served.layers.iter().map(|l| l.diff_id().clone()).collect();
         let chains = chain_ids(&diff_ids);
-        let mut present = crate::map::Set::new();
-        for (c, _, _) in host.stored_layers() {
-            present.insert(c);
-        }
         let image_exists = {
             let image = Image::new(
                 served.config.clone(),
@@ -318,7 +314,9 @@ impl Registry {
             // `Already exists` only for the bottom-most run of layers the host has.
             let mut bottom_run = true;
             for (descriptor, chain) in blobs.iter().zip(&chains) {
-                bottom_run = bottom_run && present.contains(chain);
+                // The layer store by ChainID: a layer an image, a container or
+                // the build cache still holds is there, as `docker load` finds it.
+                bottom_run = bottom_run && host.has_layer(chain);
                 let short = descriptor.digest.short().to_owned();
                 let status = if bottom_run {
                     "Already exists"

@@ -26,6 +26,12 @@ impl Host {
         self.layers.contains_key(chain_id)
     }
 
+    /// The stored layer with this ChainID: one an image, a container or the
+    /// build cache holds (what `docker load` and `docker pull` look up).
+    pub fn layer_by_chain(&self, chain_id: &Digest) -> Option<Rc<Layer>> {
+        self.layers.get(chain_id).cloned()
+    }
+
     /// Every stored layer by ChainID, with its parent's ChainID, bottom layers first.
     pub fn stored_layers(&self) -> Vec<(Digest, Rc<Layer>, Option<Digest>)> {
         let mut seen: Map<Digest, (Rc<Layer>, Option<Digest>, usize)> = Map::new();

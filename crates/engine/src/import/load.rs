@@ -59,13 +59,13 @@ pub fn load(host: &mut Host, imported: &Imported) -> Outcome<Vec<Loaded>> {
 }
 
 fn load_image(host: &mut Host, image: &ImportedImage) -> Outcome<Loaded> {
-    let stored = host.stored_layers();
     let mut layers = Vec::with_capacity(image.layers.len());
     let mut dirs: BTreeSet<FsPath> = BTreeSet::new();
     for (layer, chain) in image.layers.iter().zip(&image.chain_ids) {
         let diff = with_parents(&layer.summary.diff, &mut dirs);
-        match stored.iter().find(|(c, _, _)| c == chain) {
-            Some((_, existing, _)) => layers.push(existing.clone()),
+        // The layer store by ChainID, build cache's layers included.
+        match host.layer_by_chain(chain) {
+            Some(existing) => layers.push(existing),
             None => {
                 let new: Rc<Layer> = host.new_layer(diff);
                 new.seed_diff_id(layer.summary.diff_id.clone());
