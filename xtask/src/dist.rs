@@ -13,14 +13,15 @@ use std::path::Path;
 /// It was 350 KB; the new stage, the work budget, Docker 26's output, the
 /// importer and keeping the learner's work took the first load to about
 /// 388 KB, much of it text the split cannot move (see ARCHITECTURE.md,
-/// "What the first load holds"); the embed's root and its messages' texts,
-/// which an embed's first draw runs, added about 13 KB more (399.8 KB with
-/// the engine's Dockerfile tokens); 2 KB above that is headroom for the
-/// profiling run, whose choice of functions can move by a few hundred bytes.
-/// Linear deep-tree work (the resolver `tar -x`, COPY and `docker diff` use,
-/// `.dockerignore` checked once per entry) and the scenario replay in slices
-/// measured 402.6 KB: 1 KB more.
-pub const BUDGET_BYTES: u64 = 403_000;
+/// "What the first load holds"); the embed's first draw added about 13 KB
+/// (399.8 KB). The code a first visit's replays now run — busybox's own
+/// programs and BuildKit's cache records (which the tutorial's build and the
+/// lessons' setups reach), the notes in Chinese, deep trees' resolver and
+/// hashing's deferral in the reducer — measured 431.5 KB, esbuild's bundle
+/// having saved 3.6 KB. The budget keeps 2.5 KB of headroom for the profiling
+/// run's choice of functions; bringing the first load down is its own work
+/// (moving replays and text out of it).
+pub const BUDGET_BYTES: u64 = 434_000;
 
 pub struct FileSize {
     pub name: String,
