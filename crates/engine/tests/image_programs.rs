@@ -119,6 +119,11 @@ const CASES: &[(&str, &str, i32)] = &[
         0,
     ),
     (
+        "docker run -d --name c1 ubuntu:15.04 sleep infinity\ndocker exec c1 sh -c 'echo hello > /greeting'\ndocker ps --format '{{.Names}} {{.Status}}'",
+        "c1 Up 2 seconds\n",
+        0,
+    ),
+    (
         "docker run --name c2 busybox sh -c 'echo before; sleep 1; echo after'",
         "before\nafter\n",
         0,

@@ -661,6 +661,10 @@ impl Run<'_, '_> {
                 let seconds: f64 = args
                     .iter()
                     .map(|a| {
+                        // `infinity` (GNU sleep's forever) and plain numbers.
+                        if let Ok(n) = a.parse::<f64>() {
+                            return n;
+                        }
                         let (n, unit) = match a.char_indices().last() {
                             Some((i, c)) if c.is_ascii_alphabetic() => (&a[..i], c),
                             _ => (a.as_str(), 's'),
@@ -691,7 +695,7 @@ impl Run<'_, '_> {
 }
 
 fn a_long_time(seconds: f64, limit: u64) -> bool {
-    seconds.is_finite() && seconds >= limit as f64 && seconds > 0.0
+    seconds >= limit as f64 && seconds > 0.0
 }
 
 /// Where `name` (a program the shell would run) is on `fs`: itself when it
