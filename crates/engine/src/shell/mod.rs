@@ -19,11 +19,13 @@
 
 mod arith;
 mod builtins;
+mod complaints;
 mod expand;
 mod make;
 mod packages;
 mod programs;
 mod redirect;
+mod sleeps;
 pub mod syntax;
 
 use crate::budget::{Budget, Exceeded};
@@ -279,66 +281,6 @@ impl Run<'_, '_> {
     /// Counts work against the budget: `false` (and the line stops) past it.
     pub fn spend(&mut self, cost: Result<(), Exceeded>) -> bool {
         cost.is_ok() || !self.stopped()
-    }
-
-    /// The shell's own error: `sh: 1: message`. Once the line is stopped,
-    /// the stop is the one message shown.
-    fn shell_error(&mut self, message: &str) {
-        if self.stopped() {
-            return;
-        }
-        // busybox's ash names no line (`sh: foo: not found`), and words
-        // arithmetic errors its own way.
-        if self.busybox_sh {
-            let message = match message.strip_prefix("arithmetic expression: ") {
-                Some(m) if m.starts_with("division by zero") => "divide by zero",
-                Some(_) => "arithmetic syntax error",
-                None => message,
-            };
-            let line = format!("{}: {message}", self.sh.name);
-            self.stderr(line);
-        } else {
-            let line = format!("{}: {}: {message}", self.sh.name, self.line);
-            self.stderr(line);
-        }
-    }
-
-    /// A builtin's error: dash's `sh: 1: cd: message`, ash's
-    /// `sh: cd: line 0: message` (ash counts a `-c` script's lines from 0).
-    fn builtin_error(&mut self, builtin: &str, message: &str) {
-        if self.stopped() {
-            return;
-        }
-        let line = if self.busybox_sh {
-            format!(
-                "{}: {builtin}: line {}: {message}",
-                self.sh.name,
-                self.line.saturating_sub(1)
-            )
-        } else {
-            format!("{}: {}: {builtin}: {message}", self.sh.name, self.line)
-        };
-        self.stderr(line);
-    }
-
-    /// A redirection that could not open its file: dash's `cannot create
-    /// F: …` (status 2) or ash's `can't create F: nonexistent directory` (status 1).
-    fn redirect_error(&mut self, create: bool, target: &str, reason: &str) -> i32 {
-        if self.busybox_sh {
-            let missing = reason == crate::error::Errno::NotFound.message();
-            let reason = match (create, missing) {
-                (true, true) => "nonexistent directory",
-                (false, true) => "no such file",
-                _ => reason,
-            };
-            let verb = if create { "create" } else { "open" };
-            self.shell_error(&format!("can't {verb} {target}: {reason}"));
-            1
-        } else {
-            let verb = if create { "create" } else { "open" };
-            self.shell_error(&format!("cannot {verb} {target}: {reason}"));
-            2
-        }
     }
 
     /// An absolute path for `p`, relative to the working directory.
@@ -650,41 +592,6 @@ impl Run<'_, '_> {
         status
     }
 
-    /// Whether `program args` waits longer than [`Shell::long_sleep`] allows
-    /// to finish: a long `sleep`, or `tail -f`.
-    fn blocks(&self, program: &str, args: &[String]) -> bool {
-        let Some(limit) = self.sh.long_sleep else {
-            return false;
-        };
-        match program {
-            "sleep" => {
-                let seconds: f64 = args
-                    .iter()
-                    .map(|a| {
-                        // `infinity` (GNU sleep's forever) and plain numbers.
-                        if let Ok(n) = a.parse::<f64>() {
-                            return n;
-                        }
-                        let (n, unit) = match a.char_indices().last() {
-                            Some((i, c)) if c.is_ascii_alphabetic() => (&a[..i], c),
-                            _ => (a.as_str(), 's'),
-                        };
-                        let scale = match unit {
-                            'm' => 60.0,
-                            'h' => 3600.0,
-                            'd' => 86400.0,
-                            _ => 1.0,
-                        };
-                        n.parse::<f64>().unwrap_or(0.0) * scale
-                    })
-                    .sum();
-                a_long_time(seconds, limit)
-            }
-            "tail" => args.iter().any(|a| a == "-f" || a == "-F"),
-            _ => false,
-        }
-    }
-
     /// Runs a script in this shell (make's recipes, `$(…)`), keeping its state.
     pub fn nested(&mut self, script: &str) -> i32 {
         let saved_line = self.line;
@@ -692,10 +599,6 @@ impl Run<'_, '_> {
         self.line = saved_line;
         status
     }
-}
-
-fn a_long_time(seconds: f64, limit: u64) -> bool {
-    seconds >= limit as f64 && seconds > 0.0
 }
 
 /// Where `name` (a program the shell would run) is on `fs`: itself when it
