@@ -162,6 +162,37 @@ fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     }
     t.out("Images space usage:");
     t.out("");
+    let rows = image_rows(s, &df);
+    for l in render(&rows) {
+        t.out(l);
+    }
+    t.out("");
+    t.out("Containers space usage:");
+    t.out("");
+    let rows = container_rows(s);
+    for l in render(&rows) {
+        t.out(l);
+    }
+    t.out("");
+    t.out("Local Volumes space usage:");
+    t.out("");
+    t.out("VOLUME NAME   LINKS     SIZE");
+    t.out("");
+    t.out(format!(
+        "Build cache usage: {}",
+        human_size(cache_size(s) as f64)
+    ));
+    t.out("");
+    let rows = cache_rows(s);
+    for l in render(&rows) {
+        t.out(l);
+    }
+    t
+}
+
+/// `system df -v`'s images table, newest first as `docker images` lists them.
+fn image_rows(s: &Session, df: &crate::host::SystemDf) -> Vec<Vec<String>> {
+    let now = s.host.now();
     let mut rows = vec![[
         "REPOSITORY",
         "TAG",
@@ -174,7 +205,6 @@ fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
     ]
     .map(str::to_owned)
     .to_vec()];
-    let now = s.host.now();
     // Newest first, as `docker images` lists them.
     let mut per_image: Vec<_> = df.per_image.iter().collect();
     crate::sort::sort_by_key(&mut per_image, |u| {
@@ -205,12 +235,12 @@ fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
             u.containers.to_string(),
         ]);
     }
-    for l in render(&rows) {
-        t.out(l);
-    }
-    t.out("");
-    t.out("Containers space usage:");
-    t.out("");
+    rows
+}
+
+/// `system df -v`'s containers table, newest first.
+fn container_rows(s: &Session) -> Vec<Vec<String>> {
+    let now = s.host.now();
     let mut rows = vec![[
         "CONTAINER ID",
         "IMAGE",
@@ -239,19 +269,12 @@ fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
             c.name.clone(),
         ]);
     }
-    for l in render(&rows) {
-        t.out(l);
-    }
-    t.out("");
-    t.out("Local Volumes space usage:");
-    t.out("");
-    t.out("VOLUME NAME   LINKS     SIZE");
-    t.out("");
-    t.out(format!(
-        "Build cache usage: {}",
-        human_size(cache_size(s) as f64)
-    ));
-    t.out("");
+    rows
+}
+
+/// `system df -v`'s build cache table.
+fn cache_rows(s: &Session) -> Vec<Vec<String>> {
+    let now = s.host.now();
     let mut rows = vec![[
         "CACHE ID",
         "CACHE TYPE",
@@ -280,10 +303,7 @@ fn df(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
             r.layer.is_some_and(|l| shared(s, l)).to_string(),
         ]);
     }
-    for l in render(&rows) {
-        t.out(l);
-    }
-    t
+    rows
 }
 
 /// `docker builder prune [-a] [-f]` (buildx's): the records it removed, each
