@@ -64,25 +64,11 @@ impl Builder<'_> {
         if let Some(f) = &from {
             source_ctx = self.other_context(f).map_err(at)?;
             from_ctx = &source_ctx;
-        } else if !self.context_sent {
-            self.context_sent = true;
-            let n = self.progress.vertex("[internal] load build context");
-            let size = crate::size::human_size(self.context.size() as f64);
-            self.progress
-                .line(n, &format!("transferring context: {size} done"));
-            self.progress.line(n, "DONE 0.0s");
+        } else {
+            self.send_context();
         }
         if from.is_none() && ctx_store.is_none() {
-            for s in &sources {
-                for e in self.context.select(s).unwrap_or_default() {
-                    self.context_files.insert(e.path.clone());
-                    if matches!(e.node, crate::merged::Node::Dir { .. }) {
-                        for below in self.context.below(&e.path) {
-                            self.context_files.insert(below.path.clone());
-                        }
-                    }
-                }
-            }
+            self.note_context_files(&sources);
         }
         let checksum = match from_ctx.checksum(&sources) {
             Ok(c) => c,
@@ -143,6 +129,34 @@ impl Builder<'_> {
             Ok(Vec::new())
         })
         .map_err(|f| f.msg.into())
+    }
+
+    /// BuildKit's `load build context` vertex, once per build.
+    fn send_context(&mut self) {
+        if self.context_sent {
+            return;
+        }
+        self.context_sent = true;
+        let n = self.progress.vertex("[internal] load build context");
+        let size = crate::size::human_size(self.context.size() as f64);
+        self.progress
+            .line(n, &format!("transferring context: {size} done"));
+        self.progress.line(n, "DONE 0.0s");
+    }
+
+    /// Remembers the context's files that `sources` select (a directory's
+    /// with everything below it): BuildKit's cache records count them.
+    fn note_context_files(&mut self, sources: &[String]) {
+        for s in sources {
+            for e in self.context.select(s).unwrap_or_default() {
+                self.context_files.insert(e.path.clone());
+                if matches!(e.node, crate::merged::Node::Dir { .. }) {
+                    for below in self.context.below(&e.path) {
+                        self.context_files.insert(below.path.clone());
+                    }
+                }
+            }
+        }
     }
 
     /// `--from`'s files: an earlier stage's (by name or index), an image's in

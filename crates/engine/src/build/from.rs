@@ -6,7 +6,9 @@ use super::{key, vars, BuildError, Stage, Step};
 use crate::digest::Digest;
 use crate::dockerfile::{Args, Instruction, Keyword};
 use crate::image::ImageConfig;
+use crate::layer::Layer;
 use crate::reference::Reference;
+use std::rc::Rc;
 
 impl Builder<'_> {
     /// BuildKit's vertices after the Dockerfile's: `load metadata` for each
@@ -78,30 +80,7 @@ impl Builder<'_> {
             self.progress
                 .vertex(&format!("[internal] load metadata for {shown}"))
         });
-        let (layers, config, id) = match self.host.image(&base) {
-            Ok(image) => (image.layers.clone(), image.config.clone(), image.id.clone()),
-            Err(_) => match self.registry.get(&reference) {
-                Some(served) => {
-                    let id = crate::image::Image::new(
-                        served.config.clone(),
-                        served.layers.clone(),
-                        self.host.init_layer().clone(),
-                        served.created,
-                    )
-                    .id;
-                    (served.layers.clone(), served.config.clone(), id)
-                }
-                None => {
-                    if let Some(n) = n {
-                        self.progress.line(n, &format!("ERROR: {shown}: not found"));
-                    }
-                    return Err(format!(
-                        "failed to solve: {base}: failed to resolve source metadata for {shown}: {shown}: not found"
-                    )
-                    .into());
-                }
-            },
-        };
+        let (layers, config, id) = self.base_image(&base, &reference, &shown, n)?;
         if let Some(n) = n {
             self.progress.line(n, "DONE 0.1s");
         }
@@ -166,6 +145,41 @@ impl Builder<'_> {
             key: key(&["FROM", id.as_str()]),
             args: Vec::new(),
             image: None,
+        })
+    }
+
+    /// The base image's layers, config and ID: stored already, or served by
+    /// the registry (pulled as the build goes). `n` is the metadata vertex.
+    fn base_image(
+        &mut self,
+        base: &str,
+        reference: &Reference,
+        shown: &str,
+        n: Option<usize>,
+    ) -> Result<(Vec<Rc<Layer>>, ImageConfig, Digest), BuildError> {
+        Ok(match self.host.image(base) {
+            Ok(image) => (image.layers.clone(), image.config.clone(), image.id.clone()),
+            Err(_) => match self.registry.get(&reference) {
+                Some(served) => {
+                    let id = crate::image::Image::new(
+                        served.config.clone(),
+                        served.layers.clone(),
+                        self.host.init_layer().clone(),
+                        served.created,
+                    )
+                    .id;
+                    (served.layers.clone(), served.config.clone(), id)
+                }
+                None => {
+                    if let Some(n) = n {
+                        self.progress.line(n, &format!("ERROR: {shown}: not found"));
+                    }
+                    return Err(format!(
+                        "failed to solve: {base}: failed to resolve source metadata for {shown}: {shown}: not found"
+                    )
+                    .into());
+                }
+            },
         })
     }
 

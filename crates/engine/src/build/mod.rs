@@ -296,27 +296,8 @@ pub fn build(
         p.say(format!("Sending build context to Docker daemon {sent:>8}"));
     }
     let parsed = dockerfile::parse(&text);
-    if let Some(d) = parsed
-        .diagnostics
-        .iter()
-        .find(|d| d.severity == dockerfile::Severity::Error)
-    {
-        let snippet = source_snippet(&name, &text, d.line);
-        let err = BuildError::from(format!(
-            "{}dockerfile parse error on line {}: {}",
-            solve_prefix(opts),
-            d.line,
-            d.message
-        ));
-        return fail(
-            out,
-            p,
-            BuildError {
-                line: Some(d.line),
-                snippet: Some(snippet),
-                ..err
-            },
-        );
+    if let Some(err) = parse_error(&parsed, &name, &text, opts) {
+        return fail(out, p, err);
     }
     let plan = match Plan::new(&parsed.instructions, opts) {
         Ok(plan) => plan,
@@ -395,6 +376,30 @@ pub fn build(
         return legacy_finish(out, progress, host, stage.image, opts.tag.as_ref());
     }
     buildkit_finish(out, progress, host, cache, &stage, opts)
+}
+
+/// The Dockerfile's first parse error, as BuildKit reports it, at its line.
+fn parse_error(
+    parsed: &dockerfile::Dockerfile,
+    name: &str,
+    text: &str,
+    opts: &BuildOptions,
+) -> Option<BuildError> {
+    let d = parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == dockerfile::Severity::Error)?;
+    let err = BuildError::from(format!(
+        "{}dockerfile parse error on line {}: {}",
+        solve_prefix(opts),
+        d.line,
+        d.message
+    ));
+    Some(BuildError {
+        line: Some(d.line),
+        snippet: Some(source_snippet(name, text, d.line)),
+        ..err
+    })
 }
 
 /// A stage that failed: its steps and events so far, and the error.
