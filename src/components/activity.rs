@@ -116,29 +116,7 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
             .on_action
             .reform(move |_: MouseEvent| Action::Seek(to))
     };
-    // Dragging the slider only shows where it would go; letting go (or a key)
-    // moves there.
-    let on_drag = {
-        let dragged = dragged.clone();
-        Callback::from(move |e: InputEvent| {
-            let to = e
-                .target_dyn_into::<HtmlInputElement>()
-                .and_then(|i| i.value().parse::<usize>().ok());
-            dragged.set(to);
-        })
-    };
-    let on_scrub = {
-        let (on_action, dragged) = (props.on_action.clone(), dragged.clone());
-        Callback::from(move |e: Event| {
-            dragged.set(None);
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            if let Ok(to) = input.value().parse::<usize>() {
-                on_action.emit(Action::Seek(to));
-            }
-        })
-    };
+    let (on_drag, on_scrub) = slider(&dragged, &props.on_action);
     let on_bring_back = props.on_action.reform(|_: MouseEvent| Action::BringBack);
     let on_play = props.on_action.reform(|_: MouseEvent| Action::PlayTimeline);
     let playing = props.playing == Some(Play::Timeline);
@@ -209,6 +187,36 @@ pub fn activity_pane(props: &ActivityProps) -> Html {
             }
         </section>
     }
+}
+
+/// The timeline slider's callbacks. Dragging it only shows where it would
+/// go (`dragged`); letting go (or a key) moves there.
+fn slider(
+    dragged: &UseStateHandle<Option<usize>>,
+    on_action: &Callback<Action>,
+) -> (Callback<InputEvent>, Callback<Event>) {
+    let on_drag = {
+        let dragged = dragged.clone();
+        Callback::from(move |e: InputEvent| {
+            let to = e
+                .target_dyn_into::<HtmlInputElement>()
+                .and_then(|i| i.value().parse::<usize>().ok());
+            dragged.set(to);
+        })
+    };
+    let on_scrub = {
+        let (on_action, dragged) = (on_action.clone(), dragged.clone());
+        Callback::from(move |e: Event| {
+            dragged.set(None);
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+                return;
+            };
+            if let Ok(to) = input.value().parse::<usize>() {
+                on_action.emit(Action::Seek(to));
+            }
+        })
+    };
+    (on_drag, on_scrub)
 }
 
 /// The items shown at tick `at`: pulled layers with their progress bars
