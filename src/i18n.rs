@@ -924,6 +924,10 @@ messages! {
         en: "Directory",
         zh: "目录",
     }
+    StorageSize {
+        en: "size",
+        zh: "大小",
+    }
     StorageExplain {
         en: "Since Docker 1.10 a layer is named by its content (DiffID, ChainID), but the storage driver keeps it in a directory with a random-looking cache ID: no directory name matches an ID the docker command shows. vfs has no copy-on-write and stores every layer as a full copy.",
         zh: "从 Docker 1.10 起，镜像层按内容命名（DiffID、ChainID），但存储驱动把它放在一个看似随机的 cache ID 目录里：没有任何目录名与 docker 命令显示的 ID 相同。vfs 没有写时复制，每一层都保存一份完整的副本。",
@@ -1104,6 +1108,15 @@ pub fn comma(lang: Lang) -> &'static str {
     match lang {
         Lang::En => ", ",
         Lang::Zh => "，",
+    }
+}
+
+/// `text` in brackets after what comes before: ` (text)` in English,
+/// `（text）` in Chinese.
+pub fn parenthesised(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::En => format!(" ({text})"),
+        Lang::Zh => format!("（{text}）"),
     }
 }
 

@@ -107,7 +107,7 @@ pub fn context_files_pane(props: &ContextFilesProps) -> Html {
     };
     html! {
         <details class="context" open=true>
-            <summary>{ format!("{} ({})", t(lang, Msg::ContextHeading), files.len()) }</summary>
+            <summary>{ format!("{}{}", t(lang, Msg::ContextHeading), crate::i18n::parenthesised(lang, &files.len().to_string())) }</summary>
             <p class="hint">{ t(lang, Msg::ContextHint) }</p>
             <ul class="context-files">{ for rows }</ul>
             { editor }

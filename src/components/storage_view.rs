@@ -47,7 +47,7 @@ pub fn storage_view(props: &StorageViewProps) -> Html {
         ("DiffID", None),
         (t(lang, Msg::StorageDirectory), None),
         ("link", None),
-        ("size", Some("num")),
+        (t(lang, Msg::StorageSize), Some("num")),
     ] {
         d.open("th").attr("scope", "col");
         if let Some(class) = class {

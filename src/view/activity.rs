@@ -3,7 +3,7 @@
 //! the engine's transcript (its steps, pulls and events), never re-derived;
 //! each item has an icon and a word, so nothing relies on colour alone.
 
-use crate::i18n::{kind_word, t, Lang, Msg};
+use crate::i18n::{comma, kind_word, t, Lang, Msg};
 use layerlab_engine::command::{Session, Transcript};
 use layerlab_engine::diff::Kind;
 use layerlab_engine::event::{Event, Source};
@@ -179,7 +179,8 @@ pub fn layer_name(session: &Session, id: LayerId) -> String {
         }
     }
     if session.host.init_layer().id == id {
-        return "<id>-init".into();
+        // Docker keeps it beside the writable layer as `<container>-init`.
+        return "init (/etc/hosts, /etc/hostname, /etc/resolv.conf)".into();
     }
     format!("#{}", id.0)
 }
@@ -346,7 +347,7 @@ pub fn activity(session: &Session, lang: Lang, ran: &Transcript) -> Vec<Item> {
                 .map(|r| r.to_string())
                 .unwrap_or_else(|| c.image.short().to_owned());
             others.insert(0, &image);
-            items.push(Item::new(What::Unchanged, others.join(", ")));
+            items.push(Item::new(What::Unchanged, others.join(comma(lang))));
         }
     }
     let quiet = ran.build_steps().next().is_some() || ran.pulled_layers().next().is_some();

@@ -12,7 +12,7 @@ mod motion;
 mod paint;
 
 use crate::drawing::{self, use_choices, Drawing};
-use crate::i18n::{colon, comma, t, Lang, Msg};
+use crate::i18n::{colon, comma, parenthesised, t, Lang, Msg};
 use crate::shared::Shared;
 use crate::state::Action;
 use crate::view::inspect::Selected;
@@ -106,13 +106,18 @@ fn description(stage: &Picture, lang: Lang) -> Html {
                         stage
                             .slab_of(from)
                             .map(|s| stage.slabs[s].label.as_str())
-                            .unwrap_or_default()
+                            // The init layer, which is not drawn.
+                            .unwrap_or("init")
                     ),
                     Origin::New => t(lang, Msg::StageNewFile).to_owned(),
                     Origin::Whiteout => t(lang, Msg::StageWhiteout).to_owned(),
                     Origin::Opaque => t(lang, Msg::StageOpaque).to_owned(),
                 };
-                format!("{} ({how}{}{})", f.path, comma(lang), f.size)
+                format!(
+                    "{}{}",
+                    f.path,
+                    parenthesised(lang, &format!("{how}{}{}", comma(lang), f.size))
+                )
             })
             .collect();
         let image = stage.images.get(c.image).map_or("", |i| i.name.as_str());
