@@ -159,7 +159,7 @@ impl Builder<'_> {
     ) -> Result<(Vec<Rc<Layer>>, ImageConfig, Digest), BuildError> {
         Ok(match self.host.image(base) {
             Ok(image) => (image.layers.clone(), image.config.clone(), image.id.clone()),
-            Err(_) => match self.registry.get(&reference) {
+            Err(_) => match self.registry.get(reference) {
                 Some(served) => {
                     let id = crate::image::Image::new(
                         served.config.clone(),
