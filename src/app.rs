@@ -217,7 +217,12 @@ pub fn app(props: &AppProps) -> Html {
                                 |l| crate::view::caption(l, state.step(), lang),
                             ) }
                         </p>
-                        <p class="keys">{ t(lang, Msg::PresenterKeys) }</p>
+                        // Once the goal is reached, the keys line says where → goes next.
+                        if state.reached && state.lesson.is_some() {
+                            <p class="keys reached" role="status">{ t(lang, go_on(state.lesson)) }</p>
+                        } else {
+                            <p class="keys">{ t(lang, Msg::PresenterKeys) }</p>
+                        }
                     </div>
                 }
                 // The picture first: on a wide screen it holds the main area,
@@ -239,6 +244,15 @@ pub fn app(props: &AppProps) -> Html {
             </main>
         </div>
         </ContextProvider<Lang>>
+    }
+}
+
+/// Where presenter mode's → goes once a lesson's goal is reached.
+fn go_on(lesson: Option<usize>) -> Msg {
+    if lesson.is_some_and(|i| i + 1 < crate::lessons::LESSONS.len()) {
+        Msg::PresenterGoOn
+    } else {
+        Msg::PresenterGoBack
     }
 }
 

@@ -160,6 +160,14 @@ messages! {
         en: "Next lesson →",
         zh: "下一课 →",
     }
+    PresenterGoOn {
+        en: "✓ Goal reached. → goes on to the next lesson.",
+        zh: "✓ 目标达成。按 → 进入下一课。",
+    }
+    PresenterGoBack {
+        en: "✓ Goal reached: that was the last lesson. → goes back to the sandbox.",
+        zh: "✓ 目标达成：这是最后一课。按 → 回到自由沙盒。",
+    }
     LessonLastDone {
         en: "That was the last lesson: back to the sandbox",
         zh: "这是最后一课：回到自由沙盒",

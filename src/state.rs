@@ -375,7 +375,7 @@ impl AppState {
                     self.restart(Workspace::replay(&setup_log(l)));
                 }
             }
-            Action::Step(forward) => self.step_lesson(forward),
+            Action::Step(forward) => self.step_or_go_on(forward),
             Action::ShowSolution => {
                 self.step_lesson(true);
                 self.playing = Some(Play::Lesson);
@@ -491,6 +491,24 @@ impl AppState {
     }
 
     /// → runs the next line of the lesson's solution, ← takes the last back.
+    /// Presenter mode's → and ←: a step of the lesson; once its solution has
+    /// run and its goal is reached, → goes on to the next lesson (the sandbox
+    /// after the last), as the success moment's button does.
+    fn step_or_go_on(&mut self, forward: bool) {
+        let done = self
+            .lesson()
+            .is_some_and(|l| self.step() >= l.solution.len());
+        if forward && done && self.reached {
+            let next = self
+                .lesson
+                .map(|i| i + 1)
+                .filter(|&i| i < crate::lessons::LESSONS.len());
+            self.choose(next);
+        } else {
+            self.step_lesson(forward);
+        }
+    }
+
     fn step_lesson(&mut self, forward: bool) {
         let Some(l) = self.lesson() else {
             return;

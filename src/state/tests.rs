@@ -236,6 +236,29 @@ fn a_solution_plays_to_its_end_and_the_goal_is_remembered() {
     assert_eq!((s.presenter, s.playing, s.reached), (true, None, true));
 }
 
+/// → runs a lesson's steps; once they have run and the goal is reached it
+/// goes on to the next lesson, and after the last one to the sandbox. A
+/// lesson whose goal is not reached stays where it is.
+#[test]
+fn the_right_arrow_goes_on_to_the_next_lesson_once_the_goal_is_reached() {
+    let last = LESSONS.len() - 1;
+    for (i, want) in [(lesson("layers"), Some(lesson("layers") + 1)), (last, None)] {
+        let steps = LESSONS[i].solution.len();
+        let mut s = Rc::new(sandbox(&[])).reduce(Action::Choose(Some(i)));
+        for _ in 0..steps {
+            s = s.reduce(Action::Step(true));
+        }
+        assert_eq!((s.step(), s.reached), (steps, true), "lesson {i}");
+        let s = s.reduce(Action::Step(true));
+        assert_eq!(s.lesson, want, "lesson {i}: → after the goal");
+    }
+    // Without the goal, → at the end of the steps stays.
+    let i = lesson("layers");
+    let s = Rc::new(sandbox(&[])).reduce(Action::Choose(Some(i)));
+    let s = s.reduce(Action::Step(true));
+    assert_eq!(s.lesson, Some(i));
+}
+
 #[test]
 fn an_opened_scenario_can_be_brought_back_until_a_command_runs() {
     let opened = || Action::Open {
