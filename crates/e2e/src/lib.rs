@@ -74,6 +74,21 @@ pub fn terminal_text(b: &Browser) -> Result<String, String> {
         .ok_or_else(|| "no terminal screen on the page".to_owned())
 }
 
+/// Reloads the page and waits until the new one has loaded (the old page is
+/// marked first, so the wait cannot end on it).
+pub fn reload_page(b: &Browser) -> Result<(), String> {
+    b.execute("window.__old = true; location.reload();", vec![])?;
+    b.wait_until("the page to load again", || {
+        b.execute(
+            "return document.readyState === 'complete' && !window.__old;",
+            vec![],
+        )
+        .ok()
+        .filter(|v| v.as_bool() == Some(true))
+    })
+    .map(drop)
+}
+
 /// Types a command line into the terminal and presses Enter.
 pub fn type_command(b: &Browser, line: &str) -> Result<(), String> {
     // A page just opened may not have drawn its terminal yet.

@@ -6,7 +6,7 @@
 //! once with its message, the next command works, and a reload of that
 //! state is as free of long tasks.
 
-use layerlab_e2e::{terminal_text, type_command, Browser, Harness};
+use layerlab_e2e::{reload_page, terminal_text, type_command, Browser, Harness};
 use layerlab_engine::command::Session;
 use std::time::Instant;
 
@@ -131,15 +131,7 @@ fn a_200_mib_run_builds_with_progress_and_no_long_task() {
         }
 
         // A reload replays it, hashing in slices again (a new page, an empty memo).
-        b.execute("window.__old = true; location.reload();", vec![])?;
-        b.wait_until("the page to load again", || {
-            b.execute(
-                "return document.readyState === 'complete' && !window.__old;",
-                vec![],
-            )
-            .ok()
-            .filter(|v| v.as_bool() == Some(true))
-        })?;
+        reload_page(b)?;
         b.observe_long_tasks()?;
         wait_long(b, "the restored state", || caption_ends_with(b, NEXT))?;
         let worst = longest(b)?;

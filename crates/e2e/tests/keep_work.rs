@@ -4,7 +4,7 @@
 //! a crash says so and saves nothing more, and 2,000 commands leave the
 //! terminal small.
 
-use layerlab_e2e::{store_autosave, Browser, Harness};
+use layerlab_e2e::{reload_page, store_autosave, Browser, Harness};
 
 /// The containers' names on the stage (read from the DOM: the stage may be
 /// scrolled out of view, and WebDriver's text leaves hidden text out).
@@ -37,23 +37,10 @@ fn autosave(b: &Browser) -> Result<String, String> {
     Ok(v.as_str().unwrap_or_default().to_owned())
 }
 
+/// Reloads; the old page's stage goes with it, the new one is drawn from scratch.
 fn reload(b: &Browser) -> Result<(), String> {
-    b.execute("location.reload();", vec![])?;
-    // The old page's stage goes with it; the new one is drawn from scratch.
-    b.wait_until("the page to load again", || {
-        b.execute(
-            "return document.readyState === 'complete' && !window.__old;",
-            vec![],
-        )
-        .ok()
-        .filter(|v| v.as_bool() == Some(true))
-    })?;
+    reload_page(b)?;
     b.wait_for("#command").map(drop)
-}
-
-/// Marks the current page so that [`reload`] can tell the new one from it.
-fn mark_page(b: &Browser) -> Result<(), String> {
-    b.execute("window.__old = true;", vec![]).map(drop)
 }
 
 fn type_line(b: &Browser, line: &str) -> Result<(), String> {
@@ -92,11 +79,9 @@ fn own_work_comes_back_after_a_link_a_broken_link_and_a_scenario() {
 
         // The link is shown, over two loads; the autosave stays the learner's.
         b.goto(&link)?;
-        mark_page(b)?;
         reload(b)?;
         wait_containers(b, "the link's state", &["linked"])?;
         b.wait_for("#restore-work")?;
-        mark_page(b)?;
         reload(b)?;
         wait_containers(b, "the link's state again", &["linked"])?;
         if !autosave(b)?.contains("--name mine") {
@@ -109,7 +94,6 @@ fn own_work_comes_back_after_a_link_a_broken_link_and_a_scenario() {
         // A broken link: a fresh start, the work kept and offered.
         let broken = format!("{}#v1.broken!", link.split('#').next().unwrap_or_default());
         b.goto(&broken)?;
-        mark_page(b)?;
         reload(b)?;
         b.wait_until("the broken link's notice", || {
             b.find(".notice")
@@ -118,7 +102,6 @@ fn own_work_comes_back_after_a_link_a_broken_link_and_a_scenario() {
                 .filter(|t| t.contains("could not be opened"))
         })?;
         wait_containers(b, "a fresh start", &[])?;
-        mark_page(b)?;
         reload(b)?;
         b.click(&b.wait_for("#restore-work")?)?;
         wait_containers(b, "the work restored from the broken link", &["mine"])?;
@@ -130,7 +113,6 @@ fn own_work_comes_back_after_a_link_a_broken_link_and_a_scenario() {
         let picker = b.wait_for("#open-scenario")?;
         b.type_into(&picker, &scenario.display().to_string())?;
         wait_containers(b, "the scenario", &["first", "second"])?;
-        mark_page(b)?;
         reload(b)?;
         wait_containers(b, "the work after a reload", &["mine"])?;
         // Opened again and worked on: the work is the scenario's now, and
@@ -143,7 +125,6 @@ fn own_work_comes_back_after_a_link_a_broken_link_and_a_scenario() {
         b.wait_until("the scenario's work saved", || {
             autosave(b).ok().filter(|a| a.contains("--name third"))
         })?;
-        mark_page(b)?;
         reload(b)?;
         wait_containers(b, "the scenario's work", &["first", "second", "third"])?;
         b.click(&b.wait_for("#restore-work")?)?;
@@ -235,7 +216,8 @@ fn a_crash_says_so_and_saves_nothing_more() {
         if autosave(b)? != before {
             return Err("a state after the crash was saved".into());
         }
-        mark_page(b)?;
+        // Marks this page, so that the wait below cannot end on it.
+        b.execute("window.__old = true;", vec![])?;
         b.click(&b.find("#crash-reload")?)?;
         b.wait_until("the page to load again", || {
             b.execute(
@@ -264,7 +246,6 @@ fn two_thousand_commands_keep_the_terminal_small_and_fast() {
             })
             .collect();
         store_autosave(b, &commands, "en")?;
-        mark_page(b)?;
         reload(b)?;
         b.wait_until("2,000 commands replayed", || {
             layerlab_e2e::terminal_text(b)

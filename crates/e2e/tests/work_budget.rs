@@ -12,28 +12,15 @@ const LONGEST_TASK_MS: f64 = 200.0;
 /// Each case ends (its message on screen, then `echo ok` answered) within this.
 const CASE_BOUND: Duration = Duration::from_secs(20);
 
-/// Starts recording the page's long tasks (Chromium reports those over 50 ms).
-fn observe(b: &Browser) -> Result<(), String> {
-    b.execute(
-        "window.__long = [];
-         new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); })
-           .observe({ type: 'longtask' });",
-        vec![],
-    )
-    .map(drop)
-}
-
+/// Forgets the long tasks seen so far ([`Browser::observe_long_tasks`] records them).
 fn clear_long_tasks(b: &Browser) -> Result<(), String> {
-    b.execute("window.__long = [];", vec![]).map(drop)
+    b.execute("window.__longTasks = [];", vec![]).map(drop)
 }
 
 /// The long tasks seen since the last clear, once the observer has had time to report.
 fn long_tasks(b: &Browser) -> Result<Vec<f64>, String> {
     std::thread::sleep(Duration::from_millis(300));
-    let v = b.execute("return window.__long;", vec![])?;
-    Ok(v.as_array()
-        .map(|a| a.iter().filter_map(|t| t.as_f64()).collect())
-        .unwrap_or_default())
+    b.long_tasks()
 }
 
 /// Enters `line` as the terminal's input and presses Enter. Long lines are
@@ -197,7 +184,7 @@ fn each_runaway_input_ends_with_its_message_and_the_page_answers() {
     h.run("work_budget_cases", |b| {
         b.goto(&url)?;
         b.wait_for("#command")?;
-        observe(b)?;
+        b.observe_long_tasks()?;
         for (n, case) in cases().iter().enumerate() {
             run_case(b, case, n)?;
         }
@@ -235,7 +222,7 @@ fn long_scenarios_open_without_freezing_the_page() {
     h.run("work_budget_scenarios", |b| {
         b.goto(&url)?;
         b.wait_for("#command")?;
-        observe(b)?;
+        b.observe_long_tasks()?;
         for (n, (file, text, what, shows)) in scenarios.iter().enumerate() {
             clear_long_tasks(b)?;
             let start = Instant::now();
@@ -276,7 +263,7 @@ fn a_2000_deep_tree_is_walked_without_a_long_task() {
     h.run("work_budget_deep_tree", |b| {
         b.goto(&url)?;
         b.wait_for("#command")?;
-        observe(b)?;
+        b.observe_long_tasks()?;
         run_case(b, &deep_tree_case(), 0).map(drop)
     });
 }

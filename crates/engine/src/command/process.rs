@@ -147,13 +147,8 @@ fn run_in(
     let stdin = crate::content::Content::bytes(stdin);
     let ran = shell.run_within(fs, script, stdin, &s.budget);
     t.shell_output(&ran);
-    note_files(t, id, ran.events);
+    t.files(id, ran.events);
     (ran.status, ran.waiting)
-}
-
-/// Adds a container's file events to the transcript.
-fn note_files(t: &mut Transcript, id: &str, events: Vec<crate::event::Event>) {
-    t.files(id, events);
 }
 
 /// What `docker run` (or `start`) does once the main process is up: a bare
@@ -215,7 +210,7 @@ pub fn main_process(
             .extend(out.lines.iter().map(|l| (l.stderr, l.text.clone())));
     }
     if out.files_of().is_some() {
-        note_files(t, id, out.file_events().cloned().collect());
+        t.files(id, out.file_events().cloned().collect::<Vec<_>>());
     }
     if attach {
         t.lines.extend(out.lines);
@@ -395,7 +390,7 @@ pub fn attached_line(s: &mut Session, line: &str) -> Transcript {
         .run_within(fs, line, crate::content::Content::empty(), &s.budget);
     t.shell_output(&ran);
     t.status = ran.status;
-    note_files(&mut t, &a.container, ran.events);
+    t.files(&a.container, ran.events);
     if ran.exited {
         if !a.exec {
             exited(s, &a.container, ran.status);
