@@ -8,7 +8,7 @@ use crate::components::{
     Activity, ContextFiles, DiskUsage, DockerfileEditor, ImageImport, Inspector, LessonPanel,
     Stage, StorageView, Terminal, TopBar, WorkNotice,
 };
-use crate::hooks::{use_autosave, use_hashing, use_playback, use_presenter_keys};
+use crate::hooks::{use_autosave, use_hashing, use_open_later, use_playback, use_presenter_keys};
 use crate::i18n::{t, Lang, Msg};
 use crate::lessons::Lesson;
 use crate::persist;
@@ -17,7 +17,7 @@ use crate::state::{Action, AppState};
 use crate::workspace::Workspace;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq, Default)]
+#[derive(Properties, PartialEq, Default, Clone)]
 pub struct AppProps {
     /// The starting language; `None` chooses from `?lang=`, the saved state, then the browser.
     #[prop_or_default]
@@ -29,10 +29,11 @@ pub struct AppProps {
 
 /// The state the app opens in: the saved work (or a link's), in the language
 /// asked for; presenter mode from `?present=1`.
-fn opening(props: &AppProps, boot: &crate::boot::Boot) -> AppState {
+pub fn opening(props: &AppProps, boot: &crate::boot::Boot) -> AppState {
     let lang = props.lang.unwrap_or_else(|| {
         let query = browser::query_param("lang");
         let saved = boot.saved.as_ref().map(|s| s.lang.clone());
+        let saved = saved.or_else(|| boot.later.clone().flatten());
         Lang::choose(
             query.as_deref().or(saved.as_deref()),
             &browser::preferred_languages(),
@@ -109,8 +110,10 @@ fn open_scenario(
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let boot = use_memo((), |_| boot(props.autosave));
+    let started = use_state(|| std::rc::Rc::new(boot(props.autosave)));
+    let boot = (*started).clone();
     let state = use_reducer_eq(|| opening(props, &boot));
+    use_open_later(props, started, state.dispatcher());
     // One callback for the whole life of the app: panes that take it redraw
     // only when what they show changes. An action waits for the rest of the
     // code if it is still on its way (`split::when_ready`).
@@ -202,6 +205,9 @@ pub fn app(props: &AppProps) -> Html {
             <TopBar {on_lang} presenter={state.presenter} {on_presenter} />
             if let Some(problem) = &boot.problem {
                 <p class="notice" role="alert">{ problem.message(lang) }</p>
+            }
+            if boot.later.is_some() {
+                <p class="notice restoring" role="status">{ t(lang, Msg::RestoringWork) }</p>
             }
             { share_bar(lang, &state, [on_share, on_embed, on_download.clone()], on_open) }
             { opened_notice(lang, &state, on_bring_back) }

@@ -60,6 +60,10 @@ pub struct Boot {
     /// hash more than the app hashes at once: `workspace` is then fresh and
     /// the work is replayed once they are hashed (`state::Hashing`).
     pub waiting: RefCell<Option<Vec<HashJob>>>,
+    /// Saved work or a link to open once the rest of the code is here (a
+    /// split build's first paint replays nothing: see [`boot`]); the
+    /// autosave's language, if it has one, for that first paint.
+    pub later: Option<Option<String>>,
 }
 
 /// Saved work that could not be restored, and from where.
@@ -108,6 +112,20 @@ pub fn explain(lang: Lang, why: &persist::LoadError) -> String {
 pub fn boot(autosave: bool) -> Boot {
     browser::mark("layerlab:boot");
     let fragment = autosave.then(browser::location_hash).flatten();
+    let raw = autosave.then(|| Local.get(persist::KEY)).flatten();
+    // Replaying saved work runs most of the engine, which a split build's
+    // first file does not hold: the page draws itself first (empty, saying
+    // it restores), and opens the work once the rest is here (`App`).
+    if autosave && !crate::split::ready() && (fragment.is_some() || raw.is_some()) {
+        let lang = raw
+            .as_deref()
+            .and_then(persist::saved_lang)
+            .map(str::to_owned);
+        return Boot {
+            later: Some(lang),
+            ..fresh(Keeper::off())
+        };
+    }
     let b = if autosave {
         let (mut b, jobs) =
             hashing::deferring(HASH_INLINE, || restore(&mut Local, fragment.as_deref()));
@@ -120,6 +138,22 @@ pub fn boot(autosave: bool) -> Boot {
     };
     browser::mark("layerlab:restored");
     b
+}
+
+impl Boot {
+    /// `later`, the start made once all of the code is here, keeping this
+    /// start's keeper (the panes hold it) with `later`'s content in it.
+    pub fn adopt(&self, later: Boot) -> Boot {
+        let mut kept = later.keeper.replace(Keeper::off());
+        let mut keeper = self.keeper.borrow_mut();
+        kept.notify = keeper.notify.take();
+        *keeper = kept;
+        drop(keeper);
+        Boot {
+            keeper: self.keeper.clone(),
+            ..later
+        }
+    }
 }
 
 /// The start while the saved work's digests are hashed: a fresh workspace.
@@ -139,6 +173,7 @@ fn fresh(keeper: Keeper) -> Boot {
         problem: None,
         keeper: Shared::new(RefCell::new(keeper)),
         waiting: RefCell::default(),
+        later: None,
     }
 }
 
@@ -156,6 +191,7 @@ pub fn restore(store: &mut impl Store, fragment: Option<&str>) -> Boot {
                     keeper: Shared::new(RefCell::new(keeper)),
                     problem: None,
                     waiting: RefCell::default(),
+                    later: None,
                 }
             }
             Err(e) => {
@@ -179,6 +215,7 @@ pub fn restore(store: &mut impl Store, fragment: Option<&str>) -> Boot {
                 keeper: Shared::new(RefCell::new(keeper)),
                 problem: None,
                 waiting: RefCell::default(),
+                later: None,
             }
         }
         Some(Err(e)) => {

@@ -908,6 +908,10 @@ messages! {
         en: "the link is cut short or altered",
         zh: "链接不完整或被修改过",
     }
+    RestoringWork {
+        en: "Restoring your work…",
+        zh: "正在恢复你的工作……",
+    }
     RestoreFailed {
         en: "Your saved work could not be restored:",
         zh: "无法恢复你保存的工作：",

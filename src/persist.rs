@@ -12,6 +12,14 @@ pub const KEY: &str = "layerlab.autosave";
 pub const BACKUP_KEY: &str = "layerlab.autosave.unreadable";
 pub const VERSION: u32 = 1;
 
+/// The language an autosave was written in, read without the JSON parser:
+/// the page draws itself in it before the rest of the code (and the parser)
+/// is here. Inside a JSON string a quote is escaped, so `"lang":"` is the key.
+pub fn saved_lang(raw: &str) -> Option<&str> {
+    let (_, after) = raw.split_once(r#""lang":""#)?;
+    after.split('"').next()
+}
+
 /// Everything a reload restores.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Saved {
@@ -97,6 +105,23 @@ pub fn load(text: &str) -> Result<Saved, LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_language_of_saved_work_is_read_without_parsing_it() {
+        // (saved text, language read)
+        let cases = [
+            (r#"{"version":1,"lang":"zh","dockerfile":"x"}"#, Some("zh")),
+            (
+                r#"{"commands":["echo \"lang\":\"en\""],"lang":"zh"}"#,
+                Some("zh"),
+            ),
+            (r#"{"version":1,"dockerfile":"x"}"#, None),
+            ("not json at all", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(super::saved_lang(raw), want, "{raw}");
+        }
+    }
 
     fn sample() -> Saved {
         Saved {

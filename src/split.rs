@@ -17,6 +17,7 @@ mod imp {
         fn split_ready() -> bool;
         fn split_load() -> js_sys::Promise;
         fn split_pending() -> Option<js_sys::Promise>;
+        fn split_linked() -> js_sys::Promise;
         /// The stubs call this import directly (the split finds it by name).
         #[wasm_bindgen(js_name = layerlabLoadRest)]
         fn load_rest();
@@ -47,7 +48,16 @@ mod imp {
     }
 
     pub async fn load() -> Result<(), String> {
-        wasm_bindgen_futures::JsFuture::from(split_load())
+        settled(split_load()).await
+    }
+
+    /// Waits for the rest to be linked, without starting its load.
+    pub async fn linked() -> Result<(), String> {
+        settled(split_linked()).await
+    }
+
+    async fn settled(p: js_sys::Promise) -> Result<(), String> {
+        wasm_bindgen_futures::JsFuture::from(p)
             .await
             .map(drop)
             .map_err(|e| {
@@ -123,6 +133,17 @@ fn after_pending(then: impl FnOnce() + 'static) {
         imp::pending().await;
         then();
     });
+}
+
+/// Runs `then` once all of the code is here (at once when it already is),
+/// with the error if its load failed; starts no load. Every start calls it
+/// (`App`), so that its code up to the wait is in the first load's profile;
+/// what `then` does runs after the wait, from the rest.
+pub fn after_linked(then: Box<dyn FnOnce(Result<(), String>)>) {
+    #[cfg(target_arch = "wasm32")]
+    yew::platform::spawn_local(async move { then(imp::linked().await) });
+    #[cfg(not(target_arch = "wasm32"))]
+    then(Ok(()));
 }
 
 /// Loads the rest of the code without blocking the page; the error says what failed.

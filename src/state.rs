@@ -203,6 +203,9 @@ pub enum Action {
     Restore(Vec<String>),
     /// The learner gave up waiting: the action put off is dropped.
     CancelHashing,
+    /// The saved work or link the page opens with, once all of the code is
+    /// here (a split build's first paint replays nothing: `boot::boot`).
+    Reopened(Box<AppState>),
 }
 
 impl AppState {
@@ -298,6 +301,10 @@ impl AppState {
     /// it does, the copy is thrown away and the action waits in `hashing`.
     pub fn apply(&mut self, action: Action) {
         match action {
+            Action::Reopened(state) => {
+                *self = *state;
+                return;
+            }
             Action::Hashed => {
                 if let Some(h) = self.hashing.take() {
                     let rounds = h.rounds + 1;
@@ -414,7 +421,7 @@ impl AppState {
             Action::Shared(url) => self.shared = url,
             Action::EmbedCode(code) => self.embed_code = code,
             Action::Restore(log) => self.restart(Workspace::replay(&log)),
-            Action::Hashed | Action::CancelHashing => {}
+            Action::Hashed | Action::CancelHashing | Action::Reopened(_) => {}
         }
         if self.workspace != before {
             self.follow_disk();

@@ -20,7 +20,11 @@ function link(module) {
   new WebAssembly.Instance(module, { primary });
   primary.__layerlab_rest_linked.value = 1;
   state = "linked";
+  for (const [resolve] of linkWaiters.splice(0)) resolve();
 }
+
+// Who waits for the rest without starting its load (`split_linked`).
+const linkWaiters = [];
 
 export function split_init(exports) {
   primary = exports;
@@ -68,6 +72,7 @@ function fetchRest() {
     .catch((error) => {
       if (state === "fetching") state = "idle";
       loading = null;
+      for (const [, reject] of linkWaiters.splice(0)) reject(error);
       console.warn(`Layerlab will load ${url} when first needed: ${error}`);
       throw new Error(`${url}: ${error.message || error}`);
     });
@@ -83,6 +88,14 @@ export function split_ready() {
 // rejects with what went wrong. The terminal awaits it before a command.
 export function split_load() {
   return fetchRest();
+}
+
+// Resolves once the rest is linked, whoever loads it (the background fetch
+// after the first paint, or a command that needs it first); rejects if that
+// load fails. Starts nothing.
+export function split_linked() {
+  if (split_ready()) return Promise.resolve();
+  return new Promise((resolve, reject) => linkWaiters.push([resolve, reject]));
 }
 
 // The load under way, if one is (null before the first paint starts it, and

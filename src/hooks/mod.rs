@@ -1,10 +1,12 @@
 //! The root component's hooks, each one concern of the page around the
-//! state: saving it, playing it, hashing what an action waits for, the presenter's keys, the language.
+//! state: saving it, playing it, hashing what an action waits for, the presenter's keys, the language,
+//! opening saved work once all of the code is here.
 
 mod autosave;
 mod editor_focus;
 mod hashing;
 mod lang;
+mod open_later;
 mod playback;
 mod presenter_keys;
 
@@ -12,5 +14,6 @@ pub use autosave::use_autosave;
 pub use editor_focus::use_editor_focus;
 pub use hashing::use_hashing;
 pub use lang::use_lang;
+pub use open_later::use_open_later;
 pub use playback::use_playback;
 pub use presenter_keys::use_presenter_keys;

@@ -429,3 +429,14 @@ fn replaying_the_sandbox_waits_for_large_digests_too() {
     .join()
     .expect("the replay waited and then ran");
 }
+
+#[test]
+fn the_work_reopened_once_all_of_the_code_is_here_takes_the_place_of_the_empty_start() {
+    let empty = Rc::new(AppState::new(Lang::Zh, Shared::new(Workspace::default())));
+    let saved = empty
+        .clone()
+        .reduce(Action::Submit("docker pull busybox".into()));
+    let reopened = empty.reduce(Action::Reopened(Box::new((*saved).clone())));
+    assert!(reopened == saved);
+    assert_eq!(summary(&reopened), summary(&saved));
+}

@@ -129,27 +129,110 @@ fn a_command_that_needs_the_rest_before_it_arrives_loads_it_at_once() {
     );
 }
 
+/// A returning learner's page was on screen before their work was replayed
+/// (the replay needs the rest of the code), and the rest came by the
+/// background fetch, not by a stub's synchronous load, which would hold the
+/// first paint until the whole rest had arrived.
+fn painted_before_the_replay(b: &Browser) -> Result<(), String> {
+    let seen = b.execute(
+        "const paint = performance.getEntriesByName('first-contentful-paint')[0];
+         const restored = performance.getEntriesByName('layerlab:restored');
+         const rest = performance.getEntriesByType('resource').find(r => r.name.endsWith('_rest.wasm'));
+         return [paint ? paint.startTime : null,
+                 restored.length ? restored[restored.length - 1].startTime : null,
+                 rest ? rest.initiatorType : null];",
+        vec![],
+    )?;
+    let (paint, restored) = (seen[0].as_f64(), seen[1].as_f64());
+    match (paint, restored) {
+        (Some(p), Some(r)) if p < r => {}
+        _ => {
+            return Err(format!(
+                "painted at {paint:?} ms, replayed at {restored:?} ms"
+            ))
+        }
+    }
+    if seen[2] != "fetch" {
+        return Err(format!(
+            "the rest came by {}, not the background fetch",
+            seen[2]
+        ));
+    }
+    Ok(())
+}
+
 #[test]
-fn a_permalink_presenter_mode_and_a_lesson_open_without_waiting_for_the_rest() {
+fn a_permalink_presenter_mode_and_a_lesson_draw_before_the_rest_then_open() {
     let mut h = Harness::start(1280, 720).expect("harness");
     let url = h.app_url("");
     let presenter = h.app_url("?present=1");
     h.run("rest_after_permalink", |b| {
         b.goto(&url)?;
         b.wait_for("#command")?;
+        b.type_into(
+            &b.find("#command")?,
+            "docker run -d --name c1 busybox sleep 1d\u{E007}",
+        )?;
+        b.wait_for(".stage .container")?;
         let link = permalink(b)?;
-        for page in [link.as_str(), presenter.as_str()] {
+        for (page, shows) in [
+            (link.as_str(), ".stage .container"),
+            (presenter.as_str(), "#command"),
+        ] {
             b.execute("localStorage.clear();", vec![])?;
             b.goto("about:blank")?;
             b.goto(page)?;
             b.wait_for("#command")?;
             fetched_after_the_draw(b).map_err(|e| format!("{page}: {e}"))?;
+            b.wait_for(shows)?;
         }
+        b.goto("about:blank")?;
+        b.goto(&link)?;
+        b.wait_for(".stage .container")?;
+        painted_before_the_replay(b).map_err(|e| format!("the link: {e}"))?;
         // Coming back in the middle of the last lesson.
         choose_lesson(b, lesson_entries(b)? - 1)?;
         b.goto("about:blank")?;
         b.goto(&url)?;
         b.wait_for(".lesson .task")?;
-        fetched_after_the_draw(b).map_err(|e| format!("the last lesson, reloaded: {e}"))
+        fetched_after_the_draw(b).map_err(|e| format!("the last lesson, reloaded: {e}"))?;
+        painted_before_the_replay(b).map_err(|e| format!("the last lesson, reloaded: {e}"))
+    });
+}
+
+#[test]
+fn saved_work_waits_visibly_for_the_rest_and_is_never_saved_over() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    // The rest of the code never arrives in this page.
+    h.browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": "const f = window.fetch; window.fetch = (u, o) =>
+                String(u).endsWith('_rest.wasm') ? new Promise(() => {}) : f(u, o);"}),
+        )
+        .expect("cdp");
+    h.run("restoring_waits", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        let saved = r#"{"version":1,"lang":"zh","dockerfile":"FROM scratch\n","commands":["docker pull busybox"]}"#;
+        b.execute("localStorage.setItem('layerlab.autosave', arguments[0]);", vec![saved.into()])?;
+        b.goto("about:blank")?;
+        b.goto(&url)?;
+        let notice = b.wait_for(".notice.restoring")?;
+        // In the saved work's language, before the rest could read it.
+        let said = b.text(&notice)?;
+        if !said.contains("正在恢复") {
+            return Err(format!("the notice says {said:?}"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        let kept = b.execute("return localStorage.getItem('layerlab.autosave');", vec![])?;
+        if kept != saved {
+            return Err(format!("the autosave changed while restoring: {kept}"));
+        }
+        if !b.find_all(".stage .image-tag")?.is_empty() {
+            return Err("the stage drew an image before the work was replayed".into());
+        }
+        Ok(())
     });
 }

@@ -158,7 +158,8 @@ fn a_reload_restores_the_work_and_damaged_saves_are_reported_not_lost() {
             vec![],
         )?;
         b.goto(&url)?;
-        let notice = b.wait_for(".notice")?;
+        // The page says it restores first, then what went wrong.
+        let notice = b.wait_for(".notice[role=alert]")?;
         let text = b.text(&notice)?;
         let kept = b.execute(
             "return localStorage.getItem('layerlab.autosave.unreadable');",
@@ -268,7 +269,8 @@ fn a_permalink_opens_the_same_state_in_a_fresh_browser() {
         let broken = h_url_with(&url, "#v1.AAAA");
         b.goto(&broken)?;
         b.execute("location.reload();", vec![])?;
-        let notice = b.wait_for(".notice")?;
+        // The page says it restores first, then what went wrong.
+        let notice = b.wait_for(".notice[role=alert]")?;
         let text = b.text(&notice)?;
         if !text.contains("could not be opened") {
             return Err(format!("notice: {text}"));
