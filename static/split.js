@@ -56,18 +56,40 @@ export function split_prefetch() {
 // The load under way, if any: a command that waits for the rest awaits it.
 let loading = null;
 
+// A page that opens saved work or a link needs the rest before it can show
+// them (the first paint replays nothing), so its download starts now, at low
+// priority beside the first file's, rather than after the first paint.
+const opensSavedWork = (() => {
+  try {
+    return (
+      !/[?&]embed=1/.test(location.search) &&
+      (location.hash.length > 1 || localStorage.getItem("layerlab.autosave") !== null)
+    );
+  } catch {
+    return false;
+  }
+})();
+let early = opensSavedWork && restUrl() ? compileRest(fetch(restUrl(), { priority: "low" })) : null;
+early?.catch(() => {}); // Its failure is reported where it is awaited.
+
+function compileRest(response) {
+  return response
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.arrayBuffer();
+    })
+    .then((bytes) => WebAssembly.compile(bytes));
+}
+
 function fetchRest() {
   const url = restUrl();
   if (!url || !primary) return Promise.resolve();
   if (state === "linked") return Promise.resolve();
   if (loading) return loading;
   state = "fetching";
-  loading = fetch(url)
-    .then((response) => {
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return response.arrayBuffer();
-    })
-    .then((bytes) => WebAssembly.compile(bytes))
+  const compiled = early || compileRest(fetch(url));
+  early = null;
+  loading = compiled
     .then(link)
     .catch((error) => {
       if (state === "fetching") state = "idle";
