@@ -266,7 +266,7 @@ fn dd_and_truncate_describe_big_files() {
             status 0
             ! 10+0 records in
             ! 10+0 records out
-            ! 10485760 bytes (10 MB) copied, 0.1 s, 1.0 GB/s
+            ! 10485760 bytes (10 MB, 10 MiB) copied, 0.1 s, 1.0 GB/s
               total 15360
               -rw-r--r-- 1 root root  5242880 Jan  1 00:33 sparse
               -rw-r--r-- 1 root root 10485760 Jan  1 00:33 zero

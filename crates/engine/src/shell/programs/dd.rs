@@ -91,24 +91,77 @@ pub(super) fn dd(r: &mut Run, args: &[String], _: Content) -> i32 {
     let records = len.div_ceil(bs);
     r.stderr(format!("{records}+0 records in"));
     r.stderr(format!("{records}+0 records out"));
-    r.stderr(format!(
-        "{len} bytes ({}) copied, 0.1 s, 1.0 GB/s",
-        si_size(len)
-    ));
+    r.stderr(copied(len));
     0
 }
 
-fn si_size(n: u64) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB"];
-    let mut v = n as f64;
-    let mut i = 0;
-    while v >= 1000.0 && i < units.len() - 1 {
-        v /= 1000.0;
-        i += 1;
+/// GNU dd's last line: the byte count, then its size in SI and IEC units
+/// when each has a prefix (coreutils' `human_readable`, autoscaled and
+/// rounded to nearest). The time and speed are the simulation's own.
+fn copied(len: u64) -> String {
+    const SPEED: &str = "0.1 s, 1.0 GB/s";
+    let si = human(len, 1000, &["kB", "MB", "GB", "TB", "PB", "EB"]);
+    let iec = human(len, 1024, &["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]);
+    match (si, iec) {
+        (None, _) if len == 1 => format!("1 byte copied, {SPEED}"),
+        (None, _) => format!("{len} bytes copied, {SPEED}"),
+        (Some(si), Some(iec)) => format!("{len} bytes ({si}, {iec}) copied, {SPEED}"),
+        (Some(si), None) => format!("{len} bytes ({si}) copied, {SPEED}"),
     }
-    if i == 0 {
-        format!("{n} B")
+}
+
+/// `n` bytes in `base`'s units, or `None` below the first prefix: one
+/// decimal under 10 ("5.2 MB"), whole numbers from 10 ("210 MB").
+fn human(n: u64, base: u64, units: &[&str]) -> Option<String> {
+    if n < base {
+        return None;
+    }
+    let base = base as f64;
+    let mut v = n as f64 / base;
+    let mut unit = 0;
+    while v.round() >= base && unit + 1 < units.len() {
+        v /= base;
+        unit += 1;
+    }
+    let tenths = (v * 10.0).round() / 10.0;
+    Some(if tenths < 10.0 {
+        format!("{tenths:.1} {}", units[unit])
     } else {
-        format!("{} {}", crate::size::format_g(v, 2), units[i])
+        format!("{} {}", v.round(), units[unit])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    /// (bytes, GNU dd 9's line up to "copied", as coreutils prints it)
+    const LINES: &[(u64, &str)] = &[
+        (1, "1 byte copied"),
+        (512, "512 bytes copied"),
+        (999, "999 bytes copied"),
+        (1000, "1000 bytes (1.0 kB) copied"),
+        (1023, "1023 bytes (1.0 kB) copied"),
+        (1024, "1024 bytes (1.0 kB, 1.0 KiB) copied"),
+        (1536, "1536 bytes (1.5 kB, 1.5 KiB) copied"),
+        (9999, "9999 bytes (10 kB, 9.8 KiB) copied"),
+        (10239, "10239 bytes (10 kB, 10 KiB) copied"),
+        (99999, "99999 bytes (100 kB, 98 KiB) copied"),
+        (999600, "999600 bytes (1.0 MB, 976 KiB) copied"),
+        (1048576, "1048576 bytes (1.0 MB, 1.0 MiB) copied"),
+        (5242880, "5242880 bytes (5.2 MB, 5.0 MiB) copied"),
+        (10485760, "10485760 bytes (10 MB, 10 MiB) copied"),
+        (209715200, "209715200 bytes (210 MB, 200 MiB) copied"),
+        (1000000000, "1000000000 bytes (1.0 GB, 954 MiB) copied"),
+        (1073741824, "1073741824 bytes (1.1 GB, 1.0 GiB) copied"),
+    ];
+
+    #[test]
+    fn the_last_line_gives_sizes_as_gnu_dd_does() {
+        for (n, want) in LINES {
+            let line = super::copied(*n);
+            assert_eq!(
+                line.split(" copied").next().unwrap_or("").to_owned() + " copied",
+                *want
+            );
+        }
     }
 }
