@@ -315,7 +315,27 @@ pub fn teaching_image(reference: &str) -> Option<Teaching> {
     parse(&spec(reference)?).ok()
 }
 
-fn parse(text: &str) -> Result<Teaching, String> {
+/// A teaching image's text that does not read (a fault of the catalogue
+/// itself, which a test reads whole).
+#[derive(Debug)]
+#[allow(dead_code)] // read through `Debug` by the catalogue's test
+enum SpecError {
+    BadCreated(String),
+    BadTime(String),
+    UnexpectedLine(String),
+    BadFill(String),
+    /// A layer already larger than its `fill` total.
+    Overfull(u64),
+    Layer(crate::fixture::FixtureError),
+}
+
+impl From<crate::fixture::FixtureError> for SpecError {
+    fn from(e: crate::fixture::FixtureError) -> SpecError {
+        SpecError::Layer(e)
+    }
+}
+
+fn parse(text: &str) -> Result<Teaching, SpecError> {
     let mut reference = String::new();
     let mut note = String::new();
     let mut created = 0;
@@ -329,8 +349,17 @@ fn parse(text: &str) -> Result<Teaching, String> {
         let in_layer = !layer_texts.is_empty() && history.last().is_some_and(|h| !h.1);
         match word {
             "image" => reference = rest.to_owned(),
-            "created" => created = rest.parse().map_err(|_| format!("bad created: {rest}"))?,
-            "at" => at = Some(rest.parse().map_err(|_| format!("bad time: {rest}"))?),
+            "created" => {
+                created = rest
+                    .parse()
+                    .map_err(|_| SpecError::BadCreated(rest.to_owned()))?;
+            }
+            "at" => {
+                at = Some(
+                    rest.parse()
+                        .map_err(|_| SpecError::BadTime(rest.to_owned()))?,
+                );
+            }
             "note" => note = rest.to_owned(),
             "env" => config.config.env.push(rest.to_owned()),
             "cmd" => config.config.cmd = serde_json::from_str(rest).ok(),
@@ -354,7 +383,7 @@ fn parse(text: &str) -> Result<Teaching, String> {
                 }
             }
             "" => {}
-            _ => return Err(format!("unexpected line: {line}")),
+            _ => return Err(SpecError::UnexpectedLine(line.to_owned())),
         }
     }
     let mut layers = Vec::new();
@@ -370,14 +399,13 @@ fn parse(text: &str) -> Result<Teaching, String> {
                 [_, p, m, t] => (
                     *p,
                     *m,
-                    t.parse::<u64>().map_err(|_| format!("bad fill: {f}"))?,
+                    t.parse::<u64>()
+                        .map_err(|_| SpecError::BadFill(f.to_owned()))?,
                 ),
-                _ => return Err(format!("bad fill: {f}")),
+                _ => return Err(SpecError::BadFill(f.to_owned())),
             };
             let have = diff.size();
-            let need = total
-                .checked_sub(have)
-                .ok_or_else(|| format!("layer already exceeds {total} bytes"))?;
+            let need = total.checked_sub(have).ok_or(SpecError::Overfull(total))?;
             let filler = parse_layers(&format!("F {path} {mode} {need}"), *time)?
                 .pop()
                 .unwrap_or_default();

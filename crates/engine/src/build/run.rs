@@ -118,7 +118,7 @@ impl Builder<'_> {
         self.run_mounts = false;
         let Err(f) = result else { return Ok(()) };
         if legacy_mode {
-            return Err(f.msg.into());
+            return Err(BuildError::other(f.msg));
         }
         Err(self.run_failed(i, label, &f))
     }

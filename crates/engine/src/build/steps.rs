@@ -91,9 +91,9 @@ pub(super) fn go_list(items: &[String]) -> String {
 }
 
 impl Builder<'_> {
-    pub(super) fn err_at(&self, line: usize, msg: &str) -> BuildError {
+    pub(super) fn err_at(&self, line: usize, msg: impl std::fmt::Display) -> BuildError {
         if self.opts.legacy {
-            return msg.into();
+            return BuildError::other(msg);
         }
         BuildError::at(
             line,
@@ -161,7 +161,7 @@ impl Builder<'_> {
                 )
             };
             if let Err(why) = self.opts.budget.step() {
-                return Err(format!("failed to solve: {why}").into());
+                return Err(BuildError::solve(why));
             }
             self.instruction(&mut stage, i, &label)?;
             if self.opts.legacy {

@@ -14,6 +14,7 @@ mod layers;
 
 pub use containers::{CommitOptions, Container, State};
 pub use disk::{DiskUsage, ImageUsage, SystemDf};
+pub use images::TextImageError;
 
 use crate::clock::EPOCH;
 use crate::diff::{Diff, Entry, Meta};

@@ -26,7 +26,34 @@ struct Options {
 
 const TRY: &str = "Try 'tar --help' or 'tar --usage' for more information.";
 
-fn parse(args: &[String]) -> Result<Options, String> {
+/// A command line tar refuses, as GNU tar words it.
+#[derive(Debug)]
+enum Usage {
+    /// Two of create, list and extract.
+    TwoModes,
+    /// `--file` or `--directory` last, with no value.
+    LongNeedsValue(String),
+    UnknownLong(String),
+    /// `-f` or `-C` last, with no value.
+    NeedsValue(char),
+    Invalid(char),
+}
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Usage::TwoModes => f.write_str(
+                "tar: You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option",
+            ),
+            Usage::LongNeedsValue(name) => write!(f, "tar: option '--{name}' requires an argument"),
+            Usage::UnknownLong(name) => write!(f, "tar: unrecognized option '--{name}'"),
+            Usage::NeedsValue(c) => write!(f, "tar: option requires an argument -- '{c}'"),
+            Usage::Invalid(c) => write!(f, "tar: invalid option -- '{c}'"),
+        }
+    }
+}
+
+fn parse(args: &[String]) -> Result<Options, Usage> {
     let mut o = Options {
         mode: None,
         file: None,
@@ -36,11 +63,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
         operands: Vec::new(),
     };
     let mut it = args.iter().enumerate();
-    let set_mode = |o: &mut Options, m: Mode| -> Result<(), String> {
+    let set_mode = |o: &mut Options, m: Mode| -> Result<(), Usage> {
         match o.mode {
-            Some(old) if old != m => {
-                Err("tar: You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option".into())
-            }
+            Some(old) if old != m => Err(Usage::TwoModes),
             _ => {
                 o.mode = Some(m);
                 Ok(())
@@ -57,7 +82,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 value
                     .clone()
                     .or_else(|| it.next().map(|(_, v)| v.clone()))
-                    .ok_or(format!("tar: option '--{name}' requires an argument"))
+                    .ok_or_else(|| Usage::LongNeedsValue(name.to_owned()))
             };
             match name {
                 "create" => set_mode(&mut o, Mode::Create)?,
@@ -67,7 +92,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 "directory" => o.dir = Some(value_or_next()?),
                 "gzip" | "gunzip" => o.gzip = true,
                 "verbose" => o.verbose = true,
-                _ => return Err(format!("tar: unrecognized option '--{name}'")),
+                _ => return Err(Usage::UnknownLong(name.to_owned())),
             }
             continue;
         }
@@ -96,8 +121,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                     } else {
                         it.next().map(|(_, v)| v.clone())
                     };
-                    let value =
-                        value.ok_or(format!("tar: option requires an argument -- '{c}'"))?;
+                    let value = value.ok_or(Usage::NeedsValue(c))?;
                     if c == 'f' {
                         o.file = Some(value);
                     } else {
@@ -107,7 +131,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                         break;
                     }
                 }
-                _ => return Err(format!("tar: invalid option -- '{c}'")),
+                _ => return Err(Usage::Invalid(c)),
             }
         }
     }
@@ -118,7 +142,7 @@ pub(super) fn tar(r: &mut Run, args: &[String], stdin: Content) -> i32 {
     let o = match parse(args) {
         Ok(o) => o,
         Err(e) => {
-            r.stderr(e);
+            r.stderr(e.to_string());
             r.stderr(TRY);
             return 2;
         }
@@ -248,7 +272,7 @@ fn create(r: &mut Run, o: &Options, base: &str) -> i32 {
         data = match archive::gzip(&data) {
             Ok(d) => d,
             Err(e) => {
-                r.stderr(e);
+                r.stderr(e.to_string());
                 return 2;
             }
         };
