@@ -64,10 +64,17 @@ fn coreutils(dir: &str, size_base: u64) -> String {
 }
 
 fn spec(name: &str) -> Option<String> {
-    let debian = format!("{DEBIAN_ROOTFS}{}", coreutils("/bin", 35000));
-    Some(match name {
-        "ubuntu:15.04" => format!(
-            "image ubuntu:15.04
+    match name {
+        "ubuntu:15.04" => Some(ubuntu()),
+        "debian:bookworm-slim" | "nginx:latest" | "python:3-slim" => debian_based(name),
+        _ => busybox_based(name),
+    }
+}
+
+/// The tutorial's base image.
+fn ubuntu() -> String {
+    format!(
+        "image ubuntu:15.04
 created 1453852800
 note Real ubuntu:15.04 has no make or python; this teaching image adds them so the tutorial's Dockerfile builds as written.
 env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -98,8 +105,14 @@ layer /bin/sh -c sed -i 's/^#\\s*\\(deb.*universe\\)$/\\1/g' /etc/apt/sources.li
 f /etc/apt/sources.list 644 deb http://archive.ubuntu.com/ubuntu/ vivid main restricted\\ndeb http://archive.ubuntu.com/ubuntu/ vivid universe\\n
 layer /bin/sh -c #(nop) CMD [\"/bin/bash\"]
 ",
-            coreutils("/bin", 30000)
-        ),
+        coreutils("/bin", 30000)
+    )
+}
+
+/// The images on the Debian 12 layer they share.
+fn debian_based(name: &str) -> Option<String> {
+    let debian = format!("{DEBIAN_ROOTFS}{}", coreutils("/bin", 35000));
+    Some(match name {
         "debian:bookworm-slim" => format!(
             "image debian:bookworm-slim
 created 1732579200
@@ -176,6 +189,13 @@ fill /usr/local/lib/python3.13/stdlib.bundle 644 47020000
 meta CMD [\"python3\"]
 "
         ),
+        _ => return None,
+    })
+}
+
+/// The images whose core commands are busybox's applets.
+fn busybox_based(name: &str) -> Option<String> {
+    Some(match name {
         "alpine:latest" => format!(
             "image alpine:latest
 created 1736294400

@@ -73,7 +73,7 @@ impl Builder<'_> {
         if let Some(stage) = self.local_base(&lower, &mut name, index) {
             return Ok(stage);
         }
-        let reference = Reference::parse(&base).map_err(|e| self.err_at(i.start_line, e.0))?;
+        let reference = Reference::parse(&base).map_err(|e| self.err_at(i.start_line, e))?;
         if self.opts.legacy {
             return self.legacy_from(&base, name, index);
         }

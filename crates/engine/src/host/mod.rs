@@ -93,7 +93,7 @@ struct DeleteConflict {
 pub enum HostError {
     NoSuchContainer(String),
     NoSuchImage(String),
-    InvalidReference(String),
+    InvalidReference(crate::reference::InvalidReference),
     NameInUse {
         name: String,
         id: String,
