@@ -53,6 +53,22 @@ impl std::fmt::Display for Usage {
     }
 }
 
+const FAILED: &str = "tar: Exiting with failure status due to previous errors";
+
+/// An error GNU tar stops at at once (status 2).
+fn fatal(r: &mut Run, line: impl Into<String>) -> i32 {
+    r.stderr(line);
+    r.stderr("tar: Error is not recoverable: exiting now");
+    2
+}
+
+/// An error GNU tar reports, then stops with status 2.
+fn failed(r: &mut Run, line: impl Into<String>) -> i32 {
+    r.stderr(line);
+    r.stderr(FAILED);
+    2
+}
+
 fn parse(args: &[String]) -> Result<Options, Usage> {
     let mut o = Options {
         mode: None,
@@ -160,29 +176,20 @@ pub(super) fn tar(r: &mut Run, args: &[String], stdin: Content) -> i32 {
         Mode::List | Mode::Extract => {
             let data = match o.file.as_deref() {
                 None => {
-                    r.stderr(
+                    return fatal(
+                        r,
                         "tar: Refusing to read archive contents from terminal (missing -f option?)",
                     );
-                    r.stderr("tar: Error is not recoverable: exiting now");
-                    return 2;
                 }
                 Some("-") => stdin,
                 Some(f) => match r.read_file(f) {
                     Ok(c) => c,
-                    Err(e) => {
-                        r.stderr(format!("tar: {f}: Cannot open: {e}"));
-                        r.stderr("tar: Error is not recoverable: exiting now");
-                        return 2;
-                    }
+                    Err(e) => return fatal(r, format!("tar: {f}: Cannot open: {e}")),
                 },
             };
             let members = match archive::decompress(&data).and_then(|t| archive::read(&t)) {
                 Ok(m) => m,
-                Err(e) => {
-                    r.stderr(format!("tar: {e}"));
-                    r.stderr("tar: Exiting with failure status due to previous errors");
-                    return 2;
-                }
+                Err(e) => return failed(r, format!("tar: {e}")),
             };
             let wanted: Vec<&Member> = members
                 .iter()
@@ -207,13 +214,8 @@ pub(super) fn tar(r: &mut Run, args: &[String], stdin: Content) -> i32 {
                 match archive::extract(r.fs, &base, &chosen) {
                     Ok(ev) => r.events.extend(ev),
                     Err(e) => {
-                        r.stderr(format!(
-                            "tar: {}: Cannot open: {}",
-                            e.path,
-                            e.errno.message()
-                        ));
-                        r.stderr("tar: Exiting with failure status due to previous errors");
-                        return 2;
+                        let line = format!("tar: {}: Cannot open: {}", e.path, e.errno.message());
+                        return failed(r, line);
                     }
                 }
             }
@@ -229,9 +231,10 @@ fn create(r: &mut Run, o: &Options, base: &str) -> i32 {
         return 2;
     }
     let Some(file) = o.file.clone() else {
-        r.stderr("tar: Refusing to write archive contents to terminal (missing -f option?)");
-        r.stderr("tar: Error is not recoverable: exiting now");
-        return 2;
+        return fatal(
+            r,
+            "tar: Refusing to write archive contents to terminal (missing -f option?)",
+        );
     };
     let mut members = Vec::new();
     let mut status = 0;
@@ -280,12 +283,10 @@ fn create(r: &mut Run, o: &Options, base: &str) -> i32 {
     if file == "-" {
         r.stdout_content(data);
     } else if let Err(e) = r.write_file(&file, data, WriteMode::Truncate) {
-        r.stderr(format!("tar: {file}: Cannot open: {e}"));
-        r.stderr("tar: Error is not recoverable: exiting now");
-        return 2;
+        return fatal(r, format!("tar: {file}: Cannot open: {e}"));
     }
     if status != 0 {
-        r.stderr("tar: Exiting with failure status due to previous errors");
+        r.stderr(FAILED);
     }
     status
 }
