@@ -338,7 +338,6 @@ pub fn teaching_image(reference: &str) -> Option<Teaching> {
 /// A teaching image's text that does not read (a fault of the catalogue
 /// itself, which a test reads whole).
 #[derive(Debug)]
-#[allow(dead_code)] // read through `Debug` by the catalogue's test
 enum SpecError {
     BadCreated(String),
     BadTime(String),
@@ -347,6 +346,19 @@ enum SpecError {
     /// A layer already larger than its `fill` total.
     Overfull(u64),
     Layer(crate::fixture::FixtureError),
+}
+
+impl std::fmt::Display for SpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SpecError::BadCreated(t) => write!(f, "bad created: {t}"),
+            SpecError::BadTime(t) => write!(f, "bad time: {t}"),
+            SpecError::UnexpectedLine(l) => write!(f, "unexpected line: {l}"),
+            SpecError::BadFill(l) => write!(f, "bad fill: {l}"),
+            SpecError::Overfull(total) => write!(f, "layer already exceeds {total} bytes"),
+            SpecError::Layer(e) => write!(f, "{e}"),
+        }
+    }
 }
 
 impl From<crate::fixture::FixtureError> for SpecError {

@@ -3,97 +3,18 @@
 //! tar archives; `--chown` names are read from the image's own files.
 
 use super::context::{clean, Context, ContextError, Entry};
-use super::steps::{working_dir, Builder, Failed, Texts};
+use super::error::CopyError;
+use super::steps::{working_dir, Builder, Texts};
 use super::{key, vars, BuildError, Stage, Step};
-use crate::archive::{ArchiveError, Compression};
+use crate::archive::Compression;
 use crate::content::Content;
 use crate::dockerfile::{Args, Instruction, Keyword};
-use crate::error::FsError;
 use crate::lower::Lower;
 use crate::map::Map;
 use crate::merged::{Merged, Node, Resolver, WriteMode, DIR_MODE};
 use crate::reference::Reference;
 use crate::shell::account_id;
-use std::fmt;
 use std::rc::Rc;
-
-/// Why a COPY or ADD stops, as Docker words it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum CopyError {
-    /// `--chmod` under the classic builder.
-    ChmodNeedsBuildKit,
-    /// The classic builder: several sources into a destination without `/`.
-    ManySources(Keyword),
-    /// `--chmod` that is not an octal mode up to 07777.
-    BadChmod(String),
-    UrlForCopy,
-    /// ADD of a URL: Layerlab's host has no network.
-    AddNoNetwork(String),
-    /// `--from` that names no stage, image or served image.
-    UnknownFrom(String),
-    /// ADD of an archive compressed in a way Layerlab does not inflate.
-    AddCompressed(Compression),
-    Archive(ArchiveError),
-    Context(ContextError),
-    Fs(FsError),
-    /// A file copied onto a directory.
-    OntoDirectory(String),
-}
-
-impl fmt::Display for CopyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::note::{text, NoteKey};
-        match self {
-            CopyError::ChmodNeedsBuildKit => f.write_str("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled"),
-            CopyError::ManySources(kw) => write!(f, "When using {} with more than one source file, the destination must be a directory and end with a /", kw.name()),
-            CopyError::BadChmod(m) => write!(
-                f,
-                "invalid chmod parameter: '{m}'. it should be octal string and between 0 and 07777"
-            ),
-            CopyError::UrlForCopy => f.write_str("source can't be a URL for COPY"),
-            CopyError::AddNoNetwork(s) => write!(f, "ADD {s}: {}", text(NoteKey::AddNoNetwork, &[])),
-            CopyError::UnknownFrom(from) => write!(
-                f,
-                "{from}: failed to resolve source metadata for docker.io/library/{from}: not found"
-            ),
-            CopyError::AddCompressed(kind) => write!(
-                f,
-                "ADD of a {kind:?} archive: {}",
-                text(NoteKey::AddArchiveKind, &[])
-            ),
-            CopyError::Archive(e) => write!(f, "{e}"),
-            CopyError::Context(e) => write!(f, "{e}"),
-            CopyError::Fs(e) => write!(f, "{e}"),
-            CopyError::OntoDirectory(target) => {
-                write!(f, "cannot copy to non-directory: {target}")
-            }
-        }
-    }
-}
-
-impl From<ArchiveError> for CopyError {
-    fn from(e: ArchiveError) -> CopyError {
-        CopyError::Archive(e)
-    }
-}
-
-impl From<ContextError> for CopyError {
-    fn from(e: ContextError) -> CopyError {
-        CopyError::Context(e)
-    }
-}
-
-impl From<FsError> for CopyError {
-    fn from(e: FsError) -> CopyError {
-        CopyError::Fs(e)
-    }
-}
-
-impl From<CopyError> for Failed {
-    fn from(e: CopyError) -> Failed {
-        Failed::from(e.to_string())
-    }
-}
 
 impl Builder<'_> {
     pub(super) fn copy(

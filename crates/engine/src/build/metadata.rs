@@ -56,7 +56,7 @@ impl Builder<'_> {
             self.layer_step(stage, i, label, step_key, texts, |fs| {
                 fs.mkdir_all(&abs, DIR_MODE)
                     .map(|_| Vec::new())
-                    .map_err(|e| Failed::from(e.to_string()))
+                    .map_err(Failed::from)
             })
             .map_err(|f| BuildError::other(f.msg))?;
         }

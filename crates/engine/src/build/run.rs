@@ -2,6 +2,7 @@
 //! keyed by the command, the environment, the working directory and the
 //! user; a failure as BuildKit boxes it or as the classic builder words it.
 
+use super::error::StepError;
 use super::steps::{shell, working_dir, Builder, Failed, Texts};
 use super::{key, BuildError, Stage};
 use crate::content::Content;
@@ -95,23 +96,31 @@ impl Builder<'_> {
         self.run_mounts = true;
         let result = self.layer_step(stage, i, label, step_key, texts, |fs| {
             if !matches!(fs.stat(&shell_path).map(|s| s.node), Ok(Node::File { .. })) {
-                let msg = if legacy_mode {
-                    format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{shell_path}\": stat {shell_path}: no such file or directory: unknown")
-                } else {
-                    format!("process \"{shown_cmd}\" did not complete successfully: runc run failed: unable to start container process: exec: \"{shell_path}\": stat {shell_path}: no such file or directory")
+                let msg = StepError::NoShell {
+                    shell: shell_path.clone(),
+                    cmd: shown_cmd.clone(),
+                    legacy: legacy_mode,
                 };
-                return Err(Failed { msg, status: 127, output: Vec::new() });
+                return Err(Failed {
+                    msg,
+                    status: 127,
+                    output: Vec::new(),
+                });
             }
             let mut sh = Shell::new(&shell_path, &env, &cwd);
             let ran = sh.run_within(fs, &script, Content::empty(), &budget);
             let lines: Vec<String> = ran.lines().into_iter().map(|(_, l)| l).collect();
             if ran.status != 0 {
-                let msg = if legacy_mode {
-                    format!("The command '{shown_cmd}' returned a non-zero code: {}", ran.status)
-                } else {
-                    format!("process \"{shown_cmd}\" did not complete successfully: exit code: {}", ran.status)
+                let msg = StepError::Exit {
+                    cmd: shown_cmd.clone(),
+                    status: ran.status,
+                    legacy: legacy_mode,
                 };
-                return Err(Failed { msg, status: ran.status, output: lines });
+                return Err(Failed {
+                    msg,
+                    status: ran.status,
+                    output: lines,
+                });
             }
             Ok(lines)
         });
