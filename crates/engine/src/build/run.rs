@@ -41,38 +41,7 @@ impl Builder<'_> {
             _ => [shell.clone(), vec![script.clone()]].concat(),
         };
         let shown_cmd = argv.join(" ");
-        let args_prefix = if stage.args.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "|{} {} ",
-                stage.args.len(),
-                stage
-                    .args
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )
-        };
-        let created_by = format!("RUN {args_prefix}{shown_cmd} # buildkit");
-        // The legacy builder shows the build args that have values, sorted.
-        let mut legacy_args: Vec<String> = stage
-            .args
-            .iter()
-            .filter(|(k, v)| !v.is_empty() || self.opts.build_args.contains_key(k))
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        crate::sort::sort(&mut legacy_args);
-        let legacy = if legacy_args.is_empty() {
-            shown_cmd.clone()
-        } else {
-            format!(
-                "|{} {} {shown_cmd}",
-                legacy_args.len(),
-                legacy_args.join(" ")
-            )
-        };
+        let (created_by, legacy) = self.history_texts(stage, &shown_cmd);
         let mut env: Vec<String> = stage.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
         env.extend(cfg.env.iter().cloned());
         let cwd = working_dir(cfg);
@@ -130,6 +99,44 @@ impl Builder<'_> {
             return Err(BuildError::other(f.msg));
         }
         Err(self.run_failed(i, label, &f))
+    }
+
+    /// RUN's history entry: BuildKit's (with every build arg) and the
+    /// classic builder's (the build args that have values, sorted).
+    fn history_texts(&self, stage: &Stage, shown_cmd: &str) -> (String, String) {
+        let args_prefix = if stage.args.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "|{} {} ",
+                stage.args.len(),
+                stage
+                    .args
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        };
+        let created_by = format!("RUN {args_prefix}{shown_cmd} # buildkit");
+        // The legacy builder shows the build args that have values, sorted.
+        let mut legacy_args: Vec<String> = stage
+            .args
+            .iter()
+            .filter(|(k, v)| !v.is_empty() || self.opts.build_args.contains_key(k))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        crate::sort::sort(&mut legacy_args);
+        let legacy = if legacy_args.is_empty() {
+            shown_cmd.to_owned()
+        } else {
+            format!(
+                "|{} {} {shown_cmd}",
+                legacy_args.len(),
+                legacy_args.join(" ")
+            )
+        };
+        (created_by, legacy)
     }
 
     /// A failed RUN in BuildKit's output: its output and error on its
