@@ -53,31 +53,70 @@ pub fn compression(data: &Content) -> Compression {
     }
 }
 
+/// Why an archive could not be read or written, in GNU tar's and gzip's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArchiveError {
+    /// gzip data that inflates past [`MAX_INFLATE`].
+    GunzipTooLarge,
+    /// gzip data that does not inflate.
+    GzipInvalid,
+    /// Data past [`MAX_INFLATE`] to compress.
+    GzipTooLarge,
+    /// A compression Layerlab does not inflate.
+    Compressed(Compression),
+    /// No tar header where the archive starts.
+    NotTar,
+    /// A header whose checksum is wrong after the first.
+    BadHeader,
+    InvalidSize,
+    /// A member longer than what is left.
+    UnexpectedEof,
+}
+
+impl std::fmt::Display for ArchiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ArchiveError::GunzipTooLarge => {
+                write!(f, "gzip: {}", note::text(NoteKey::GunzipTooLarge, &[]))
+            }
+            ArchiveError::GzipInvalid => {
+                f.write_str("gzip: invalid compressed data--format violated")
+            }
+            ArchiveError::GzipTooLarge => {
+                write!(f, "gzip: {}", note::text(NoteKey::GzipTooLarge, &[]))
+            }
+            ArchiveError::Compressed(kind) => {
+                f.write_str(&note::text(NoteKey::ArchiveKind, &[&format!("{kind:?}")]))
+            }
+            ArchiveError::NotTar => f.write_str("This does not look like a tar archive"),
+            ArchiveError::BadHeader => f.write_str("Skipping to next header"),
+            ArchiveError::InvalidSize => f.write_str("Archive contains an invalid size"),
+            ArchiveError::UnexpectedEof => f.write_str("Unexpected EOF in archive"),
+        }
+    }
+}
+
 /// Larger compressed archives are refused rather than inflated in memory.
 pub const MAX_INFLATE: u64 = 256 << 20;
 
 /// The tar inside `data`, decompressed when it is gzip.
-pub fn decompress(data: &Content) -> Result<Content, String> {
+pub fn decompress(data: &Content) -> Result<Content, ArchiveError> {
     match compression(data) {
         Compression::None => Ok(data.clone()),
         Compression::Gzip => match crate::gzip::gunzip(&data.to_vec(), MAX_INFLATE as usize) {
             Ok(out) => Ok(Content::bytes(out)),
-            Err(crate::gzip::GzError::TooLarge) => Err(format!(
-                "gzip: {}",
-                note::text(NoteKey::GunzipTooLarge, &[])
-            )),
-            Err(crate::gzip::GzError::Invalid) => {
-                Err("gzip: invalid compressed data--format violated".to_owned())
-            }
+            Err(crate::gzip::GzError::TooLarge) => Err(ArchiveError::GunzipTooLarge),
+            Err(crate::gzip::GzError::Invalid) => Err(ArchiveError::GzipInvalid),
         },
-        other => Err(note::text(NoteKey::ArchiveKind, &[&format!("{other:?}")])),
+        other => Err(ArchiveError::Compressed(other)),
     }
 }
 
 /// gzip of `data` (refused above [`MAX_INFLATE`]).
-pub fn gzip(data: &Content) -> Result<Content, String> {
+pub fn gzip(data: &Content) -> Result<Content, ArchiveError> {
     if data.len() > MAX_INFLATE {
-        return Err(format!("gzip: {}", note::text(NoteKey::GzipTooLarge, &[])));
+        return Err(ArchiveError::GzipTooLarge);
     }
     let mut out = Vec::new();
     let mut gz = crate::gzip::GzWriter::new(6, |b: &[u8]| out.extend_from_slice(b));
@@ -130,13 +169,13 @@ pub(crate) fn text(field: &[u8]) -> String {
 }
 
 /// Every member of the tar `data`, in order.
-pub fn read(data: &Content) -> Result<Vec<Member>, String> {
+pub fn read(data: &Content) -> Result<Vec<Member>, ArchiveError> {
     let mut members = Vec::new();
     let mut at = 0u64;
     let (mut long_name, mut long_link): (Option<String>, Option<String>) = (None, None);
     let mut pax_size = None;
     if !data.is_empty() && data.len() < BLOCK {
-        return Err("This does not look like a tar archive".into());
+        return Err(ArchiveError::NotTar);
     }
     while at + BLOCK <= data.len() {
         let block = data.slice(at, at + BLOCK).to_vec();
@@ -145,18 +184,18 @@ pub fn read(data: &Content) -> Result<Vec<Member>, String> {
         }
         if !checksum_ok(&block) {
             return Err(if members.is_empty() {
-                "This does not look like a tar archive".into()
+                ArchiveError::NotTar
             } else {
-                "Skipping to next header".into()
+                ArchiveError::BadHeader
             });
         }
         let size = pax_size
             .take()
             .or_else(|| octal(&block[124..136]))
-            .ok_or("Archive contains an invalid size")?;
+            .ok_or(ArchiveError::InvalidSize)?;
         let body = data.slice(at + BLOCK, at + BLOCK + size);
         if body.len() < size {
-            return Err("Unexpected EOF in archive".into());
+            return Err(ArchiveError::UnexpectedEof);
         }
         at += BLOCK + size.div_ceil(BLOCK) * BLOCK;
         let flag = block[156];

@@ -64,10 +64,17 @@ fn coreutils(dir: &str, size_base: u64) -> String {
 }
 
 fn spec(name: &str) -> Option<String> {
-    let debian = format!("{DEBIAN_ROOTFS}{}", coreutils("/bin", 35000));
-    Some(match name {
-        "ubuntu:15.04" => format!(
-            "image ubuntu:15.04
+    match name {
+        "ubuntu:15.04" => Some(ubuntu()),
+        "debian:bookworm-slim" | "nginx:latest" | "python:3-slim" => debian_based(name),
+        _ => busybox_based(name),
+    }
+}
+
+/// The tutorial's base image.
+fn ubuntu() -> String {
+    format!(
+        "image ubuntu:15.04
 created 1453852800
 note Real ubuntu:15.04 has no make or python; this teaching image adds them so the tutorial's Dockerfile builds as written.
 env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -98,8 +105,14 @@ layer /bin/sh -c sed -i 's/^#\\s*\\(deb.*universe\\)$/\\1/g' /etc/apt/sources.li
 f /etc/apt/sources.list 644 deb http://archive.ubuntu.com/ubuntu/ vivid main restricted\\ndeb http://archive.ubuntu.com/ubuntu/ vivid universe\\n
 layer /bin/sh -c #(nop) CMD [\"/bin/bash\"]
 ",
-            coreutils("/bin", 30000)
-        ),
+        coreutils("/bin", 30000)
+    )
+}
+
+/// The images on the Debian 12 layer they share.
+fn debian_based(name: &str) -> Option<String> {
+    let debian = format!("{DEBIAN_ROOTFS}{}", coreutils("/bin", 35000));
+    Some(match name {
         "debian:bookworm-slim" => format!(
             "image debian:bookworm-slim
 created 1732579200
@@ -176,6 +189,13 @@ fill /usr/local/lib/python3.13/stdlib.bundle 644 47020000
 meta CMD [\"python3\"]
 "
         ),
+        _ => return None,
+    })
+}
+
+/// The images whose core commands are busybox's applets.
+fn busybox_based(name: &str) -> Option<String> {
+    Some(match name {
         "alpine:latest" => format!(
             "image alpine:latest
 created 1736294400
@@ -315,7 +335,39 @@ pub fn teaching_image(reference: &str) -> Option<Teaching> {
     parse(&spec(reference)?).ok()
 }
 
-fn parse(text: &str) -> Result<Teaching, String> {
+/// A teaching image's text that does not read (a fault of the catalogue
+/// itself, which a test reads whole).
+#[derive(Debug)]
+enum SpecError {
+    BadCreated(String),
+    BadTime(String),
+    UnexpectedLine(String),
+    BadFill(String),
+    /// A layer already larger than its `fill` total.
+    Overfull(u64),
+    Layer(crate::fixture::FixtureError),
+}
+
+impl std::fmt::Display for SpecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SpecError::BadCreated(t) => write!(f, "bad created: {t}"),
+            SpecError::BadTime(t) => write!(f, "bad time: {t}"),
+            SpecError::UnexpectedLine(l) => write!(f, "unexpected line: {l}"),
+            SpecError::BadFill(l) => write!(f, "bad fill: {l}"),
+            SpecError::Overfull(total) => write!(f, "layer already exceeds {total} bytes"),
+            SpecError::Layer(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<crate::fixture::FixtureError> for SpecError {
+    fn from(e: crate::fixture::FixtureError) -> SpecError {
+        SpecError::Layer(e)
+    }
+}
+
+fn parse(text: &str) -> Result<Teaching, SpecError> {
     let mut reference = String::new();
     let mut note = String::new();
     let mut created = 0;
@@ -329,8 +381,17 @@ fn parse(text: &str) -> Result<Teaching, String> {
         let in_layer = !layer_texts.is_empty() && history.last().is_some_and(|h| !h.1);
         match word {
             "image" => reference = rest.to_owned(),
-            "created" => created = rest.parse().map_err(|_| format!("bad created: {rest}"))?,
-            "at" => at = Some(rest.parse().map_err(|_| format!("bad time: {rest}"))?),
+            "created" => {
+                created = rest
+                    .parse()
+                    .map_err(|_| SpecError::BadCreated(rest.to_owned()))?;
+            }
+            "at" => {
+                at = Some(
+                    rest.parse()
+                        .map_err(|_| SpecError::BadTime(rest.to_owned()))?,
+                );
+            }
             "note" => note = rest.to_owned(),
             "env" => config.config.env.push(rest.to_owned()),
             "cmd" => config.config.cmd = serde_json::from_str(rest).ok(),
@@ -354,7 +415,7 @@ fn parse(text: &str) -> Result<Teaching, String> {
                 }
             }
             "" => {}
-            _ => return Err(format!("unexpected line: {line}")),
+            _ => return Err(SpecError::UnexpectedLine(line.to_owned())),
         }
     }
     let mut layers = Vec::new();
@@ -370,14 +431,13 @@ fn parse(text: &str) -> Result<Teaching, String> {
                 [_, p, m, t] => (
                     *p,
                     *m,
-                    t.parse::<u64>().map_err(|_| format!("bad fill: {f}"))?,
+                    t.parse::<u64>()
+                        .map_err(|_| SpecError::BadFill(f.to_owned()))?,
                 ),
-                _ => return Err(format!("bad fill: {f}")),
+                _ => return Err(SpecError::BadFill(f.to_owned())),
             };
             let have = diff.size();
-            let need = total
-                .checked_sub(have)
-                .ok_or_else(|| format!("layer already exceeds {total} bytes"))?;
+            let need = total.checked_sub(have).ok_or(SpecError::Overfull(total))?;
             let filler = parse_layers(&format!("F {path} {mode} {need}"), *time)?
                 .pop()
                 .unwrap_or_default();

@@ -36,7 +36,7 @@ pub enum ChangeError {
     /// An instruction with nothing after it.
     NoArgument(String),
     /// `ENV` or `LABEL` pairs that do not read (the parser's own words).
-    Pairs(String),
+    Pairs(crate::dockerfile::PairsError),
     /// A `VOLUME` that names an empty path.
     EmptyVolume,
 }
@@ -46,7 +46,7 @@ impl std::fmt::Display for ChangeError {
         match self {
             ChangeError::NotAChange(instr) => write!(f, "{instr} is not a valid change command"),
             ChangeError::NoArgument(instr) => write!(f, "{instr} requires at least one argument"),
-            ChangeError::Pairs(why) => f.write_str(why),
+            ChangeError::Pairs(why) => write!(f, "{why}"),
             ChangeError::EmptyVolume => f.write_str("VOLUME specified can not be an empty string"),
         }
     }

@@ -19,14 +19,60 @@ use crate::diff::{Diff, Entry, Meta};
 use crate::event::{Event, Source};
 use crate::merged::{Node, Stat};
 use crate::path::FsPath;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+
+/// A fixture line that does not read: its number (from 1), its text and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FixtureError {
+    pub line: usize,
+    pub text: String,
+    pub why: Why,
+}
+
+/// What is wrong with a fixture line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Why {
+    MissingPath,
+    /// A path or link target the file system refuses.
+    BadPath(crate::error::FsError),
+    MissingMode,
+    ModeNotOctal,
+    MissingSize,
+    BadSize,
+    MissingLinkTarget,
+    /// `h` whose target is not a file earlier in the same layer.
+    LinkNotFile,
+    UnknownKind,
+}
+
+impl fmt::Display for FixtureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let why = match &self.why {
+            Why::MissingPath => "missing path".to_owned(),
+            Why::BadPath(e) => e.to_string(),
+            Why::MissingMode => "missing mode".to_owned(),
+            Why::ModeNotOctal => "mode is not octal".to_owned(),
+            Why::MissingSize => "missing size".to_owned(),
+            Why::BadSize => "bad size".to_owned(),
+            Why::MissingLinkTarget => "missing link target".to_owned(),
+            Why::LinkNotFile => "hard link target is not a file earlier in this layer".to_owned(),
+            Why::UnknownKind => "unknown entry kind (use d, o, f, F, l, h or w)".to_owned(),
+        };
+        write!(f, "line {}: {why}: {:?}", self.line, self.text)
+    }
+}
 
 /// Parses layers, bottom first. Errors name the line.
-pub fn parse_layers(text: &str, mtime: u64) -> Result<Vec<Diff>, String> {
+pub fn parse_layers(text: &str, mtime: u64) -> Result<Vec<Diff>, FixtureError> {
     let mut layers = vec![Diff::new()];
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
-        let at = |msg: &str| format!("line {}: {msg}: {raw:?}", n + 1);
+        let at = |why: Why| FixtureError {
+            line: n + 1,
+            text: raw.to_owned(),
+            why,
+        };
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -36,15 +82,18 @@ pub fn parse_layers(text: &str, mtime: u64) -> Result<Vec<Diff>, String> {
         }
         let mut words = line.splitn(4, ' ');
         let kind = words.next().unwrap_or_default();
-        let path = FsPath::lexical(words.next().ok_or_else(|| at("missing path"))?)
-            .map_err(|e| at(&e.to_string()))?;
+        let path = FsPath::lexical(words.next().ok_or_else(|| at(Why::MissingPath))?)
+            .map_err(|e| at(Why::BadPath(e)))?;
         let arg = words.next();
         let rest = words.next();
-        let mode = |s: Option<&str>| -> Result<u32, String> {
-            u32::from_str_radix(s.ok_or_else(|| at("missing mode"))?, 8)
-                .map_err(|_| at("mode is not octal"))
+        let mode = |s: Option<&str>| -> Result<u32, FixtureError> {
+            u32::from_str_radix(s.ok_or_else(|| at(Why::MissingMode))?, 8)
+                .map_err(|_| at(Why::ModeNotOctal))
         };
-        let diff = layers.last_mut().ok_or_else(|| at("no layer"))?;
+        let Some(diff) = layers.last_mut() else {
+            // `layers` starts with one layer and only grows.
+            continue;
+        };
         add_parents(diff, &path, mtime);
         match kind {
             "d" | "o" => diff.put(
@@ -60,10 +109,10 @@ pub fn parse_layers(text: &str, mtime: u64) -> Result<Vec<Diff>, String> {
             }
             "F" => {
                 let size: u64 = rest
-                    .ok_or_else(|| at("missing size"))?
+                    .ok_or_else(|| at(Why::MissingSize))?
                     .trim()
                     .parse()
-                    .map_err(|_| at("bad size"))?;
+                    .map_err(|_| at(Why::BadSize))?;
                 let seed = seed_for(&path.as_relative());
                 diff.put_file(
                     path,
@@ -86,15 +135,15 @@ pub fn parse_layers(text: &str, mtime: u64) -> Result<Vec<Diff>, String> {
                 );
             }
             "h" => {
-                let target = FsPath::lexical(arg.ok_or_else(|| at("missing link target"))?)
-                    .map_err(|e| at(&e.to_string()))?;
+                let target = FsPath::lexical(arg.ok_or_else(|| at(Why::MissingLinkTarget))?)
+                    .map_err(|e| at(Why::BadPath(e)))?;
                 match diff.get(&target).cloned() {
                     Some(e @ Entry::File { .. }) => diff.put(path, e),
-                    _ => return Err(at("hard link target is not a file earlier in this layer")),
+                    _ => return Err(at(Why::LinkNotFile)),
                 }
             }
             "w" => diff.put(path, Entry::Whiteout),
-            _ => return Err(at("unknown entry kind (use d, o, f, F, l, h or w)")),
+            _ => return Err(at(Why::UnknownKind)),
         }
     }
     Ok(layers)

@@ -4,6 +4,36 @@
 
 use crate::dockerfile::{maybe_json, Instruction};
 use serde::Serialize;
+use std::fmt;
+
+/// A HEALTHCHECK instruction BuildKit refuses, in its words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HealthError {
+    /// `HEALTHCHECK --interval=… NONE`.
+    NoneWithFlags,
+    /// A first word other than `CMD` or `NONE`.
+    UnknownType(String),
+    /// `--retries` that is not a number.
+    Retries(String),
+    /// A duration flag Go's `time.ParseDuration` refuses.
+    Duration(String),
+}
+
+impl fmt::Display for HealthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HealthError::NoneWithFlags => f.write_str("HEALTHCHECK NONE takes no arguments"),
+            HealthError::UnknownType(word) => {
+                write!(f, "Unknown type \"{word}\" in HEALTHCHECK (try CMD)")
+            }
+            HealthError::Retries(v) => {
+                write!(f, "strconv.ParseInt: parsing \"{v}\": invalid syntax")
+            }
+            HealthError::Duration(v) => write!(f, "time: invalid duration \"{v}\""),
+        }
+    }
+}
 
 /// `Healthcheck` in an image config; durations in nanoseconds, zeros left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -42,13 +72,13 @@ impl HealthConfig {
 }
 
 /// The probe a HEALTHCHECK instruction declares; `rest` is its text after the flags.
-pub fn healthcheck(i: &Instruction, rest: &str) -> Result<HealthConfig, String> {
+pub fn healthcheck(i: &Instruction, rest: &str) -> Result<HealthConfig, HealthError> {
     let rest = rest.trim();
     let (word, cmd) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     let test = match word.to_ascii_uppercase().as_str() {
         "NONE" if cmd.trim().is_empty() => {
             if !i.flags.is_empty() {
-                return Err("HEALTHCHECK NONE takes no arguments".into());
+                return Err(HealthError::NoneWithFlags);
             }
             return Ok(HealthConfig {
                 test: vec!["NONE".into()],
@@ -59,7 +89,7 @@ pub fn healthcheck(i: &Instruction, rest: &str) -> Result<HealthConfig, String> 
             Ok(Some(list)) => [vec!["CMD".to_owned()], list].concat(),
             _ => vec!["CMD-SHELL".to_owned(), cmd.trim().to_owned()],
         },
-        _ => return Err("Unknown type \"".to_owned() + word + "\" in HEALTHCHECK (try CMD)"),
+        _ => return Err(HealthError::UnknownType(word.to_owned())),
     };
     let mut hc = HealthConfig {
         test,
@@ -73,15 +103,14 @@ pub fn healthcheck(i: &Instruction, rest: &str) -> Result<HealthConfig, String> 
             "start-period" => &mut hc.start_period,
             "start-interval" => &mut hc.start_interval,
             "retries" => {
-                hc.retries = value.parse().map_err(|_| {
-                    format!("strconv.ParseInt: parsing \"{value}\": invalid syntax")
-                })?;
+                hc.retries = value
+                    .parse()
+                    .map_err(|_| HealthError::Retries(value.clone()))?;
                 continue;
             }
             _ => continue,
         };
-        *slot =
-            parse_duration(&value).ok_or_else(|| format!("time: invalid duration \"{value}\""))?;
+        *slot = parse_duration(&value).ok_or(HealthError::Duration(value))?;
     }
     Ok(hc)
 }

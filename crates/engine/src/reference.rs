@@ -11,19 +11,43 @@ pub struct Reference {
     pub tag: String,
 }
 
+/// Why a text is no reference, as the Docker client words it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InvalidReference(pub String);
+pub enum InvalidReference {
+    /// Empty, too long, a digest, a bad tag or a bad name component.
+    Format,
+    /// A repository name with upper-case letters: the name.
+    Uppercase(String),
+}
+
+impl InvalidReference {
+    /// What is wrong, without `invalid reference format: ` before it (as
+    /// `docker build -t` words it).
+    pub fn reason(&self) -> String {
+        match self {
+            InvalidReference::Format => "invalid reference format".to_owned(),
+            InvalidReference::Uppercase(name) => {
+                format!("repository name ({name}) must be lowercase")
+            }
+        }
+    }
+}
 
 impl fmt::Display for InvalidReference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            InvalidReference::Format => f.write_str("invalid reference format"),
+            InvalidReference::Uppercase(_) => {
+                write!(f, "invalid reference format: {}", self.reason())
+            }
+        }
     }
 }
 
 impl Reference {
     /// Parses a reference; a missing tag is `latest`.
     pub fn parse(text: &str) -> Result<Reference, InvalidReference> {
-        let bad = || InvalidReference("invalid reference format".into());
+        let bad = || InvalidReference::Format;
         if text.is_empty() || text.len() > 255 || text.contains('@') {
             return Err(bad());
         }
@@ -44,9 +68,7 @@ impl Reference {
             return Err(bad());
         }
         if name.chars().any(|c| c.is_ascii_uppercase()) {
-            return Err(InvalidReference(format!(
-                "invalid reference format: repository name ({name}) must be lowercase"
-            )));
+            return Err(InvalidReference::Uppercase(name.to_owned()));
         }
         let mut parts: Vec<&str> = name.split('/').collect();
         if parts.len() > 1 && (parts[0] == "docker.io" || parts[0] == "index.docker.io") {
@@ -125,7 +147,7 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(
-                Reference::parse(text).map_err(|e| e.0),
+                Reference::parse(text).map_err(|e| e.to_string()),
                 Err(want.to_owned()),
                 "{text:?}"
             );

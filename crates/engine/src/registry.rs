@@ -91,7 +91,7 @@ pub enum Wanted {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RegistryError {
     /// The name is not a reference (`invalid reference format`, and its kin).
-    InvalidReference(String),
+    InvalidReference(crate::reference::InvalidReference),
     /// The repository is there but not this tag or digest (`name:tag` or `name@digest`).
     ManifestUnknown(String),
     /// No such repository, or, as Docker Hub puts it, no access to it.
@@ -106,7 +106,7 @@ pub enum RegistryError {
 impl std::fmt::Display for RegistryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RegistryError::InvalidReference(why) => f.write_str(why),
+            RegistryError::InvalidReference(why) => write!(f, "{why}"),
             RegistryError::ManifestUnknown(name) => write!(
                 f,
                 "Error response from daemon: manifest for {name} not found: manifest unknown: manifest unknown"
@@ -126,16 +126,12 @@ impl std::fmt::Display for RegistryError {
     }
 }
 
-fn invalid(e: crate::reference::InvalidReference) -> RegistryError {
-    RegistryError::InvalidReference(e.0)
-}
-
 /// Reads `name[:tag]` or `name@sha256:…`.
 pub fn parse_wanted(text: &str) -> Result<Wanted, RegistryError> {
-    let format = || RegistryError::InvalidReference("invalid reference format".into());
+    let format = || RegistryError::InvalidReference(crate::reference::InvalidReference::Format);
     if let Some((name, digest)) = text.split_once('@') {
         let digest = Digest::parse(digest).ok_or_else(format)?;
-        let r = Reference::parse(name).map_err(invalid)?;
+        let r = Reference::parse(name).map_err(RegistryError::InvalidReference)?;
         if name.contains(':') && !name.contains('/') {
             return Err(format());
         }
@@ -144,7 +140,7 @@ pub fn parse_wanted(text: &str) -> Result<Wanted, RegistryError> {
             digest,
         });
     }
-    let reference = Reference::parse(text).map_err(invalid)?;
+    let reference = Reference::parse(text).map_err(RegistryError::InvalidReference)?;
     let explicit = text
         .rsplit('/')
         .next()
@@ -394,7 +390,7 @@ impl Registry {
     /// repository has is mounted from it; official `library/` repositories
     /// refuse, as Docker Hub does. Layerlab's registry needs no login.
     pub fn push(&mut self, host: &mut Host, text: &str) -> Result<Push, RegistryError> {
-        let reference = Reference::parse(text).map_err(invalid)?;
+        let reference = Reference::parse(text).map_err(RegistryError::InvalidReference)?;
         let mut lines = Vec::new();
         if !text
             .rsplit('/')

@@ -242,8 +242,9 @@ impl Buildah {
         for (n, l) in layers.iter().enumerate().skip(1) {
             let workdirs = workdirs_of.get(n - 1).cloned().unwrap_or_default();
             let data = Content::bytes(blob(l["digest"].as_str().ok_or("no digest")?)?);
-            let tar = archive::decompress(&data)?;
-            let members: Vec<Member> = archive::read(&tar)?
+            let tar = archive::decompress(&data).map_err(|e| e.to_string())?;
+            let members: Vec<Member> = archive::read(&tar)
+                .map_err(|e| e.to_string())?
                 .into_iter()
                 .filter(|m| !buildahs_own(&m.name, n))
                 .filter(|m| !is_workdir(m, &workdirs))

@@ -3,8 +3,44 @@
 
 use crate::content::Content;
 use crate::digest::{Digest, Hasher};
+use crate::error::Errno;
 use crate::merged::{Merged, Node};
 use crate::shell::glob_match;
+use std::fmt;
+
+/// Why a context cannot be read or a source selected, as Docker words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ContextError {
+    /// The context directory could not be looked up.
+    NotFound {
+        dir: String,
+        errno: Errno,
+    },
+    NotADirectory(String),
+    /// A `.dockerignore` line that is `!` alone.
+    BareExclusion,
+    /// A COPY source, cleaned, that is not in the context.
+    NoSource(String),
+}
+
+impl fmt::Display for ContextError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContextError::NotFound { dir, errno } => write!(
+                f,
+                "unable to prepare context: path \"{dir}\" not found ({})",
+                errno.message()
+            ),
+            ContextError::NotADirectory(dir) => write!(
+                f,
+                "unable to prepare context: path \"{dir}\" is not a directory"
+            ),
+            ContextError::BareExclusion => f.write_str("illegal exclusion pattern: \"!\""),
+            ContextError::NoSource(src) => write!(f, "\"/{src}\": not found"),
+        }
+    }
+}
 
 /// One file, directory or symlink of the context, by its path relative to the root.
 #[derive(Clone, Debug)]
@@ -20,17 +56,13 @@ pub struct Context {
 
 impl Context {
     /// Every object below `dir` in `fs`.
-    pub fn from_dir(fs: &Merged, dir: &str) -> Result<Context, String> {
-        let root = fs.stat(dir).map_err(|e| {
-            format!(
-                "unable to prepare context: path \"{dir}\" not found ({})",
-                e.errno.message()
-            )
+    pub fn from_dir(fs: &Merged, dir: &str) -> Result<Context, ContextError> {
+        let root = fs.stat(dir).map_err(|e| ContextError::NotFound {
+            dir: dir.to_owned(),
+            errno: e.errno,
         })?;
         if !matches!(root.node, Node::Dir { .. }) {
-            return Err(format!(
-                "unable to prepare context: path \"{dir}\" is not a directory"
-            ));
+            return Err(ContextError::NotADirectory(dir.to_owned()));
         }
         // One walk of the tree: a deep project costs its entries, not a
         // lookup of each from the root (the app reads the context often).
@@ -64,7 +96,7 @@ impl Context {
     }
 
     /// Removes what `.dockerignore` excludes (the Dockerfile and `.dockerignore` stay).
-    pub fn apply_ignore(&mut self, ignore: &str, dockerfile: &str) -> Result<(), String> {
+    pub fn apply_ignore(&mut self, ignore: &str, dockerfile: &str) -> Result<(), ContextError> {
         let rules = parse_ignore(ignore)?;
         if rules.is_empty() {
             return Ok(());
@@ -94,7 +126,7 @@ impl Context {
 
     /// The entries a COPY source selects: a file, a directory (its contents),
     /// or a wildcard's matches. Paths are clamped to the context root.
-    pub fn select(&self, source: &str) -> Result<Vec<&Entry>, String> {
+    pub fn select(&self, source: &str) -> Result<Vec<&Entry>, ContextError> {
         let src = clean(source);
         if src.is_empty() {
             return Ok(self
@@ -112,7 +144,7 @@ impl Context {
                 .collect());
         }
         match self.entries.iter().find(|e| e.path == src) {
-            None => Err(format!("\"/{src}\": not found")),
+            None => Err(ContextError::NoSource(src)),
             Some(e) => Ok(vec![e]),
         }
     }
@@ -126,7 +158,7 @@ impl Context {
 
     /// BuildKit's content checksum of what `sources` select: names, modes and
     /// bytes, never modification times (touching a file keeps the cache).
-    pub fn checksum(&self, sources: &[String]) -> Result<Digest, String> {
+    pub fn checksum(&self, sources: &[String]) -> Result<Digest, ContextError> {
         let mut h = Hasher::new();
         for s in sources {
             for e in self.select(s)? {
@@ -186,7 +218,7 @@ struct Rule {
     exclude: bool,
 }
 
-fn parse_ignore(text: &str) -> Result<Vec<Rule>, String> {
+fn parse_ignore(text: &str) -> Result<Vec<Rule>, ContextError> {
     let mut rules = Vec::new();
     for line in text.trim_start_matches('\u{feff}').lines() {
         if line.starts_with('#') {
@@ -201,7 +233,7 @@ fn parse_ignore(text: &str) -> Result<Vec<Rule>, String> {
             None => (true, line),
         };
         if pat.is_empty() {
-            return Err("illegal exclusion pattern: \"!\"".into());
+            return Err(ContextError::BareExclusion);
         }
         let cleaned = clean(pat);
         if cleaned.is_empty() {
@@ -320,7 +352,7 @@ mod tests {
         let each: Vec<bool> = paths.iter().map(|p| excluded(&rules, p)).collect();
         assert_eq!(excluded_each(&rules, &entries), each);
         assert_eq!(
-            parse_ignore("!\n").err().as_deref(),
+            parse_ignore("!\n").err().map(|e| e.to_string()).as_deref(),
             Some("illegal exclusion pattern: \"!\"")
         );
     }

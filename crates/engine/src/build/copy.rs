@@ -2,9 +2,11 @@
 //! stage or an image; the content checksum keys the step; ADD unpacks local
 //! tar archives; `--chown` names are read from the image's own files.
 
-use super::context::{clean, Context, Entry};
+use super::context::{clean, Context, ContextError, Entry};
+use super::error::CopyError;
 use super::steps::{working_dir, Builder, Texts};
 use super::{key, vars, BuildError, Stage, Step};
+use crate::archive::Compression;
 use crate::content::Content;
 use crate::dockerfile::{Args, Instruction, Keyword};
 use crate::lower::Lower;
@@ -25,7 +27,7 @@ impl Builder<'_> {
         let vars = self.vars(stage);
         let (df, src, line) = (self.dockerfile.clone(), self.source.clone(), i.start_line);
         let snippet = super::source_snippet(&df, &src, line);
-        let at = |e: String| BuildError::at(line, snippet.clone(), e);
+        let at = |e: CopyError| BuildError::at(line, snippet.clone(), e);
         let mut words = match &i.args {
             Args::Json(v) | Args::Words(v) => v.clone(),
             _ => Vec::new(),
@@ -33,10 +35,12 @@ impl Builder<'_> {
         let Some(dest_raw) = words.pop() else {
             return Ok(());
         };
-        let dest = vars::expand(&dest_raw, &vars).map_err(at)?;
+        let expand =
+            |w: &str| vars::expand(w, &vars).map_err(|e| BuildError::at(line, snippet.clone(), e));
+        let dest = expand(&dest_raw)?;
         let mut sources = Vec::new();
         for w in &words {
-            sources.push(vars::expand(w, &vars).map_err(at)?);
+            sources.push(expand(w)?);
         }
         let flag = |name: &str| {
             i.flags
@@ -45,11 +49,12 @@ impl Builder<'_> {
                 .and_then(|f| f.value.clone())
         };
         let chown = match flag("chown") {
-            Some(c) => Some(vars::expand(&c, &vars).map_err(at)?),
+            Some(c) => Some(expand(&c)?),
             None => None,
         };
         if self.opts.legacy {
-            legacy_refusals(kw, flag("chmod").is_some(), &sources, &dest)?;
+            legacy_refusals(kw, flag("chmod").is_some(), &sources, &dest)
+                .map_err(BuildError::other)?;
         }
         let chmod = match flag("chmod") {
             Some(m) => Some(octal_mode(&m).map_err(at)?),
@@ -72,7 +77,7 @@ impl Builder<'_> {
         }
         let checksum = match from_ctx.checksum(&sources) {
             Ok(c) => c,
-            Err(e) => return Err(self.checksum_failed(i, label, kw, &sources, from_ctx, &e, &at)),
+            Err(e) => return Err(self.checksum_failed(i, label, kw, &sources, from_ctx, &e)),
         };
         let cwd = working_dir(&stage.config.config);
         let dest_abs = if dest.starts_with('/') {
@@ -128,7 +133,7 @@ impl Builder<'_> {
             copy_sources(fs, &ctx, &sources, &placement)?;
             Ok(Vec::new())
         })
-        .map_err(|f| f.msg.into())
+        .map_err(|f| BuildError::other(f.msg))
     }
 
     /// BuildKit's `load build context` vertex, once per build.
@@ -161,7 +166,7 @@ impl Builder<'_> {
 
     /// `--from`'s files: an earlier stage's (by name or index), an image's in
     /// the store, or one the registry serves.
-    fn other_context(&self, f: &str) -> Result<Context, String> {
+    fn other_context(&self, f: &str) -> Result<Context, CopyError> {
         let lower = f.to_ascii_lowercase();
         let fs_layers = if let Some(s) = self.stages.iter().find(|s| {
             s.name.as_deref() == Some(lower.as_str()) || lower.parse::<usize>() == Ok(s.index)
@@ -172,12 +177,10 @@ impl Builder<'_> {
         } else if let Some(served) = Reference::parse(f).ok().and_then(|r| self.registry.get(&r)) {
             served.layers.clone()
         } else {
-            return Err(format!(
-                "{f}: failed to resolve source metadata for docker.io/library/{f}: not found"
-            ));
+            return Err(CopyError::UnknownFrom(f.to_owned()));
         };
         let fs = Merged::new(Rc::new(Lower::new(fs_layers)));
-        Context::from_dir(&fs, "/")
+        Ok(Context::from_dir(&fs, "/")?)
     }
 
     /// The context with COPY's heredocs added as files, their names standing
@@ -219,7 +222,6 @@ impl Builder<'_> {
 
     /// A COPY whose sources cannot be read: the classic builder's `file not
     /// found`, or BuildKit's checksum error on the step's vertex.
-    #[allow(clippy::too_many_arguments)]
     fn checksum_failed(
         &mut self,
         i: &Instruction,
@@ -227,8 +229,7 @@ impl Builder<'_> {
         kw: Keyword,
         sources: &[String],
         from_ctx: &Context,
-        e: &str,
-        at: &dyn Fn(String) -> BuildError,
+        e: &ContextError,
     ) -> BuildError {
         if self.opts.legacy {
             let missing = sources
@@ -236,13 +237,12 @@ impl Builder<'_> {
                 .find(|s| from_ctx.select(s).is_err())
                 .map_or("", String::as_str);
             self.steps.push(Step::failed(i.start_line, label, 1));
-            return format!(
+            return BuildError::other(format!(
                 "{} failed: file not found in build context or excluded by .dockerignore: stat {missing}: file does not exist",
                 kw.name()
-            )
-            .into();
+            ));
         }
-        let id = key(&[&self.source, e]).hex()[..25].to_owned();
+        let id = key(&[&self.source, &e.to_string()]).hex()[..25].to_owned();
         let v = self.progress.vertex(label);
         self.progress.line(
             v,
@@ -258,46 +258,47 @@ impl Builder<'_> {
             self.progress.lines.extend(boxed);
         }
         self.steps.push(Step::failed(i.start_line, label, 1));
-        at(format!(
-            "failed to compute cache key: failed to calculate checksum of ref {id}: {e}"
-        ))
+        self.err_at(
+            i.start_line,
+            format!("failed to compute cache key: failed to calculate checksum of ref {id}: {e}"),
+        )
     }
 }
 
 /// What the classic builder refuses before it looks at any file: `--chmod`,
 /// and several sources into a destination without `/`.
-fn legacy_refusals(kw: Keyword, chmod: bool, sources: &[String], dest: &str) -> Result<(), String> {
+fn legacy_refusals(
+    kw: Keyword,
+    chmod: bool,
+    sources: &[String],
+    dest: &str,
+) -> Result<(), CopyError> {
     if chmod {
-        return Err("the --chmod option requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled".into());
+        return Err(CopyError::ChmodNeedsBuildKit);
     }
     if sources.len() > 1 && !dest.ends_with('/') {
-        return Err(format!("When using {} with more than one source file, the destination must be a directory and end with a /", kw.name()));
+        return Err(CopyError::ManySources(kw));
     }
     Ok(())
 }
 
 /// `--chmod`'s octal mode, up to 07777.
-fn octal_mode(m: &str) -> Result<u32, String> {
+fn octal_mode(m: &str) -> Result<u32, CopyError> {
     match u32::from_str_radix(m, 8) {
         Ok(v) if v <= 0o7777 => Ok(v),
-        _ => Err(format!(
-            "invalid chmod parameter: '{m}'. it should be octal string and between 0 and 07777"
-        )),
+        _ => Err(CopyError::BadChmod(m.to_owned())),
     }
 }
 
 /// URLs and git sources: COPY refuses them, and ADD cannot fetch them on a
 /// host without network.
-fn refuse_urls(kw: Keyword, sources: &[String]) -> Result<(), String> {
+fn refuse_urls(kw: Keyword, sources: &[String]) -> Result<(), CopyError> {
     for s in sources {
         if s.starts_with("http://") || s.starts_with("https://") || s.starts_with("git@") {
             if kw == Keyword::Copy {
-                return Err("source can't be a URL for COPY".into());
+                return Err(CopyError::UrlForCopy);
             }
-            return Err(format!(
-                "ADD {s}: {}",
-                crate::note::text(crate::note::NoteKey::AddNoNetwork, &[])
-            ));
+            return Err(CopyError::AddNoNetwork(s.clone()));
         }
     }
     Ok(())
@@ -365,7 +366,7 @@ fn copy_sources(
     ctx: &Context,
     sources: &[String],
     p: &Placement,
-) -> Result<(), String> {
+) -> Result<(), CopyError> {
     let (dest_abs, into_dir, unpack, chmod, now) =
         (&p.dest_abs, p.into_dir, p.unpack, p.chmod, p.now);
     let (uid, gid) = owner(fs, p.chown.as_deref());
@@ -382,10 +383,8 @@ fn copy_sources(
             } else {
                 if let (true, Node::File { content, .. }) = (unpack, &e.node) {
                     if let Some(members) = unpacked(content)? {
-                        fs.mkdir_all(dest_abs, DIR_MODE)
-                            .map_err(|e| e.to_string())?;
-                        crate::archive::extract(fs, dest_abs, &members)
-                            .map_err(|e| e.to_string())?;
+                        fs.mkdir_all(dest_abs, DIR_MODE)?;
+                        crate::archive::extract(fs, dest_abs, &members)?;
                         res.clear();
                         continue;
                     }
@@ -400,8 +399,7 @@ fn copy_sources(
                 put(fs, &mut res, &target, &e.node, chmod, (uid, gid), now)?;
                 continue;
             };
-            fs.mkdir_all(dest_abs, DIR_MODE)
-                .map_err(|e| e.to_string())?;
+            fs.mkdir_all(dest_abs, DIR_MODE)?;
             for item in items {
                 let rel = if base.is_empty() {
                     item.path.clone()
@@ -428,20 +426,17 @@ fn copy_sources(
 
 /// The members of a context file ADD unpacks: a tar, plain or gzip, judged by
 /// its bytes; `None` for any other file, which ADD copies as it is.
-fn unpacked(content: &Content) -> Result<Option<Vec<crate::archive::Member>>, String> {
-    use crate::archive::{compression, decompress, is_tar, read, Compression};
-    match compression(content) {
-        Compression::None if is_tar(content) => read(content).map(Some),
-        Compression::None => Ok(None),
+fn unpacked(content: &Content) -> Result<Option<Vec<crate::archive::Member>>, CopyError> {
+    use crate::archive::{compression, decompress, is_tar, read};
+    Ok(match compression(content) {
+        Compression::None if is_tar(content) => Some(read(content)?),
+        Compression::None => None,
         Compression::Gzip => match decompress(content) {
-            Ok(tar) if is_tar(&tar) => read(&tar).map(Some),
-            _ => Ok(None),
+            Ok(tar) if is_tar(&tar) => Some(read(&tar)?),
+            _ => None,
         },
-        other => Err(format!(
-            "ADD of a {other:?} archive: {}",
-            crate::note::text(crate::note::NoteKey::AddArchiveKind, &[])
-        )),
-    }
+        other => return Err(CopyError::AddCompressed(other)),
+    })
 }
 
 /// `--chown=user[:group]` as numbers, names looked up in the image's files
@@ -469,11 +464,10 @@ fn put(
     chmod: Option<u32>,
     (uid, gid): (u32, u32),
     now: u64,
-) -> Result<(), String> {
+) -> Result<(), CopyError> {
     if let Some((parent, _)) = target.rsplit_once('/') {
         if !parent.is_empty() {
-            fs.mkdir_all_with(res, parent, DIR_MODE)
-                .map_err(|e| e.to_string())?;
+            fs.mkdir_all_with(res, parent, DIR_MODE)?;
         }
     }
     fs.set_time(node.meta().mtime);
@@ -489,27 +483,25 @@ fn put_stamped(
     node: &Node,
     chmod: Option<u32>,
     (uid, gid): (u32, u32),
-) -> Result<(), String> {
+) -> Result<(), CopyError> {
     let mode = chmod.unwrap_or(node.meta().mode);
     match node {
         Node::Dir { .. } => {
-            fs.mkdir_all_with(res, target, DIR_MODE)
-                .map_err(|e| e.to_string())?;
+            fs.mkdir_all_with(res, target, DIR_MODE)?;
         }
         Node::File { content, .. } => {
             if matches!(
                 fs.lstat_with(res, target).map(|s| s.node),
                 Ok(Node::Dir { .. })
             ) {
-                return Err(format!("cannot copy to non-directory: {target}"));
+                return Err(CopyError::OntoDirectory(target.to_owned()));
             }
-            fs.write_content_with(res, target, content.clone(), WriteMode::Truncate)
-                .map_err(|e| e.to_string())?;
+            fs.write_content_with(res, target, content.clone(), WriteMode::Truncate)?;
         }
         Node::Symlink { target: t, .. } => {
             res.clear();
             let _ = fs.unlink(target);
-            fs.symlink(t, target).map_err(|e| e.to_string())?;
+            fs.symlink(t, target)?;
         }
     }
     if !matches!(node, Node::Symlink { .. }) {

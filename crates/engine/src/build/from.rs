@@ -54,15 +54,17 @@ impl Builder<'_> {
         total: usize,
     ) -> Result<Stage, BuildError> {
         let Args::Words(words) = &i.args else {
-            return Err("FROM requires either one or three arguments".into());
+            return Err(BuildError::other(
+                "FROM requires either one or three arguments",
+            ));
         };
         let raw = words.first().cloned().unwrap_or_default();
         let base =
-            vars::expand(&raw, &self.global_args).map_err(|e| self.err_at(i.start_line, &e))?;
+            vars::expand(&raw, &self.global_args).map_err(|e| self.err_at(i.start_line, e))?;
         if base.is_empty() {
             return Err(self.err_at(
                 i.start_line,
-                &format!("base name ({raw}) should not be blank"),
+                format!("base name ({raw}) should not be blank"),
             ));
         }
         let mut name = super::stage_name(i);
@@ -71,9 +73,9 @@ impl Builder<'_> {
         if let Some(stage) = self.local_base(&lower, &mut name, index) {
             return Ok(stage);
         }
-        let reference = Reference::parse(&base).map_err(|e| self.err_at(i.start_line, &e.0))?;
+        let reference = Reference::parse(&base).map_err(|e| self.err_at(i.start_line, e))?;
         if self.opts.legacy {
-            return Ok(self.legacy_from(&base, name, index)?);
+            return self.legacy_from(&base, name, index);
         }
         let shown = format!("docker.io/{}:{}", reference.remote_path(), reference.tag);
         let n = (!self.metadata.contains(&shown)).then(|| {
@@ -174,10 +176,9 @@ impl Builder<'_> {
                     if let Some(n) = n {
                         self.progress.line(n, &format!("ERROR: {shown}: not found"));
                     }
-                    return Err(format!(
-                        "failed to solve: {base}: failed to resolve source metadata for {shown}: {shown}: not found"
-                    )
-                    .into());
+                    return Err(BuildError::solve(format!(
+                        "{base}: failed to resolve source metadata for {shown}: {shown}: not found"
+                    )));
                 }
             },
         })

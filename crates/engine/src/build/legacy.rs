@@ -5,7 +5,7 @@
 //! history entry and run config.
 
 use super::steps::{Builder, Failed, Texts};
-use super::{key, Stage, Step};
+use super::{key, BuildError, Stage, Step};
 use crate::diff::Diff;
 use crate::dockerfile::Instruction;
 use crate::image::History;
@@ -27,12 +27,12 @@ impl Builder<'_> {
         base: &str,
         name: Option<String>,
         index: usize,
-    ) -> Result<Stage, String> {
+    ) -> Result<Stage, BuildError> {
         if self.host.image(base).is_err() {
             let pull = self
                 .registry
                 .pull(self.host, base)
-                .map_err(|e| e.to_string())?;
+                .map_err(BuildError::other)?;
             // The pull prints its progress but not the tag or reference lines.
             let shown = pull.lines.len().saturating_sub(1);
             for line in pull.lines.iter().take(shown) {
@@ -42,7 +42,7 @@ impl Builder<'_> {
             }
             self.events.extend(pull.events);
         }
-        let image = self.host.image(base).map_err(|e| e.to_string())?.clone();
+        let image = self.host.image(base).map_err(BuildError::other)?.clone();
         self.progress.say(format!(" ---> {}", image.id.short()));
         Ok(Stage {
             name,

@@ -5,7 +5,8 @@
 
 use super::context::clean;
 use super::steps::{go_list, shell, working_dir, Builder, Failed, Texts};
-use super::{key, vars, BuildError, Stage};
+use super::vars::{self, VarError};
+use super::{key, BuildError, Stage};
 use crate::dockerfile::{Args, Instruction, Keyword};
 use crate::image::RunConfig;
 use crate::merged::DIR_MODE;
@@ -34,7 +35,7 @@ impl Builder<'_> {
     ) -> Result<(), BuildError> {
         let vars = self.vars(stage);
         let expand = |s: &str| vars::expand(s, &vars);
-        let at = |e: String| self.err_at(i.start_line, &e);
+        let at = |e: VarError| self.err_at(i.start_line, e);
         let rest = args_text(i);
         let dir = expand(rest.trim()).map_err(at)?;
         let cwd = working_dir(&stage.config.config);
@@ -55,9 +56,9 @@ impl Builder<'_> {
             self.layer_step(stage, i, label, step_key, texts, |fs| {
                 fs.mkdir_all(&abs, DIR_MODE)
                     .map(|_| Vec::new())
-                    .map_err(|e| Failed::from(e.to_string()))
+                    .map_err(Failed::from)
             })
-            .map_err(|f| f.msg)?;
+            .map_err(|f| BuildError::other(f.msg))?;
         }
         Ok(())
     }
@@ -73,7 +74,7 @@ impl Builder<'_> {
     ) -> Result<(), BuildError> {
         let vars = self.vars(stage);
         let expand = |s: &str| vars::expand(s, &vars);
-        let at = |e: String| self.err_at(i.start_line, &e);
+        let at = |e: VarError| self.err_at(i.start_line, e);
         let rest = args_text(i);
         let mut legacy_text = None;
         let cfg = &mut stage.config.config;
@@ -139,7 +140,8 @@ impl Builder<'_> {
                 format!("ONBUILD {}", rest.trim())
             }
             Keyword::Healthcheck => {
-                let check = crate::health::healthcheck(i, &rest).map_err(at)?;
+                let check = crate::health::healthcheck(i, &rest)
+                    .map_err(|e| self.err_at(i.start_line, e))?;
                 cfg.healthcheck = Some(check.clone());
                 let shown = check.shown();
                 legacy_text = Some(format!("HEALTHCHECK &{shown}"));
@@ -164,8 +166,8 @@ impl Builder<'_> {
         &self,
         stage: &mut Stage,
         words: &[String],
-        expand: &dyn Fn(&str) -> Result<String, String>,
-    ) -> Result<String, String> {
+        expand: &dyn Fn(&str) -> Result<String, VarError>,
+    ) -> Result<String, VarError> {
         let mut shown = Vec::new();
         for w in words {
             let (k, default) = match w.split_once('=') {
@@ -207,8 +209,8 @@ fn env_or_label(
     stage: &mut Stage,
     kw: Keyword,
     pairs: &[(String, String)],
-    expand: &dyn Fn(&str) -> Result<String, String>,
-) -> Result<String, String> {
+    expand: &dyn Fn(&str) -> Result<String, VarError>,
+) -> Result<String, VarError> {
     let cfg = &mut stage.config.config;
     let mut shown = Vec::new();
     for (k, v) in pairs {
@@ -257,8 +259,8 @@ fn cmd_or_entrypoint(cfg: &mut RunConfig, kw: Keyword, args: &Args, rest: &str) 
 fn expose(
     cfg: &mut RunConfig,
     words: &[String],
-    expand: &dyn Fn(&str) -> Result<String, String>,
-) -> Result<(String, String), String> {
+    expand: &dyn Fn(&str) -> Result<String, VarError>,
+) -> Result<(String, String), VarError> {
     let mut ports: Vec<String> = Vec::new();
     for w in words {
         for p in expand(w)?.split_whitespace() {

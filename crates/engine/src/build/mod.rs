@@ -17,18 +17,23 @@ mod error;
 mod from;
 mod legacy;
 mod metadata;
+mod plan;
 mod records;
 mod run;
 mod steps;
 pub mod vars;
 
 pub use crate::health::HealthConfig;
-pub use context::Context;
+pub use context::{Context, ContextError};
+use error::DockerfileError;
 pub use error::{BuildError, ErrorKind};
 pub use records::{Record, RecordKind};
 
+pub(crate) use plan::{is_scratch, stage_name};
+use plan::{Plan, PlanError};
+
 use crate::digest::{Digest, Hasher};
-use crate::dockerfile::{self, Args, Instruction, Keyword};
+use crate::dockerfile;
 use crate::host::{Host, HostEvent};
 use crate::image::ImageConfig;
 use crate::layer::{Layer, LayerId};
@@ -273,7 +278,7 @@ pub fn build(
     let mut out = Built::default();
     let text = match read_dockerfile(context, &name, &mut p) {
         Ok(text) => text,
-        Err(msg) => return fail(out, p, msg.into()),
+        Err(e) => return fail(out, p, BuildError::solve(e)),
     };
     let mut ctx = context.clone();
     let ignore = ctx
@@ -281,7 +286,7 @@ pub fn build(
         .map(|c| String::from_utf8_lossy(&c.to_vec()).into_owned());
     if let Some(ignore) = &ignore {
         if let Err(e) = ctx.apply_ignore(ignore, &name) {
-            return fail(out, p, format!("failed to solve: {e}").into());
+            return fail(out, p, BuildError::solve(e));
         }
     }
     if !opts.legacy {
@@ -301,7 +306,7 @@ pub fn build(
     }
     let plan = match Plan::new(&parsed.instructions, opts) {
         Ok(plan) => plan,
-        Err(msg) => return fail(out, p, format!("{}{msg}", solve_prefix(opts)).into()),
+        Err(e) => return fail(out, p, BuildError::refused(opts.legacy, e)),
     };
     let total = parsed.instructions.len();
     let mut builder = steps::Builder {
@@ -348,11 +353,7 @@ pub fn build(
     builder.record_context();
     let Some(stage) = final_stage else {
         let steps::Builder { progress, .. } = builder;
-        return fail(
-            out,
-            progress,
-            "failed to solve: dockerfile contains no stages to build".into(),
-        );
+        return fail(out, progress, BuildError::solve(PlanError::NoStages));
     };
     let steps::Builder {
         host,
@@ -389,12 +390,10 @@ fn parse_error(
         .diagnostics
         .iter()
         .find(|d| d.severity == dockerfile::Severity::Error)?;
-    let err = BuildError::from(format!(
-        "{}dockerfile parse error on line {}: {}",
-        solve_prefix(opts),
-        d.line,
-        d.message
-    ));
+    let err = BuildError::refused(
+        opts.legacy,
+        format!("dockerfile parse error on line {}: {}", d.line, d.message),
+    );
     Some(BuildError {
         line: Some(d.line),
         snippet: Some(source_snippet(name, text, d.line)),
@@ -424,14 +423,16 @@ fn stage_failed(mut out: Built, builder: steps::Builder, err: BuildError) -> Bui
 
 /// The build definition: the Dockerfile's text, with its vertex; a missing
 /// one, or one over [`MAX_DOCKERFILE`], fails the build.
-fn read_dockerfile(context: &Context, name: &str, p: &mut Progress) -> Result<String, String> {
+fn read_dockerfile(
+    context: &Context,
+    name: &str,
+    p: &mut Progress,
+) -> Result<String, DockerfileError> {
     let n = p.vertex(&format!("[internal] load build definition from {name}"));
     let Some(file) = context.file(name) else {
         p.line(n, "transferring dockerfile: 2B done");
         p.line(n, "DONE 0.0s");
-        return Err(format!(
-            "failed to solve: failed to read dockerfile: open {name}: no such file or directory"
-        ));
+        return Err(DockerfileError::Missing(name.to_owned()));
     };
     // Refused whole rather than cut: a build without its last lines would succeed wrongly.
     if file.len() > MAX_DOCKERFILE {
@@ -443,11 +444,10 @@ fn read_dockerfile(context: &Context, name: &str, p: &mut Progress) -> Result<St
             ),
         );
         p.line(n, "DONE 0.0s");
-        return Err(format!(
-            "failed to solve: failed to read dockerfile: {name} is {} bytes, more than the {} MiB Layerlab reads",
-            file.len(),
-            MAX_DOCKERFILE >> 20
-        ));
+        return Err(DockerfileError::TooLarge {
+            name: name.to_owned(),
+            bytes: file.len(),
+        });
     }
     let text = String::from_utf8_lossy(&file.to_vec()).into_owned();
     p.line(
@@ -508,7 +508,7 @@ fn legacy_finish(
         return fail(
             out,
             p,
-            "No image was generated. Is your Dockerfile empty?".into(),
+            BuildError::other("No image was generated. Is your Dockerfile empty?"),
         );
     };
     p.say(format!("Successfully built {}", id.short()));
@@ -521,26 +521,16 @@ fn legacy_finish(
     out
 }
 
-/// How a failure before the first step starts: BuildKit's client or the daemon.
-fn solve_prefix(opts: &BuildOptions) -> &'static str {
-    if opts.legacy {
-        "Error response from daemon: "
-    } else {
-        "failed to solve: "
-    }
-}
-
 /// Ends the output with the error, BuildKit's snippet of the Dockerfile first.
 fn fail(mut out: Built, mut p: Progress, err: BuildError) -> Built {
-    let text = err.text();
-    let msg = text.as_str();
     out.status = 1;
     if p.legacy {
-        let msg = msg.strip_prefix("failed to solve: ").unwrap_or(msg);
-        out.error = Some(msg.to_owned());
+        // The classic builder prints the solver's message alone.
+        out.error = Some(err.message);
         out.lines = p.lines;
         return out;
     }
+    let msg = err.text();
     if let Some(s) = err.snippet {
         p.lines.extend(s.lines().map(str::to_owned));
     }
@@ -567,100 +557,6 @@ pub(crate) fn source_snippet(name: &str, text: &str, line: usize) -> String {
     s
 }
 
-/// The Dockerfile cut into stages, and which of them the target needs.
-struct Plan<'a> {
-    global_args: Map<String, String>,
-    stages: Vec<Vec<&'a Instruction>>,
-    counts: Vec<usize>,
-    needed: Vec<usize>,
-}
-
-impl<'a> Plan<'a> {
-    fn new(instructions: &'a [Instruction], opts: &BuildOptions) -> Result<Plan<'a>, String> {
-        let mut global_args = Map::new();
-        let mut stages: Vec<Vec<&Instruction>> = Vec::new();
-        for i in instructions {
-            match i.keyword {
-                Some(Keyword::From) => stages.push(vec![i]),
-                Some(Keyword::Arg) if stages.is_empty() => {
-                    if let Args::Words(words) = &i.args {
-                        for w in words {
-                            let (k, v) = w.split_once('=').unwrap_or((w, ""));
-                            let v = opts
-                                .build_args
-                                .get(k)
-                                .cloned()
-                                .unwrap_or_else(|| v.to_owned());
-                            global_args.insert(k.to_owned(), v);
-                        }
-                    }
-                }
-                _ => {
-                    if let Some(s) = stages.last_mut() {
-                        s.push(i);
-                    }
-                }
-            }
-        }
-        if stages.is_empty() {
-            return Err("dockerfile contains no stages to build".into());
-        }
-        let names: Vec<Option<String>> = stages.iter().map(|s| stage_name(s[0])).collect();
-        let target = match &opts.target {
-            Some(t) => names
-                .iter()
-                .position(|n| n.as_deref() == Some(t.to_ascii_lowercase().as_str()))
-                .ok_or_else(|| format!("target stage \"{t}\" could not be found"))?,
-            None => stages.len() - 1,
-        };
-        // Stages the target needs: FROM <stage> and COPY --from=<stage>.
-        let mut needed = vec![false; stages.len()];
-        let mut todo = vec![target];
-        while let Some(s) = todo.pop() {
-            if needed[s] {
-                continue;
-            }
-            needed[s] = true;
-            for i in &stages[s] {
-                let dep = match i.keyword {
-                    Some(Keyword::From) => match &i.args {
-                        Args::Words(w) => w.first().cloned(),
-                        _ => None,
-                    },
-                    Some(Keyword::Copy | Keyword::Add) => i
-                        .flags
-                        .iter()
-                        .find(|f| f.name == "from")
-                        .and_then(|f| f.value.clone()),
-                    _ => None,
-                };
-                if let Some(dep) = dep {
-                    let lower = dep.to_ascii_lowercase();
-                    let found = names[..s]
-                        .iter()
-                        .position(|n| n.as_deref() == Some(lower.as_str()))
-                        .or_else(|| lower.parse::<usize>().ok().filter(|n| *n < s));
-                    if let Some(d) = found {
-                        todo.push(d);
-                    }
-                }
-            }
-        }
-        let counts = stages
-            .iter()
-            .map(|s| s.iter().filter(|i| steps::is_vertex(i)).count())
-            .collect();
-        Ok(Plan {
-            global_args,
-            counts,
-            needed: (0..stages.len())
-                .filter(|s| opts.legacy || needed[*s])
-                .collect(),
-            stages,
-        })
-    }
-}
-
 /// What BuildKit's file sync reports sending for one file: its bytes, plus
 /// its stat record and packet framing (fsutil's protobufs, whose varints grow
 /// with the size): a 13-byte `Dockerfile` is `50B`. Measured on Docker 26.
@@ -682,23 +578,5 @@ fn mark_bases_cached(progress: &mut Progress, steps: &[Step], from_lines: Vec<(u
                 *l = format!("#{v} CACHED");
             }
         }
-    }
-}
-
-/// Whether a FROM names `scratch`.
-pub(crate) fn is_scratch(from: &Instruction, args: &Map<String, String>) -> bool {
-    match &from.args {
-        Args::Words(w) => w
-            .first()
-            .and_then(|b| vars::expand(b, args).ok())
-            .is_some_and(|b| b.eq_ignore_ascii_case("scratch")),
-        _ => false,
-    }
-}
-
-pub(crate) fn stage_name(from: &Instruction) -> Option<String> {
-    match &from.args {
-        Args::Words(w) if w.len() == 3 => Some(w[2].to_ascii_lowercase()),
-        _ => None,
     }
 }

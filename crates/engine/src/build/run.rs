@@ -2,6 +2,7 @@
 //! keyed by the command, the environment, the working directory and the
 //! user; a failure as BuildKit boxes it or as the classic builder words it.
 
+use super::error::StepError;
 use super::steps::{shell, working_dir, Builder, Failed, Texts};
 use super::{key, BuildError, Stage};
 use crate::content::Content;
@@ -40,6 +41,69 @@ impl Builder<'_> {
             _ => [shell.clone(), vec![script.clone()]].concat(),
         };
         let shown_cmd = argv.join(" ");
+        let (created_by, legacy) = self.history_texts(stage, &shown_cmd);
+        let mut env: Vec<String> = stage.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        env.extend(cfg.env.iter().cloned());
+        let cwd = working_dir(cfg);
+        let step_key = key(&[
+            stage.key.as_str(),
+            "RUN",
+            &argv.join("\0"),
+            &env.join("\0"),
+            &cwd,
+            &cfg.user,
+        ]);
+        let shell_path = shell[0].clone();
+        let texts = Texts {
+            buildkit: created_by,
+            legacy,
+            container: true,
+            argv: argv.clone(),
+        };
+        let legacy_mode = self.opts.legacy;
+        let budget = self.opts.budget.clone();
+        self.run_mounts = true;
+        let result = self.layer_step(stage, i, label, step_key, texts, |fs| {
+            if !matches!(fs.stat(&shell_path).map(|s| s.node), Ok(Node::File { .. })) {
+                let msg = StepError::NoShell {
+                    shell: shell_path.clone(),
+                    cmd: shown_cmd.clone(),
+                    legacy: legacy_mode,
+                };
+                return Err(Failed {
+                    msg,
+                    status: 127,
+                    output: Vec::new(),
+                });
+            }
+            let mut sh = Shell::new(&shell_path, &env, &cwd);
+            let ran = sh.run_within(fs, &script, Content::empty(), &budget);
+            let lines: Vec<String> = ran.lines().into_iter().map(|(_, l)| l).collect();
+            if ran.status != 0 {
+                let msg = StepError::Exit {
+                    cmd: shown_cmd.clone(),
+                    status: ran.status,
+                    legacy: legacy_mode,
+                };
+                return Err(Failed {
+                    msg,
+                    status: ran.status,
+                    output: lines,
+                });
+            }
+            Ok(lines)
+        });
+        self.run_mounts = false;
+        let Err(f) = result else { return Ok(()) };
+        if legacy_mode {
+            return Err(BuildError::other(f.msg));
+        }
+        Err(self.run_failed(i, label, &f))
+    }
+
+    /// RUN's history entry: BuildKit's (with every build arg) and the
+    /// classic builder's (the build args that have values, sorted).
+    fn history_texts(&self, stage: &Stage, shown_cmd: &str) -> (String, String) {
         let args_prefix = if stage.args.is_empty() {
             String::new()
         } else {
@@ -64,7 +128,7 @@ impl Builder<'_> {
             .collect();
         crate::sort::sort(&mut legacy_args);
         let legacy = if legacy_args.is_empty() {
-            shown_cmd.clone()
+            shown_cmd.to_owned()
         } else {
             format!(
                 "|{} {} {shown_cmd}",
@@ -72,55 +136,7 @@ impl Builder<'_> {
                 legacy_args.join(" ")
             )
         };
-        let mut env: Vec<String> = stage.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        env.extend(cfg.env.iter().cloned());
-        let cwd = working_dir(cfg);
-        let step_key = key(&[
-            stage.key.as_str(),
-            "RUN",
-            &argv.join("\0"),
-            &env.join("\0"),
-            &cwd,
-            &cfg.user,
-        ]);
-        let shell_path = shell[0].clone();
-        let texts = Texts {
-            buildkit: created_by,
-            legacy,
-            container: true,
-            argv: argv.clone(),
-        };
-        let legacy_mode = self.opts.legacy;
-        let budget = self.opts.budget.clone();
-        self.run_mounts = true;
-        let result = self.layer_step(stage, i, label, step_key, texts, |fs| {
-            if !matches!(fs.stat(&shell_path).map(|s| s.node), Ok(Node::File { .. })) {
-                let msg = if legacy_mode {
-                    format!("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{shell_path}\": stat {shell_path}: no such file or directory: unknown")
-                } else {
-                    format!("process \"{shown_cmd}\" did not complete successfully: runc run failed: unable to start container process: exec: \"{shell_path}\": stat {shell_path}: no such file or directory")
-                };
-                return Err(Failed { msg, status: 127, output: Vec::new() });
-            }
-            let mut sh = Shell::new(&shell_path, &env, &cwd);
-            let ran = sh.run_within(fs, &script, Content::empty(), &budget);
-            let lines: Vec<String> = ran.lines().into_iter().map(|(_, l)| l).collect();
-            if ran.status != 0 {
-                let msg = if legacy_mode {
-                    format!("The command '{shown_cmd}' returned a non-zero code: {}", ran.status)
-                } else {
-                    format!("process \"{shown_cmd}\" did not complete successfully: exit code: {}", ran.status)
-                };
-                return Err(Failed { msg, status: ran.status, output: lines });
-            }
-            Ok(lines)
-        });
-        self.run_mounts = false;
-        let Err(f) = result else { return Ok(()) };
-        if legacy_mode {
-            return Err(f.msg.into());
-        }
-        Err(self.run_failed(i, label, &f))
+        (created_by, legacy)
     }
 
     /// A failed RUN in BuildKit's output: its output and error on its

@@ -3,6 +3,7 @@
 //! that only change the config and the history.
 
 use super::context::Context;
+use super::error::{CopyError, StepError};
 use super::{vars, BuildCache, BuildError, BuildOptions, Cached, Progress, Stage, Step};
 use crate::diff::Diff;
 use crate::digest::Digest;
@@ -59,20 +60,32 @@ pub(super) struct Texts {
     pub argv: Vec<String>,
 }
 
-/// A step's work that failed: the message, the exit status and the output so far.
+/// A step's work that failed: why, the exit status and the output so far.
 pub(crate) struct Failed {
-    pub msg: String,
+    pub msg: StepError,
     pub status: i32,
     pub output: Vec<String>,
 }
 
-impl From<String> for Failed {
-    fn from(msg: String) -> Failed {
+impl From<StepError> for Failed {
+    fn from(msg: StepError) -> Failed {
         Failed {
             msg,
             status: 1,
             output: Vec::new(),
         }
+    }
+}
+
+impl From<CopyError> for Failed {
+    fn from(e: CopyError) -> Failed {
+        Failed::from(StepError::Copy(e))
+    }
+}
+
+impl From<crate::error::FsError> for Failed {
+    fn from(e: crate::error::FsError) -> Failed {
+        Failed::from(StepError::Fs(e))
     }
 }
 
@@ -91,9 +104,9 @@ pub(super) fn go_list(items: &[String]) -> String {
 }
 
 impl Builder<'_> {
-    pub(super) fn err_at(&self, line: usize, msg: &str) -> BuildError {
+    pub(super) fn err_at(&self, line: usize, msg: impl std::fmt::Display) -> BuildError {
         if self.opts.legacy {
-            return msg.into();
+            return BuildError::other(msg);
         }
         BuildError::at(
             line,
@@ -161,7 +174,7 @@ impl Builder<'_> {
                 )
             };
             if let Err(why) = self.opts.budget.step() {
-                return Err(format!("failed to solve: {why}").into());
+                return Err(BuildError::solve(why));
             }
             self.instruction(&mut stage, i, &label)?;
             if self.opts.legacy {

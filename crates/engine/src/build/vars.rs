@@ -4,9 +4,58 @@
 //! Quotes are removed; `\$` keeps a literal dollar.
 
 use crate::map::Map;
+use std::fmt;
+
+/// A word that does not expand: BuildKit's `failed to process "WORD": …`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarError {
+    pub word: String,
+    pub why: Why,
+}
+
+/// What is wrong in the word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Why {
+    /// `${` with no `}`.
+    MissingBrace,
+    /// `${}` or `${` before a character that starts no name.
+    BadSubstitution,
+    /// `${NAME:?}` of an empty or unset variable.
+    Empty(String),
+    /// `${NAME?}` of an unset variable.
+    Unset(String),
+    /// `${NAME:?message}`: the name and the message as written.
+    Message { name: String, message: String },
+    /// `${NAME:x}`: the modifier's first character.
+    Modifier(char),
+    /// A word inside `${…}` that does not expand.
+    Inner(Box<VarError>),
+}
+
+impl fmt::Display for VarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "failed to process \"{}\": ", self.word)?;
+        match &self.why {
+            Why::MissingBrace => f.write_str("syntax error: missing '}'"),
+            Why::BadSubstitution => f.write_str("syntax error: bad substitution"),
+            Why::Empty(name) => write!(f, "{name}: is not allowed to be empty"),
+            Why::Unset(name) => write!(f, "{name}: is not allowed to be unset"),
+            Why::Message { name, message } => write!(f, "{name}: {message}"),
+            Why::Modifier(c) => write!(f, "unsupported modifier ({c}) in substitution"),
+            Why::Inner(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<VarError> for Why {
+    fn from(e: VarError) -> Why {
+        Why::Inner(Box::new(e))
+    }
+}
 
 /// Expands `word` with `vars`. Errors are worded as BuildKit words them.
-pub fn expand(word: &str, vars: &Map<String, String>) -> Result<String, String> {
+pub fn expand(word: &str, vars: &Map<String, String>) -> Result<String, VarError> {
     let chars: Vec<char> = word.chars().collect();
     let mut out = String::new();
     let mut i = 0;
@@ -28,8 +77,10 @@ pub fn expand(word: &str, vars: &Map<String, String>) -> Result<String, String> 
                 i += 1;
             }
             '$' if !single => {
-                let (value, used) = variable(&chars[i + 1..], vars)
-                    .map_err(|e| format!("failed to process \"{word}\": {e}"))?;
+                let (value, used) = variable(&chars[i + 1..], vars).map_err(|why| VarError {
+                    word: word.to_owned(),
+                    why,
+                })?;
                 match value {
                     Some(v) => out.push_str(&v),
                     None => out.push('$'),
@@ -88,7 +139,7 @@ pub fn expand_shown(text: &str, vars: &Map<String, String>) -> String {
 }
 
 /// The value after a `$` and how many characters it used (`None`: a literal `$`).
-fn variable(rest: &[char], vars: &Map<String, String>) -> Result<(Option<String>, usize), String> {
+fn variable(rest: &[char], vars: &Map<String, String>) -> Result<(Option<String>, usize), Why> {
     let name_len = |s: &[char]| {
         s.iter()
             .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
@@ -98,12 +149,12 @@ fn variable(rest: &[char], vars: &Map<String, String>) -> Result<(Option<String>
         Some('{') => {
             let body = &rest[1..];
             let Some(end) = body.iter().position(|c| *c == '}') else {
-                return Err("syntax error: missing '}'".into());
+                return Err(Why::MissingBrace);
             };
             let inner: String = body[..end].iter().collect();
             let n = name_len(&body[..end]);
             if n == 0 {
-                return Err("syntax error: bad substitution".into());
+                return Err(Why::BadSubstitution);
             }
             let name = &inner[..n];
             let op = &inner[n..];
@@ -141,17 +192,15 @@ fn variable(rest: &[char], vars: &Map<String, String>) -> Result<(Option<String>
                 let strict = op.starts_with(':');
                 if (strict && nonempty) || (!strict && set) {
                     v
+                } else if w.is_empty() && strict {
+                    return Err(Why::Empty(name.to_owned()));
                 } else if w.is_empty() {
-                    return Err(format!(
-                        "{name}: {}",
-                        if strict {
-                            "is not allowed to be empty"
-                        } else {
-                            "is not allowed to be unset"
-                        }
-                    ));
+                    return Err(Why::Unset(name.to_owned()));
                 } else {
-                    return Err(format!("{name}: {w}"));
+                    return Err(Why::Message {
+                        name: name.to_owned(),
+                        message: w.to_owned(),
+                    });
                 }
             } else if let Some(p) = ["##", "%%", "#", "%"]
                 .into_iter()
@@ -160,10 +209,7 @@ fn variable(rest: &[char], vars: &Map<String, String>) -> Result<(Option<String>
                 let pattern = expand(&op[p.len()..], vars)?;
                 crate::shell::strip(&v, &pattern, p)
             } else {
-                return Err(format!(
-                    "unsupported modifier ({}) in substitution",
-                    op.chars().next().unwrap_or(' ')
-                ));
+                return Err(Why::Modifier(op.chars().next().unwrap_or(' ')));
             };
             Ok((Some(result), end + 2))
         }
@@ -221,7 +267,8 @@ mod tests {
                 "failed to process \"${A:x}\": unsupported modifier (:) in substitution",
             ),
         ] {
-            assert_eq!(expand(input, &vars), Err(want.to_owned()), "{input}");
+            let got = expand(input, &vars).map_err(|e| e.to_string());
+            assert_eq!(got, Err(want.to_owned()), "{input}");
         }
     }
 }

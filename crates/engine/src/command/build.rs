@@ -53,15 +53,7 @@ pub fn build(s: &mut Session, p: Parsed, mut t: Transcript, legacy: bool) -> Tra
     let tag = match p.value("tag") {
         Some(text) => match Reference::parse(text) {
             Ok(r) => Some(r),
-            Err(e) => {
-                return t.fail(
-                    1,
-                    format!(
-                        "ERROR: invalid tag \"{text}\": {}",
-                        e.0.trim_start_matches("invalid reference format: ")
-                    ),
-                )
-            }
+            Err(e) => return t.fail(1, format!("ERROR: invalid tag \"{text}\": {}", e.reason())),
         },
         None => None,
     };

@@ -129,7 +129,7 @@ pub fn service(s: &mut Session, action: Action) -> Transcript {
                 "Job for docker.service failed because the control process exited with error code.",
             );
             t.err("See \"systemctl status docker.service\" and \"journalctl -xeu docker.service\" for details.");
-            t.err(crate::note::text(NoteKey::DockerdSaid, &[&why]));
+            t.err(crate::note::text(NoteKey::DockerdSaid, &[&why.to_string()]));
             t.status = 1;
             return t;
         }
@@ -155,8 +155,32 @@ pub fn service(s: &mut Session, action: Action) -> Transcript {
     t
 }
 
+/// Why dockerd would not start with `/etc/docker/daemon.json`, in its words.
+#[derive(Debug)]
+enum ConfigError {
+    /// The file is not the JSON dockerd reads: serde's reason.
+    Json(String),
+    /// A `storage-driver` dockerd does not have.
+    Driver(String),
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::Json(why) => write!(
+                f,
+                "unable to configure the Docker daemon with file {DAEMON_JSON}: {why}"
+            ),
+            ConfigError::Driver(name) => write!(
+                f,
+                "failed to start daemon: error initializing graphdriver: driver not supported: {name}"
+            ),
+        }
+    }
+}
+
 /// The storage driver `/etc/docker/daemon.json` asks for (overlay2 without one).
-fn configured_driver(s: &Session) -> Result<Driver, String> {
+fn configured_driver(s: &Session) -> Result<Driver, ConfigError> {
     let Ok((content, _)) = s.host_fs.read(DAEMON_JSON) else {
         return Ok(Driver::Overlay2);
     };
@@ -170,13 +194,10 @@ fn configured_driver(s: &Session) -> Result<Driver, String> {
         #[serde(rename = "storage-driver")]
         storage_driver: Option<String>,
     }
-    let config: DaemonJson = serde_json::from_str(&text).map_err(|e| {
-        format!("unable to configure the Docker daemon with file {DAEMON_JSON}: {e}")
-    })?;
+    let config: DaemonJson =
+        serde_json::from_str(&text).map_err(|e| ConfigError::Json(e.to_string()))?;
     match config.storage_driver {
         None => Ok(Driver::Overlay2),
-        Some(name) => Driver::parse(&name).ok_or_else(|| {
-            format!("failed to start daemon: error initializing graphdriver: driver not supported: {name}")
-        }),
+        Some(name) => Driver::parse(&name).ok_or(ConfigError::Driver(name)),
     }
 }

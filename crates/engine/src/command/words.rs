@@ -1,7 +1,17 @@
 //! Splitting a command line into words, with quotes and backslashes as a shell does.
 
+/// A quote left open, as `sh` words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unterminated;
+
+impl std::fmt::Display for Unterminated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Syntax error: Unterminated quoted string")
+    }
+}
+
 /// Splits `line` into words. Unbalanced quotes are an error, as in `sh`.
-pub fn split(line: &str) -> Result<Vec<String>, String> {
+pub fn split(line: &str) -> Result<Vec<String>, Unterminated> {
     let mut words = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -20,7 +30,7 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(c) => word.push(c),
-                        None => return Err("Syntax error: Unterminated quoted string".into()),
+                        None => return Err(Unterminated),
                     }
                 }
             }
@@ -35,10 +45,10 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                                 word.push('\\');
                                 word.push(c);
                             }
-                            None => return Err("Syntax error: Unterminated quoted string".into()),
+                            None => return Err(Unterminated),
                         },
                         Some(c) => word.push(c),
-                        None => return Err("Syntax error: Unterminated quoted string".into()),
+                        None => return Err(Unterminated),
                     }
                 }
             }

@@ -170,23 +170,65 @@ fn suggestion(word: &str) -> Option<String> {
     })
 }
 
+/// ENV or LABEL pairs that do not read, as BuildKit words it; `what` is
+/// the instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PairsError {
+    /// The legacy form with a key and no value.
+    NoValue {
+        what: String,
+    },
+    /// A word of the `k=v` form without `=`.
+    NoEquals(String),
+    BlankName {
+        what: String,
+    },
+}
+
+impl std::fmt::Display for PairsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PairsError::NoValue { what } => write!(f, "{what} must have two arguments"),
+            PairsError::NoEquals(word) => write!(
+                f,
+                "Syntax error - can't find = in \"{word}\". Must be of the form: name=value"
+            ),
+            PairsError::BlankName { what } => write!(f, "{what} names can not be blank"),
+        }
+    }
+}
+
+/// A JSON array that holds something other than strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct NotStrings;
+
+impl std::fmt::Display for NotStrings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("when using JSON array syntax, arrays must be comprised of strings only")
+    }
+}
+
 /// `k=v k2="v 2"` pairs, or the legacy `KEY value with spaces` (ENV, LABEL,
 /// and `docker commit --change`).
-pub(crate) fn pairs(what: &str, rest: &str) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn pairs(what: &str, rest: &str) -> Result<Vec<(String, String)>, PairsError> {
     let first = rest.split_whitespace().next().unwrap_or("");
     if !first.contains('=') {
         let (k, v) = rest
             .split_once(char::is_whitespace)
-            .ok_or_else(|| format!("{what} must have two arguments"))?;
+            .ok_or_else(|| PairsError::NoValue {
+                what: what.to_owned(),
+            })?;
         return Ok(vec![(k.to_owned(), v.trim().to_owned())]);
     }
     let mut out = Vec::new();
     for word in split_quoted(rest) {
-        let (k, v) = word.split_once('=').ok_or_else(|| {
-            format!("Syntax error - can't find = in \"{word}\". Must be of the form: name=value")
-        })?;
+        let (k, v) = word
+            .split_once('=')
+            .ok_or_else(|| PairsError::NoEquals(word.clone()))?;
         if k.is_empty() {
-            return Err(format!("{what} names can not be blank"));
+            return Err(PairsError::BlankName {
+                what: what.to_owned(),
+            });
         }
         out.push((k.to_owned(), v.to_owned()));
     }
@@ -233,7 +275,7 @@ fn split_quoted(text: &str) -> Vec<String> {
 
 /// JSON array of strings, the silent fallback to shell form on bad JSON, and
 /// BuildKit's error for an array holding something else.
-pub(crate) fn maybe_json(rest: &str) -> Result<Option<Vec<String>>, String> {
+pub(crate) fn maybe_json(rest: &str) -> Result<Option<Vec<String>>, NotStrings> {
     let t = rest.trim_start();
     if !t.starts_with('[') {
         return Ok(None);
@@ -243,9 +285,7 @@ pub(crate) fn maybe_json(rest: &str) -> Result<Option<Vec<String>>, String> {
     }
     // Valid JSON, but an array of something else: BuildKit's error.
     match serde_json::from_str::<Vec<serde::de::IgnoredAny>>(t) {
-        Ok(_) => {
-            Err("when using JSON array syntax, arrays must be comprised of strings only".to_owned())
-        }
+        Ok(_) => Err(NotStrings),
         Err(_) => Ok(None),
     }
 }
@@ -305,7 +345,7 @@ pub fn read(line: Logical, diagnostics: &mut Vec<Diagnostic>) -> Option<Instruct
                     Args::Shell(rest.to_owned())
                 }
                 Err(e) => {
-                    fail(diagnostics, e);
+                    fail(diagnostics, e.to_string());
                     Args::Shell(rest.to_owned())
                 }
             }
@@ -314,14 +354,14 @@ pub fn read(line: Logical, diagnostics: &mut Vec<Diagnostic>) -> Option<Instruct
             Ok(Some(list)) => Args::Json(list),
             Ok(None) => Args::Words(rest.split_whitespace().map(str::to_owned).collect()),
             Err(e) => {
-                fail(diagnostics, e);
+                fail(diagnostics, e.to_string());
                 Args::Words(Vec::new())
             }
         },
         Keyword::Env | Keyword::Label => match pairs(name, rest) {
             Ok(p) => Args::Pairs(p),
             Err(e) => {
-                fail(diagnostics, e);
+                fail(diagnostics, e.to_string());
                 Args::Pairs(Vec::new())
             }
         },

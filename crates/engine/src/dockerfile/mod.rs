@@ -14,7 +14,7 @@ mod tokens;
 
 pub use diagnostic::{render, Diagnostic, Hint, Severity};
 pub(crate) use instruction::{maybe_json, pairs};
-pub use instruction::{Args, Flag, Instruction, Keyword};
+pub use instruction::{Args, Flag, Instruction, Keyword, PairsError};
 pub use lines::{Directives, Heredoc};
 pub use tokens::{tokens, Pieces, Token};
 

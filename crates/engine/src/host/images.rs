@@ -5,10 +5,27 @@
 
 use super::{DeleteConflict, Host, HostError, HostEvent, Outcome, State};
 use crate::digest::Digest;
+use crate::fixture::FixtureError;
 use crate::image::{Image, ImageConfig};
 use crate::layer::Layer;
-use crate::reference::Reference;
+use crate::reference::{InvalidReference, Reference};
 use std::rc::Rc;
+
+/// Why [`Host::add_text_image`] made no image: its text or its tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TextImageError {
+    Layers(FixtureError),
+    Tag(InvalidReference),
+}
+
+impl std::fmt::Display for TextImageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextImageError::Layers(e) => write!(f, "{e}"),
+            TextImageError::Tag(e) => write!(f, "{e}"),
+        }
+    }
+}
 
 impl Host {
     /// Registers an image built from `layers` (bottom first). Layers whose ChainID is
@@ -28,8 +45,9 @@ impl Host {
     /// An image of `text`'s layers ([`crate::fixture`]'s format), tagged
     /// `tag`, each layer's history `ADD rootfs.tar /` as BuildKit writes it:
     /// the image that engine and browser tests build from text.
-    pub fn add_text_image(&mut self, tag: &str, text: &str) -> Result<Digest, String> {
-        let diffs = crate::fixture::parse_layers(text, self.now())?;
+    pub fn add_text_image(&mut self, tag: &str, text: &str) -> Result<Digest, TextImageError> {
+        let diffs =
+            crate::fixture::parse_layers(text, self.now()).map_err(TextImageError::Layers)?;
         let layers: Vec<_> = diffs.into_iter().map(|d| self.new_layer(d)).collect();
         let mut config = ImageConfig::scratch(self.now());
         for _ in &layers {
@@ -40,7 +58,7 @@ impl Host {
                 false,
             ));
         }
-        let reference = Reference::parse(tag).map_err(|e| e.to_string())?;
+        let reference = Reference::parse(tag).map_err(TextImageError::Tag)?;
         Ok(self.add_image(config, layers, Some(&reference)).value)
     }
 

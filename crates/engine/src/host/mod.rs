@@ -14,6 +14,7 @@ mod layers;
 
 pub use containers::{CommitOptions, Container, State};
 pub use disk::{DiskUsage, ImageUsage, SystemDf};
+pub use images::TextImageError;
 
 use crate::clock::EPOCH;
 use crate::diff::{Diff, Entry, Meta};
@@ -92,7 +93,7 @@ struct DeleteConflict {
 pub enum HostError {
     NoSuchContainer(String),
     NoSuchImage(String),
-    InvalidReference(String),
+    InvalidReference(crate::reference::InvalidReference),
     NameInUse {
         name: String,
         id: String,

@@ -1,6 +1,7 @@
 //! The shell's own error lines, worded as the shell of the image words them:
 //! dash's (`sh: 1: x: not found`) or busybox's ash (`sh: x: not found`).
 
+use super::error::{ExpandError, FileError};
 use super::Run;
 
 impl Run<'_, '_> {
@@ -10,19 +11,22 @@ impl Run<'_, '_> {
         if self.stopped() {
             return;
         }
-        // busybox's ash names no line (`sh: foo: not found`), and words
-        // arithmetic errors its own way.
+        // busybox's ash names no line (`sh: foo: not found`).
         if self.busybox_sh {
-            let message = match message.strip_prefix("arithmetic expression: ") {
-                Some(m) if m.starts_with("division by zero") => "divide by zero",
-                Some(_) => "arithmetic syntax error",
-                None => message,
-            };
             let line = format!("{}: {message}", self.sh.name);
             self.stderr(line);
         } else {
             let line = format!("{}: {}: {message}", self.sh.name, self.line);
             self.stderr(line);
+        }
+    }
+
+    /// A word that did not expand; busybox's ash words arithmetic errors
+    /// its own way.
+    pub(super) fn expand_error(&mut self, e: &ExpandError) {
+        match e.busybox_arith() {
+            Some(why) if self.busybox_sh => self.shell_error(why),
+            _ => self.shell_error(&e.to_string()),
         }
     }
 
@@ -46,13 +50,12 @@ impl Run<'_, '_> {
 
     /// A redirection that could not open its file: dash's `cannot create
     /// F: …` (status 2) or ash's `can't create F: nonexistent directory` (status 1).
-    pub(super) fn redirect_error(&mut self, create: bool, target: &str, reason: &str) -> i32 {
+    pub(super) fn redirect_error(&mut self, create: bool, target: &str, reason: FileError) -> i32 {
         if self.busybox_sh {
-            let missing = reason == crate::error::Errno::NotFound.message();
-            let reason = match (create, missing) {
-                (true, true) => "nonexistent directory",
-                (false, true) => "no such file",
-                _ => reason,
+            let reason = match (create, reason.is_missing()) {
+                (true, true) => "nonexistent directory".to_owned(),
+                (false, true) => "no such file".to_owned(),
+                _ => reason.to_string(),
             };
             let verb = if create { "create" } else { "open" };
             self.shell_error(&format!("can't {verb} {target}: {reason}"));

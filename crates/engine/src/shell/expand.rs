@@ -2,6 +2,7 @@
 //! substitution, field splitting of unquoted results, pathname globbing of
 //! unquoted `*`, `?` and `[…]`, and quote removal.
 
+use super::error::ExpandError;
 use super::syntax::{self, Part, Word};
 use super::Run;
 use crate::merged::Node;
@@ -33,7 +34,7 @@ impl Field {
 
 impl Run<'_, '_> {
     /// A word's fields after splitting and globbing.
-    pub(super) fn expand_word(&mut self, word: &Word) -> Result<Vec<String>, String> {
+    pub(super) fn expand_word(&mut self, word: &Word) -> Result<Vec<String>, ExpandError> {
         let mut fields: Vec<Field> = Vec::new();
         let mut cur = Field::default();
         for part in word {
@@ -87,7 +88,7 @@ impl Run<'_, '_> {
     }
 
     /// A word as one string: no splitting, no globbing (assignments, redirection targets).
-    pub(super) fn expand_single(&mut self, word: &Word) -> Result<String, String> {
+    pub(super) fn expand_single(&mut self, word: &Word) -> Result<String, ExpandError> {
         let mut s = String::new();
         for part in word {
             match part {
@@ -109,20 +110,19 @@ impl Run<'_, '_> {
 
     /// Counts an expansion's text against the budget (`x=$x$x` doubles it
     /// each time): past it, the line stops and the error is the stop itself.
-    fn hold(&mut self, value: &str) -> Result<(), String> {
-        match self.budget.bytes(value.len() as u64) {
-            Ok(()) => Ok(()),
-            Err(why) => Err(why.to_string()),
-        }
+    fn hold(&mut self, value: &str) -> Result<(), ExpandError> {
+        self.budget
+            .bytes(value.len() as u64)
+            .map_err(ExpandError::Stopped)
     }
 
     /// An unquoted heredoc body or a `${V:-word}` word, expanded.
-    pub(super) fn expand_text(&mut self, text: &str) -> Result<String, String> {
-        let word = syntax::parse_text(text).map_err(|e| e.message())?;
+    pub(super) fn expand_text(&mut self, text: &str) -> Result<String, ExpandError> {
+        let word = syntax::parse_text(text).map_err(ExpandError::Syntax)?;
         self.expand_single(&word)
     }
 
-    fn param(&mut self, name: &str, op: &str, word: &str) -> Result<String, String> {
+    fn param(&mut self, name: &str, op: &str, word: &str) -> Result<String, ExpandError> {
         let value = self.var(name);
         let set = value.is_some();
         let nonempty = value.as_deref().is_some_and(|v| !v.is_empty());
@@ -170,13 +170,10 @@ impl Run<'_, '_> {
                 if (op == ":?" && nonempty) || (op == "?" && set) {
                     v
                 } else {
-                    let w = self.expand_text(word)?;
-                    let msg = if w.is_empty() {
-                        "parameter not set".to_owned()
-                    } else {
-                        w
-                    };
-                    return Err(format!("{name}: {msg}"));
+                    return Err(ExpandError::Unset {
+                        name: name.to_owned(),
+                        word: self.expand_text(word)?,
+                    });
                 }
             }
             "#" if word.is_empty() => v.chars().count().to_string(),
@@ -184,19 +181,22 @@ impl Run<'_, '_> {
                 let pat = self.expand_text(word)?;
                 strip(&v, &pat, op)
             }
-            _ => return Err(format!("${{{name}{op}{word}}}: Bad substitution")),
+            _ => return Err(ExpandError::BadSubstitution(format!("{name}{op}{word}"))),
         })
     }
 
     /// `$(…)`: the script's stdout, trailing newlines removed; stderr passes
     /// through. `$((…))` (read as `$(` around `(…)`) is arithmetic.
-    fn substitute(&mut self, script: &str) -> Result<String, String> {
+    fn substitute(&mut self, script: &str) -> Result<String, ExpandError> {
         if let Some(expr) = script.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
             let expanded = self.expand_text(expr)?;
             let var = |name: &str| self.var(name);
             return super::arith::eval(&expanded, &var)
                 .map(|n| n.to_string())
-                .map_err(|e| e.message(expr.trim()));
+                .map_err(|error| ExpandError::Arith {
+                    error,
+                    expr: expr.trim().to_owned(),
+                });
         }
         let saved = std::mem::take(&mut self.out);
         let status = self.nested(script);

@@ -85,8 +85,8 @@ fn run_make(
             let text = String::from_utf8_lossy(&content.head(1 << 20)).into_owned();
             match parse(&name, &text) {
                 Ok(mk) => mk,
-                Err(msg) => {
-                    r.stderr(msg);
+                Err(e) => {
+                    r.stderr(e.to_string());
                     return 2;
                 }
             }
@@ -148,7 +148,7 @@ fn run_make(
     0
 }
 
-fn parse(name: &str, text: &str) -> Result<Makefile, String> {
+fn parse(name: &str, text: &str) -> Result<Makefile, MakeError> {
     let mut mk = Makefile {
         name: name.to_owned(),
         ..Makefile::default()
@@ -173,9 +173,10 @@ fn parse(name: &str, text: &str) -> Result<Makefile, String> {
                 if recipe.trim().is_empty() || recipe.trim_start().starts_with('#') {
                     continue;
                 }
-                return Err(format!(
-                    "{name}:{lineno}: *** recipe commences before first target.  Stop."
-                ));
+                return Err(MakeError::RecipeFirst {
+                    file: name.to_owned(),
+                    line: lineno,
+                });
             }
             for t in &current {
                 if let Some(rule) = mk.rules.get_mut(t) {
@@ -214,14 +215,11 @@ fn parse(name: &str, text: &str) -> Result<Makefile, String> {
             continue;
         }
         let Some((targets, rest)) = body.split_once(':') else {
-            let hint = if raw.starts_with(' ') {
-                " (did you mean TAB instead of 8 spaces?)"
-            } else {
-                ""
-            };
-            return Err(format!(
-                "{name}:{lineno}: *** missing separator{hint}.  Stop."
-            ));
+            return Err(MakeError::MissingSeparator {
+                file: name.to_owned(),
+                line: lineno,
+                spaces: raw.starts_with(' '),
+            });
         };
         let (prereqs, inline) = match rest.split_once(';') {
             Some((p, c)) => (p, Some(c.trim().to_owned())),
@@ -283,7 +281,7 @@ fn expand(
     vars: &Map<String, String>,
     text: &str,
     auto: Option<(&str, &[String])>,
-) -> Result<String, String> {
+) -> Result<String, MakeError> {
     let mut out = String::new();
     expand_into(vars, text, auto, &mut Vec::new(), &mut out)?;
     Ok(out)
@@ -295,13 +293,9 @@ fn expand_into(
     auto: Option<(&str, &[String])>,
     expanding: &mut Vec<String>,
     out: &mut String,
-) -> Result<(), String> {
+) -> Result<(), MakeError> {
     if out.len() > MAX_EXPANSION {
-        let mib = (MAX_EXPANSION >> 20).to_string();
-        return Err(format!(
-            "make: *** {}",
-            crate::note::text(crate::note::NoteKey::MakeTooLarge, &[&mib])
-        ));
+        return Err(MakeError::TooLarge);
     }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -322,9 +316,7 @@ fn expand_into(
                 }
                 let name = name.trim();
                 if expanding.iter().any(|n| n == name) {
-                    return Err(format!(
-                        "make: *** Recursive variable '{name}' references itself (eventually).  Stop."
-                    ));
+                    return Err(MakeError::Recursive(name.to_owned()));
                 }
                 match vars.get(name) {
                     Some(v) => {
@@ -407,8 +399,8 @@ impl Ctx<'_> {
         for (lineno, line) in &rule.recipe {
             let mut cmd = match expand(&self.mk.vars, line, Some((target, &rule.prereqs))) {
                 Ok(cmd) => cmd,
-                Err(msg) => {
-                    r.stderr(msg);
+                Err(e) => {
+                    r.stderr(e.to_string());
                     return Err(2);
                 }
             };
@@ -454,5 +446,53 @@ impl Ctx<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Why make stopped before running a recipe, as GNU make words it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum MakeError {
+    /// A tab-indented line before any rule.
+    RecipeFirst { file: String, line: usize },
+    /// A line that is neither a rule nor an assignment; `spaces` when it
+    /// starts with spaces (a recipe indented without a tab).
+    MissingSeparator {
+        file: String,
+        line: usize,
+        spaces: bool,
+    },
+    /// A variable whose value names itself.
+    Recursive(String),
+    /// An expansion past [`MAX_EXPANSION`].
+    TooLarge,
+}
+
+impl std::fmt::Display for MakeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MakeError::RecipeFirst { file, line } => {
+                write!(
+                    f,
+                    "{file}:{line}: *** recipe commences before first target.  Stop."
+                )
+            }
+            MakeError::MissingSeparator { file, line, spaces } => {
+                let hint = if *spaces {
+                    " (did you mean TAB instead of 8 spaces?)"
+                } else {
+                    ""
+                };
+                write!(f, "{file}:{line}: *** missing separator{hint}.  Stop.")
+            }
+            MakeError::Recursive(name) => write!(
+                f,
+                "make: *** Recursive variable '{name}' references itself (eventually).  Stop."
+            ),
+            MakeError::TooLarge => {
+                let mib = (MAX_EXPANSION >> 20).to_string();
+                let why = crate::note::text(crate::note::NoteKey::MakeTooLarge, &[&mib]);
+                write!(f, "make: *** {why}")
+            }
+        }
     }
 }

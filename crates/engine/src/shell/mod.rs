@@ -20,6 +20,7 @@
 mod arith;
 mod builtins;
 mod complaints;
+mod error;
 mod expand;
 mod make;
 mod packages;
@@ -37,6 +38,7 @@ use crate::note::NoteKey;
 use builtins::BUILTINS;
 use syntax::{AndOr, Join, Pipeline, RedirOp, Simple, SyntaxError};
 
+pub use error::{ExpandError, FileError};
 pub(crate) use expand::{matches as glob_match, strip};
 pub(crate) use programs::account_id;
 pub use syntax::incomplete;
@@ -406,8 +408,8 @@ impl Run<'_, '_> {
         for w in &cmd.words {
             match self.expand_word(w) {
                 Ok(fields) => words.extend(fields),
-                Err(msg) => {
-                    self.shell_error(&msg);
+                Err(e) => {
+                    self.expand_error(&e);
                     return 2;
                 }
             }
@@ -416,8 +418,8 @@ impl Run<'_, '_> {
         for (name, w) in &cmd.assigns {
             match self.expand_single(w) {
                 Ok(v) => assigns.push((name.clone(), v)),
-                Err(msg) => {
-                    self.shell_error(&msg);
+                Err(e) => {
+                    self.expand_error(&e);
                     return 2;
                 }
             }
@@ -438,9 +440,9 @@ impl Run<'_, '_> {
                     if let RedirOp::Read = op {
                         match self.read_file(&target) {
                             Ok(c) => input = c,
-                            Err(msg) => {
+                            Err(e) => {
                                 self.out = saved;
-                                return self.redirect_error(false, &target, &msg);
+                                return self.redirect_error(false, &target, e);
                             }
                         }
                     } else if let RedirOp::Here { body, .. } = &op {
@@ -449,9 +451,9 @@ impl Run<'_, '_> {
                         targets.push((r.fd, op, target));
                     }
                 }
-                Err(msg) => {
+                Err(e) => {
                     self.out = saved;
-                    self.shell_error(&msg);
+                    self.expand_error(&e);
                     return 2;
                 }
             }
@@ -487,7 +489,7 @@ impl Run<'_, '_> {
         let produced = std::mem::replace(&mut self.out, saved);
         match self.route(produced, &targets) {
             Ok(()) => status,
-            Err((target, reason)) => self.redirect_error(true, &target, &reason),
+            Err((target, reason)) => self.redirect_error(true, &target, reason),
         }
     }
 

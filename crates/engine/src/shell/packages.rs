@@ -263,18 +263,24 @@ fn append(r: &mut Run, path: &str, text: &str) {
     let _ = r.write_file(path, Content::bytes(text), WriteMode::Append);
 }
 
+/// A package name no catalogue has (a dependency's included).
+struct NoSuchPackage(String);
+
 /// The packages to install with their dependencies, dependencies first, or the unknown name.
-fn resolve<'c>(catalog: &'c [Package], names: &[String]) -> Result<Vec<&'c Package>, String> {
+fn resolve<'c>(
+    catalog: &'c [Package],
+    names: &[String],
+) -> Result<Vec<&'c Package>, NoSuchPackage> {
     let mut out: Vec<&Package> = Vec::new();
     fn visit<'c>(
         catalog: &'c [Package],
         name: &str,
         out: &mut Vec<&'c Package>,
-    ) -> Result<(), String> {
+    ) -> Result<(), NoSuchPackage> {
         let p = catalog
             .iter()
             .find(|p| p.name == name)
-            .ok_or_else(|| name.to_owned())?;
+            .ok_or_else(|| NoSuchPackage(name.to_owned()))?;
         if out.iter().any(|q| q.name == p.name) {
             return Ok(());
         }
@@ -409,7 +415,7 @@ fn apt_install(r: &mut Run, words: &[&String], yes: bool, host: &str, suite: &st
         Ok(p) if have_lists => p,
         Ok(_) | Err(_) => {
             let missing = match resolve(APT, &names) {
-                Err(n) => n,
+                Err(NoSuchPackage(n)) => n,
                 Ok(_) => names.first().cloned().unwrap_or_default(),
             };
             r.stderr(format!("E: Unable to locate package {missing}"));
@@ -524,7 +530,7 @@ fn apk(r: &mut Run, args: &[String]) -> i32 {
             fetch(r);
             let pkgs = match resolve(APK, &names) {
                 Ok(p) => p,
-                Err(name) => {
+                Err(NoSuchPackage(name)) => {
                     r.stderr("ERROR: unable to select packages:");
                     r.stderr(format!("  {name} (no such package):"));
                     r.stderr(format!("    required by: world[{name}]"));
@@ -594,7 +600,7 @@ fn pip(r: &mut Run, args: &[String]) -> i32 {
     }
     let pkgs = match resolve(PIP, &names) {
         Ok(p) => p,
-        Err(name) => {
+        Err(NoSuchPackage(name)) => {
             r.stderr(format!("ERROR: Could not find a version that satisfies the requirement {name} (from versions: none)"));
             r.stderr(format!("ERROR: No matching distribution found for {name}"));
             return 1;

@@ -3,6 +3,7 @@
 //! streams, and every byte written counts against the line's budget (a file
 //! past it fails with EFBIG, as under `ulimit -f`).
 
+use super::error::{ExpandError, FileError};
 use super::syntax::{Redir, RedirOp};
 use super::{Chunk, Run};
 use crate::content::Content;
@@ -15,22 +16,22 @@ impl Run<'_, '_> {
                 Ok((RedirOp::Write, target)) => {
                     if let Err(e) = self.write_file(&target, Content::empty(), WriteMode::Truncate)
                     {
-                        return self.redirect_error(true, &target, &e);
+                        return self.redirect_error(true, &target, e);
                     }
                 }
                 Ok((RedirOp::Append, target)) => {
                     if let Err(e) = self.write_file(&target, Content::empty(), WriteMode::Append) {
-                        return self.redirect_error(true, &target, &e);
+                        return self.redirect_error(true, &target, e);
                     }
                 }
                 Ok((RedirOp::Read, target)) => {
                     if let Err(e) = self.read_file(&target) {
-                        return self.redirect_error(false, &target, &e);
+                        return self.redirect_error(false, &target, e);
                     }
                 }
                 Ok(_) => {}
-                Err(msg) => {
-                    self.shell_error(&msg);
+                Err(e) => {
+                    self.expand_error(&e);
                     return 2;
                 }
             }
@@ -38,7 +39,7 @@ impl Run<'_, '_> {
         0
     }
 
-    pub(super) fn prepare_redirect(&mut self, r: &Redir) -> Result<(RedirOp, String), String> {
+    pub(super) fn prepare_redirect(&mut self, r: &Redir) -> Result<(RedirOp, String), ExpandError> {
         match &r.op {
             RedirOp::Dup(n) => Ok((RedirOp::Dup(*n), String::new())),
             RedirOp::Here { body, expand } => {
@@ -64,7 +65,7 @@ impl Run<'_, '_> {
         &mut self,
         produced: Vec<Chunk>,
         targets: &[(u8, RedirOp, String)],
-    ) -> Result<(), (String, String)> {
+    ) -> Result<(), (String, FileError)> {
         // Where fd 1 and fd 2 go: None = the terminal, Some(i) = targets[i].
         #[derive(Clone, Copy, PartialEq)]
         enum To {
@@ -108,7 +109,12 @@ impl Run<'_, '_> {
     }
 
     /// Writes a file; `/dev/null` swallows everything.
-    pub fn write_file(&mut self, path: &str, data: Content, mode: WriteMode) -> Result<(), String> {
+    pub fn write_file(
+        &mut self,
+        path: &str,
+        data: Content,
+        mode: WriteMode,
+    ) -> Result<(), FileError> {
         if path == "/dev/null" {
             return Ok(());
         }
@@ -128,28 +134,26 @@ impl Run<'_, '_> {
         };
         // A file may not outgrow the budget (EFBIG, as under `ulimit -f`).
         if before.saturating_add(data.len()) > limit {
-            return Err(crate::error::Errno::FileTooLarge.message().to_owned());
+            return Err(FileError::Errno(crate::error::Errno::FileTooLarge));
         }
         let written = self.budget.written(data.len());
         if !self.spend(written) {
-            return Err(crate::error::Errno::FileTooLarge.message().to_owned());
+            return Err(FileError::Errno(crate::error::Errno::FileTooLarge));
         }
         match self.fs.write_content(&abs, data, mode) {
             Ok(ev) => {
                 self.events.extend(ev);
                 Ok(())
             }
-            Err(e) => Err(e.errno.message().to_owned()),
+            Err(e) => Err(FileError::Errno(e.errno)),
         }
     }
 
     /// Reads a file (following symlinks); `/dev/null` is empty.
-    pub fn read_file(&mut self, path: &str) -> Result<Content, String> {
+    pub fn read_file(&mut self, path: &str) -> Result<Content, FileError> {
         match path {
             "/dev/null" => return Ok(Content::empty()),
-            "/dev/zero" | "/dev/urandom" | "/dev/random" => {
-                return Err("reading endless devices is only simulated by dd".into())
-            }
+            "/dev/zero" | "/dev/urandom" | "/dev/random" => return Err(FileError::EndlessDevice),
             _ => {}
         }
         let abs = self.abs(path);
@@ -158,7 +162,7 @@ impl Run<'_, '_> {
                 self.events.extend(ev);
                 Ok(c)
             }
-            Err(e) => Err(e.errno.message().to_owned()),
+            Err(e) => Err(FileError::Errno(e.errno)),
         }
     }
 }

@@ -63,7 +63,11 @@ pub(super) fn inputs(
             Ok(c) => out.push((f.clone(), c)),
             Err(e) if r.busybox => {
                 r.stderr(match prog {
-                    "cat" if e == crate::error::Errno::IsADirectory.message() => {
+                    "cat"
+                        if e == crate::shell::FileError::Errno(
+                            crate::error::Errno::IsADirectory,
+                        ) =>
+                    {
                         format!("cat: read error: {e}")
                     }
                     "cat" => format!("cat: can't open '{f}': {e}"),

@@ -26,7 +26,50 @@ struct Options {
 
 const TRY: &str = "Try 'tar --help' or 'tar --usage' for more information.";
 
-fn parse(args: &[String]) -> Result<Options, String> {
+/// A command line tar refuses, as GNU tar words it.
+#[derive(Debug)]
+enum Usage {
+    /// Two of create, list and extract.
+    TwoModes,
+    /// `--file` or `--directory` last, with no value.
+    LongNeedsValue(String),
+    UnknownLong(String),
+    /// `-f` or `-C` last, with no value.
+    NeedsValue(char),
+    Invalid(char),
+}
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Usage::TwoModes => f.write_str(
+                "tar: You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option",
+            ),
+            Usage::LongNeedsValue(name) => write!(f, "tar: option '--{name}' requires an argument"),
+            Usage::UnknownLong(name) => write!(f, "tar: unrecognized option '--{name}'"),
+            Usage::NeedsValue(c) => write!(f, "tar: option requires an argument -- '{c}'"),
+            Usage::Invalid(c) => write!(f, "tar: invalid option -- '{c}'"),
+        }
+    }
+}
+
+const FAILED: &str = "tar: Exiting with failure status due to previous errors";
+
+/// An error GNU tar stops at at once (status 2).
+fn fatal(r: &mut Run, line: impl Into<String>) -> i32 {
+    r.stderr(line);
+    r.stderr("tar: Error is not recoverable: exiting now");
+    2
+}
+
+/// An error GNU tar reports, then stops with status 2.
+fn failed(r: &mut Run, line: impl Into<String>) -> i32 {
+    r.stderr(line);
+    r.stderr(FAILED);
+    2
+}
+
+fn parse(args: &[String]) -> Result<Options, Usage> {
     let mut o = Options {
         mode: None,
         file: None,
@@ -36,11 +79,9 @@ fn parse(args: &[String]) -> Result<Options, String> {
         operands: Vec::new(),
     };
     let mut it = args.iter().enumerate();
-    let set_mode = |o: &mut Options, m: Mode| -> Result<(), String> {
+    let set_mode = |o: &mut Options, m: Mode| -> Result<(), Usage> {
         match o.mode {
-            Some(old) if old != m => {
-                Err("tar: You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option".into())
-            }
+            Some(old) if old != m => Err(Usage::TwoModes),
             _ => {
                 o.mode = Some(m);
                 Ok(())
@@ -57,7 +98,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 value
                     .clone()
                     .or_else(|| it.next().map(|(_, v)| v.clone()))
-                    .ok_or(format!("tar: option '--{name}' requires an argument"))
+                    .ok_or_else(|| Usage::LongNeedsValue(name.to_owned()))
             };
             match name {
                 "create" => set_mode(&mut o, Mode::Create)?,
@@ -67,7 +108,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                 "directory" => o.dir = Some(value_or_next()?),
                 "gzip" | "gunzip" => o.gzip = true,
                 "verbose" => o.verbose = true,
-                _ => return Err(format!("tar: unrecognized option '--{name}'")),
+                _ => return Err(Usage::UnknownLong(name.to_owned())),
             }
             continue;
         }
@@ -96,8 +137,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                     } else {
                         it.next().map(|(_, v)| v.clone())
                     };
-                    let value =
-                        value.ok_or(format!("tar: option requires an argument -- '{c}'"))?;
+                    let value = value.ok_or(Usage::NeedsValue(c))?;
                     if c == 'f' {
                         o.file = Some(value);
                     } else {
@@ -107,7 +147,7 @@ fn parse(args: &[String]) -> Result<Options, String> {
                         break;
                     }
                 }
-                _ => return Err(format!("tar: invalid option -- '{c}'")),
+                _ => return Err(Usage::Invalid(c)),
             }
         }
     }
@@ -118,7 +158,7 @@ pub(super) fn tar(r: &mut Run, args: &[String], stdin: Content) -> i32 {
     let o = match parse(args) {
         Ok(o) => o,
         Err(e) => {
-            r.stderr(e);
+            r.stderr(e.to_string());
             r.stderr(TRY);
             return 2;
         }
@@ -136,29 +176,20 @@ pub(super) fn tar(r: &mut Run, args: &[String], stdin: Content) -> i32 {
         Mode::List | Mode::Extract => {
             let data = match o.file.as_deref() {
                 None => {
-                    r.stderr(
+                    return fatal(
+                        r,
                         "tar: Refusing to read archive contents from terminal (missing -f option?)",
                     );
-                    r.stderr("tar: Error is not recoverable: exiting now");
-                    return 2;
                 }
                 Some("-") => stdin,
                 Some(f) => match r.read_file(f) {
                     Ok(c) => c,
-                    Err(e) => {
-                        r.stderr(format!("tar: {f}: Cannot open: {e}"));
-                        r.stderr("tar: Error is not recoverable: exiting now");
-                        return 2;
-                    }
+                    Err(e) => return fatal(r, format!("tar: {f}: Cannot open: {e}")),
                 },
             };
             let members = match archive::decompress(&data).and_then(|t| archive::read(&t)) {
                 Ok(m) => m,
-                Err(e) => {
-                    r.stderr(format!("tar: {e}"));
-                    r.stderr("tar: Exiting with failure status due to previous errors");
-                    return 2;
-                }
+                Err(e) => return failed(r, format!("tar: {e}")),
             };
             let wanted: Vec<&Member> = members
                 .iter()
@@ -183,13 +214,8 @@ pub(super) fn tar(r: &mut Run, args: &[String], stdin: Content) -> i32 {
                 match archive::extract(r.fs, &base, &chosen) {
                     Ok(ev) => r.events.extend(ev),
                     Err(e) => {
-                        r.stderr(format!(
-                            "tar: {}: Cannot open: {}",
-                            e.path,
-                            e.errno.message()
-                        ));
-                        r.stderr("tar: Exiting with failure status due to previous errors");
-                        return 2;
+                        let line = format!("tar: {}: Cannot open: {}", e.path, e.errno.message());
+                        return failed(r, line);
                     }
                 }
             }
@@ -205,9 +231,10 @@ fn create(r: &mut Run, o: &Options, base: &str) -> i32 {
         return 2;
     }
     let Some(file) = o.file.clone() else {
-        r.stderr("tar: Refusing to write archive contents to terminal (missing -f option?)");
-        r.stderr("tar: Error is not recoverable: exiting now");
-        return 2;
+        return fatal(
+            r,
+            "tar: Refusing to write archive contents to terminal (missing -f option?)",
+        );
     };
     let mut members = Vec::new();
     let mut status = 0;
@@ -248,7 +275,7 @@ fn create(r: &mut Run, o: &Options, base: &str) -> i32 {
         data = match archive::gzip(&data) {
             Ok(d) => d,
             Err(e) => {
-                r.stderr(e);
+                r.stderr(e.to_string());
                 return 2;
             }
         };
@@ -256,12 +283,10 @@ fn create(r: &mut Run, o: &Options, base: &str) -> i32 {
     if file == "-" {
         r.stdout_content(data);
     } else if let Err(e) = r.write_file(&file, data, WriteMode::Truncate) {
-        r.stderr(format!("tar: {file}: Cannot open: {e}"));
-        r.stderr("tar: Error is not recoverable: exiting now");
-        return 2;
+        return fatal(r, format!("tar: {file}: Cannot open: {e}"));
     }
     if status != 0 {
-        r.stderr("tar: Exiting with failure status due to previous errors");
+        r.stderr(FAILED);
     }
     status
 }
