@@ -161,9 +161,14 @@ pub fn focus_id(id: &str) {
     }
 }
 
+/// The page's document, for listeners on the whole page.
+pub fn document() -> Option<web_sys::Document> {
+    window()?.document()
+}
+
 /// The element that has the keyboard focus, if any.
 pub fn active_element() -> Option<web_sys::Element> {
-    window()?.document()?.active_element()
+    document()?.active_element()
 }
 
 /// Whether the learner asked the system for less motion (`prefers-reduced-motion`).

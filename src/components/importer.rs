@@ -279,7 +279,7 @@ fn reports_view(
 /// them, which a browser otherwise opens in place of it).
 fn drop_listeners(on_file: impl Fn(web_sys::File) + 'static) -> Vec<gloo_events::EventListener> {
     use gloo_events::{EventListener, EventListenerOptions};
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+    let Some(document) = crate::browser::document() else {
         return Vec::new();
     };
     let carries_files = |e: &web_sys::DragEvent| {

@@ -11,9 +11,7 @@ pub fn use_editor_focus(open: bool, area: &'static str) {
     let opener = use_mut_ref(|| None::<web_sys::HtmlElement>);
     use_effect_with(open, move |&open| {
         if open {
-            *opener.borrow_mut() = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.active_element())
+            *opener.borrow_mut() = crate::browser::active_element()
                 .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
             crate::browser::focus_id(area);
         } else if let Some(e) = opener.borrow_mut().take() {
