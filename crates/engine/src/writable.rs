@@ -40,6 +40,8 @@ pub fn held(container: &Merged) -> Vec<Held> {
     let lower = container.lower();
     upper
         .entries()
+        // What is written to a bind-mounted file lives outside the layer.
+        .filter(|(path, _)| !container.mounts().contains(path))
         .filter_map(|(path, entry)| {
             let below = lower.get(path).map(|(id, ..)| id);
             let (origin, bytes) = match entry {
@@ -99,6 +101,10 @@ f /data/a 644 a
                 "rm" => m.unlink(path).map(drop),
                 "rm -r" => m.remove_tree(path).map(drop),
                 "mkdir" => m.mkdir(path, 0o755).map(drop),
+                "bind" => {
+                    m.bind(path);
+                    Ok(())
+                }
                 _ => panic!("unknown op {op}"),
             };
             done.unwrap_or_else(|e| panic!("{op} {path}: {e}"));
@@ -123,5 +129,28 @@ f /data/a 644 a
             &["Opaque /data 0"],
         );
         check(&[], &[]);
+        // Docker bind-mounts a container's /etc/hostname: writes go there.
+        check(&[("bind", "/app/old.txt"), ("append", "/app/old.txt")], &[]);
+    }
+
+    #[test]
+    fn writing_a_bind_mounted_file_copies_nothing_up() {
+        let layers = parse_layers("d /etc 755\nf /etc/hostname 644 x", 0).expect("fixture");
+        let stack = layers
+            .into_iter()
+            .map(|d| Rc::new(Layer::new(LayerId(1), d)))
+            .collect();
+        let mut m = Merged::new(Rc::new(Lower::new(stack)));
+        m.bind("/etc/hostname");
+        let events = m
+            .write("/etc/hostname", b"web\n", WriteMode::Truncate)
+            .expect("write");
+        assert!(
+            !events
+                .iter()
+                .any(|e| matches!(e, crate::event::Event::CopyUp { .. })),
+            "{events:?}"
+        );
+        assert_eq!(m.read("/etc/hostname").map(|(c, _)| c.len()).ok(), Some(4));
     }
 }

@@ -127,7 +127,13 @@ impl Merged {
             Some((Node::Dir { .. }, _)) => return Err(FsError::new(Errno::IsADirectory, path)),
             Some((Node::Symlink { .. }, _)) => return Err(FsError::new(Errno::NotFound, path)),
             Some((Node::File { .. }, _)) => {
-                self.copy_up(&p, &mut events);
+                // A bind-mounted file is written where it is mounted from:
+                // nothing is copied up into the container's layer.
+                if self.mounts.contains(&p) {
+                    self.copy_up(&p, &mut Vec::new());
+                } else {
+                    self.copy_up(&p, &mut events);
+                }
                 let now = self.now;
                 let ino = self
                     .upper_ino(&p)
