@@ -129,7 +129,8 @@ fn hashing_html(
     input: &UseStateHandle<String>,
     on_action: &Callback<Action>,
 ) -> Html {
-    let mb = |n: u64| n.div_ceil(1 << 20);
+    // In the units Docker prints sizes in (210MB for 200 MiB), as the stage does.
+    let size = |n: u64| layerlab_engine::size::human_size(n as f64);
     let onclick = {
         let (input, on_action) = (input.clone(), on_action.clone());
         let line = line.clone();
@@ -144,7 +145,7 @@ fn hashing_html(
     };
     html! {
         <p class="notice opened hashing" role="status">
-            { format!("{}{}{} / {} MB ", t(lang, Msg::HashingLayers), crate::i18n::colon(lang), mb(done), mb(total)) }
+            { format!("{}{}{} / {} ", t(lang, Msg::HashingLayers), crate::i18n::colon(lang), size(done), size(total)) }
             <progress max={total.to_string()} value={done.to_string()}></progress>
             { " " }
             if line.is_some() {
