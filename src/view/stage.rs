@@ -35,7 +35,8 @@ pub struct Slab {
 /// An image: a label on the tip of its chain.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ImageTag {
-    /// Its first tag, or `<none>`.
+    /// Its tags (several when they name one image, as `docker tag` makes
+    /// them), or `<none>`.
     pub name: String,
     pub id: String,
     pub size: String,
@@ -224,11 +225,16 @@ pub fn stage_model(session: &Session) -> Stage {
             stage.slabs[at].used_by += 1;
             parent = Some(at);
         }
-        let name = host
+        let tags: Vec<String> = host
             .tags_of(&image.id)
-            .first()
+            .iter()
             .map(|r| r.to_string())
-            .unwrap_or_else(|| "<none>".into());
+            .collect();
+        let name = if tags.is_empty() {
+            "<none>".into()
+        } else {
+            tags.join(", ")
+        };
         stage.images.push(ImageTag {
             name,
             id: image.id.short().to_owned(),
@@ -360,5 +366,12 @@ mod tests {
             "{held:?}"
         );
         assert!(held.contains(&("mtab", Origin::Whiteout)), "{held:?}");
+    }
+
+    #[test]
+    fn an_image_with_several_tags_is_labelled_with_all_of_them() {
+        let stage = stage_after(&["docker pull busybox", "docker tag busybox big"]);
+        let names: Vec<&str> = stage.images.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["big:latest, busybox:latest"]);
     }
 }
