@@ -195,7 +195,7 @@ pub fn app(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<Lang> context={lang}>
-        <div class={classes!("app", state.presenter.then_some("presenter"), format!("speed-{}", state.speed))} ref={root_ref} tabindex="-1">
+        <div class={classes!("app", state.presenter.then_some("presenter"), boot.later.is_some().then_some("restoring"), format!("speed-{}", state.speed))} ref={root_ref} tabindex="-1">
             // A link, as skip links are, that moves the focus without
             // touching the address (its fragment is for permalinks).
             <a class="skip-link" href="#command" onclick={Callback::from(|e: MouseEvent| {

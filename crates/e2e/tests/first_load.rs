@@ -2,7 +2,9 @@
 //! code (`*_rest.wasm`, see `xtask/src/split.rs`) arrives after the first paint,
 //! and everything works whether or not it has arrived when it is needed.
 
-use layerlab_e2e::{choose_lesson, lesson_entries, permalink, terminal_text, Browser, Harness};
+use layerlab_e2e::{
+    artifacts_dir, choose_lesson, lesson_entries, permalink, terminal_text, Browser, Harness,
+};
 use serde_json::json;
 
 /// Commands whose code a first load never runs, and what each must print.
@@ -222,9 +224,17 @@ fn saved_work_waits_visibly_for_the_rest_and_is_never_saved_over() {
             return Err(format!("the notice says {said:?}"));
         }
         std::thread::sleep(std::time::Duration::from_millis(800));
+        b.screenshot(&artifacts_dir().join("restoring-1280x720.png"))?;
         let kept = b.execute("return localStorage.getItem('layerlab.autosave');", vec![])?;
         if kept != saved {
             return Err(format!("the autosave changed while restoring: {kept}"));
+        }
+        let hint = b.execute(
+            "const h = document.querySelector('.stage .hint'); return h ? getComputedStyle(h).visibility : 'none';",
+            vec![],
+        )?;
+        if hint == "visible" {
+            return Err("the empty stage says there are no images while the work is restored".into());
         }
         if !b.find_all(".stage .image-tag")?.is_empty() {
             return Err("the stage drew an image before the work was replayed".into());
