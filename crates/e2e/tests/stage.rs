@@ -251,27 +251,128 @@ fn a_deleted_file_is_a_whiteout_and_a_commit_shares_every_layer() {
     });
 }
 
+/// The page's sideways overflow, in pixels.
+fn sideways(b: &Browser) -> Result<i64, String> {
+    let wide = b.execute(
+        "return document.documentElement.scrollWidth - innerWidth;",
+        vec![],
+    )?;
+    Ok(wide.as_i64().unwrap_or(0))
+}
+
+/// Where the pane with id `id` is: shown at all, its top inside the
+/// viewport, and its bottom above the tab bar when it ends on screen.
+fn pane_in_view(b: &Browser, id: &str) -> Result<(), String> {
+    let v = b.execute(
+        "const p = document.getElementById(arguments[0]);
+         const bar = document.querySelector('.tab-bar').getBoundingClientRect();
+         const r = p.getBoundingClientRect();
+         return [r.width, r.height, r.top, r.bottom, bar.top, innerHeight];",
+        vec![id.into()],
+    )?;
+    let n = |k: usize| v[k].as_f64().unwrap_or(-1.0);
+    let (w, h, top, bar) = (n(0), n(1), n(2), n(4));
+    if w <= 0.0 || h <= 0.0 || top < 0.0 || top >= bar || bar > n(5) {
+        return Err(format!(
+            "#{id} is not in view: [width, height, top, bottom, tab bar's top, viewport] = {v}"
+        ));
+    }
+    Ok(())
+}
+
 #[test]
-fn the_stage_fits_a_tablet_and_a_phone_without_sideways_scrolling() {
-    for (w, h) in [(768, 1024), (390, 844)] {
+fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
+    // (tab, the pane it shows)
+    let tabs = [
+        ("stage", "stage"),
+        ("terminal", "terminal-pane"),
+        ("lesson", "lessons-pane"),
+        ("dockerfile", "dockerfile-pane"),
+        ("more", "inspector-pane"),
+    ];
+    for (w, h) in [(390, 844), (768, 1024)] {
         let mut harness = Harness::start(w, h).expect("harness");
         let url = harness.app_url("");
-        harness.run(&format!("stage_{w}x{h}"), |b| {
+        harness.run(&format!("tabs_{w}x{h}"), |b| {
             b.goto(&url)?;
-            b.wait_for("#command")?;
-            run(b, "docker build -t app .")?;
+            let input = b.wait_for("#command")?;
+            // The terminal first: nothing is on the stage before a command.
+            let chosen = b.texts(".tab-bar [aria-selected='true'] .label")?;
+            if chosen != ["Terminal"] {
+                return Err(format!("the chosen tab at the start is {chosen:?}"));
+            }
+            pane_in_view(b, "terminal-pane")?;
+            pane_in_view(b, "command").map_err(|e| format!("the command line: {e}"))?;
+            b.screenshot(&artifacts_dir().join(format!("tabs-first-view-{w}x{h}.png")))?;
+            for (tab, pane) in tabs {
+                b.click(&b.find(&format!("#tab-{tab}"))?)?;
+                b.wait_until(&format!("the {tab} tab chosen"), || {
+                    b.attribute(&b.find(&format!("#tab-{tab}")).ok()?, "aria-selected")
+                        .ok()
+                        .flatten()
+                        .filter(|s| s == "true")
+                })?;
+                pane_in_view(b, pane).map_err(|e| format!("on the {tab} tab: {e}"))?;
+                let others = b.execute(
+                    "return [...document.querySelectorAll('.workspace .pane')]
+                       .filter(p => p.id !== arguments[0] && p.offsetParent !== null
+                         && p.getBoundingClientRect().top < innerHeight && !p.contains(document.getElementById(arguments[0])))
+                       .map(p => p.getAttribute('aria-labelledby'));",
+                    vec![pane.into()],
+                )?;
+                // The stage brings what happened under it; More, the panes beside the inspector.
+                if tab != "stage" && tab != "more" && others.as_array().is_some_and(|o| !o.is_empty()) {
+                    return Err(format!("the {tab} tab also shows {others}"));
+                }
+                if sideways(b)? > 0 {
+                    return Err(format!("the {tab} tab scrolls sideways"));
+                }
+                b.screenshot(&artifacts_dir().join(format!("tabs-{tab}-{w}x{h}.png")))?;
+            }
+            // The keys of a tab list: → and ← move and choose, Home and End go to the ends.
+            b.click(&b.find("#tab-stage")?)?;
+            for (key, want) in [
+                ("\u{E014}", "terminal"),
+                ("\u{E014}", "lesson"),
+                ("\u{E012}", "terminal"),
+                ("\u{E010}", "more"),
+                ("\u{E011}", "stage"),
+                ("\u{E012}", "more"),
+            ] {
+                b.keys(key)?;
+                let now = b.wait_until(&format!("the {want} tab after a key"), || {
+                    b.execute(
+                        "const a = document.activeElement;
+                         return a && a.getAttribute('role') === 'tab' && a.getAttribute('aria-selected') === 'true' ? a.id : null;",
+                        vec![],
+                    )
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .filter(|id| *id == format!("tab-{want}"))
+                })?;
+                let focus_ring = b.execute(
+                    "return getComputedStyle(document.activeElement).outlineStyle;",
+                    vec![],
+                )?;
+                if focus_ring == "none" {
+                    return Err(format!("{now} has the focus and no visible outline"));
+                }
+            }
+            // A command typed on the Terminal tab is on the stage one tap later.
+            b.click(&b.find("#tab-terminal")?)?;
+            b.wait_until("the terminal", || b.find("#command").ok().filter(|_| pane_in_view(b, "command").is_ok()))?;
+            b.type_into(&input, "docker build -t app .\u{E007}")?;
             run(b, "docker run -d --name c1 app")?;
             run(b, "docker exec c1 sh -c 'echo more >> /app/app.py'")?;
-            b.wait_for(".stage .held[data-path='/app/app.py']")?;
-            let wide = b.execute(
-                "return document.documentElement.scrollWidth - innerWidth;",
-                vec![],
-            )?;
-            if wide.as_i64().unwrap_or(0) > 0 {
-                return Err(format!("the page scrolls sideways by {wide} px"));
+            b.wait_until("the copy-up in the terminal's log", || {
+                layerlab_e2e::terminal_text(b).ok().filter(|t| t.contains("echo more"))
+            })?;
+            b.click(&b.find("#tab-stage")?)?;
+            b.wait_for(".stage .container[data-container='c1'] .held[data-path='/app/app.py']")?;
+            expect_in_view(b, "tapping Stage")?;
+            if sideways(b)? > 0 {
+                return Err("the stage scrolls the page sideways".into());
             }
-            b.execute("window.scrollTo(0, 0);", vec![])?;
-            expect_in_view(b, "the first screen")?;
             wait_settled(b)?;
             b.screenshot(&artifacts_dir().join(format!("stage-copy-up-{w}x{h}.png")))?;
             Ok(())
