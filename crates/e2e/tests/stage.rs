@@ -34,7 +34,8 @@ fn expect_in_view(b: &Browser, after: &str) -> Result<(), String> {
 }
 
 /// Starts recording, on every frame, where the element `css` is (its
-/// bounding box's left and top), until [`positions`] reads them.
+/// bounding box's left and top) and its opacity, until [`positions`] or
+/// [`samples`] reads them.
 fn start_sampling(b: &Browser, css: &str) -> Result<(), String> {
     b.execute(
         "const css = arguments[0];
@@ -44,7 +45,8 @@ fn start_sampling(b: &Browser, css: &str) -> Result<(), String> {
            const el = document.querySelector(css);
            if (el) {
              const r = el.getBoundingClientRect();
-             window.layerlabSamples.push([Math.round(r.left), Math.round(r.top)]);
+             const o = Number(getComputedStyle(el).opacity);
+             window.layerlabSamples.push([Math.round(r.left), Math.round(r.top), o]);
            }
            if (performance.now() - t0 < 4000) requestAnimationFrame(tick);
          };
@@ -68,6 +70,36 @@ fn positions(b: &Browser) -> Result<Vec<(i64, i64)>, String> {
         }
     }
     Ok(seen)
+}
+
+/// Every sample since [`start_sampling`]: (left, top, opacity).
+fn samples(b: &Browser) -> Result<Vec<(i64, i64, f64)>, String> {
+    let samples = b.execute("return window.layerlabSamples;", vec![])?;
+    Ok(samples
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s[0].as_i64().unwrap_or_default(),
+                s[1].as_i64().unwrap_or_default(),
+                s[2].as_f64().unwrap_or(1.0),
+            )
+        })
+        .collect())
+}
+
+/// The bounding box of the first element `css` matches: [left, top, right, bottom].
+fn bounds(b: &Browser, css: &str) -> Result<[i64; 4], String> {
+    let r = b.execute(
+        "const e = document.querySelector(arguments[0]);
+         if (!e) return null;
+         const r = e.getBoundingClientRect();
+         return [r.left, r.top, r.right, r.bottom].map(Math.round);",
+        vec![css.into()],
+    )?;
+    let n = |k: usize| r[k].as_i64().ok_or_else(|| format!("no {css} on the page"));
+    Ok([n(0)?, n(1)?, n(2)?, n(3)?])
 }
 
 fn wait_settled(b: &Browser) -> Result<(), String> {
@@ -378,4 +410,117 @@ fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
             Ok(())
         });
     }
+}
+
+#[test]
+fn a_builds_copied_files_fly_from_the_build_context_into_the_copy_layer() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("copy_from_context", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        let chip = ".stage .passing[data-file='/app/app.py']";
+        start_sampling(b, chip)?;
+        b.click(&b.find("#build")?)?;
+        b.wait_for(chip)?;
+        std::thread::sleep(std::time::Duration::from_millis(2200));
+        b.screenshot(&artifacts_dir().join("stage-copy-from-context-1280x720.png"))?;
+        wait_settled(b)?;
+        let seen = positions(b)?;
+        if seen.len() < 3 {
+            return Err(format!("app.py was seen at {} positions only: {seen:?}", seen.len()));
+        }
+        let copy = b.execute(
+            "const s = [...document.querySelectorAll('svg.stage .slab')].find(s => s.textContent.includes('COPY'));
+             const r = s.getBoundingClientRect();
+             return [r.left, r.top, r.right, r.bottom].map(Math.round);",
+            vec![],
+        )?;
+        let n = |k: usize| copy[k].as_i64().unwrap_or_default();
+        let (first, last) = (seen[0], seen[seen.len() - 1]);
+        let on_slab = |p: (i64, i64)| p.0 >= n(0) && p.0 <= n(2) && p.1 >= n(1) - 2 && p.1 <= n(3);
+        if !on_slab(last) || on_slab(first) {
+            return Err(format!(
+                "app.py went from {first:?} to {last:?}; the COPY slab spans {copy}"
+            ));
+        }
+        // It came from the box labelled "build context", which then goes.
+        let source = b.texts(".stage .context-source text")?;
+        if source != ["▤ build context"] {
+            return Err(format!("the source reads {source:?}"));
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn a_removed_container_and_a_removed_images_layers_leave_the_stage() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("rm_leaves", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        run(b, "docker run -d --name c1 busybox sleep 1d")?;
+        run(b, "docker run -d --name c2 busybox sleep 1d")?;
+        run(b, "docker exec c1 sh -c 'echo x >> /etc/passwd'")?;
+        b.wait_for(".stage .container[data-container='c1'] .held[data-path='/etc/passwd']")?;
+        wait_settled(b)?;
+        let was = bounds(b, ".stage .container[data-container='c1']")?;
+        start_sampling(b, ".stage .gone-container[data-gone='c1']")?;
+        run(b, "docker rm -f c1")?;
+        b.wait_until("c1 gone from the stage's containers", || {
+            b.find_all(".stage .container[data-container='c1']").ok().filter(Vec::is_empty)
+        })?;
+        std::thread::sleep(std::time::Duration::from_millis(450));
+        b.screenshot(&artifacts_dir().join("stage-rm-leaving-1280x720.png"))?;
+        wait_settled(b)?;
+        let seen = samples(b)?;
+        let (Some(first), Some(last)) = (seen.first(), seen.last()) else {
+            return Err("c1 was never seen leaving".into());
+        };
+        let mut distinct: Vec<(i64, i64, i64)> = seen
+            .iter()
+            .map(|&(x, y, o)| (x, y, (o * 100.0).round() as i64))
+            .collect();
+        distinct.dedup();
+        if distinct.len() < 3 || (first.0, first.1) != (was[0], was[1]) || last.2 > 0.05 || last.1 >= first.1 {
+            return Err(format!(
+                "c1 (at {was:?}) left as {first:?} … {last:?}, {} distinct samples",
+                distinct.len()
+            ));
+        }
+        // Its files went with it; c2 stays.
+        let held = b.execute(
+            "return document.querySelector(\".stage .gone-container[data-gone='c1']\").textContent;",
+            vec![],
+        )?;
+        if !held.as_str().unwrap_or_default().contains("passwd") {
+            return Err(format!("the leaving box holds {held}"));
+        }
+        b.find(".stage .container[data-container='c2']")?;
+
+        // An image whose layers nothing else uses: its slabs leave.
+        run(b, "docker rm -f c2")?;
+        run(b, "docker pull nginx")?;
+        b.wait_until("nginx on the stage", || {
+            texts_of(b, ".stage .image-name").ok().filter(|t| t.iter().any(|n| n.contains("nginx")))
+        })?;
+        wait_settled(b)?;
+        let slabs = b.find_all("svg.stage .slab")?.len();
+        start_sampling(b, ".stage .gone-slab")?;
+        run(b, "docker rmi nginx")?;
+        b.wait_until("nginx's slabs gone", || {
+            b.find_all("svg.stage .slab").ok().filter(|s| s.len() < slabs)
+        })?;
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        b.screenshot(&artifacts_dir().join("stage-rmi-leaving-1280x720.png"))?;
+        wait_settled(b)?;
+        let seen = samples(b)?;
+        let faded = seen.last().is_some_and(|s| s.2 < 0.05);
+        let moving = seen.iter().map(|s| (s.1, (s.2 * 100.0) as i64)).collect::<std::collections::BTreeSet<_>>().len();
+        if !faded || moving < 3 {
+            return Err(format!("nginx's top slab left as {seen:?}"));
+        }
+        Ok(())
+    });
 }
