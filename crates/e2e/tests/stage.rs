@@ -445,7 +445,7 @@ fn a_builds_copied_files_fly_from_the_build_context_into_the_copy_layer() {
             ));
         }
         // It came from the box labelled "build context", which then goes.
-        let source = b.texts(".stage .context-source text")?;
+        let source = texts_of(b, ".stage .context-source text")?;
         if source != ["▤ build context"] {
             return Err(format!("the source reads {source:?}"));
         }
