@@ -407,6 +407,24 @@ fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
             }
             wait_settled(b)?;
             b.screenshot(&artifacts_dir().join(format!("stage-copy-up-{w}x{h}.png")))?;
+            // An on-screen keyboard takes the lower half of a phone's window
+            // (the page asks it to resize the layout): the command line stays
+            // above it and the tab bar.
+            if w < 768 {
+                b.click(&b.find("#tab-terminal")?)?;
+                b.set_viewport(w, 420)?;
+                b.wait_until("the command line above the tab bar", || {
+                    b.execute(
+                        "const c = document.getElementById('command').getBoundingClientRect();
+                         const bar = document.querySelector('.tab-bar').getBoundingClientRect();
+                         return c.top >= 0 && c.bottom <= bar.top && bar.bottom <= innerHeight ? bar.top - c.bottom : null;",
+                        vec![],
+                    )
+                    .ok()
+                    .filter(|v| !v.is_null())
+                })?;
+                b.screenshot(&artifacts_dir().join(format!("tabs-keyboard-{w}x420.png")))?;
+            }
             Ok(())
         });
     }
@@ -523,4 +541,79 @@ fn a_removed_container_and_a_removed_images_layers_leave_the_stage() {
         }
         Ok(())
     });
+}
+
+#[test]
+fn at_every_size_each_step_of_the_tutorial_leaves_the_stage_in_view() {
+    for (w, h) in [(1280, 720), (768, 1024), (390, 844)] {
+        let mut harness = Harness::start(w, h).expect("harness");
+        let url = harness.app_url("");
+        harness.run(&format!("pictured_{w}x{h}"), |b| {
+            let shot = |b: &Browser, what: &str| {
+                b.screenshot(&artifacts_dir().join(format!("pictured-{what}-{w}x{h}.png")))
+            };
+            b.goto(&url)?;
+            b.wait_for("#command")?;
+            shot(b, "first-view")?;
+            // (command, what the stage then shows, the screenshot's name, mid-flight)
+            let steps = [
+                (
+                    "docker build -t app .",
+                    ".stage .image-name",
+                    "after-build",
+                    false,
+                ),
+                (
+                    "docker run -d --name c1 app",
+                    ".stage .container[data-container='c1']",
+                    "one-container",
+                    false,
+                ),
+                (
+                    "docker run -d --name c2 app",
+                    ".stage .container[data-container='c2']",
+                    "two-containers",
+                    false,
+                ),
+                (
+                    "docker exec c1 sh -c 'echo more >> /app/app.py'",
+                    ".stage .container[data-container='c1'] .held[data-path='/app/app.py']",
+                    "copy-up-mid-flight",
+                    true,
+                ),
+                (
+                    "docker exec c1 rm /app/Makefile",
+                    ".stage .held.whiteout[data-path='/app/Makefile']",
+                    "whiteout",
+                    false,
+                ),
+                (
+                    "docker commit c1 app:committed",
+                    ".stage .slab + .slab, .stage .image-tag",
+                    "after-commit",
+                    false,
+                ),
+            ];
+            for (line, shows, name, mid_flight) in steps {
+                run(b, line)?;
+                layerlab_e2e::show_tab(b, "stage")?;
+                b.wait_for(shows)?;
+                if mid_flight {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                } else {
+                    wait_settled(b)?;
+                }
+                expect_in_view(b, line)?;
+                if sideways(b)? > 0 {
+                    return Err(format!("after {line}, the page scrolls sideways"));
+                }
+                shot(b, name)?;
+            }
+            let names = texts_of(b, ".stage .image-name")?;
+            if !names.iter().any(|n| n.contains("app:committed")) {
+                return Err(format!("the images on the stage: {names:?}"));
+            }
+            Ok(())
+        });
+    }
 }

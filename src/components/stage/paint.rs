@@ -176,26 +176,27 @@ impl Painter<'_> {
             } else {
                 ""
             };
-            self.d.attr(
-                "aria-label",
-                format!(
-                    "{mark}{} {}{used} — {}",
-                    slab.label,
-                    slab.size,
-                    t(self.lang, Msg::InspectSelect)
-                ),
+            let whole = format!("{mark}{}", slab.label);
+            let shown = layerlab_engine::table::ellipsis(
+                &whole,
+                // A projector's larger type leaves room for fewer characters.
+                if self.stage.compact { 21 } else { 27 },
             );
+            // Its name is its title, which starts with the text on show, as
+            // speech input needs; the whole label follows when the slab
+            // shortens it.
+            let rest = if shown == whole {
+                String::new()
+            } else {
+                format!(" — {whole}")
+            };
             self.d.attr(SELECT, self.selections.len());
             self.selections.push(Selected::Layer(slab.layer));
             self.d.rect(x, y, SLAB_W, SLAB_H, 3).close();
             self.d
                 .text_at(x + 8, y + 18)
                 .attr("class", "slab-label")
-                .text(&layerlab_engine::table::ellipsis(
-                    &format!("{mark}{}", slab.label),
-                    // A projector's larger type leaves room for fewer characters.
-                    if self.stage.compact { 21 } else { 27 },
-                ))
+                .text(&shown)
                 .close();
             self.d
                 .text_at(x + SLAB_W - 8, y + 18)
@@ -204,8 +205,10 @@ impl Painter<'_> {
                 .text(&slab.size)
                 .close();
             self.d.title(&format!(
-                "{} — {} — sha256:{}…{used}",
-                slab.label, slab.size, slab.digest
+                "{shown} {}{rest} — sha256:{}…{used} — {}",
+                slab.size,
+                slab.digest,
+                t(self.lang, Msg::InspectSelect)
             ));
             self.d.close();
         }
