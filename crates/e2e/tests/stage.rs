@@ -617,3 +617,44 @@ fn at_every_size_each_step_of_the_tutorial_leaves_the_stage_in_view() {
         });
     }
 }
+
+#[test]
+fn with_reduced_motion_nothing_moves_and_the_end_state_shows() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("reduced_motion", |b| {
+        b.cdp(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]}),
+        )?;
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        // (command, what the end state shows, what only moves)
+        let steps = [
+            ("docker build -t app .", ".stage .slab", ".stage .passing, .stage .context-source"),
+            ("docker run -d --name c1 app", ".stage .container[data-container='c1']", ".stage .leaving"),
+            (
+                "docker exec c1 sh -c 'echo more >> /app/app.py'",
+                ".stage .container[data-container='c1'] .held[data-path='/app/app.py']",
+                ".stage .leaving",
+            ),
+            ("docker rm -f c1", ".stage .image-tag", ".stage .gone-container"),
+        ];
+        for (line, shows, moves) in steps {
+            layerlab_e2e::run_command(b, line)?;
+            b.wait_for(shows)?;
+            let moving = b.execute(
+                "return [document.getAnimations().filter(a => a.playState === 'running').length,
+                         document.querySelectorAll(arguments[0]).length];",
+                vec![moves.into()],
+            )?;
+            if moving != serde_json::json!([0, 0]) {
+                return Err(format!("after {line}, [animations, {moves}] = {moving}"));
+            }
+        }
+        if b.find_all(".stage .container")?.len() != 0 {
+            return Err("c1 is still on the stage".into());
+        }
+        Ok(())
+    });
+}
