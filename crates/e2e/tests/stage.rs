@@ -652,7 +652,7 @@ fn with_reduced_motion_nothing_moves_and_the_end_state_shows() {
                 return Err(format!("after {line}, [animations, {moves}] = {moving}"));
             }
         }
-        if b.find_all(".stage .container")?.len() != 0 {
+        if !b.find_all(".stage .container")?.is_empty() {
             return Err("c1 is still on the stage".into());
         }
         Ok(())
