@@ -412,6 +412,10 @@ impl AppState {
             Action::Build => {
                 let text = self.dockerfile.clone();
                 self.change(|w| w.build(&text));
+                // Built from the editor's tab, the layers are watched on the stage's.
+                if self.tab == Tab::Dockerfile {
+                    self.tab = Tab::Stage;
+                }
             }
             Action::Submit(line) => self.change(|w| w.submit(&line)),
             Action::Undo => self.change_if(Workspace::undo),

@@ -148,6 +148,17 @@ fn a_tab_chosen_stays_while_commands_run_and_the_saved_work_reopens() {
             vec![Action::Tab(Tab::Stage), Action::Submit("docker ps".into())],
             r#"log ["docker pull busybox", "docker ps"] at 2/2 tab Stage"#,
         ),
+        // Build, pressed on the editor's tab, shows the stage.
+        (
+            one(),
+            vec![Action::Tab(Tab::Dockerfile), Action::Build],
+            r#"log ["docker pull busybox", "docker build -t app ."] at 2/2 tab Stage"#,
+        ),
+        (
+            one(),
+            vec![Action::Tab(Tab::Lesson), Action::Build],
+            r#"log ["docker pull busybox", "docker build -t app ."] at 2/2 tab Lesson"#,
+        ),
         (
             one(),
             vec![

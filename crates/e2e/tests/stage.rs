@@ -390,6 +390,19 @@ fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
                     return Err(format!("{now} has the focus and no visible outline"));
                 }
             }
+            // Build, pressed on the Dockerfile tab, shows the stage, where the
+            // build context's files fly into the COPY layer.
+            b.click(&b.find("#tab-dockerfile")?)?;
+            b.click(&b.wait_for("#build")?)?;
+            b.wait_until("the Stage tab after Build", || {
+                b.texts(".tab-bar [aria-selected='true'] .label")
+                    .ok()
+                    .filter(|t| t == &["Stage"])
+            })?;
+            b.wait_for(".stage .passing[data-file='/app/app.py']")?;
+            expect_in_view(b, "Build")?;
+            std::thread::sleep(std::time::Duration::from_millis(2000));
+            b.screenshot(&artifacts_dir().join(format!("tabs-build-{w}x{h}.png")))?;
             // A command typed on the Terminal tab is on the stage one tap later.
             b.click(&b.find("#tab-terminal")?)?;
             b.wait_until("the terminal", || b.find("#command").ok().filter(|_| pane_in_view(b, "command").is_ok()))?;
