@@ -505,6 +505,9 @@ impl Painter<'_> {
             .map(|(_, p, _)| p.len())
             .max()
             .unwrap_or(0) as i32;
+        // The files that stay behind in the box, for a big context.
+        let more = self.m.copies.iter().map(|(_, _, more)| *more).max();
+        let more = more.unwrap_or(0);
         let (bx, by) = ((width - PAD - CONTEXT_W).max(0), PAD);
         let mut chips = Vec::new();
         let mut end = 0;
@@ -531,11 +534,21 @@ impl Painter<'_> {
             .attr("class", "context-source")
             .attr("aria-hidden", "true")
             .attr("data-leave", format!("0 0 0 {end}"));
-        self.d.rect(bx, by, CONTEXT_W, 26 + most * 20, 6).close();
+        let extra = if more > 0 { 16 } else { 0 };
+        self.d
+            .rect(bx, by, CONTEXT_W, 26 + most * 20 + extra, 6)
+            .close();
         self.d
             .text_at(bx + 8, by + 16)
             .text(&format!("▤ {}", t(self.lang, Msg::StageBuildContext)))
             .close();
+        if more > 0 {
+            self.d
+                .text_at(bx + 8, by + 36 + most * 20)
+                .attr("class", "more")
+                .text(&format!("+ {more} {}", t(self.lang, Msg::StageMore)))
+                .close();
+        }
         self.d.close();
         for (path, x, y, dx, dy, delay, dur) in chips {
             let name = path.rsplit('/').next().unwrap_or(path);
