@@ -6,14 +6,14 @@ use crate::boot::{boot, Held, Local};
 use crate::browser;
 use crate::components::{
     Activity, ContextFiles, DiskUsage, DockerfileEditor, ImageImport, Inspector, LessonPanel,
-    Stage, StorageView, Terminal, TopBar, WorkNotice,
+    Stage, StorageView, TabBar, Terminal, TopBar, WorkNotice,
 };
 use crate::hooks::{use_autosave, use_hashing, use_open_later, use_playback, use_presenter_keys};
 use crate::i18n::{t, Lang, Msg};
 use crate::lessons::Lesson;
 use crate::persist;
 use crate::shared::Shared;
-use crate::state::{Action, AppState};
+use crate::state::{Action, AppState, Tab};
 use crate::workspace::Workspace;
 use yew::prelude::*;
 
@@ -195,13 +195,18 @@ pub fn app(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<Lang> context={lang}>
-        <div class={classes!("app", state.presenter.then_some("presenter"), boot.later.is_some().then_some("restoring"), format!("speed-{}", state.speed))} ref={root_ref} tabindex="-1">
+        <div class={classes!("app", state.presenter.then_some("presenter"), boot.later.is_some().then_some("restoring"), format!("speed-{}", state.speed), format!("tab-{}", state.tab.name()))} ref={root_ref} tabindex="-1">
             // A link, as skip links are, that moves the focus without
-            // touching the address (its fragment is for permalinks).
-            <a class="skip-link" href="#command" onclick={Callback::from(|e: MouseEvent| {
-                e.prevent_default();
-                browser::focus_id("command");
-            })}>{ t(lang, Msg::SkipToTerminal) }</a>
+            // touching the address (its fragment is for permalinks); on a
+            // narrow screen it opens the terminal's tab first.
+            <a class="skip-link" href="#command" onclick={{
+                let on_action = on_action.clone();
+                Callback::from(move |e: MouseEvent| {
+                    e.prevent_default();
+                    on_action.emit(Action::Tab(Tab::Terminal));
+                    browser::before_next_frame(|| browser::focus_id("command"));
+                })
+            }}>{ t(lang, Msg::SkipToTerminal) }</a>
             <TopBar {on_lang} presenter={state.presenter} {on_presenter} />
             if let Some(problem) = &boot.problem {
                 <p class="notice" role="alert">{ problem.message(lang) }</p>
@@ -245,9 +250,10 @@ pub fn app(props: &AppProps) -> Html {
                     <Inspector workspace={ws.clone()} selected={state.selected.clone()} on_action={on_action.clone()} />
                     <DiskUsage workspace={ws.clone()} />
                     <StorageView workspace={ws.clone()} on_action={on_action.clone()} />
-                    <ImageImport workspace={ws} {on_action} />
+                    <ImageImport workspace={ws} on_action={on_action.clone()} />
                 </aside>
             </main>
+            <TabBar tab={state.tab} {on_action} />
         </div>
         </ContextProvider<Lang>>
     }

@@ -844,6 +844,34 @@ messages! {
         en: "Lessons, Dockerfile, inspector and disk",
         zh: "课程、Dockerfile、检查器与磁盘",
     }
+    StageBuildContext {
+        en: "build context",
+        zh: "构建上下文",
+    }
+    TabBar {
+        en: "Panes",
+        zh: "窗格",
+    }
+    TabStage {
+        en: "Stage",
+        zh: "舞台",
+    }
+    TabTerminal {
+        en: "Terminal",
+        zh: "终端",
+    }
+    TabLesson {
+        en: "Lesson",
+        zh: "课程",
+    }
+    TabDockerfile {
+        en: "Dockerfile",
+        zh: "构建",
+    }
+    TabMore {
+        en: "More",
+        zh: "更多",
+    }
     StageUsedBy {
         en: "images using it",
         zh: "使用它的镜像数",

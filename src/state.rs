@@ -80,6 +80,43 @@ pub struct AppState {
     pub defer_hashing: bool,
     /// An action put off while the tars it needs are hashed in slices.
     pub hashing: Option<Hashing>,
+    /// The pane a narrow screen shows (its tab bar's choice).
+    pub tab: Tab,
+}
+
+/// The panes a screen narrower than the wide layout shows one at a time,
+/// chosen in the tab bar at its foot; a wide screen shows them all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    Stage,
+    /// The start: nothing is on the stage before a command is typed.
+    #[default]
+    Terminal,
+    Lesson,
+    Dockerfile,
+    /// The inspector, disk usage, storage, import and sharing.
+    More,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [
+        Tab::Stage,
+        Tab::Terminal,
+        Tab::Lesson,
+        Tab::Dockerfile,
+        Tab::More,
+    ];
+
+    /// Its name in the page's classes and ids (`tab-stage`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Tab::Stage => "stage",
+            Tab::Terminal => "terminal",
+            Tab::Lesson => "lesson",
+            Tab::Dockerfile => "dockerfile",
+            Tab::More => "more",
+        }
+    }
 }
 
 /// Bytes of layer tars one action may hash inline in the browser: about
@@ -206,6 +243,8 @@ pub enum Action {
     /// The saved work or link the page opens with, once all of the code is
     /// here (a split build's first paint replays nothing: `boot::boot`).
     Reopened(Box<AppState>),
+    /// A tab chosen in the narrow screen's tab bar.
+    Tab(Tab),
 }
 
 impl AppState {
@@ -232,6 +271,7 @@ impl AppState {
             embed_code: None,
             defer_hashing: false,
             hashing: None,
+            tab: Tab::default(),
         };
         s.follow_lesson();
         s
@@ -302,7 +342,10 @@ impl AppState {
     pub fn apply(&mut self, action: Action) {
         match action {
             Action::Reopened(state) => {
+                // The tab chosen meanwhile stays chosen.
+                let tab = self.tab;
                 *self = *state;
+                self.tab = tab;
                 return;
             }
             Action::Hashed => {
@@ -369,6 +412,10 @@ impl AppState {
             Action::Build => {
                 let text = self.dockerfile.clone();
                 self.change(|w| w.build(&text));
+                // Built from the editor's tab, the layers are watched on the stage's.
+                if self.tab == Tab::Dockerfile {
+                    self.tab = Tab::Stage;
+                }
             }
             Action::Submit(line) => self.change(|w| w.submit(&line)),
             Action::Undo => self.change_if(Workspace::undo),
@@ -418,6 +465,7 @@ impl AppState {
             Action::BuildLine(l) => self.build_line = l,
             Action::Select(s) => self.selected = s,
             Action::Speed(s) => self.speed = s,
+            Action::Tab(tab) => self.tab = tab,
             Action::Shared(url) => self.shared = url,
             Action::EmbedCode(code) => self.embed_code = code,
             Action::Restore(log) => self.restart(Workspace::replay(&log)),
@@ -589,6 +637,7 @@ impl Action {
                 | Action::EmbedCode(_)
                 | Action::Refused(_)
                 | Action::Presenter
+                | Action::Tab(_)
         )
     }
 }

@@ -62,7 +62,7 @@ pub fn dockerfile_editor(props: &DockerfileEditorProps) -> Html {
         })
     };
     html! {
-        <section class="pane dockerfile-pane" aria-labelledby="dockerfile-heading">
+        <section class="pane dockerfile-pane" id="dockerfile-pane" aria-labelledby="dockerfile-heading">
             <h2 id="dockerfile-heading">{"Dockerfile"}</h2>
             <p class="hint">{ t(lang, Msg::DockerfileHint) }</p>
             <div class="editor">

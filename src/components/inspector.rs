@@ -105,7 +105,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
         },
     };
     html! {
-        <section class="pane inspector-pane" aria-labelledby="inspector-heading" ref={pane}>
+        <section class="pane inspector-pane" id="inspector-pane" aria-labelledby="inspector-heading" ref={pane}>
             <div class="pane-head">
                 <h2 id="inspector-heading">{ t(lang, Msg::InspectorHeading) }</h2>
                 if props.selected.is_some() {

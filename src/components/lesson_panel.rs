@@ -124,7 +124,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         }
     };
     html! {
-        <section class="pane ideas-pane lessons-pane" aria-labelledby="lessons-heading">
+        <section class="pane ideas-pane lessons-pane" id="lessons-pane" aria-labelledby="lessons-heading">
             <h2 id="lessons-heading">{ t(lang, Msg::LessonsHeading) }</h2>
             <label class="lesson-choice">
                 <span>{ t(lang, Msg::LessonChoose) }</span>

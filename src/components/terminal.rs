@@ -70,7 +70,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
     let lines = screen_html(lang, &ws.console.screen);
 
     html! {
-        <section class="pane terminal-pane" aria-labelledby="terminal-heading">
+        <section class="pane terminal-pane" id="terminal-pane" aria-labelledby="terminal-heading">
             <h2 id="terminal-heading">{ t(lang, Msg::TerminalHeading) }</h2>
             <div class="screen" ref={screen_ref} role="log" aria-live="polite" aria-label={t(lang, Msg::TerminalOutput)} tabindex="0">
                 <div class="transcript">

@@ -46,6 +46,9 @@ fn summary(s: &AppState) -> String {
     if s.presenter {
         out += " presenter";
     }
+    if s.tab != Tab::default() {
+        out += &format!(" tab {:?}", s.tab);
+    }
     match &s.opened {
         Some(Ok(b)) => out += &format!(" opened(before {:?})", b.log),
         Some(Err(why)) => out += &format!(" refused {why:?}"),
@@ -128,6 +131,41 @@ fn the_timeline_steps_plays_and_sets_aside() {
                 Action::BringBack,
             ],
             r#"log ["docker pull busybox", "docker images", "docker ps"] at 3/3 set-aside"#,
+        ),
+    ];
+    for (start, actions, want) in cases {
+        check(start, actions, want);
+    }
+}
+
+#[test]
+fn a_tab_chosen_stays_while_commands_run_and_the_saved_work_reopens() {
+    let one = || sandbox(&["docker pull busybox"]);
+    let cases = vec![
+        (one(), vec![], r#"log ["docker pull busybox"] at 1/1"#),
+        (
+            one(),
+            vec![Action::Tab(Tab::Stage), Action::Submit("docker ps".into())],
+            r#"log ["docker pull busybox", "docker ps"] at 2/2 tab Stage"#,
+        ),
+        // Build, pressed on the editor's tab, shows the stage.
+        (
+            one(),
+            vec![Action::Tab(Tab::Dockerfile), Action::Build],
+            r#"log ["docker pull busybox", "docker build -t app ."] at 2/2 tab Stage"#,
+        ),
+        (
+            one(),
+            vec![Action::Tab(Tab::Lesson), Action::Build],
+            r#"log ["docker pull busybox", "docker build -t app ."] at 2/2 tab Lesson"#,
+        ),
+        (
+            one(),
+            vec![
+                Action::Tab(Tab::More),
+                Action::Reopened(Box::new(sandbox(&["docker images"]))),
+            ],
+            r#"log ["docker images"] at 1/1 tab More"#,
         ),
     ];
     for (start, actions, want) in cases {

@@ -89,11 +89,37 @@ pub fn reload_page(b: &Browser) -> Result<(), String> {
     .map(drop)
 }
 
-/// Types a command line into the terminal and presses Enter.
+/// Types a command line into the terminal and presses Enter (on a narrow
+/// screen, from the terminal's tab).
 pub fn type_command(b: &Browser, line: &str) -> Result<(), String> {
     // A page just opened may not have drawn its terminal yet.
     let input = b.wait_for("#command")?;
+    show_tab(b, "terminal")?;
     b.type_into(&input, &format!("{line}\u{E007}"))
+}
+
+/// On a narrow screen, taps the tab bar's tab `name` (`stage`, `terminal`,
+/// `lesson`, `dockerfile`, `more`) unless it is chosen; a wide screen, which
+/// shows every pane and no tab bar, is left as it is.
+pub fn show_tab(b: &Browser, name: &str) -> Result<(), String> {
+    let css = format!("#tab-{name}");
+    let tap = b.execute(
+        "const t = document.querySelector(arguments[0]);
+         return !!t && t.offsetParent !== null && t.getAttribute('aria-selected') !== 'true';",
+        vec![css.clone().into()],
+    )?;
+    if tap != serde_json::Value::Bool(true) {
+        return Ok(());
+    }
+    let tab = b.find(&css)?;
+    b.click(&tab)?;
+    b.wait_until(&format!("the {name} tab chosen"), || {
+        b.attribute(&tab, "aria-selected")
+            .ok()
+            .flatten()
+            .filter(|s| s == "true")
+    })
+    .map(drop)
 }
 
 /// Types a command line and waits until the timeline says it ran.

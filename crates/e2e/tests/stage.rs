@@ -34,7 +34,8 @@ fn expect_in_view(b: &Browser, after: &str) -> Result<(), String> {
 }
 
 /// Starts recording, on every frame, where the element `css` is (its
-/// bounding box's left and top), until [`positions`] reads them.
+/// bounding box's left and top) and its opacity, until [`positions`] or
+/// [`samples`] reads them.
 fn start_sampling(b: &Browser, css: &str) -> Result<(), String> {
     b.execute(
         "const css = arguments[0];
@@ -44,7 +45,8 @@ fn start_sampling(b: &Browser, css: &str) -> Result<(), String> {
            const el = document.querySelector(css);
            if (el) {
              const r = el.getBoundingClientRect();
-             window.layerlabSamples.push([Math.round(r.left), Math.round(r.top)]);
+             const o = Number(getComputedStyle(el).opacity);
+             window.layerlabSamples.push([Math.round(r.left), Math.round(r.top), o]);
            }
            if (performance.now() - t0 < 4000) requestAnimationFrame(tick);
          };
@@ -68,6 +70,36 @@ fn positions(b: &Browser) -> Result<Vec<(i64, i64)>, String> {
         }
     }
     Ok(seen)
+}
+
+/// Every sample since [`start_sampling`]: (left, top, opacity).
+fn samples(b: &Browser) -> Result<Vec<(i64, i64, f64)>, String> {
+    let samples = b.execute("return window.layerlabSamples;", vec![])?;
+    Ok(samples
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            (
+                s[0].as_i64().unwrap_or_default(),
+                s[1].as_i64().unwrap_or_default(),
+                s[2].as_f64().unwrap_or(1.0),
+            )
+        })
+        .collect())
+}
+
+/// The bounding box of the first element `css` matches: [left, top, right, bottom].
+fn bounds(b: &Browser, css: &str) -> Result<[i64; 4], String> {
+    let r = b.execute(
+        "const e = document.querySelector(arguments[0]);
+         if (!e) return null;
+         const r = e.getBoundingClientRect();
+         return [r.left, r.top, r.right, r.bottom].map(Math.round);",
+        vec![css.into()],
+    )?;
+    let n = |k: usize| r[k].as_i64().ok_or_else(|| format!("no {css} on the page"));
+    Ok([n(0)?, n(1)?, n(2)?, n(3)?])
 }
 
 fn wait_settled(b: &Browser) -> Result<(), String> {
@@ -251,30 +283,391 @@ fn a_deleted_file_is_a_whiteout_and_a_commit_shares_every_layer() {
     });
 }
 
+/// The page's sideways overflow, in pixels.
+fn sideways(b: &Browser) -> Result<i64, String> {
+    let wide = b.execute(
+        "return document.documentElement.scrollWidth - innerWidth;",
+        vec![],
+    )?;
+    Ok(wide.as_i64().unwrap_or(0))
+}
+
+/// Where the pane with id `id` is: shown at all, its top inside the
+/// viewport, and its bottom above the tab bar when it ends on screen.
+fn pane_in_view(b: &Browser, id: &str) -> Result<(), String> {
+    let v = b.execute(
+        "const p = document.getElementById(arguments[0]);
+         const bar = document.querySelector('.tab-bar').getBoundingClientRect();
+         const r = p.getBoundingClientRect();
+         return [r.width, r.height, r.top, r.bottom, bar.top, innerHeight];",
+        vec![id.into()],
+    )?;
+    let n = |k: usize| v[k].as_f64().unwrap_or(-1.0);
+    let (w, h, top, bar) = (n(0), n(1), n(2), n(4));
+    if w <= 0.0 || h <= 0.0 || top < 0.0 || top >= bar || bar > n(5) {
+        return Err(format!(
+            "#{id} is not in view: [width, height, top, bottom, tab bar's top, viewport] = {v}"
+        ));
+    }
+    Ok(())
+}
+
 #[test]
-fn the_stage_fits_a_tablet_and_a_phone_without_sideways_scrolling() {
-    for (w, h) in [(768, 1024), (390, 844)] {
+fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
+    // (tab, the pane it shows)
+    let tabs = [
+        ("stage", "stage"),
+        ("terminal", "terminal-pane"),
+        ("lesson", "lessons-pane"),
+        ("dockerfile", "dockerfile-pane"),
+        ("more", "inspector-pane"),
+    ];
+    for (w, h) in [(390, 844), (768, 1024)] {
         let mut harness = Harness::start(w, h).expect("harness");
         let url = harness.app_url("");
-        harness.run(&format!("stage_{w}x{h}"), |b| {
+        harness.run(&format!("tabs_{w}x{h}"), |b| {
             b.goto(&url)?;
-            b.wait_for("#command")?;
-            run(b, "docker build -t app .")?;
+            let input = b.wait_for("#command")?;
+            // The terminal first: nothing is on the stage before a command.
+            let chosen = b.texts(".tab-bar [aria-selected='true'] .label")?;
+            if chosen != ["Terminal"] {
+                return Err(format!("the chosen tab at the start is {chosen:?}"));
+            }
+            pane_in_view(b, "terminal-pane")?;
+            pane_in_view(b, "command").map_err(|e| format!("the command line: {e}"))?;
+            b.screenshot(&artifacts_dir().join(format!("tabs-first-view-{w}x{h}.png")))?;
+            for (tab, pane) in tabs {
+                b.click(&b.find(&format!("#tab-{tab}"))?)?;
+                b.wait_until(&format!("the {tab} tab chosen"), || {
+                    b.attribute(&b.find(&format!("#tab-{tab}")).ok()?, "aria-selected")
+                        .ok()
+                        .flatten()
+                        .filter(|s| s == "true")
+                })?;
+                pane_in_view(b, pane).map_err(|e| format!("on the {tab} tab: {e}"))?;
+                let others = b.execute(
+                    "return [...document.querySelectorAll('.workspace .pane')]
+                       .filter(p => p.id !== arguments[0] && p.offsetParent !== null
+                         && p.getBoundingClientRect().top < innerHeight && !p.contains(document.getElementById(arguments[0])))
+                       .map(p => p.getAttribute('aria-labelledby'));",
+                    vec![pane.into()],
+                )?;
+                // The stage brings what happened under it; More, the panes beside the inspector.
+                if tab != "stage" && tab != "more" && others.as_array().is_some_and(|o| !o.is_empty()) {
+                    return Err(format!("the {tab} tab also shows {others}"));
+                }
+                if sideways(b)? > 0 {
+                    return Err(format!("the {tab} tab scrolls sideways"));
+                }
+                b.screenshot(&artifacts_dir().join(format!("tabs-{tab}-{w}x{h}.png")))?;
+            }
+            // The keys of a tab list: → and ← move and choose, Home and End go to the ends.
+            b.click(&b.find("#tab-stage")?)?;
+            for (key, want) in [
+                ("\u{E014}", "terminal"),
+                ("\u{E014}", "lesson"),
+                ("\u{E012}", "terminal"),
+                ("\u{E010}", "more"),
+                ("\u{E011}", "stage"),
+                ("\u{E012}", "more"),
+            ] {
+                b.keys(key)?;
+                let now = b.wait_until(&format!("the {want} tab after a key"), || {
+                    b.execute(
+                        "const a = document.activeElement;
+                         return a && a.getAttribute('role') === 'tab' && a.getAttribute('aria-selected') === 'true' ? a.id : null;",
+                        vec![],
+                    )
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .filter(|id| *id == format!("tab-{want}"))
+                })?;
+                let focus_ring = b.execute(
+                    "return getComputedStyle(document.activeElement).outlineStyle;",
+                    vec![],
+                )?;
+                if focus_ring == "none" {
+                    return Err(format!("{now} has the focus and no visible outline"));
+                }
+            }
+            // Build, pressed on the Dockerfile tab, shows the stage, where the
+            // build context's files fly into the COPY layer.
+            b.click(&b.find("#tab-dockerfile")?)?;
+            b.click(&b.wait_for("#build")?)?;
+            b.wait_until("the Stage tab after Build", || {
+                b.texts(".tab-bar [aria-selected='true'] .label")
+                    .ok()
+                    .filter(|t| t == &["Stage"])
+            })?;
+            b.wait_for(".stage .passing[data-file='/app/app.py']")?;
+            expect_in_view(b, "Build")?;
+            std::thread::sleep(std::time::Duration::from_millis(2000));
+            b.screenshot(&artifacts_dir().join(format!("tabs-build-{w}x{h}.png")))?;
+            // A command typed on the Terminal tab is on the stage one tap later.
+            b.click(&b.find("#tab-terminal")?)?;
+            b.wait_until("the terminal", || b.find("#command").ok().filter(|_| pane_in_view(b, "command").is_ok()))?;
+            b.type_into(&input, "docker build -t app .\u{E007}")?;
             run(b, "docker run -d --name c1 app")?;
             run(b, "docker exec c1 sh -c 'echo more >> /app/app.py'")?;
-            b.wait_for(".stage .held[data-path='/app/app.py']")?;
-            let wide = b.execute(
-                "return document.documentElement.scrollWidth - innerWidth;",
-                vec![],
-            )?;
-            if wide.as_i64().unwrap_or(0) > 0 {
-                return Err(format!("the page scrolls sideways by {wide} px"));
+            b.wait_until("the copy-up in the terminal's log", || {
+                layerlab_e2e::terminal_text(b).ok().filter(|t| t.contains("echo more"))
+            })?;
+            b.click(&b.find("#tab-stage")?)?;
+            b.wait_for(".stage .container[data-container='c1'] .held[data-path='/app/app.py']")?;
+            expect_in_view(b, "tapping Stage")?;
+            if sideways(b)? > 0 {
+                return Err("the stage scrolls the page sideways".into());
             }
-            b.execute("window.scrollTo(0, 0);", vec![])?;
-            expect_in_view(b, "the first screen")?;
             wait_settled(b)?;
             b.screenshot(&artifacts_dir().join(format!("stage-copy-up-{w}x{h}.png")))?;
+            // An on-screen keyboard takes the lower half of a phone's window
+            // (the page asks it to resize the layout): the command line stays
+            // above it and the tab bar.
+            if w < 768 {
+                b.click(&b.find("#tab-terminal")?)?;
+                b.set_viewport(w, 420)?;
+                b.wait_until("the command line above the tab bar", || {
+                    b.execute(
+                        "const c = document.getElementById('command').getBoundingClientRect();
+                         const bar = document.querySelector('.tab-bar').getBoundingClientRect();
+                         return c.top >= 0 && c.bottom <= bar.top && bar.bottom <= innerHeight ? bar.top - c.bottom : null;",
+                        vec![],
+                    )
+                    .ok()
+                    .filter(|v| !v.is_null())
+                })?;
+                b.screenshot(&artifacts_dir().join(format!("tabs-keyboard-{w}x420.png")))?;
+            }
             Ok(())
         });
     }
+}
+
+#[test]
+fn a_builds_copied_files_fly_from_the_build_context_into_the_copy_layer() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("copy_from_context", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        let chip = ".stage .passing[data-file='/app/app.py']";
+        start_sampling(b, chip)?;
+        b.click(&b.find("#build")?)?;
+        b.wait_for(chip)?;
+        std::thread::sleep(std::time::Duration::from_millis(2200));
+        b.screenshot(&artifacts_dir().join("stage-copy-from-context-1280x720.png"))?;
+        wait_settled(b)?;
+        let seen = positions(b)?;
+        if seen.len() < 3 {
+            return Err(format!("app.py was seen at {} positions only: {seen:?}", seen.len()));
+        }
+        let copy = b.execute(
+            "const s = [...document.querySelectorAll('svg.stage .slab')].find(s => s.textContent.includes('COPY'));
+             const r = s.getBoundingClientRect();
+             return [r.left, r.top, r.right, r.bottom].map(Math.round);",
+            vec![],
+        )?;
+        let n = |k: usize| copy[k].as_i64().unwrap_or_default();
+        let (first, last) = (seen[0], seen[seen.len() - 1]);
+        let on_slab = |p: (i64, i64)| p.0 >= n(0) && p.0 <= n(2) && p.1 >= n(1) - 2 && p.1 <= n(3);
+        if !on_slab(last) || on_slab(first) {
+            return Err(format!(
+                "app.py went from {first:?} to {last:?}; the COPY slab spans {copy}"
+            ));
+        }
+        // It came from the box labelled "build context", which then goes.
+        let source = texts_of(b, ".stage .context-source text")?;
+        if source != ["▤ build context"] {
+            return Err(format!("the source reads {source:?}"));
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn a_removed_container_and_a_removed_images_layers_leave_the_stage() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("rm_leaves", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        run(b, "docker run -d --name c1 busybox sleep 1d")?;
+        run(b, "docker run -d --name c2 busybox sleep 1d")?;
+        run(b, "docker exec c1 sh -c 'echo x >> /etc/passwd'")?;
+        b.wait_for(".stage .container[data-container='c1'] .held[data-path='/etc/passwd']")?;
+        wait_settled(b)?;
+        let was = bounds(b, ".stage .container[data-container='c1']")?;
+        start_sampling(b, ".stage .gone-container[data-gone='c1']")?;
+        run(b, "docker rm -f c1")?;
+        b.wait_until("c1 gone from the stage's containers", || {
+            b.find_all(".stage .container[data-container='c1']").ok().filter(Vec::is_empty)
+        })?;
+        std::thread::sleep(std::time::Duration::from_millis(450));
+        b.screenshot(&artifacts_dir().join("stage-rm-leaving-1280x720.png"))?;
+        wait_settled(b)?;
+        let seen = samples(b)?;
+        let (Some(first), Some(last)) = (seen.first(), seen.last()) else {
+            return Err("c1 was never seen leaving".into());
+        };
+        let mut distinct: Vec<(i64, i64, i64)> = seen
+            .iter()
+            .map(|&(x, y, o)| (x, y, (o * 100.0).round() as i64))
+            .collect();
+        distinct.dedup();
+        if distinct.len() < 3 || (first.0, first.1) != (was[0], was[1]) || last.2 > 0.05 || last.1 >= first.1 {
+            return Err(format!(
+                "c1 (at {was:?}) left as {first:?} … {last:?}, {} distinct samples",
+                distinct.len()
+            ));
+        }
+        // Its files went with it; c2 stays.
+        let held = b.execute(
+            "return document.querySelector(\".stage .gone-container[data-gone='c1']\").textContent;",
+            vec![],
+        )?;
+        if !held.as_str().unwrap_or_default().contains("passwd") {
+            return Err(format!("the leaving box holds {held}"));
+        }
+        b.find(".stage .container[data-container='c2']")?;
+
+        // An image whose layers nothing else uses: its slabs leave.
+        run(b, "docker rm -f c2")?;
+        run(b, "docker pull nginx")?;
+        b.wait_until("nginx on the stage", || {
+            texts_of(b, ".stage .image-name").ok().filter(|t| t.iter().any(|n| n.contains("nginx")))
+        })?;
+        wait_settled(b)?;
+        let slabs = b.find_all("svg.stage .slab")?.len();
+        start_sampling(b, ".stage .gone-slab")?;
+        run(b, "docker rmi nginx")?;
+        b.wait_until("nginx's slabs gone", || {
+            b.find_all("svg.stage .slab").ok().filter(|s| s.len() < slabs)
+        })?;
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        b.screenshot(&artifacts_dir().join("stage-rmi-leaving-1280x720.png"))?;
+        wait_settled(b)?;
+        let seen = samples(b)?;
+        let faded = seen.last().is_some_and(|s| s.2 < 0.05);
+        let moving = seen.iter().map(|s| (s.1, (s.2 * 100.0) as i64)).collect::<std::collections::BTreeSet<_>>().len();
+        if !faded || moving < 3 {
+            return Err(format!("nginx's top slab left as {seen:?}"));
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn at_every_size_each_step_of_the_tutorial_leaves_the_stage_in_view() {
+    for (w, h) in [(1280, 720), (768, 1024), (390, 844)] {
+        let mut harness = Harness::start(w, h).expect("harness");
+        let url = harness.app_url("");
+        harness.run(&format!("pictured_{w}x{h}"), |b| {
+            let shot = |b: &Browser, what: &str| {
+                b.screenshot(&artifacts_dir().join(format!("pictured-{what}-{w}x{h}.png")))
+            };
+            b.goto(&url)?;
+            b.wait_for("#command")?;
+            shot(b, "first-view")?;
+            // (command, what the stage then shows, the screenshot's name, mid-flight)
+            let steps = [
+                (
+                    "docker build -t app .",
+                    ".stage .image-name",
+                    "after-build",
+                    false,
+                ),
+                (
+                    "docker run -d --name c1 app",
+                    ".stage .container[data-container='c1']",
+                    "one-container",
+                    false,
+                ),
+                (
+                    "docker run -d --name c2 app",
+                    ".stage .container[data-container='c2']",
+                    "two-containers",
+                    false,
+                ),
+                (
+                    "docker exec c1 sh -c 'echo more >> /app/app.py'",
+                    ".stage .container[data-container='c1'] .held[data-path='/app/app.py']",
+                    "copy-up-mid-flight",
+                    true,
+                ),
+                (
+                    "docker exec c1 rm /app/Makefile",
+                    ".stage .held.whiteout[data-path='/app/Makefile']",
+                    "whiteout",
+                    false,
+                ),
+                (
+                    "docker commit c1 app:committed",
+                    ".stage .slab + .slab, .stage .image-tag",
+                    "after-commit",
+                    false,
+                ),
+            ];
+            for (line, shows, name, mid_flight) in steps {
+                run(b, line)?;
+                layerlab_e2e::show_tab(b, "stage")?;
+                b.wait_for(shows)?;
+                if mid_flight {
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                } else {
+                    wait_settled(b)?;
+                }
+                expect_in_view(b, line)?;
+                if sideways(b)? > 0 {
+                    return Err(format!("after {line}, the page scrolls sideways"));
+                }
+                shot(b, name)?;
+            }
+            let names = texts_of(b, ".stage .image-name")?;
+            if !names.iter().any(|n| n.contains("app:committed")) {
+                return Err(format!("the images on the stage: {names:?}"));
+            }
+            Ok(())
+        });
+    }
+}
+
+#[test]
+fn with_reduced_motion_nothing_moves_and_the_end_state_shows() {
+    let mut h = Harness::start(1280, 720).expect("harness");
+    let url = h.app_url("");
+    h.run("reduced_motion", |b| {
+        b.cdp(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]}),
+        )?;
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        // (command, what the end state shows, what only moves)
+        let steps = [
+            ("docker build -t app .", ".stage .slab", ".stage .passing, .stage .context-source"),
+            ("docker run -d --name c1 app", ".stage .container[data-container='c1']", ".stage .leaving"),
+            (
+                "docker exec c1 sh -c 'echo more >> /app/app.py'",
+                ".stage .container[data-container='c1'] .held[data-path='/app/app.py']",
+                ".stage .leaving",
+            ),
+            ("docker rm -f c1", ".stage .image-tag", ".stage .gone-container"),
+        ];
+        for (line, shows, moves) in steps {
+            layerlab_e2e::run_command(b, line)?;
+            b.wait_for(shows)?;
+            let moving = b.execute(
+                "return [document.getAnimations().filter(a => a.playState === 'running').length,
+                         document.querySelectorAll(arguments[0]).length];",
+                vec![moves.into()],
+            )?;
+            if moving != serde_json::json!([0, 0]) {
+                return Err(format!("after {line}, [animations, {moves}] = {moving}"));
+            }
+        }
+        if !b.find_all(".stage .container")?.is_empty() {
+            return Err("c1 is still on the stage".into());
+        }
+        Ok(())
+    });
 }

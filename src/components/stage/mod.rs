@@ -147,7 +147,8 @@ pub fn stage(props: &StageProps) -> Html {
     // shown at rest, as "What happened" shows it.
     // (The snapshot drawn last is held, so its address is never reused.)
     let drawn = use_mut_ref(|| props.workspace.clone());
-    let fresh = drawn.replace(props.workspace.clone()) != props.workspace;
+    let was = drawn.replace(props.workspace.clone());
+    let fresh = was != props.workspace;
     let open_state = use_state(|| None::<LayerId>);
     let open = *open_state;
     let ws = &props.workspace;
@@ -186,7 +187,17 @@ pub fn stage(props: &StageProps) -> Html {
             crate::view::stage::largest_files(&ws.session, id, OPEN_FILES),
         )
     });
-    let (d, selections) = paint(&stage, &m, lang, fresh, props.speed, open_files.as_ref());
+    // What the command removed leaves from where it stood before.
+    let before = (fresh && m.leaves()).then(|| stage_model(&was.session));
+    let (d, selections) = paint(
+        &stage,
+        &m,
+        lang,
+        fresh,
+        props.speed,
+        open_files.as_ref(),
+        before.as_ref(),
+    );
     // A layer chosen on the stage also opens in place, showing its files.
     let on_select = {
         let (on_action, open_state) = (props.on_action.clone(), open_state.clone());

@@ -26,6 +26,25 @@ pub(super) struct Motion {
     pub(super) committed: Option<String>,
     /// The container whose files changed.
     pub(super) changed: Option<String>,
+    /// Each layer a build's COPY or ADD made, and the paths of the largest
+    /// files it copied in (how many more there were).
+    pub(super) copies: Vec<(LayerId, Vec<String>, usize)>,
+    /// Containers removed (`docker rm`): they leave the stage.
+    pub(super) removed: Vec<String>,
+    /// Layers deleted (`docker rmi`): their slabs leave.
+    pub(super) deleted: Vec<LayerId>,
+    /// Short IDs of the images deleted: their labels leave.
+    pub(super) images_deleted: Vec<String>,
+}
+
+/// Files of a COPY layer that fly in from the build context.
+const COPIED_SHOWN: usize = 4;
+
+impl Motion {
+    /// Whether something the state no longer holds leaves the stage.
+    pub(super) fn leaves(&self) -> bool {
+        !self.removed.is_empty() || !self.deleted.is_empty() || !self.images_deleted.is_empty()
+    }
 }
 
 pub(super) fn motion(
@@ -58,10 +77,25 @@ pub(super) fn motion(
         .filter(|s| s.cached)
         .filter_map(|s| s.layer)
         .collect();
+    // A COPY or ADD step's layer holds what it copied from the build context.
+    for step in ran.build_steps().filter(|s| !s.cached) {
+        let copies = step
+            .label
+            .split_whitespace()
+            .any(|w| w == "COPY" || w == "ADD");
+        if let (Some(layer), true) = (step.layer, copies) {
+            let (files, more) = crate::view::stage::largest_files(session, layer, COPIED_SHOWN);
+            let paths = files.into_iter().map(|(path, _)| path).collect();
+            m.copies.push((layer, paths, more));
+        }
+    }
     for e in ran.host_events() {
         match e {
             HostEvent::LayerCreated { layer, .. } => m.layers.push(*layer),
             HostEvent::ContainerCreated { id, .. } => m.containers.push(id.clone()),
+            HostEvent::ContainerRemoved { id, .. } => m.removed.push(id.clone()),
+            HostEvent::LayerDeleted { layer, .. } => m.deleted.push(*layer),
+            HostEvent::ImageDeleted { id } => m.images_deleted.push(id.short().to_owned()),
             _ => {}
         }
     }
@@ -101,4 +135,44 @@ pub(super) fn rows<'a>(
     let more = files.len().saturating_sub(stage.rows());
     files.truncate(stage.rows());
     (files, more)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::Workspace;
+
+    /// The motion of the last of `lines`, run as the terminal runs them.
+    fn motion_after(lines: &[&str]) -> Motion {
+        let lines: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+        let w = Workspace::replay(&lines);
+        let (line, ran) = w.console.last.as_ref().expect("a command ran");
+        motion(&w.session, line, ran)
+    }
+
+    #[test]
+    fn a_copy_step_brings_its_files_and_rm_and_rmi_take_things_away() {
+        let built = motion_after(&["docker build -t app ."]);
+        let copied: Vec<&String> = built.copies.iter().flat_map(|(_, p, _)| p).collect();
+        assert!(
+            copied.iter().any(|p| p.as_str() == "/app/app.py"),
+            "the COPY step's files: {copied:?}"
+        );
+        assert_eq!(
+            built.copies.len(),
+            1,
+            "one COPY in the tutorial's Dockerfile"
+        );
+        assert!(!built.leaves());
+
+        let rm = motion_after(&[
+            "docker run -d --name c1 busybox sleep 1d",
+            "docker rm -f c1",
+        ]);
+        assert_eq!(rm.removed.len(), 1);
+        assert!(rm.leaves() && rm.deleted.is_empty());
+
+        let rmi = motion_after(&["docker pull busybox", "docker rmi busybox"]);
+        assert_eq!((rmi.deleted.len(), rmi.images_deleted.len()), (1, 1));
+    }
 }

@@ -45,6 +45,66 @@ pub(super) struct Painter<'a> {
     selections: Vec<Selected>,
     /// Where each slab was drawn.
     slab_at: Vec<Rect>,
+    /// The stage before the command, when something left it.
+    before: Option<Before<'a>>,
+}
+
+/// The stage before the last command, as it was laid out: what left it is
+/// drawn where it stood, leaving.
+pub(super) struct Before<'a> {
+    stage: &'a Picture,
+    l: Layout,
+    xs: Vec<i32>,
+}
+
+/// A chip of a file copied from the build context.
+const FILE_CHIP_W: i32 = 60;
+/// The build context's box at the stage's edge.
+const CONTEXT_W: i32 = 132;
+
+/// Where container `id`'s box stands: its x, and the elevation of its top.
+fn box_place(stage: &Picture, l: &Layout, xs: &[i32], id: &str) -> Option<(i32, i32)> {
+    let c = stage.containers.iter().find(|c| c.id == id)?;
+    let (col, base) = l.groups.get(c.image).copied().flatten()?;
+    let boxes: Vec<&ContainerBox> = stage
+        .containers
+        .iter()
+        .filter(|o| o.image == c.image)
+        .collect();
+    let k = boxes.iter().position(|o| o.id == id)?;
+    let below: i32 = boxes
+        .chunks(stage.per_row())
+        .take(k / stage.per_row())
+        .map(|row| row.iter().map(|c| box_height(stage, c)).max().unwrap_or(0) + BOX_GAP)
+        .sum();
+    let x = xs[col] + (k % stage.per_row()) as i32 * (stage.box_w() + BOX_GAP);
+    Some((x, base + below + box_height(stage, c)))
+}
+
+/// Each column's x, and the drawing's width (before its minimum).
+fn columns(l: &Layout) -> (Vec<i32>, i32) {
+    let mut xs = Vec::with_capacity(l.widths.len());
+    let mut x = PAD;
+    for w in &l.widths {
+        xs.push(x);
+        x += w + COL_GAP;
+    }
+    (xs, x - COL_GAP + PAD)
+}
+
+/// The elevation of the highest thing drawn.
+fn tallest(stage: &Picture, l: &Layout) -> i32 {
+    (0..stage.images.len())
+        .map(|i| {
+            let tag = l.tags[i].1 + TAG_H;
+            let group = l.groups[i]
+                .map(|(_, base)| base + group_size(stage, i).map_or(0, |(_, h)| h))
+                .unwrap_or(0);
+            tag.max(group)
+        })
+        .chain(l.slabs.iter().map(|(_, e)| e + SLAB_H))
+        .max()
+        .unwrap_or(0)
 }
 
 impl Painter<'_> {
@@ -116,26 +176,27 @@ impl Painter<'_> {
             } else {
                 ""
             };
-            self.d.attr(
-                "aria-label",
-                format!(
-                    "{mark}{} {}{used} — {}",
-                    slab.label,
-                    slab.size,
-                    t(self.lang, Msg::InspectSelect)
-                ),
+            let whole = format!("{mark}{}", slab.label);
+            let shown = layerlab_engine::table::ellipsis(
+                &whole,
+                // A projector's larger type leaves room for fewer characters.
+                if self.stage.compact { 21 } else { 27 },
             );
+            // Its name is its title, which starts with the text on show, as
+            // speech input needs; the whole label follows when the slab
+            // shortens it.
+            let rest = if shown == whole {
+                String::new()
+            } else {
+                format!(" — {whole}")
+            };
             self.d.attr(SELECT, self.selections.len());
             self.selections.push(Selected::Layer(slab.layer));
             self.d.rect(x, y, SLAB_W, SLAB_H, 3).close();
             self.d
                 .text_at(x + 8, y + 18)
                 .attr("class", "slab-label")
-                .text(&layerlab_engine::table::ellipsis(
-                    &format!("{mark}{}", slab.label),
-                    // A projector's larger type leaves room for fewer characters.
-                    if self.stage.compact { 21 } else { 27 },
-                ))
+                .text(&shown)
                 .close();
             self.d
                 .text_at(x + SLAB_W - 8, y + 18)
@@ -144,8 +205,10 @@ impl Painter<'_> {
                 .text(&slab.size)
                 .close();
             self.d.title(&format!(
-                "{} — {} — sha256:{}…{used}",
-                slab.label, slab.size, slab.digest
+                "{shown} {}{rest} — sha256:{}…{used} — {}",
+                slab.size,
+                slab.digest,
+                t(self.lang, Msg::InspectSelect)
             ));
             self.d.close();
         }
@@ -191,31 +254,15 @@ impl Painter<'_> {
 
     /// Where container `id`'s box is drawn.
     fn box_at(&self, l: &Layout, id: &str) -> Option<Rect> {
-        let c = self.stage.containers.iter().find(|c| c.id == id)?;
-        let (col, base) = l.groups.get(c.image).copied().flatten()?;
-        let boxes: Vec<&ContainerBox> = self
-            .stage
-            .containers
-            .iter()
-            .filter(|o| o.image == c.image)
-            .collect();
-        let k = boxes.iter().position(|o| o.id == id)?;
-        let below: i32 = boxes
-            .chunks(self.stage.per_row())
-            .take(k / self.stage.per_row())
-            .map(|row| {
-                row.iter()
-                    .map(|c| box_height(self.stage, c))
-                    .max()
-                    .unwrap_or(0)
-                    + BOX_GAP
-            })
-            .sum();
-        let x = self.xs[col] + (k % self.stage.per_row()) as i32 * (self.stage.box_w() + BOX_GAP);
-        Some(Rect {
-            x,
-            y: self.y(base + below + box_height(self.stage, c)),
-        })
+        let (x, top) = box_place(self.stage, l, &self.xs, id)?;
+        Some(Rect { x, y: self.y(top) })
+    }
+
+    /// Where container `id`'s box stood before the command, if it moved.
+    fn stood(&self, id: &str) -> Option<Rect> {
+        let b = self.before.as_ref()?;
+        let (x, top) = box_place(b.stage, &b.l, &b.xs, id)?;
+        Some(Rect { x, y: self.y(top) })
     }
 
     fn containers(&mut self, l: &Layout) {
@@ -249,6 +296,11 @@ impl Painter<'_> {
             if self.fresh && self.m.containers.contains(&c.id) {
                 let dur = self.ms(RISE_MS);
                 self.d.attr("data-fly", format!("0 30 0 {dur}"));
+            } else if let Some(was) = self.stood(&c.id).filter(|w| (w.x, w.y) != (at.x, at.y)) {
+                // A neighbour left: it moves up to take its place.
+                let dur = self.ms(RISE_MS);
+                let (dx, dy) = (was.x - at.x, was.y - at.y);
+                self.d.attr("data-fly", format!("{dx} {dy} {dur} {dur}"));
             }
             let mid = at.x + self.stage.box_w() / 2;
             let foot = self.y(base - LIFT);
@@ -440,6 +492,186 @@ impl Painter<'_> {
         self.d.close();
     }
 
+    /// A build's COPY and ADD: the files copied travel from the build
+    /// context, at the stage's edge nearest its pane, into the new slab.
+    fn passing(&mut self, width: i32) {
+        if !self.fresh || self.m.copies.is_empty() {
+            return;
+        }
+        let most = self
+            .m
+            .copies
+            .iter()
+            .map(|(_, p, _)| p.len())
+            .max()
+            .unwrap_or(0) as i32;
+        // The files that stay behind in the box, for a big context.
+        let more = self.m.copies.iter().map(|(_, _, more)| *more).max();
+        let more = more.unwrap_or(0);
+        let (bx, by) = ((width - PAD - CONTEXT_W).max(0), PAD);
+        let mut chips = Vec::new();
+        let mut end = 0;
+        for (layer, paths, _) in &self.m.copies {
+            let Some(s) = self.stage.slab_of(*layer) else {
+                continue;
+            };
+            let target = self.slab_at[s];
+            let k = self.m.layers.iter().position(|id| id == layer).unwrap_or(0);
+            for (i, path) in paths.iter().enumerate() {
+                let (x, y) = (target.x + 6 + i as i32 * (FILE_CHIP_W + 2), target.y + 5);
+                let (sx, sy) = (bx + 8, by + 24 + i as i32 * 20);
+                let delay = self.ms(k as u64 * STAGGER_MS + i as u64 * 150);
+                let dur = self.ms(TRAVEL_MS);
+                end = end.max(delay + dur);
+                chips.push((path, x, y, sx - x, sy - y, delay, dur));
+            }
+        }
+        if chips.is_empty() {
+            return;
+        }
+        self.d
+            .open("g")
+            .attr("class", "context-source")
+            .attr("aria-hidden", "true")
+            .attr("data-leave", format!("0 0 0 {end}"));
+        let extra = if more > 0 { 16 } else { 0 };
+        self.d
+            .rect(bx, by, CONTEXT_W, 26 + most * 20 + extra, 6)
+            .close();
+        self.d
+            .text_at(bx + 8, by + 16)
+            .text(&format!("▤ {}", t(self.lang, Msg::StageBuildContext)))
+            .close();
+        if more > 0 {
+            self.d
+                .text_at(bx + 8, by + 36 + most * 20)
+                .attr("class", "more")
+                .text(&format!("+ {more} {}", t(self.lang, Msg::StageMore)))
+                .close();
+        }
+        self.d.close();
+        for (path, x, y, dx, dy, delay, dur) in chips {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            self.d
+                .open("g")
+                .attr("class", "passing")
+                .attr("data-file", path)
+                .attr("aria-hidden", "true")
+                .attr("data-pass", format!("{dx} {dy} {delay} {dur}"));
+            self.d.rect(x, y, FILE_CHIP_W, 18, 3).close();
+            self.d
+                .text_at(x + 5, y + 13)
+                .text(&layerlab_engine::table::ellipsis(name, 8))
+                .close();
+            self.d.close();
+        }
+    }
+
+    /// What the command removed, where it stood, leaving: a container with
+    /// its writable layer and its files (`docker rm`), an image's label and
+    /// the slabs no other image used (`docker rmi`), the top one first.
+    fn leaving(&mut self) {
+        let Some(b) = self.before.take() else {
+            return;
+        };
+        let dur = self.ms(RISE_MS + 300);
+        for c in b
+            .stage
+            .containers
+            .iter()
+            .filter(|c| self.m.removed.contains(&c.id))
+        {
+            let Some((x, top)) = box_place(b.stage, &b.l, &b.xs, &c.id) else {
+                continue;
+            };
+            let (y, w, h) = (self.y(top), b.stage.box_w(), box_height(b.stage, c));
+            self.d
+                .open("g")
+                .attr("class", "leaving gone-container")
+                .attr("data-gone", &c.name)
+                .attr("aria-hidden", "true")
+                .attr("data-leave", format!("0 -40 0 {dur}"));
+            self.d
+                .rect(x, y, w, h, 5)
+                .attr("class", "container-box")
+                .close();
+            self.d.rect(x, y, w, 8, 3).attr("class", "writable").close();
+            self.d
+                .text_at(x + 8, y + 24)
+                .attr("class", "container-name")
+                .text(&c.name)
+                .close();
+            self.d
+                .text_at(x + w - 8, y + 24)
+                .attr("class", "container-state")
+                .attr("text-anchor", "end")
+                .text(&c.state)
+                .close();
+            let mut row = y + BOX_HEAD;
+            for f in c.files.iter().take(b.stage.rows()) {
+                self.d
+                    .rect(x + 4, row, w - 8, ROW_H - 2, 3)
+                    .attr("class", "gone-chip")
+                    .close();
+                self.d
+                    .text_at(x + 9, row + 12)
+                    .attr("class", "held-name")
+                    .text(&layerlab_engine::table::ellipsis(
+                        &format!("{} {}", icon(f.origin), f.name),
+                        22,
+                    ))
+                    .close();
+                row += ROW_H;
+            }
+            self.d.close();
+        }
+        for (i, image) in b.stage.images.iter().enumerate() {
+            if !self.m.images_deleted.contains(&image.id) {
+                continue;
+            }
+            let (col, e) = b.l.tags[i];
+            let (x, y) = (b.xs[col], self.y(e + TAG_H));
+            self.d
+                .open("g")
+                .attr("class", "leaving image-tag")
+                .attr("aria-hidden", "true")
+                .attr("data-leave", format!("0 -30 0 {dur}"));
+            self.d.rect(x, y + 3, SLAB_W, TAG_H - 5, 10).close();
+            self.d
+                .text_at(x + 10, y + 17)
+                .attr("class", "image-name")
+                .text(&format!("◆ {}", image.name))
+                .close();
+            self.d.close();
+        }
+        let gone: Vec<usize> = (0..b.stage.slabs.len())
+            .rev()
+            .filter(|&s| self.m.deleted.contains(&b.stage.slabs[s].layer))
+            .collect();
+        for (k, s) in gone.into_iter().enumerate() {
+            let slab = &b.stage.slabs[s];
+            let (col, e) = b.l.slabs[s];
+            let (x, y) = (b.xs[col], self.y(e + SLAB_H));
+            let delay = self.ms(k as u64 * 150);
+            self.d
+                .open("g")
+                .attr(
+                    "class",
+                    format!("leaving gone-slab {}", hue_class(slab.hue)),
+                )
+                .attr("data-layer", slab.layer.0)
+                .attr("aria-hidden", "true")
+                .attr("data-leave", format!("0 -30 {delay} {dur}"));
+            self.d.rect(x, y, SLAB_W, SLAB_H, 3).close();
+            self.d
+                .text_at(x + 8, y + 18)
+                .attr("class", "slab-label")
+                .text(&layerlab_engine::table::ellipsis(&slab.label, 27))
+                .close();
+            self.d.close();
+        }
+    }
+
     /// A short ray from each layer that served a read to the container.
     fn rays(&mut self, l: &Layout) {
         for (id, layer) in &self.m.reads {
@@ -466,7 +698,8 @@ impl Painter<'_> {
 /// A layer opened in place, and its largest files.
 pub(super) type Opened = (LayerId, (Vec<(String, String)>, usize));
 
-/// The stage as SVG, with the choices its slabs and containers open.
+/// The stage as SVG, with the choices its slabs and containers open;
+/// `before`, the stage before the command, when something left it.
 pub(super) fn paint(
     stage: &Picture,
     m: &Motion,
@@ -474,32 +707,27 @@ pub(super) fn paint(
     fresh: bool,
     speed: u32,
     opened: Option<&Opened>,
+    before: Option<&Picture>,
 ) -> (Drawing, Vec<Selected>) {
     let l = lay_out(stage);
-    let mut xs = Vec::with_capacity(l.widths.len());
-    let mut x = PAD;
-    for w in &l.widths {
-        xs.push(x);
-        x += w + COL_GAP;
-    }
+    let (xs, mut width) = columns(&l);
+    let mut tall = tallest(stage, &l);
+    // What leaves is drawn where it stood: the drawing keeps its old size
+    // until the next command, so nothing jumps meanwhile.
+    let before = before.filter(|_| fresh).map(|old| {
+        let l = lay_out(old);
+        let (xs, old_width) = columns(&l);
+        width = width.max(old_width);
+        tall = tall.max(tallest(old, &l));
+        Before { stage: old, l, xs }
+    });
     let (min_w, min_h) = if stage.compact {
         (0, 0)
     } else {
         (MIN_W, MIN_H)
     };
-    let width = (x - COL_GAP + PAD).max(min_w);
-    let tallest = (0..stage.images.len())
-        .map(|i| {
-            let tag = l.tags[i].1 + TAG_H;
-            let group = l.groups[i]
-                .map(|(_, base)| base + group_size(stage, i).map_or(0, |(_, h)| h))
-                .unwrap_or(0);
-            tag.max(group)
-        })
-        .chain(l.slabs.iter().map(|(_, e)| e + SLAB_H))
-        .max()
-        .unwrap_or(0);
-    let height = (tallest + 2 * PAD).max(min_h);
+    let width = width.max(min_w);
+    let height = (tall + 2 * PAD).max(min_h);
     let mut d = Drawing::new();
     d.open("svg")
         .attr("class", if fresh { "stage" } else { "stage still" })
@@ -520,11 +748,14 @@ pub(super) fn paint(
         xs,
         selections: Vec::new(),
         slab_at: Vec::new(),
+        before,
     };
     p.slabs(&l);
     p.tags(&l);
     p.containers(&l);
     p.rays(&l);
+    p.passing(width);
+    p.leaving();
     if let Some(opened) = opened {
         p.opened(opened);
     }

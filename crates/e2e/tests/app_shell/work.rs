@@ -434,6 +434,8 @@ fn a_lesson_is_followed_to_its_goal_and_the_sandbox_comes_back() {
         }
         b.screenshot(&artifacts_dir().join("lesson-1280x720.png"))?;
         b.set_viewport(768, 1024)?;
+        // A tablet shows one pane at a time: the lesson is a tap away.
+        layerlab_e2e::show_tab(b, "lesson")?;
         b.screenshot(&artifacts_dir().join("lesson-768x1024.png"))?;
         // Progress shows, and the sandbox returns with its pull.
         let progress = b.text(&b.find(".progress")?)?;
