@@ -196,24 +196,9 @@ pub fn app(props: &AppProps) -> Html {
     html! {
         <ContextProvider<Lang> context={lang}>
         <div class={classes!("app", state.presenter.then_some("presenter"), boot.later.is_some().then_some("restoring"), format!("speed-{}", state.speed), format!("tab-{}", state.tab.name()))} ref={root_ref} tabindex="-1">
-            // A link, as skip links are, that moves the focus without
-            // touching the address (its fragment is for permalinks); on a
-            // narrow screen it opens the terminal's tab first.
-            <a class="skip-link" href="#command" onclick={{
-                let on_action = on_action.clone();
-                Callback::from(move |e: MouseEvent| {
-                    e.prevent_default();
-                    on_action.emit(Action::Tab(Tab::Terminal));
-                    browser::before_next_frame(|| browser::focus_id("command"));
-                })
-            }}>{ t(lang, Msg::SkipToTerminal) }</a>
+            { skip_link(lang, &on_action) }
             <TopBar {on_lang} presenter={state.presenter} {on_presenter} />
-            if let Some(problem) = &boot.problem {
-                <p class="notice" role="alert">{ problem.message(lang) }</p>
-            }
-            if boot.later.is_some() {
-                <p class="notice restoring" role="status">{ t(lang, Msg::RestoringWork) }</p>
-            }
+            { start_notices(lang, &boot) }
             { share_bar(lang, &state, [on_share, on_embed, on_download.clone()], on_open) }
             { opened_notice(lang, &state, on_bring_back) }
             <WorkNotice {keeper} on_download={on_download} />
@@ -256,6 +241,36 @@ pub fn app(props: &AppProps) -> Html {
             <TabBar tab={state.tab} {on_action} />
         </div>
         </ContextProvider<Lang>>
+    }
+}
+
+/// A link, as skip links are, that moves the focus to the command line
+/// without touching the address (its fragment is for permalinks); on a
+/// narrow screen it opens the terminal's tab first.
+fn skip_link(lang: Lang, on_action: &Callback<Action>) -> Html {
+    let on_action = on_action.clone();
+    let onclick = Callback::from(move |e: MouseEvent| {
+        e.prevent_default();
+        on_action.emit(Action::Tab(Tab::Terminal));
+        browser::before_next_frame(|| browser::focus_id("command"));
+    });
+    html! {
+        <a class="skip-link" href="#command" {onclick}>{ t(lang, Msg::SkipToTerminal) }</a>
+    }
+}
+
+/// What the start says: saved work that could not be read, or that is
+/// being restored once all of the code is here.
+fn start_notices(lang: Lang, boot: &crate::boot::Boot) -> Html {
+    html! {
+        <>
+            if let Some(problem) = &boot.problem {
+                <p class="notice" role="alert">{ problem.message(lang) }</p>
+            }
+            if boot.later.is_some() {
+                <p class="notice restoring" role="status">{ t(lang, Msg::RestoringWork) }</p>
+            }
+        </>
     }
 }
 
