@@ -8,7 +8,7 @@ use crate::components::{
     Activity, ContextFiles, DiskUsage, DockerfileEditor, ImageImport, Inspector, LessonPanel,
     Stage, StorageView, TabBar, Terminal, TopBar, WorkNotice,
 };
-use crate::hooks::{use_autosave, use_hashing, use_open_later, use_playback, use_presenter_keys};
+use crate::hooks::{use_actions, use_autosave, use_hashing, use_playback, use_presenter_keys};
 use crate::i18n::{t, Lang, Msg};
 use crate::lessons::Lesson;
 use crate::persist;
@@ -113,20 +113,7 @@ pub fn app(props: &AppProps) -> Html {
     let started = use_state(|| std::rc::Rc::new(boot(props.autosave)));
     let boot = (*started).clone();
     let state = use_reducer_eq(|| opening(props, &boot));
-    use_open_later(props, started, state.dispatcher());
-    // One callback for the whole life of the app: panes that take it redraw
-    // only when what they show changes. An action waits for the rest of the
-    // code if it is still on its way (`split::when_ready`).
-    let on_action = {
-        let dispatcher = state.dispatcher();
-        (*use_memo((), move |_| {
-            Callback::from(move |a| {
-                let dispatcher = dispatcher.clone();
-                crate::split::when_ready(move || dispatcher.dispatch(a));
-            })
-        }))
-        .clone()
-    };
+    let on_action = use_actions(props, started, state.dispatcher());
     let keeper = boot.keeper.clone();
     use_autosave(props.autosave, keeper.clone(), &state);
     use_playback(&state, on_action.clone());

@@ -123,6 +123,10 @@ export function split_linked() {
 // The load under way, if one is (null before the first paint starts it, and
 // after it failed): an action waits for it rather than start one early.
 export function split_pending() {
+  // A page that opens saved work has its rest on the way from the start:
+  // what the learner does waits for it, and so for their work to open,
+  // rather than act on the empty page that stands in for it.
+  if (early && state === "idle") fetchRest().catch(() => {});
   return state === "fetching" ? loading : null;
 }
 

@@ -130,7 +130,7 @@ fn hashing_html(
     on_action: &Callback<Action>,
 ) -> Html {
     // In the units Docker prints sizes in (210MB for 200 MiB), as the stage does.
-    let size = |n: u64| layerlab_engine::size::human_size(n as f64);
+    let size = |n: u64| layerlab_engine::size::human_size_with_precision(n as f64, 3);
     let onclick = {
         let (input, on_action) = (input.clone(), on_action.clone());
         let line = line.clone();

@@ -14,6 +14,6 @@ pub use autosave::use_autosave;
 pub use editor_focus::use_editor_focus;
 pub use hashing::use_hashing;
 pub use lang::use_lang;
-pub use open_later::use_open_later;
+pub use open_later::use_actions;
 pub use playback::use_playback;
 pub use presenter_keys::use_presenter_keys;

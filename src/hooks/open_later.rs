@@ -1,35 +1,59 @@
 //! A split build's first paint replays nothing (`boot::boot`): the page draws
 //! itself empty, saying it restores, and once the rest of the code is here
 //! the saved work or link opens as it would have at once without the split.
-//! Actions taken meanwhile wait for the same code (`split::when_ready`), so
-//! they reach the reopened state, in order.
+//! What the learner does meanwhile is held and done after it opens, in
+//! order, so that it reaches their work rather than the empty stand-in.
 
 use crate::app::{opening, AppProps};
 use crate::boot::{boot, Boot};
 use crate::state::{Action, AppState};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Reopens the app from its saved work once all of the code is here, if
-/// the first paint put that off; `boot` then holds the new start.
+/// Actions held while saved work waits to open (`None` once it has).
+type Held = Rc<RefCell<Option<Vec<Action>>>>;
+
+/// The app's one action callback, for its whole life (panes that take it
+/// redraw only when what they show changes): an action waits for the rest
+/// of the code if it is on its way (`split::when_ready`), and for the saved
+/// work to open if it is about to. Reopens the app from its saved work once
+/// all of the code is here, if the first paint put that off; `started` then
+/// holds the new start.
 #[hook]
-pub fn use_open_later(
+pub fn use_actions(
     props: &AppProps,
     started: UseStateHandle<Rc<Boot>>,
     dispatcher: UseReducerDispatcher<AppState>,
-) {
+) -> Callback<Action> {
+    let later = started.later.is_some();
+    let held: Held = (*use_memo((), |_| Rc::new(RefCell::new(later.then(Vec::new))))).clone();
+    let on_action = {
+        let (dispatcher, held) = (dispatcher.clone(), held.clone());
+        (*use_memo((), move |_| {
+            Callback::from(move |a: Action| {
+                if let Some(waiting) = held.borrow_mut().as_mut() {
+                    waiting.push(a);
+                    return;
+                }
+                let dispatcher = dispatcher.clone();
+                crate::split::when_ready(move || dispatcher.dispatch(a));
+            })
+        }))
+        .clone()
+    };
     let props = props.clone();
     use_effect_with((), move |_| {
-        let later = started.later.is_some();
         // Called on every start, so that the wait itself is first-load code.
         crate::split::after_linked(Box::new(move |_linked| {
             // Had the load failed, the first function reached that is not
             // here tries once more and reports the failure on the page.
             if later {
-                reopen(&props, &started, &dispatcher);
+                reopen(&props, &started, &dispatcher, &held);
             }
         }));
     });
+    on_action
 }
 
 #[inline(never)]
@@ -37,8 +61,13 @@ fn reopen(
     props: &AppProps,
     started: &UseStateHandle<Rc<Boot>>,
     dispatcher: &UseReducerDispatcher<AppState>,
+    held: &Held,
 ) {
     let now = started.adopt(boot(props.autosave));
     dispatcher.dispatch(Action::Reopened(Box::new(opening(props, &now))));
     started.set(Rc::new(now));
+    let waited = held.borrow_mut().take().unwrap_or_default();
+    for action in waited {
+        dispatcher.dispatch(action);
+    }
 }
