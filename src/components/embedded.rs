@@ -106,7 +106,7 @@ pub fn embedded() -> Html {
             let listener = browser::on_message(move |posted| listening.push(Job::Posted(posted)));
             // The reader's own work, when it came back, is not replaced by the start.
             if let Some(replay) = waiting {
-                runner.push(Job::Restore(replay));
+                runner.push(Job::Restore(Box::new(replay)));
             } else if restored {
                 runner.announce();
             } else {

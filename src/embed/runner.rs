@@ -48,7 +48,7 @@ pub enum Job {
     Act { action: Action, ran: bool },
     /// The rest of the reader's own work, replayed in slices; then
     /// `layerlab:ready`.
-    Restore(Replay),
+    Restore(Box<Replay>),
 }
 
 /// Who is told of a change: a request's origin (with its id), or every allowed origin.
@@ -125,6 +125,8 @@ impl Runner {
             let Some(h) = self.state.borrow().hashing.clone() else {
                 return;
             };
+            // The page draws (and answers) before each slice.
+            browser::yield_to_page().await;
             let start = browser::now();
             let mut done = false;
             while !done && browser::now() - start < crate::hooks::TURN_MS {
@@ -134,7 +136,6 @@ impl Runner {
                 self.act(Action::Hashed);
             } else {
                 self.show.emit(self.state());
-                browser::yield_to_page().await;
             }
         }
     }
@@ -196,7 +197,7 @@ impl Runner {
                     self.report(None);
                 }
             }),
-            Job::Restore(replay) => Box::pin(self.restore(replay)),
+            Job::Restore(replay) => Box::pin(self.restore(*replay)),
         }
     }
 

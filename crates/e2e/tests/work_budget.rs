@@ -297,10 +297,19 @@ fn two_thousand_saved_commands_come_back_without_freezing_the_page() {
         reload_page(b)?;
         b.observe_long_tasks()?;
         let input = b.wait_for("#command")?;
-        let progress = b.wait_for(".notice.restoring")?;
-        let shown = b.text(&progress)?;
-        if !shown.contains("/ 2000") {
-            return Err(format!("the progress says {shown:?}"));
+        // Read in one script: the notice is drawn again as the replay goes
+        // on (on a fast machine it may be gone already).
+        let shown = b
+            .execute(
+                "return document.querySelector('.notice.restoring')?.textContent ?? null;",
+                vec![],
+            )?
+            .as_str()
+            .map(str::to_owned);
+        if let Some(shown) = &shown {
+            if !shown.contains("/ 2000") {
+                return Err(format!("the progress says {shown:?}"));
+            }
         }
         b.type_into(&input, TYPED)?;
         b.wait_until("the work to be back", || {
@@ -324,9 +333,10 @@ fn two_thousand_saved_commands_come_back_without_freezing_the_page() {
         let tasks = long_tasks(b)?;
         let longest = tasks.iter().copied().fold(0.0, f64::max);
         println!(
-            "2,000 saved commands: longest task {longest:.0} ms ({} over 50 ms), restored in {} ms",
+            "2,000 saved commands: longest task {longest:.0} ms ({} over 50 ms), restored in {} ms (progress seen: {})",
             tasks.len(),
-            took.as_millis()
+            took.as_millis(),
+            shown.is_some()
         );
         if longest > LONGEST_TASK_MS {
             return Err(format!("a task of {longest:.0} ms (all: {tasks:.0?})"));
