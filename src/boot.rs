@@ -108,7 +108,7 @@ pub fn explain(lang: Lang, why: &persist::LoadError) -> String {
 /// after it stays out of the first load's code, which the split profiles on
 /// such starts); what is left goes on in slices after it. With the first
 /// draw of a page still empty, the start's task stays under 200 ms.
-pub const FIRST_SLICE_MS: f64 = 100.0;
+pub const FIRST_SLICE_MS: f64 = 80.0;
 
 /// The start, with performance marks around it (`cargo xtask bench` reads
 /// how long restoring took).
