@@ -14,7 +14,6 @@ use crate::lessons::Lesson;
 use crate::persist;
 use crate::shared::Shared;
 use crate::state::{Action, AppState, Tab};
-use crate::workspace::Workspace;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Default, Clone)]
@@ -49,28 +48,12 @@ pub fn opening(props: &AppProps, boot: &crate::boot::Boot) -> AppState {
         defer_hashing: true,
         ..state
     };
-    // Saved work whose layers take long to hash is replayed once they are.
-    if let (Some(jobs), Some(saved)) = (boot.waiting.borrow_mut().take(), &boot.saved) {
-        state.put_off(Action::Restore(saved.commands.clone()), jobs);
+    // Saved work that did not replay within the first slice goes on after
+    // the first paint (`hooks::use_actions`).
+    if let Some(replay) = &*boot.waiting.borrow() {
+        state.restoring = Some(replay.progress());
     }
     state
-}
-
-/// Replays `commands` in a fresh workspace as [`Workspace::replay`] does, in
-/// slices of about 30 ms with the page free to draw and answer between them:
-/// a scenario of thousands of lines never freezes the page.
-async fn replay_in_slices(commands: &[String]) -> Workspace {
-    const SLICE_MS: f64 = 30.0;
-    let mut w = Workspace::replay(&[]);
-    let mut start = browser::now();
-    for c in commands {
-        w.submit(c);
-        if browser::now() - start > SLICE_MS {
-            browser::yield_to_page().await;
-            start = browser::now();
-        }
-    }
-    w
 }
 
 /// Opening a scenario file replays it in a fresh workspace, held (not saved
@@ -90,7 +73,10 @@ fn open_scenario(
             let bytes = browser::read_file(file).await.unwrap_or_default();
             match crate::scenario::from_bytes(&bytes) {
                 Ok(scenario) => {
-                    let next = replay_in_slices(&scenario.commands).await;
+                    // In slices, big tars hashed in slices too (`replay`):
+                    // a scenario of thousands of lines never freezes the page.
+                    let replay = crate::replay::Replay::new(scenario.commands);
+                    let next = crate::replay::in_slices(replay, |_| ()).await;
                     let held = Held {
                         commands: next.console.log.clone(),
                         lesson: Lesson::at(scenario.lesson).map(|l| l.id.to_owned()),
@@ -119,12 +105,7 @@ pub fn app(props: &AppProps) -> Html {
     use_playback(&state, on_action.clone());
     let hashing_shown = use_hashing(&state, on_action.clone()).and_then(|(done, total)| {
         let h = state.hashing.as_ref()?;
-        Some((
-            done,
-            total,
-            h.can_cancel()
-                .then(|| h.line().unwrap_or_default().to_owned()),
-        ))
+        Some((done, total, Some(h.line().unwrap_or_default().to_owned())))
     });
     use_presenter_keys(state.presenter, on_action.clone());
     use_effect_with(state.lang, |lang| browser::set_document_language(*lang));
@@ -212,7 +193,7 @@ pub fn app(props: &AppProps) -> Html {
                 // with the terminal and what happened under it; everything
                 // else opens beside it in the side panel, never instead of it.
                 <Stage workspace={ws.clone()} speed={state.speed} compact={state.presenter} on_action={on_action.clone()} />
-                <Terminal workspace={ws.clone()} on_action={on_action.clone()} hashing={hashing_shown} />
+                <Terminal workspace={ws.clone()} on_action={on_action.clone()} hashing={hashing_shown} restoring={state.restoring} />
                 <Activity workspace={ws.clone()} speed={state.speed} playing={state.playing} on_action={on_action.clone()} />
                 <aside class="side" aria-label={t(lang, Msg::SidePanel)}>
                     <LessonPanel lesson={state.lesson} done={state.done.clone()} reached={state.reached} on_action={on_action.clone()} />

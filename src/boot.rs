@@ -15,10 +15,9 @@
 use crate::browser;
 use crate::i18n::{t, Lang, Msg};
 use crate::persist::{self, Saved};
+use crate::replay::Replay;
 use crate::shared::Shared;
-use crate::state::HASH_INLINE;
 use crate::workspace::Workspace;
-use layerlab_engine::hashing::{self, HashJob};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -56,10 +55,10 @@ pub struct Boot {
     pub problem: Option<Problem>,
     /// Keeps the autosave as it should be kept (see the module's comment).
     pub keeper: Shared<RefCell<Keeper>>,
-    /// The layer tars the saved work waits for, when replaying it would
-    /// hash more than the app hashes at once: `workspace` is then fresh and
-    /// the work is replayed once they are hashed (`state::Hashing`).
-    pub waiting: RefCell<Option<Vec<HashJob>>>,
+    /// The rest of the saved work's replay, when it did not end within the
+    /// first slice: `workspace` is then empty and the replay goes on in
+    /// slices once the page is drawn (`replay::in_slices`).
+    pub waiting: RefCell<Option<Replay>>,
     /// Saved work or a link to open once the rest of the code is here (a
     /// split build's first paint replays nothing: see [`boot`]); the
     /// autosave's language, if it has one, for that first paint.
@@ -107,6 +106,13 @@ pub fn explain(lang: Lang, why: &persist::LoadError) -> String {
     }
 }
 
+/// How long a start replays saved work at once: before the first paint in a
+/// build that is not split, once the rest of the code is here in one that is
+/// (`App` opens it then). The tutorial's log takes 16–65 ms in the release
+/// build, so a learner's usual work is drawn whole; what is left goes on in
+/// slices after it, and the task stays under 200 ms.
+pub const FIRST_SLICE_MS: f64 = 80.0;
+
 /// The start, with performance marks around it (`cargo xtask bench` reads
 /// how long restoring took).
 pub fn boot(autosave: bool) -> Boot {
@@ -127,12 +133,10 @@ pub fn boot(autosave: bool) -> Boot {
         };
     }
     let b = if autosave {
-        let (mut b, jobs) =
-            hashing::deferring(HASH_INLINE, || restore(&mut Local, fragment.as_deref()));
-        if !jobs.is_empty() {
-            b = wait_for(b, jobs);
-        }
-        b
+        let start = browser::now();
+        restore(&mut Local, fragment.as_deref(), || {
+            browser::now() - start < FIRST_SLICE_MS
+        })
     } else {
         fresh(Keeper::off())
     };
@@ -156,13 +160,14 @@ impl Boot {
     }
 }
 
-/// The start while the saved work's digests are hashed: a fresh workspace.
-#[inline(never)]
-fn wait_for(b: Boot, jobs: Vec<HashJob>) -> Boot {
-    Boot {
-        workspace: Shared::new(Workspace::default()),
-        waiting: RefCell::new(Some(jobs)),
-        ..b
+/// Replays `commands` while `more()` says so: the workspace, or an empty
+/// one and the replay's rest.
+pub fn replayed(commands: &[String], more: impl FnMut() -> bool) -> (Workspace, Option<Replay>) {
+    let mut replay = Replay::new(commands.to_vec());
+    if replay.step(more) {
+        (replay.finish(), None)
+    } else {
+        (Workspace::default(), Some(replay))
     }
 }
 
@@ -177,20 +182,22 @@ fn fresh(keeper: Keeper) -> Boot {
     }
 }
 
-/// Starts from a permalink `fragment` if there is one, else from the autosave in `store`.
-pub fn restore(store: &mut impl Store, fragment: Option<&str>) -> Boot {
+/// Starts from a permalink `fragment` if there is one, else from the
+/// autosave in `store`, replaying the saved commands while `more()` says so.
+pub fn restore(store: &mut impl Store, fragment: Option<&str>, more: impl FnMut() -> bool) -> Boot {
     let mut keeper = Keeper::default();
     // A permalink wins over the autosave, which is kept.
     if let Some(fragment) = fragment {
         return match persist::from_fragment(fragment) {
             Ok(saved) => {
                 keeper.hold(store, Held::of(&saved));
+                let (workspace, waiting) = replayed(&saved.commands, more);
                 Boot {
-                    workspace: Shared::new(Workspace::replay(&saved.commands)),
+                    workspace: Shared::new(workspace),
                     saved: Some(saved),
                     keeper: Shared::new(RefCell::new(keeper)),
                     problem: None,
-                    waiting: RefCell::default(),
+                    waiting: RefCell::new(waiting),
                     later: None,
                 }
             }
@@ -209,12 +216,13 @@ pub fn restore(store: &mut impl Store, fragment: Option<&str>) -> Boot {
         None => fresh(keeper),
         Some(Ok(saved)) => {
             keeper.written = raw;
+            let (workspace, waiting) = replayed(&saved.commands, more);
             Boot {
-                workspace: Shared::new(Workspace::replay(&saved.commands)),
+                workspace: Shared::new(workspace),
                 saved: Some(saved),
                 keeper: Shared::new(RefCell::new(keeper)),
                 problem: None,
-                waiting: RefCell::default(),
+                waiting: RefCell::new(waiting),
                 later: None,
             }
         }
@@ -540,7 +548,7 @@ mod tests {
     fn a_link_is_shown_but_not_saved_over_the_learners_work_until_they_act() {
         let mut store = own_work();
         let link = persist::to_fragment(&saved(&["docker run -d --name web nginx"]));
-        let boot = restore(&mut store, Some(&link));
+        let boot = restore(&mut store, Some(&link), || true);
         assert_eq!(boot.workspace.console.log.len(), 1);
         let mut keeper = boot.keeper.borrow_mut();
         assert!(keeper.holding() && keeper.offer);
@@ -569,7 +577,7 @@ mod tests {
     #[test]
     fn a_broken_link_starts_fresh_and_keeps_the_autosave() {
         let mut store = own_work();
-        let boot = restore(&mut store, Some("v1.!!!"));
+        let boot = restore(&mut store, Some("v1.!!!"), || true);
         assert!(matches!(boot.problem, Some(Problem::Link(_))));
         let mut keeper = boot.keeper.borrow_mut();
         assert_eq!(keeper.save(&mut store, &saved(&[]), None), Saving::Held);
@@ -581,9 +589,9 @@ mod tests {
     fn the_offer_lasts_across_reloads_until_dismissed() {
         let mut store = own_work();
         let link = persist::to_fragment(&saved(&["docker images"]));
-        drop(restore(&mut store, Some(&link)));
+        drop(restore(&mut store, Some(&link), || true));
         // A reload without the link: the autosave is the learner's own, kept twice.
-        let boot = restore(&mut store, None);
+        let boot = restore(&mut store, None, || true);
         assert!(!boot.keeper.borrow().offer, "same work: nothing to offer");
         // A scenario opened, acted on, then a reload: the offer is still there.
         let mut keeper = boot.keeper.borrow_mut();
@@ -591,19 +599,19 @@ mod tests {
         assert!(keeper.offer);
         keeper.save(&mut store, &saved(&["docker ps", "docker images"]), None);
         drop(keeper);
-        let boot = restore(&mut store, None);
+        let boot = restore(&mut store, None, || true);
         let mut keeper = boot.keeper.borrow_mut();
         assert!(keeper.offer);
         keeper.dismiss(&mut store);
         assert!(!keeper.offer);
         drop(keeper);
-        assert!(!restore(&mut store, None).keeper.borrow().offer);
+        assert!(!restore(&mut store, None, || true).keeper.borrow().offer);
     }
 
     #[test]
     fn a_refused_save_is_reported_and_retried() {
         let mut store = own_work();
-        let mut keeper = restore(&mut store, None).keeper.take();
+        let mut keeper = restore(&mut store, None, || true).keeper.take();
         store.full = true;
         let next = saved(&["docker pull nginx", "docker ps"]);
         assert_eq!(keeper.save(&mut store, &next, None), Saving::Failed);
@@ -616,7 +624,7 @@ mod tests {
     #[test]
     fn another_tab_saving_pauses_this_one_until_the_learner_chooses() {
         let mut store = own_work();
-        let mut keeper = restore(&mut store, None).keeper.take();
+        let mut keeper = restore(&mut store, None, || true).keeper.take();
         // This tab's own write, echoed, is no news.
         let mine = store.get(persist::KEY);
         assert!(!keeper.stored_elsewhere(mine.as_deref()));

@@ -1120,6 +1120,10 @@ messages! {
         en: "Computing the new layers' digests (SHA-256) before the command's result appears",
         zh: "正在计算新层的摘要（SHA-256），算完后显示命令的结果",
     }
+    RestoringCommands {
+        en: "Restoring your work, command by command",
+        zh: "正在逐条恢复你的工作",
+    }
     HashingCancel {
         en: "Cancel",
         zh: "取消",

@@ -48,6 +48,7 @@ pub mod i18n;
 pub mod lessons;
 pub mod persist;
 pub mod punctuation;
+pub mod replay;
 pub mod scenario;
 pub mod shared;
 pub mod split;

@@ -80,6 +80,13 @@ pub struct AppState {
     pub defer_hashing: bool,
     /// An action put off while the tars it needs are hashed in slices.
     pub hashing: Option<Hashing>,
+    /// Saved work being replayed in slices (`replay`): how far it is. The
+    /// workspace on show is not the learner's until it ends.
+    pub restoring: Option<crate::replay::Progress>,
+    /// Actions that change the workspace, taken while saved work is
+    /// restored (or while one waits for its digests after it): run in order
+    /// once it is there, never dropped.
+    pub queued: Vec<Action>,
     /// The pane a narrow screen shows (its tab bar's choice).
     pub tab: Tab,
 }
@@ -140,7 +147,7 @@ pub struct Hashing {
 
 /// An action put off this many times runs with its hashing inline: every
 /// run finds all of its tars at once, so a second round is already rare.
-const MAX_ROUNDS: u32 = 3;
+pub(crate) const MAX_ROUNDS: u32 = 3;
 
 impl PartialEq for Hashing {
     fn eq(&self, other: &Self) -> bool {
@@ -154,11 +161,6 @@ impl Hashing {
         let jobs = self.jobs.borrow();
         let left: u64 = jobs.iter().map(|j| j.total() - j.done()).sum();
         (self.total.saturating_sub(left), self.total)
-    }
-
-    /// Whether Cancel may drop the action (a restore of saved work may not).
-    pub fn can_cancel(&self) -> bool {
-        !matches!(*self.action, Action::Restore(_))
     }
 
     /// The line typed, when the action is one.
@@ -235,9 +237,11 @@ pub enum Action {
     EmbedCode(Option<String>),
     /// The tars an action waited for are hashed: it runs now.
     Hashed,
-    /// The saved work (autosave or permalink) replayed, once its digests
-    /// are hashed: the page starts with this waiting (`boot`).
-    Restore(Vec<String>),
+    /// How far the saved work's replay in slices is (`boot`, `replay`).
+    Restoring(crate::replay::Progress),
+    /// The saved work, replayed: it takes the place of the empty workspace,
+    /// then the actions queued meanwhile run.
+    Restored(Shared<Workspace>),
     /// The learner gave up waiting: the action put off is dropped.
     CancelHashing,
     /// The saved work or link the page opens with, once all of the code is
@@ -272,6 +276,8 @@ impl AppState {
             defer_hashing: false,
             hashing: None,
             tab: Tab::default(),
+            restoring: None,
+            queued: Vec::new(),
         };
         s.follow_lesson();
         s
@@ -340,6 +346,19 @@ impl AppState {
     /// more than [`HASH_INLINE`] bytes of new tars runs on a copy first: if
     /// it does, the copy is thrown away and the action waits in `hashing`.
     pub fn apply(&mut self, action: Action) {
+        self.apply_one(action);
+        self.run_queued();
+    }
+
+    /// Runs the queued actions, in order, while nothing waits.
+    fn run_queued(&mut self) {
+        while self.restoring.is_none() && self.hashing.is_none() && !self.queued.is_empty() {
+            let next = self.queued.remove(0);
+            self.apply_one(next);
+        }
+    }
+
+    fn apply_one(&mut self, action: Action) {
         match action {
             Action::Reopened(state) => {
                 // The tab chosen meanwhile stays chosen.
@@ -348,13 +367,29 @@ impl AppState {
                 self.tab = tab;
                 return;
             }
+            Action::Restored(workspace) => {
+                // The editor keeps the saved text, as a start that replayed at once does.
+                self.restoring = None;
+                self.on_disk = workspace.project_dockerfile();
+                self.restart_with(workspace);
+                self.follow_lesson();
+                return;
+            }
+            _ if self.restoring.is_some() => {
+                match action {
+                    Action::Restoring(p) => self.restoring = Some(p),
+                    _ if action.keeps_workspace() => self.apply_now(action),
+                    _ => self.queued.push(action),
+                }
+                return;
+            }
             Action::Hashed => {
                 if let Some(h) = self.hashing.take() {
                     let rounds = h.rounds + 1;
                     if rounds >= MAX_ROUNDS {
                         self.apply_now(*h.action);
                     } else {
-                        self.apply(*h.action);
+                        self.apply_one(*h.action);
                         if let Some(again) = &mut self.hashing {
                             again.rounds = rounds;
                         }
@@ -363,16 +398,17 @@ impl AppState {
                 return;
             }
             Action::CancelHashing => {
-                // Saved work being restored is never dropped.
-                if self.hashing.as_ref().is_some_and(Hashing::can_cancel) {
-                    self.hashing = None;
-                }
+                // Only the action on show goes; what was queued behind it runs.
+                self.hashing = None;
                 return;
             }
             _ if self.hashing.is_some() => {
-                // One action waits at a time; what changes no workspace goes on.
+                // One action waits at a time; what changes no workspace goes
+                // on; after a restore, what was queued stays queued.
                 if action.keeps_workspace() {
                     self.apply_now(action);
+                } else if !self.queued.is_empty() {
+                    self.queued.push(action);
                 }
                 return;
             }
@@ -468,8 +504,11 @@ impl AppState {
             Action::Tab(tab) => self.tab = tab,
             Action::Shared(url) => self.shared = url,
             Action::EmbedCode(code) => self.embed_code = code,
-            Action::Restore(log) => self.restart(Workspace::replay(&log)),
-            Action::Hashed | Action::CancelHashing | Action::Reopened(_) => {}
+            Action::Hashed
+            | Action::CancelHashing
+            | Action::Restoring(_)
+            | Action::Restored(_)
+            | Action::Reopened(_) => {}
         }
         if self.workspace != before {
             self.follow_disk();
@@ -638,6 +677,7 @@ impl Action {
                 | Action::Refused(_)
                 | Action::Presenter
                 | Action::Tab(_)
+                | Action::Restoring(_)
         )
     }
 }

@@ -130,6 +130,18 @@ impl Workspace {
         self.console.history = history;
     }
 
+    /// Runs the last command again from the snapshot before it (its first
+    /// run's result thrown away, the history as it is): what a replay does
+    /// once the tars the first run left unhashed are in the engine's memo.
+    pub fn rerun_last(&mut self) {
+        let Some(last) = self.console.log.len().checked_sub(1) else {
+            return;
+        };
+        let log = self.console.log.clone();
+        self.diverged = Some(self.diverged.map_or(last, |d| d.min(last)));
+        self.restore(&log);
+    }
+
     /// Goes back to the timeline set aside; the one left is set aside in turn.
     pub fn bring_back(&mut self) -> bool {
         let Some(lines) = self.set_aside.take() else {

@@ -26,6 +26,9 @@ struct Setup {
     state: Rc<AppState>,
     keeper: Shared<RefCell<Keeper>>,
     restored: bool,
+    /// The rest of the reader's work, when it did not replay within the
+    /// first slice (the runner replays it in slices).
+    waiting: RefCell<Option<crate::replay::Replay>>,
 }
 
 fn setup() -> Setup {
@@ -48,9 +51,22 @@ fn setup() -> Setup {
             .as_deref(),
         &browser::preferred_languages(),
     );
+    let start = browser::now();
+    let (workspace, waiting) = match &saved {
+        Some(s) => crate::boot::replayed(&s.commands, || {
+            browser::now() - start < crate::boot::FIRST_SLICE_MS
+        }),
+        None => (Workspace::default(), None),
+    };
     let state = match &saved {
-        Some(s) => AppState::restored(lang, Shared::new(Workspace::replay(&s.commands)), s),
-        None => AppState::new(lang, Shared::new(Workspace::default())),
+        Some(s) => AppState::restored(lang, Shared::new(workspace), s),
+        None => AppState::new(lang, Shared::new(workspace)),
+    };
+    // Commands wait for large digests rather than hash them at once.
+    let state = AppState {
+        defer_hashing: true,
+        restoring: waiting.as_ref().map(crate::replay::Replay::progress),
+        ..state
     };
     browser::mark("layerlab:restored");
     Setup {
@@ -61,6 +77,7 @@ fn setup() -> Setup {
             raw.filter(|_| saved.is_some()),
         ))),
         restored: saved.is_some(),
+        waiting: RefCell::new(waiting),
     }
 }
 
@@ -80,6 +97,7 @@ pub fn embedded() -> Html {
     let lang = shown.lang;
     {
         let (runner, restored) = ((*runner).clone(), setup.restored);
+        let waiting = setup.waiting.borrow_mut().take();
         use_effect_with((), move |_| {
             for entry in &runner.options.refused {
                 browser::warn(&format!("{} {entry}", t(lang, Msg::EmbedBadOrigin)));
@@ -87,7 +105,9 @@ pub fn embedded() -> Html {
             let listening = runner.clone();
             let listener = browser::on_message(move |posted| listening.push(Job::Posted(posted)));
             // The reader's own work, when it came back, is not replaced by the start.
-            if restored {
+            if let Some(replay) = waiting {
+                runner.push(Job::Restore(Box::new(replay)));
+            } else if restored {
                 runner.announce();
             } else {
                 runner.push(Job::Start {
@@ -111,12 +131,8 @@ pub fn embedded() -> Html {
                 Action::Submit(_) | Action::Build | Action::Undo | Action::Redo
             );
             let runner = runner.clone();
-            crate::split::when_ready(move || {
-                runner.act(action);
-                if ran {
-                    runner.report(None);
-                }
-            });
+            // In order with the page's requests, after what waits for its digests.
+            crate::split::when_ready(move || runner.push(Job::Act { action, ran }));
         })
     };
     // The link's address holds the state compressed: it is made when the
@@ -141,11 +157,15 @@ pub fn embedded() -> Html {
         })
     };
     let ws = shown.workspace.clone();
+    let hashing = shown.hashing.as_ref().map(|h| {
+        let (done, total) = h.progress();
+        (done, total, None)
+    });
     html! {
         <ContextProvider<Lang> context={lang}>
         <div class={classes!("embed", setup.options.editor.then_some("with-editor"))} role="region" aria-label={t(lang, Msg::EmbedRegion)}>
             <Stage workspace={ws.clone()} speed={shown.speed} on_action={on_action.clone()} />
-            <Terminal workspace={ws} on_action={on_action.clone()} />
+            <Terminal workspace={ws} on_action={on_action.clone()} hashing={hashing} restoring={shown.restoring} />
             if setup.options.editor {
                 <DockerfileEditor text={shown.dockerfile.clone()} {on_action} step={shown.build_line} />
             }

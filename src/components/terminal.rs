@@ -19,6 +19,10 @@ pub struct TerminalProps {
     /// many, and, when it may be cancelled, the line typed (given back then).
     #[prop_or_default]
     pub hashing: Option<(u64, u64, Option<String>)>,
+    /// While saved work is replayed in slices: how far (a line typed
+    /// meanwhile stays typed until it is there).
+    #[prop_or_default]
+    pub restoring: Option<crate::replay::Progress>,
 }
 
 #[function_component(Terminal)]
@@ -106,6 +110,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
             if let Some((done, total, line)) = &props.hashing {
                 { hashing_html(lang, *done, *total, line.clone(), &input, &props.on_action) }
             }
+            if let Some(progress) = props.restoring {
+                { restoring_html(lang, progress, &input, &props.on_action) }
+            }
             if let Some(state) = &*rest {
                 <p class={classes!("notice", "rest", state.is_none().then_some("opened"))} role="status">{
                     match state {
@@ -152,6 +159,28 @@ fn hashing_html(
                 <button type="button" class="cancel-hashing" {onclick}>{ t(lang, Msg::HashingCancel) }</button>
             }
         </p>
+    }
+}
+
+/// How far the saved work's replay is, and the digests a command of it waits for.
+#[inline(never)]
+fn restoring_html(
+    lang: Lang,
+    progress: crate::replay::Progress,
+    input: &UseStateHandle<String>,
+    on_action: &Callback<Action>,
+) -> Html {
+    let (done, total) = progress.lines;
+    html! {
+        <>
+            <p class="notice opened restoring" role="status">
+                { format!("{}{}{done} / {total} ", t(lang, Msg::RestoringCommands), crate::i18n::colon(lang)) }
+                <progress max={total.to_string()} value={done.to_string()}></progress>
+            </p>
+            if let Some((done, total)) = progress.hashing {
+                { hashing_html(lang, done, total, None, input, on_action) }
+            }
+        </>
     }
 }
 
@@ -206,7 +235,7 @@ fn on_key(
 ) -> Callback<KeyboardEvent> {
     let (input, back, rest) = (input.clone(), back.clone(), rest.clone());
     let (workspace, on_action) = (props.workspace.clone(), props.on_action.clone());
-    let waiting = props.hashing.is_some();
+    let waiting = props.hashing.is_some() || props.restoring.is_some();
     Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
         "Enter" => {
             e.prevent_default();

@@ -4,6 +4,11 @@
 //! (`state::Action`), so a command typed in the embed, sent by the page or
 //! typed in the full app does the same; the component draws what it shows.
 //!
+//! Commands run under the app's hashing deferral (`defer_hashing`): one
+//! that leaves large layer tars waits while the runner hashes them a slice
+//! per turn of the event loop, and the next job waits behind it. Starts and
+//! the reader's own work are replayed in slices (`replay`).
+//!
 //! A message is read only once the rest of a split build's code is here: the
 //! first load carries what drawing the embed and an empty start run, and no
 //! more. The paths that run only later (a scenario's fetch, a request) are
@@ -15,12 +20,15 @@ use super::{Options, Start};
 use crate::browser;
 use crate::i18n::{t, Lang, Msg};
 use crate::persist;
+use crate::replay::{self, Replay};
 use crate::shared::Shared;
 use crate::state::{Action, AppState};
 use crate::workspace::Workspace;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use yew::functional::Reducible;
 use yew::Callback;
@@ -36,6 +44,11 @@ pub enum Job {
     },
     /// A message posted to the embed.
     Posted(browser::Posted),
+    /// An action of the embed's panes (`ran`: the parent is told what ran).
+    Act { action: Action, ran: bool },
+    /// The rest of the reader's own work, replayed in slices; then
+    /// `layerlab:ready`.
+    Restore(Box<Replay>),
 }
 
 /// Who is told of a change: a request's origin (with its id), or every allowed origin.
@@ -100,6 +113,33 @@ impl Runner {
         AppState::new(self.lang, Shared::new(workspace))
     }
 
+    /// `lines` replayed in a fresh workspace, in slices.
+    async fn replayed(&self, lines: Vec<String>) -> Workspace {
+        replay::in_slices(Replay::new(lines), |_| ()).await
+    }
+
+    /// Hashes what the last action waits for, a slice per turn of the event
+    /// loop (its progress on show), then runs it.
+    async fn hashed(&self) {
+        loop {
+            let Some(h) = self.state.borrow().hashing.clone() else {
+                return;
+            };
+            // The page draws (and answers) before each slice.
+            browser::yield_to_page().await;
+            let start = browser::now();
+            let mut done = false;
+            while !done && browser::now() - start < crate::hooks::TURN_MS {
+                done = h.step(crate::hooks::PIECE);
+            }
+            if done {
+                self.act(Action::Hashed);
+            } else {
+                self.show.emit(self.state());
+            }
+        }
+    }
+
     pub fn push(&self, job: Job) {
         self.jobs.borrow_mut().push_back(job);
         if !self.busy.replace(true) {
@@ -118,45 +158,76 @@ impl Runner {
                     first: true,
                     reply_to: None,
                 }) if self.options.start == Start::Fresh => self.announce(),
-                Some(Job::Start { first, reply_to }) => {
-                    let made = match &self.options.start {
-                        Start::Scenario(url) => {
-                            // Fetching and replaying need the rest of a split build.
-                            if !crate::split::ready() {
-                                let _ = crate::split::load().await;
-                            }
-                            self.fetch_scenario(url).await
-                        }
-                        _ => self.make_start(),
-                    };
-                    self.settle(made, first, reply_to.as_ref());
-                }
-                Some(Job::Posted(posted)) => {
-                    // Reading a request needs code a split build loads after the draw.
-                    if crate::split::ready() || crate::split::load().await.is_ok() {
-                        self.receive(posted);
-                    }
-                }
+                // Each other job is a future of its own, behind a pointer:
+                // its code stays out of this loop's, so what a first draw
+                // never runs stays out of the first load.
+                Some(job) => self.work(job).await,
             }
         }
         self.busy.set(false);
     }
 
+    /// The future that does `job`.
+    #[inline(never)]
+    fn work(&self, job: Job) -> Pin<Box<dyn Future<Output = ()> + '_>> {
+        match job {
+            Job::Start { first, reply_to } => Box::pin(async move {
+                let made = match &self.options.start {
+                    Start::Scenario(url) => {
+                        // Fetching and replaying need the rest of a split build.
+                        if !crate::split::ready() {
+                            let _ = crate::split::load().await;
+                        }
+                        self.fetch_scenario(url).await
+                    }
+                    _ => self.make_start().await,
+                };
+                self.settle(made, first, reply_to.as_ref());
+            }),
+            Job::Posted(posted) => Box::pin(async move {
+                // Reading a request needs code a split build loads after the draw.
+                if crate::split::ready() || crate::split::load().await.is_ok() {
+                    self.receive(posted).await;
+                }
+            }),
+            Job::Act { action, ran } => Box::pin(async move {
+                self.act(action);
+                self.hashed().await;
+                if ran {
+                    self.report(None);
+                }
+            }),
+            Job::Restore(replay) => Box::pin(self.restore(*replay)),
+        }
+    }
+
+    /// The rest of the reader's own work, replayed; then the page is told
+    /// the embed is ready (the work is not reported as new commands).
+    #[inline(never)]
+    async fn restore(&self, replay: Replay) {
+        let progress = |p| self.act(Action::Restoring(p));
+        let workspace = replay::in_slices(replay, progress).await;
+        self.seen.set(Seen::now(&workspace));
+        self.act(Action::Restored(Shared::new(workspace)));
+        self.announce();
+    }
+
     /// A start that needs nothing fetched: empty, a permalink's, a lesson's.
     #[inline(never)]
-    fn make_start(&self) -> Result<AppState, String> {
+    async fn make_start(&self) -> Result<AppState, String> {
         match &self.options.start {
-            Start::Link(fragment) => persist::from_fragment(fragment)
-                .map(|saved| {
-                    let ws = Shared::new(Workspace::replay(&saved.commands));
-                    AppState::restored(self.lang, ws, &saved)
-                })
-                .map_err(|why| crate::boot::explain(self.lang, &why)),
+            Start::Link(fragment) => match persist::from_fragment(fragment) {
+                Ok(saved) => {
+                    let ws = Shared::new(self.replayed(saved.commands.clone()).await);
+                    Ok(AppState::restored(self.lang, ws, &saved))
+                }
+                Err(why) => Err(crate::boot::explain(self.lang, &why)),
+            },
             Start::Lesson { index, .. } => {
                 let lines = self.options.start.lesson_lines().unwrap_or_default();
                 Ok(AppState {
                     lesson: Some(*index),
-                    ..self.fresh(Workspace::replay(&lines))
+                    ..self.fresh(self.replayed(lines).await)
                 })
             }
             Start::Fresh | Start::Scenario(_) => Ok(self.fresh(Workspace::default())),
@@ -173,13 +244,15 @@ impl Runner {
             .emit(Some(t(self.lang, Msg::EmbedLoading).to_owned()));
         let text = browser::fetch_text(&url).await;
         self.scenario(text.map_err(|why| format!("{why} ({url})"))?.as_bytes())
+            .await
     }
 
     #[inline(never)]
-    fn scenario(&self, bytes: &[u8]) -> Result<AppState, String> {
-        crate::scenario::from_bytes(bytes)
-            .map(|opened| self.fresh(Workspace::replay(&opened.commands)))
-            .map_err(|why| t(self.lang, why.message()).to_owned())
+    async fn scenario(&self, bytes: &[u8]) -> Result<AppState, String> {
+        match crate::scenario::from_bytes(bytes) {
+            Ok(opened) => Ok(self.fresh(self.replayed(opened.commands).await)),
+            Err(why) => Err(t(self.lang, why.message()).to_owned()),
+        }
     }
 
     /// Puts a start (or a load) on show and says so.
@@ -187,6 +260,10 @@ impl Runner {
     fn settle(&self, made: Result<AppState, String>, first: bool, to: To) {
         match made {
             Ok(next) => {
+                let next = AppState {
+                    defer_hashing: true,
+                    ..next
+                };
                 let commands = next.workspace.console.log.len();
                 self.seen.set(Seen::now(&next.workspace));
                 let next = Rc::new(next);
@@ -249,7 +326,7 @@ impl Runner {
     /// A message posted to the embed: a request from the parent page at an
     /// allowed origin runs; anything else is ignored and said in the console.
     #[inline(never)]
-    fn receive(&self, posted: browser::Posted) {
+    async fn receive(&self, posted: browser::Posted) {
         let lang = self.lang;
         let ignored = |why: String| {
             browser::warn(&format!("{} {why}", t(lang, Msg::EmbedIgnored)));
@@ -267,7 +344,7 @@ impl Runner {
             .and_then(|d| serde_json::from_str::<Value>(d).ok())
             .unwrap_or(Value::Null);
         match message::read(&data) {
-            Ok(request) => self.answer(request, posted.origin),
+            Ok(request) => self.answer(request, posted.origin).await,
             Err(why) => {
                 let said = why.describe(lang);
                 ignored(said.clone());
@@ -285,7 +362,7 @@ impl Runner {
         }
     }
 
-    fn answer(&self, request: Request, origin: String) {
+    async fn answer(&self, request: Request, origin: String) {
         match request {
             Request::Run { id, command } => {
                 let to = (id, origin);
@@ -294,6 +371,7 @@ impl Runner {
                 for (i, line) in lines.iter().enumerate() {
                     let before = self.commands();
                     self.act(Action::Submit((*line).to_owned()));
+                    self.hashed().await;
                     if self.commands() > before || i + 1 == lines.len() {
                         self.report(Some(&to));
                     }
@@ -307,7 +385,7 @@ impl Runner {
                 reply_to: Some((id, origin)),
             }),
             Request::Load { id, scenario } => {
-                let made = self.scenario(scenario.as_bytes());
+                let made = self.scenario(scenario.as_bytes()).await;
                 self.settle(made, false, Some(&(id, origin)));
             }
         }

@@ -5,7 +5,7 @@
 
 use crate::boot::{Keeper, Local};
 use crate::shared::Shared;
-use crate::state::{Action, AppState};
+use crate::state::AppState;
 use std::cell::RefCell;
 use yew::prelude::*;
 
@@ -13,11 +13,8 @@ use yew::prelude::*;
 pub fn use_autosave(enabled: bool, keeper: Shared<RefCell<Keeper>>, state: &AppState) {
     let saved = state.saved();
     let workspace = state.workspace.clone();
-    // While saved work waits for its digests, the workspace on show is not it.
-    let restoring = state
-        .hashing
-        .as_ref()
-        .is_some_and(|h| matches!(*h.action, Action::Restore(_)));
+    // While saved work is replayed, the workspace on show is not it.
+    let restoring = state.restoring.is_some();
     use_effect_with(
         (saved, workspace, restoring),
         move |(saved, workspace, restoring)| {

@@ -12,7 +12,7 @@ mod presenter_keys;
 
 pub use autosave::use_autosave;
 pub use editor_focus::use_editor_focus;
-pub use hashing::use_hashing;
+pub use hashing::{use_hashing, PIECE, TURN_MS};
 pub use lang::use_lang;
 pub use open_later::use_actions;
 pub use playback::use_playback;

@@ -6,6 +6,7 @@
 
 use crate::app::{opening, AppProps};
 use crate::boot::{boot, Boot};
+use crate::shared::Shared;
 use crate::state::{Action, AppState};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -43,13 +44,16 @@ pub fn use_actions(
         .clone()
     };
     let props = props.clone();
+    let on_action_later = on_action.clone();
     use_effect_with((), move |_| {
         // Called on every start, so that the wait itself is first-load code.
         crate::split::after_linked(Box::new(move |_linked| {
             // Had the load failed, the first function reached that is not
             // here tries once more and reports the failure on the page.
             if later {
-                reopen(&props, &started, &dispatcher, &held);
+                reopen(&props, &started, &dispatcher, &held, &on_action_later);
+            } else {
+                go_on_restoring(&started, on_action_later);
             }
         }));
     });
@@ -62,12 +66,29 @@ fn reopen(
     started: &UseStateHandle<Rc<Boot>>,
     dispatcher: &UseReducerDispatcher<AppState>,
     held: &Held,
+    on_action: &Callback<Action>,
 ) {
     let now = started.adopt(boot(props.autosave));
     dispatcher.dispatch(Action::Reopened(Box::new(opening(props, &now))));
+    go_on_restoring(&now, on_action.clone());
     started.set(Rc::new(now));
+    // What was done meanwhile: while the replay goes on, the reducer
+    // queues it in turn (`AppState::queued`).
     let waited = held.borrow_mut().take().unwrap_or_default();
     for action in waited {
         dispatcher.dispatch(action);
     }
+}
+
+/// Replays the rest of the saved work in slices, then puts it on show.
+#[inline(never)]
+fn go_on_restoring(boot: &Boot, on_action: Callback<Action>) {
+    let Some(replay) = boot.waiting.borrow_mut().take() else {
+        return;
+    };
+    yew::platform::spawn_local(async move {
+        let progress = on_action.reform(Action::Restoring);
+        let workspace = crate::replay::in_slices(replay, |p| progress.emit(p)).await;
+        on_action.emit(Action::Restored(Shared::new(workspace)));
+    });
 }

@@ -478,3 +478,43 @@ fn the_work_reopened_once_all_of_the_code_is_here_takes_the_place_of_the_empty_s
     assert!(reopened == saved);
     assert_eq!(summary(&reopened), summary(&saved));
 }
+
+#[test]
+fn what_is_done_while_saved_work_is_restored_waits_for_it() {
+    let restoring = || AppState {
+        restoring: Some(crate::replay::Progress::default()),
+        ..sandbox(&[])
+    };
+    let restored = || Action::Restored(Shared::new(Workspace::replay(&lines(&["echo saved"]))));
+    // (actions, the state then)
+    let cases = [
+        (
+            vec![
+                Action::Submit("echo typed".into()),
+                Action::Speed(50),
+                restored(),
+            ],
+            r#"log ["echo saved", "echo typed"] at 2/2"#,
+        ),
+        (
+            vec![Action::Submit("echo typed".into()), Action::Undo],
+            "log [] at 0/0",
+        ),
+        (
+            vec![
+                Action::Submit("echo a".into()),
+                Action::Submit("echo b".into()),
+                Action::Undo,
+                restored(),
+            ],
+            r#"log ["echo saved", "echo a"] at 2/3"#,
+        ),
+        (
+            vec![Action::Choose(Some(lesson("layers"))), restored()],
+            r#"log [] at 0/0 lesson layers step 0 sandbox ["echo saved"]"#,
+        ),
+    ];
+    for (actions, want) in cases {
+        check(restoring(), actions, want);
+    }
+}

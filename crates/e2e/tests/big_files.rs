@@ -146,3 +146,92 @@ fn a_200_mib_run_builds_with_progress_and_no_long_task() {
         )
     });
 }
+
+/// A scenario file that builds the same 200 MiB RUN and pushes it: opened
+/// from disk, it is replayed in slices and its digests (the layer's DiffID,
+/// then its compressed blob's for the push) are hashed in slices too.
+#[test]
+fn a_scenario_with_a_200_mib_run_and_its_push_opens_with_no_long_task() {
+    const LAST: &str = "echo scenario done";
+    let lines = [
+        DOCKERFILE,
+        BUILD,
+        "docker tag big learner/big",
+        "docker push learner/big",
+        NEXT,
+        LAST,
+    ];
+    let dir = std::env::temp_dir().join(format!("layerlab-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let file = dir.join("big.layerlab");
+    std::fs::write(&file, lines.join("\n") + "\n").expect("the scenario written");
+    let mut h = Harness::start(1280, 900).expect("harness");
+    let url = h.app_url("?lang=en");
+    h.run("big_files_scenario", |b| {
+        b.goto(&url)?;
+        b.execute("localStorage.clear();", vec![])?;
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        b.observe_long_tasks()?;
+        let start = Instant::now();
+        b.type_into(&b.wait_for("#open-scenario")?, &file.display().to_string())?;
+        wait_long(b, "the scenario to run", || caption_ends_with(b, LAST))?;
+        let took = start.elapsed();
+        type_command(b, "echo ok")?;
+        wait_ran(b, "echo ok")?;
+        let worst = longest(b)?;
+        println!(
+            "scenario with a 200 MiB RUN and its push: opened in {:.1} s, longest task {worst:.0} ms",
+            took.as_secs_f64()
+        );
+        if worst > LONGEST_MS {
+            return Err(format!("a task of {worst:.0} ms while the scenario opened"));
+        }
+        shows_in_order(&terminal_text(b)?, &native_output(&lines))
+    });
+}
+
+/// The embed defers the same build's digests as the app does: progress on
+/// show, no long task, what the native engine prints.
+#[test]
+fn the_embed_builds_the_200_mib_run_with_no_long_task() {
+    let mut h = Harness::start(1280, 900).expect("harness");
+    let url = h.app_url("index.html?embed=1&lang=en");
+    h.run("big_files_embed", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        type_command(b, DOCKERFILE)?;
+        b.wait_until("the Dockerfile to be written", || {
+            terminal_text(b)
+                .ok()
+                .filter(|t| t.contains("printf 'FROM busybox"))
+        })?;
+        b.observe_long_tasks()?;
+        let start = Instant::now();
+        type_command(b, BUILD)?;
+        b.wait_for(".notice.hashing")?;
+        let last = native_output(&[DOCKERFILE, BUILD])
+            .pop()
+            .unwrap_or_default();
+        wait_long(b, "the build to run", || {
+            let shown = terminal_text(b).ok()?;
+            (b.find(".notice.hashing").is_err() && shown.contains(last.trim_end())).then_some(())
+        })?;
+        let took = start.elapsed();
+        type_command(b, "echo ok")?;
+        b.wait_until("the next command", || {
+            terminal_text(b)
+                .ok()
+                .filter(|t| t.trim_end().ends_with("\nok"))
+        })?;
+        let worst = longest(b)?;
+        println!(
+            "embed, 200 MiB RUN: built in {:.1} s, longest task {worst:.0} ms",
+            took.as_secs_f64()
+        );
+        if worst > LONGEST_MS {
+            return Err(format!("a task of {worst:.0} ms while the embed built"));
+        }
+        shows_in_order(&terminal_text(b)?, &native_output(&[DOCKERFILE, BUILD]))
+    });
+}

@@ -4,7 +4,7 @@
 //! bound, no task of the page runs over 200 ms meanwhile (the browser's own
 //! `longtask` entries), and the next command works.
 
-use layerlab_e2e::{terminal_text, Browser, Harness};
+use layerlab_e2e::{reload_page, store_autosave, terminal_text, Browser, Harness};
 use std::time::{Duration, Instant};
 
 /// The bar: no task of the page over this while a case runs.
@@ -202,16 +202,24 @@ fn open_scenario(b: &Browser, name: &str, text: &str) -> Result<(), String> {
     b.type_into(&picker, &file.display().to_string())
 }
 
+/// 2,000 command lines of a learner's day, the last echo saying `line 1996`.
+fn two_thousand_commands() -> Vec<String> {
+    (0..2000)
+        .map(|i| match i % 4 {
+            0 => format!("echo line {i}"),
+            1 => "docker ps".to_owned(),
+            2 => format!("echo {i} >> notes.txt"),
+            _ => "ls".to_owned(),
+        })
+        .collect()
+}
+
 #[test]
 fn long_scenarios_open_without_freezing_the_page() {
     let heredoc = format!("cat > f <<'EOF'\n{}EOF\nwc -l f\n", "line\n".repeat(40_000));
-    let commands: String = (0..2000)
-        .map(|i| match i % 4 {
-            0 => format!("echo line {i}\n"),
-            1 => "docker ps\n".to_owned(),
-            2 => format!("echo {i} >> notes.txt\n"),
-            _ => "ls\n".to_owned(),
-        })
+    let commands: String = two_thousand_commands()
+        .into_iter()
+        .map(|c| c + "\n")
         .collect();
     let scenarios = [
         ("heredoc.txt", heredoc, "a 40,000-line heredoc", "40000 f"),
@@ -253,10 +261,15 @@ fn long_scenarios_open_without_freezing_the_page() {
 }
 
 /// Not yet met: the deep tree's commands end, with the next command working,
-/// but one task still takes about 300 ms (501 ms on a loaded machine) where
-/// the bound is 200 ms. Run it with `--ignored`.
+/// but each is one engine run of its own, in one task: measured line by line
+/// in Chromium, `mkdir -p` 319 ms, `du -s` 90 ms, `chmod -R` 241 ms, `tar
+/// -czf … && tar -tzf … | wc -l` 413 ms (the same lines in the app's reducer,
+/// natively, release build: 19, 4, 8 and 124 ms, plus 7–9 ms per redraw for
+/// the build context's listing, which walks the project's 2,000 directories).
+/// The tar's headers alone hold 4 MB of path names, gzipped, read back and
+/// listed. Run it with `--ignored`.
 #[test]
-#[ignore = "a 2,000-deep tree still makes a task of about 300 ms; the bound is 200 ms"]
+#[ignore = "a 2,000-deep tree still makes tasks of 240-410 ms (chmod -R, tar -czf); the bound is 200 ms"]
 fn a_2000_deep_tree_is_walked_without_a_long_task() {
     let mut h = Harness::start(1280, 800).expect("harness");
     let url = h.app_url("?lang=en");
@@ -265,5 +278,72 @@ fn a_2000_deep_tree_is_walked_without_a_long_task() {
         b.wait_for("#command")?;
         b.observe_long_tasks()?;
         run_case(b, &deep_tree_case(), 0).map(drop)
+    });
+}
+
+/// A reload with 2,000 commands saved: the work is replayed in slices, with
+/// its progress on show; a line typed meanwhile stays typed, and runs once
+/// the work is back.
+#[test]
+fn two_thousand_saved_commands_come_back_without_freezing_the_page() {
+    const TYPED: &str = "echo typed meanwhile";
+    let mut h = Harness::start(1280, 800).expect("harness");
+    let url = h.app_url("?lang=en");
+    h.run("work_budget_restore", |b| {
+        b.goto(&url)?;
+        b.wait_for("#command")?;
+        store_autosave(b, &two_thousand_commands(), "en")?;
+        let start = Instant::now();
+        reload_page(b)?;
+        b.observe_long_tasks()?;
+        let input = b.wait_for("#command")?;
+        // Read in one script: the notice is drawn again as the replay goes
+        // on (on a fast machine it may be gone already).
+        let shown = b
+            .execute(
+                "return document.querySelector('.notice.restoring')?.textContent ?? null;",
+                vec![],
+            )?
+            .as_str()
+            .map(str::to_owned);
+        if let Some(shown) = &shown {
+            if !shown.contains("/ 2000") {
+                return Err(format!("the progress says {shown:?}"));
+            }
+        }
+        b.type_into(&input, TYPED)?;
+        b.wait_until("the work to be back", || {
+            b.find(".notice.restoring")
+                .is_err()
+                .then(|| terminal_text(b).ok())
+                .flatten()
+                .filter(|t| t.contains("line 1996\n"))
+        })?;
+        let took = start.elapsed();
+        if b.value(&input)? != TYPED {
+            return Err(format!(
+                "the line typed meanwhile is {:?}",
+                b.value(&input)?
+            ));
+        }
+        b.type_into(&input, "\u{E007}")?;
+        wait_text(b, "the line typed meanwhile", "typed meanwhile\n")?;
+        enter(b, "echo ok")?;
+        wait_text(b, "the next command", "ok\n")?;
+        let tasks = long_tasks(b)?;
+        let longest = tasks.iter().copied().fold(0.0, f64::max);
+        println!(
+            "2,000 saved commands: longest task {longest:.0} ms ({} over 50 ms), restored in {} ms (progress seen: {})",
+            tasks.len(),
+            took.as_millis(),
+            shown.is_some()
+        );
+        if longest > LONGEST_TASK_MS {
+            return Err(format!("a task of {longest:.0} ms (all: {tasks:.0?})"));
+        }
+        if took > CASE_BOUND {
+            return Err(format!("restoring took {took:?}"));
+        }
+        Ok(())
     });
 }

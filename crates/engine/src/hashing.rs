@@ -19,13 +19,21 @@
 //! costs the tar's headers and typed bytes, not its described gigabytes.
 //! The memo lives as long as the thread; a digest in it is the digest of
 //! that content whatever asked, so what is remembered changes no result.
+//!
+//! A layer's compressed blob (`docker push`, [`crate::manifest::blob`]) goes
+//! the same way: its digest and size are those of the tar in gzip framing,
+//! so a large one is left as a job of its own kind ([`blob`]), streamed
+//! through the gzip writer a slice at a time, and memoised by the same
+//! fingerprint in a map of its own.
 
 use crate::content::Content;
 use crate::diff::Diff;
 use crate::digest::{Digest, Hasher};
+use crate::gzip::GzWriter;
 use crate::tar;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// The key of a tar in the memo: SHA-256 of its description.
 pub type Fingerprint = [u8; 32];
@@ -36,6 +44,8 @@ const MEMO_LIMIT: usize = 4096;
 #[derive(Default)]
 struct Memo {
     digests: BTreeMap<Fingerprint, Digest>,
+    /// Compressed blobs' digests and sizes, by their tar's fingerprint.
+    blobs: BTreeMap<Fingerprint, (Digest, u64)>,
 }
 
 /// An operation run under [`deferring`]: how much it may still hash inline,
@@ -73,10 +83,10 @@ pub fn deferring<R>(threshold: u64, f: impl FnOnce() -> R) -> (R, Vec<HashJob>) 
     (value, jobs)
 }
 
-/// The DiffID of `diff`'s tar: from the memo, hashed inline, or `None` when
-/// an operation under [`deferring`] leaves it as a job.
-pub(crate) fn diff_id(diff: &Diff) -> Option<Digest> {
-    let fits = DEFERRAL.with(|d| {
+/// Whether `diff`'s tar may be hashed inline now (always, outside
+/// [`deferring`]); if so, it counts against what is left.
+fn fits(diff: &Diff) -> bool {
+    DEFERRAL.with(|d| {
         let mut d = d.borrow_mut();
         let Some(d) = d.as_mut() else { return true };
         let len = tar::diff_len(diff);
@@ -86,31 +96,90 @@ pub(crate) fn diff_id(diff: &Diff) -> Option<Digest> {
         } else {
             false
         }
-    });
-    if fits {
+    })
+}
+
+/// The DiffID of `diff`'s tar: from the memo, hashed inline, or `None` when
+/// an operation under [`deferring`] leaves it as a job.
+pub(crate) fn diff_id(diff: &Diff) -> Option<Digest> {
+    if fits(diff) {
         let mut hasher = Hasher::new();
         tar::write_diff(diff, &mut |chunk: &[u8]| hasher.update(chunk));
         return Some(hasher.finish());
     }
-    deferred(diff)
+    deferred(diff, Kind::DiffId).map(|(digest, _)| digest)
 }
 
-/// A tar too large to hash inline now: its DiffID from the memo, or a job.
+/// The digest and size of `diff`'s compressed blob (the tar in gzip
+/// framing, stored blocks): from the memo, computed inline, or `None` when
+/// an operation under [`deferring`] leaves it as a job.
+pub(crate) fn blob(diff: &Diff) -> Option<(Digest, u64)> {
+    if fits(diff) {
+        let sum = Rc::new(RefCell::new(BlobSum::default()));
+        let mut gz = BlobSum::writer(&sum);
+        tar::write_diff(diff, &mut |chunk: &[u8]| gz.write(chunk));
+        gz.finish();
+        return Some(BlobSum::take(&sum));
+    }
+    deferred(diff, Kind::Blob)
+}
+
+/// A tar too large to hash inline now: its digest (and size, for a blob)
+/// from the memo, or a job.
 #[inline(never)]
-fn deferred(diff: &Diff) -> Option<Digest> {
+fn deferred(diff: &Diff, kind: Kind) -> Option<(Digest, u64)> {
     let tar = Tar::of(diff);
     let fingerprint = fingerprint(&tar);
-    if let Some(known) = remembered(&fingerprint) {
+    if let Some(known) = remembered(&fingerprint, kind) {
         return Some(known);
     }
     DEFERRAL.with(|d| {
         if let Some(d) = d.borrow_mut().as_mut() {
-            if !d.pending.iter().any(|j| j.fingerprint == fingerprint) {
-                d.pending.push(HashJob::new(fingerprint, tar));
+            let same = |j: &HashJob| j.fingerprint == fingerprint && j.kind() == kind;
+            if !d.pending.iter().any(same) {
+                d.pending.push(HashJob::new(fingerprint, tar, kind));
             }
         }
     });
     None
+}
+
+/// What a job computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// The tar's SHA-256: the layer's DiffID.
+    DiffId,
+    /// The SHA-256 and length of the tar in gzip framing: the blob a registry serves.
+    Blob,
+}
+
+/// The compressed blob's digest and size, summed as the gzip writer gives its bytes.
+#[derive(Default)]
+struct BlobSum {
+    hasher: Hasher,
+    len: u64,
+}
+
+/// The gzip writer of a blob, at level 0 (stored blocks), as registries get it here.
+type BlobWriter = GzWriter<Box<dyn FnMut(&[u8])>>;
+
+impl BlobSum {
+    fn writer(sum: &Rc<RefCell<BlobSum>>) -> BlobWriter {
+        let sum = Rc::clone(sum);
+        GzWriter::new(
+            0,
+            Box::new(move |b: &[u8]| {
+                let mut sum = sum.borrow_mut();
+                sum.hasher.update(b);
+                sum.len += b.len() as u64;
+            }),
+        )
+    }
+
+    fn take(sum: &Rc<RefCell<BlobSum>>) -> (Digest, u64) {
+        let sum = std::mem::take(&mut *sum.borrow_mut());
+        (sum.hasher.finish(), sum.len)
+    }
 }
 
 /// What a layer answers for a DiffID left as a job: a digest no tar has
@@ -148,8 +217,14 @@ fn fingerprint(tar: &Tar) -> Fingerprint {
     sha2::Digest::finalize(h).into()
 }
 
-fn remembered(fingerprint: &Fingerprint) -> Option<Digest> {
-    MEMO.with(|m| m.borrow().digests.get(fingerprint).cloned())
+fn remembered(fingerprint: &Fingerprint, kind: Kind) -> Option<(Digest, u64)> {
+    MEMO.with(|m| {
+        let m = m.borrow();
+        match kind {
+            Kind::DiffId => m.digests.get(fingerprint).map(|d| (d.clone(), 0)),
+            Kind::Blob => m.blobs.get(fingerprint).cloned(),
+        }
+    })
 }
 
 fn remember(fingerprint: Fingerprint, digest: Digest) {
@@ -162,13 +237,29 @@ fn remember(fingerprint: Fingerprint, digest: Digest) {
     });
 }
 
+fn remember_blob(fingerprint: Fingerprint, blob: (Digest, u64)) {
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.blobs.len() >= MEMO_LIMIT {
+            m.blobs.clear();
+        }
+        m.blobs.insert(fingerprint, blob);
+    });
+}
+
+/// Where a job's bytes go: a DiffID's hasher, or a blob's gzip writer.
+enum Sink {
+    DiffId(Hasher),
+    Blob(BlobWriter, Rc<RefCell<BlobSum>>),
+}
+
 /// One tar to hash, a slice at a time, pulled as it goes: it holds the tar
 /// as its parts (file contents shared, described ones never made whole), the
-/// hash so far, the part it is in and how far into it.
+/// hash so far (of the tar, or of its blob), the part it is in and how far into it.
 pub struct HashJob {
     fingerprint: Fingerprint,
     tar: Tar,
-    hasher: Hasher,
+    sink: Sink,
     done: u64,
     part: usize,
     within: u64,
@@ -181,21 +272,41 @@ impl std::fmt::Debug for HashJob {
 }
 
 impl HashJob {
-    fn new(fingerprint: Fingerprint, tar: Tar) -> Self {
+    fn new(fingerprint: Fingerprint, tar: Tar, kind: Kind) -> Self {
+        let sink = match kind {
+            Kind::DiffId => Sink::DiffId(Hasher::new()),
+            Kind::Blob => {
+                let sum = Rc::new(RefCell::new(BlobSum::default()));
+                Sink::Blob(BlobSum::writer(&sum), sum)
+            }
+        };
         HashJob {
             fingerprint,
             tar,
-            hasher: Hasher::new(),
+            sink,
             done: 0,
             part: 0,
             within: 0,
         }
     }
 
+    fn kind(&self) -> Kind {
+        match self.sink {
+            Sink::DiffId(_) => Kind::DiffId,
+            Sink::Blob(..) => Kind::Blob,
+        }
+    }
+
     /// The job of `diff`'s tar, hashed from its start (tests and benchmarks).
     pub fn of(diff: &Diff) -> Self {
         let tar = Tar::of(diff);
-        HashJob::new(fingerprint(&tar), tar)
+        HashJob::new(fingerprint(&tar), tar, Kind::DiffId)
+    }
+
+    /// The job of `diff`'s compressed blob, from its start (tests).
+    pub fn blob_of(diff: &Diff) -> Self {
+        let tar = Tar::of(diff);
+        HashJob::new(fingerprint(&tar), tar, Kind::Blob)
     }
 
     /// The tar's length.
@@ -217,12 +328,15 @@ impl HashJob {
                 break;
             };
             let to = self.within.saturating_add(left).min(part.len());
-            let hasher = &mut self.hasher;
+            let sink = &mut self.sink;
+            let feed = |chunk: &[u8]| match sink {
+                Sink::DiffId(hasher) => hasher.update(chunk),
+                Sink::Blob(gz, _) => gz.write(chunk),
+            };
             if self.within == 0 && to == part.len() {
-                part.for_each_chunk(|chunk| hasher.update(chunk));
+                part.for_each_chunk(feed);
             } else {
-                part.slice(self.within, to)
-                    .for_each_chunk(|chunk| hasher.update(chunk));
+                part.slice(self.within, to).for_each_chunk(feed);
             }
             left -= to - self.within;
             self.done += to - self.within;
@@ -236,11 +350,22 @@ impl HashJob {
         self.done == self.tar.len
     }
 
-    /// Hashes what is left, remembers the DiffID and returns it.
+    /// Hashes what is left, remembers the digest (a DiffID, or a blob's
+    /// digest with its size) and returns it.
     pub fn finish(mut self) -> Digest {
         self.step(u64::MAX);
-        let digest = self.hasher.finish();
-        remember(self.fingerprint, digest.clone());
-        digest
+        match self.sink {
+            Sink::DiffId(hasher) => {
+                let digest = hasher.finish();
+                remember(self.fingerprint, digest.clone());
+                digest
+            }
+            Sink::Blob(gz, sum) => {
+                gz.finish();
+                let blob = BlobSum::take(&sum);
+                remember_blob(self.fingerprint, blob.clone());
+                blob.0
+            }
+        }
     }
 }

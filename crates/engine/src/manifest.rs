@@ -7,10 +7,9 @@
 //! The manifest digest is what `docker pull` prints as `Digest:` — it is not the
 //! image ID, which is the digest of the config.
 
-use crate::digest::{Digest, Hasher};
+use crate::digest::Digest;
 use crate::image::Image;
 use crate::layer::Layer;
-use crate::tar;
 use serde::Serialize;
 
 pub const MANIFEST_V2: &str = "application/vnd.docker.distribution.manifest.v2+json";
@@ -73,19 +72,16 @@ impl Manifest {
     }
 }
 
-/// The digest and size of a layer's gzip blob, streamed (no copy of the tar is kept).
+/// The digest and size of a layer's gzip blob, streamed (no copy of the tar
+/// is kept), computed once. Inside [`crate::hashing::deferring`], a large
+/// blob not computed yet answers a placeholder (never kept), and the
+/// operation's result is to be thrown away.
 pub fn blob(layer: &Layer) -> (Digest, u64) {
-    layer
-        .blob_cache()
-        .get_or_init(|| {
-            let (mut hasher, mut len) = (Hasher::new(), 0u64);
-            let mut gz = crate::gzip::GzWriter::new(0, |b: &[u8]| {
-                hasher.update(b);
-                len += b.len() as u64;
-            });
-            tar::write_diff(&layer.diff, &mut |chunk: &[u8]| gz.write(chunk));
-            gz.finish();
-            (hasher.finish(), len)
-        })
-        .clone()
+    if let Some(known) = layer.blob_cache().get() {
+        return known.clone();
+    }
+    match crate::hashing::blob(&layer.diff) {
+        Some(blob) => layer.blob_cache().get_or_init(|| blob).clone(),
+        None => (crate::hashing::placeholder(&layer.diff), 0),
+    }
 }

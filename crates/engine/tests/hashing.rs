@@ -9,6 +9,7 @@ use layerlab_engine::digest::{Digest, Hasher};
 use layerlab_engine::fixture::parse_layers;
 use layerlab_engine::hashing::{deferring, HashJob};
 use layerlab_engine::layer::{Layer, LayerId};
+use layerlab_engine::manifest::blob;
 use layerlab_engine::path::FsPath;
 use layerlab_engine::tar::write_diff;
 
@@ -90,6 +91,23 @@ fn hashing_in_slices_gives_the_digest_of_hashing_whole() {
 }
 
 #[test]
+fn a_blob_streamed_in_slices_gives_the_digest_and_size_of_the_whole_blob() {
+    for (name, diff) in shapes() {
+        // A layer computes its blob inline, outside any deferral.
+        let expected = blob(&Layer::new(LayerId(1), diff.clone()));
+        for &slice in SLICES {
+            let mut job = HashJob::blob_of(&diff);
+            while !job.step(slice) {}
+            assert_eq!(job.finish(), expected.0, "{name}, slices of {slice}");
+        }
+        // The job remembered it: a layer under deferral finds it, size and all.
+        let (found, jobs) = deferring(0, || blob(&Layer::new(LayerId(2), diff.clone())));
+        assert!(jobs.is_empty(), "{name}");
+        assert_eq!(found, expected, "{name}");
+    }
+}
+
+#[test]
 fn a_deferred_layer_answers_a_placeholder_and_then_its_digest_from_the_memo() {
     let mut layers = parse_layers("F /big 644 2000000\nf /small 644 s", 0).expect("fixture");
     let diff = layers.remove(0);
@@ -166,6 +184,9 @@ docker image inspect --format '{{.Id}} {{json .RootFS.Layers}}' twice
 docker build -t big .
 docker save -o /root/big.tar big
 ls -l /root/big.tar
+docker tag big learner/big
+docker push learner/big
+docker images --digests learner/big
 docker rmi twice
 echo next
 "#;
@@ -178,7 +199,8 @@ echo next
         assert_eq!(got, expected, "{command}");
         deferred_lines += usize::from(rounds > 0);
     }
-    // The build and the commit made tars too large to hash inline; what
-    // came after found them in the memo.
-    assert_eq!(deferred_lines, 2);
+    // The build and the commit made tars too large to hash inline, and the
+    // push blobs too large to compress and hash inline; what came after
+    // found them in the memo.
+    assert_eq!(deferred_lines, 3);
 }
