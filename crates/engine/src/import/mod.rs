@@ -436,11 +436,12 @@ impl Member {
             self.reader = sniff(&self.name, &head, limits);
             self.pass(&head, totals, limits)?;
         }
+        let digest = self.hasher.finish();
         let kind = match self.reader {
             Reader::Sniffing(_) | Reader::Other => BlobKind::Other,
             Reader::Data(bytes) => BlobKind::Data(bytes),
             Reader::Tar(layer) => BlobKind::Layer {
-                summary: layer.finish()?,
+                summary: layer.finish_as(digest.clone())?,
                 compression: Compression::None,
             },
             Reader::Gzip(gz, layer) => {
@@ -459,7 +460,7 @@ impl Member {
             }
         };
         let blob = Blob {
-            digest: self.hasher.finish(),
+            digest,
             size: self.size,
             kind,
         };
@@ -496,7 +497,7 @@ fn sniff(name: &str, head: &[u8], limits: &Limits) -> Reader {
     let tar_like =
         head.len() == SNIFF && (tar_stream::checksum_ok(head) || head.iter().all(|&b| b == 0));
     if tar_like {
-        return Reader::Tar(Box::new(LayerTar::new(name)));
+        return Reader::Tar(Box::new(LayerTar::uncompressed(name)));
     }
     if head.len() as u64 > limits.max_json {
         Reader::Other
