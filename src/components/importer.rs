@@ -19,8 +19,12 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Bytes read per slice.
-const SLICE: f64 = 256.0 * 1024.0;
+/// Bytes read per slice: a slice is hashed and parsed in a few milliseconds,
+/// well under a long task, and fewer slices cost fewer awaits.
+const SLICE: f64 = 1024.0 * 1024.0;
+/// The progress line is redrawn at most this often: a redraw per slice cost
+/// more than the import itself.
+const PROGRESS_MS: f64 = 100.0;
 /// Rows a layer's file list shows at most.
 const SHOWN_FILES: usize = 200;
 /// Wasted paths shown at most (largest first).
@@ -84,6 +88,7 @@ async fn read(file: web_sys::File, h: Handles) {
     let started = now_ms();
     let mut importer = Importer::new();
     let mut at = 0.0;
+    let mut shown = started;
     h.status.set(Status::Reading {
         name: name.clone(),
         bytes: 0,
@@ -114,12 +119,16 @@ async fn read(file: web_sys::File, h: Handles) {
             return fail(Some(e.to_string()));
         }
         at = end;
-        h.status.set(Status::Reading {
-            name: name.clone(),
-            bytes: at as u64,
-            total: total as u64,
-            ms: now_ms() - started,
-        });
+        let now = now_ms();
+        if now - shown >= PROGRESS_MS {
+            shown = now;
+            h.status.set(Status::Reading {
+                name: name.clone(),
+                bytes: at as u64,
+                total: total as u64,
+                ms: now - started,
+            });
+        }
     }
     let imported = match importer.finish() {
         Ok(i) => i,

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the engine's criterion benchmarks and the browser's
 //! figures, printed as one table. Browser times come with floors measured in
 //! the same run (a static page with no wasm, and a bare yew page), never as
-//! bare numbers.
+//! bare numbers. A real Debian image is read by layerlab and by dive in the
+//! same run (`dive.rs`).
 
 use crate::dist;
 use crate::run::{cmd, root};
@@ -25,6 +26,9 @@ pub fn run() -> Result<(), String> {
     println!("\n==> Browser figures (headless Chromium)");
     let browser = browser_rows(&floor)?;
 
+    println!("\n==> A real Debian image: layerlab against dive 0.13.1");
+    let dive = crate::dive::rows();
+
     println!("\n==> Benchmarks");
     println!("  {:<56} {:>26}  note", "benchmark", "figure");
     for (name, figure) in &engine {
@@ -36,7 +40,17 @@ pub fn run() -> Result<(), String> {
         dist::kb(report.first_load_gzipped()),
         dist::kb(dist::BUDGET_BYTES)
     );
-    for (name, figure, note) in &browser {
+    for (name, figure, note) in browser.iter().chain(&dive) {
+        println!("  {:<56} {:>26}  {note}", name, figure);
+    }
+    Ok(())
+}
+
+/// `cargo xtask bench dive`: the dive comparison alone.
+pub fn dive_only() -> Result<(), String> {
+    let rows = crate::dive::rows();
+    println!("\n==> Benchmarks");
+    for (name, figure, note) in &rows {
         println!("  {:<56} {:>26}  {note}", name, figure);
     }
     Ok(())

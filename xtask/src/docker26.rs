@@ -16,13 +16,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-const PREFIX: &str = "/opt/docker26";
+pub const PREFIX: &str = "/opt/docker26";
 
 fn oracle() -> PathBuf {
     root().join("crates/engine/tests/docker26/oracle")
 }
 
-fn setup(state: &Path) -> Command {
+pub fn setup(state: &Path) -> Command {
     let mut c = Command::new("bash");
     c.arg(oracle().join("setup-docker26.sh"))
         .env("DK26", state)

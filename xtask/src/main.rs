@@ -12,6 +12,7 @@
 mod bench;
 mod bundle;
 mod dist;
+mod dive;
 mod docker26;
 mod files;
 mod fuzz;
@@ -34,7 +35,9 @@ Layerlab task runner
                       against the release build
   cargo xtask dist    release build into dist/, optimised for size; prints every file's
                       size raw and gzipped and fails if the first load exceeds 350 KB
-  cargo xtask bench   engine benchmarks (criterion) and browser figures, as one table
+  cargo xtask bench   engine benchmarks (criterion) and browser figures, as one table,
+                      and a real Debian image read by layerlab and by dive 0.13.1
+                      (`bench dive`: that part alone)
   cargo xtask fuzz [TARGET] [SECONDS]
                       fuzz the parser, the shell, archives, command lines and builds
                       (cargo-fuzz on nightly; 60 s per target unless told)
@@ -54,7 +57,7 @@ fn main() -> ExitCode {
         }
     };
     if let Some(extra) = rest.first() {
-        if command != "help" && command != "fuzz" {
+        if command != "help" && command != "fuzz" && !(command == "bench" && extra == "dive") {
             eprintln!("xtask: '{command}' takes no arguments (got '{extra}'). {USAGE}");
             return ExitCode::from(2);
         }
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         "serve" => serve(),
         "test" => test::run_all(),
         "dist" => dist::build().map(|_| ()),
+        "bench" if !rest.is_empty() => bench::dive_only(),
         "bench" => bench::run(),
         "fuzz" => fuzz::run(rest),
         "docker26" => docker26::live(),

@@ -340,7 +340,7 @@ fn document(image: &ImportedImage, a: &Analysis, checks: Option<&Vec<Check>>) ->
                 "blob": imported.blob,
                 "blob_digest": imported.blob_digest.to_string(),
                 "blob_size": imported.blob_size,
-                "gzip": imported.gzip,
+                "compression": imported.compression.name(),
             })
         })
         .collect();

@@ -120,6 +120,29 @@ fn inspect_reads_a_docker_save_archive_and_explains_its_waste() {
 }
 
 #[test]
+fn inspect_reads_zstd_layers_as_it_reads_gzip_ones() {
+    let json = |name: &str| {
+        let (code, out, err) = layerlab(&["inspect", &image(name), "--json"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        serde_json::from_str::<serde_json::Value>(&out).expect("JSON")
+    };
+    let (gz, zst) = (json("oci-gzip.tar"), json("oci-zstd.tar"));
+    let (gz, zst) = (&gz["images"][0], &zst["images"][0]);
+    assert_eq!(zst["layers"][0]["compression"], "zstd");
+    for field in ["id", "total_size", "wasted_bytes"] {
+        assert_eq!(zst[field], gz[field], "{field}");
+    }
+    for (z, g) in zst["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(gz["layers"].as_array().unwrap())
+    {
+        assert_eq!((&z["diff_id"], &z["size"]), (&g["diff_id"], &g["size"]));
+    }
+}
+
+#[test]
 fn inspect_json_has_ids_sizes_and_every_wasted_copy() {
     let (code, out, err) = layerlab(&["inspect", &image("oci-gzip.tar"), "--json"]);
     assert_eq!(code, 0, "{err}");
@@ -129,7 +152,7 @@ fn inspect_json_has_ids_sizes_and_every_wasted_copy() {
         img["id"],
         "sha256:e301b94d38619bce2ba9ec840366742935873a264c8dce7b9f38cef32f29e6b4"
     );
-    assert_eq!(img["layers"][0]["gzip"], true);
+    assert_eq!(img["layers"][0]["compression"], "gzip");
     assert_eq!(
         img["layers"][1]["diff_id"],
         "sha256:141f949e3b1cf3af9e783a4db1a8f4b47ab84b31c90dfb7a4836c12d921f64c6"

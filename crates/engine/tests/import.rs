@@ -23,7 +23,11 @@ fn render(imported: &Imported) -> String {
             out.push_str(&format!(
                 "  layer {} ({}{} bytes, {} entries)\n    diff_id {}\n    chain_id {chain}\n",
                 layer.blob,
-                if layer.gzip { "gzip, " } else { "" },
+                match layer.compression {
+                    import::Compression::None => "",
+                    import::Compression::Gzip => "gzip, ",
+                    import::Compression::Zstd => "zstd, ",
+                },
                 layer.blob_size,
                 layer.summary.entries,
                 layer.summary.diff_id
@@ -132,6 +136,28 @@ fn an_oci_archive_with_gzip_layers_gives_the_same_diff_ids() {
             diff_id sha256:141f949e3b1cf3af9e783a4db1a8f4b47ab84b31c90dfb7a4836c12d921f64c6
             chain_id sha256:4158cc21f470a50f621d12ba4a1893d60131e7dafec1d956364edb4ecd3e2bb0
           layer blobs/sha256/bd9ddc54bea929a22b334e73e026d4136e5b73f5cc29942896c72e4ece69b13d (gzip, 34 bytes, 0 entries)
+            diff_id sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef
+            chain_id sha256:c00f662e45a0007f002d0aa29a519dc3ccb4724cc9b1a2e66cb7989818753484
+    "#]],
+    );
+}
+
+#[test]
+fn an_oci_archive_with_zstd_layers_gives_the_same_diff_ids() {
+    check(
+        "oci-zstd.tar",
+        expect![[r#"
+        format: OCI image layout
+        image sha256:e301b94d38619bce2ba9ec840366742935873a264c8dce7b9f38cef32f29e6b4
+          tags: layerlab-fixture/multi-stage:zstd
+          manifest: sha256:e466734e5dbe245c8aaa0e36fe47edbe294c0731c8b93e5c1b89df6cf4a7108f
+          layer blobs/sha256/f9ff7a52c932b8227df975fe0fe2d3591e09e8ac639ce224510bc2c3ab2a36da (zstd, 232 bytes, 5 entries)
+            diff_id sha256:e2c8bdcecf9820c57a409845c21e4d2f33e07ec30b93259591d4682aa87846b9
+            chain_id sha256:e2c8bdcecf9820c57a409845c21e4d2f33e07ec30b93259591d4682aa87846b9
+          layer blobs/sha256/ba0ab6a65add2f4b3459bf3a099d7c7d42c6e1b79b01eeb00bddfc3d5c7149d4 (zstd, 165 bytes, 2 entries)
+            diff_id sha256:141f949e3b1cf3af9e783a4db1a8f4b47ab84b31c90dfb7a4836c12d921f64c6
+            chain_id sha256:4158cc21f470a50f621d12ba4a1893d60131e7dafec1d956364edb4ecd3e2bb0
+          layer blobs/sha256/4cdf59e7244d2716024b9fdeee584695844f95a989b093990f1584c039ce6aeb (zstd, 32 bytes, 0 entries)
             diff_id sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef
             chain_id sha256:c00f662e45a0007f002d0aa29a519dc3ccb4724cc9b1a2e66cb7989818753484
     "#]],

@@ -104,26 +104,56 @@ fn huge_file_header(size: u64) -> Vec<u8> {
     block
 }
 
+/// The first layer of `oci-zstd.tar` (skopeo's zstd of `multi-stage.tar`'s).
+const ZSTD_BLOB: &str =
+    "blobs/sha256/f9ff7a52c932b8227df975fe0fe2d3591e09e8ac639ce224510bc2c3ab2a36da";
+
+/// `archive` with one bit of member `blob`'s data changed, `at` bytes in.
+fn flip_in_blob(archive: &[u8], blob: &str, at: usize) -> Vec<u8> {
+    let mut out = archive.to_vec();
+    let header = out
+        .windows(blob.len())
+        .position(|w| w == blob.as_bytes())
+        .expect("blob");
+    out[header + 512 + at] ^= 0x55;
+    out
+}
+
+/// A zstd frame header with the window descriptor `window` and no checksum.
+fn zstd_header(window: u8) -> Vec<u8> {
+    vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, window]
+}
+
+/// A zstd frame of `blocks` RLE blocks, each 128 KiB of zero bytes from 4
+/// bytes: 16 GiB from 512 KiB.
+fn zstd_bomb(blocks: usize) -> Vec<u8> {
+    let mut z = zstd_header(0x00);
+    for i in 0..blocks {
+        let last = u32::from(i + 1 == blocks);
+        let h = (128 * 1024) << 3 | 1 << 1 | last;
+        z.extend_from_slice(&h.to_le_bytes()[..3]);
+        z.push(0);
+    }
+    z
+}
+
 /// Real archives damaged: cut, changed, or not archives at all.
 fn damaged_archives() -> Vec<(&'static str, Vec<u8>, Limits)> {
     let scratch = fixture("scratch-fs.tar");
     let legacy = fixture("legacy.tar");
     let gz = fixture("oci-gzip.tar");
+    let zstd = fixture("oci-zstd.tar");
     let mut noise = Vec::new();
     let mut x: u32 = 7;
     for _ in 0..2048 {
         x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
         noise.push((x >> 16) as u8);
     }
-    let mut gz_damaged = gz.clone();
-    let blob = "blobs/sha256/c4d78352191ef994fb0fff0b276501f2c9c3217fedeb8d7f487d30f1ce19eb0a";
-    let at = gz_damaged
-        .windows(blob.len())
-        .position(|w| w == blob.as_bytes())
-        .expect("blob")
-        + 512
-        + 60;
-    gz_damaged[at] ^= 0x55;
+    let gz_damaged = flip_in_blob(
+        &gz,
+        "blobs/sha256/c4d78352191ef994fb0fff0b276501f2c9c3217fedeb8d7f487d30f1ce19eb0a",
+        60,
+    );
     vec![
         ("an empty file", Vec::new(), Limits::default()),
         ("a text file", b"hello\n".to_vec(), Limits::default()),
@@ -159,14 +189,21 @@ fn damaged_archives() -> Vec<(&'static str, Vec<u8>, Limits)> {
             Limits::default(),
         ),
         ("a damaged gzip layer", gz_damaged, Limits::default()),
+        (
+            "a damaged zstd layer",
+            flip_in_blob(&zstd, ZSTD_BLOB, 40),
+            Limits::default(),
+        ),
     ]
 }
 
 /// Archives made to attack the reader: escaping paths, links to nothing, bombs.
 fn hostile_archives() -> Vec<(&'static str, Vec<u8>, Limits)> {
     let scratch = fixture("scratch-fs.tar");
-    let mut zstd = vec![0x28, 0xb5, 0x2f, 0xfd];
-    zstd.extend_from_slice(&[0; 600]);
+    let mut zstd_cut = zstd_header(0x00);
+    zstd_cut.extend_from_slice(&[0; 600]);
+    let mut zstd_window = zstd_header(0xf8);
+    zstd_window.extend_from_slice(&[0; 600]);
     let link = Member {
         name: "b".into(),
         kind: Kind::HardLink("nope".into()),
@@ -202,7 +239,21 @@ fn hostile_archives() -> Vec<(&'static str, Vec<u8>, Limits)> {
             oci(&[layer(vec![file("a", "x"), link])], Vec::new()),
             Limits::default(),
         ),
-        ("a zstd layer", oci(&[zstd], Vec::new()), Limits::default()),
+        (
+            "a zstd layer cut short",
+            oci(&[zstd_cut], Vec::new()),
+            Limits::default(),
+        ),
+        (
+            "a zstd layer asking for a 2 TiB window",
+            oci(&[zstd_window], Vec::new()),
+            Limits::default(),
+        ),
+        (
+            "a zstd bomb",
+            oci(&[zstd_bomb(128 * 1024)], Vec::new()),
+            Limits::default(),
+        ),
         (
             "a JSON document listed as a layer",
             oci(&[b"{\"not\": \"a layer\"}".to_vec()], Vec::new()),
@@ -285,14 +336,20 @@ fn every_damaged_or_hostile_archive_gets_its_message() {
           blobs/sha256/dcb1b8d71db4c55874e713273ab7d7eb0dbaa3be25dab7dd5ef558da26b8c6b3: size mismatch: the descriptor says 708 bytes, the blob has 709
         a damaged gzip layer:
           blobs/sha256/c4d78352191ef994fb0fff0b276501f2c9c3217fedeb8d7f487d30f1ce19eb0a: damaged layer: the tar header at byte 0 (uncompressed) has a wrong checksum
+        a damaged zstd layer:
+          blobs/sha256/f9ff7a52c932b8227df975fe0fe2d3591e09e8ac639ce224510bc2c3ab2a36da: zstd: corrupted data (Failed to parse block header: DecompressLiteralsError(HuffmanTableError(LeftoverIsNotAPowerOf2 { got: 26 })))
         a layer entry escaping the root:
           blobs/sha256/3ce9d3ee7411c0371215d4cece25c91b27d9fcb1abda9ea8090e20d6d8f4ede2: entry "../../etc/evil" escapes the root directory
         an entry through a symlink of the same layer:
           blobs/sha256/044697bfa0b706a4412735a0aa1e72b6de934d33f936f81d7f665a9671953dc9: entry "etc/passwd" lies below "etc", which is not a directory
         a hard link to nothing:
           blobs/sha256/f82781c81d1168e1c30c01498b808d7a5100242e4a280f0b32ddc92613679372: hard link "b" points to "nope", which is not earlier in the layer
-        a zstd layer:
-          blobs/sha256/14ce3d2f08f67786222a05e6d554d6a36d6ac581e3bdc3f8738299f39dddb053: zstd-compressed layers are not supported yet (only uncompressed and gzip layers are)
+        a zstd layer cut short:
+          blobs/sha256/722ad9d3cf64f676a4ee49dccb388e27e897e8a128703a48b88580b612f7a20c: zstd: unexpected end of data (the stream is cut short)
+        a zstd layer asking for a 2 TiB window:
+          blobs/sha256/e097622f1d710b1a3660f0572589d243694572ea2a79f674d33b5c523cca72e6: zstd: a window of 2199023255552 bytes, more than the 33554432 this reader keeps in memory
+        a zstd bomb:
+          blobs/sha256/a98cd9d73a5c7a2565a2ce05bef3d36123685e7f04e6ee7a6c3d9cdca75c04ed: zstd: it expands more than 1024 times (a zstd bomb?); refusing it
         a JSON document listed as a layer:
           blobs/sha256/c57fcce9efaf156c8d79ac4d487503d7f2d178b84b18743953ce9f9429d9c0a1: used as a layer but it is not a tar archive
         a manifest.json that does not parse:
@@ -321,10 +378,12 @@ fn cut_or_changed_archives_never_panic() {
         changed[at] ^= 0x20;
         let _ = Importer::import(&changed);
     }
-    let gz = fixture("oci-gzip.tar");
-    for at in (0..gz.len()).step_by(13) {
-        let mut changed = gz.clone();
-        changed[at] ^= 0x01;
-        let _ = Importer::import(&changed);
+    for compressed in ["oci-gzip.tar", "oci-zstd.tar"] {
+        let data = fixture(compressed);
+        for at in (0..data.len()).step_by(13) {
+            let mut changed = data.clone();
+            changed[at] ^= 0x01;
+            let _ = Importer::import(&changed);
+        }
     }
 }

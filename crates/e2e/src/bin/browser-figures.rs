@@ -145,23 +145,25 @@ fn run() -> Result<(), String> {
     };
     let b = &mut h.browser;
     type Part = fn(&mut Browser, &Urls) -> Result<(), String>;
-    let parts: [(&str, Part); 6] = [
-        ("loads", repeat_loads),
-        ("loads", first_visits_in_fresh_browsers),
-        ("pull", pull_in_the_page),
-        ("build", long_tasks_while_a_build_animates),
-        ("frames", frames_while_a_copy_up_travels),
+    let parts: [(&str, Part); 7] = [
+        ("repeat_loads", repeat_loads),
+        ("first_visits", first_visits_in_fresh_browsers),
+        ("pull_in", pull_in_the_page),
+        ("long_tasks", long_tasks_while_a_build_animates),
+        ("copy_up_frames", frames_while_a_copy_up_travels),
         ("memory", memory_after_heavy_use),
+        ("import", import_a_real_image),
     ];
-    // `LAYERLAB_FIGURES=loads,frames` measures only those, for a quick look.
+    // `LAYERLAB_FIGURES=import` (names split by commas) runs only those parts.
     let only = std::env::var("LAYERLAB_FIGURES").ok();
     for (name, part) in parts {
         if only
-            .as_deref()
-            .is_none_or(|o| o.split(',').any(|n| n == name))
+            .as_ref()
+            .is_some_and(|o| !o.split(',').any(|n| n == name))
         {
-            part(b, &urls)?;
+            continue;
         }
+        part(b, &urls)?;
     }
     Ok(())
 }
@@ -556,6 +558,78 @@ fn memory_after_heavy_use(b: &mut Browser, urls: &Urls) -> Result<(), String> {
         "memory after 100 builds and 100 containers\t{:.1} MB\tJS heap {js:.1} MB after a garbage collection + wasm memory {wasm:.1} MB (budget 100 MB)",
         js + wasm
     );
+    b.execute("localStorage.clear();", vec![])?;
+    Ok(())
+}
+
+/// The dive benchmark's Debian image (`cargo xtask bench` builds it as root).
+fn bench_image() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench/debian-8.tar")
+}
+
+/// The Debian image of the dive benchmark picked in the "Open an image"
+/// input: its import's throughput against the same import natively (the
+/// engine in this process, in the page's 1 MiB slices), and the wasm
+/// memory it leaves (linear memory never shrinks: this is its peak).
+fn import_a_real_image(b: &mut Browser, urls: &Urls) -> Result<(), String> {
+    let tar = bench_image();
+    let Ok(path) = tar.canonicalize() else {
+        let why = "the Debian image is missing (cargo xtask bench builds it as root)";
+        println!("SKIP: {why}");
+        println!("import of the Debian image in the browser\tSKIP\t{why}");
+        return Ok(());
+    };
+    let size = std::fs::metadata(&path).map_err(|e| e.to_string())?.len() as f64;
+    // Natively first: read from disk in the page's slices.
+    let native = {
+        use std::io::Read;
+        let start = std::time::Instant::now();
+        let mut file = std::fs::File::open(&path).map_err(|e| e.to_string())?;
+        let mut importer = layerlab_engine::import::Importer::new();
+        let mut buf = vec![0; 1024 * 1024];
+        loop {
+            let n = file.read(&mut buf).map_err(|e| e.to_string())?;
+            if n == 0 {
+                break;
+            }
+            importer.feed(&buf[..n]).map_err(|e| e.to_string())?;
+        }
+        importer.finish().map_err(|e| e.to_string())?;
+        start.elapsed().as_secs_f64()
+    };
+    b.goto(&urls.app)?;
+    b.execute("localStorage.clear();", vec![])?;
+    b.goto(&urls.app)?;
+    b.wait_for_entry("layerlab:ready")?;
+    let input = b.wait_for("#open-image")?;
+    let start = std::time::Instant::now();
+    b.type_into(&input, &path.display().to_string())?;
+    // The WebDriver wait is 15 s; a slow machine may need several.
+    let mut done = Err(String::new());
+    for _ in 0..20 {
+        done = b.wait_for(".import-done");
+        if done.is_ok() {
+            break;
+        }
+    }
+    done?;
+    let browser = start.elapsed().as_secs_f64();
+    let wasm = b
+        .execute(
+            "return window.wasmBindings && window.wasmBindings.wasm_memory_bytes ? window.wasmBindings.wasm_memory_bytes() : 0;",
+            vec![],
+        )?
+        .as_f64()
+        .unwrap_or(0.0)
+        / 1e6;
+    let mb = size / 1e6;
+    println!(
+        "import {mb:.0} MB Debian image in the browser\t{browser:.2} s = {:.0} MB/s\tnatively {native:.2} s = {:.0} MB/s: the browser at {:.0}% of native (target at least 50%)",
+        mb / browser,
+        mb / native,
+        native / browser * 100.0
+    );
+    println!("wasm memory after importing it\t{wasm:.1} MB\tbudget 150 MB");
     b.execute("localStorage.clear();", vec![])?;
     Ok(())
 }

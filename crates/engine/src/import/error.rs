@@ -19,8 +19,9 @@ pub enum ImportError {
     Gzip { blob: String, problem: &'static str },
     /// A layer whose tar is damaged or cut short (`problem` says how and where).
     DamagedLayer { blob: String, problem: String },
-    /// A zstd-compressed layer.
-    Zstd { blob: String },
+    /// A zstd layer that cannot be read: damaged, or over a limit (a window
+    /// too large to hold, a zstd bomb).
+    Zstd { blob: String, problem: String },
     /// More than a limit allows (a tar bomb, a huge JSON file).
     TooLarge { what: &'static str, limit: u64 },
     /// A layer entry whose name leaves the root (`../etc/passwd`), or a hard
@@ -94,7 +95,7 @@ impl fmt::Display for ImportError {
             Truncated { at, what } => write!(f, "unexpected end of file: the archive stops at byte {at}, inside {what}"),
             Gzip { blob, problem } => write!(f, "{blob}: gzip: {problem}"),
             DamagedLayer { blob, problem } => write!(f, "{blob}: damaged layer: {problem}"),
-            Zstd { blob } => write!(f, "{blob}: zstd-compressed layers are not supported yet (only uncompressed and gzip layers are)"),
+            Zstd { blob, problem } => write!(f, "{blob}: zstd: {problem}"),
             TooLarge { what, limit } => write!(f, "refusing {what}: more than the limit of {limit}"),
             PathEscapes { blob, path } => write!(f, "{blob}: entry {path:?} escapes the root directory"),
             ThroughLink { blob, path, link } => write!(f, "{blob}: entry {path:?} lies below {link:?}, which is not a directory"),

@@ -24,7 +24,10 @@ struct Open {
     path: FsPath,
     meta: Meta,
     size: u64,
-    hasher: Hasher,
+    /// Its content's identity: XXH64, not SHA-256 (the blob's and the
+    /// DiffID's digests already verify the bytes; this only tells contents
+    /// apart, at a tenth of the cost).
+    hasher: twox_hash::XxHash64,
     /// Its bytes while it may still be small text.
     bytes: Option<Vec<u8>>,
 }
@@ -33,7 +36,9 @@ struct Open {
 pub struct LayerTar {
     blob: String,
     stream: TarStream,
-    diff_id: Hasher,
+    /// `None` for an uncompressed layer blob, whose digest is its DiffID
+    /// (the blob's own hasher gives it: one SHA-256 pass instead of two).
+    diff_id: Option<Hasher>,
     uncompressed: u64,
     pub(super) diff: Diff,
     names: BTreeMap<FsPath, Ino>,
@@ -64,11 +69,20 @@ impl LayerTar {
         LayerTar {
             blob: blob.to_owned(),
             stream: TarStream::new(),
-            diff_id: Hasher::new(),
+            diff_id: Some(Hasher::new()),
             uncompressed: 0,
             diff: Diff::new(),
             names: BTreeMap::new(),
             open: None,
+        }
+    }
+
+    /// A layer read straight from its blob: its DiffID is the blob's digest,
+    /// given to [`LayerTar::finish_as`] by whoever hashes the blob.
+    pub fn uncompressed(blob: &str) -> Self {
+        LayerTar {
+            diff_id: None,
+            ..LayerTar::new(blob)
         }
     }
 
@@ -79,7 +93,9 @@ impl LayerTar {
         totals: &mut Totals,
         limits: &Limits,
     ) -> Result<(), ImportError> {
-        self.diff_id.update(data);
+        if let Some(h) = &mut self.diff_id {
+            h.update(data);
+        }
         self.uncompressed += data.len() as u64;
         totals.tar_bytes += data.len() as u64;
         if totals.tar_bytes > limits.max_tar_bytes {
@@ -120,7 +136,7 @@ impl LayerTar {
                 }
                 TarEvent::Data(d) => {
                     if let Some(o) = open {
-                        o.hasher.update(d);
+                        std::hash::Hasher::write(&mut o.hasher, d);
                         if let Some(b) = &mut o.bytes {
                             b.extend_from_slice(d);
                         }
@@ -138,12 +154,19 @@ impl LayerTar {
     }
 
     /// Ends the layer: the tar must not stop inside an entry.
-    pub fn finish(self) -> Result<LayerSummary, ImportError> {
+    /// (A layer made by [`LayerTar::uncompressed`] ends with `finish_as`.)
+    pub fn finish(mut self) -> Result<LayerSummary, ImportError> {
+        let hasher = self.diff_id.take().unwrap_or_default();
+        self.finish_as(hasher.finish())
+    }
+
+    /// Ends the layer whose uncompressed tar hashes to `diff_id`.
+    pub fn finish_as(self, diff_id: Digest) -> Result<LayerSummary, ImportError> {
         self.stream.finish().map_err(|e| damaged(e, &self.blob))?;
         Ok(LayerSummary {
             entries: self.stream.entries(),
             diff: self.diff,
-            diff_id: self.diff_id.finish(),
+            diff_id,
             tar_size: self.uncompressed,
         })
     }
@@ -290,7 +313,7 @@ fn entry(
                 path,
                 meta: h.meta,
                 size: h.size,
-                hasher: Hasher::new(),
+                hasher: twox_hash::XxHash64::with_seed(0),
                 bytes: (h.size <= SMALL_TEXT).then(|| Vec::with_capacity(h.size as usize)),
             });
         }
@@ -301,21 +324,15 @@ fn entry(
 }
 
 fn close(diff: &mut Diff, names: &mut BTreeMap<FsPath, Ino>, o: Open) {
-    let identity = o.hasher.finish();
+    let identity = std::hash::Hasher::finish(&o.hasher);
     let text = o
         .bytes
         .filter(|b| !b.contains(&0) && std::str::from_utf8(b).is_ok());
     let content = match text {
         Some(b) => Content::bytes(b),
-        None => Content::described(o.size, seed(&identity)),
+        // A described file's seed is its identity (never 0, the all-zero stream).
+        None => Content::described(o.size, identity.max(1)),
     };
     let ino = diff.put_file(o.path.clone(), o.meta, content);
     names.insert(o.path, ino);
-}
-
-/// A described file's seed from its identity (never 0, the all-zero stream).
-pub fn seed(identity: &Digest) -> u64 {
-    let hex = identity.hex();
-    let s = u64::from_str_radix(&hex[..16], 16).unwrap_or(1);
-    s.max(1)
 }

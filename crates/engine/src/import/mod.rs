@@ -1,7 +1,8 @@
 //! Importing real image archives: what `docker save` writes (Docker 25+'s OCI
 //! layout with `manifest.json` and `repositories`, and the older
 //! `<id>/layer.tar` layout) and OCI image layouts in a tar (skopeo, buildah,
-//! umoci), with uncompressed or gzip layers.
+//! umoci), with uncompressed, gzip or zstd layers (a layer's compression is
+//! told by its first bytes, whatever its media type says).
 //!
 //! The [`Importer`] is pushed slices of the archive, of any size, and never
 //! holds it whole: the browser reads a `File` in slices and hands each one
@@ -25,6 +26,7 @@ pub mod layer_tar;
 mod load;
 mod resolve;
 pub mod tar_stream;
+pub mod unzstd;
 
 pub use error::ImportError;
 pub use layer_tar::{LayerSummary, SMALL_TEXT};
@@ -36,6 +38,7 @@ use crate::map::Map;
 use gunzip::Gunzip;
 use layer_tar::{LayerTar, Totals};
 use tar_stream::{EntryKind, TarEvent, TarStream};
+use unzstd::Unzstd;
 
 /// Bounds on what one import may describe: a tar bomb is refused, not read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +53,11 @@ pub struct Limits {
     pub max_json: u64,
     /// Members of the archive itself.
     pub max_members: u64,
+    /// The largest zstd window (the history a zstd decoder keeps in memory).
+    pub max_zstd_window: u64,
+    /// How many times its compressed size a zstd stream may grow (16 MiB
+    /// more are always allowed): a zstd bomb is refused, not read.
+    pub max_zstd_ratio: u64,
 }
 
 impl Default for Limits {
@@ -60,6 +68,11 @@ impl Default for Limits {
             max_tar_bytes: 16 << 30,
             max_json: 4 << 20,
             max_members: 100_000,
+            // zstd's own decoder refuses more than 128 MiB unless told; Docker's
+            // encoder writes 8 MiB windows and `zstd -19` 8 MiB.
+            max_zstd_window: 32 << 20,
+            // gzip cannot grow more than 1032 times.
+            max_zstd_ratio: 1024,
         }
     }
 }
@@ -75,6 +88,24 @@ pub struct Progress {
     pub layer_entries: u64,
 }
 
+/// How a layer blob is compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::None => "none",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+}
+
 /// What one archive member turned out to be.
 #[derive(Clone, Debug)]
 pub enum BlobKind {
@@ -82,10 +113,8 @@ pub enum BlobKind {
     Data(Vec<u8>),
     Layer {
         summary: LayerSummary,
-        gzip: bool,
+        compression: Compression,
     },
-    /// zstd-compressed bytes (not read).
-    Zstd,
     /// Too large to keep and not a layer.
     Other,
 }
@@ -105,7 +134,7 @@ enum Reader {
     Data(Vec<u8>),
     Tar(Box<LayerTar>),
     Gzip(Box<Gunzip>, Box<LayerTar>),
-    Zstd,
+    Zstd(Box<Unzstd>, Box<LayerTar>),
     Other,
 }
 
@@ -122,6 +151,7 @@ enum Outer {
     Sniffing(Vec<u8>),
     Tar,
     Gzip(Box<Gunzip>),
+    Zstd(Box<Unzstd>),
 }
 
 /// A streaming import. Feed it the archive's bytes in order, in slices of
@@ -226,9 +256,10 @@ impl Importer {
         self.mode = if head.starts_with(&[0x1f, 0x8b]) {
             Outer::Gzip(Box::default())
         } else if head.starts_with(&ZSTD_MAGIC) {
-            return Err(ImportError::Zstd {
-                blob: "the archive".into(),
-            });
+            Outer::Zstd(Box::new(Unzstd::new(
+                self.limits.max_zstd_window,
+                self.limits.max_zstd_ratio,
+            )))
         } else {
             Outer::Tar
         };
@@ -242,6 +273,13 @@ impl Importer {
                     .feed(data, &mut |out| self.feed_tar(out))
                     .map_err(|e| name_gzip(e, "the archive"));
                 self.mode = Outer::Gzip(gz);
+                r
+            }
+            Outer::Zstd(mut zs) => {
+                let r = zs
+                    .feed(data, &mut |out| self.feed_tar(out))
+                    .map_err(|e| name_gzip(e, "the archive"));
+                self.mode = Outer::Zstd(zs);
                 r
             }
             other => {
@@ -315,6 +353,7 @@ impl Importer {
         match std::mem::replace(&mut self.mode, Outer::Tar) {
             Outer::Sniffing(head) => self.feed_tar(&head)?,
             Outer::Gzip(gz) => gz.finish().map_err(|e| name_gzip(e, "the archive"))?,
+            Outer::Zstd(zs) => zs.finish().map_err(|e| name_gzip(e, "the archive"))?,
             Outer::Tar => {}
         }
         // Less than one header: whatever it is, it is not a tar.
@@ -368,7 +407,7 @@ impl Member {
 
     fn pass(&mut self, d: &[u8], totals: &mut Totals, limits: &Limits) -> Result<(), ImportError> {
         match &mut self.reader {
-            Reader::Sniffing(_) | Reader::Zstd | Reader::Other => Ok(()),
+            Reader::Sniffing(_) | Reader::Other => Ok(()),
             Reader::Data(bytes) => {
                 if (bytes.len() + d.len()) as u64 > limits.max_json {
                     self.reader = Reader::Other;
@@ -379,6 +418,9 @@ impl Member {
             }
             Reader::Tar(layer) => layer.feed(d, totals, limits),
             Reader::Gzip(gz, layer) => gz
+                .feed(d, &mut |out| layer.feed(out, totals, limits))
+                .map_err(|e| name_gzip(e, &self.name)),
+            Reader::Zstd(zs, layer) => zs
                 .feed(d, &mut |out| layer.feed(out, totals, limits))
                 .map_err(|e| name_gzip(e, &self.name)),
         }
@@ -394,24 +436,31 @@ impl Member {
             self.reader = sniff(&self.name, &head, limits);
             self.pass(&head, totals, limits)?;
         }
+        let digest = self.hasher.finish();
         let kind = match self.reader {
             Reader::Sniffing(_) | Reader::Other => BlobKind::Other,
             Reader::Data(bytes) => BlobKind::Data(bytes),
-            Reader::Zstd => BlobKind::Zstd,
             Reader::Tar(layer) => BlobKind::Layer {
-                summary: layer.finish()?,
-                gzip: false,
+                summary: layer.finish_as(digest.clone())?,
+                compression: Compression::None,
             },
             Reader::Gzip(gz, layer) => {
                 gz.finish().map_err(|e| name_gzip(e, &self.name))?;
                 BlobKind::Layer {
                     summary: layer.finish()?,
-                    gzip: true,
+                    compression: Compression::Gzip,
+                }
+            }
+            Reader::Zstd(zs, layer) => {
+                zs.finish().map_err(|e| name_gzip(e, &self.name))?;
+                BlobKind::Layer {
+                    summary: layer.finish()?,
+                    compression: Compression::Zstd,
                 }
             }
         };
         let blob = Blob {
-            digest: self.hasher.finish(),
+            digest,
             size: self.size,
             kind,
         };
@@ -419,10 +468,14 @@ impl Member {
     }
 }
 
-/// A gzip error with the blob it was found in.
+/// A gzip or zstd error with the blob it was found in.
 fn name_gzip(e: ImportError, name: &str) -> ImportError {
     match e {
         ImportError::Gzip { blob, problem } if blob.is_empty() => ImportError::Gzip {
+            blob: name.to_owned(),
+            problem,
+        },
+        ImportError::Zstd { blob, problem } if blob.is_empty() => ImportError::Zstd {
             blob: name.to_owned(),
             problem,
         },
@@ -436,12 +489,15 @@ fn sniff(name: &str, head: &[u8], limits: &Limits) -> Reader {
         return Reader::Gzip(Box::default(), Box::new(LayerTar::new(name)));
     }
     if head.starts_with(&ZSTD_MAGIC) {
-        return Reader::Zstd;
+        return Reader::Zstd(
+            Box::new(Unzstd::new(limits.max_zstd_window, limits.max_zstd_ratio)),
+            Box::new(LayerTar::new(name)),
+        );
     }
     let tar_like =
         head.len() == SNIFF && (tar_stream::checksum_ok(head) || head.iter().all(|&b| b == 0));
     if tar_like {
-        return Reader::Tar(Box::new(LayerTar::new(name)));
+        return Reader::Tar(Box::new(LayerTar::uncompressed(name)));
     }
     if head.len() as u64 > limits.max_json {
         Reader::Other

@@ -6,7 +6,7 @@
 //! digest must hash to it.
 
 use super::error::ImportError;
-use super::{Blob, BlobKind, LayerSummary};
+use super::{Blob, BlobKind, Compression, LayerSummary};
 use crate::digest::{chain_ids, Digest};
 use crate::image::{History, ImageConfig, RunConfig};
 use crate::map::Map;
@@ -42,7 +42,7 @@ pub struct ImportedLayer {
     pub blob: String,
     pub blob_digest: Digest,
     pub blob_size: u64,
-    pub gzip: bool,
+    pub compression: Compression,
     pub summary: LayerSummary,
 }
 
@@ -356,9 +356,11 @@ fn image(
             path: path.clone(),
             named_by: named_by.to_owned(),
         })?;
-        let (summary, gzip) = match &blob.kind {
-            BlobKind::Layer { summary, gzip } => (summary.clone(), *gzip),
-            BlobKind::Zstd => return Err(ImportError::Zstd { blob: path.clone() }),
+        let (summary, compression) = match &blob.kind {
+            BlobKind::Layer {
+                summary,
+                compression,
+            } => (summary.clone(), *compression),
             _ => return Err(ImportError::NotALayer { blob: path.clone() }),
         };
         if &summary.diff_id != expected {
@@ -373,7 +375,7 @@ fn image(
             blob: path.clone(),
             blob_digest: blob.digest.clone(),
             blob_size: blob.size,
-            gzip,
+            compression,
             summary,
         });
     }
