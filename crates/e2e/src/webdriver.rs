@@ -175,6 +175,19 @@ impl Browser {
         )
     }
 
+    /// Makes every page this browser opens from now on hold its `fetch`es of
+    /// URLs ending with `suffix` forever: a download that never arrives.
+    pub fn hold_fetches_of(&self, suffix: &str) -> Result<Value, String> {
+        let source = format!(
+            "const f = window.fetch; window.fetch = (u, o) =>
+                String(u).endsWith({suffix:?}) ? new Promise(() => {{}}) : f(u, o);"
+        );
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": source }),
+        )
+    }
+
     pub fn goto(&mut self, url: &str) -> Result<(), String> {
         self.session_request("POST", "/url", Some(json!({ "url": url })))
             .map(|_| ())

@@ -109,13 +109,7 @@ fn a_command_that_needs_the_rest_before_it_arrives_loads_it_at_once() {
     let mut h = Harness::start(1280, 720).expect("harness");
     let url = h.app_url("");
     // The background fetch of the rest never completes in this page.
-    h.browser
-        .cdp(
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({"source": "const f = window.fetch; window.fetch = (u, o) =>
-                String(u).endsWith('_rest.wasm') ? new Promise(() => {}) : f(u, o);"}),
-        )
-        .expect("cdp");
+    h.browser.hold_fetches_of("_rest.wasm").expect("cdp");
     h.run("rest_on_demand", |b| {
         b.goto(&url)?;
         b.wait_for("#command")?;
@@ -186,13 +180,7 @@ fn saved_work_waits_visibly_for_the_rest_and_is_never_saved_over() {
     let mut h = Harness::start(1280, 720).expect("harness");
     let url = h.app_url("");
     // The rest of the code never arrives in this page.
-    h.browser
-        .cdp(
-            "Page.addScriptToEvaluateOnNewDocument",
-            json!({"source": "const f = window.fetch; window.fetch = (u, o) =>
-                String(u).endsWith('_rest.wasm') ? new Promise(() => {}) : f(u, o);"}),
-        )
-        .expect("cdp");
+    h.browser.hold_fetches_of("_rest.wasm").expect("cdp");
     h.run("restoring_waits", |b| {
         b.goto(&url)?;
         b.wait_for("#command")?;

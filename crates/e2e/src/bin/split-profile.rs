@@ -47,11 +47,7 @@ fn run() -> Result<(), String> {
         .ok_or("usage: split-profile <instrumented dist directory>")?;
     let server = Server::start(dir, PREFIX)?;
     let mut b = Browser::start(1280, 720)?;
-    b.cdp(
-        "Page.addScriptToEvaluateOnNewDocument",
-        json!({"source": "const f = window.fetch; window.fetch = (u, o) =>
-            String(u).endsWith('held_rest.wasm') ? new Promise(() => {}) : f(u, o);"}),
-    )?;
+    b.hold_fetches_of("held_rest.wasm")?;
     let tutorial = tutorial_commands();
     let mut ran = BTreeSet::new();
     let origin = server.url("");
