@@ -14,9 +14,11 @@ use std::path::Path;
 /// before the first paint (most of the engine, see ARCHITECTURE.md, "What the
 /// first load holds"). The first paint now replays nothing (saved work and
 /// links open once the rest is here), which took the first load from 431.8 KB
-/// to 284.8 KB; the budget keeps about 5 KB of headroom for the profiling
+/// to 284.8 KB; the tab bar took it to 287.6 KB, and reading zstd layers
+/// (ruzstd's tables and texts, in the data section the split cannot move) to
+/// 290.4 KB. The budget keeps about 4.5 KB of headroom for the profiling
 /// run's choice of functions.
-pub const BUDGET_BYTES: u64 = 290_000;
+pub const BUDGET_BYTES: u64 = 295_000;
 
 pub struct FileSize {
     pub name: String,

@@ -224,7 +224,7 @@ impl Unzstd {
         self.decoder = FrameDecoder::new();
         self.decoder
             .init(&mut &p[..])
-            .map_err(|e| zs(e.to_string()))?;
+            .map_err(|_| zs("a frame header that cannot be read (corrupted data)"))?;
         self.state = State::Block;
         Ok(())
     }
@@ -237,12 +237,14 @@ impl Unzstd {
         let finished = self
             .decoder
             .decode_blocks(&mut &self.pending[..], BlockDecodingStrategy::UptoBlocks(1))
-            .map_err(|e| zs(format!("corrupted data ({e})")))?;
+            // The decoder's own error names its internals, not the archive's
+            // problem (and its texts would load with every page).
+            .map_err(|_| zs("corrupted data (a block that cannot be decoded)"))?;
         loop {
             let n = self
                 .decoder
                 .read(&mut self.buf)
-                .map_err(|e| zs(e.to_string()))?;
+                .map_err(|_| zs("corrupted data (a block that cannot be decoded)"))?;
             if n == 0 {
                 break;
             }
