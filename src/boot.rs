@@ -118,19 +118,21 @@ pub const FIRST_SLICE_MS: f64 = 80.0;
 pub fn boot(autosave: bool) -> Boot {
     browser::mark("layerlab:boot");
     let fragment = autosave.then(browser::location_hash).flatten();
-    let raw = autosave.then(|| Local.get(persist::KEY)).flatten();
     // Replaying saved work runs most of the engine, which a split build's
     // first file does not hold: the page draws itself first (empty, saying
     // it restores), and opens the work once the rest is here (`App`).
-    if autosave && !crate::split::ready() && (fragment.is_some() || raw.is_some()) {
-        let lang = raw
-            .as_deref()
-            .and_then(persist::saved_lang)
-            .map(str::to_owned);
-        return Boot {
-            later: Some(lang),
-            ..fresh(Keeper::off())
-        };
+    if autosave && !crate::split::ready() {
+        let raw = Local.get(persist::KEY);
+        if fragment.is_some() || raw.is_some() {
+            let lang = raw
+                .as_deref()
+                .and_then(persist::saved_lang)
+                .map(str::to_owned);
+            return Boot {
+                later: Some(lang),
+                ..fresh(Keeper::off())
+            };
+        }
     }
     let b = if autosave {
         let start = browser::now();
