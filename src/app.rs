@@ -96,7 +96,7 @@ fn open_scenario(
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
-    let started = use_state(|| std::rc::Rc::new(boot(props.autosave)));
+    let started = use_state(|| std::rc::Rc::new(boot(props.autosave, crate::boot::FIRST_SLICE_MS)));
     let boot = (*started).clone();
     let state = use_reducer_eq(|| opening(props, &boot));
     let on_action = use_actions(props, started, state.dispatcher());

@@ -106,16 +106,22 @@ pub fn explain(lang: Lang, why: &persist::LoadError) -> String {
     }
 }
 
-/// How long a start replays saved work at once: before the first paint in a
-/// build that is not split, once the rest of the code is here in one that is
-/// (`App` opens it then). The tutorial's log takes 16–65 ms in the release
+/// How long a start replays saved work at once before the first paint, in a
+/// build that is not split. The tutorial's log takes 16–65 ms in the release
 /// build, so a learner's usual work is drawn whole; what is left goes on in
 /// slices after it, and the task stays under 200 ms.
 pub const FIRST_SLICE_MS: f64 = 80.0;
 
+/// How long the start made once the rest of the code is here replays at
+/// once, in a split build (`hooks::use_actions` reopens the work then): the
+/// page is drawn already, saying it restores, so nothing is gained by a long
+/// first slice, while the same task also links the rest and compiles the
+/// functions it runs first, and draws the work.
+pub const REOPEN_SLICE_MS: f64 = crate::replay::SLICE_MS;
+
 /// The start, with performance marks around it (`cargo xtask bench` reads
-/// how long restoring took).
-pub fn boot(autosave: bool) -> Boot {
+/// how long restoring took); `first_slice` is how long it replays at once.
+pub fn boot(autosave: bool, first_slice: f64) -> Boot {
     browser::mark("layerlab:boot");
     let fragment = autosave.then(browser::location_hash).flatten();
     // Replaying saved work runs most of the engine, which a split build's
@@ -137,7 +143,7 @@ pub fn boot(autosave: bool) -> Boot {
     let b = if autosave {
         let start = browser::now();
         restore(&mut Local, fragment.as_deref(), || {
-            browser::now() - start < FIRST_SLICE_MS
+            browser::now() - start < first_slice
         })
     } else {
         fresh(Keeper::off())

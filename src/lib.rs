@@ -32,6 +32,8 @@
 //! - `i18n`: every user-facing string, in English and Simplified Chinese.
 //! - `split`: the page's side of the release build's split into the first
 //!   load's code and the rest (fetched once the page is drawn).
+//! - `memcmp`: the browser build's `memcmp`, a word at a time (paths
+//!   compare as byte strings, and a deep tree's share long prefixes).
 //! - `browser`: the few calls into the page (URL, navigator, `<html lang>`,
 //!   performance marks); nothing else touches web-sys directly.
 
@@ -46,6 +48,7 @@ pub mod highlight;
 pub mod hooks;
 pub mod i18n;
 pub mod lessons;
+pub mod memcmp;
 pub mod persist;
 pub mod punctuation;
 pub mod replay;

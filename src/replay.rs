@@ -116,12 +116,14 @@ impl Replay {
     }
 }
 
-/// Runs `replay` in slices of about 30 ms, letting the page draw and answer
+/// How long one slice of a replay runs.
+pub const SLICE_MS: f64 = 30.0;
+
+/// Runs `replay` in slices of [`SLICE_MS`], letting the page draw and answer
 /// between them, and tells `progress` after each slice. The rest of a split
 /// build's code is awaited first: a line that needs it would otherwise load
 /// it at once, in the middle of a slice.
 pub async fn in_slices(mut replay: Replay, progress: impl Fn(Progress)) -> Workspace {
-    const SLICE_MS: f64 = 30.0;
     if !crate::split::ready() {
         let _ = crate::split::load().await;
     }

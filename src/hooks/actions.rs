@@ -5,7 +5,7 @@
 //! order, so that it reaches their work rather than the empty stand-in.
 
 use crate::app::{opening, AppProps};
-use crate::boot::{boot, Boot};
+use crate::boot::{boot, Boot, REOPEN_SLICE_MS};
 use crate::shared::Shared;
 use crate::state::{Action, AppState};
 use std::cell::RefCell;
@@ -68,7 +68,7 @@ fn reopen(
     held: &Held,
     on_action: &Callback<Action>,
 ) {
-    let now = started.adopt(boot(props.autosave));
+    let now = started.adopt(boot(props.autosave, REOPEN_SLICE_MS));
     dispatcher.dispatch(Action::Reopened(Box::new(opening(props, &now))));
     go_on_restoring(&now, on_action.clone());
     started.set(Rc::new(now));
