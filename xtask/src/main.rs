@@ -18,6 +18,7 @@ mod files;
 mod fuzz;
 mod run;
 mod split;
+mod split_data;
 mod test;
 mod tools;
 
@@ -34,7 +35,7 @@ Layerlab task runner
                       tests, browser tests (wasm-pack, headless Chromium), end-to-end tests
                       against the release build
   cargo xtask dist    release build into dist/, optimised for size; prints every file's
-                      size raw and gzipped and fails if the first load exceeds 350 KB
+                      size raw and gzipped and fails if the first load exceeds 250 KB
   cargo xtask bench   engine benchmarks (criterion) and browser figures, as one table,
                       and a real Debian image read by layerlab and by dive 0.13.1
                       (`bench dive`: that part alone)
