@@ -84,6 +84,16 @@ fn the_terminal_is_three_keys_away_and_takes_a_command() {
                 "\u{E004}"
             })?;
             presses += 1;
+            // Following the link moves the focus once the page has drawn
+            // the terminal: the next key waits for the focus to move.
+            b.wait_until("the focus to move", || {
+                b.execute(
+                    "return document.activeElement.id || document.activeElement.className;",
+                    vec![],
+                )
+                .ok()
+                .filter(|now| *now != at)
+            })?;
         }
         b.keys("docker images\u{E007}")?;
         b.wait_until("the command's output", || {
