@@ -32,6 +32,9 @@ pub struct Held {
     pub origin: Origin,
     /// Bytes it takes in the writable layer (a file's size; 0 for the rest).
     pub bytes: u64,
+    /// A directory: new ones are shown (`docker diff` lists them as `A`), and
+    /// take no bytes, since Docker's SIZE counts files only.
+    pub dir: bool,
 }
 
 /// The entries of `container`'s writable layer worth showing, in path order.
@@ -47,7 +50,10 @@ pub fn held(container: &Merged) -> Vec<Held> {
             let (origin, bytes) = match entry {
                 Entry::Whiteout => (Origin::Whiteout, 0),
                 Entry::Dir { opaque: true, .. } => (Origin::Opaque, 0),
-                Entry::Dir { .. } => return None,
+                // A directory copied up only to hold a changed child says
+                // nothing the child does not.
+                Entry::Dir { .. } if below.is_some() => return None,
+                Entry::Dir { .. } => (Origin::New, 0),
                 Entry::File { ino } => {
                     let bytes = upper.inode(*ino).map_or(0, |i| i.content.len());
                     (copied_or_new(below), bytes)
@@ -58,6 +64,7 @@ pub fn held(container: &Merged) -> Vec<Held> {
                 path: path.clone(),
                 origin,
                 bytes,
+                dir: matches!(entry, Entry::Dir { .. }),
             })
         })
         .collect()
@@ -129,6 +136,16 @@ f /data/a 644 a
             &["Opaque /data 0"],
         );
         check(&[], &[]);
+        // A new directory is news; one copied up to hold a new file is not.
+        check(&[("mkdir", "/logs")], &["New /logs 0"]);
+        check(
+            &[
+                ("mkdir", "/logs"),
+                ("write", "/logs/a"),
+                ("write", "/data/b"),
+            ],
+            &["New /data/b 3", "New /logs 0", "New /logs/a 3"],
+        );
         // Docker bind-mounts a container's /etc/hostname: writes go there.
         check(&[("bind", "/app/old.txt"), ("append", "/app/old.txt")], &[]);
     }

@@ -66,15 +66,15 @@ echo next"
         expect![[r#"
             $ mkdir -p d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d…
             $ tar -czf t.tgz d && mkdir x && tar -xzf t.tgz -C x && du -s x
-            8000	x
+            8004	x
             $ tar -cf t.tar d && tar -xf t.tar -C x && du -s x
-            8000	x
+            8004	x
             $ printf 'FROM busybox\nCOPY d /d\nADD t.tgz /u/\n' > Dockerfile
             $ docker build -q -t deep .
             sha256:6d6680d67088f61ea6c4ce969268478cfe15fe2f4b6fa587f0976d2efa2dd491
             $ docker run --rm deep du -s /d /u
-            7996	/d
-            8000	/u
+            8000	/d
+            8004	/u
             $ docker run -d --name deep busybox sleep 1d
             Unable to find image 'busybox:latest' locally
             latest: Pulling from library/busybox
@@ -93,7 +93,7 @@ echo next"
             $ docker commit deep deeper
             sha256:3a333f2c4e3f05c2a4dc05bec769b43e1bcc156bf111004a5337e4f7976c8317
             $ docker run --rm deeper du -s /d
-            7996	/d
+            8000	/d
             $ echo next
             next
         "#]],

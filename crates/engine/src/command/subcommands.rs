@@ -112,6 +112,14 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand::of(&containers::DIFF, Operands::Containers, |s, p, t, _| {
         containers::diff(s, p, t)
     }),
+    Subcommand {
+        summary: Some("Execute a command in a running container"),
+        operands: Operands::Containers,
+        ..Subcommand::unlisted(
+            "exec",
+            Runs::Flags(&containers::EXEC, |s, p, t, _| containers::exec(s, p, t)),
+        )
+    },
     Subcommand::of(&images::HISTORY, Operands::Images, |s, p, t, _| {
         images::history(s, p, t)
     }),
@@ -168,10 +176,6 @@ pub const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand::of(&system::VERSION_CMD, Operands::Nothing, |s, p, t, _| {
         system::version(s, p, t)
     }),
-    Subcommand::unlisted(
-        "exec",
-        Runs::Flags(&containers::EXEC, |s, p, t, _| containers::exec(s, p, t)),
-    ),
     Subcommand::unlisted(
         "container",
         Runs::Words(|s, args, t, legacy| group(s, args, t, legacy, &CONTAINER)),

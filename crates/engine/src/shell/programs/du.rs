@@ -1,4 +1,6 @@
-//! `du` (`-h`): 4 KiB blocks summed over one walk of the merged tree.
+//! `du` (`-s`, `-h`): 4 KiB blocks summed over one walk of the merged tree;
+//! each directory holds one block, and without `-s` every directory's total
+//! is printed, innermost first, as du's post-order walk prints them.
 
 use super::operands::options;
 use crate::content::Content;
@@ -27,27 +29,60 @@ pub(super) fn du(r: &mut Run, args: &[String], _: Content) -> i32 {
             }
         };
         // Blocks of 4 KiB, summed without overflow (a file of 2^64-1 bytes
-        // still shows as the largest total, not as 0).
-        let blocks = |size: u64| size.div_ceil(4096).saturating_mul(4096);
-        let mut total = blocks(top.node.size());
+        // still shows as the largest total, not as 0); a directory holds one.
+        let blocks = |node: &Node| match node {
+            Node::Dir { .. } => 4096,
+            n => n.size().div_ceil(4096).saturating_mul(4096),
+        };
+        let show = |total: u64| {
+            if flags.contains('h') {
+                human(total)
+            } else {
+                (total / 1024).to_string()
+            }
+        };
+        // Every directory's total, innermost first, as du walks (post-order);
+        // with -s only the operand's. The walk is depth-first, so the
+        // directories still open form one chain from the operand down.
+        let summary = flags.contains('s');
+        let mut open: Vec<(crate::path::FsPath, u64)> = vec![(top.path.clone(), blocks(&top.node))];
+        let mut lines = Vec::new();
+        let close = |open: &mut Vec<(crate::path::FsPath, u64)>, lines: &mut Vec<String>| {
+            if let Some((path, total)) = open.pop() {
+                if let Some(parent) = open.last_mut() {
+                    parent.1 = parent.1.saturating_add(total);
+                    if !summary {
+                        let below = path.rebase(&top.path, &crate::path::FsPath::root());
+                        lines.push(format!(
+                            "{}\t{}/{}\n",
+                            show(total),
+                            op.trim_end_matches('/'),
+                            below.as_relative()
+                        ));
+                    }
+                } else {
+                    lines.push(format!("{}\t{op}\n", show(total)));
+                }
+            }
+        };
         if matches!(top.node, Node::Dir { .. }) {
             for s in r.fs.walk_below(&top.path) {
-                let dir = if matches!(s.node, Node::Dir { .. }) {
-                    4096
-                } else {
-                    0
-                };
-                total = total
-                    .saturating_add(blocks(s.node.size()))
-                    .saturating_add(dir);
+                while open.len() > 1 && !open.last().is_some_and(|(p, _)| s.path.is_below(p)) {
+                    close(&mut open, &mut lines);
+                }
+                if matches!(s.node, Node::Dir { .. }) {
+                    open.push((s.path.clone(), blocks(&s.node)));
+                } else if let Some(dir) = open.last_mut() {
+                    dir.1 = dir.1.saturating_add(blocks(&s.node));
+                }
             }
         }
-        let shown = if flags.contains('h') {
-            human(total)
-        } else {
-            (total / 1024).to_string()
-        };
-        r.stdout(format!("{shown}\t{op}\n"));
+        while !open.is_empty() {
+            close(&mut open, &mut lines);
+        }
+        for line in lines {
+            r.stdout(line);
+        }
     }
     status
 }

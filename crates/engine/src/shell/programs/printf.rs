@@ -30,8 +30,141 @@ pub(in crate::shell) fn escapes(text: &str, stop: &mut bool) -> String {
     out
 }
 
-/// `printf FORMAT [ARG…]` with `%s`, `%d`, `%%` and escapes; the format repeats
-/// while arguments remain.
+/// Past this much output, formatting stops: the work budget (16 MiB of
+/// typed output) stops the line as soon as it is written, so a `%999999999s`
+/// never allocates its gigabyte first.
+const MOST: usize = (16 << 20) + 1;
+
+/// One conversion's flags, width and precision (`%-8.3s`, `%05d`).
+#[derive(Default)]
+struct Spec {
+    left: bool,
+    zero: bool,
+    plus: bool,
+    space: bool,
+    width: usize,
+    precision: Option<usize>,
+}
+
+impl Spec {
+    /// Reads flags, width and precision after a `%`; a `*` takes an argument.
+    fn read<'a>(
+        chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+        args: &mut impl Iterator<Item = &'a String>,
+    ) -> Spec {
+        let mut spec = Spec::default();
+        while let Some(&c) = chars.peek() {
+            match c {
+                '-' => spec.left = true,
+                '0' => spec.zero = true,
+                '+' => spec.plus = true,
+                ' ' => spec.space = true,
+                '#' => {}
+                _ => break,
+            }
+            chars.next();
+        }
+        let mut number = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+            if chars.peek() == Some(&'*') {
+                chars.next();
+                let n = args
+                    .next()
+                    .map_or(0, |a| a.trim().parse::<i64>().unwrap_or(0));
+                return n.unsigned_abs().min(MOST as u64) as usize;
+            }
+            let mut n = 0usize;
+            while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+                n = n.saturating_mul(10).saturating_add(d as usize).min(MOST);
+                chars.next();
+            }
+            n
+        };
+        spec.width = number(chars);
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            spec.precision = Some(number(chars));
+        }
+        spec
+    }
+
+    /// `body` padded to the width; `sign` goes before zeros (`-0042`).
+    fn pad(&self, sign: &str, body: &str, numeric: bool) -> String {
+        let len = sign.chars().count() + body.chars().count();
+        let fill = self.width.saturating_sub(len);
+        if self.left {
+            format!("{sign}{body}{}", " ".repeat(fill))
+        } else if self.zero && numeric && self.precision.is_none() {
+            format!("{sign}{}{body}", "0".repeat(fill))
+        } else {
+            format!("{}{sign}{body}", " ".repeat(fill))
+        }
+    }
+
+    /// An integer conversion: `d`, `i`, `u`, `o`, `x`, `X`.
+    fn integer(&self, conv: char, arg: &str) -> String {
+        let arg = arg.trim();
+        // `'A` is the character's code, as in every printf.
+        let v: i128 = match arg.strip_prefix(['\'', '"']).and_then(|r| r.chars().next()) {
+            Some(c) => i128::from(u32::from(c)),
+            None => number(arg),
+        };
+        let signed = matches!(conv, 'd' | 'i');
+        let (sign, magnitude) = if v < 0 && !signed {
+            // Unsigned conversions show a negative number's 64-bit pattern.
+            ("", u128::from(v as i64 as u64))
+        } else if v < 0 {
+            ("-", v.unsigned_abs())
+        } else if self.plus && signed {
+            ("+", v as u128)
+        } else if self.space && signed {
+            (" ", v as u128)
+        } else {
+            ("", v as u128)
+        };
+        let mut digits = match conv {
+            'o' => format!("{magnitude:o}"),
+            'x' => format!("{magnitude:x}"),
+            'X' => format!("{magnitude:X}"),
+            _ => magnitude.to_string(),
+        };
+        if let Some(p) = self.precision {
+            if digits.len() < p {
+                digits = format!("{}{digits}", "0".repeat(p - digits.len()));
+            }
+        }
+        self.pad(sign, &digits, true)
+    }
+}
+
+/// An integer argument as printf reads it (`0x1f`, `017`, `-3`); what is not
+/// a number counts as 0.
+fn number(arg: &str) -> i128 {
+    let (neg, digits) = match arg.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, arg.strip_prefix('+').unwrap_or(arg)),
+    };
+    let v = if let Some(hex) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        i128::from_str_radix(hex, 16).ok()
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        i128::from_str_radix(&digits[1..], 8).ok()
+    } else {
+        digits.parse::<i128>().ok()
+    }
+    .unwrap_or(0)
+    .clamp(-i128::from(u64::MAX), i128::from(u64::MAX));
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+
+/// `printf FORMAT [ARG…]` with `%s`, `%b`, `%c`, `%d`, `%i`, `%u`, `%o`,
+/// `%x`, `%X` and `%%`, their flags (`-0+ `), width and precision (`*` takes
+/// an argument), and escapes; the format repeats while arguments remain.
 pub(in crate::shell) fn printf(r: &mut Run, args: &[String]) -> i32 {
     let Some(format) = args.first() else {
         r.stderr("printf: usage: printf format [arg ...]");
@@ -39,28 +172,57 @@ pub(in crate::shell) fn printf(r: &mut Run, args: &[String]) -> i32 {
     };
     let mut rest = args[1..].iter();
     let mut out = String::new();
-    loop {
+    'again: loop {
         let mut used = false;
         let mut chars = format.chars().peekable();
         while let Some(c) = chars.next() {
+            if out.len() >= MOST {
+                break 'again;
+            }
             match c {
-                '%' => match chars.next() {
-                    Some('%') => out.push('%'),
-                    Some('s' | 'b') => {
-                        used = true;
-                        out.push_str(rest.next().map(String::as_str).unwrap_or(""));
-                    }
-                    Some('d' | 'i') => {
-                        used = true;
-                        let v = rest.next().map(String::as_str).unwrap_or("0");
-                        out.push_str(&v.parse::<i64>().unwrap_or(0).to_string());
-                    }
-                    Some(o) => {
+                '%' => {
+                    if chars.peek() == Some(&'%') {
+                        chars.next();
                         out.push('%');
-                        out.push(o);
+                        continue;
                     }
-                    None => out.push('%'),
-                },
+                    let spec = Spec::read(&mut chars, &mut rest);
+                    match chars.next() {
+                        Some(conv @ ('s' | 'b' | 'c')) => {
+                            used = true;
+                            let arg = rest.next().map(String::as_str).unwrap_or("");
+                            let mut text = match conv {
+                                'b' => {
+                                    let mut stop = false;
+                                    let t = escapes(arg, &mut stop);
+                                    if stop {
+                                        out.push_str(&spec.pad("", &t, false));
+                                        break 'again;
+                                    }
+                                    t
+                                }
+                                'c' => arg.chars().next().map(String::from).unwrap_or_default(),
+                                _ => arg.to_owned(),
+                            };
+                            if let Some(p) = spec.precision {
+                                if let Some((cut, _)) = text.char_indices().nth(p) {
+                                    text.truncate(cut);
+                                }
+                            }
+                            out.push_str(&spec.pad("", &text, false));
+                        }
+                        Some(conv @ ('d' | 'i' | 'u' | 'o' | 'x' | 'X')) => {
+                            used = true;
+                            let arg = rest.next().map(String::as_str).unwrap_or("0");
+                            out.push_str(&spec.integer(conv, arg));
+                        }
+                        Some(o) => {
+                            out.push('%');
+                            out.push(o);
+                        }
+                        None => out.push('%'),
+                    }
+                }
                 '\\' => {
                     let mut stop = false;
                     let esc: String = ['\\'].into_iter().chain(chars.next()).collect();
