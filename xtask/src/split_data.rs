@@ -237,10 +237,13 @@ pub fn kept<'a>(
     }
     while let Some(k) = queue.pop() {
         let p = objects[k];
-        let data = bytes(p.index);
-        // Pointers in static data are 4-byte aligned.
-        let skip = ((4 - p.start % 4) % 4) as usize;
-        for word in data.get(skip..).unwrap_or(&[]).chunks_exact(4) {
+        // A pointer is 4-byte aligned, and so is every object that holds
+        // one: one placed at another address (a string, bytes) holds none,
+        // whatever its words happen to look like.
+        if !p.start.is_multiple_of(4) {
+            continue;
+        }
+        for word in bytes(p.index).chunks_exact(4) {
             let v = u64::from(u32::from_le_bytes([word[0], word[1], word[2], word[3]]));
             if v >= lo && v <= hi {
                 // A pointer to an object's start, or just past its end.
@@ -330,14 +333,18 @@ mod tests {
         }
     }
 
-    /// Four objects: 0 at 1000..1008 holds a pointer to 2 and one to 3's end;
-    /// 1 at 1100..1104; 2 at 2000..2004; 3 at 3000..3016.
+    /// Five objects: 0 at 1000..1008 holds a pointer to 2 and one to 3's end;
+    /// 1 at 1100..1104; 2 at 2000..2004; 3 at 3000..3016; 4, bytes at an odd
+    /// address (4001..4009), whose aligned word at 4004 reads as 2000.
     fn objects() -> (Vec<Placed>, Vec<Vec<u8>>) {
         let mut zero = Vec::new();
         zero.extend_from_slice(&2000u32.to_le_bytes());
         zero.extend_from_slice(&3016u32.to_le_bytes());
-        let values = vec![zero, vec![1; 4], vec![2; 4], vec![3; 16]];
-        let at = [1000, 1100, 2000, 3000];
+        let mut four = vec![b'a'; 3];
+        four.extend_from_slice(&2000u32.to_le_bytes());
+        four.push(b'z');
+        let values = vec![zero, vec![1; 4], vec![2; 4], vec![3; 16], four];
+        let at = [1000, 1100, 2000, 3000, 4001];
         let placed = values
             .iter()
             .zip(at)
@@ -408,6 +415,13 @@ mod tests {
             indexed: &[],
             margin: 0,
             kept: &[0, 2, 3],
+        },
+        Case {
+            what: "an object at an unaligned address points to nothing",
+            pointers: &[4002],
+            indexed: &[],
+            margin: 0,
+            kept: &[4],
         },
     ];
 
