@@ -206,7 +206,7 @@ pub fn app(props: &AppProps) -> Html {
                     <ImageImport workspace={ws} on_action={on_action.clone()} />
                 </aside>
             </main>
-            <TabBar tab={state.tab} {on_action} />
+            <TabBar tab={state.tab} stage_news={state.stage_news} {on_action} />
         </div>
         </ContextProvider<Lang>>
     }

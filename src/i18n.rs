@@ -856,6 +856,10 @@ messages! {
         en: "Stage",
         zh: "舞台",
     }
+    TabStageNews {
+        en: "changed",
+        zh: "有变化",
+    }
     TabTerminal {
         en: "Terminal",
         zh: "终端",

@@ -89,6 +89,9 @@ pub struct AppState {
     pub queued: Vec<Action>,
     /// The pane a narrow screen shows (its tab bar's choice).
     pub tab: Tab,
+    /// The stage changed while another tab was shown: its tab says so
+    /// until it is chosen.
+    pub stage_news: bool,
 }
 
 /// The panes a screen narrower than the wide layout shows one at a time,
@@ -276,6 +279,7 @@ impl AppState {
             defer_hashing: false,
             hashing: None,
             tab: Tab::default(),
+            stage_news: false,
             restoring: None,
             queued: Vec::new(),
         };
@@ -499,7 +503,15 @@ impl AppState {
             }
             Action::Settled(s) => self.settled = s,
             Action::BuildLine(l) => self.build_line = l,
-            Action::Select(s) => self.selected = s,
+            Action::Select(s) => {
+                // On a narrow screen a container's files are browsed under
+                // More: tapped on the stage, it opens there rather than out
+                // of sight. (A layer opens in place on the stage itself.)
+                if matches!(s, Some(Selected::Container { .. })) && self.tab == Tab::Stage {
+                    self.tab = Tab::More;
+                }
+                self.selected = s;
+            }
             Action::Speed(s) => self.speed = s,
             Action::Tab(tab) => self.tab = tab,
             Action::Shared(url) => self.shared = url,
@@ -512,8 +524,23 @@ impl AppState {
         }
         if self.workspace != before {
             self.follow_disk();
+            self.note_stage_news(&before);
+        }
+        if self.tab == Tab::Stage {
+            self.stage_news = false;
         }
         self.follow_lesson();
+    }
+
+    /// Marks the stage's tab when what the stage draws changed out of sight.
+    fn note_stage_news(&mut self, before: &Workspace) {
+        use crate::view::stage::stage_model;
+        if self.tab != Tab::Stage
+            && !self.stage_news
+            && stage_model(&self.workspace.session) != stage_model(&before.session)
+        {
+            self.stage_news = true;
+        }
     }
 
     /// Runs `f` on a copy of the workspace, which then takes its place.

@@ -2,6 +2,8 @@
 //! at a time, the stage one tap away. It follows the WAI-ARIA tabs pattern:
 //! ← and → (Home, End) move along the tabs and choose them, only the chosen
 //! tab is in the Tab order. A wide screen shows every pane and hides the bar.
+//! When a command changes the stage while another tab is shown, the stage's
+//! tab says so ("● changed") until it is chosen.
 
 use crate::hooks::use_lang;
 use crate::i18n::{t, Msg};
@@ -11,6 +13,8 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct TabBarProps {
     pub tab: Tab,
+    /// The stage changed while another tab was shown.
+    pub stage_news: bool,
     pub on_action: Callback<Action>,
 }
 
@@ -49,6 +53,8 @@ pub fn tab_bar(props: &TabBarProps) -> Html {
     let tabs = Tab::ALL.iter().map(|&tab| {
         let (label, mark, pane) = about(tab);
         let chosen = tab == props.tab;
+        // What changed out of sight is marked on its tab, with a word.
+        let news = tab == Tab::Stage && props.stage_news && !chosen;
         let onclick = props
             .on_action
             .reform(move |_: MouseEvent| Action::Tab(tab));
@@ -58,6 +64,9 @@ pub fn tab_bar(props: &TabBarProps) -> Html {
                 tabindex={if chosen { "0" } else { "-1" }} {onclick}>
                 <span class="mark" aria-hidden="true">{ mark }</span>
                 <span class="label">{ t(lang, label) }</span>
+                if news {
+                    <span class="news">{ "● " }{ t(lang, Msg::TabStageNews) }</span>
+                }
             </button>
         }
     });

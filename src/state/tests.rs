@@ -49,6 +49,12 @@ fn summary(s: &AppState) -> String {
     if s.tab != Tab::default() {
         out += &format!(" tab {:?}", s.tab);
     }
+    if s.stage_news {
+        out += " stage-news";
+    }
+    if let Some(sel) = &s.selected {
+        out += &format!(" selected {sel:?}");
+    }
     match &s.opened {
         Some(Ok(b)) => out += &format!(" opened(before {:?})", b.log),
         Some(Err(why)) => out += &format!(" refused {why:?}"),
@@ -80,7 +86,7 @@ fn the_timeline_steps_plays_and_sets_aside() {
             vec![Action::Undo, Action::Redo],
             r#"log ["docker pull busybox", "docker images", "docker ps"] at 3/3"#,
         ),
-        (three(), vec![Action::Seek(0)], "log [] at 0/3"),
+        (three(), vec![Action::Seek(0)], "log [] at 0/3 stage-news"),
         (
             three(),
             vec![Action::Seek(1), Action::Seek(9)],
@@ -157,7 +163,7 @@ fn a_tab_chosen_stays_while_commands_run_and_the_saved_work_reopens() {
         (
             one(),
             vec![Action::Tab(Tab::Lesson), Action::Build],
-            r#"log ["docker pull busybox", "docker build -t app ."] at 2/2 tab Lesson"#,
+            r#"log ["docker pull busybox", "docker build -t app ."] at 2/2 tab Lesson stage-news"#,
         ),
         (
             one(),
@@ -167,6 +173,90 @@ fn a_tab_chosen_stays_while_commands_run_and_the_saved_work_reopens() {
             ],
             r#"log ["docker images"] at 1/1 tab More"#,
         ),
+    ];
+    for (start, actions, want) in cases {
+        check(start, actions, want);
+    }
+}
+
+#[test]
+fn a_container_tapped_on_the_stage_opens_in_the_inspectors_tab() {
+    use crate::view::inspect::Selected;
+    use layerlab_engine::layer::LayerId;
+    let one = || sandbox(&["docker pull busybox"]);
+    let layer = || Action::Select(Some(Selected::Layer(LayerId(1))));
+    let box_ = || {
+        Action::Select(Some(Selected::Container {
+            id: "c0ffee".into(),
+            dir: "/".into(),
+        }))
+    };
+    let cases = vec![
+        (
+            one(),
+            vec![Action::Tab(Tab::Stage), box_()],
+            r#"log ["docker pull busybox"] at 1/1 tab More selected Container { id: "c0ffee", dir: "/" }"#,
+        ),
+        // A layer opens in place on the stage: the stage stays.
+        (
+            one(),
+            vec![Action::Tab(Tab::Stage), layer()],
+            r#"log ["docker pull busybox"] at 1/1 tab Stage selected Layer(LayerId(1))"#,
+        ),
+        // Chosen elsewhere (the inspector's own links), the tab stays.
+        (
+            one(),
+            vec![Action::Tab(Tab::Lesson), box_()],
+            r#"log ["docker pull busybox"] at 1/1 tab Lesson selected Container { id: "c0ffee", dir: "/" }"#,
+        ),
+        // Closing the inspector leaves the tab where it is.
+        (
+            one(),
+            vec![Action::Tab(Tab::Stage), Action::Select(None)],
+            r#"log ["docker pull busybox"] at 1/1 tab Stage"#,
+        ),
+    ];
+    for (start, actions, want) in cases {
+        check(start, actions, want);
+    }
+}
+
+#[test]
+fn the_stages_tab_says_when_the_stage_changed_out_of_sight() {
+    let one = || sandbox(&["docker pull busybox"]);
+    let run = || Action::Submit("docker run -d --name box busybox sleep 1d".into());
+    let cases = vec![
+        // A container starts while the terminal is shown: the stage's tab says so.
+        (
+            one(),
+            vec![run()],
+            r#"log ["docker pull busybox", "docker run -d --name box busybox sleep 1d"] at 2/2 stage-news"#,
+        ),
+        // Until the stage is chosen.
+        (
+            one(),
+            vec![run(), Action::Tab(Tab::Stage)],
+            r#"log ["docker pull busybox", "docker run -d --name box busybox sleep 1d"] at 2/2 tab Stage"#,
+        ),
+        // Seen as it happens, it is no news.
+        (
+            one(),
+            vec![Action::Tab(Tab::Stage), run(), Action::Tab(Tab::Terminal)],
+            r#"log ["docker pull busybox", "docker run -d --name box busybox sleep 1d"] at 2/2"#,
+        ),
+        // What leaves the stage as it was is no news either.
+        (
+            one(),
+            vec![Action::Submit("docker images".into())],
+            r#"log ["docker pull busybox", "docker images"] at 2/2"#,
+        ),
+        (
+            one(),
+            vec![Action::Submit("echo hi > note".into())],
+            r#"log ["docker pull busybox", "echo hi > note"] at 2/2"#,
+        ),
+        // Stepping back on the timeline changes the stage too.
+        (one(), vec![Action::Seek(0)], "log [] at 0/1 stage-news"),
     ];
     for (start, actions, want) in cases {
         check(start, actions, want);
@@ -204,7 +294,7 @@ fn lessons_keep_their_work_and_the_sandbox_its_own() {
                 Action::Step(true),
                 Action::Choose(None),
             ],
-            r#"log ["docker ps"] at 1/1 kept ["layers"]"#.to_owned(),
+            r#"log ["docker ps"] at 1/1 kept ["layers"] stage-news"#.to_owned(),
         ),
         (
             sandbox(&["docker ps"]),
@@ -215,7 +305,7 @@ fn lessons_keep_their_work_and_the_sandbox_its_own() {
                 Action::Choose(Some(layers)),
             ],
             format!(
-                r#"log {:?} at {n}/{n} lesson layers step 1 sandbox ["docker ps"] kept ["layers"]"#,
+                r#"log {:?} at {n}/{n} lesson layers step 1 sandbox ["docker ps"] kept ["layers"] stage-news"#,
                 at(1),
                 n = setup.len() + 1
             ),
@@ -228,7 +318,7 @@ fn lessons_keep_their_work_and_the_sandbox_its_own() {
                 Action::Reset,
             ],
             format!(
-                r#"log {:?} at {n}/{n} lesson layers step 0 sandbox []"#,
+                r#"log {:?} at {n}/{n} lesson layers step 0 sandbox [] stage-news"#,
                 setup,
                 n = setup.len()
             ),
@@ -241,7 +331,7 @@ fn lessons_keep_their_work_and_the_sandbox_its_own() {
                 Action::Step(false),
             ],
             format!(
-                r#"log {:?} at {n}/{m} lesson layers step 0 sandbox []"#,
+                r#"log {:?} at {n}/{m} lesson layers step 0 sandbox [] stage-news"#,
                 setup,
                 n = setup.len(),
                 m = setup.len() + 1
@@ -419,7 +509,7 @@ fn a_command_with_large_layers_waits_for_their_digests_then_shows_what_inline_ha
     );
     assert_eq!(
         summary(&done),
-        r#"log ["printf 'FROM busybox\\nRUN dd if=/dev/zero of=/big bs=1M count=6\\n' > Dockerfile", "docker build -t big ."] at 2/2"#
+        r#"log ["printf 'FROM busybox\\nRUN dd if=/dev/zero of=/big bs=1M count=6\\n' > Dockerfile", "docker build -t big ."] at 2/2 stage-news"#
     );
     // Undo takes the build back, redo brings it with no wait (its digests are known).
     let undone = done.reduce(Action::Undo);

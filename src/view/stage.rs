@@ -201,6 +201,13 @@ pub fn stage_model(session: &Session) -> Stage {
     let mut stage = Stage::default();
     // Each ChainID's slab: one lookup per layer, however many images.
     let mut slab_of_chain: layerlab_engine::map::Map<Digest, usize> = Default::default();
+    // The legacy builder's intermediate images are hidden, as `docker
+    // images` hides them: their layers are their child's, drawn with it.
+    images.retain(|i| {
+        !host.tags_of(&i.id).is_empty()
+            || !host.has_children(&i.id)
+            || host.containers().iter().any(|c| c.image == i.id)
+    });
     for image in &images {
         let made_by = image.config.history.iter().filter(|h| !h.empty_layer);
         let mut parent = None;
@@ -256,7 +263,12 @@ pub fn stage_model(session: &Session) -> Stage {
         let files = held(&c.fs)
             .into_iter()
             .map(|h| HeldFile {
-                name: h.path.name().to_owned(),
+                // A trailing slash tells a new directory from a new file.
+                name: if h.dir {
+                    format!("{}/", h.path.name())
+                } else {
+                    h.path.name().to_owned()
+                },
                 path: h.path.to_string(),
                 origin: h.origin,
                 size: size(h.bytes),
@@ -366,6 +378,28 @@ mod tests {
             "{held:?}"
         );
         assert!(held.contains(&("mtab", Origin::Whiteout)), "{held:?}");
+    }
+
+    #[test]
+    fn the_legacy_builders_intermediate_images_are_hidden_as_docker_images_hides_them() {
+        let stage = stage_after(&["DOCKER_BUILDKIT=0 docker build -t app ."]);
+        let names: Vec<&str> = stage.images.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["ubuntu:15.04", "app:latest"]);
+        // One run on an intermediate image by its ID brings it back.
+        let mut s = Session::new();
+        s.run("DOCKER_BUILDKIT=0 docker build -t app .");
+        let hidden = s
+            .host
+            .images()
+            .find(|i| s.host.tags_of(&i.id).is_empty())
+            .map(|i| i.id.short().to_owned())
+            .expect("an intermediate image");
+        let stage = stage_after(&[
+            "DOCKER_BUILDKIT=0 docker build -t app .",
+            &format!("docker run -d --name mid {hidden} sleep 1d"),
+        ]);
+        assert!(stage.images.iter().any(|i| i.name == "<none>"));
+        assert_eq!(stage.containers.len(), 1);
     }
 
     #[test]

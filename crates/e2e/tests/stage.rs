@@ -412,7 +412,19 @@ fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
             b.wait_until("the copy-up in the terminal's log", || {
                 layerlab_e2e::terminal_text(b).ok().filter(|t| t.contains("echo more"))
             })?;
+            // The stage changed out of sight: its tab says so, in words, and
+            // the tab's name for a screen reader says it too.
+            let news = b.wait_until("the stage tab's note", || {
+                b.find("#tab-stage .news").and_then(|n| b.text(&n)).ok()
+            })?;
+            if news != "● changed" {
+                return Err(format!("the stage tab's note says {news:?}"));
+            }
+            b.screenshot(&artifacts_dir().join(format!("tabs-stage-changed-{w}x{h}.png")))?;
             b.click(&b.find("#tab-stage")?)?;
+            b.wait_until("the note gone once the stage is shown", || {
+                b.find("#tab-stage .news").is_err().then_some(())
+            })?;
             b.wait_for(".stage .container[data-container='c1'] .held[data-path='/app/app.py']")?;
             expect_in_view(b, "tapping Stage")?;
             if sideways(b)? > 0 {
@@ -420,6 +432,19 @@ fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
             }
             wait_settled(b)?;
             b.screenshot(&artifacts_dir().join(format!("stage-copy-up-{w}x{h}.png")))?;
+            // Tapping the container opens its files where the inspector
+            // lives, in view, not in a pane the tab bar hides.
+            b.click(&b.find(".stage .container[data-container='c1']")?)?;
+            b.wait_until("the More tab after tapping a container", || {
+                b.texts(".tab-bar [aria-selected='true'] .label")
+                    .ok()
+                    .filter(|t| t == &["More"])
+            })?;
+            pane_in_view(b, "inspector-pane").map_err(|e| format!("after tapping c1: {e}"))?;
+            b.wait_until("c1's files in the inspector", || {
+                b.texts(".inspector-pane tbody tr").ok().filter(|rows| rows.iter().any(|r| r.contains("app/")))
+            })?;
+            b.screenshot(&artifacts_dir().join(format!("tabs-tapped-container-{w}x{h}.png")))?;
             // An on-screen keyboard takes the lower half of a phone's window
             // (the page asks it to resize the layout): the command line stays
             // above it and the tab bar.

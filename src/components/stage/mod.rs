@@ -137,6 +137,16 @@ fn description(stage: &Picture, lang: Lang) -> Html {
     drawing::html(d)
 }
 
+/// The legend's keys: (class, symbol, words).
+const LEGEND: [(&str, &str, Msg); 6] = [
+    ("key slab-key", "", Msg::StageLegendLayer),
+    ("key tag-key", "", Msg::StageImageTag),
+    ("key writable-key", "", Msg::StageWritable),
+    ("", "⚙", Msg::StageMetadataOnly),
+    ("", "⇧", Msg::StageCopiedUp),
+    ("", "⊘", Msg::StageWhiteoutShort),
+];
+
 #[function_component(Stage)]
 pub fn stage(props: &StageProps) -> Html {
     let lang = crate::hooks::use_lang();
@@ -162,13 +172,13 @@ pub fn stage(props: &StageProps) -> Html {
         .unwrap_or_default();
     let legend = html! {
         <div class="legend">
+            // Each key stays beside its words when the line wraps.
             <p>
-                <span class="key slab-key" aria-hidden="true"></span>{ t(lang, Msg::StageLegendLayer) }
-                <span class="key tag-key" aria-hidden="true"></span>{ t(lang, Msg::StageImageTag) }
-                <span class="key writable-key" aria-hidden="true"></span>{ t(lang, Msg::StageWritable) }
-                <span aria-hidden="true">{ " ⚙ " }</span>{ t(lang, Msg::StageMetadataOnly) }
-                <span aria-hidden="true">{ " ⇧ " }</span>{ t(lang, Msg::StageCopiedUp) }
-                <span aria-hidden="true">{ " ⊘ " }</span>{ t(lang, Msg::StageWhiteoutShort) }
+                { for LEGEND.iter().map(|(class, symbol, msg)| html! {
+                    <span class="entry">
+                        <span class={*class} aria-hidden="true">{ *symbol }</span>{ t(lang, *msg) }
+                    </span>
+                }) }
             </p>
             <p class="init-note">{ t(lang, Msg::StageInitLayer) }</p>
         </div>

@@ -250,6 +250,8 @@ fn axe_finds_nothing_serious_on_a_busy_stage_on_a_laptop_and_a_phone() {
             layerlab_e2e::show_tab(b, "stage")?;
             // c1 in the inspector, the COPY layer opened to its files.
             b.click(&b.find(".stage .container[data-container='c1']")?)?;
+            // On a phone the container's files open under More; back to the stage.
+            layerlab_e2e::show_tab(b, "stage")?;
             let copy = b.wait_until("the COPY slab", || {
                 b.find_all("svg.stage .slab")
                     .ok()?
