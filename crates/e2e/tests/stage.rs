@@ -312,6 +312,16 @@ fn pane_in_view(b: &Browser, id: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Waits until the tab bar has chosen the tab `label` after `what`.
+fn chosen_tab(b: &Browser, label: &str, what: &str) -> Result<(), String> {
+    b.wait_until(&format!("the {label} tab after {what}"), || {
+        b.texts(".tab-bar [aria-selected='true'] .label")
+            .ok()
+            .filter(|t| t == &[label])
+    })
+    .map(drop)
+}
+
 #[test]
 fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
     // (tab, the pane it shows)
@@ -394,11 +404,7 @@ fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
             // build context's files fly into the COPY layer.
             b.click(&b.find("#tab-dockerfile")?)?;
             b.click(&b.wait_for("#build")?)?;
-            b.wait_until("the Stage tab after Build", || {
-                b.texts(".tab-bar [aria-selected='true'] .label")
-                    .ok()
-                    .filter(|t| t == &["Stage"])
-            })?;
+            chosen_tab(b, "Stage", "Build")?;
             b.wait_for(".stage .passing[data-file='/app/app.py']")?;
             expect_in_view(b, "Build")?;
             std::thread::sleep(std::time::Duration::from_millis(2000));
@@ -435,11 +441,7 @@ fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
             // Tapping the container opens its files where the inspector
             // lives, in view, not in a pane the tab bar hides.
             b.click(&b.find(".stage .container[data-container='c1']")?)?;
-            b.wait_until("the More tab after tapping a container", || {
-                b.texts(".tab-bar [aria-selected='true'] .label")
-                    .ok()
-                    .filter(|t| t == &["More"])
-            })?;
+            chosen_tab(b, "More", "tapping a container")?;
             pane_in_view(b, "inspector-pane").map_err(|e| format!("after tapping c1: {e}"))?;
             b.wait_until("c1's files in the inspector", || {
                 b.texts(".inspector-pane tbody tr").ok().filter(|rows| rows.iter().any(|r| r.contains("app/")))
