@@ -426,6 +426,16 @@ fn a_phone_and_a_tablet_show_one_pane_at_a_time_with_the_stage_one_tap_away() {
             if news != "● changed" {
                 return Err(format!("the stage tab's note says {news:?}"));
             }
+            // Inside its own tab: the next tab's icon and name stay clear.
+            let inside = b.execute(
+                "const n = document.querySelector('#tab-stage .news').getBoundingClientRect();
+                 const t = document.getElementById('tab-stage').getBoundingClientRect();
+                 return n.left >= t.left && n.right <= t.right;",
+                vec![],
+            )?;
+            if inside != Value::Bool(true) {
+                return Err("the stage tab's note reaches into the next tab".into());
+            }
             b.screenshot(&artifacts_dir().join(format!("tabs-stage-changed-{w}x{h}.png")))?;
             b.click(&b.find("#tab-stage")?)?;
             b.wait_until("the note gone once the stage is shown", || {

@@ -1,6 +1,7 @@
-//! `du` (`-s`, `-h`): 4 KiB blocks summed over one walk of the merged tree;
-//! each directory holds one block, and without `-s` every directory's total
-//! is printed, innermost first, as du's post-order walk prints them.
+//! `du` (`-s`, `-a`, `-h`): 4 KiB blocks summed over one walk of the merged
+//! tree; each directory holds one block, and without `-s` every directory's
+//! total is printed, innermost first, as du's post-order walk prints them
+//! (with `-a`, every file too, before its directory).
 
 use super::operands::options;
 use crate::content::Content;
@@ -11,6 +12,12 @@ pub(super) fn du(r: &mut Run, args: &[String], _: Content) -> i32 {
     let (flags, mut ops) = options(args);
     if ops.is_empty() {
         ops.push(".".into());
+    }
+    if flags.contains('s') && flags.contains('a') {
+        r.stderr(
+            "du: cannot both summarize and show all entries\nTry 'du --help' for more information.",
+        );
+        return 1;
     }
     let mut status = 0;
     for op in ops {
@@ -44,21 +51,25 @@ pub(super) fn du(r: &mut Run, args: &[String], _: Content) -> i32 {
         // Every directory's total, innermost first, as du walks (post-order);
         // with -s only the operand's. The walk is depth-first, so the
         // directories still open form one chain from the operand down.
-        let summary = flags.contains('s');
+        let (summary, all) = (flags.contains('s'), flags.contains('a'));
         let mut open: Vec<(crate::path::FsPath, u64)> = vec![(top.path.clone(), blocks(&top.node))];
         let mut lines = Vec::new();
+        // An entry below the operand, named as the operand names it.
+        let line = |path: &crate::path::FsPath, total: u64| {
+            let below = path.rebase(&top.path, &crate::path::FsPath::root());
+            format!(
+                "{}\t{}/{}\n",
+                show(total),
+                op.trim_end_matches('/'),
+                below.as_relative()
+            )
+        };
         let close = |open: &mut Vec<(crate::path::FsPath, u64)>, lines: &mut Vec<String>| {
             if let Some((path, total)) = open.pop() {
                 if let Some(parent) = open.last_mut() {
                     parent.1 = parent.1.saturating_add(total);
                     if !summary {
-                        let below = path.rebase(&top.path, &crate::path::FsPath::root());
-                        lines.push(format!(
-                            "{}\t{}/{}\n",
-                            show(total),
-                            op.trim_end_matches('/'),
-                            below.as_relative()
-                        ));
+                        lines.push(line(&path, total));
                     }
                 } else {
                     lines.push(format!("{}\t{op}\n", show(total)));
@@ -73,7 +84,11 @@ pub(super) fn du(r: &mut Run, args: &[String], _: Content) -> i32 {
                 if matches!(s.node, Node::Dir { .. }) {
                     open.push((s.path.clone(), blocks(&s.node)));
                 } else if let Some(dir) = open.last_mut() {
-                    dir.1 = dir.1.saturating_add(blocks(&s.node));
+                    let own = blocks(&s.node);
+                    dir.1 = dir.1.saturating_add(own);
+                    if all {
+                        lines.push(line(&s.path, own));
+                    }
                 }
             }
         }

@@ -87,13 +87,15 @@ impl Spec {
         spec
     }
 
-    /// `body` padded to the width; `sign` goes before zeros (`-0042`).
-    fn pad(&self, sign: &str, body: &str, numeric: bool) -> String {
+    /// `body` padded to the width; `sign` goes before zeros (`-0042`) where
+    /// the `0` flag applies (`zeros`: numbers, but not an integer given a
+    /// precision, nor `inf`).
+    fn pad(&self, sign: &str, body: &str, zeros: bool) -> String {
         let len = sign.chars().count() + body.chars().count();
         let fill = self.width.saturating_sub(len);
         if self.left {
             format!("{sign}{body}{}", " ".repeat(fill))
-        } else if self.zero && numeric && self.precision.is_none() {
+        } else if self.zero && zeros {
             format!("{sign}{}{body}", "0".repeat(fill))
         } else {
             format!("{}{sign}{body}", " ".repeat(fill))
@@ -132,8 +134,79 @@ impl Spec {
                 digits = format!("{}{digits}", "0".repeat(p - digits.len()));
             }
         }
-        self.pad(sign, &digits, true)
+        self.pad(sign, &digits, self.precision.is_none())
     }
+
+    /// A floating-point conversion: `f`, `F`, `e`, `E`, `g`, `G`, as C's
+    /// printf writes them (`3.141590e+00`, `%g` without trailing zeros).
+    fn float(&self, conv: char, arg: &str) -> String {
+        let arg = arg.trim();
+        let v: f64 = match arg.strip_prefix(['\'', '"']).and_then(|r| r.chars().next()) {
+            Some(c) => f64::from(u32::from(c)),
+            None => arg.parse().unwrap_or_else(|_| number(arg) as f64),
+        };
+        let sign = if v.is_sign_negative() && !v.is_nan() {
+            "-"
+        } else if self.plus {
+            "+"
+        } else if self.space {
+            " "
+        } else {
+            ""
+        };
+        let (a, p) = (v.abs(), self.precision.unwrap_or(6));
+        let body = if !a.is_finite() {
+            if a.is_nan() { "nan" } else { "inf" }.to_owned()
+        } else {
+            match conv.to_ascii_lowercase() {
+                'e' => exponent(a, p),
+                'g' => {
+                    let p = p.max(1);
+                    let x = exponent(a, p - 1)
+                        .rsplit('e')
+                        .next()
+                        .and_then(|e| e.parse::<i64>().ok())
+                        .unwrap_or(0);
+                    let out = if x >= -4 && x < p as i64 {
+                        format!("{a:.*}", (p as i64 - 1 - x).max(0) as usize)
+                    } else {
+                        exponent(a, p - 1)
+                    };
+                    without_trailing_zeros(&out)
+                }
+                _ => format!("{a:.p$}"),
+            }
+        };
+        let body = if conv.is_ascii_uppercase() {
+            body.to_ascii_uppercase()
+        } else {
+            body
+        };
+        self.pad(sign, &body, a.is_finite())
+    }
+}
+
+/// `a` (not negative) as C's `%.pe`: one digit, `p` decimals, an exponent
+/// of at least two digits with its sign.
+fn exponent(a: f64, p: usize) -> String {
+    let rust = format!("{a:.p$e}");
+    let (mantissa, e) = rust.split_once('e').unwrap_or((&rust, "0"));
+    let e: i64 = e.parse().unwrap_or(0);
+    format!("{mantissa}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+}
+
+/// `%g` drops the fraction's trailing zeros, and a point left bare.
+fn without_trailing_zeros(s: &str) -> String {
+    let (number, e) = match s.find('e') {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, ""),
+    };
+    let number = if number.contains('.') {
+        number.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        number
+    };
+    format!("{number}{e}")
 }
 
 /// An integer argument as printf reads it (`0x1f`, `017`, `-3`); what is not
@@ -163,7 +236,7 @@ fn number(arg: &str) -> i128 {
 }
 
 /// `printf FORMAT [ARG…]` with `%s`, `%b`, `%c`, `%d`, `%i`, `%u`, `%o`,
-/// `%x`, `%X` and `%%`, their flags (`-0+ `), width and precision (`*` takes
+/// `%x`, `%X`, `%f`, `%e`, `%g` (and `%F %E %G`) and `%%`, their flags (`-0+ `), width and precision (`*` takes
 /// an argument), and escapes; the format repeats while arguments remain.
 pub(in crate::shell) fn printf(r: &mut Run, args: &[String]) -> i32 {
     let Some(format) = args.first() else {
@@ -215,6 +288,11 @@ pub(in crate::shell) fn printf(r: &mut Run, args: &[String]) -> i32 {
                             used = true;
                             let arg = rest.next().map(String::as_str).unwrap_or("0");
                             out.push_str(&spec.integer(conv, arg));
+                        }
+                        Some(conv @ ('f' | 'F' | 'e' | 'E' | 'g' | 'G')) => {
+                            used = true;
+                            let arg = rest.next().map(String::as_str).unwrap_or("0");
+                            out.push_str(&spec.float(conv, arg));
                         }
                         Some(o) => {
                             out.push('%');
