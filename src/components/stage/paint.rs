@@ -325,7 +325,7 @@ impl Painter<'_> {
             self.d
                 .text_at(at.x + 8, at.y + 24)
                 .attr("class", "container-name")
-                .text(&c.name)
+                .text(&fitted_name(&c.name, &c.state, self.stage.box_w()))
                 .close();
             self.d
                 .text_at(at.x + self.stage.box_w() - 8, at.y + 24)
@@ -582,4 +582,34 @@ pub(super) fn paint(
         p.opened(opened);
     }
     (p.d, p.selections)
+}
+
+/// A container's name, cut with an ellipsis so that it ends before its state
+/// on the same line (Docker's random names run to 20 characters and more);
+/// the full name is in the stage's description and the inspector.
+fn fitted_name(name: &str, state: &str, box_w: i32) -> String {
+    // Monospace: about 8 px a character of the bold name, 7 of the state.
+    let state_px = 7 * state.chars().count() as i32;
+    let room = (box_w - 24 - state_px) / 8;
+    layerlab_engine::table::ellipsis(name, room.max(4) as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fitted_name;
+
+    #[test]
+    fn a_long_name_ends_before_the_containers_state() {
+        // (name, state, box width, drawn)
+        let cases = [
+            ("web", "Up", 176, "web"),
+            ("loving_pasteur", "Up", 176, "loving_pasteur"),
+            ("loving_pasteur", "Exited (0)", 176, "loving_pa…"),
+            ("condescending_wozniak", "Exited (137)", 176, "condesc…"),
+            ("loving_pasteur", "Up", 125, "loving_pa…"),
+        ];
+        for (name, state, w, want) in cases {
+            assert_eq!(fitted_name(name, state, w), want, "{name} {state} in {w}");
+        }
+    }
 }
