@@ -204,9 +204,7 @@ pub fn stage_model(session: &Session) -> Stage {
     // The legacy builder's intermediate images are hidden, as `docker
     // images` hides them: their layers are their child's, drawn with it.
     images.retain(|i| {
-        !host.tags_of(&i.id).is_empty()
-            || !host.has_children(&i.id)
-            || host.containers().iter().any(|c| c.image == i.id)
+        !host.is_intermediate(&i.id) || host.containers().iter().any(|c| c.image == i.id)
     });
     for image in &images {
         let made_by = image.config.history.iter().filter(|h| !h.empty_layer);

@@ -141,8 +141,8 @@ pub fn images(s: &mut Session, p: Parsed, mut t: Transcript) -> Transcript {
         .first()
         .and_then(|f| Reference::parse(f).ok().map(|r| (r, f.contains(':'))));
     for image in images {
-        // Intermediate images (untagged parents of others) only with `-a`.
-        if !p.has("all") && s.host.tags_of(&image.id).is_empty() && s.host.has_children(&image.id) {
+        // Intermediate images only with `-a`.
+        if !p.has("all") && s.host.is_intermediate(&image.id) {
             continue;
         }
         let id = if p.has("no-trunc") {

@@ -150,6 +150,13 @@ impl Host {
         self.images.values().any(|i| i.parent.as_ref() == Some(id))
     }
 
+    /// Whether an image is intermediate, as the legacy builder leaves them:
+    /// untagged, and the parent of another (`docker images` lists it only
+    /// with `-a`).
+    pub fn is_intermediate(&self, id: &Digest) -> bool {
+        self.tags_of(id).is_empty() && self.has_children(id)
+    }
+
     /// Tags of an image, sorted.
     pub fn tags_of(&self, id: &Digest) -> Vec<&Reference> {
         self.tags

@@ -105,9 +105,8 @@ impl Spec {
     /// An integer conversion: `d`, `i`, `u`, `o`, `x`, `X`.
     fn integer(&self, conv: char, arg: &str) -> String {
         let arg = arg.trim();
-        // `'A` is the character's code, as in every printf.
-        let v: i128 = match arg.strip_prefix(['\'', '"']).and_then(|r| r.chars().next()) {
-            Some(c) => i128::from(u32::from(c)),
+        let v: i128 = match char_code(arg) {
+            Some(c) => i128::from(c),
             None => number(arg),
         };
         let signed = matches!(conv, 'd' | 'i');
@@ -141,8 +140,8 @@ impl Spec {
     /// printf writes them (`3.141590e+00`, `%g` without trailing zeros).
     fn float(&self, conv: char, arg: &str) -> String {
         let arg = arg.trim();
-        let v: f64 = match arg.strip_prefix(['\'', '"']).and_then(|r| r.chars().next()) {
-            Some(c) => f64::from(u32::from(c)),
+        let v: f64 = match char_code(arg) {
+            Some(c) => f64::from(c),
             None => arg.parse().unwrap_or_else(|_| number(arg) as f64),
         };
         let sign = if v.is_sign_negative() && !v.is_nan() {
@@ -207,6 +206,13 @@ fn without_trailing_zeros(s: &str) -> String {
         number
     };
     format!("{number}{e}")
+}
+
+/// `'A` (or `"A`) is the character's code, as in every printf.
+fn char_code(arg: &str) -> Option<u32> {
+    arg.strip_prefix(['\'', '"'])
+        .and_then(|r| r.chars().next())
+        .map(u32::from)
 }
 
 /// An integer argument as printf reads it (`0x1f`, `017`, `-3`); what is not
