@@ -167,13 +167,13 @@ impl Spec {
                         .and_then(|e| e.parse::<i64>().ok())
                         .unwrap_or(0);
                     let out = if x >= -4 && x < p as i64 {
-                        format!("{a:.*}", (p as i64 - 1 - x).max(0) as usize)
+                        fixed(a, (p as i64 - 1 - x).max(0) as usize)
                     } else {
                         exponent(a, p - 1)
                     };
                     without_trailing_zeros(&out)
                 }
-                _ => format!("{a:.p$}"),
+                _ => fixed(a, p),
             }
         };
         let body = if conv.is_ascii_uppercase() {
@@ -185,13 +185,31 @@ impl Spec {
     }
 }
 
+/// Decimals past which every f64's exact expansion is zeros (the smallest
+/// subnormal has 1,074). Rust's formatter takes a precision up to 65,535 and
+/// computes each digit, so the rest are written as zeros: exact, and fast
+/// for a `%.16000000f`.
+const EXACT: usize = 1100;
+
+/// `a` (not negative) as C's `%.pf`.
+fn fixed(a: f64, p: usize) -> String {
+    let q = p.min(EXACT);
+    format!("{a:.q$}{}", "0".repeat(p - q))
+}
+
 /// `a` (not negative) as C's `%.pe`: one digit, `p` decimals, an exponent
 /// of at least two digits with its sign.
 fn exponent(a: f64, p: usize) -> String {
-    let rust = format!("{a:.p$e}");
+    let q = p.min(EXACT);
+    let rust = format!("{a:.q$e}");
     let (mantissa, e) = rust.split_once('e').unwrap_or((&rust, "0"));
     let e: i64 = e.parse().unwrap_or(0);
-    format!("{mantissa}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+    let zeros = "0".repeat(p - q);
+    format!(
+        "{mantissa}{zeros}e{}{:02}",
+        if e < 0 { '-' } else { '+' },
+        e.abs()
+    )
 }
 
 /// `%g` drops the fraction's trailing zeros, and a point left bare.
