@@ -64,25 +64,31 @@ impl Spec {
             }
             chars.next();
         }
-        let mut number = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+        // A number, or `*`'s argument, which may be negative.
+        let mut number = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| -> i64 {
             if chars.peek() == Some(&'*') {
                 chars.next();
                 let n = args
                     .next()
                     .map_or(0, |a| a.trim().parse::<i64>().unwrap_or(0));
-                return n.unsigned_abs().min(MOST as u64) as usize;
+                return n.clamp(-(MOST as i64), MOST as i64);
             }
             let mut n = 0usize;
             while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
                 n = n.saturating_mul(10).saturating_add(d as usize).min(MOST);
                 chars.next();
             }
-            n
+            n as i64
         };
-        spec.width = number(chars);
+        // As C: a negative width is the `-` flag and its size; a negative
+        // precision is none.
+        let width = number(chars);
+        spec.left |= width < 0;
+        spec.width = width.unsigned_abs() as usize;
         if chars.peek() == Some(&'.') {
             chars.next();
-            spec.precision = Some(number(chars));
+            let precision = number(chars);
+            spec.precision = (precision >= 0).then_some(precision as usize);
         }
         spec
     }
