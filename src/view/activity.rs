@@ -173,7 +173,7 @@ pub fn layer_name(session: &Session, id: LayerId) -> String {
         let made_by = image.config.history.iter().filter(|h| !h.empty_layer);
         for (layer, h) in image.layers.iter().zip(made_by) {
             if layer.id == id {
-                let by = crate::view::stage::shorten(&h.created_by);
+                let by = crate::view::stage::shorten(h.made_by());
                 return format!("{by} ({})", size(layer.size()));
             }
         }

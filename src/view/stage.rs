@@ -218,7 +218,7 @@ pub fn stage_model(session: &Session) -> Stage {
                         layer: layer.id,
                         chain: chain.clone(),
                         parent,
-                        label: shorten(&h.created_by),
+                        label: shorten(h.made_by()),
                         size: size(layer.size()),
                         digest: layer.diff_id().short().to_owned(),
                         hue: hue(chain),
@@ -250,7 +250,7 @@ pub fn stage_model(session: &Session) -> Stage {
                 .history
                 .iter()
                 .filter(|h| h.empty_layer)
-                .map(|h| shorten(&h.created_by))
+                .map(|h| shorten(h.made_by()))
                 .collect(),
         });
     }

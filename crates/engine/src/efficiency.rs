@@ -239,12 +239,13 @@ pub fn analyse(layers: &[LayerInput<'_>]) -> Analysis {
 }
 
 /// The instruction of each layer, from a config's history: the entries that
-/// are not `empty_layer`, in order (empty when the counts disagree).
+/// are not `empty_layer`, in order, their comment where they have no command
+/// (empty when the counts disagree).
 pub fn instructions(history: &[crate::image::History], layers: usize) -> Vec<String> {
     let made: Vec<String> = history
         .iter()
         .filter(|h| !h.empty_layer)
-        .map(|h| h.created_by.clone())
+        .map(|h| h.made_by().to_owned())
         .collect();
     if made.len() == layers {
         made
@@ -257,6 +258,45 @@ pub fn instructions(history: &[crate::image::History], layers: usize) -> Vec<Str
 mod tests {
     use super::*;
     use crate::fixture::parse_layers;
+
+    #[test]
+    fn each_layer_is_named_by_its_history_entry() {
+        // (history as created_by, comment, empty_layer; layers; names)
+        type Case = (
+            &'static [(&'static str, &'static str, bool)],
+            usize,
+            &'static [&'static str],
+        );
+        let cases: [Case; 4] = [
+            (
+                &[
+                    ("", "Imported from -", false),
+                    ("CMD [\"bash\"]", "", true),
+                    ("COPY a /", "buildkit.dockerfile.v0", false),
+                ],
+                2,
+                &["Imported from -", "COPY a /"],
+            ),
+            (&[("RUN x", "", false)], 1, &["RUN x"]),
+            (&[("", "", false)], 1, &[""]),
+            (&[("RUN x", "", false)], 2, &["", ""]),
+        ];
+        for (history, layers, want) in cases {
+            let history: Vec<crate::image::History> = history
+                .iter()
+                .map(
+                    |&(created_by, comment, empty_layer)| crate::image::History {
+                        created: String::new(),
+                        created_by: created_by.into(),
+                        author: String::new(),
+                        comment: comment.into(),
+                        empty_layer,
+                    },
+                )
+                .collect();
+            assert_eq!(instructions(&history, layers), want, "{history:?}");
+        }
+    }
 
     fn check(text: &str) -> Analysis {
         let diffs = parse_layers(text, 0).expect("fixture");

@@ -63,6 +63,16 @@ pub struct History {
 }
 
 impl History {
+    /// What made the layer, as `docker history` shows it: the command, or
+    /// where there is none (`docker import` leaves "Imported from -"), the comment.
+    pub fn made_by(&self) -> &str {
+        if self.created_by.is_empty() {
+            &self.comment
+        } else {
+            &self.created_by
+        }
+    }
+
     /// An entry at logical time `unix_seconds`.
     pub fn new(
         unix_seconds: u64,
