@@ -352,6 +352,10 @@ messages! {
         en: "Cancel",
         zh: "取消",
     }
+    ImportDropHint {
+        en: "Drop the image archive to open it here",
+        zh: "松开鼠标，在这里打开这个镜像归档",
+    }
     ImportCancelled {
         en: "The import was cancelled.",
         zh: "导入已取消。",

@@ -38,10 +38,12 @@
 //!   performance marks); nothing else touches web-sys directly.
 
 pub mod app;
+pub mod archive_reading;
 pub mod boot;
 pub mod browser;
 pub mod components;
 pub mod console;
+pub mod digest_workers;
 pub mod drawing;
 pub mod embed;
 pub mod highlight;

@@ -1,27 +1,24 @@
 //! Opening a real image archive: a button (and a drop anywhere on the
-//! page) reads a `docker save` tar in slices with `Blob.slice`, feeds each
-//! to the engine's `Importer` between frames (awaiting every slice, so the
-//! page stays responsive, with progress and Cancel), loads the images into
-//! the workspace's host, and shows `import_view`'s analysis.
+//! page) reads a `docker save` tar ([`crate::archive_reading`]: in slices,
+//! parsed between awaits so the page stays responsive, hashed by workers),
+//! shows its progress with Cancel, loads the images into the workspace's
+//! host, and shows `import_view`'s analysis.
 //!
 //! None of this runs on a first visit: it starts only when a file is chosen
 //! or dropped, so the release build's split moves it out of the first load.
 
+use crate::archive_reading::{read_archive, ReadFailure};
 use crate::hooks::use_lang;
 use crate::i18n::{self, colon, t, Lang, Msg};
 use crate::shared::Shared;
 use crate::state::Action;
 use crate::view::import_view::{self, FileRow, ImageReport, Order};
 use crate::workspace::Workspace;
-use layerlab_engine::import::Importer;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Bytes read per slice: a slice is hashed and parsed in a few milliseconds,
-/// well under a long task, and fewer slices cost fewer awaits.
-const SLICE: f64 = 1024.0 * 1024.0;
 /// The progress line is redrawn at most this often: a redraw per slice cost
 /// more than the import itself.
 const PROGRESS_MS: f64 = 100.0;
@@ -84,57 +81,46 @@ async fn read(file: web_sys::File, h: Handles) {
         *run
     };
     let name = file.name();
-    let total = file.size();
+    let total = file.size() as u64;
     let started = now_ms();
-    let mut importer = Importer::new();
-    let mut at = 0.0;
     let mut shown = started;
     h.status.set(Status::Reading {
         name: name.clone(),
         bytes: 0,
-        total: total as u64,
+        total,
         ms: 0.0,
     });
-    let fail = |message: Option<String>| {
-        h.status.set(Status::Failed {
-            name: name.clone(),
-            message,
-        })
-    };
-    while at < total {
-        let end = (at + SLICE).min(total);
-        let slice = match file.slice_with_f64_and_f64(at, end) {
-            Ok(s) => s,
-            Err(_) => return fail(None),
-        };
-        let buffer = wasm_bindgen_futures::JsFuture::from(slice.array_buffer()).await;
-        if *h.run.borrow() != me {
-            return;
-        }
-        let Ok(buffer) = buffer else {
-            return fail(None);
-        };
-        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-        if let Err(e) = importer.feed(&bytes) {
-            return fail(Some(e.to_string()));
-        }
-        at = end;
+    let progress = |bytes: u64| {
         let now = now_ms();
-        if now - shown >= PROGRESS_MS {
+        if now - shown >= PROGRESS_MS || bytes == total {
             shown = now;
             h.status.set(Status::Reading {
                 name: name.clone(),
-                bytes: at as u64,
-                total: total as u64,
+                bytes,
+                total,
                 ms: now - started,
             });
         }
-    }
-    let imported = match importer.finish() {
-        Ok(i) => i,
-        Err(e) => return fail(Some(e.to_string())),
     };
+    let stopped = || *h.run.borrow() != me;
+    let imported = match read_archive(&file, progress, stopped).await {
+        Ok(i) => i,
+        Err(ReadFailure::Stopped) => return,
+        Err(failure) => {
+            let message = match failure {
+                ReadFailure::Refused(e) => Some(e.to_string()),
+                _ => None,
+            };
+            return h.status.set(Status::Failed { name, message });
+        }
+    };
+    // The analysis, the load and the redraw are each a task of their own
+    // (the analysis of a large image alone takes tens of milliseconds).
     let reports = import_view::reports(&imported);
+    crate::browser::yield_to_page().await;
+    if *h.run.borrow() != me {
+        return;
+    }
     // The images join a copy of the workspace on show, which takes its place.
     let mut next = (**h.workspace.borrow()).clone();
     let lines = next.load(&imported);
@@ -166,14 +152,35 @@ pub fn image_import(props: &ImageImportProps) -> Html {
     // latest handles (the callback may change between renders).
     let latest = use_mut_ref(|| handles.clone());
     *latest.borrow_mut() = handles.clone();
+    // The words the page shows while a file is dragged over it.
+    let hint = use_mut_ref(|| t(lang, Msg::ImportDropHint));
+    *hint.borrow_mut() = t(lang, Msg::ImportDropHint);
     {
         let latest = latest.clone();
         use_effect_with((), move |_| {
-            let listeners = drop_listeners(move |file| {
-                let h = latest.borrow().clone();
-                yew::platform::spawn_local(read(file, h));
-            });
+            let listeners = drop_listeners(
+                move || hint.borrow().to_string(),
+                move |file| {
+                    let h = latest.borrow().clone();
+                    yew::platform::spawn_local(read(file, h));
+                },
+            );
             move || drop(listeners)
+        });
+    }
+    // An import started by a drop brings its progress (and Cancel) into view.
+    let pane = use_node_ref();
+    {
+        let pane = pane.clone();
+        let reading = matches!(*status, Status::Reading { .. });
+        use_effect_with(reading, move |&reading| {
+            let progress = pane
+                .cast::<web_sys::Element>()
+                .filter(|_| reading)
+                .and_then(|p| p.query_selector(".import-progress").ok().flatten());
+            if let Some(el) = progress {
+                crate::browser::reveal(&el);
+            }
         });
     }
     let on_pick = {
@@ -204,7 +211,7 @@ pub fn image_import(props: &ImageImportProps) -> Html {
         reports_view(lang, &reports, *selected, &selected, &order)
     };
     html! {
-        <section class="pane import-pane" aria-labelledby="import-heading">
+        <section class="pane import-pane" aria-labelledby="import-heading" ref={pane}>
             <h2 id="import-heading">{ t(lang, Msg::ImportHeading) }</h2>
             <label class="open-file">
                 <input type="file" id="open-image" accept=".tar,.tgz,.gz,application/x-tar" onchange={on_pick} />
@@ -285,8 +292,13 @@ fn reports_view(
 }
 
 /// Listens for files dropped anywhere on the page (and lets the page take
-/// them, which a browser otherwise opens in place of it).
-fn drop_listeners(on_file: impl Fn(web_sys::File) + 'static) -> Vec<gloo_events::EventListener> {
+/// them, which a browser otherwise opens in place of it). While files are
+/// dragged over the page it says where they go (`hint`, drawn by the
+/// stylesheet from `<html data-drop-hint>`: words, never markup).
+fn drop_listeners(
+    hint: impl Fn() -> String + 'static,
+    on_file: impl Fn(web_sys::File) + 'static,
+) -> Vec<gloo_events::EventListener> {
     use gloo_events::{EventListener, EventListenerOptions};
     let Some(document) = crate::browser::document() else {
         return Vec::new();
@@ -306,15 +318,27 @@ fn drop_listeners(on_file: impl Fn(web_sys::File) + 'static) -> Vec<gloo_events:
             if let Some(d) = e.dyn_ref::<web_sys::DragEvent>() {
                 if carries_files(d) {
                     e.prevent_default();
+                    show_drop_hint(Some(&hint()));
                 }
             }
         },
     );
+    // Leaving the window (no element to go to) or ending the drag hides it.
+    let left = EventListener::new(&document, "dragleave", |e| {
+        let outside = e
+            .dyn_ref::<web_sys::DragEvent>()
+            .is_some_and(|d| d.related_target().is_none());
+        if outside {
+            show_drop_hint(None);
+        }
+    });
+    let ended = EventListener::new(&document, "dragend", |_| show_drop_hint(None));
     let dropped = EventListener::new_with_options(
         &document,
         "drop",
         EventListenerOptions::enable_prevent_default(),
         move |e| {
+            show_drop_hint(None);
             let Some(d) = e.dyn_ref::<web_sys::DragEvent>() else {
                 return;
             };
@@ -329,7 +353,17 @@ fn drop_listeners(on_file: impl Fn(web_sys::File) + 'static) -> Vec<gloo_events:
             on_file(file);
         },
     );
-    vec![over, dropped]
+    vec![over, left, ended, dropped]
+}
+
+fn show_drop_hint(words: Option<&str>) {
+    let Some(root) = crate::browser::document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let _ = match words {
+        Some(w) => root.set_attribute("data-drop-hint", w),
+        None => root.remove_attribute("data-drop-hint"),
+    };
 }
 
 #[inline(never)]

@@ -112,11 +112,18 @@ async fn language_switch_translates_the_page_and_marks_the_pressed_button() {
         zh_button.get_attribute("aria-pressed").as_deref(),
         Some("true")
     );
-    let lang = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-        .and_then(|e| e.get_attribute("lang"));
-    assert_eq!(lang.as_deref(), Some("zh-CN"));
+    // `<html lang>` is set by an effect, after the text has changed.
+    let lang = || {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+    };
+    assert!(
+        until(|| lang().as_deref() == Some("zh-CN")).await,
+        "<html lang> is {:?}",
+        lang()
+    );
 }
 
 include!("../../crates/engine/tests/fixtures/determinism.rs");
@@ -159,4 +166,5 @@ fn the_tutorial_scenario_transcript_matches_the_native_cli() {
     }
 }
 
+mod archive_reading;
 mod components;

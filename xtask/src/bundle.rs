@@ -15,6 +15,20 @@ use std::path::Path;
 /// never part of the app's own page.
 pub const EMBED_HELPER: &str = "layerlab-embed.js";
 
+/// The import's digest worker (`src/bin/digest_worker.rs`, its boot script
+/// `static/digest-worker-boot.js`): started only when an image is opened,
+/// never part of the first load; Trunk names a worker's files after its binary.
+pub const DIGEST_WORKER: [&str; 3] = [
+    "digest-worker-boot.js",
+    "digest-worker.js",
+    "digest-worker_bg.wasm",
+];
+
+/// Files beside `index.html` that the app's page does not load itself.
+pub fn not_the_pages_own(name: &str) -> bool {
+    name == EMBED_HELPER || DIGEST_WORKER.contains(&name)
+}
+
 /// Where the loader is written for esbuild, and where its bundle comes back.
 const LOADER: &str = "__layerlab_loader.js";
 const BUNDLED: &str = "__layerlab_bundle.js";
@@ -65,13 +79,13 @@ fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// The one `.js` file beside `index.html` but the embed helper: the glue.
+/// The one `.js` file beside `index.html` that is the page's own: the glue.
 fn top_level_js(dist: &Path) -> Result<String, String> {
     let names: Vec<String> = std::fs::read_dir(dist)
         .map_err(|e| format!("cannot list {}: {e}", dist.display()))?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".js") && n != EMBED_HELPER)
+        .filter(|n| n.ends_with(".js") && !not_the_pages_own(n))
         .collect();
     match names.as_slice() {
         [one] => Ok(one.clone()),

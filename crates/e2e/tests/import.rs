@@ -118,6 +118,15 @@ fn a_picked_archive_joins_the_host_and_a_container_runs_on_it() {
         if !done.contains("Loaded image: lab/alpine:1") {
             return Err(format!("the import says: {done}"));
         }
+        // The release build's digest worker hashed every member (the page's
+        // own hashing is only the fallback, and would hide a missing worker).
+        let by = b.execute(
+            "return performance.getEntriesByType('mark').map(m => m.name).filter(n => n.startsWith('layerlab:import-hashed'));",
+            vec![],
+        )?;
+        if by != serde_json::json!(["layerlab:import-hashed-by-workers"]) {
+            return Err(format!("the members were hashed by: {by}"));
+        }
         run(b, "docker run -d --name c1 lab/alpine:1 sleep 1d")?;
         run(b, "docker exec c1 sh -c 'echo x >> /etc/passwd'")?;
         b.wait_for(".stage .container[data-container='c1'] .held[data-path='/etc/passwd']")?;
@@ -134,7 +143,25 @@ fn a_dropped_archive_is_analysed_and_a_damaged_one_refused() {
     h.run("import_dropped", |b| {
         b.goto(&url)?;
         b.wait_for("#open-image")?;
+        // Dragged over the page, a file is told where it goes; dropped, the words go.
+        let hint = b.execute(
+            "const dt = new DataTransfer();
+             dt.items.add(new File(['x'], 'a.tar'));
+             document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+             return [document.documentElement.dataset.dropHint,
+                     getComputedStyle(document.documentElement, '::after').content];",
+            vec![],
+        )?;
+        let want = "Drop the image archive to open it here";
+        if hint[0] != want || hint[1] != format!("\"{want}\"") {
+            return Err(format!("while a file is dragged over the page: {hint}"));
+        }
+        b.screenshot(&artifacts_dir().join("import-drag-over-1280x720.png"))?;
         drop_file(b, "scratch-fs.tar", &tar)?;
+        let after = b.execute("return document.documentElement.dataset.dropHint ?? null;", vec![])?;
+        if !after.is_null() {
+            return Err(format!("after the drop the page still says {after}"));
+        }
         b.wait_for(".image-report")?;
         for c in &chains {
             b.wait_for(&format!("svg.stage .slab[data-chain='{c}']"))?;
@@ -161,14 +188,39 @@ fn a_dropped_archive_is_analysed_and_a_damaged_one_refused() {
         b.set_viewport(768, 1024)?;
         show_pane(b)?;
         b.screenshot(&artifacts_dir().join("import-analysis-768x1024.png"))?;
+        // On a phone the report's tables scroll inside their boxes; the page
+        // itself never slides sideways.
+        b.set_viewport(390, 844)?;
+        layerlab_e2e::show_tab(b, "more")?;
+        show_pane(b)?;
+        b.screenshot(&artifacts_dir().join("import-analysis-390x844.png"))?;
+        let sideways = b.execute(
+            "return [document.scrollingElement, ...document.querySelectorAll('main.workspace, aside.side')]
+               .filter(e => e.scrollWidth > e.clientWidth + 1)
+               .map(e => `${e.tagName}.${e.className} ${e.scrollWidth} > ${e.clientWidth}`);",
+            vec![],
+        )?;
+        if sideways != serde_json::json!([]) {
+            return Err(format!("the page slides sideways on a phone: {sideways}"));
+        }
         b.set_viewport(1280, 720)?;
 
-        // A damaged archive: the importer's own words.
+        // A damaged archive: the importer's own words, and no waiting for
+        // the worker to hash a member whose end never came (it would then
+        // be taken as stuck, and the page would hash in its place).
+        b.execute("performance.clearMarks();", vec![])?;
         drop_file(b, "cut.tar", &tar[..tar.len() / 2])?;
         let error = b.wait_for(".import-error")?;
         let said = b.text(&error)?;
         if !said.contains("unexpected end of file") {
             return Err(format!("the damaged archive says: {said}"));
+        }
+        let by = b.execute(
+            "return performance.getEntriesByType('mark').map(m => m.name).filter(n => n.startsWith('layerlab:import-hashed'));",
+            vec![],
+        )?;
+        if by != serde_json::json!(["layerlab:import-hashed-by-workers"]) {
+            return Err(format!("the cut archive's members were hashed by: {by}"));
         }
         Ok(())
     });

@@ -37,6 +37,23 @@ fn render(imported: &Imported) -> String {
     out
 }
 
+/// An import whose members are hashed by the caller, as the CLI's thread
+/// and the browser's workers do: from the spans, out of the file's bytes.
+fn import_hashed_outside(data: &[u8], step: usize) -> Result<Imported, import::ImportError> {
+    use layerlab_engine::digest::Hasher;
+    let mut importer = Importer::hashing_outside(import::Limits::default());
+    let mut digests = layerlab_engine::map::Map::new();
+    for slice in data.chunks(step) {
+        importer.feed(slice)?;
+        for span in importer.take_spans() {
+            let mut h = Hasher::new();
+            h.update(&data[span.offset as usize..(span.offset + span.size) as usize]);
+            digests.insert(span.offset, h.finish());
+        }
+    }
+    importer.finish_with(&digests)
+}
+
 fn check(name: &str, expect: Expect) {
     let data = fixture(name);
     let imported = Importer::import(&data).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -48,6 +65,12 @@ fn check(name: &str, expect: Expect) {
             render(&again),
             render(&imported),
             "{name} in slices of {step}"
+        );
+        let outside = import_hashed_outside(&data, step).expect("same archive");
+        assert_eq!(
+            render(&outside),
+            render(&imported),
+            "{name} hashed outside, in slices of {step}"
         );
     }
 }
@@ -405,6 +428,12 @@ fn a_gzipped_docker_save_imports_the_same() {
         let packed = import::import_slices(gz.chunks(step)).expect("imports");
         assert_eq!(render(&packed), render(&plain), "slices of {step}");
     }
+    // Its members are not byte ranges of the file: the importer hashes them.
+    let mut outside = Importer::hashing_outside(import::Limits::default());
+    outside.feed(&gz).expect("reads");
+    assert_eq!(outside.take_spans(), Vec::new());
+    let outside = outside.finish_with(&Default::default()).expect("imports");
+    assert_eq!(render(&outside), render(&plain));
     let cut = Importer::import(&gz[..gz.len() - 4]).map(|_| ());
     assert_eq!(
         cut.map_err(|e| e.to_string()),
@@ -427,4 +456,65 @@ fn the_order_of_the_members_does_not_matter() {
         let b = Importer::import(&reversed).expect("imports reversed");
         assert_eq!(render(&a), render(&b), "{name}");
     }
+}
+
+/// A caller that hashes members but loses one (a stopped worker) is told
+/// which member could not be checked; nothing is taken on trust.
+#[test]
+fn a_member_hashed_outside_without_its_digest_fails_by_name() {
+    let data = fixture("scratch-fs.tar");
+    let mut importer = Importer::hashing_outside(import::Limits::default());
+    importer.feed(&data).expect("reads");
+    let spans = importer.take_spans();
+    assert!(spans.len() >= 3, "{spans:?}");
+    let wrong = |digest: &str| -> layerlab_engine::map::Map<u64, layerlab_engine::digest::Digest> {
+        spans
+            .iter()
+            .map(|s| {
+                (
+                    s.offset,
+                    layerlab_engine::digest::Digest::of(digest.as_bytes()),
+                )
+            })
+            .collect()
+    };
+    let mut again = Importer::hashing_outside(import::Limits::default());
+    again.feed(&data).expect("reads");
+    let err = importer
+        .finish_with(&Default::default())
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    assert_eq!(
+        err,
+        Err(format!(
+            "{}: its SHA-256 was not computed, so its digest cannot be checked",
+            spans[0].name
+        ))
+    );
+    // An archive cut short is named as such, not as a member without a digest.
+    let mut cut = Importer::hashing_outside(import::Limits::default());
+    cut.feed(&data[..data.len() / 2]).expect("reads");
+    let err = cut
+        .finish_with(&Default::default())
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    assert!(
+        err.as_ref()
+            .is_err_and(|e| e.starts_with("unexpected end of file")),
+        "{err:?}"
+    );
+    // Digests that are given but wrong fail the check, as bytes would.
+    let err = again
+        .finish_with(&wrong("x"))
+        .map(|_| ())
+        .expect_err("wrong digests");
+    let blob = format!(
+        "blobs/sha256/{}",
+        spans[0].name.trim_start_matches("blobs/sha256/")
+    );
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{blob}: verified reader digest mismatch")),
+        "{err}"
+    );
 }

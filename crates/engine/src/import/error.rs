@@ -83,6 +83,9 @@ pub enum ImportError {
     NotAnImage,
     /// Bytes were fed after [`super::Importer::finish`] or after an error.
     Finished,
+    /// A member hashed outside the importer had no digest at the finish
+    /// (the caller stopped hashing: a worker failed or was stopped).
+    DigestNotGiven { blob: String },
 }
 
 impl fmt::Display for ImportError {
@@ -111,6 +114,7 @@ impl fmt::Display for ImportError {
             NotALayer { blob } => write!(f, "{blob}: used as a layer but it is not a tar archive"),
             NotAnImage => write!(f, "not an image archive: it has neither manifest.json nor index.json (is it a `docker export` of a container? use `docker import` for that)"),
             Finished => write!(f, "the import has already ended"),
+            DigestNotGiven { blob } => write!(f, "{blob}: its SHA-256 was not computed, so its digest cannot be checked"),
         }
     }
 }

@@ -140,9 +140,19 @@ enum Reader {
 
 struct Member {
     name: String,
-    hasher: Hasher,
+    /// `None` when the caller hashes the member ([`Importer::hashing_outside`]).
+    hasher: Option<Hasher>,
     size: u64,
     reader: Reader,
+}
+
+/// Where a member's bytes lie in the archive, for a caller that hashes them
+/// itself ([`Importer::hashing_outside`]): `size` bytes from byte `offset`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub name: String,
+    pub offset: u64,
+    pub size: u64,
 }
 
 /// How the archive's own bytes are read.
@@ -189,6 +199,14 @@ pub struct Importer {
     totals: Totals,
     progress: Progress,
     failed: bool,
+    /// Whether the caller hashes members (only when the archive is an
+    /// uncompressed tar, whose members are byte ranges of the file).
+    outside: bool,
+    /// Members the caller hashes, not yet taken by [`Importer::take_spans`].
+    spans: Vec<Span>,
+    /// Members whose digest the caller gives at [`Importer::finish_with`]:
+    /// name → where their bytes start.
+    pending: Vec<(String, u64)>,
 }
 
 impl Default for Importer {
@@ -216,7 +234,36 @@ impl Importer {
             totals: Totals::default(),
             progress: Progress::default(),
             failed: false,
+            outside: false,
+            spans: Vec::new(),
+            pending: Vec::new(),
         }
+    }
+
+    /// An import whose members' SHA-256 the caller computes from the file,
+    /// in parallel with the reading (a thread natively, workers in the
+    /// browser): after each [`Importer::feed`], [`Importer::take_spans`] says
+    /// which byte ranges to hash, and [`Importer::finish_with`] takes their
+    /// digests. Hashing is most of an import's work, so this about halves it
+    /// on two cores. An archive that is itself compressed has no such
+    /// ranges: its members are hashed here, as by [`Importer::new`].
+    pub fn hashing_outside(limits: Limits) -> Self {
+        Importer {
+            outside: true,
+            ..Importer::with_limits(limits)
+        }
+    }
+
+    /// Whether members are hashed by the caller: asked for, and the archive
+    /// turned out to be an uncompressed tar (false until its first bytes).
+    pub fn hashes_outside(&self) -> bool {
+        self.outside && matches!(self.mode, Outer::Tar)
+    }
+
+    /// The members begun since the last call whose digests the caller
+    /// computes, in archive order.
+    pub fn take_spans(&mut self) -> Vec<Span> {
+        std::mem::take(&mut self.spans)
     }
 
     /// Reads the next slice of the archive. Slices may be any size; the work
@@ -263,6 +310,8 @@ impl Importer {
         } else {
             Outer::Tar
         };
+        // Offsets in a decompressed stream are not offsets in the file.
+        self.outside &= matches!(self.mode, Outer::Tar);
         Ok(())
     }
 
@@ -298,6 +347,9 @@ impl Importer {
             links,
             totals,
             progress,
+            outside,
+            spans,
+            pending,
             ..
         } = self;
         outer.feed(data, &mut |event| match event {
@@ -321,9 +373,21 @@ impl Importer {
                     }
                     _ => {}
                 }
-                *member = (h.kind == EntryKind::File).then(|| Member {
+                if h.kind != EntryKind::File {
+                    *member = None;
+                    return Ok(());
+                }
+                if *outside {
+                    spans.push(Span {
+                        name: name.clone(),
+                        offset: h.data_at,
+                        size: h.size,
+                    });
+                    pending.push((name.clone(), h.data_at));
+                }
+                *member = Some(Member {
                     name,
-                    hasher: Hasher::new(),
+                    hasher: (!*outside).then(Hasher::new),
                     size: 0,
                     reader: Reader::Sniffing(Vec::new()),
                 });
@@ -346,7 +410,13 @@ impl Importer {
 
     /// Ends the import: checks that the archive is whole, then reads its
     /// manifests and checks every digest.
-    pub fn finish(mut self) -> Result<Imported, ImportError> {
+    pub fn finish(self) -> Result<Imported, ImportError> {
+        self.finish_with(&Map::new())
+    }
+
+    /// [`Importer::finish`] for an import [hashed outside](Importer::hashing_outside):
+    /// `digests` holds the SHA-256 of every span, by its offset.
+    pub fn finish_with(mut self, digests: &Map<u64, Digest>) -> Result<Imported, ImportError> {
         if self.failed {
             return Err(ImportError::Finished);
         }
@@ -361,6 +431,24 @@ impl Importer {
             return Err(ImportError::NotTar { at: 0 });
         }
         self.outer.finish()?;
+        // Digests given from outside, once the archive is known to be whole
+        // (a member cut short has none, and the cut is the problem to name).
+        for (name, at) in std::mem::take(&mut self.pending) {
+            let Some(digest) = digests.get(&at) else {
+                return Err(ImportError::DigestNotGiven { blob: name });
+            };
+            if let Some(blob) = self.blobs.get_mut(&name) {
+                blob.digest = digest.clone();
+                // An uncompressed layer's DiffID is its blob's digest.
+                if let BlobKind::Layer {
+                    summary,
+                    compression: Compression::None,
+                } = &mut blob.kind
+                {
+                    summary.diff_id = digest.clone();
+                }
+            }
+        }
         for (name, target) in self.links.iter() {
             if let Some(blob) = self.blobs.get(target).cloned() {
                 self.blobs.insert(name.clone(), blob);
@@ -389,7 +477,9 @@ impl Member {
         totals: &mut Totals,
         limits: &Limits,
     ) -> Result<(), ImportError> {
-        self.hasher.update(d);
+        if let Some(h) = &mut self.hasher {
+            h.update(d);
+        }
         self.size += d.len() as u64;
         if let Reader::Sniffing(head) = &mut self.reader {
             let take = (SNIFF - head.len()).min(d.len());
@@ -436,7 +526,8 @@ impl Member {
             self.reader = sniff(&self.name, &head, limits);
             self.pass(&head, totals, limits)?;
         }
-        let digest = self.hasher.finish();
+        // A member hashed outside gets its digest at `finish_with`.
+        let digest = self.hasher.map_or_else(|| Digest::of(b""), Hasher::finish);
         let kind = match self.reader {
             Reader::Sniffing(_) | Reader::Other => BlobKind::Other,
             Reader::Data(bytes) => BlobKind::Data(bytes),

@@ -30,6 +30,8 @@ pub struct TarHeader {
     pub kind: EntryKind,
     pub meta: Meta,
     pub size: u64,
+    /// Where the entry's data starts in the stream (bytes from its start).
+    pub data_at: u64,
 }
 
 /// What [`TarStream::feed`] reports.
@@ -252,6 +254,7 @@ impl TarStream {
             kind,
             meta,
             size,
+            data_at: self.offset,
         }))?;
         if size == 0 {
             sink(TarEvent::End)?;
