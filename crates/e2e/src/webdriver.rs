@@ -401,6 +401,20 @@ impl Browser {
         .map(|_| ())
     }
 
+    /// Starts recording long tasks that begin from now on: unlike
+    /// [`Browser::observe_long_tasks`], none from before (a page's load, its
+    /// second wasm module compiling) counts against what follows.
+    pub fn observe_long_tasks_from_now(&self) -> Result<(), String> {
+        self.execute(
+            "window.__longTasks = [];\
+             const since = performance.now();\
+             new PerformanceObserver(l => { for (const e of l.getEntries()) if (e.startTime >= since) window.__longTasks.push(e.duration); })\
+               .observe({type: 'longtask', buffered: true});",
+            vec![],
+        )
+        .map(|_| ())
+    }
+
     /// Durations (ms) of the long tasks seen since [`Browser::observe_long_tasks`].
     pub fn long_tasks(&self) -> Result<Vec<f64>, String> {
         let v = self.execute("return window.__longTasks || [];", vec![])?;
