@@ -63,6 +63,21 @@ fn drop_file(b: &Browser, name: &str, bytes: &[u8]) -> Result<(), String> {
     .map(|_| ())
 }
 
+/// Every import since the page's marks were last cleared had its members
+/// hashed by the digest workers (the page's own hashing is only the
+/// fallback, and would hide a worker missing from the build).
+fn hashed_by_workers(b: &Browser, what: &str) -> Result<(), String> {
+    let by = b.execute(
+        "return performance.getEntriesByType('mark').map(m => m.name).filter(n => n.startsWith('layerlab:import-hashed'));",
+        vec![],
+    )?;
+    if by == serde_json::json!(["layerlab:import-hashed-by-workers"]) {
+        Ok(())
+    } else {
+        Err(format!("{what} were hashed by: {by}"))
+    }
+}
+
 fn show_pane(b: &Browser) -> Result<(), String> {
     // The side panel scrolls on its own on a wide screen; the page otherwise.
     b.execute(
@@ -118,15 +133,7 @@ fn a_picked_archive_joins_the_host_and_a_container_runs_on_it() {
         if !done.contains("Loaded image: lab/alpine:1") {
             return Err(format!("the import says: {done}"));
         }
-        // The release build's digest worker hashed every member (the page's
-        // own hashing is only the fallback, and would hide a missing worker).
-        let by = b.execute(
-            "return performance.getEntriesByType('mark').map(m => m.name).filter(n => n.startsWith('layerlab:import-hashed'));",
-            vec![],
-        )?;
-        if by != serde_json::json!(["layerlab:import-hashed-by-workers"]) {
-            return Err(format!("the members were hashed by: {by}"));
-        }
+        hashed_by_workers(b, "the members")?;
         run(b, "docker run -d --name c1 lab/alpine:1 sleep 1d")?;
         run(b, "docker exec c1 sh -c 'echo x >> /etc/passwd'")?;
         b.wait_for(".stage .container[data-container='c1'] .held[data-path='/etc/passwd']")?;
@@ -215,13 +222,7 @@ fn a_dropped_archive_is_analysed_and_a_damaged_one_refused() {
         if !said.contains("unexpected end of file") {
             return Err(format!("the damaged archive says: {said}"));
         }
-        let by = b.execute(
-            "return performance.getEntriesByType('mark').map(m => m.name).filter(n => n.startsWith('layerlab:import-hashed'));",
-            vec![],
-        )?;
-        if by != serde_json::json!(["layerlab:import-hashed-by-workers"]) {
-            return Err(format!("the cut archive's members were hashed by: {by}"));
-        }
+        hashed_by_workers(b, "the cut archive's members")?;
         Ok(())
     });
 }
