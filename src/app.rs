@@ -158,6 +158,16 @@ pub fn app(props: &AppProps) -> Html {
         })
     };
     let on_open = open_scenario(keeper.clone(), state.dockerfile.clone(), on_action.clone());
+    // The import pane sits low in the side panel (under More on a narrow
+    // screen): the bar's button opens its file picker, and shows the pane
+    // where its progress will be.
+    let on_open_image = {
+        let on_action = on_action.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_action.emit(Action::Tab(Tab::More));
+            browser::click("open-image");
+        })
+    };
     let on_bring_back = on_action.reform(|_: MouseEvent| Action::BringBackOpened);
     let ws = state.workspace.clone();
 
@@ -167,7 +177,7 @@ pub fn app(props: &AppProps) -> Html {
             { skip_link(lang, &on_action) }
             <TopBar {on_lang} presenter={state.presenter} {on_presenter} />
             { start_notices(lang, &boot) }
-            { share_bar(lang, &state, [on_share, on_embed, on_download.clone()], on_open) }
+            { share_bar(lang, &state, [on_share, on_embed, on_download.clone(), on_open_image], on_open) }
             { opened_notice(lang, &state, on_bring_back) }
             <WorkNotice {keeper} on_download={on_download} />
             <main class="workspace">
@@ -279,7 +289,7 @@ fn presenter_picker(lang: Lang, lesson: Option<usize>, on_action: &Callback<Acti
 fn share_bar(
     lang: Lang,
     state: &AppState,
-    [on_share, on_embed, on_download]: [Callback<MouseEvent>; 3],
+    [on_share, on_embed, on_download, on_open_image]: [Callback<MouseEvent>; 4],
     on_open: Callback<Event>,
 ) -> Html {
     html! {
@@ -300,6 +310,9 @@ fn share_bar(
                 <input type="file" id="open-scenario" accept=".txt,.layerlab,text/plain" onchange={on_open} />
                 <span aria-hidden="true">{ "⇧ " }</span>{ t(lang, Msg::ScenarioOpen) }
             </label>
+            <button type="button" id="open-image-bar" onclick={on_open_image}>
+                <span aria-hidden="true">{ "⇧ " }</span>{ t(lang, Msg::ImportOpen) }
+            </button>
             if let Some(code) = &state.embed_code {
                 <label class="share-url embed-code">
                     <span>{ t(lang, Msg::EmbedCodeReady) }</span>

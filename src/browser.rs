@@ -214,6 +214,18 @@ pub async fn read_file(file: web_sys::File) -> Option<Vec<u8>> {
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
+/// Clicks the element with this id as the user would (a file input opens
+/// its picker, within the click that asked for it).
+pub fn click(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        el.click();
+    }
+}
+
 /// Scrolls `element` into view only as far as needed (`block: nearest`).
 pub fn reveal(element: &web_sys::Element) {
     let options = web_sys::ScrollIntoViewOptions::new();

@@ -123,6 +123,23 @@ fn a_picked_archive_joins_the_host_and_a_container_runs_on_it() {
     let url = h.app_url("");
     h.run("import_picked", |b| {
         b.goto(&url)?;
+        // The bar's button opens the import's own file picker (recorded
+        // here instead: a headless browser has no dialog to show).
+        let bar = b.wait_for("#open-image-bar")?;
+        b.execute(
+            "window.__picked = [];
+             window.__click = HTMLInputElement.prototype.click;
+             HTMLInputElement.prototype.click = function () { window.__picked.push(this.id); };",
+            vec![],
+        )?;
+        b.click(&bar)?;
+        let picked = b.execute(
+            "HTMLInputElement.prototype.click = window.__click; return window.__picked;",
+            vec![],
+        )?;
+        if picked != serde_json::json!(["open-image"]) {
+            return Err(format!("the bar's button clicked {picked}"));
+        }
         let input = b.wait_for("#open-image")?;
         b.type_into(&input, &path.display().to_string())?;
         b.wait_for(".import-done")?;
