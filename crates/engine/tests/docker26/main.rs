@@ -308,4 +308,15 @@ fn the_normaliser_numbers_ids_keeps_columns_and_sorts_diffs() {
         status: 0,
     });
     assert_eq!(d.output, "A /etc\nA /tmp/b\nC /tmp\n");
+    // A step printed bare, then again with its log: once, as Layerlab prints it.
+    let again = "#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n\n#1 [internal] load build definition from Dockerfile\n#1 transferring dockerfile: 72B done\n#1 DONE 0.0s\n\n#2 [internal] load .dockerignore\n#2 DONE 0.0s\n";
+    let b = n.block(&Block {
+        command: "docker build -t app .".into(),
+        output: again.into(),
+        status: 0,
+    });
+    assert_eq!(
+        b.output,
+        "#1 [internal] load build definition from Dockerfile\n#1 transferring dockerfile: 72B done\n#1 DONE <t>\n\n#2 [internal] load .dockerignore\n#2 DONE <t>\n"
+    );
 }

@@ -152,6 +152,7 @@ impl Normaliser {
         // A progress line printed again once done (`#5 writing image … done`).
         let finished: Vec<String> = lines.clone();
         lines.retain(|l| !(l.starts_with('#') && finished.contains(&format!("{l} done"))));
+        printed_again(&mut lines);
         // `system df -v`'s build cache records: random IDs.
         for l in &mut lines {
             let mut cells = l.split_whitespace();
@@ -242,7 +243,26 @@ impl Normaliser {
     }
 }
 
-/// Layerlab's run of a scenario.
+/// A step BuildKit's plain progress printed as done before its log came
+/// (`#1 [internal] load build definition`, `#1 DONE`, then the same step
+/// again with `transferring dockerfile` and `DONE`): a race in the printer,
+/// so the bare first printing is dropped.
+pub(super) fn printed_again(lines: &mut Vec<String>) {
+    let mut i = 0;
+    while i + 3 < lines.len() {
+        let step = lines[i].split(' ').next().unwrap_or("");
+        let bare = step.starts_with('#')
+            && lines[i + 1] == format!("{step} DONE <t>")
+            && lines[i + 2].is_empty()
+            && lines[i + 3] == lines[i];
+        if bare {
+            lines.drain(i..i + 3);
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// BuildKit resolves cached steps in parallel: a run of steps that are each
 /// just `#N <step>` and `#N CACHED` comes in any order, numbered as it came.
 /// Such a run is compared as a set of steps, without their numbers.
