@@ -1155,6 +1155,16 @@ pub fn colon(lang: Lang) -> &'static str {
     }
 }
 
+/// Between a sentence (or a label ending in its colon) and what follows:
+/// a space in English, nothing in Chinese, whose full-width punctuation
+/// carries its own space.
+pub fn gap(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => " ",
+        Lang::Zh => "",
+    }
+}
+
 /// A comma in a list: `, ` in English, `，` in Chinese.
 pub fn comma(lang: Lang) -> &'static str {
     match lang {

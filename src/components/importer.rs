@@ -168,18 +168,35 @@ pub fn image_import(props: &ImageImportProps) -> Html {
             move || drop(listeners)
         });
     }
-    // An import started by a drop brings its progress (and Cancel) into view.
+    // An import brings its progress into view as it starts (centred: the
+    // line grows once its speed is known, and Cancel stays in sight), and
+    // its outcome as it ends, once the other panes have redrawn around it.
     let pane = use_node_ref();
     {
         let pane = pane.clone();
-        let reading = matches!(*status, Status::Reading { .. });
-        use_effect_with(reading, move |&reading| {
-            let progress = pane
-                .cast::<web_sys::Element>()
-                .filter(|_| reading)
-                .and_then(|p| p.query_selector(".import-progress").ok().flatten());
-            if let Some(el) = progress {
-                crate::browser::reveal(&el);
+        let shown = match *status {
+            Status::Reading { .. } => {
+                Some((".import-progress", web_sys::ScrollLogicalPosition::Center))
+            }
+            Status::Done { .. } => Some((".import-done", web_sys::ScrollLogicalPosition::Nearest)),
+            Status::Failed { .. } => {
+                Some((".import-error", web_sys::ScrollLogicalPosition::Nearest))
+            }
+            Status::Idle | Status::Cancelled => None,
+        };
+        let key = shown.map(|(css, _)| css);
+        use_effect_with(key, move |_| {
+            if let Some((css, block)) = shown {
+                crate::browser::before_next_frame(move || {
+                    let el = pane
+                        .cast::<web_sys::Element>()
+                        .and_then(|p| p.query_selector(css).ok().flatten());
+                    if let Some(el) = el {
+                        let options = web_sys::ScrollIntoViewOptions::new();
+                        options.set_block(block);
+                        el.scroll_into_view_with_scroll_into_view_options(&options);
+                    }
+                });
             }
         });
     }
@@ -217,7 +234,7 @@ pub fn image_import(props: &ImageImportProps) -> Html {
                 <input type="file" id="open-image" accept=".tar,.tgz,.gz,application/x-tar" onchange={on_pick} />
                 <span aria-hidden="true">{ "⇧ " }</span>{ t(lang, Msg::ImportOpen) }
             </label>
-            <p class="hint">{ t(lang, Msg::ImportDrop) }{ " " }{ t(lang, Msg::ImportPrivacy) }</p>
+            <p class="hint">{ t(lang, Msg::ImportDrop) }{ i18n::gap(lang) }{ t(lang, Msg::ImportPrivacy) }</p>
             { progress }
             { images }
         </section>
@@ -235,7 +252,10 @@ fn status_view(lang: Lang, status: &Status, on_cancel: Callback<MouseEvent>) -> 
             ms,
         } => html! {
             <div class="import-progress" role="status">
-                <p>{ format!("{} {name}{}", t(lang, Msg::ImportReading), colon(lang)) }
+                // The figures have a line of their own from the start, so the
+                // block keeps its height (and Cancel its place) as they fill in.
+                <p>{ format!("{} {name}{}", t(lang, Msg::ImportReading), colon(lang).trim_end()) }</p>
+                <p class="import-figures">
                     <span data-figure="import-bytes">{ format!("{} / {}", import_view::size(*bytes), import_view::size(*total)) }</span>
                     { " · " }<span data-figure="import-rate">{ import_view::rate(*bytes, *ms) }</span>
                 </p>
@@ -248,7 +268,7 @@ fn status_view(lang: Lang, status: &Status, on_cancel: Callback<MouseEvent>) -> 
         }
         Status::Failed { name, message } => html! {
             <p class="notice import-error" role="alert">
-                { format!("{} {name}{}", t(lang, Msg::ImportFailed), colon(lang)) }
+                { format!("{}{}{name}{}", t(lang, Msg::ImportFailed), i18n::gap(lang), colon(lang)) }
                 { match message {
                     Some(m) => html! { <span class="mono">{ m }</span> },
                     None => html! { t(lang, Msg::ImportUnreadable) },

@@ -146,6 +146,17 @@ fn a_picked_archive_joins_the_host_and_a_container_runs_on_it() {
         for c in &chains {
             b.wait_for(&format!("svg.stage .slab[data-chain='{c}']"))?;
         }
+        // The outcome is brought into view in the side panel, which scrolls on its own.
+        b.wait_until("the import's outcome in view", || {
+            b.execute(
+                "const d = document.querySelector('.import-done').getBoundingClientRect();
+                 const s = document.querySelector('aside.side').getBoundingClientRect();
+                 return d.top >= s.top - 1 && d.top < s.bottom && d.top < innerHeight ? true : null;",
+                vec![],
+            )
+            .ok()
+            .filter(|v| v.as_bool() == Some(true))
+        })?;
         let done = b.text(&b.find(".import-done")?)?;
         if !done.contains("Loaded image: lab/alpine:1") {
             return Err(format!("the import says: {done}"));
