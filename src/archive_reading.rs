@@ -34,7 +34,8 @@ pub enum ReadFailure {
     Refused(ImportError),
 }
 
-/// Who hashed the members, for the benchmark and tests (a performance mark).
+/// Who hashed the members, for the benchmark and tests (a performance mark):
+/// the page means the importer itself (a compressed archive) or the fallback.
 pub const MARK_WORKERS: &str = "layerlab:import-hashed-by-workers";
 pub const MARK_PAGE: &str = "layerlab:import-hashed-by-page";
 
@@ -47,7 +48,9 @@ pub async fn read_archive(
 ) -> Result<Imported, ReadFailure> {
     let total = file.size();
     let mut importer = Importer::hashing_outside(Limits::default());
-    let mut workers = DigestWorkers::start(file.clone());
+    // Started with the first member to hash: a compressed archive has none
+    // (the importer hashes it) and needs no workers.
+    let mut workers: Option<DigestWorkers> = None;
     let mut reads = VecDeque::new();
     let mut asked = 0.0;
     let mut bytes = Vec::new();
@@ -94,17 +97,23 @@ pub async fn read_archive(
                 turn = crate::browser::now();
             }
         }
-        workers.hash(importer.take_spans());
-        workers.give(at as u64, buffer, &stopped).await;
+        let spans = importer.take_spans();
+        if !spans.is_empty() {
+            let workers = workers.get_or_insert_with(|| DigestWorkers::start(file.clone()));
+            workers.hash(spans);
+        }
+        if let Some(workers) = &mut workers {
+            workers.give(at as u64, buffer, &stopped).await;
+        }
         if stopped() {
             return Err(ReadFailure::Stopped);
         }
         progress(at as u64 + bytes.len() as u64);
     }
-    let (digests, by_workers) = workers
-        .digests(&stopped)
-        .await
-        .ok_or(ReadFailure::Stopped)?;
+    let (digests, by_workers) = match &workers {
+        Some(w) => w.digests(&stopped).await.ok_or(ReadFailure::Stopped)?,
+        None => (Default::default(), false),
+    };
     crate::browser::mark(if by_workers { MARK_WORKERS } else { MARK_PAGE });
     importer.finish_with(&digests).map_err(ReadFailure::Refused)
 }

@@ -228,8 +228,13 @@ pub fn click(id: &str) {
 
 /// Scrolls `element` into view only as far as needed (`block: nearest`).
 pub fn reveal(element: &web_sys::Element) {
+    reveal_at(element, web_sys::ScrollLogicalPosition::Nearest);
+}
+
+/// Scrolls `element` into view, placed at `block` (`Center`, `Nearest`…).
+pub fn reveal_at(element: &web_sys::Element, block: web_sys::ScrollLogicalPosition) {
     let options = web_sys::ScrollIntoViewOptions::new();
-    options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+    options.set_block(block);
     element.scroll_into_view_with_scroll_into_view_options(&options);
 }
 

@@ -36,16 +36,23 @@ const SLICE: f64 = 4.0 * 1024.0 * 1024.0;
 #[derive(Default)]
 struct Answers {
     digests: Map<u64, Digest>,
-    /// Bytes handed to each worker and not yet hashed.
-    ahead: Vec<f64>,
-    /// Members given to each worker and not yet answered.
-    unanswered: Vec<usize>,
-    /// Workers that failed: given nothing more, waited for no longer.
-    failed: Vec<bool>,
+    /// Each worker's load, by its index in `DigestWorkers::workers`.
+    loads: Vec<Load>,
     /// When the last answer came (`Date.now()`), to tell a stuck worker.
     last: f64,
     /// Wakes a wait when an answer comes.
     wake: Option<js_sys::Function>,
+}
+
+/// What one worker has been given and not yet answered.
+#[derive(Clone, Copy, Default)]
+struct Load {
+    /// Bytes handed over and not yet hashed.
+    ahead: f64,
+    /// Members given and not yet answered.
+    unanswered: usize,
+    /// Failed: given nothing more, waited for no longer.
+    failed: bool,
 }
 
 /// A member being hashed by a worker.
@@ -91,9 +98,7 @@ impl DigestWorkers {
             let Ok(worker) = web_sys::Worker::new(BOOT) else {
                 break;
             };
-            answers.borrow_mut().ahead.push(0.0);
-            answers.borrow_mut().unanswered.push(0);
-            answers.borrow_mut().failed.push(false);
+            answers.borrow_mut().loads.push(Load::default());
             let on_answer = {
                 let answers = answers.clone();
                 Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -101,18 +106,17 @@ impl DigestWorkers {
                     let mut a = answers.borrow_mut();
                     let number = answer.get(1).as_f64().unwrap_or(0.0);
                     a.last = js_sys::Date::now();
+                    let digest = answer.get(2).as_string().and_then(|d| Digest::parse(&d));
+                    let load = &mut a.loads[i];
                     match answer.get(0).as_string().as_deref() {
-                        Some("digest") => {
-                            if let Some(d) =
-                                answer.get(2).as_string().and_then(|d| Digest::parse(&d))
-                            {
-                                a.digests.insert(number as u64, d);
-                            }
-                            a.unanswered[i] = a.unanswered[i].saturating_sub(1);
-                        }
-                        Some("hashed") => a.ahead[i] = (a.ahead[i] - number).max(0.0),
+                        Some("digest") => load.unanswered = load.unanswered.saturating_sub(1),
+                        Some("hashed") => load.ahead = (load.ahead - number).max(0.0),
                         // `["failed", why]`: its wasm did not start.
-                        _ => a.failed[i] = true,
+                        _ => load.failed = true,
+                    }
+                    // Only a digest answer carries one (`null` when the worker could not read it).
+                    if let Some(d) = digest {
+                        a.digests.insert(number as u64, d);
                     }
                     wake(&mut a);
                 })
@@ -122,7 +126,7 @@ impl DigestWorkers {
                 let answers = answers.clone();
                 Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
                     let mut a = answers.borrow_mut();
-                    a.failed[i] = true;
+                    a.loads[i].failed = true;
                     wake(&mut a);
                 })
             };
@@ -142,7 +146,7 @@ impl DigestWorkers {
             let n = self.workers.len();
             let working = (0..n)
                 .map(|k| (self.next + k) % n)
-                .find(|&i| !self.answers.borrow().failed[i]);
+                .find(|&i| !self.answers.borrow().loads[i].failed);
             if let Some(i) = working {
                 let message = js_sys::Array::of3(
                     &"span".into(),
@@ -150,7 +154,7 @@ impl DigestWorkers {
                     &JsValue::from_f64(span.size as f64),
                 );
                 if self.workers[i].post_message(&message).is_ok() {
-                    self.answers.borrow_mut().unanswered[i] += 1;
+                    self.answers.borrow_mut().loads[i].unanswered += 1;
                     self.open.push(Open {
                         end: span.offset + span.size,
                         worker: i,
@@ -170,7 +174,7 @@ impl DigestWorkers {
         let mut takers: Vec<usize> = self
             .open
             .iter()
-            .filter(|o| o.end > at && !self.answers.borrow().failed[o.worker])
+            .filter(|o| o.end > at && !self.answers.borrow().loads[o.worker].failed)
             .map(|o| o.worker)
             .collect();
         takers.sort_unstable();
@@ -182,24 +186,22 @@ impl DigestWorkers {
             self.post_bytes(last, at, &bytes, true);
         }
         self.open.retain(|o| o.end > end);
-        while !stopped() && self.waiting(|a, i| a.ahead[i] > AHEAD) {
+        while !stopped() && self.waiting(|l| l.ahead > AHEAD) {
             wait_for_answer(&self.answers).await;
         }
     }
 
-    /// Whether a working worker is in the state `behind` names; a worker
-    /// silent for [`STUCK_MS`] while waited for counts as failed.
-    fn waiting(&self, behind: impl Fn(&Answers, usize) -> bool) -> bool {
+    /// Whether a working worker's load is in the state `behind` names; a
+    /// worker silent for [`STUCK_MS`] while waited for counts as failed.
+    fn waiting(&self, behind: impl Fn(&Load) -> bool) -> bool {
         let mut a = self.answers.borrow_mut();
         let stuck = js_sys::Date::now() - a.last > STUCK_MS;
         let mut any = false;
-        for i in 0..a.failed.len() {
-            if !a.failed[i] && behind(&a, i) {
-                if stuck {
-                    a.failed[i] = true;
-                } else {
-                    any = true;
-                }
+        for load in a.loads.iter_mut().filter(|l| !l.failed && behind(l)) {
+            if stuck {
+                load.failed = true;
+            } else {
+                any = true;
             }
         }
         any
@@ -215,7 +217,7 @@ impl DigestWorkers {
             self.workers[worker].post_message(&message)
         };
         if sent.is_ok() {
-            self.answers.borrow_mut().ahead[worker] += length;
+            self.answers.borrow_mut().loads[worker].ahead += length;
         }
     }
 
@@ -229,10 +231,11 @@ impl DigestWorkers {
         {
             let mut a = self.answers.borrow_mut();
             for o in &self.open {
-                a.unanswered[o.worker] = a.unanswered[o.worker].saturating_sub(1);
+                let load = &mut a.loads[o.worker];
+                load.unanswered = load.unanswered.saturating_sub(1);
             }
         }
-        while self.waiting(|a, i| a.unanswered[i] > 0) {
+        while self.waiting(|l| l.unanswered > 0) {
             wait_for_answer(&self.answers).await;
             if stopped() {
                 return None;

@@ -192,9 +192,7 @@ pub fn image_import(props: &ImageImportProps) -> Html {
                         .cast::<web_sys::Element>()
                         .and_then(|p| p.query_selector(css).ok().flatten());
                     if let Some(el) = el {
-                        let options = web_sys::ScrollIntoViewOptions::new();
-                        options.set_block(block);
-                        el.scroll_into_view_with_scroll_into_view_options(&options);
+                        crate::browser::reveal_at(&el, block);
                     }
                 });
             }
@@ -380,6 +378,11 @@ fn show_drop_hint(words: Option<&str>) {
     let Some(root) = crate::browser::document().and_then(|d| d.document_element()) else {
         return;
     };
+    // `dragover` comes many times a second: the page is restyled only when
+    // the words change.
+    if root.get_attribute("data-drop-hint").as_deref() == words {
+        return;
+    }
     let _ = match words {
         Some(w) => root.set_attribute("data-drop-hint", w),
         None => root.remove_attribute("data-drop-hint"),
